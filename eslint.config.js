@@ -1,0 +1,35 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.venv/', 'coverage/', '.work/', 'jobs/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error'
+    }
+  },
+  {
+    files: ['scripts/**/*.mjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
+  },
+  {
+    // The domain code must stay free of @actions/core so it can be tested and reused;
+    // only the thin entry points under src/entrypoints and the runner adapter may import it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/entrypoints/**', 'src/core/runner.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['@actions/core', '@actions/github'], patterns: [] }
+      ]
+    }
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { 'no-console': 'off' }
+  }
+)

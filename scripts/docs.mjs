@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Regenerates the inputs/outputs tables in README.md (and each action folder's README.md)
+// from the action.yml files, between markers such as
+//   <!-- inputs: s3-sensor/action.yml -->  …  <!-- /inputs -->
+//   <!-- outputs: s3-sensor/action.yml --> …  <!-- /outputs -->
+// `--check` changes nothing and exits 1 when a table is out of step with its action.yml.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const check = process.argv.includes('--check')
+const docs = ['README.md', 's3-sensor/README.md', 'quality-gate/README.md', 'notify/README.md']
+
+const cell = text =>
+  String(text ?? '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+
+function inputsTable(action) {
+  const rows = Object.entries(action.inputs ?? {}).map(([name, input]) => {
+    const fallback = input.default === undefined || input.default === '' ? '' : `\`${cell(input.default)}\``
+    return `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${fallback} | ${cell(input.description)} |`
+  })
+  return ['| input | required | default | description |', '| --- | --- | --- | --- |', ...rows].join('\n')
+}
+
+function outputsTable(action) {
+  const rows = Object.entries(action.outputs ?? {}).map(
+    ([name, output]) => `| \`${name}\` | ${cell(output.description)} |`
+  )
+  return ['| output | description |', '| --- | --- |', ...rows].join('\n')
+}
+
+let stale = 0
+for (const doc of docs) {
+  const file = path.join(root, doc)
+  if (!existsSync(file)) continue
+  const before = readFileSync(file, 'utf8')
+  const after = before.replace(
+    /<!-- (inputs|outputs): (\S+) -->\n[\s\S]*?<!-- \/\1 -->/g,
+    (_whole, kind, actionFile) => {
+      const action = parse(readFileSync(path.join(root, actionFile), 'utf8'))
+      const tableText = kind === 'inputs' ? inputsTable(action) : outputsTable(action)
+      return `<!-- ${kind}: ${actionFile} -->\n${tableText}\n<!-- /${kind} -->`
+    }
+  )
+  if (after !== before) {
+    stale++
+    if (check) console.error(`${doc}: inputs/outputs tables differ from action.yml (run \`npm run docs\`)`)
+    else writeFileSync(file, after)
+  }
+}
+if (check && stale) process.exit(1)
+if (!check) console.log(stale ? `updated ${stale} file(s)` : 'docs already in step with action.yml')

@@ -1,0 +1,36 @@
+import { InputError } from './errors.js'
+import type { Inputs } from './inputs.js'
+
+export interface AwsClientSettings {
+  region: string
+  /** Overrides the service endpoint (a local peer, a VPC endpoint); else the SDK's own. */
+  endpoint?: string
+  /** SDK-level attempts; our own retry loops sit on top for longer outages. */
+  maxAttempts: number
+}
+
+/**
+ * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
+ * AWS environment that aws-actions/configure-aws-credentials sets. The SDK itself also
+ * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
+ */
+export function awsClientSettings(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv = process.env
+): AwsClientSettings {
+  const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
+  if (!region) {
+    throw new InputError(
+      'region',
+      'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)'
+    )
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new InputError('region', 'an AWS region such as us-east-1', region)
+  }
+  const endpoint = inputs.string('endpoint') || undefined
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
+    throw new InputError('endpoint', 'an http:// or https:// URL', endpoint)
+  }
+  return { region, endpoint, maxAttempts: 5 }
+}

@@ -1,0 +1,43 @@
+/**
+ * Errors a user can act on. The runner prints their message as one line and exits 1,
+ * without a stack trace: the message must say what to change.
+ */
+export class UserError extends Error {
+  override name = 'UserError'
+}
+
+/** A bad action input, reported before any request is sent. */
+export class InputError extends UserError {
+  override name = 'InputError'
+  constructor(
+    readonly input: string,
+    readonly expected: string,
+    readonly got?: string
+  ) {
+    super(
+      got === undefined
+        ? `Input '${input}': expected ${expected}`
+        : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`
+    )
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+}
+
+/** The name of an AWS SDK (or similar) error, whatever shape it came in. */
+export function errorName(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const named = error as { name?: unknown; code?: unknown; Code?: unknown }
+    for (const candidate of [named.name, named.Code, named.code]) {
+      if (typeof candidate === 'string' && candidate !== 'Error') return candidate
+    }
+  }
+  return 'Error'
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}
