@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles every entry point src/entrypoints/<name>.ts into dist/<name>/index.js with ncc.
-// `--out DIR` builds elsewhere (the freshness test compares that against dist/).
+// `--out DIR` builds elsewhere (the freshness test compares that against dist/); names after
+// the options build only those bundles and leave the others alone.
 import { spawn } from 'node:child_process'
 import { readdir, rm, mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -11,12 +12,23 @@ const outIndex = process.argv.indexOf('--out')
 const outDir = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : path.join(root, 'dist')
 const entryDir = path.join(root, 'src', 'entrypoints')
 
-const entries = (await readdir(entryDir))
-  .filter(file => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+const all = (await readdir(entryDir))
+  .filter(file => file.endsWith('.ts'))
   .map(file => file.slice(0, -3))
   .sort()
+const named = process.argv.slice(2).filter((arg, index, args) => arg !== '--out' && args[index - 1] !== '--out')
+const unknown = named.filter(name => !all.includes(name))
+if (unknown.length) {
+  console.error(`no entry point src/entrypoints/${unknown[0]}.ts (have: ${all.join(', ')})`)
+  process.exit(1)
+}
+const entries = named.length ? named : all
 
-await rm(outDir, { recursive: true, force: true })
+if (named.length) {
+  for (const name of entries) await rm(path.join(outDir, name), { recursive: true, force: true })
+} else {
+  await rm(outDir, { recursive: true, force: true })
+}
 await mkdir(outDir, { recursive: true })
 
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
