@@ -1,0 +1,60 @@
+"""Shared pytest set-up for the PySpark job tests.
+
+One local Spark session serves every test file: starting the JVM is the slow part, so it is
+started once per pytest run. The job files are single self-contained scripts (EMR Serverless
+ships one entry-point file), so the tests import them by module name from `jobs/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyspark.sql import SparkSession
+
+JOBS_DIR = Path(__file__).resolve().parent.parent
+if str(JOBS_DIR) not in sys.path:
+    sys.path.insert(0, str(JOBS_DIR))
+
+
+def _ensure_java_home() -> None:
+    """PySpark needs a JDK; use the machine's `java` when JAVA_HOME is not set."""
+    if os.environ.get("JAVA_HOME"):
+        return
+    java = shutil.which("java")
+    if java:
+        os.environ["JAVA_HOME"] = str(Path(java).resolve().parent.parent)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkSession]:
+    """A small local Spark session shared by all job tests (local[2], 2 shuffle partitions)."""
+    _ensure_java_home()
+    # The workers must run the same interpreter (the project's .venv) as the driver.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+
+    warehouse = tempfile.mkdtemp(prefix="spark-warehouse-")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("jobs-tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", warehouse)
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse}")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        yield session
+    finally:
+        session.stop()
+        shutil.rmtree(warehouse, ignore_errors=True)
