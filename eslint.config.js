@@ -29,7 +29,8 @@ export default tseslint.config(
     }
   },
   {
-    files: ['test/**/*.ts'],
+    // Tests, scripts and benchmarks talk to a person on a terminal.
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' }
   }
 )

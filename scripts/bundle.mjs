@@ -16,7 +16,9 @@ const all = (await readdir(entryDir))
   .filter(file => file.endsWith('.ts'))
   .map(file => file.slice(0, -3))
   .sort()
-const named = process.argv.slice(2).filter((arg, index, args) => arg !== '--out' && args[index - 1] !== '--out')
+const named = process.argv
+  .slice(2)
+  .filter((arg, index, args) => arg !== '--out' && args[index - 1] !== '--out')
 const unknown = named.filter(name => !all.includes(name))
 if (unknown.length) {
   console.error(`no entry point src/entrypoints/${unknown[0]}.ts (have: ${all.join(', ')})`)
@@ -36,7 +38,18 @@ const build = name =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [ncc, 'build', path.join(entryDir, `${name}.ts`), '-o', path.join(outDir, name), '--license', 'licenses.txt', '--quiet', '--target', 'es2022'],
+      [
+        ncc,
+        'build',
+        path.join(entryDir, `${name}.ts`),
+        '-o',
+        path.join(outDir, name),
+        '--license',
+        'licenses.txt',
+        '--quiet',
+        '--target',
+        'es2022'
+      ],
       { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] }
     )
     child.on('exit', code =>
@@ -51,4 +64,6 @@ await Promise.all(
     for (let name = queue.shift(); name; name = queue.shift()) await build(name)
   })
 )
-console.log(`bundled ${entries.length} entry points into ${path.relative(root, outDir) || '.'}: ${entries.join(', ')}`)
+console.log(
+  `bundled ${entries.length} entry points into ${path.relative(root, outDir) || '.'}: ${entries.join(', ')}`
+)

@@ -21,10 +21,15 @@ const cell = text =>
 
 function inputsTable(action) {
   const rows = Object.entries(action.inputs ?? {}).map(([name, input]) => {
-    const fallback = input.default === undefined || input.default === '' ? '' : `\`${cell(input.default)}\``
+    const fallback =
+      input.default === undefined || input.default === '' ? '' : `\`${cell(input.default)}\``
     return `| \`${name}\` | ${input.required ? 'yes' : 'no'} | ${fallback} | ${cell(input.description)} |`
   })
-  return ['| input | required | default | description |', '| --- | --- | --- | --- |', ...rows].join('\n')
+  return [
+    '| input | required | default | description |',
+    '| --- | --- | --- | --- |',
+    ...rows
+  ].join('\n')
 }
 
 function outputsTable(action) {
@@ -49,7 +54,8 @@ for (const doc of docs) {
   )
   if (after !== before) {
     stale++
-    if (check) console.error(`${doc}: inputs/outputs tables differ from action.yml (run \`npm run docs\`)`)
+    if (check)
+      console.error(`${doc}: inputs/outputs tables differ from action.yml (run \`npm run docs\`)`)
     else writeFileSync(file, after)
   }
 }

@@ -42,7 +42,8 @@ describe.each(actionFiles)('%s', file => {
     for (const [name, input] of Object.entries(action.inputs ?? {})) {
       expect(name, 'inputs are kebab-case').toMatch(/^[a-z][a-z0-9-]*$/)
       expect(input.description?.trim(), `${name} has a description`).toBeTruthy()
-      if (!input.required) expect(input, `${name} has an explicit default`).toHaveProperty('default')
+      if (!input.required)
+        expect(input, `${name} has an explicit default`).toHaveProperty('default')
     }
     for (const [name, output] of Object.entries(action.outputs ?? {})) {
       expect(output.description?.trim(), `${name} has a description`).toBeTruthy()

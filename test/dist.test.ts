@@ -14,7 +14,9 @@ function filesUnder(dir: string, base = dir): string[] {
 }
 
 const distDir = path.join(projectRoot, 'dist')
-const bundles = readdirSync(distDir).filter(name => statSync(path.join(distDir, name)).isDirectory())
+const bundles = readdirSync(distDir).filter(name =>
+  statSync(path.join(distDir, name)).isDirectory()
+)
 
 describe('dist/', () => {
   it('equals a fresh build of src/', () => {
@@ -26,7 +28,9 @@ describe('dist/', () => {
     const committed = filesUnder(distDir).sort()
     expect(filesUnder(fresh).sort(), 'files in dist/ (run `npm run bundle`)').toEqual(committed)
     for (const file of committed) {
-      const same = readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(distDir, file)))
+      const same = readFileSync(path.join(fresh, file)).equals(
+        readFileSync(path.join(distDir, file))
+      )
       expect(same, `dist/${file} is stale: run \`npm run bundle\` and commit dist/`).toBe(true)
     }
   }, 180_000)

@@ -12,7 +12,10 @@ const actionFiles = ['action.yml', ...readdirSync(projectRoot).map(dir => `${dir
 describe('documentation', () => {
   it('README tables are in step with every action.yml', () => {
     expect(() =>
-      execFileSync(process.execPath, ['scripts/docs.mjs', '--check'], { cwd: projectRoot, stdio: 'pipe' })
+      execFileSync(process.execPath, ['scripts/docs.mjs', '--check'], {
+        cwd: projectRoot,
+        stdio: 'pipe'
+      })
     ).not.toThrow()
   })
 
