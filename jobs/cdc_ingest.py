@@ -1,0 +1,705 @@
+"""CDC ingest: apply one day's Oracle change export (bronze) to the customers snapshot (silver).
+
+    spark-submit cdc_ingest.py --date 2026-01-02 \
+        --source s3://data-lake/bronze/customers --target s3://data-lake/silver/customers
+
+Silver for ``ds`` = the latest silver snapshot strictly before ``ds`` (if any) + the changes in
+``<source>/date=<ds>/``. Per customer the latest change wins (change_seq, then change_ts, then
+the operation D > U > I, then the row's values: deterministic whatever the file order), a
+delete removes the customer, a change not newer than the snapshot's row is ignored as stale.
+Rows that cannot be applied (malformed JSON, no key, unknown operation, unparsable values) are
+counted, logged, kept in ``<target>/_rejected/date=<ds>/`` and summarised in
+``<target>/_reports/date=<ds>/ingest.json``. The snapshot goes to ``<target>/date=<ds>/``
+(overwritten as a whole), so a second run for the same date gives the same silver.
+
+Formats, refusals and options: jobs/README.md. Spark conf (adaptive execution, shuffle
+partitions) is the submitter's business (``--conf``); this file sets none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import (
+    DateType,
+    DoubleType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
+
+JOB = "cdc_ingest"
+log = logging.getLogger(JOB)
+
+CUSTOMER_COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "country",
+    "segment",
+    "status",
+    "lifetime_value",
+    "created_at",
+    "updated_at",
+)
+BRONZE_COLUMNS: tuple[str, ...] = ("op", "change_seq", "change_ts", *CUSTOMER_COLUMNS)
+CORRUPT_COLUMN = "_corrupt_record"
+# Everything is read as text so that an unparsable value is seen and reported, not nulled.
+BRONZE_SCHEMA = StructType(
+    [StructField(name, StringType(), True) for name in (*BRONZE_COLUMNS, CORRUPT_COLUMN)]
+)
+
+SILVER_SCHEMA = StructType(
+    [
+        StructField("customer_id", StringType(), False),
+        StructField("first_name", StringType(), True),
+        StructField("last_name", StringType(), True),
+        StructField("email", StringType(), True),
+        StructField("phone", StringType(), True),
+        StructField("country", StringType(), True),
+        StructField("segment", StringType(), True),
+        StructField("status", StringType(), True),
+        StructField("lifetime_value", DoubleType(), True),
+        StructField("created_at", TimestampType(), True),
+        StructField("updated_at", TimestampType(), True),
+        StructField("_cdc_seq", LongType(), True),
+        StructField("_cdc_op", StringType(), True),
+        StructField("_ingest_date", DateType(), True),
+    ]
+)
+SILVER_COLUMNS: tuple[str, ...] = tuple(f.name for f in SILVER_SCHEMA.fields)
+
+OPERATIONS = ("I", "U", "D")
+# When two changes of a key share sequence and timestamp, a delete outranks an update, which
+# outranks an insert: the most destructive reading of an ambiguous export.
+OP_RANK = {"I": 0, "U": 1, "D": 2}
+REJECT_REASONS: tuple[str, ...] = (
+    "malformed_record",
+    "null_key",
+    "unknown_op",
+    "bad_change_seq",
+    "bad_change_ts",
+    "bad_lifetime_value",
+    "bad_created_at",
+    "bad_updated_at",
+)
+REPORT_VERSION = 1
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_INTEGER_RE = r"^[+-]?[0-9]+$"
+_NUMBER_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+class JobError(Exception):
+    """A problem the operator can fix (bad argument, missing input): one line, exit 1."""
+
+
+# --------------------------------------------------------------------------- paths and dates
+
+
+def parse_date(value: str, name: str = "--date") -> dt.date:
+    """A calendar date written exactly YYYY-MM-DD."""
+    if not _DATE_RE.match(value or ""):
+        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
+
+
+def normalize_root(value: str, name: str) -> str:
+    """A dataset root as Hadoop should see it: `s3://`, `s3a://`, `file:` … URIs kept as given,
+    local paths made absolute; no trailing slash."""
+    text = (value or "").strip()
+    if not text:
+        raise JobError(f"{name}: expected an s3:// URI or a local path, got ''")
+    scheme = _SCHEME_RE.match(text)
+    if scheme and len(scheme.group(1)) > 1:  # a one-letter "scheme" is a Windows drive
+        if scheme.group(1).lower() in ("s3", "s3a", "s3n", "gs", "abfs", "abfss", "hdfs"):
+            rest = text[len(scheme.group(0)) :]
+            if not rest.startswith("//") or not rest[2:].split("/")[0]:
+                raise JobError(
+                    f"{name}: expected {scheme.group(1)}://<bucket>/<prefix>, got '{value}'"
+                )
+        stripped = text.rstrip("/")
+        return stripped if not stripped.endswith(":/") else text
+    return os.path.abspath(text).rstrip("/") or "/"
+
+
+def partition_path(root: str, ds: dt.date | str) -> str:
+    """`<root>/date=<ds>`, the layout every dataset of the lake uses."""
+    return f"{root.rstrip('/')}/date={ds}"
+
+
+# ------------------------------------------------------------------ Hadoop file system access
+
+
+def _fs_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
+    jvm = spark.sparkContext._jvm
+    assert jvm is not None
+    path = jvm.org.apache.hadoop.fs.Path(uri)
+    try:
+        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    except Exception as error:  # py4j wraps the Java exception; its first line says enough
+        raise JobError(f"cannot access {uri}: {_java_message(error)}") from None
+    return fs, path
+
+
+def _java_message(error: Exception) -> str:
+    java = getattr(error, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
+def path_exists(spark: SparkSession, uri: str) -> bool:
+    fs, path = _fs_path(spark, uri)
+    return bool(fs.exists(path))
+
+
+def list_children(spark: SparkSession, uri: str) -> list[tuple[str, bool]]:
+    """(name, is_directory) of the entries directly under `uri`; [] when it does not exist."""
+    fs, path = _fs_path(spark, uri)
+    if not fs.exists(path):
+        return []
+    return [(str(s.getPath().getName()), bool(s.isDirectory())) for s in fs.listStatus(path)]
+
+
+def data_files(spark: SparkSession, uri: str) -> list[str]:
+    """Files Spark would read under `uri` (Hadoop's hidden-file rule: no `_` or `.` prefix)."""
+    return sorted(
+        name
+        for name, is_dir in list_children(spark, uri)
+        if not is_dir and not name.startswith(("_", "."))
+    )
+
+
+def partition_dates(spark: SparkSession, root: str) -> list[dt.date]:
+    """The dates of the `date=YYYY-MM-DD` folders under `root`, sorted."""
+    dates = []
+    for name, is_dir in list_children(spark, root):
+        if is_dir and name.startswith("date=") and _DATE_RE.match(name[5:]):
+            try:
+                dates.append(dt.date.fromisoformat(name[5:]))
+            except ValueError:
+                continue
+    return sorted(dates)
+
+
+def write_text(spark: SparkSession, uri: str, text: str) -> None:
+    fs, path = _fs_path(spark, uri)
+    stream = fs.create(path, True)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def delete_path(spark: SparkSession, uri: str) -> None:
+    fs, path = _fs_path(spark, uri)
+    if fs.exists(path):
+        fs.delete(path, True)
+
+
+# ---------------------------------------------------------------------------- the job itself
+
+
+@dataclass
+class IngestOptions:
+    date: dt.date
+    source: str
+    target: str
+    allow_rewrite: bool = False
+    allow_gaps: bool = False
+    require_success: bool = True
+    max_bad_fraction: float | None = None
+
+
+@dataclass
+class IngestReport:
+    """What the run did; written as JSON to `<target>/_reports/date=<ds>/ingest.json`."""
+
+    date: str
+    source_partition: str
+    target_partition: str
+    previous_snapshot: str | None
+    input_rows: int = 0
+    valid_changes: int = 0
+    bad_rows: int = 0
+    bad_rows_by_reason: dict[str, int] = field(default_factory=dict)
+    duplicate_changes: int = 0
+    superseded_changes: int = 0
+    stale_changes: int = 0
+    customers_changed: int = 0
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    deletes_of_unknown: int = 0
+    unchanged: int = 0
+    rows_written: int = 0
+    rejected_rows_path: str | None = None
+    stale_later_snapshots: list[str] = field(default_factory=list)
+    status: str = "succeeded"
+    message: str | None = None
+
+    def to_json(self) -> str:
+        body = {"version": REPORT_VERSION, "job": JOB, **asdict(self)}
+        return json.dumps(body, indent=2, sort_keys=False) + "\n"
+
+
+def report_path(target: str, ds: dt.date) -> str:
+    return f"{partition_path(f'{target}/_reports', ds)}/ingest.json"
+
+
+def rejected_path(target: str, ds: dt.date) -> str:
+    return partition_path(f"{target}/_rejected", ds)
+
+
+def _text(name: str) -> str:
+    """SQL for a bronze text column, trimmed, with '' read as null."""
+    return f"nullif(trim(`{name}`), '')"
+
+
+def _typed(name: str, sql_type: str) -> Column:
+    # try_cast gives null instead of failing when the submitter turns on ANSI mode.
+    return F.expr(f"try_cast({_text(name)} AS {sql_type})")
+
+
+def read_bronze(spark: SparkSession, partition: str) -> DataFrame:
+    """The day's changes as text, plus `_corrupt_record` for lines that are not JSON objects."""
+    files = data_files(spark, partition)
+    if not files:
+        return spark.createDataFrame([], BRONZE_SCHEMA)
+    return (
+        spark.read.schema(BRONZE_SCHEMA)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT_COLUMN)
+        .json([f"{partition}/{name}" for name in files])
+    )
+
+
+def classify(bronze: DataFrame) -> DataFrame:
+    """Bronze rows with parsed values and `_reject_reason` (null when the row can be applied).
+
+    The first failing check names the reason. Deletes need only key, operation, sequence and
+    timestamp; inserts and updates are full row images whose values must parse too.
+    """
+    op = F.upper(F.expr(_text("op")))
+    upsert = op.isin("I", "U")
+
+    def unparsable(name: str, parsed: Column) -> Column:
+        return F.expr(_text(name)).isNotNull() & parsed.isNull()
+
+    seq_text = F.expr(_text("change_seq"))
+    ltv_text = F.expr(_text("lifetime_value"))
+    reason = (
+        F.when(F.col(CORRUPT_COLUMN).isNotNull(), "malformed_record")
+        .when(F.expr(_text("customer_id")).isNull(), "null_key")
+        .when(op.isNull() | ~op.isin(*OPERATIONS), "unknown_op")
+        .when(
+            seq_text.isNull() | ~seq_text.rlike(_INTEGER_RE) | F.col("_seq").isNull(),
+            "bad_change_seq",
+        )
+        .when(F.col("_ts").isNull(), "bad_change_ts")
+        .when(
+            upsert
+            & ltv_text.isNotNull()
+            & (~ltv_text.rlike(_NUMBER_RE) | F.col("_ltv").isNull() | F.isnan(F.col("_ltv"))),
+            "bad_lifetime_value",
+        )
+        .when(upsert & unparsable("created_at", F.col("_created")), "bad_created_at")
+        .when(upsert & unparsable("updated_at", F.col("_updated")), "bad_updated_at")
+    )
+    return (
+        bronze.withColumn("_op", op)
+        .withColumn("_seq", _typed("change_seq", "BIGINT"))
+        .withColumn("_ts", _typed("change_ts", "TIMESTAMP"))
+        .withColumn("_ltv", _typed("lifetime_value", "DOUBLE"))
+        .withColumn("_created", _typed("created_at", "TIMESTAMP"))
+        .withColumn("_updated", _typed("updated_at", "TIMESTAMP"))
+        .withColumn("_reject_reason", reason)
+    )
+
+
+def valid_changes(classified: DataFrame) -> DataFrame:
+    """The applicable changes, typed: op, change_seq, change_ts and the customer columns."""
+    text_columns = [
+        F.expr(_text(name)).alias(name)
+        for name in CUSTOMER_COLUMNS
+        if name not in ("customer_id", "lifetime_value", "created_at", "updated_at")
+    ]
+    return classified.where(F.col("_reject_reason").isNull()).select(
+        F.col("_op").alias("op"),
+        F.col("_seq").alias("change_seq"),
+        F.col("_ts").alias("change_ts"),
+        F.expr(_text("customer_id")).alias("customer_id"),
+        *text_columns,
+        F.col("_ltv").alias("lifetime_value"),
+        F.col("_created").alias("created_at"),
+        F.col("_updated").alias("updated_at"),
+    )
+
+
+def latest_per_customer(changes: DataFrame) -> DataFrame:
+    """One row per customer: its winning change of the day.
+
+    max() over a struct compares field by field, so the winner is the highest change_seq,
+    then change_ts, then operation rank, then the row's own values: the same row whatever the
+    order of the files and lines (and one aggregation, no sort of the whole day).
+    """
+    op_rank = F.create_map(*[F.lit(x) for pair in OP_RANK.items() for x in pair])[F.col("op")]
+    ordered = F.struct(
+        F.col("change_seq"),
+        F.col("change_ts"),
+        op_rank.alias("op_rank"),
+        *[F.col(name) for name in CUSTOMER_COLUMNS if name != "customer_id"],
+        F.col("op"),
+    )
+    return (
+        changes.groupBy("customer_id")
+        .agg(F.max(ordered).alias("w"), F.count(F.lit(1)).alias("change_count"))
+        .select("customer_id", "w.*", "change_count")
+        .drop("op_rank")
+    )
+
+
+def merge(previous: DataFrame | None, latest: DataFrame, ds: dt.date) -> DataFrame:
+    """The day's winning changes applied to the previous snapshot.
+
+    Returns the silver columns plus `_action`: inserted | updated | unchanged | stale (the
+    change is not newer than the snapshot's row, which is kept) | deleted | delete_unknown
+    (the last two produce no silver row).
+    """
+    if previous is None:
+        previous = latest.sparkSession.createDataFrame([], SILVER_SCHEMA)
+    prev = previous.select(*[F.col(c).alias(f"p_{c}") for c in SILVER_COLUMNS]).withColumn(
+        "p_present", F.lit(True)
+    )
+    change = latest.select(
+        F.col("customer_id").alias("c_customer_id"),
+        *[F.col(c).alias(f"c_{c}") for c in CUSTOMER_COLUMNS if c != "customer_id"],
+        F.col("op").alias("c_op"),
+        F.col("change_seq").alias("c_change_seq"),
+    )
+    joined = prev.join(change, prev.p_customer_id == change.c_customer_id, "full_outer")
+    in_prev = F.col("p_present").isNotNull()
+    has_change = F.col("c_change_seq").isNotNull()
+    newer = ~in_prev | (F.col("c_change_seq") > F.col("p__cdc_seq"))
+    action = (
+        F.when(~has_change, "unchanged")
+        .when(~newer, "stale")
+        .when((F.col("c_op") == "D") & in_prev, "deleted")
+        .when(F.col("c_op") == "D", "delete_unknown")
+        .when(in_prev, "updated")
+        .otherwise("inserted")
+    )
+    take_change = F.col("_action").isin("inserted", "updated")
+    lineage = {
+        "_cdc_seq": F.col("c_change_seq"),
+        "_cdc_op": F.col("c_op"),
+        "_ingest_date": F.lit(ds).cast(DateType()),
+    }
+    columns = []
+    for name in SILVER_COLUMNS:
+        from_change = lineage.get(name, F.col(f"c_{name}"))
+        columns.append(F.when(take_change, from_change).otherwise(F.col(f"p_{name}")).alias(name))
+    return joined.withColumn("_action", action).select(*columns, "_action")
+
+
+def snapshot_columns(merged: DataFrame) -> DataFrame:
+    """The rows that make the silver snapshot, in the contract's columns and types."""
+    kept = merged.where(F.col("_action").isin("inserted", "updated", "unchanged", "stale"))
+    return kept.select(
+        *[F.col(f.name).cast(f.dataType).alias(f.name) for f in SILVER_SCHEMA.fields]
+    )
+
+
+def check_inputs(
+    spark: SparkSession, options: IngestOptions
+) -> tuple[str, dt.date | None, list[dt.date]]:
+    """Every refusal happens here, before anything is written.
+
+    Returns the bronze partition, the date of the snapshot to build on, and the later
+    snapshots a permitted rewrite leaves stale.
+    """
+    ds = options.date
+    bronze = partition_path(options.source, ds)
+    if not path_exists(spark, bronze):
+        raise JobError(
+            f"bronze partition {bronze} not found: expected the day's CDC export "
+            f"(JSON lines files and a _SUCCESS marker)"
+        )
+    if options.require_success and not path_exists(spark, f"{bronze}/_SUCCESS"):
+        raise JobError(
+            f"bronze partition {bronze} has no _SUCCESS marker: the export is incomplete "
+            f"(wait for it, or pass --no-require-success to ingest it as it is)"
+        )
+
+    silver_dates = partition_dates(spark, options.target)
+    later = [d for d in silver_dates if d > ds]
+    if later and not options.allow_rewrite:
+        raise JobError(
+            f"silver {options.target} already has later snapshots ({_dates(later)}): "
+            f"rewriting {ds} would leave them stale; re-run {ds} and every later date in "
+            f"order with --allow-rewrite"
+        )
+    earlier = [d for d in silver_dates if d < ds]
+    previous = earlier[-1] if earlier else None
+    if previous is not None:
+        snapshot = partition_path(options.target, previous)
+        if not path_exists(spark, f"{snapshot}/_SUCCESS"):
+            raise JobError(
+                f"silver snapshot {snapshot} has no _SUCCESS marker (an interrupted write): "
+                f"re-run cdc_ingest for {previous} first"
+            )
+    skipped = [
+        d
+        for d in partition_dates(spark, options.source)
+        if d < ds and (previous is None or d > previous)
+    ]
+    if skipped and not options.allow_gaps:
+        base = f"the snapshot of {previous}" if previous else "no snapshot"
+        raise JobError(
+            f"bronze has changes for {_dates(skipped)} that silver has not applied ({base} "
+            f"is the latest before {ds}): ingest those dates first, in order, or pass "
+            f"--allow-gaps to skip them"
+        )
+    return bronze, previous, later
+
+
+def _dates(dates: Sequence[dt.date]) -> str:
+    shown = ", ".join(str(d) for d in dates[:5])
+    return shown + (f" and {len(dates) - 5} more" if len(dates) > 5 else "")
+
+
+def run_ingest(spark: SparkSession, options: IngestOptions) -> IngestReport:
+    """Builds silver for `options.date`; raises JobError for anything the operator must fix."""
+    ds = options.date
+    bronze_partition, previous_date, later = check_inputs(spark, options)
+    target_partition = partition_path(options.target, ds)
+    report = IngestReport(
+        date=str(ds),
+        source_partition=bronze_partition,
+        target_partition=target_partition,
+        previous_snapshot=str(previous_date) if previous_date else None,
+        stale_later_snapshots=[str(d) for d in later],
+    )
+    if later:
+        log.warning(
+            "rewriting %s although silver has later snapshots (%s): re-run them in order",
+            ds,
+            _dates(later),
+        )
+
+    classified = classify(read_bronze(spark, bronze_partition)).cache()
+    try:
+        _count_input(classified, report)
+        rejects = rejected_path(options.target, ds)
+        if report.bad_rows:
+            log.warning(
+                "%d bad rows of %d in %s (%s): kept in %s, not applied",
+                report.bad_rows,
+                report.input_rows,
+                bronze_partition,
+                ", ".join(f"{k}={v}" for k, v in report.bad_rows_by_reason.items()),
+                rejects,
+            )
+        too_many = _too_many_bad(report, options.max_bad_fraction)
+        _write_rejects(spark, classified, rejects, report)
+        if too_many:
+            report.status = "failed"
+            report.message = too_many
+            write_text(spark, report_path(options.target, ds), report.to_json())
+            raise JobError(f"{too_many}; silver {target_partition} left as it was")
+
+        changes = valid_changes(classified)
+        latest = latest_per_customer(changes).cache()
+        try:
+            previous = None
+            if previous_date is not None:
+                previous = spark.read.parquet(partition_path(options.target, previous_date))
+            merged = merge(previous, latest, ds).cache()
+            try:
+                _count_merge(changes, latest, merged, report)
+                snapshot_columns(merged).write.mode("overwrite").parquet(target_partition)
+            finally:
+                merged.unpersist()
+        finally:
+            latest.unpersist()
+    finally:
+        classified.unpersist()
+
+    write_text(spark, report_path(options.target, ds), report.to_json())
+    log.info(
+        "silver %s: %d customers (inserted %d, updated %d, deleted %d, unchanged %d) from %d "
+        "changes (%d bad, %d duplicate, %d stale); built on %s",
+        target_partition,
+        report.rows_written,
+        report.inserted,
+        report.updated,
+        report.deleted,
+        report.unchanged,
+        report.input_rows,
+        report.bad_rows,
+        report.duplicate_changes,
+        report.stale_changes,
+        f"the snapshot of {previous_date}" if previous_date else "nothing (first snapshot)",
+    )
+    return report
+
+
+def _count_input(classified: DataFrame, report: IngestReport) -> None:
+    counts = {
+        row["_reject_reason"]: int(row["count"])
+        for row in classified.groupBy("_reject_reason").count().collect()
+    }
+    report.input_rows = sum(counts.values())
+    report.valid_changes = counts.get(None, 0)
+    report.bad_rows_by_reason = {r: counts[r] for r in REJECT_REASONS if counts.get(r)}
+    report.bad_rows = sum(report.bad_rows_by_reason.values())
+
+
+def _too_many_bad(report: IngestReport, limit: float | None) -> str | None:
+    if limit is None or not report.input_rows:
+        return None
+    fraction = report.bad_rows / report.input_rows
+    if fraction <= limit:
+        return None
+    return (
+        f"{report.bad_rows} of {report.input_rows} bad rows ({fraction:.2%}) in "
+        f"{report.source_partition} exceed --max-bad-fraction {limit}"
+    )
+
+
+def _write_rejects(
+    spark: SparkSession, classified: DataFrame, path: str, report: IngestReport
+) -> None:
+    # A re-run must not leave the rejects of an earlier export of the same day behind.
+    delete_path(spark, path)
+    if not report.bad_rows:
+        report.rejected_rows_path = None
+        return
+    (
+        classified.where(F.col("_reject_reason").isNotNull())
+        .select(F.col("_reject_reason").alias("reject_reason"), *BRONZE_COLUMNS, CORRUPT_COLUMN)
+        .coalesce(1)
+        .write.mode("overwrite")
+        .json(path)
+    )
+    report.rejected_rows_path = path
+
+
+def _count_merge(
+    changes: DataFrame, latest: DataFrame, merged: DataFrame, report: IngestReport
+) -> None:
+    distinct_events = changes.select("customer_id", "op", "change_seq", "change_ts").distinct()
+    report.duplicate_changes = report.valid_changes - distinct_events.count()
+    report.customers_changed = latest.count()
+    report.superseded_changes = report.valid_changes - report.customers_changed
+    actions = {
+        row["_action"]: int(row["count"]) for row in merged.groupBy("_action").count().collect()
+    }
+    report.inserted = actions.get("inserted", 0)
+    report.updated = actions.get("updated", 0)
+    report.deleted = actions.get("deleted", 0)
+    report.deletes_of_unknown = actions.get("delete_unknown", 0)
+    report.stale_changes = actions.get("stale", 0)
+    report.unchanged = actions.get("unchanged", 0)
+    report.rows_written = report.inserted + report.updated + report.unchanged + report.stale_changes
+
+
+# ------------------------------------------------------------------------------ command line
+
+
+def parse_args(argv: Sequence[str] | None) -> IngestOptions:
+    parser = argparse.ArgumentParser(
+        prog=JOB, description="Apply a day's CDC export (bronze) to the customers snapshot."
+    )
+    parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")
+    parser.add_argument("--source", required=True, help="bronze root (s3:// URI or local path)")
+    parser.add_argument("--target", required=True, help="silver root (s3:// URI or local path)")
+    parser.add_argument(
+        "--allow-rewrite",
+        action="store_true",
+        help="rebuild ds even though silver has later snapshots (re-run those after it)",
+    )
+    parser.add_argument(
+        "--allow-gaps",
+        action="store_true",
+        help="build on the latest earlier snapshot though bronze dates in between are not ingested",
+    )
+    parser.add_argument(
+        "--require-success",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="refuse a bronze partition without a _SUCCESS marker (default: on)",
+    )
+    parser.add_argument(
+        "--max-bad-fraction",
+        type=float,
+        default=None,
+        help="fail, leaving silver untouched, when more than this fraction (0-1) of rows is bad",
+    )
+    args = parser.parse_args(argv)
+    if args.max_bad_fraction is not None and not 0 <= args.max_bad_fraction <= 1:
+        raise JobError(
+            f"--max-bad-fraction: expected a number between 0 and 1, got {args.max_bad_fraction}"
+        )
+    return IngestOptions(
+        date=parse_date(args.date),
+        source=normalize_root(args.source, "--source"),
+        target=normalize_root(args.target, "--target"),
+        allow_rewrite=args.allow_rewrite,
+        allow_gaps=args.allow_gaps,
+        require_success=args.require_success,
+        max_bad_fraction=args.max_bad_fraction,
+    )
+
+
+def _configure_logging() -> None:
+    # Only this job's logger: py4j and Spark keep their own levels.
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
+    """Runs the job; returns the exit code. A session passed in is left running."""
+    _configure_logging()
+    try:
+        options = parse_args(argv)
+    except JobError as error:
+        print(f"{JOB}: error: {error}", file=sys.stderr)
+        return 1
+    own_session = spark is None
+    session = spark or SparkSession.builder.appName(f"{JOB} {options.date}").getOrCreate()
+    try:
+        run_ingest(session, options)
+        return 0
+    except JobError as error:
+        print(f"{JOB}: error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if own_session:
+            session.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
