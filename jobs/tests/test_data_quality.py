@@ -1,0 +1,378 @@
+"""Tests of jobs/data_quality.py: rules validation against the shared bad-rules fixtures, and
+metrics computed by local PySpark on small data whose nulls, duplicates, out-of-range values
+and timestamps were counted by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import data_quality
+import pytest
+from pyspark.sql import SparkSession
+from pyspark.sql import types as T
+
+PROJECT = Path(__file__).resolve().parents[2]
+FIXTURES = PROJECT / "test" / "fixtures" / "quality"
+DAY = "2024-01-15"
+
+SILVER = T.StructType(
+    [
+        T.StructField("customer_id", T.StringType()),
+        T.StructField("first_name", T.StringType()),
+        T.StructField("last_name", T.StringType()),
+        T.StructField("email", T.StringType()),
+        T.StructField("phone", T.StringType()),
+        T.StructField("country", T.StringType()),
+        T.StructField("segment", T.StringType()),
+        T.StructField("status", T.StringType()),
+        T.StructField("lifetime_value", T.DoubleType()),
+        T.StructField("created_at", T.TimestampType()),
+        T.StructField("updated_at", T.TimestampType()),
+        T.StructField("_cdc_seq", T.LongType()),
+        T.StructField("_cdc_op", T.StringType()),
+        T.StructField("_ingest_date", T.DateType()),
+    ]
+)
+
+
+def utc(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+
+
+def row(
+    customer_id: str | None,
+    email: str | None = "someone@example.com",
+    country: str | None = "US",
+    segment: str = "consumer",
+    status: str = "active",
+    lifetime_value: float | None = 10.0,
+    updated_at: str = "2024-01-15T08:00:00",
+    first_name: str = "Ada",
+    last_name: str = "Lovelace",
+    phone: str | None = "+1 555 0100",
+) -> tuple[Any, ...]:
+    return (
+        customer_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        country,
+        segment,
+        status,
+        lifetime_value,
+        utc("2023-06-01T00:00:00"),
+        utc(updated_at),
+        1,
+        "U",
+        dt.date(2024, 1, 15),
+    )
+
+
+# Hand-counted below each row: 12 rows.
+ROWS = [
+    row("c1"),
+    row("c2", email=None, lifetime_value=-5.0, phone=None),  # missing email+phone, ltv < 0
+    row("c3", email="b@example.com", country="usa", updated_at="2024-01-15T23:59:59"),
+    row("c3", email="b@example.com", lifetime_value=2.0e7),  # duplicate id, ltv > 1e7
+    row("c4", email="not-an-email", country=None, segment="retail"),  # bad email, no country
+    row("c5", email=None, status="deleted", lifetime_value=None),  # missing email, bad status
+    row("c5", first_name="Bob", status="churned"),  # duplicate id
+    row("c5", first_name="Bob", segment="smb"),  # duplicate id
+    row(None, email="x@example.com", country="DE", segment="enterprise"),  # missing id
+    row(None, email="y@example.com", country="de"),  # missing id (not a duplicate), bad country
+    row("c6", email="z@example", status="inactive"),  # email without a dot in the domain
+    row("c7", lifetime_value=0.0),  # ltv exactly at the lower bound: valid
+]
+
+RULES = """
+dataset: customers
+rules:
+  - row_count: { min: 1 }
+  - missing_count: { column: customer_id }
+  - missing_percent: { column: email, max: 10 }
+  - missing_count: { column: phone }
+  - missing_count: { column: country }
+  - duplicate_count: { column: customer_id }
+  - duplicate_count: { columns: [first_name, email] }
+  - allowed_values: { column: status, values: [active, inactive, churned] }
+  - allowed_values: { column: segment, values: [consumer, smb, enterprise] }
+  - range: { column: lifetime_value, min: 0, max: 1.0e7 }
+  - pattern: { column: country, regex: '^[A-Z]{2}$' }
+  - pattern: { column: email, regex: '^[^@]+@[^@]+\\.[^@]+$' }
+  - freshness: { column: updated_at, max_age: 1d }
+  - freshness: { column: _ingest_date, max_age: 1d }
+  - schema: { columns: { customer_id: string, _cdc_seq: long } }
+  - change: { metric: missing_count(last_name), last: 3, max_delta: 0 }
+"""
+
+
+def write_day(spark: SparkSession, root: Path, rows: list[tuple[Any, ...]], day: str = DAY) -> Path:
+    dataset = root / "silver" / "customers"
+    spark.createDataFrame(rows, SILVER).coalesce(1).write.mode("overwrite").parquet(
+        str(dataset / f"date={day}")
+    )
+    return dataset
+
+
+def write_rules(root: Path, text: str = RULES) -> Path:
+    rules = root / "customers.yml"
+    rules.write_text(text, encoding="utf-8")
+    return rules
+
+
+def run_job(
+    dataset: Path, rules: Path | str, metrics: Path, day: str = DAY
+) -> tuple[int, dict[str, Any] | None]:
+    code = data_quality.main(
+        [
+            "--input",
+            str(dataset),
+            "--rules",
+            str(rules),
+            "--date",
+            day,
+            "--metrics-root",
+            str(metrics),
+        ]
+    )
+    document = metrics / "customers" / f"date={day}" / "metrics.json"
+    return code, json.loads(document.read_text()) if document.exists() else None
+
+
+def values(document: dict[str, Any]) -> dict[str, Any]:
+    return {metric_id: entry["value"] for metric_id, entry in document["metrics"].items()}
+
+
+def test_metrics_equal_the_hand_counted_values(spark: SparkSession, tmp_path: Path) -> None:
+    dataset = write_day(spark, tmp_path, ROWS)
+    code, document = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics")
+
+    assert code == 0
+    assert document is not None
+    assert values(document) == {
+        "row_count": 12,
+        "missing_count(customer_id)": 2,
+        "missing_count(email)": 2,
+        "missing_count(phone)": 1,
+        "missing_count(country)": 1,
+        "missing_count(last_name)": 0,
+        # c3 twice (1 extra row), c5 three times (2 extra rows); the two null ids are left out.
+        "duplicate_count(customer_id)": 3,
+        # (Ada, someone@) for c1 and c7, (Ada, null) for c2 and c5, (Ada, b@) for both c3,
+        # (Bob, someone@) for two c5 rows: 4 keys, one extra row each.
+        "duplicate_count(first_name,email)": 4,
+        'invalid_count(status not in ["active","inactive","churned"])': 1,
+        'invalid_count(segment not in ["consumer","smb","enterprise"])': 1,
+        "invalid_count(lifetime_value outside [0, 10000000])": 2,
+        'invalid_count(country not matching "^[A-Z]{2}$")': 2,
+        'invalid_count(email not matching "^[^@]+@[^@]+\\\\.[^@]+$")': 2,
+        "max_timestamp(updated_at)": "2024-01-15T23:59:59.000Z",
+        "max_timestamp(_ingest_date)": "2024-01-15T00:00:00.000Z",
+    }
+    assert document["metrics"]["duplicate_count(customer_id)"]["duplicate_keys"] == 2
+    assert document["metrics"]["duplicate_count(first_name,email)"]["duplicate_keys"] == 4
+    assert document["schema_version"] == 1
+    assert document["dataset"] == "customers"
+    assert document["logical_date"] == DAY
+    assert document["row_count"] == 12
+    assert document["columns"]["_cdc_seq"] == "bigint"
+    assert document["columns"]["updated_at"] == "timestamp"
+    assert document["columns"]["_ingest_date"] == "date"
+    assert document["input"].endswith(f"silver/customers/date={DAY}")
+    generated = dt.datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.timezone.utc) - generated).total_seconds()) < 300
+
+
+def test_stale_timestamps_give_the_old_maximum(spark: SparkSession, tmp_path: Path) -> None:
+    stale = [
+        row("c1", updated_at="2024-01-09T12:00:00"),
+        row("c2", updated_at="2024-01-10T06:30:00"),
+    ]
+    dataset = write_day(spark, tmp_path, stale)
+    rules = write_rules(
+        tmp_path,
+        "dataset: customers\nrules:\n  - freshness: { column: updated_at, max_age: 36h }\n",
+    )
+    code, document = run_job(dataset, rules, tmp_path / "metrics")
+    assert code == 0
+    assert document is not None
+    assert values(document) == {
+        "row_count": 2,
+        "max_timestamp(updated_at)": "2024-01-10T06:30:00.000Z",
+    }
+
+
+def test_an_empty_partition_has_zero_counts_and_no_timestamp(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    dataset = write_day(spark, tmp_path, [])
+    code, document = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics")
+    assert code == 0
+    assert document is not None
+    assert document["row_count"] == 0
+    assert document["metrics"]["duplicate_count(customer_id)"]["value"] == 0
+    assert document["metrics"]["max_timestamp(updated_at)"]["value"] is None
+
+
+def test_a_rerun_replaces_the_document(spark: SparkSession, tmp_path: Path) -> None:
+    rules = write_rules(tmp_path)
+    dataset = write_day(spark, tmp_path, ROWS)
+    run_job(dataset, rules, tmp_path / "metrics")
+    write_day(spark, tmp_path, ROWS[:3])
+    code, document = run_job(dataset, rules, tmp_path / "metrics")
+    assert code == 0
+    assert document is not None
+    assert document["row_count"] == 3
+    folder = tmp_path / "metrics" / "customers" / f"date={DAY}"
+    assert sorted(os.listdir(folder)) == ["metrics.json"]
+
+
+def test_a_rule_on_a_missing_column_fails_naming_the_column(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = write_day(spark, tmp_path, ROWS[:2])
+    rules = write_rules(
+        tmp_path,
+        "dataset: customers\nrules:\n"
+        "  - name: loyalty tier set\n    missing_count: { column: loyalty_tier }\n",
+    )
+    code, document = run_job(dataset, rules, tmp_path / "metrics")
+    error = capsys.readouterr().err.strip()
+    assert code == 1
+    assert document is None
+    assert len(error.splitlines()) == 1
+    assert error.startswith(f"data_quality: {rules}: rule 1 'loyalty tier set' (missing_count): ")
+    assert "column 'loyalty_tier' is not in the data" in error
+
+
+def test_a_range_on_a_text_column_fails_clearly(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = write_day(spark, tmp_path, ROWS[:2])
+    rules = write_rules(
+        tmp_path, "dataset: customers\nrules:\n  - range: { column: country, min: 0 }\n"
+    )
+    code, _ = run_job(dataset, rules, tmp_path / "metrics")
+    assert code == 1
+    assert "column 'country' is string; a range needs a numeric column" in capsys.readouterr().err
+
+
+def test_an_invalid_java_regex_fails_before_reading(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = write_day(spark, tmp_path, ROWS[:2])
+    rules = write_rules(
+        tmp_path, "dataset: customers\nrules:\n  - pattern: { column: email, regex: '([a-z' }\n"
+    )
+    code, _ = run_job(dataset, rules, tmp_path / "metrics")
+    error = capsys.readouterr().err
+    assert code == 1
+    assert "rule 1 (pattern): 'regex' is not a valid Java regex" in error
+
+
+def test_a_missing_partition_fails_with_one_line(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = write_day(spark, tmp_path, ROWS[:2])
+    code, _ = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics", day="2024-01-16")
+    error = capsys.readouterr().err.strip()
+    assert code == 1
+    partition = f"{dataset}/date=2024-01-16"
+    assert error == f"data_quality: --input: no partition {partition} (did the ingest job run?)"
+
+
+def test_a_bad_date_fails_before_spark_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = run_job(tmp_path, write_rules(tmp_path), tmp_path / "metrics", day="2024-02-30")
+    assert code == 1
+    assert capsys.readouterr().err.strip() == (
+        "data_quality: --date: expected a date as YYYY-MM-DD, got '2024-02-30'"
+    )
+
+
+def test_rules_shipped_with_files_are_found_by_name(
+    spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dataset = write_day(spark, tmp_path, ROWS[:2])
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    rules = shipped / "customers-shipped.yml"
+    rules.write_text("dataset: customers\nrules:\n  - row_count: { min: 1 }\n")
+    spark.sparkContext.addFile(str(rules))
+    monkeypatch.chdir(tmp_path)  # the bare name does not exist relative to the working dir
+    code, document = run_job(dataset, "customers-shipped.yml", tmp_path / "metrics")
+    assert code == 0
+    assert document is not None
+    assert values(document) == {"row_count": 2}
+
+
+@pytest.mark.parametrize(
+    "case",
+    json.loads((FIXTURES / "bad-rules.json").read_text())["cases"],
+    ids=lambda case: case["file"],
+)
+def test_bad_rules_files_give_the_shared_one_line_error(case: dict[str, str]) -> None:
+    path = f"test/fixtures/quality/{case['file']}"
+    text = (PROJECT / path).read_text(encoding="utf-8")
+    with pytest.raises(data_quality.RulesError) as raised:
+        data_quality.parse_rules(text, path)
+    message = str(raised.value)
+    assert "\n" not in message
+    if "message" in case:
+        assert message == case["message"].replace("{file}", path)
+    else:
+        assert message.startswith(case["startsWith"].replace("{file}", path))
+
+
+def test_bad_rules_exit_1_with_the_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(FIXTURES / "bad-negative-k.yml")
+    assert data_quality.main(["--rules", path, "--check-rules"]) == 1
+    assert capsys.readouterr().err == (
+        f"data_quality: {path}: rule 2 'volume steady' (change): "
+        "'last' must be a whole number of 1 or more, got -3\n"
+    )
+
+
+def test_metric_ids_match_the_shared_fixture() -> None:
+    text = (FIXTURES / "good-all-families.yml").read_text(encoding="utf-8")
+    expected = json.loads((FIXTURES / "good-all-families.json").read_text())
+    rule_set = data_quality.parse_rules(text, "good-all-families.yml")
+    assert rule_set.dataset == expected["dataset"]
+    assert [spec.id for spec in data_quality.plan_metrics(rule_set)] == expected["metrics"]
+
+
+def test_the_shipped_customers_rules_are_valid() -> None:
+    text = (PROJECT / "quality" / "customers.yml").read_text(encoding="utf-8")
+    rule_set = data_quality.parse_rules(text, "quality/customers.yml")
+    assert rule_set.dataset == "customers"
+    assert {rule.family for rule in rule_set.rules} == set(data_quality.FAMILIES)
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (0.5, "0.5"),
+        (10000000.0, "10000000"),
+        (1e21, "1e+21"),
+        (1e-7, "1e-7"),
+        (0.000001, "0.000001"),
+        (-2.5e-10, "-2.5e-10"),
+        (123456.789, "123456.789"),
+        (7, "7"),
+    ],
+)
+def test_numbers_are_written_as_javascript_writes_them(number: float, text: str) -> None:
+    assert data_quality.js_number(number) == text
+
+
+def test_yaml_reads_exponents_without_a_dot_as_numbers() -> None:
+    rule_set = data_quality.parse_rules(
+        "dataset: d\nrules:\n  - range: { column: x, max: 1e7 }\n", "f.yml"
+    )
+    assert rule_set.rules[0].settings["max"] == 10000000
