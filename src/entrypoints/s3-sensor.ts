@@ -1,0 +1,20 @@
+import { UserError } from '../core/errors.js'
+import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
+import { systemClock } from '../core/sleep.js'
+import { createS3Client } from '../s3/client.js'
+import { readSensorConfig } from '../s3/config.js'
+import { S3Lister } from '../s3/lister.js'
+import { sensorOutputs, sensorSummary } from '../s3/report.js'
+import { runSensor } from '../s3/sensor.js'
+
+await runAction(async () => {
+  const config = readSensorConfig(actionInputs())
+  const lister = new S3Lister(createS3Client(config.aws), config.target.bucket)
+  const result = await runSensor({ ...config, lister, clock: systemClock, logger: actionLogger })
+  setOutputs({ ...sensorOutputs(result) })
+  await writeSummary(sensorSummary(config, result))
+  if (result.found) actionLogger.info(result.message)
+  else if (config.timing.softFail)
+    actionLogger.warning(`${result.message} (soft-fail: found=false)`)
+  else throw new UserError(result.message)
+})

@@ -1,0 +1,111 @@
+import picomatch from 'picomatch'
+
+/** Characters that make a key a glob; a key without any of them (unescaped) is literal. */
+const WILDCARDS = new Set(['*', '?', '[', '{'])
+
+/** Characters picomatch reads as regex or extglob syntax, which S3 keys use literally. */
+const LITERAL_OUTSIDE_BRACKETS = new Set(['(', ')', '|', '+', '@', '!', '$', '^'])
+
+/** True when the text has an unescaped `*`, `?`, `[` or `{`. */
+export function isGlob(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '\\') index++
+    else if (WILDCARDS.has(char)) return true
+  }
+  return false
+}
+
+/**
+ * The part of a glob before its first wildcard, unescaped: the only prefix that has to be
+ * listed. `bronze/customers/date=2024-01-01/*.json` → `bronze/customers/date=2024-01-01/`.
+ */
+export function literalPrefix(glob: string): string {
+  let prefix = ''
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index]
+    if (char === '\\' && index + 1 < glob.length) prefix += glob[++index]
+    else if (WILDCARDS.has(char)) break
+    else prefix += char
+  }
+  return prefix
+}
+
+/**
+ * Where the first unclosed `[` or `{` is, or undefined when every one is closed. Checked
+ * before picomatch, which would otherwise read a lone `[` as a literal and wait for a key
+ * nobody meant.
+ */
+export function unclosedBracket(glob: string): { char: '[' | '{'; position: number } | undefined {
+  const braces: number[] = []
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index]
+    if (char === '\\') {
+      index++
+    } else if (char === '[') {
+      const close = bracketEnd(glob, index)
+      if (close === undefined) return { char: '[', position: index + 1 }
+      index = close
+    } else if (char === '{') {
+      braces.push(index)
+    } else if (char === '}') {
+      braces.pop()
+    }
+  }
+  return braces.length ? { char: '{', position: braces[0] + 1 } : undefined
+}
+
+/** Index of the `]` closing the bracket expression opened at `open`. */
+function bracketEnd(glob: string, open: number): number | undefined {
+  let index = open + 1
+  if (glob[index] === '!' || glob[index] === '^') index++
+  // A `]` right after the opening (or its negation) is a member, not the end.
+  if (glob[index] === ']') index++
+  for (; index < glob.length; index++) {
+    const char = glob[index]
+    if (char === '\\') index++
+    else if (char === '[' && glob[index + 1] === ':') {
+      const end = glob.indexOf(':]', index + 2)
+      if (end > 0) index = end + 1
+    } else if (char === ']') return index
+  }
+  return undefined
+}
+
+/** Escapes the characters picomatch would read as regex groups, outside bracket expressions. */
+function escapeLiterals(glob: string): string {
+  let out = ''
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index]
+    if (char === '\\') {
+      out += glob.slice(index, index + 2)
+      index++
+    } else if (char === '[') {
+      const close = bracketEnd(glob, index) ?? glob.length - 1
+      out += glob.slice(index, close + 1)
+      index = close
+    } else {
+      out += LITERAL_OUTSIDE_BRACKETS.has(char) ? `\\${char}` : char
+    }
+  }
+  return out
+}
+
+export type KeyMatcher = (key: string) => boolean
+
+/**
+ * Compiles a glob over whole S3 keys: `*` and `?` stay within one `/`-separated segment,
+ * `**` crosses segments, `[...]` (with `[!...]` and POSIX classes) and `{a,b}` as in a shell.
+ * Throws (with picomatch's reason) for a glob it cannot read; check unclosedBracket first.
+ */
+export function compileGlob(glob: string): KeyMatcher {
+  const matcher = picomatch(escapeLiterals(glob), {
+    dot: true,
+    posix: true,
+    windows: false,
+    noextglob: true,
+    nonegate: true,
+    strictBrackets: true
+  })
+  return key => matcher(key)
+}

@@ -1,0 +1,160 @@
+import { errorMessage, errorName } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import { isTransient, withRetry } from '../core/retry.js'
+import type { Clock } from '../core/sleep.js'
+import { evaluate, formatBytes, formatWait, type ConditionResult } from './conditions.js'
+import type { SensorConditions, SensorTiming } from './config.js'
+import { explainS3Error } from './errors.js'
+import type { ListedObject, ObjectLister } from './lister.js'
+import { fingerprint, observe, type Observation } from './observe.js'
+import { describeTarget, type WaitTarget } from './target.js'
+
+export interface SensorRetry {
+  /** Tries per poke, the first included, for throttling and transient errors. */
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_SENSOR_RETRY: SensorRetry = {
+  attempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 15_000
+}
+
+export interface SensorOptions {
+  target: WaitTarget
+  conditions: SensorConditions
+  timing: SensorTiming
+  lister: ObjectLister & { requests?: number }
+  clock: Clock
+  logger: Logger
+  retry?: SensorRetry
+  random?: () => number
+}
+
+export interface SensorResult {
+  found: boolean
+  /** The matched objects of the last successful poke, in key order. */
+  objects: ListedObject[]
+  totalBytes: number
+  waitedMs: number
+  pokes: number
+  /** ListObjectsV2 requests sent, when the lister counts them. */
+  listRequests?: number
+  /** The conditions as the last successful poke saw them (empty when none succeeded). */
+  conditions: ConditionResult[]
+  /** One line: what was found, or what was still missing at the timeout. */
+  message: string
+}
+
+/**
+ * Pokes until every condition holds or the timeout passes. Throttling and transient
+ * errors are retried inside a poke; a poke that still fails is logged and the next poke
+ * tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
+ * denied, no such bucket, rejected credentials) end it at once with what to check.
+ */
+export async function runSensor(options: SensorOptions): Promise<SensorResult> {
+  const { target, conditions, timing, lister, clock, logger } = options
+  const retry = options.retry ?? DEFAULT_SENSOR_RETRY
+  const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : ''
+  const start = clock.now()
+  const deadline = start + timing.timeoutMs
+  const untilDeadline = (): number => Math.max(0, deadline - clock.now())
+
+  let interval = timing.pokeIntervalMs
+  let lastFingerprint: string | undefined
+  let stableSince = start
+  let observation: Observation | undefined
+  let results: ConditionResult[] = []
+  let lastError: string | undefined
+
+  for (let poke = 1; ; poke++) {
+    let retries = 0
+    let pokeFailed = false
+    try {
+      const seen = await withRetry(() => observe(target, conditions, lister), {
+        attempts: retry.attempts,
+        baseDelayMs: retry.baseDelayMs,
+        maxDelayMs: retry.maxDelayMs,
+        retryable: error =>
+          !explainS3Error(error, target.bucket, listedPrefix) &&
+          isTransient(error) &&
+          untilDeadline() > 0,
+        onRetry: (error, attempt, delayMs) => {
+          retries = attempt
+          logger.debug(
+            `poke ${poke}: ${errorName(error)} (${errorMessage(error)}); try ${attempt + 1} in ${delayMs} ms`
+          )
+        },
+        sleep: (ms, signal) => clock.sleep(Math.min(ms, untilDeadline()), signal),
+        random: options.random
+      })
+      const now = clock.now()
+      const print = fingerprint(seen)
+      if (print !== lastFingerprint) {
+        lastFingerprint = print
+        stableSince = now
+      }
+      observation = seen
+      lastError = undefined
+      results = evaluate(target, conditions, seen, now - stableSince)
+    } catch (error) {
+      const explained = explainS3Error(error, target.bucket, listedPrefix)
+      if (explained) throw explained
+      if (!isTransient(error)) throw error
+      pokeFailed = true
+      lastError = `${errorName(error)}: ${errorMessage(error).split('\n')[0]}`
+      logger.warning(
+        `Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`
+      )
+    }
+
+    const waitedMs = clock.now() - start
+    const objects = observation?.objects ?? []
+    const totalBytes = objects.reduce((sum, object) => sum + object.size, 0)
+    const missing = results
+      .filter(result => !result.met)
+      .map(result => result.missing ?? result.condition)
+    const finish = (found: boolean, message: string): SensorResult => ({
+      found,
+      objects,
+      totalBytes,
+      waitedMs,
+      pokes: poke,
+      listRequests: lister.requests,
+      conditions: results,
+      message
+    })
+
+    if (!pokeFailed && missing.length === 0) {
+      return finish(
+        true,
+        `Found ${objects.length} object${objects.length === 1 ? '' : 's'} (${formatBytes(totalBytes)}) for ${describeTarget(target)} after ${formatWait(waitedMs)}`
+      )
+    }
+    if (untilDeadline() === 0) {
+      const why = observation ? missing.join(', ') : 'S3 never answered a poke'
+      const failure = lastError ? `; last poke failed: ${lastError}` : ''
+      return finish(
+        false,
+        `Timed out after ${formatWait(timing.timeoutMs)} waiting for ${describeTarget(target)}: ${why}${failure}`
+      )
+    }
+
+    let pause = Math.min(interval, untilDeadline())
+    const onlySettling =
+      !pokeFailed && results.every(result => result.met || result.condition.startsWith('settled'))
+    if (onlySettling) {
+      // Everything is there: look again as soon as the settle time could have passed.
+      pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()))
+    }
+    if (!pokeFailed) {
+      logger.info(
+        `Poke ${poke} (${formatWait(waitedMs)} in): ${objects.length} object${objects.length === 1 ? '' : 's'}, ${formatBytes(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${formatWait(pause)}`
+      )
+    }
+    await clock.sleep(pause)
+    if (timing.backoff) interval = Math.min(interval * 2, timing.maxPokeIntervalMs)
+  }
+}

@@ -1,0 +1,253 @@
+import { InputError } from '../core/errors.js'
+import { compileGlob, isGlob, literalPrefix, unclosedBracket, type KeyMatcher } from './glob.js'
+
+/**
+ * What the sensor waits for, in one bucket:
+ * - `key`: one exact object;
+ * - `prefix`: every object under a key ending in `/`;
+ * - `glob`: objects matching a glob, listed only under its literal prefix;
+ * - `keys`: a list of exact objects, all of which must exist.
+ */
+export type WaitTarget =
+  | { kind: 'key'; bucket: string; key: string }
+  | { kind: 'prefix'; bucket: string; prefix: string }
+  | { kind: 'glob'; bucket: string; glob: string; prefix: string; matches: KeyMatcher }
+  | { kind: 'keys'; bucket: string; keys: string[] }
+
+/** S3's limit on key length, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024
+
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long'
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+    return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit'
+  }
+  if (name.includes('..')) return 'it must not contain two dots in a row'
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address'
+  if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+    return 'it must not start with xn-- or sthree-'
+  }
+  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+    return 'it is an access point alias, not a bucket name'
+  }
+  return undefined
+}
+
+export interface S3Location {
+  bucket: string
+  key: string
+}
+
+/**
+ * Splits `s3://bucket/key` into its parts; throws an InputError naming `input` when the
+ * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
+ */
+export function parseS3Uri(input: string, text: string): S3Location | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)
+  if (!scheme) {
+    if (/^s3:/i.test(text)) throw new InputError(input, 'an s3://bucket/key URI', text)
+    return undefined
+  }
+  if (scheme[1].toLowerCase() !== 's3') {
+    throw new InputError(input, `an s3://bucket/key URI (not ${scheme[1]}://)`, text)
+  }
+  const rest = text.slice(scheme[0].length)
+  const slash = rest.indexOf('/')
+  const bucket = slash < 0 ? rest : rest.slice(0, slash)
+  const key = slash < 0 ? '' : rest.slice(slash + 1)
+  if (!bucket) throw new InputError(input, 'an s3://bucket/key URI with a bucket name', text)
+  if (!key) {
+    throw new InputError(
+      input,
+      'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)',
+      text
+    )
+  }
+  return { bucket, key }
+}
+
+function checkBucket(input: string, bucket: string): void {
+  const problem = bucketNameProblem(bucket)
+  if (problem) throw new InputError(input, `a valid S3 bucket name (${problem})`, bucket)
+}
+
+function checkKey(input: string, key: string): void {
+  if (key.startsWith('/')) {
+    throw new InputError(
+      input,
+      'a key without a leading / (S3 keys are relative to the bucket)',
+      key
+    )
+  }
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+    throw new InputError(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key)
+  }
+}
+
+/** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
+function locate(input: string, text: string, bucketInput: string): S3Location {
+  const uri = parseS3Uri(input, text)
+  if (uri) {
+    checkBucket(input, uri.bucket)
+    if (bucketInput && bucketInput !== uri.bucket) {
+      throw new InputError(
+        input,
+        `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`,
+        text
+      )
+    }
+    return uri
+  }
+  if (!bucketInput) {
+    throw new InputError('bucket', 'a bucket name (it is required unless the key is an s3:// URI)')
+  }
+  return { bucket: bucketInput, key: text }
+}
+
+export interface TargetInputs {
+  bucket: string
+  key: string
+  keys: readonly string[]
+}
+
+/** Reads the `bucket`, `key` and `keys` inputs into what to wait for. Sends no request. */
+export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
+  if (bucket) checkBucket('bucket', bucket)
+  if (key && keys.length) {
+    throw new InputError('keys', "either 'key' or 'keys', not both")
+  }
+  if (keys.length) return parseKeyList(bucket, keys)
+  if (!key) {
+    throw new InputError(
+      'key',
+      "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')"
+    )
+  }
+  const location = locate('key', key, bucket)
+  checkKey('key', location.key)
+  if (!isGlob(location.key)) {
+    return location.key.endsWith('/')
+      ? { kind: 'prefix', bucket: location.bucket, prefix: location.key }
+      : { kind: 'key', bucket: location.bucket, key: location.key }
+  }
+  const unclosed = unclosedBracket(location.key)
+  if (unclosed) {
+    const closing = unclosed.char === '[' ? ']' : '}'
+    throw new InputError(
+      'key',
+      `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`,
+      location.key
+    )
+  }
+  let matches: KeyMatcher
+  try {
+    matches = compileGlob(location.key)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new InputError('key', `a valid glob (${reason})`, location.key)
+  }
+  return {
+    kind: 'glob',
+    bucket: location.bucket,
+    glob: location.key,
+    prefix: literalPrefix(location.key),
+    matches
+  }
+}
+
+function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarget {
+  const located = entries.map(entry => {
+    const location = locate('keys', entry, bucketInput)
+    checkKey('keys', location.key)
+    if (isGlob(location.key) || location.key.endsWith('/')) {
+      throw new InputError(
+        'keys',
+        "exact object keys (for a prefix or a glob use 'key')",
+        location.key
+      )
+    }
+    return location
+  })
+  const bucket = located[0].bucket
+  const other = located.find(location => location.bucket !== bucket)
+  if (other) {
+    throw new InputError(
+      'keys',
+      `keys in one bucket (${bucket})`,
+      `s3://${other.bucket}/${other.key}`
+    )
+  }
+  return { kind: 'keys', bucket, keys: [...new Set(located.map(location => location.key))] }
+}
+
+/** How the target reads in messages: `s3://bucket/prefix/` or `s3://bucket/glob`. */
+export function describeTarget(target: WaitTarget): string {
+  switch (target.kind) {
+    case 'key':
+      return `s3://${target.bucket}/${target.key}`
+    case 'prefix':
+      return `s3://${target.bucket}/${target.prefix}`
+    case 'glob':
+      return `s3://${target.bucket}/${target.glob}`
+    case 'keys':
+      return target.keys.length === 1
+        ? `s3://${target.bucket}/${target.keys[0]}`
+        : `${target.keys.length} keys in s3://${target.bucket}`
+  }
+}
+
+/**
+ * The folder a relative success marker lives in: the prefix's, the glob's literal prefix up
+ * to its last `/`, or the key's folder (for a list, the folder all keys share).
+ */
+export function targetFolder(target: WaitTarget): string {
+  const folderOf = (key: string): string => key.slice(0, key.lastIndexOf('/') + 1)
+  switch (target.kind) {
+    case 'key':
+      return folderOf(target.key)
+    case 'prefix':
+      return target.prefix
+    case 'glob':
+      return folderOf(target.prefix)
+    case 'keys': {
+      let shared = folderOf(target.keys[0])
+      for (const key of target.keys) {
+        while (!key.startsWith(shared)) shared = folderOf(shared.slice(0, -1))
+      }
+      return shared
+    }
+  }
+}
+
+/**
+ * The marker's key: a name (or relative path) inside the target's folder, or an s3:// URI in
+ * the same bucket.
+ */
+export function markerKey(target: WaitTarget, marker: string): string {
+  const uri = parseS3Uri('success-marker', marker)
+  if (uri) {
+    if (uri.bucket !== target.bucket) {
+      throw new InputError(
+        'success-marker',
+        `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`,
+        marker
+      )
+    }
+    checkKey('success-marker', uri.key)
+    return uri.key
+  }
+  if (marker.startsWith('/') || isGlob(marker) || marker.endsWith('/')) {
+    throw new InputError(
+      'success-marker',
+      'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI',
+      marker
+    )
+  }
+  const key = `${targetFolder(target)}${marker}`
+  checkKey('success-marker', key)
+  return key
+}

@@ -1,0 +1,357 @@
+import { describe, expect, it } from 'vitest'
+import { UserError } from '../../src/core/errors.js'
+import { Inputs } from '../../src/core/inputs.js'
+import { MemoryLogger } from '../../src/core/log.js'
+import { readSensorConfig } from '../../src/s3/config.js'
+import type { ObjectLister } from '../../src/s3/lister.js'
+import { runSensor, type SensorResult } from '../../src/s3/sensor.js'
+import { FakeClock, MemoryBucket } from './support/fakes.js'
+
+const PREFIX = 'bronze/customers/date=2024-01-01/'
+
+/** Runs the sensor over a MemoryBucket with a fake clock: no test here really waits. */
+async function sense(
+  inputs: Record<string, string>,
+  lister: ObjectLister & { requests?: number },
+  clock = new FakeClock(),
+  logger = new MemoryLogger()
+): Promise<SensorResult> {
+  const config = readSensorConfig(new Inputs(name => ({ bucket: 'data-lake', ...inputs })[name]), {
+    AWS_REGION: 'us-east-1'
+  })
+  return runSensor({
+    ...config,
+    lister,
+    clock,
+    logger,
+    retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+    random: () => 1
+  })
+}
+
+const seconds = (ms: number): number => ms / 1000
+
+describe('runSensor', () => {
+  it('finds objects already there at the first poke, without sleeping', async () => {
+    const bucket = new MemoryBucket()
+      .put(`${PREFIX}part-0.json`, 100)
+      .put(`${PREFIX}part-1.json`, 50)
+    const clock = new FakeClock()
+    const result = await sense({ key: PREFIX }, bucket, clock)
+    expect(result.found).toBe(true)
+    expect(result.objects.map(object => object.key)).toEqual([
+      `${PREFIX}part-0.json`,
+      `${PREFIX}part-1.json`
+    ])
+    expect(result.totalBytes).toBe(150)
+    expect(result.pokes).toBe(1)
+    expect(clock.sleeps).toEqual([])
+    expect(result.message).toMatch(/^Found 2 objects \(150 B\) for s3:\/\/data-lake\/bronze/)
+  })
+
+  it('finds objects that arrive while it waits, at the next poke', async () => {
+    const bucket = new MemoryBucket()
+    const clock = new FakeClock().at(150_000, () => bucket.put(`${PREFIX}part-0.json`))
+    const result = await sense({ key: PREFIX, 'poke-interval': '60s' }, bucket, clock)
+    expect(result.found).toBe(true)
+    expect(result.pokes).toBe(4)
+    expect(seconds(result.waitedMs)).toBe(180)
+    expect(clock.sleeps).toEqual([60_000, 60_000, 60_000])
+  })
+
+  it('times out saying what was missing, with a last poke at the deadline', async () => {
+    const bucket = new MemoryBucket()
+    const clock = new FakeClock()
+    const result = await sense(
+      { key: PREFIX, timeout: '5m', 'poke-interval': '2m', 'success-marker': '_SUCCESS' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(false)
+    expect(clock.sleeps).toEqual([120_000, 120_000, 60_000])
+    expect(seconds(result.waitedMs)).toBe(300)
+    expect(result.message).toBe(
+      `Timed out after 5m waiting for s3://data-lake/${PREFIX}: 0 of min 1 object under s3://data-lake/${PREFIX}, marker ${PREFIX}_SUCCESS not found`
+    )
+  })
+
+  it('backs off exponentially up to the cap, and never sleeps past the timeout', async () => {
+    const clock = new FakeClock()
+    await sense(
+      {
+        key: PREFIX,
+        timeout: '10m',
+        'poke-interval': '10s',
+        backoff: 'true',
+        'max-poke-interval': '2m'
+      },
+      new MemoryBucket(),
+      clock
+    )
+    expect(clock.sleeps.map(seconds)).toEqual([10, 20, 40, 80, 120, 120, 120, 90])
+  })
+
+  it('without backoff, keeps the poke interval', async () => {
+    const clock = new FakeClock()
+    await sense({ key: PREFIX, timeout: '3m', 'poke-interval': '1m' }, new MemoryBucket(), clock)
+    expect(clock.sleeps.map(seconds)).toEqual([60, 60, 60])
+  })
+
+  it('waits for the settle period once everything is there', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
+    const clock = new FakeClock()
+    const result = await sense(
+      { key: PREFIX, 'settle-time': '5m', 'poke-interval': '1m' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(true)
+    expect(seconds(result.waitedMs)).toBe(300)
+    expect(
+      result.conditions.find(condition => condition.condition.startsWith('settled'))?.met
+    ).toBe(true)
+  })
+
+  it('restarts the settle period when a new object lands', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
+    const clock = new FakeClock().at(210_000, () => bucket.put(`${PREFIX}part-1.json`))
+    const result = await sense(
+      { key: PREFIX, 'settle-time': '5m', 'poke-interval': '1m' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(true)
+    // The new object is first seen by the poke at 4m; five quiet minutes after that.
+    expect(seconds(result.waitedMs)).toBe(540)
+    expect(result.objects).toHaveLength(2)
+  })
+
+  it('restarts the settle period when an object is rewritten with the same key', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`, 10)
+    const clock = new FakeClock().at(90_000, () => bucket.put(`${PREFIX}part-0.json`, 10))
+    const result = await sense(
+      { key: PREFIX, 'settle-time': '3m', 'poke-interval': '1m' },
+      bucket,
+      clock
+    )
+    expect(seconds(result.waitedMs)).toBe(120 + 180)
+  })
+
+  it('honours the success marker, and does not count it as data', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`, 100)
+    const clock = new FakeClock().at(120_000, () => bucket.put(`${PREFIX}_SUCCESS`, 0))
+    const result = await sense(
+      { key: PREFIX, 'success-marker': '_SUCCESS', 'poke-interval': '1m', 'min-object-bytes': '1' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(true)
+    expect(seconds(result.waitedMs)).toBe(120)
+    expect(result.objects.map(object => object.key)).toEqual([`${PREFIX}part-0.json`])
+  })
+
+  it('looks the marker up by itself when it is outside the listed prefix', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`).put(`${PREFIX}_SUCCESS`, 0)
+    const result = await sense(
+      { key: `${PREFIX}part-*.json`, 'success-marker': '_SUCCESS' },
+      bucket
+    )
+    expect(result.found).toBe(true)
+    expect(bucket.listedPrefixes).toEqual([`${PREFIX}part-`, `${PREFIX}_SUCCESS`])
+  })
+
+  it('lists only the literal prefix of a glob and counts only matching keys', async () => {
+    const bucket = new MemoryBucket()
+      .put(`${PREFIX}part-0.json`)
+      .put(`${PREFIX}part-1.csv`)
+      .put(`${PREFIX}nested/part-2.json`)
+      .put('bronze/customers/date=2024-01-02/part-0.json')
+    const result = await sense({ key: `${PREFIX}*.json` }, bucket)
+    expect(result.objects.map(object => object.key)).toEqual([`${PREFIX}part-0.json`])
+    expect(bucket.listedPrefixes).toEqual([PREFIX])
+  })
+
+  it('leaves out empty folder placeholder objects', async () => {
+    const bucket = new MemoryBucket().put(PREFIX, 0)
+    const result = await sense({ key: PREFIX, timeout: '1m', 'poke-interval': '1m' }, bucket)
+    expect(result.found).toBe(false)
+    expect(result.objects).toEqual([])
+  })
+
+  it('requires a minimum count', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}a`).put(`${PREFIX}b`)
+    const clock = new FakeClock().at(60_000, () => bucket.put(`${PREFIX}c`))
+    const result = await sense(
+      { key: PREFIX, 'min-objects': '3', 'poke-interval': '1m' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(true)
+    expect(result.pokes).toBe(2)
+  })
+
+  it('requires every object to reach the minimum size, naming the small ones', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}a`, 0).put(`${PREFIX}b`, 500)
+    const result = await sense(
+      { key: PREFIX, 'min-object-bytes': '100', timeout: '1m', 'poke-interval': '1m' },
+      bucket
+    )
+    expect(result.found).toBe(false)
+    expect(result.message).toContain(`1 object smaller than 100 B: ${PREFIX}a (0 B)`)
+  })
+
+  it('requires the minimum total size', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}a`, 600)
+    const clock = new FakeClock().at(60_000, () => bucket.put(`${PREFIX}b`, 600))
+    const result = await sense(
+      { key: PREFIX, 'min-total-bytes': '1024', timeout: '5m', 'poke-interval': '1m' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(true)
+    expect(result.totalBytes).toBe(1200)
+    expect(result.pokes).toBe(2)
+  })
+
+  it('waits for every key of a list, naming the missing ones', async () => {
+    const bucket = new MemoryBucket().put('exports/a.csv')
+    const result = await sense(
+      {
+        bucket: '',
+        keys: 's3://data-lake/exports/a.csv\ns3://data-lake/exports/b.csv',
+        timeout: '1m',
+        'poke-interval': '1m'
+      },
+      bucket
+    )
+    expect(result.found).toBe(false)
+    expect(result.message).toContain('keys not found: exports/b.csv')
+    bucket.put('exports/b.csv')
+    expect((await sense({ keys: 'exports/a.csv, exports/b.csv' }, bucket)).found).toBe(true)
+  })
+
+  it('an exact key does not match a longer key it prefixes', async () => {
+    const bucket = new MemoryBucket().put('exports/a.csv.tmp')
+    const result = await sense(
+      { key: 'exports/a.csv', timeout: '1m', 'poke-interval': '1m' },
+      bucket
+    )
+    expect(result.found).toBe(false)
+    bucket.put('exports/a.csv')
+    expect(
+      (await sense({ key: 'exports/a.csv' }, bucket)).objects.map(object => object.key)
+    ).toEqual(['exports/a.csv'])
+  })
+
+  it('logs at most one line per poke, saying what is still missing', async () => {
+    const bucket = new MemoryBucket()
+    const logger = new MemoryLogger()
+    const clock = new FakeClock().at(200_000, () => bucket.put(`${PREFIX}part-0.json`))
+    const result = await sense(
+      { key: PREFIX, 'success-marker': '_SUCCESS', timeout: '5m', 'poke-interval': '1m' },
+      bucket,
+      clock,
+      logger
+    )
+    const said = logger.lines.filter(line => !line.startsWith('debug:'))
+    expect(said.length).toBeLessThanOrEqual(result.pokes)
+    expect(said[0]).toMatch(
+      /^info: Poke 1 \(0s in\): 0 objects, 0 B; still missing: 0 of min 1 object under .*; marker .*_SUCCESS not found; next poke in 1m$/
+    )
+    expect(said.at(-1)).toMatch(
+      /still missing: marker bronze\/customers\/date=2024-01-01\/_SUCCESS not found/
+    )
+  })
+
+  // Fault injection: the lister throws the errors a real S3 gives when throttling or when a
+  // connection drops; moto cannot be made to do that on demand.
+  it('retries throttling and dropped connections inside a poke (fault injection)', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
+    const faults = [
+      Object.assign(new Error('Please reduce your request rate.'), {
+        name: 'SlowDown',
+        $metadata: { httpStatusCode: 503 }
+      }),
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    ]
+    const flaky: ObjectLister = {
+      list: async (prefix, limit) => {
+        const fault = faults.shift()
+        if (fault) throw fault
+        return bucket.list(prefix, limit)
+      }
+    }
+    const clock = new FakeClock()
+    const logger = new MemoryLogger()
+    const result = await sense({ key: PREFIX }, flaky, clock, logger)
+    expect(result.found).toBe(true)
+    expect(result.pokes).toBe(1)
+    expect(clock.sleeps).toEqual([100, 200])
+    expect(logger.lines.filter(line => line.startsWith('debug:'))).toHaveLength(2)
+  })
+
+  it('a poke that keeps failing is logged and the next poke tries again (fault injection)', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
+    let failures = 3
+    const flaky: ObjectLister = {
+      list: async (prefix, limit) => {
+        if (failures-- > 0)
+          throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' })
+        return bucket.list(prefix, limit)
+      }
+    }
+    const logger = new MemoryLogger()
+    const result = await sense(
+      { key: PREFIX, 'poke-interval': '1m' },
+      flaky,
+      new FakeClock(),
+      logger
+    )
+    expect(result.found).toBe(true)
+    expect(result.pokes).toBe(2)
+    expect(logger.lines).toContain(
+      'warning: Poke 1: S3 did not answer after 3 tries (ServiceUnavailable: Service Unavailable); trying again at the next poke'
+    )
+  })
+
+  it('times out with the last error when S3 never answers (fault injection)', async () => {
+    const down: ObjectLister = {
+      list: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+      }
+    }
+    const result = await sense({ key: PREFIX, timeout: '2m', 'poke-interval': '1m' }, down)
+    expect(result.found).toBe(false)
+    expect(result.message).toBe(
+      `Timed out after 2m waiting for s3://data-lake/${PREFIX}: S3 never answered a poke; last poke failed: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9`
+    )
+  })
+
+  it('ends at once with what to check when access is denied', async () => {
+    let calls = 0
+    const denied: ObjectLister = {
+      list: async () => {
+        calls++
+        throw Object.assign(new Error('Access Denied'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 }
+        })
+      }
+    }
+    const error = await sense({ key: PREFIX }, denied).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(UserError)
+    expect((error as Error).message).toBe(
+      `Access denied listing s3://data-lake/${PREFIX} (AccessDenied): check that the role has s3:ListBucket on arn:aws:s3:::data-lake for the prefix '${PREFIX}' and that no bucket policy, SCP or VPC endpoint policy denies it`
+    )
+    expect(calls).toBe(1)
+  })
+
+  it('passes on an unexpected error instead of waiting on it', async () => {
+    const broken: ObjectLister = {
+      list: async () => {
+        throw new TypeError('Cannot read properties of undefined')
+      }
+    }
+    await expect(sense({ key: PREFIX }, broken)).rejects.toThrow(TypeError)
+  })
+})
