@@ -1,0 +1,117 @@
+import {
+  GetApplicationCommand,
+  ListApplicationsCommand,
+  StartApplicationCommand,
+  type Application,
+  type ApplicationSummary,
+  type EMRServerlessClient
+} from '@aws-sdk/client-emr-serverless'
+import { errorName, UserError } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import { withRetry } from '../core/retry.js'
+import type { Clock } from '../core/sleep.js'
+import { pollDelay } from './waiter.js'
+
+const ID = /^[0-9a-z]{1,64}$/
+
+/**
+ * The application the `application` input names: an ID as is, or a name matched exactly
+ * (one clear error when none or several applications carry it).
+ */
+export async function resolveApplication(
+  emr: EMRServerlessClient,
+  reference: string
+): Promise<Application | ApplicationSummary> {
+  if (ID.test(reference)) {
+    try {
+      const { application } = await withRetry(() =>
+        emr.send(new GetApplicationCommand({ applicationId: reference }))
+      )
+      if (application) return application
+    } catch (error) {
+      // Not an ID after all (or not one that exists): try it as a name.
+      if (!['ResourceNotFoundException', 'ValidationException'].includes(errorName(error)))
+        throw error
+    }
+  }
+  const matches: ApplicationSummary[] = []
+  let nextToken: string | undefined
+  do {
+    const page = await withRetry(() => emr.send(new ListApplicationsCommand({ nextToken })))
+    for (const application of page.applications ?? []) {
+      if (application.name === reference && application.state !== 'TERMINATED')
+        matches.push(application)
+    }
+    nextToken = page.nextToken
+  } while (nextToken)
+  if (matches.length === 0) {
+    throw new UserError(
+      `Application '${reference}': no EMR Serverless application has this ID or name in this account and region`
+    )
+  }
+  if (matches.length > 1) {
+    throw new UserError(
+      `Application '${reference}': ${matches.length} applications have this name (${matches.map(app => app.id).join(', ')}); give the application ID instead`
+    )
+  }
+  return matches[0]
+}
+
+export interface StartApplicationOptions {
+  clock: Clock
+  logger: Logger
+  timeoutMs: number
+  pollMinMs: number
+  pollMaxMs: number
+  random?: () => number
+  signal?: AbortSignal
+}
+
+/**
+ * Makes sure the application is STARTED: starts it when CREATED or STOPPED and waits while
+ * it is CREATING, STARTING or STOPPING. A TERMINATED application cannot run jobs.
+ */
+export async function ensureApplicationStarted(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  {
+    clock,
+    logger,
+    timeoutMs,
+    pollMinMs,
+    pollMaxMs,
+    random = Math.random,
+    signal
+  }: StartApplicationOptions
+): Promise<void> {
+  const started = clock.now()
+  let startRequested = false
+  let lastState: string | undefined
+  for (let poll = 0; ; poll++) {
+    const { application } = await withRetry(
+      () => emr.send(new GetApplicationCommand({ applicationId }), { abortSignal: signal }),
+      { signal }
+    )
+    const state = application?.state ?? 'UNKNOWN'
+    if (state !== lastState && lastState !== undefined)
+      logger.info(`Application ${applicationId}: ${state}`)
+    lastState = state
+    if (state === 'STARTED') return
+    if (state === 'TERMINATED') {
+      throw new UserError(
+        `Application ${applicationId} is TERMINATED and cannot run jobs: use another application`
+      )
+    }
+    if ((state === 'CREATED' || state === 'STOPPED') && !startRequested) {
+      logger.info(`Application ${applicationId} is ${state}: starting it`)
+      await withRetry(() => emr.send(new StartApplicationCommand({ applicationId })), { signal })
+      startRequested = true
+    }
+    if (clock.now() - started > timeoutMs) {
+      throw new UserError(
+        `Application ${applicationId} did not reach STARTED (still ${state}) within the wait timeout`
+      )
+    }
+    await clock.sleep(pollDelay(poll, pollMinMs, pollMaxMs, random), signal)
+  }
+}

@@ -1,0 +1,92 @@
+import { createInterface } from 'node:readline'
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { errorMessage, errorName } from '../core/errors.js'
+import { parseS3Uri } from './staging.js'
+
+export type DriverStream = 'stderr' | 'stdout'
+
+export interface DriverLogTail {
+  stream: DriverStream
+  /** Where the log was looked for (the last place tried when several were). */
+  uri: string
+  /** The last lines, oldest first; undefined when the log could not be read. */
+  lines?: string[]
+  /** Why there are no lines, in words for the user. */
+  problem?: string
+}
+
+/**
+ * Where EMR Serverless writes a run's driver logs under the S3 log URI:
+ * `<logUri>/applications/<app>/jobs/<run>/SPARK_DRIVER/<stream>.gz`, and for a run that its
+ * retry policy re-ran, `.../jobs/<run>/attempts/<attempt>/SPARK_DRIVER/<stream>.gz`. The
+ * attempt folder is tried first, then the run's own folder.
+ */
+export function driverLogUris(
+  logUri: string,
+  applicationId: string,
+  jobRunId: string,
+  stream: DriverStream,
+  attempt?: number
+): string[] {
+  const run = `${logUri.replace(/\/+$/, '')}/applications/${applicationId}/jobs/${jobRunId}`
+  const uris = [`${run}/SPARK_DRIVER/${stream}.gz`]
+  if (attempt && attempt > 1) uris.unshift(`${run}/attempts/${attempt}/SPARK_DRIVER/${stream}.gz`)
+  return uris
+}
+
+/** The last `maxLines` lines of a driver log; a missing or unreadable log is said in words. */
+export async function readDriverLogTail(
+  s3: S3Client,
+  logUri: string,
+  applicationId: string,
+  jobRunId: string,
+  stream: DriverStream,
+  { attempt, maxLines = 50 }: { attempt?: number; maxLines?: number } = {}
+): Promise<DriverLogTail> {
+  const uris = driverLogUris(logUri, applicationId, jobRunId, stream, attempt)
+  let problem = ''
+  for (const uri of uris) {
+    const { bucket, key } = parseS3Uri(uri)
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+      const lines = await tailLines(object.Body as Readable, maxLines, key.endsWith('.gz'))
+      return { stream, uri, lines }
+    } catch (error) {
+      const name = errorName(error)
+      if (name === 'NoSuchKey' || name === 'NotFound') {
+        problem = `no ${stream} log at ${uris.join(' or ')} (the driver may not have started, or it logs elsewhere)`
+        continue
+      }
+      if (name === 'AccessDenied') {
+        return {
+          stream,
+          uri,
+          problem: `cannot read ${uri}: access denied (the action needs s3:GetObject on the log location)`
+        }
+      }
+      return { stream, uri, problem: `cannot read ${uri}: ${name}: ${errorMessage(error)}` }
+    }
+  }
+  return { stream, uri: uris[uris.length - 1], problem }
+}
+
+/** Streams the object (gunzipped) and keeps only the last lines, so a 128 MB log stays cheap. */
+async function tailLines(body: Readable, maxLines: number, gzipped: boolean): Promise<string[]> {
+  const source = body instanceof Readable ? body : Readable.from(body as AsyncIterable<Uint8Array>)
+  const text = gzipped ? source.pipe(createGunzip()) : source
+  const tail: string[] = []
+  const failure = new Promise<never>((_, reject) => {
+    text.once('error', reject)
+    source.once('error', reject)
+  })
+  const reading = (async () => {
+    for await (const line of createInterface({ input: text, crlfDelay: Infinity })) {
+      tail.push(line)
+      if (tail.length > maxLines) tail.shift()
+    }
+    return tail
+  })()
+  return Promise.race([reading, failure])
+}

@@ -1,0 +1,154 @@
+import {
+  CancelJobRunCommand,
+  GetDashboardForJobRunCommand,
+  ListJobRunsCommand,
+  StartJobRunCommand,
+  type EMRServerlessClient,
+  type JobRunState,
+  type JobRunSummary,
+  type StartJobRunCommandInput
+} from '@aws-sdk/client-emr-serverless'
+import { errorMessage, errorName } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import { backoffDelay, isTransient, withRetry } from '../core/retry.js'
+import type { Clock } from '../core/sleep.js'
+
+/** States in which a run may still do work (and cost money). */
+export const ACTIVE_STATES: JobRunState[] = [
+  'SUBMITTED',
+  'PENDING',
+  'SCHEDULED',
+  'QUEUED',
+  'RUNNING'
+]
+export const TERMINAL_STATES = new Set<string>(['SUCCESS', 'FAILED', 'CANCELLED'])
+
+/**
+ * The newest run of this name that is still going on the application, if any. Lists only
+ * active states (every page), then matches the name exactly.
+ */
+export async function findActiveRun(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  name: string,
+  signal?: AbortSignal
+): Promise<JobRunSummary | undefined> {
+  const matches: JobRunSummary[] = []
+  let nextToken: string | undefined
+  do {
+    let page
+    try {
+      page = await withRetry(
+        () =>
+          emr.send(new ListJobRunsCommand({ applicationId, states: ACTIVE_STATES, nextToken }), {
+            abortSignal: signal
+          }),
+        { signal }
+      )
+    } catch (error) {
+      // Some implementations answer "no runs yet" this way for an application we just read.
+      if (errorName(error) === 'ResourceNotFoundException') return undefined
+      throw error
+    }
+    for (const run of page.jobRuns ?? []) {
+      if (run.name === name && ACTIVE_STATES.includes(run.state as JobRunState)) matches.push(run)
+    }
+    nextToken = page.nextToken
+  } while (nextToken)
+  matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
+  return matches[0]
+}
+
+export interface SubmitOptions {
+  clock: Clock
+  logger: Logger
+  random?: () => number
+  attempts?: number
+}
+
+/**
+ * Starts a run. A transient failure (throttling, a dropped connection) may hide a request
+ * that did reach the service, so before each new try it looks for an active run of this
+ * name: found, that run is ours. The same client token is sent on every try of one submission,
+ * which the service uses to deduplicate as well.
+ */
+export async function submitJobRun(
+  emrSubmit: EMRServerlessClient,
+  emr: EMRServerlessClient,
+  request: StartJobRunCommandInput & { applicationId: string; name: string },
+  { clock, logger, random = Math.random, attempts = 6 }: SubmitOptions
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { jobRunId } = await emrSubmit.send(new StartJobRunCommand(request))
+      if (!jobRunId) throw new Error('StartJobRun answered without a job run ID')
+      return jobRunId
+    } catch (error) {
+      if (!isTransient(error) || attempt >= attempts) throw error
+      logger.warning(
+        `StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`
+      )
+      await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random))
+      const started = await findActiveRun(emr, request.applicationId, request.name)
+      if (started?.id) {
+        logger.info(`The submission did reach the service: job run ${started.id}`)
+        return started.id
+      }
+    }
+  }
+}
+
+/**
+ * Cancels a run, quickly: on workflow cancellation the runner kills the process 7.5 s after
+ * SIGINT, so each request gets a short deadline. Returns whether the service accepted it.
+ */
+export async function cancelJobRun(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  jobRunId: string,
+  logger: Logger,
+  deadlineMs = 5000
+): Promise<boolean> {
+  const deadline = AbortSignal.timeout(deadlineMs)
+  try {
+    await withRetry(
+      () =>
+        emr.send(new CancelJobRunCommand({ applicationId, jobRunId }), { abortSignal: deadline }),
+      { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline }
+    )
+    logger.info(`Cancellation of job run ${jobRunId} requested`)
+    return true
+  } catch (error) {
+    logger.warning(
+      `Could not cancel job run ${jobRunId}: ${errorName(error)}: ${errorMessage(error)}`
+    )
+    return false
+  }
+}
+
+/** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
+export async function dashboardUrl(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  jobRunId: string,
+  attempt: number | undefined,
+  logger: Logger
+): Promise<string> {
+  try {
+    const { url } = await withRetry(() =>
+      emr.send(
+        new GetDashboardForJobRunCommand({
+          applicationId,
+          jobRunId,
+          ...(attempt && attempt > 1 ? { attempt } : {})
+        })
+      )
+    )
+    return url ?? ''
+  } catch (error) {
+    logger.warning(
+      `No Spark UI link for job run ${jobRunId}: ${errorName(error)}: ${errorMessage(error)}`
+    )
+    return ''
+  }
+}

@@ -1,0 +1,77 @@
+import { formatDuration } from '../core/duration.js'
+import { details, table } from '../core/markdown.js'
+import type { SparkJobOutcome } from './spark-job.js'
+import { formatHours } from './usage.js'
+
+/** The action's outputs, by their action.yml names. */
+export function sparkJobOutputs(outcome: SparkJobOutcome): Record<string, string> {
+  return {
+    'job-run-id': outcome.jobRunId,
+    state: outcome.state,
+    attempts: String(outcome.attempts.length),
+    'duration-seconds': String(outcome.durationSeconds),
+    'vcpu-hours': formatHours(outcome.usage.vcpuHours),
+    'memory-gb-hours': formatHours(outcome.usage.memoryGbHours),
+    'storage-gb-hours': formatHours(outcome.usage.storageGbHours),
+    'dashboard-url': outcome.dashboardUrl
+  }
+}
+
+/** The job summary: what ran, how it ended, what it cost, every attempt, the driver's last lines. */
+export function sparkJobSummary(outcome: SparkJobOutcome): string {
+  const icon = outcome.state === 'SUCCESS' ? '✅' : outcome.failure ? '❌' : '⏳'
+  const parts = [
+    `### ${icon} Spark job \`${outcome.runName}\`: ${outcome.state || 'not started'}\n`
+  ]
+  const link = outcome.dashboardUrl
+    ? `[Spark UI](${outcome.dashboardUrl}) (the link expires after an hour)`
+    : 'n/a'
+  parts.push(
+    table(
+      ['', ''],
+      [
+        ['Application', `\`${outcome.applicationId}\``],
+        ['Job run', `\`${outcome.jobRunId}\``],
+        ['State', outcome.state],
+        ['Attempts', outcome.attempts.length],
+        [
+          'Duration',
+          outcome.waited ? formatDuration(outcome.durationSeconds * 1000) : 'not waited for'
+        ],
+        ['Billed vCPU-hours', formatHours(outcome.usage.vcpuHours)],
+        ['Billed memory GB-hours', formatHours(outcome.usage.memoryGbHours)],
+        ['Billed storage GB-hours', formatHours(outcome.usage.storageGbHours)],
+        ['Dashboard', link]
+      ]
+    )
+  )
+  if (outcome.failure) parts.push(`\n**${outcome.failure}**\n`)
+  if (outcome.attempts.length > 1 || outcome.attempts.some(attempt => attempt.attached)) {
+    parts.push(
+      '\n' +
+        table(
+          ['Attempt', 'Job run', 'How', 'State', 'Duration', 'Details'],
+          outcome.attempts.map(attempt => [
+            attempt.number,
+            `\`${attempt.jobRunId}\``,
+            attempt.attached ? 'attached to a running run' : 'submitted',
+            attempt.state,
+            formatDuration(attempt.durationSeconds * 1000),
+            attempt.stateDetails ?? ''
+          ])
+        )
+    )
+  }
+  for (const attempt of outcome.attempts) {
+    for (const log of attempt.logs) {
+      const title = `Driver ${log.stream}, attempt ${attempt.number} (job run ${attempt.jobRunId})`
+      parts.push(
+        '\n' +
+          (log.lines
+            ? details(`${title}: last ${log.lines.length} lines`, log.lines.join('\n'))
+            : `${title}: ${log.problem}\n`)
+      )
+    }
+  }
+  return parts.join('')
+}

@@ -1,0 +1,243 @@
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
+import { InputError } from '../core/errors.js'
+import type { Inputs } from '../core/inputs.js'
+import { logicalRunName, runTags } from './run-identity.js'
+
+/** A file the job needs: already in S3, or in the repository (staged before the run). */
+export type JobFile = { kind: 's3'; uri: string } | { kind: 'local'; path: string; shown: string }
+
+export interface ConfigurationOverrides {
+  applicationConfiguration?: unknown[]
+  monitoringConfiguration?: Record<string, unknown>
+  [key: string]: unknown
+}
+
+/** Everything the Spark-job action does, validated before the first request. */
+export interface SparkJobSettings {
+  application: string
+  executionRoleArn: string
+  entryPoint: JobFile
+  entryPointArguments: string[]
+  sparkConf: Record<string, string>
+  sparkSubmitParameters: string
+  files: JobFile[]
+  pyFiles: JobFile[]
+  configurationOverrides?: ConfigurationOverrides
+  /** Where the driver logs land (`log-uri`, or the overrides' s3MonitoringConfiguration). */
+  logUri?: string
+  stagingUri?: string
+  runName: string
+  tags: Record<string, string>
+  executionTimeoutMinutes: number
+  wait: boolean
+  waitTimeoutMs: number
+  pollIntervalMinMs: number
+  pollIntervalMaxMs: number
+  retries: number
+  retryDelayMs: number
+  cancelOnAbort: boolean
+  aws: AwsClientSettings
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/
+const S3_OBJECT = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/
+const CONF_KEY = /^[A-Za-z0-9_.-]+$/
+
+/**
+ * Reads and checks every input. Throws an InputError naming the first bad one, so nothing is
+ * uploaded or started when any input is wrong.
+ */
+export function readSparkJobSettings(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv = process.env,
+  workspace: string = env.GITHUB_WORKSPACE || process.cwd()
+): SparkJobSettings {
+  const application = inputs.required('application', 'an EMR Serverless application ID or name')
+  const executionRoleArn = inputs.required(
+    'execution-role-arn',
+    'the ARN of the job runtime role (arn:aws:iam::<account>:role/<name>)'
+  )
+  if (!ROLE_ARN.test(executionRoleArn)) {
+    throw new InputError(
+      'execution-role-arn',
+      'an IAM role ARN such as arn:aws:iam::123456789012:role/emr-serverless-job',
+      executionRoleArn
+    )
+  }
+
+  const entryPoint = jobFile(
+    'entry-point',
+    inputs.required('entry-point', 'an s3:// URI or a file in the repository'),
+    workspace
+  )
+  const entryPointArguments = inputs.raw('entry-point-arguments')
+    ? rawLines(inputs, 'entry-point-arguments')
+    : []
+  const sparkConf = inputs.keyValues('spark-conf')
+  for (const key of Object.keys(sparkConf)) {
+    if (!CONF_KEY.test(key))
+      throw new InputError(
+        'spark-conf',
+        'key=value lines with keys such as spark.sql.shuffle.partitions',
+        key
+      )
+  }
+  const sparkSubmitParameters = inputs.string('spark-submit-parameters')
+  const files = inputs.list('files').map(file => jobFile('files', file, workspace))
+  const pyFiles = inputs.list('py-files').map(file => jobFile('py-files', file, workspace))
+
+  const configurationOverrides = readOverrides(inputs)
+  const logUriInput = inputs.string('log-uri')
+  if (logUriInput && !S3_URI.test(logUriInput)) {
+    throw new InputError('log-uri', 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput)
+  }
+  const overridesLogUri = s3LogUriOf(configurationOverrides)
+  const logUri = stripSlash(logUriInput || overridesLogUri || '') || undefined
+
+  const stagingInput = inputs.string('staging-uri')
+  if (stagingInput && !S3_URI.test(stagingInput)) {
+    throw new InputError(
+      'staging-uri',
+      'an s3:// URI such as s3://my-bucket/staging/',
+      stagingInput
+    )
+  }
+  const needsStaging = [entryPoint, ...files, ...pyFiles].find(file => file.kind === 'local')
+  if (needsStaging && !stagingInput) {
+    throw new InputError(
+      'staging-uri',
+      `an s3:// prefix to upload ${needsStaging.kind === 'local' ? needsStaging.shown : 'local files'} to (a repository file is staged before the run)`
+    )
+  }
+
+  const logicalDate = inputs.string('logical-date')
+  if (logicalDate && !isDate(logicalDate)) {
+    throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
+  }
+  const identity = {
+    pipeline: inputs.string('pipeline', defaultPipeline(env)),
+    task: inputs.string('task', env.GITHUB_JOB || 'spark-job'),
+    logicalDate,
+    runId: env.GITHUB_RUN_ID || ''
+  }
+  const runName = inputs.string('name') || logicalRunName(identity)
+  if (runName.length > 256)
+    throw new InputError('name', 'a run name of at most 256 characters', runName)
+  const userTags = inputs.keyValues('tags')
+  for (const [key, value] of Object.entries(userTags)) {
+    if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith('aws:')) {
+      throw new InputError(
+        'tags',
+        'key=value lines (keys up to 128 characters, not starting with aws:)',
+        key
+      )
+    }
+  }
+
+  const executionTimeoutMs = inputs.duration('execution-timeout', '12h', { min: 300_000 })
+  const waitTimeoutMs = inputs.duration('wait-timeout', '6h', { min: 1000 })
+  const pollIntervalMinMs = inputs.duration('poll-interval-min', '5s', { min: 50 })
+  const pollIntervalMaxMs = inputs.duration('poll-interval-max', '30s', { min: 50 })
+  if (pollIntervalMaxMs < pollIntervalMinMs) {
+    throw new InputError(
+      'poll-interval-max',
+      `a duration no shorter than poll-interval-min (${inputs.string('poll-interval-min', '5s')})`,
+      inputs.string('poll-interval-max', '30s')
+    )
+  }
+
+  return {
+    application,
+    executionRoleArn,
+    entryPoint,
+    entryPointArguments,
+    sparkConf,
+    sparkSubmitParameters,
+    files,
+    pyFiles,
+    configurationOverrides,
+    logUri,
+    stagingUri: stagingInput ? stripSlash(stagingInput) : undefined,
+    runName,
+    tags: { ...runTags(identity, env), ...userTags },
+    executionTimeoutMinutes: Math.ceil(executionTimeoutMs / 60_000),
+    wait: inputs.boolean('wait', true),
+    waitTimeoutMs,
+    pollIntervalMinMs,
+    pollIntervalMaxMs,
+    retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
+    retryDelayMs: inputs.duration('retry-delay', '5m', { min: 0 }),
+    cancelOnAbort: inputs.boolean('cancel-on-abort', true),
+    aws: awsClientSettings(inputs, env)
+  }
+}
+
+/** Arguments keep their inner spaces: one argument per line, blank lines dropped. */
+function rawLines(inputs: Inputs, name: string): string[] {
+  return inputs
+    .raw(name)
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+}
+
+function jobFile(input: string, value: string, workspace: string): JobFile {
+  if (value.startsWith('s3://')) {
+    if (!S3_OBJECT.test(value)) throw new InputError(input, 'an s3://bucket/key URI', value)
+    return { kind: 's3', uri: value }
+  }
+  const full = path.resolve(workspace, value)
+  if (!existsSync(full) || !statSync(full).isFile()) {
+    throw new InputError(input, 'an s3:// URI or a file that exists in the repository', value)
+  }
+  return { kind: 'local', path: full, shown: value }
+}
+
+function readOverrides(inputs: Inputs): ConfigurationOverrides | undefined {
+  const expected = 'a JSON object with applicationConfiguration and/or monitoringConfiguration'
+  const overrides = inputs.json<unknown>('configuration-overrides', undefined, 'valid JSON')
+  if (overrides === undefined) return undefined
+  if (!isObject(overrides))
+    throw new InputError('configuration-overrides', expected, inputs.raw('configuration-overrides'))
+  if (
+    overrides.applicationConfiguration !== undefined &&
+    !Array.isArray(overrides.applicationConfiguration)
+  ) {
+    throw new InputError('configuration-overrides', 'applicationConfiguration to be a JSON array')
+  }
+  if (
+    overrides.monitoringConfiguration !== undefined &&
+    !isObject(overrides.monitoringConfiguration)
+  ) {
+    throw new InputError('configuration-overrides', 'monitoringConfiguration to be a JSON object')
+  }
+  return overrides as ConfigurationOverrides
+}
+
+function s3LogUriOf(overrides: ConfigurationOverrides | undefined): string | undefined {
+  const s3 = overrides?.monitoringConfiguration?.s3MonitoringConfiguration
+  const logUri = isObject(s3) ? s3.logUri : undefined
+  return typeof logUri === 'string' && S3_URI.test(logUri) ? logUri : undefined
+}
+
+function defaultPipeline(env: NodeJS.ProcessEnv): string {
+  const repository = (env.GITHUB_REPOSITORY ?? '').split('/').pop() || 'pipeline'
+  return env.GITHUB_WORKFLOW ? `${repository}/${env.GITHUB_WORKFLOW}` : repository
+}
+
+function isDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
+  const date = new Date(`${text}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function stripSlash(uri: string): string {
+  return uri.replace(/\/+$/, '')
+}
