@@ -1,0 +1,48 @@
+import * as github from '@actions/github'
+import {
+  actionInputs,
+  actionLogger,
+  maskSecret,
+  runAction,
+  setOutputs,
+  writeSummary
+} from '../core/runner.js'
+import { parseTimestamp } from '../pipeline/calendar.js'
+import { parseRepository, type GitHubRequest } from '../pipeline/github-rest.js'
+import { resolveLogicalDate } from '../pipeline/logical-date.js'
+import { getWorkflowRun } from '../pipeline/workflow-run.js'
+
+await runAction(async () => {
+  const inputs = actionInputs()
+  const date = inputs.string('date')
+  const eventName = inputs.string('event-name', process.env.GITHUB_EVENT_NAME ?? '')
+  const token = inputs.string('github-token')
+  maskSecret(token)
+  let runCreatedAt = inputs.has('run-created-at')
+    ? parseTimestamp(inputs.raw('run-created-at'), 'run-created-at')
+    : undefined
+
+  if (date) {
+    // A given date is only checked against the run's day, never derived from the clock.
+    runCreatedAt ??= new Date()
+  } else if (!runCreatedAt) {
+    if (!token) inputs.required('github-token', 'a token to read the run creation time')
+    const octokit = github.getOctokit(token)
+    const request: GitHubRequest = (route, parameters) => octokit.request(route, parameters)
+    const run = await getWorkflowRun(
+      request,
+      parseRepository(process.env.GITHUB_REPOSITORY),
+      Number(process.env.GITHUB_RUN_ID)
+    )
+    runCreatedAt = run.createdAt
+  }
+
+  const logicalDate = resolveLogicalDate({ date, eventName, runCreatedAt })
+  actionLogger.info(`Logical date ${logicalDate.explanation}`)
+  setOutputs({
+    date: logicalDate.date,
+    source: logicalDate.source,
+    'run-created-at': runCreatedAt?.toISOString() ?? ''
+  })
+  await writeSummary(`### Logical date: ${logicalDate.date}\n\n${logicalDate.explanation}\n`)
+})

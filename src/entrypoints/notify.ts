@@ -1,0 +1,64 @@
+import * as github from '@actions/github'
+import { errorMessage, InputError } from '../core/errors.js'
+import {
+  actionInputs,
+  actionLogger,
+  maskSecret,
+  runAction,
+  setOutputs,
+  writeSummary
+} from '../core/runner.js'
+import { parseFailedJobs } from '../notify/failed-jobs.js'
+import { notify } from '../notify/notify.js'
+import { parseRepository, type GitHubRequest } from '../pipeline/github-rest.js'
+
+await runAction(async () => {
+  const inputs = actionInputs()
+  // Masked before anything can print them.
+  const token = inputs.string('github-token')
+  const webhookUrl = inputs.string('webhook-url')
+  maskSecret(token)
+  maskSecret(webhookUrl)
+
+  inputs.required('status', 'success or failure')
+  const status = inputs.choice('status', ['success', 'failure'] as const, 'failure')
+  if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
+    // The value is a secret: the error must not echo it.
+    throw new InputError('webhook-url', 'an http(s) URL')
+  }
+  const env = process.env
+  const pipeline = inputs.string('pipeline', env.GITHUB_WORKFLOW ?? '')
+  if (!pipeline) inputs.required('pipeline', 'the pipeline name')
+  const runUrl = inputs.string(
+    'run-url',
+    `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`
+  )
+  const outcome = {
+    status,
+    pipeline,
+    logicalDate: inputs.string('logical-date', 'an unresolved date'),
+    failedJobs: parseFailedJobs(inputs.raw('failed-jobs')),
+    errorExcerpt: inputs.string('error-excerpt'),
+    runUrl
+  }
+  const label = inputs.string('label', 'pipeline-failure')
+  if (!token) inputs.required('github-token', 'a token with issues: write')
+  const repository = parseRepository(env.GITHUB_REPOSITORY)
+
+  const octokit = github.getOctokit(token)
+  const request: GitHubRequest = (route, parameters) => octokit.request(route, parameters)
+  const result = await notify(request, {
+    repository,
+    outcome,
+    label,
+    webhookUrl,
+    logger: actionLogger
+  })
+  setOutputs({ 'issue-number': result.issueNumber ?? '', action: result.action })
+  const issue = result.issueUrl
+    ? ` · issue [#${result.issueNumber}](${result.issueUrl}) ${result.action}`
+    : ''
+  await writeSummary(`### ${result.summary}\n\n[Workflow run](${runUrl})${issue}\n`)
+  for (const extra of result.failures.slice(1)) actionLogger.error(errorMessage(extra))
+  if (result.failures.length) throw result.failures[0]
+})

@@ -1,0 +1,118 @@
+import type { Logger } from '../core/log.js'
+import { callGitHub, type GitHubRequest, type Repository } from '../pipeline/github-rest.js'
+import {
+  failureComment,
+  issueBody,
+  issueMarker,
+  issueTitle,
+  recoveryComment,
+  type PipelineOutcome
+} from './message.js'
+
+export type IssueAction = 'opened' | 'commented' | 'closed' | 'none'
+
+export interface IssueResult {
+  action: IssueAction
+  issueNumber?: number
+  issueUrl?: string
+}
+
+interface IssuePayload {
+  number: number
+  title?: string
+  body?: string | null
+  html_url?: string
+  pull_request?: unknown
+}
+
+const PERMISSION = 'issues: write'
+/** Pages of 100 open issues with the label; a streak issue is never that far down. */
+const MAX_PAGES = 10
+
+/**
+ * The open issue of this pipeline's current failure streak: labelled, and marked with
+ * the pipeline (or, for issues written by hand, titled after it). The oldest wins, so a
+ * duplicate opened by a race does not start a second thread.
+ */
+export async function findStreakIssue(
+  request: GitHubRequest,
+  repository: Repository,
+  pipeline: string,
+  label: string
+): Promise<IssuePayload | undefined> {
+  const marker = issueMarker(pipeline)
+  const matches: IssuePayload[] = []
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const issues = await callGitHub<IssuePayload[]>(
+      request,
+      'GET /repos/{owner}/{repo}/issues',
+      { ...repository, labels: label, state: 'open', per_page: 100, page },
+      { permission: PERMISSION }
+    )
+    for (const issue of issues) {
+      if (issue.pull_request) continue
+      const titled = (issue.title ?? '').startsWith(`${pipeline} failed`)
+      if ((issue.body ?? '').includes(marker) || titled) matches.push(issue)
+    }
+    if (issues.length < 100) break
+  }
+  return matches.sort((a, b) => a.number - b.number)[0]
+}
+
+/**
+ * One issue per failure streak: a failure opens it (or comments on the open one), the next
+ * success comments and closes it, and a success with no open issue does nothing.
+ */
+export async function updateStreakIssue(
+  request: GitHubRequest,
+  repository: Repository,
+  outcome: PipelineOutcome,
+  label: string,
+  logger: Logger
+): Promise<IssueResult> {
+  const open = await findStreakIssue(request, repository, outcome.pipeline, label)
+  if (outcome.status === 'failure') {
+    if (open) {
+      await comment(request, repository, open.number, failureComment(outcome))
+      logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`)
+      return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url }
+    }
+    const created = await callGitHub<IssuePayload>(
+      request,
+      'POST /repos/{owner}/{repo}/issues',
+      { ...repository, title: issueTitle(outcome), body: issueBody(outcome), labels: [label] },
+      { permission: PERMISSION }
+    )
+    logger.info(`Opened issue #${created.number} (${created.html_url ?? ''})`)
+    return { action: 'opened', issueNumber: created.number, issueUrl: created.html_url }
+  }
+  if (!open) {
+    logger.info(`No open '${label}' issue for ${outcome.pipeline}: nothing to close`)
+    return { action: 'none' }
+  }
+  await comment(request, repository, open.number, recoveryComment(outcome))
+  await callGitHub(
+    request,
+    'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
+    { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' },
+    { permission: PERMISSION }
+  )
+  logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`)
+  return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url }
+}
+
+async function comment(
+  request: GitHubRequest,
+  repository: Repository,
+  issueNumber: number,
+  body: string
+): Promise<void> {
+  await callGitHub(
+    request,
+    'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    { ...repository, issue_number: issueNumber, body },
+    // Posting is not idempotent (a retry after a lost answer posts twice), but a lost
+    // alert is worse than a doubled one, so transient failures are retried anyway.
+    { permission: PERMISSION }
+  )
+}

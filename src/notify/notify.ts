@@ -1,0 +1,53 @@
+import type { Logger } from '../core/log.js'
+import type { GitHubRequest, Repository } from '../pipeline/github-rest.js'
+import { updateStreakIssue, type IssueResult } from './issues.js'
+import { summaryLine, webhookMessage, type PipelineOutcome } from './message.js'
+import { postWebhook, type WebhookOptions } from './webhook.js'
+
+export interface NotifyOptions {
+  repository: Repository
+  outcome: PipelineOutcome
+  label: string
+  /** Secret; '' for none. */
+  webhookUrl: string
+  logger: Logger
+  webhook?: WebhookOptions
+}
+
+export interface NotifyResult extends IssueResult {
+  summary: string
+  webhookSent: boolean
+  /** Errors of the channels that failed, in order (issue first); empty when all worked. */
+  failures: unknown[]
+}
+
+/**
+ * Updates the failure-streak issue, then posts to the webhook. Each channel is tried even
+ * when the other failed, so one broken channel never swallows the alert; the caller
+ * reports the failures after setting its outputs.
+ */
+export async function notify(
+  request: GitHubRequest,
+  { repository, outcome, label, webhookUrl, logger, webhook }: NotifyOptions
+): Promise<NotifyResult> {
+  const summary = summaryLine(outcome)
+  logger.info(summary)
+  const failures: unknown[] = []
+  let issue: IssueResult = { action: 'none' }
+  try {
+    issue = await updateStreakIssue(request, repository, outcome, label, logger)
+  } catch (error) {
+    failures.push(error)
+  }
+  let webhookSent = false
+  if (webhookUrl) {
+    try {
+      await postWebhook(webhookUrl, webhookMessage(outcome, issue.issueUrl), webhook)
+      webhookSent = true
+      logger.info('Posted the message to the webhook')
+    } catch (error) {
+      failures.push(error)
+    }
+  }
+  return { ...issue, summary, webhookSent, failures }
+}

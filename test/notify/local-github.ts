@@ -1,0 +1,219 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/**
+ * A local stand-in for the GitHub REST API (the few routes the pipeline actions call) and
+ * for a chat webhook, on 127.0.0.1. It keeps issues and workflow runs in memory so a test
+ * can follow an issue through open → comment → close across several action runs, and it
+ * RECORDS every request (method, path, query, body, headers) for the tests to assert on.
+ * `fail()` injects error answers that the real API gives but cannot be provoked here
+ * (403 without permission, 5xx).
+ */
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  body: unknown
+  headers: IncomingMessage['headers']
+}
+
+export interface StoredIssue {
+  number: number
+  title: string
+  body: string
+  labels: string[]
+  state: 'open' | 'closed'
+  state_reason?: string
+  comments: string[]
+  pull_request?: unknown
+}
+
+export interface StoredRun {
+  id: number
+  name: string
+  path: string
+  event: string
+  status: string
+  conclusion: string | null
+  run_attempt: number
+  created_at: string
+}
+
+interface Fault {
+  method: string
+  path: RegExp
+  status: number
+  message: string
+  times: number
+}
+
+export class LocalGitHub {
+  readonly requests: RecordedRequest[] = []
+  readonly issues: StoredIssue[] = []
+  readonly runs = new Map<number, StoredRun>()
+  readonly webhookMessages: unknown[] = []
+  webhookStatus = 200
+  private faults: Fault[] = []
+  private server?: Server
+  url = ''
+
+  constructor(
+    readonly token: string,
+    readonly repository = 'example/pipeline'
+  ) {}
+
+  get webhookUrl(): string {
+    return `${this.url}/hooks/T000/B000/not-a-real-secret-xyz`
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let raw = ''
+      req.on('data', chunk => (raw += String(chunk)))
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+        const body = raw ? safeJson(raw) : undefined
+        this.requests.push({
+          method: req.method ?? '',
+          path: url.pathname,
+          query: url.searchParams,
+          body,
+          headers: req.headers
+        })
+        const [status, answer] = this.answer(req, url, body)
+        res.writeHead(status, { 'content-type': 'application/json' })
+        res.end(typeof answer === 'string' ? answer : JSON.stringify(answer))
+      })
+    })
+    await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))
+    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`
+  }
+
+  async stop(): Promise<void> {
+    await new Promise(resolve => this.server?.close(resolve))
+  }
+
+  /** Answers the next `times` matching requests with an error, as GitHub would. */
+  fail(method: string, path: RegExp, status: number, message: string, times = 1): void {
+    this.faults.push({ method, path, status, message, times })
+  }
+
+  reset(): void {
+    this.requests.length = 0
+    this.issues.length = 0
+    this.runs.clear()
+    this.webhookMessages.length = 0
+    this.webhookStatus = 200
+    this.faults = []
+  }
+
+  /** Requests to the REST API, as `METHOD /path`, in order. */
+  calls(): string[] {
+    return this.requests
+      .filter(r => !r.path.startsWith('/hooks/'))
+      .map(r => `${r.method} ${r.path}`)
+  }
+
+  private answer(req: IncomingMessage, url: URL, body: unknown): [number, unknown] {
+    const method = req.method ?? ''
+    const path = url.pathname
+    if (path.startsWith('/hooks/')) {
+      this.webhookMessages.push(body)
+      return [this.webhookStatus, this.webhookStatus < 300 ? 'ok' : 'no_service']
+    }
+    const fault = this.faults.find(f => f.method === method && f.path.test(path) && f.times > 0)
+    if (fault) {
+      fault.times--
+      return [
+        fault.status,
+        { message: fault.message, documentation_url: 'https://docs.github.com/rest' }
+      ]
+    }
+    if (req.headers.authorization !== `token ${this.token}`) {
+      return [401, { message: 'Bad credentials' }]
+    }
+    const prefix = `/repos/${this.repository}`
+    if (!path.startsWith(prefix)) return [404, { message: 'Not Found' }]
+    const route = path.slice(prefix.length)
+    const data = (body ?? {}) as Record<string, unknown>
+
+    if (method === 'GET' && route === '/issues') {
+      const label = url.searchParams.get('labels')
+      const state = url.searchParams.get('state') ?? 'open'
+      const perPage = Number(url.searchParams.get('per_page') ?? 30)
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const matching = this.issues
+        .filter(issue => issue.state === state && (!label || issue.labels.includes(label)))
+        .sort((a, b) => b.number - a.number)
+        .slice((page - 1) * perPage, page * perPage)
+      return [200, matching.map(issue => this.issueJson(issue))]
+    }
+    if (method === 'POST' && route === '/issues') {
+      const issue: StoredIssue = {
+        number: this.issues.length + 1,
+        title: String(data.title),
+        body: String(data.body ?? ''),
+        labels: (data.labels as string[] | undefined) ?? [],
+        state: 'open',
+        comments: []
+      }
+      this.issues.push(issue)
+      return [201, this.issueJson(issue)]
+    }
+    const issueRoute = /^\/issues\/(\d+)(\/comments)?$/.exec(route)
+    if (issueRoute) {
+      const issue = this.issues.find(candidate => candidate.number === Number(issueRoute[1]))
+      if (!issue) return [404, { message: 'Not Found' }]
+      if (method === 'POST' && issueRoute[2]) {
+        issue.comments.push(String(data.body))
+        return [201, { id: issue.comments.length, body: data.body }]
+      }
+      if (method === 'PATCH' && !issueRoute[2]) {
+        if (data.state === 'closed' || data.state === 'open') issue.state = data.state
+        if (typeof data.state_reason === 'string') issue.state_reason = data.state_reason
+        return [200, this.issueJson(issue)]
+      }
+    }
+    const runRoute = /^\/actions\/runs\/(\d+)(\/rerun-failed-jobs)?$/.exec(route)
+    if (runRoute) {
+      const run = this.runs.get(Number(runRoute[1]))
+      if (!run) return [404, { message: 'Not Found' }]
+      if (method === 'GET' && !runRoute[2]) {
+        return [
+          200,
+          { ...run, html_url: `https://github.com/${this.repository}/actions/runs/${run.id}` }
+        ]
+      }
+      if (method === 'POST' && runRoute[2]) {
+        if (run.status !== 'completed') {
+          return [403, { message: 'This workflow is already running' }]
+        }
+        run.run_attempt++
+        run.status = 'queued'
+        run.conclusion = null
+        return [201, {}]
+      }
+    }
+    return [404, { message: 'Not Found' }]
+  }
+
+  private issueJson(issue: StoredIssue): Record<string, unknown> {
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      labels: issue.labels.map(name => ({ name })),
+      html_url: `https://github.com/${this.repository}/issues/${issue.number}`,
+      ...(issue.pull_request ? { pull_request: issue.pull_request } : {})
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
