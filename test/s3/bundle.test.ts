@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { awsTestEnv, startMoto, type Moto } from '../support/moto.js'
+import { runAction, type ActionRun } from '../support/run-action.js'
+import { createBucket, motoClient, putObjects } from './support/objects.js'
+import { startCountingServer, startFaultProxy, type LocalServer } from './support/servers.js'
+
+// dist/s3-sensor/index.js run as the runner runs it, against moto.
+let moto: Moto
+let counter: LocalServer
+beforeAll(async () => {
+  moto = await startMoto()
+  counter = await startCountingServer()
+})
+afterAll(async () => {
+  await counter?.close()
+  await moto?.stop()
+})
+beforeEach(async () => {
+  await moto.reset()
+  await createBucket(motoClient(moto.endpoint), 'data-lake')
+})
+
+const PREFIX = 'bronze/customers/date=2024-01-01/'
+const env = (): Record<string, string> => ({ ...awsTestEnv, AWS_ENDPOINT_URL_S3: moto.endpoint })
+const sensor = (
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {}
+): Promise<ActionRun> =>
+  runAction('s3-sensor', {
+    inputs: { bucket: 'data-lake', ...inputs },
+    env: { ...env(), ...extraEnv },
+    timeoutMs: 60_000
+  })
+const errorLines = (run: ActionRun): string[] =>
+  run.stdout.split('\n').filter(line => line.startsWith('::error::'))
+const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The stack-trace shape Node prints: `    at fn (file:line:col)`. */
+const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m
+
+describe('s3-sensor bundle', () => {
+  it('finds objects uploaded mid-wait, sets every output and writes the summary table', async () => {
+    const running = sensor({
+      key: `s3://data-lake/${PREFIX}*.json`,
+      bucket: '',
+      'min-objects': '2',
+      'success-marker': '_SUCCESS',
+      'poke-interval': '200ms',
+      timeout: '30s'
+    })
+    await delay(1200)
+    await putObjects(motoClient(moto.endpoint), 'data-lake', [
+      { key: `${PREFIX}part-0.json`, body: 'a'.repeat(100) },
+      { key: `${PREFIX}part-1.json`, body: 'b'.repeat(50) },
+      { key: `${PREFIX}notes.txt` },
+      { key: `${PREFIX}_SUCCESS`, body: '' }
+    ])
+    const run = await running
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.stdout).toMatch(
+      /Poke 1 \([^)]+ in\): 0 objects, 0 B; still missing: 0 of min 2 objects matching s3:\/\/data-lake\/bronze\/customers\/date=2024-01-01\/\*\.json; marker bronze\/customers\/date=2024-01-01\/_SUCCESS not found/
+    )
+    expect(run.outputs).toMatchObject({ found: 'true', count: '2', 'total-bytes': '150' })
+    expect(JSON.parse(run.outputs.keys)).toEqual([`${PREFIX}part-0.json`, `${PREFIX}part-1.json`])
+    expect(Number(run.outputs['waited-seconds'])).toBeGreaterThanOrEqual(1)
+    expect(run.summary).toContain('### S3 sensor: found')
+    expect(run.summary).toContain(
+      `| waited for | \`s3://data-lake/${PREFIX}*.json\` (glob, listing only s3://data-lake/${PREFIX}) |  |`
+    )
+    expect(run.summary).toContain(
+      '| objects | 2 (required: at least 1) | ✅ |'.replace('at least 1', 'at least 2')
+    )
+    expect(run.summary).toContain(
+      `| success marker | found (required: s3://data-lake/${PREFIX}_SUCCESS) | ✅ |`
+    )
+    expect(run.summary).toContain('| found | true | ✅ |')
+    expect(run.summary).toContain('| count | 2 |  |')
+    expect(run.summary).toContain('| bytes | 150 (150 B) |  |')
+    expect(run.summary).toMatch(
+      /\| waited \| \S+ of 30s \(\d+ pokes, \d+ ListObjectsV2 requests\) \|/
+    )
+  })
+
+  it('fails on timeout with one line saying what was missing', async () => {
+    await putObjects(motoClient(moto.endpoint), 'data-lake', [
+      { key: `${PREFIX}part-0.json`, body: '' }
+    ])
+    const run = await sensor({
+      key: PREFIX,
+      'min-objects': '2',
+      'min-object-bytes': '1',
+      'success-marker': '_SUCCESS',
+      'poke-interval': '300ms',
+      timeout: '1s'
+    })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual([
+      `::error::Timed out after 1s waiting for s3://data-lake/${PREFIX}: 1 of min 2 objects under s3://data-lake/${PREFIX}, 1 object smaller than 1 B: ${PREFIX}part-0.json (0 B), marker ${PREFIX}_SUCCESS not found`
+    ])
+    expect(run.outputs).toMatchObject({ found: 'false', count: '1', 'total-bytes': '0' })
+    expect(run.summary).toContain('### S3 sensor: timed out')
+    expect(run.summary).toContain('| found | false | ❌ |')
+    expect(run.stdout + run.stderr).not.toMatch(STACK_LINE)
+  })
+
+  it('soft-fail: exits 0 with found=false and a warning', async () => {
+    const run = await sensor({
+      key: PREFIX,
+      'soft-fail': 'true',
+      'poke-interval': '200ms',
+      timeout: '1s'
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({
+      found: 'false',
+      count: '0',
+      'total-bytes': '0',
+      keys: '[]'
+    })
+    expect(run.stdout).toContain(
+      `::warning::Timed out after 1s waiting for s3://data-lake/${PREFIX}: 0 of min 1 object under s3://data-lake/${PREFIX} (soft-fail: found=false)`
+    )
+    expect(errorLines(run)).toEqual([])
+    expect(run.summary).toContain('### S3 sensor: not found (soft-fail: later jobs can skip)')
+  })
+
+  it('caps the keys output at 1000 keys while count gives them all', async () => {
+    await putObjects(
+      motoClient(moto.endpoint),
+      'data-lake',
+      Array.from({ length: 1003 }, (_, index) => ({
+        key: `${PREFIX}part-${String(index).padStart(4, '0')}`
+      }))
+    )
+    const run = await sensor({ key: PREFIX, timeout: '20s', 'poke-interval': '1s' })
+    expect(run.code).toBe(0)
+    expect(run.outputs.count).toBe('1003')
+    const keys = JSON.parse(run.outputs.keys) as string[]
+    expect(keys).toHaveLength(1000)
+    expect(keys.at(-1)).toBe(`${PREFIX}part-0999`)
+  })
+
+  it('survives throttling and dropped connections (fault injection: HTTP proxy in front of moto)', async () => {
+    await putObjects(motoClient(moto.endpoint), 'data-lake', [{ key: `${PREFIX}part-0.json` }])
+    // More faults in a row than the SDK's own 5 attempts: the sensor's retry has to carry on.
+    const proxy = await startFaultProxy(moto.endpoint, [
+      'drop',
+      'slowdown',
+      'drop',
+      'slowdown',
+      'drop',
+      'slowdown',
+      'drop'
+    ])
+    try {
+      const run = await sensor({
+        key: PREFIX,
+        endpoint: proxy.endpoint,
+        'poke-interval': '1s',
+        timeout: '50s'
+      })
+      expect(run.code, run.stdout + run.stderr).toBe(0)
+      expect(run.outputs).toMatchObject({ found: 'true', count: '1' })
+      expect(proxy.faults.slice(0, 8)).toEqual([
+        'drop',
+        'slowdown',
+        'drop',
+        'slowdown',
+        'drop',
+        'slowdown',
+        'drop',
+        'pass'
+      ])
+      expect(run.stdout + run.stderr).not.toMatch(STACK_LINE)
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('reports a missing bucket in one line saying what to check', async () => {
+    const run = await sensor({
+      bucket: 'no-such-lake',
+      key: PREFIX,
+      'poke-interval': '200ms',
+      timeout: '5s'
+    })
+    expect(run.code).toBe(1)
+    expect(errorLines(run)).toEqual([
+      "::error::Bucket 'no-such-lake' does not exist (NoSuchBucket): check the 'bucket' input (or the bucket in the s3:// URI) and that the credentials are for the right AWS account"
+    ])
+  })
+})
+
+// Every bad input fails in one line naming the input, exit 1, no stack trace, and before any
+// request: the endpoint is a local server that counts what reaches it.
+describe('s3-sensor bundle: bad input', () => {
+  it.each<[string, Record<string, string>, string]>([
+    ['empty bucket', { bucket: '', key: PREFIX }, "Input 'bucket': expected a bucket name"],
+    ['empty key', { key: '' }, "Input 'key': expected a key, a prefix ending in /"],
+    [
+      'invalid bucket name',
+      { bucket: 'Data_Lake', key: PREFIX },
+      "Input 'bucket': expected a valid S3 bucket name"
+    ],
+    [
+      'malformed s3:// URI',
+      { bucket: '', key: 's3://data-lake' },
+      "Input 'key': expected an s3://bucket/key URI with a key"
+    ],
+    [
+      'malformed s3: URI',
+      { bucket: '', key: 's3:/data-lake/x' },
+      "Input 'key': expected an s3://bucket/key URI"
+    ],
+    [
+      'unparsable duration',
+      { key: PREFIX, timeout: 'one hour' },
+      "Input 'timeout': expected a duration such as 90s, 5m or 1h, got 'one hour'"
+    ],
+    [
+      'negative count',
+      { key: PREFIX, 'min-objects': '-2' },
+      "Input 'min-objects': expected a whole number of 0 or more, got '-2'"
+    ],
+    [
+      'non-integer count',
+      { key: PREFIX, 'min-objects': '1.5' },
+      "Input 'min-objects': expected a whole number"
+    ],
+    [
+      'negative size',
+      { key: PREFIX, 'min-object-bytes': '-1' },
+      "Input 'min-object-bytes': expected a whole number of 0 or more"
+    ],
+    [
+      'non-integer size',
+      { key: PREFIX, 'min-total-bytes': '2.5' },
+      "Input 'min-total-bytes': expected a whole number"
+    ],
+    [
+      'poke interval larger than timeout',
+      { key: PREFIX, timeout: '1m', 'poke-interval': '2m' },
+      "Input 'poke-interval': expected a duration no longer than timeout (1m), got '2m'"
+    ],
+    [
+      'unclosed glob bracket',
+      { key: `${PREFIX}part-[0-9.json` },
+      "Input 'key': expected a glob whose '[' at character"
+    ]
+  ])('%s', async (_case, inputs, message) => {
+    const before = counter.requests
+    const run = await runAction('s3-sensor', {
+      inputs: { bucket: 'data-lake', endpoint: counter.endpoint, ...inputs },
+      env: { ...awsTestEnv, AWS_ENDPOINT_URL_S3: counter.endpoint },
+      timeoutMs: 30_000
+    })
+    expect(run.code).toBe(1)
+    const lines = errorLines(run)
+    expect(lines).toHaveLength(1)
+    expect(lines[0].startsWith(`::error::${message}`), lines[0]).toBe(true)
+    expect(run.stdout + run.stderr).not.toMatch(STACK_LINE)
+    expect(run.outputs).toEqual({})
+    expect(counter.requests - before).toBe(0)
+  })
+})

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { UserError } from '../../src/core/errors.js'
+import { Inputs } from '../../src/core/inputs.js'
+import { MemoryLogger } from '../../src/core/log.js'
+import { systemClock } from '../../src/core/sleep.js'
+import { createS3Client } from '../../src/s3/client.js'
+import { readSensorConfig } from '../../src/s3/config.js'
+import { S3Lister } from '../../src/s3/lister.js'
+import { runSensor } from '../../src/s3/sensor.js'
+import { startMoto, type Moto } from '../support/moto.js'
+import { createBucket, motoClient, putObjects } from './support/objects.js'
+
+// The sensor's domain code against moto over real HTTP, with short real waits.
+let moto: Moto
+beforeAll(async () => {
+  moto = await startMoto()
+})
+afterAll(async () => {
+  await moto?.stop()
+})
+beforeEach(async () => {
+  await moto.reset()
+  await createBucket(motoClient(moto.endpoint), 'data-lake')
+})
+
+const PREFIX = 'bronze/customers/date=2024-01-01/'
+
+function sensorFor(values: Record<string, string>) {
+  const config = readSensorConfig(
+    new Inputs(name => ({ bucket: 'data-lake', endpoint: moto.endpoint, ...values })[name]),
+    { AWS_REGION: 'us-east-1' }
+  )
+  const lister = new S3Lister(createS3Client(config.aws, {}), config.target.bucket)
+  const logger = new MemoryLogger()
+  return {
+    lister,
+    logger,
+    run: () =>
+      runSensor({
+        ...config,
+        lister,
+        clock: systemClock,
+        logger,
+        retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 }
+      })
+  }
+}
+
+describe('S3 sensor against moto', () => {
+  it('paginates a prefix of more than 1,000 objects and a glob under it matches exactly the right keys', async () => {
+    const extensions = ['json', 'csv', 'txt']
+    const keys = Array.from(
+      { length: 1205 },
+      (_, index) => `${PREFIX}part-${String(index).padStart(5, '0')}.${extensions[index % 3]}`
+    )
+    await putObjects(motoClient(moto.endpoint), 'data-lake', [
+      ...keys.map(key => ({ key })),
+      // Under the listed prefix, but `*` does not cross `/`.
+      { key: `${PREFIX}part-sub/x.json` },
+      // Outside the listed prefix altogether.
+      { key: `${PREFIX}chunk-00001.json` },
+      { key: 'bronze/customers/date=2024-01-02/part-00001.json' }
+    ])
+    const expected = keys.filter(key => !key.endsWith('.txt')).sort()
+    const { run, lister } = sensorFor({
+      key: `${PREFIX}part-*.{json,csv}`,
+      'poke-interval': '1s',
+      timeout: '10s'
+    })
+    const result = await run()
+    expect(result.found).toBe(true)
+    expect(expected).toHaveLength(804)
+    expect(result.objects.map(object => object.key)).toEqual(expected)
+    // 1,206 keys under the literal prefix `${PREFIX}part-`: two pages of ListObjectsV2.
+    expect(lister.requests).toBe(2)
+
+    const all = sensorFor({ key: `${PREFIX}**`, 'poke-interval': '1s', timeout: '10s' })
+    const everything = await all.run()
+    expect(everything.objects).toHaveLength(1207)
+    expect(all.lister.requests).toBe(2)
+  })
+
+  it('finds objects uploaded while it waits', async () => {
+    const { run, logger } = sensorFor({
+      key: `${PREFIX}*.json`,
+      'poke-interval': '200ms',
+      timeout: '20s',
+      'min-objects': '2'
+    })
+    const waiting = run()
+    await new Promise(resolve => setTimeout(resolve, 700))
+    await putObjects(motoClient(moto.endpoint), 'data-lake', [
+      { key: `${PREFIX}part-0.json` },
+      { key: `${PREFIX}part-1.json` }
+    ])
+    const result = await waiting
+    expect(result.found).toBe(true)
+    expect(result.pokes).toBeGreaterThan(2)
+    expect(result.waitedMs).toBeGreaterThanOrEqual(700)
+    expect(logger.lines[0]).toMatch(/^info: Poke 1 .*still missing: 0 of min 2 objects matching/)
+  })
+
+  it('restarts the settle period when a new object lands', async () => {
+    const client = motoClient(moto.endpoint)
+    await putObjects(client, 'data-lake', [{ key: `${PREFIX}part-0.json` }])
+    const { run } = sensorFor({
+      key: PREFIX,
+      'poke-interval': '200ms',
+      'settle-time': '1500ms',
+      timeout: '20s'
+    })
+    const started = Date.now()
+    const waiting = run()
+    await new Promise(resolve => setTimeout(resolve, 1000))
+    await putObjects(client, 'data-lake', [{ key: `${PREFIX}part-1.json` }])
+    const landed = Date.now() - started
+    const result = await waiting
+    expect(result.found).toBe(true)
+    expect(result.objects).toHaveLength(2)
+    // Without the new object it would have settled at 1.5 s; it had to stay quiet 1.5 s more.
+    expect(result.waitedMs).toBeGreaterThanOrEqual(landed + 1500)
+  })
+
+  it('honours the success marker', async () => {
+    const client = motoClient(moto.endpoint)
+    await putObjects(client, 'data-lake', [{ key: `${PREFIX}part-0.json` }])
+    const { run } = sensorFor({
+      key: PREFIX,
+      'success-marker': '_SUCCESS',
+      'poke-interval': '200ms',
+      timeout: '20s'
+    })
+    const waiting = run()
+    await new Promise(resolve => setTimeout(resolve, 600))
+    await putObjects(client, 'data-lake', [{ key: `${PREFIX}_SUCCESS`, body: '' }])
+    const result = await waiting
+    expect(result.found).toBe(true)
+    expect(result.waitedMs).toBeGreaterThanOrEqual(600)
+    expect(result.objects.map(object => object.key)).toEqual([`${PREFIX}part-0.json`])
+  })
+
+  it('times out saying what was missing', async () => {
+    const { run } = sensorFor({
+      key: PREFIX,
+      'success-marker': '_SUCCESS',
+      'poke-interval': '300ms',
+      timeout: '1s'
+    })
+    const result = await run()
+    expect(result.found).toBe(false)
+    expect(result.message).toBe(
+      `Timed out after 1s waiting for s3://data-lake/${PREFIX}: 0 of min 1 object under s3://data-lake/${PREFIX}, marker ${PREFIX}_SUCCESS not found`
+    )
+  })
+
+  it('reports a missing bucket in one line saying what to check', async () => {
+    const { run } = sensorFor({
+      bucket: 'no-such-lake',
+      key: PREFIX,
+      'poke-interval': '200ms',
+      timeout: '5s'
+    })
+    const error = await run().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(UserError)
+    expect((error as Error).message).toMatch(
+      /^Bucket 'no-such-lake' does not exist \(NoSuchBucket\): check the 'bucket' input/
+    )
+  })
+})
