@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { formatDuration, parseDuration } from '../../src/core/duration.js'
+
+describe('parseDuration', () => {
+  it.each<[string, number]>([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['2d', 172_800_000],
+    ['250ms', 250],
+    ['1.5s', 1500],
+    ['0s', 0],
+    ['0', 0],
+    ['45', 45_000],
+    ['2.5', 2500],
+    ['  10M  ', 600_000],
+    ['1m30s500ms', 90_500]
+  ])('%s → %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+
+  it.each(['', 'soon', '5 minutes', '5x', 'm5', '-5s', '1h 30m', '1.2.3s', 's'])(
+    '%s is not a duration',
+    text => {
+      expect(parseDuration(text)).toBeUndefined()
+    }
+  )
+})
+
+describe('formatDuration', () => {
+  it.each<[number, string]>([
+    [0, '0s'],
+    [-5, '0s'],
+    [400, '0s'],
+    [45_000, '45s'],
+    [60_000, '1m'],
+    [200_000, '3m 20s'],
+    [3_600_000, '1h'],
+    [3_900_000, '1h 5m'],
+    [3_905_000, '1h 5m']
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text)
+  })
+
+  it('round-trips what it prints without seconds lost at the minute level', () => {
+    for (const text of ['45s', '3m', '2h']) expect(formatDuration(parseDuration(text)!)).toBe(text)
+  })
+})
