@@ -1,0 +1,153 @@
+import {
+  EMRServerlessClient,
+  EMRServerlessServiceException,
+  GetApplicationCommand,
+  ListApplicationsCommand,
+  ListJobRunsCommand,
+  StartJobRunCommand
+} from '@aws-sdk/client-emr-serverless'
+import { mockClient } from 'aws-sdk-client-mock'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { UserError } from '../../src/core/errors.js'
+import { MemoryLogger } from '../../src/core/log.js'
+import { resolveApplication } from '../../src/emr/application.js'
+import { findActiveRun, submitJobRun } from '../../src/emr/job-runs.js'
+import { FakeClock } from './support/fake-clock.js'
+
+// aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
+// network errors that no local peer produces on demand.
+const emr = mockClient(EMRServerlessClient)
+beforeEach(() => emr.reset())
+
+const client = () => new EMRServerlessClient({ region: 'us-east-1' })
+
+const serviceError = (name: string, status = 400): EMRServerlessServiceException =>
+  new EMRServerlessServiceException({
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status },
+    message: name
+  })
+
+describe('findActiveRun', () => {
+  it('reads every page and matches the exact name, newest first', async () => {
+    emr
+      .on(ListJobRunsCommand)
+      .resolvesOnce({
+        jobRuns: [
+          { id: 'a', name: 'p/t/2026-01-01x', state: 'RUNNING', createdAt: new Date(3) } as never,
+          { id: 'b', name: 'p/t/2026-01-01', state: 'RUNNING', createdAt: new Date(1) } as never
+        ],
+        nextToken: 'page-2'
+      })
+      .resolvesOnce({
+        jobRuns: [
+          { id: 'c', name: 'p/t/2026-01-01', state: 'QUEUED', createdAt: new Date(2) } as never
+        ]
+      })
+    const found = await findActiveRun(client(), 'app', 'p/t/2026-01-01')
+    expect(found?.id).toBe('c')
+    const calls = emr.commandCalls(ListJobRunsCommand)
+    expect(calls).toHaveLength(2)
+    expect(calls[0].args[0].input.states).toEqual([
+      'SUBMITTED',
+      'PENDING',
+      'SCHEDULED',
+      'QUEUED',
+      'RUNNING'
+    ])
+    expect(calls[1].args[0].input.nextToken).toBe('page-2')
+  })
+
+  it('an application with no runs yet (ResourceNotFoundException) has no active run', async () => {
+    emr.on(ListJobRunsCommand).rejects(serviceError('ResourceNotFoundException'))
+    expect(await findActiveRun(client(), 'app', 'x')).toBeUndefined()
+  })
+})
+
+describe('submitJobRun', () => {
+  const request = {
+    applicationId: 'app',
+    name: 'p/t/d',
+    clientToken: 'token-1',
+    executionRoleArn: 'arn'
+  }
+
+  it('fault injection (client mock): after a dropped answer, adopts the run the request started', async () => {
+    emr
+      .on(StartJobRunCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+    emr
+      .on(ListJobRunsCommand)
+      .resolves({ jobRuns: [{ id: 'started', name: 'p/t/d', state: 'SUBMITTED' } as never] })
+    const logger = new MemoryLogger()
+    const id = await submitJobRun(client(), client(), request, { clock: new FakeClock(), logger })
+    expect(id).toBe('started')
+    expect(emr.commandCalls(StartJobRunCommand)).toHaveLength(1)
+    expect(logger.lines).toContain('info: The submission did reach the service: job run started')
+  })
+
+  it('fault injection (client mock): retries a throttled submission with the same client token', async () => {
+    emr
+      .on(StartJobRunCommand)
+      .rejectsOnce(serviceError('ThrottlingException'))
+      .resolves({ applicationId: 'app', jobRunId: 'new', arn: 'arn' })
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    const id = await submitJobRun(client(), client(), request, {
+      clock: new FakeClock(),
+      logger: new MemoryLogger()
+    })
+    expect(id).toBe('new')
+    const tokens = emr.commandCalls(StartJobRunCommand).map(call => call.args[0].input.clientToken)
+    expect(tokens).toEqual(['token-1', 'token-1'])
+  })
+
+  it('does not retry a refused submission', async () => {
+    emr.on(StartJobRunCommand).rejects(serviceError('ValidationException'))
+    await expect(
+      submitJobRun(client(), client(), request, {
+        clock: new FakeClock(),
+        logger: new MemoryLogger()
+      })
+    ).rejects.toThrow('ValidationException')
+    expect(emr.commandCalls(StartJobRunCommand)).toHaveLength(1)
+  })
+})
+
+describe('resolveApplication', () => {
+  it('takes an ID as it is', async () => {
+    emr
+      .on(GetApplicationCommand)
+      .resolves({ application: { applicationId: '00abc', name: 'etl' } as never })
+    expect(await resolveApplication(client(), '00abc')).toMatchObject({ applicationId: '00abc' })
+    expect(emr.commandCalls(ListApplicationsCommand)).toHaveLength(0)
+  })
+
+  it('finds a name across pages, and refuses a name that is missing or shared', async () => {
+    emr.on(GetApplicationCommand).rejects(serviceError('ResourceNotFoundException'))
+    emr
+      .on(ListApplicationsCommand)
+      .resolvesOnce({
+        applications: [{ id: '1', name: 'other', state: 'STARTED' } as never],
+        nextToken: 'n'
+      })
+      .resolvesOnce({ applications: [{ id: '2', name: 'etl', state: 'STOPPED' } as never] })
+    expect(await resolveApplication(client(), 'etl')).toMatchObject({ id: '2' })
+
+    emr.on(ListApplicationsCommand).resolves({
+      applications: [
+        { id: '3', name: 'shared', state: 'STARTED' },
+        { id: '4', name: 'shared', state: 'CREATED' },
+        { id: '5', name: 'gone', state: 'TERMINATED' }
+      ] as never
+    })
+    await expect(resolveApplication(client(), 'shared')).rejects.toThrow(
+      new UserError(
+        "Application 'shared': 2 applications have this name (3, 4); give the application ID instead"
+      )
+    )
+    await expect(resolveApplication(client(), 'gone')).rejects.toThrow(
+      "Application 'gone': no EMR Serverless application has this ID or name in this account and region"
+    )
+  })
+})
