@@ -239,6 +239,11 @@ _Loader.add_implicit_resolver(
 )
 
 
+# YAML 1.1 booleans include y and n (the gate's parser follows the spec there; PyYAML does not).
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
+_Loader.bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
+
+
 def _unique_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: set[Any] = set()
     for key_node, _value in node.value:
