@@ -1,0 +1,544 @@
+"""cdc_ingest against local PySpark: hand-written bronze days and the silver computed by hand."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import cdc_ingest
+import pytest
+from cdc_ingest import IngestOptions, JobError, normalize_root, parse_date, partition_path
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+
+D1, D2, D3 = "2026-01-01", "2026-01-02", "2026-01-03"
+
+
+def change(op: str, seq: int | str, ts: str, customer_id: str | None, **values: Any) -> dict:
+    """A bronze change line; the customer columns default to a plausible full row image."""
+    row: dict[str, Any] = {
+        "op": op,
+        "change_seq": seq,
+        "change_ts": ts,
+        "customer_id": customer_id,
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "email": f"{(customer_id or 'x').lower()}@example.com",
+        "phone": "+1 555 0100",
+        "country": "US",
+        "segment": "consumer",
+        "status": "active",
+        "lifetime_value": 10.0,
+        "created_at": "2026-01-01T08:00:00Z",
+        "updated_at": ts,
+    }
+    row.update(values)
+    return row
+
+
+def write_bronze(
+    root: Path, ds: str, lines: list[dict | str], success: bool = True, name: str = "part-00000"
+) -> Path:
+    folder = root / f"date={ds}"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+    (folder / f"{name}.json").write_text(text, encoding="utf-8")
+    if success:
+        (folder / "_SUCCESS").write_bytes(b"")
+    return folder
+
+
+# Day 1: the initial load, with an update written before the insert it follows (out of order),
+# the same update delivered twice, and a customer inserted and deleted within the day.
+DAY1: list[dict | str] = [
+    change("U", 105, "2026-01-01T09:00:00Z", "C1", status="inactive", lifetime_value=150.25),
+    change("I", 100, "2026-01-01T08:00:00Z", "C1", lifetime_value=100.5),
+    change(
+        "I",
+        101,
+        "2026-01-01T08:05:00Z",
+        "C2",
+        first_name="Bo",
+        last_name="Kim",
+        country="GB",
+        segment="smb",
+        lifetime_value="20",
+    ),
+    change(
+        "I",
+        102,
+        "2026-01-01T08:10:00Z",
+        "C3",
+        first_name="Cy",
+        country="DE",
+        segment="enterprise",
+        lifetime_value=1000,
+    ),
+    change("U", 105, "2026-01-01T09:00:00Z", "C1", status="inactive", lifetime_value=150.25),
+    change("D", 104, "2026-01-01T08:20:00Z", "C4"),
+    change("I", 103, "2026-01-01T08:15:00Z", "C4"),
+]
+
+# Day 2: latest-wins by sequence (not by timestamp), a delete beating an earlier update, a
+# stale change older than the snapshot's row, an update and deletes for unknown customers,
+# ties on sequence, and one bad row of every kind.
+DAY2: list[dict | str] = [
+    change("U", 210, "2026-01-02T10:00:00Z", "C2", first_name="Bo", last_name="Kim",
+           country="GB", segment="smb", lifetime_value=30),
+    change("U", 205, "2026-01-02T11:00:00Z", "C2", first_name="Bo", last_name="Kim",
+           country="GB", segment="smb", lifetime_value=25),
+    change("D", 220, "2026-01-02T12:00:00Z", "C3"),
+    change("U", 215, "2026-01-02T11:30:00Z", "C3", status="churned"),
+    change("U", 90, "2026-01-02T07:00:00Z", "C1", status="churned"),
+    change("U", 230, "2026-01-02T13:00:00Z", "C9", first_name="Ivy", country="FR"),
+    change("D", 231, "2026-01-02T13:01:00Z", "C8"),
+    change("I", 240, "2026-01-02T14:00:00Z", "C5", first_name="Eve"),
+    change("U", 240, "2026-01-02T14:00:00Z", "C5", first_name="Eva"),
+    change("U", 250, "2026-01-02T15:30:00Z", "C6", lifetime_value=2),
+    change("U", 250, "2026-01-02T15:00:00Z", "C6", lifetime_value=1),
+    change("D", 260, "2026-01-02T16:00:00Z", "C7", lifetime_value="junk"),
+    '{"op":"U","change_seq":270,"customer_id":"C2","first_',
+    change("U", 271, "2026-01-02T16:00:00Z", None),
+    change("U", 272, "2026-01-02T16:00:00Z", "   "),
+    change("X", 273, "2026-01-02T16:00:00Z", "C2"),
+    change("U", "27x4", "2026-01-02T16:00:00Z", "C2"),
+    change("U", 275, "yesterday", "C2"),
+    change("U", 276, "2026-01-02T16:00:00Z", "C2", lifetime_value="1,5"),
+    change("I", 277, "2026-01-02T16:00:00Z", "C2", created_at="02/01/2026"),
+]  # fmt: skip
+
+
+def customer(
+    customer_id: str,
+    seq: int,
+    op: str,
+    ingest_date: str,
+    updated_at: str,
+    **values: Any,
+) -> dict[str, Any]:
+    """A silver row as the tests read it back (timestamps as UTC ISO strings)."""
+    row: dict[str, Any] = {
+        "customer_id": customer_id,
+        "first_name": "Ann",
+        "last_name": "Lee",
+        "email": f"{customer_id.lower()}@example.com",
+        "phone": "+1 555 0100",
+        "country": "US",
+        "segment": "consumer",
+        "status": "active",
+        "lifetime_value": 10.0,
+        "created_at": "2026-01-01T08:00:00Z",
+        "updated_at": updated_at,
+        "_cdc_seq": seq,
+        "_cdc_op": op,
+        "_ingest_date": ingest_date,
+    }
+    row.update(values)
+    return row
+
+
+SILVER_D1 = [
+    customer("C1", 105, "U", D1, "2026-01-01T09:00:00Z", status="inactive", lifetime_value=150.25),
+    customer("C2", 101, "I", D1, "2026-01-01T08:05:00Z", first_name="Bo", last_name="Kim",
+             country="GB", segment="smb", lifetime_value=20.0),
+    customer("C3", 102, "I", D1, "2026-01-01T08:10:00Z", first_name="Cy", country="DE",
+             segment="enterprise", lifetime_value=1000.0),
+]  # fmt: skip
+
+SILVER_D2 = [
+    SILVER_D1[0],  # the stale change (seq 90 < 105) leaves C1 as it was
+    customer("C2", 210, "U", D2, "2026-01-02T10:00:00Z", first_name="Bo", last_name="Kim",
+             country="GB", segment="smb", lifetime_value=30.0),
+    customer("C5", 240, "U", D2, "2026-01-02T14:00:00Z", first_name="Eva"),
+    customer("C6", 250, "U", D2, "2026-01-02T15:30:00Z", lifetime_value=2.0),
+    customer("C9", 230, "U", D2, "2026-01-02T13:00:00Z", first_name="Ivy", country="FR"),
+]  # fmt: skip
+
+
+def read_silver(spark: SparkSession, path: str) -> list[dict[str, Any]]:
+    frame = spark.read.parquet(path)
+    assert [f.name for f in frame.schema.fields] == list(cdc_ingest.SILVER_COLUMNS)
+    iso = "yyyy-MM-dd'T'HH:mm:ss'Z'"
+    rows = frame.select(
+        *[
+            F.date_format(c, iso).alias(c)
+            if c in ("created_at", "updated_at")
+            else F.col(c).cast("string").alias(c)
+            if c == "_ingest_date"
+            else F.col(c)
+            for c in cdc_ingest.SILVER_COLUMNS
+        ]
+    ).collect()
+    return sorted((row.asDict() for row in rows), key=lambda r: r["customer_id"])
+
+
+def read_report(target: Path, ds: str) -> dict[str, Any]:
+    return json.loads((target / "_reports" / f"date={ds}" / "ingest.json").read_text())
+
+
+def options(lake: Path, ds: str, **extra: Any) -> IngestOptions:
+    return IngestOptions(
+        date=parse_date(ds),
+        source=str(lake / "bronze"),
+        target=str(lake / "silver"),
+        **extra,
+    )
+
+
+def run_cli(spark: SparkSession, lake: Path, ds: str, *flags: str) -> int:
+    argv = ["--date", ds, "--source", str(lake / "bronze"), "--target", str(lake / "silver")]
+    return cdc_ingest.main([*argv, *flags], spark=spark)
+
+
+@pytest.fixture(scope="module")
+def two_days(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A lake with DAY1 and DAY2 ingested, in order."""
+    lake = tmp_path_factory.mktemp("lake")
+    write_bronze(lake / "bronze", D1, DAY1)
+    write_bronze(lake / "bronze", D2, DAY2)
+    cdc_ingest.run_ingest(spark, options(lake, D1))
+    cdc_ingest.run_ingest(spark, options(lake, D2))
+    return lake
+
+
+def copy_lake(source: Path, tmp_path: Path) -> Path:
+    lake = tmp_path / "lake"
+    shutil.copytree(source, lake)
+    return lake
+
+
+# ------------------------------------------------------------------------------ merge results
+
+
+def test_first_day_builds_the_snapshot_from_the_days_changes(
+    spark: SparkSession, two_days: Path
+) -> None:
+    assert read_silver(spark, str(two_days / "silver" / f"date={D1}")) == SILVER_D1
+    report = read_report(two_days / "silver", D1)
+    assert report["previous_snapshot"] is None
+    assert {
+        k: report[k]
+        for k in (
+            "input_rows",
+            "valid_changes",
+            "bad_rows",
+            "duplicate_changes",
+            "superseded_changes",
+            "customers_changed",
+            "inserted",
+            "updated",
+            "deleted",
+            "deletes_of_unknown",
+            "rows_written",
+        )
+    } == {
+        "input_rows": 7,
+        "valid_changes": 7,
+        "bad_rows": 0,
+        "duplicate_changes": 1,
+        "superseded_changes": 3,
+        "customers_changed": 4,
+        "inserted": 3,
+        "updated": 0,
+        "deleted": 0,
+        "deletes_of_unknown": 1,
+        "rows_written": 3,
+    }
+    assert not (two_days / "silver" / "_rejected" / f"date={D1}").exists()
+
+
+def test_second_day_applies_latest_change_per_customer_over_the_previous_snapshot(
+    spark: SparkSession, two_days: Path
+) -> None:
+    assert read_silver(spark, str(two_days / "silver" / f"date={D2}")) == SILVER_D2
+    report = read_report(two_days / "silver", D2)
+    assert report["previous_snapshot"] == D1
+    assert report["status"] == "succeeded"
+    assert {
+        k: report[k]
+        for k in (
+            "valid_changes",
+            "duplicate_changes",
+            "superseded_changes",
+            "customers_changed",
+            "stale_changes",
+            "inserted",
+            "updated",
+            "deleted",
+            "deletes_of_unknown",
+            "unchanged",
+            "rows_written",
+        )
+    } == {
+        "valid_changes": 12,
+        "duplicate_changes": 0,
+        "superseded_changes": 4,
+        "customers_changed": 8,
+        "stale_changes": 1,
+        "inserted": 3,
+        "updated": 1,
+        "deleted": 1,
+        "deletes_of_unknown": 2,
+        "unchanged": 0,
+        "rows_written": 5,
+    }
+
+
+def test_bad_rows_are_counted_reported_and_kept_not_applied(
+    spark: SparkSession, two_days: Path
+) -> None:
+    report = read_report(two_days / "silver", D2)
+    assert report["input_rows"] == 20
+    assert report["bad_rows"] == 8
+    assert report["bad_rows_by_reason"] == {
+        "malformed_record": 1,
+        "null_key": 2,
+        "unknown_op": 1,
+        "bad_change_seq": 1,
+        "bad_change_ts": 1,
+        "bad_lifetime_value": 1,
+        "bad_created_at": 1,
+    }
+    rejected = two_days / "silver" / "_rejected" / f"date={D2}"
+    assert report["rejected_rows_path"] == str(rejected)
+    kept = [
+        json.loads(line)
+        for file in sorted(rejected.glob("*.json"))
+        for line in file.read_text().splitlines()
+    ]
+    assert sorted(row["reject_reason"] for row in kept) == sorted(
+        reason for reason, n in report["bad_rows_by_reason"].items() for _ in range(n)
+    )
+    malformed = [row for row in kept if row["reject_reason"] == "malformed_record"]
+    assert malformed[0]["_corrupt_record"].startswith('{"op":"U","change_seq":270')
+    # None of them reached silver: C2 keeps its seq-210 image.
+    silver = {
+        r["customer_id"]: r for r in read_silver(spark, str(two_days / "silver" / f"date={D2}"))
+    }
+    assert silver["C2"]["_cdc_seq"] == 210
+
+
+def test_bad_rows_are_logged_in_one_line(
+    spark: SparkSession, two_days: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    lake = copy_lake(two_days, tmp_path)
+    with caplog.at_level("WARNING", logger="cdc_ingest"):
+        cdc_ingest.run_ingest(spark, options(lake, D2))
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"8 bad rows of 20 in {lake / 'bronze'}/date={D2}")
+    assert "null_key=2" in warnings[0] and "malformed_record=1" in warnings[0]
+
+
+def test_running_a_date_twice_gives_identical_silver_report_and_rejects(
+    spark: SparkSession, two_days: Path, tmp_path: Path
+) -> None:
+    lake = copy_lake(two_days, tmp_path)
+    silver = str(lake / "silver" / f"date={D2}")
+    assert run_cli(spark, lake, D2) == 0  # the report names its paths: first run in this lake
+    before = read_silver(spark, silver)
+    report_before = (lake / "silver" / "_reports" / f"date={D2}" / "ingest.json").read_text()
+    rejects = lake / "silver" / "_rejected" / f"date={D2}"
+    rejects_before = sorted(
+        line for f in rejects.glob("*.json") for line in f.read_text().splitlines()
+    )
+
+    assert run_cli(spark, lake, D2) == 0
+
+    assert read_silver(spark, silver) == before == SILVER_D2
+    report_after = (lake / "silver" / "_reports" / f"date={D2}" / "ingest.json").read_text()
+    assert report_after == report_before
+    assert (
+        sorted(line for f in rejects.glob("*.json") for line in f.read_text().splitlines())
+        == rejects_before
+    )
+
+
+def test_the_result_does_not_depend_on_file_order_or_file_split(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    write_bronze(lake / "bronze", D1, DAY1[::-1][:4], name="part-00000")
+    write_bronze(lake / "bronze", D1, DAY1[::-1][4:], name="part-00001")
+    cdc_ingest.run_ingest(spark, options(lake, D1))
+    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
+
+
+def test_a_day_with_no_changes_carries_the_snapshot_forward(
+    spark: SparkSession, two_days: Path, tmp_path: Path
+) -> None:
+    lake = copy_lake(two_days, tmp_path)
+    empty = lake / "bronze" / f"date={D3}"
+    empty.mkdir()
+    (empty / "_SUCCESS").write_bytes(b"")
+    report = cdc_ingest.run_ingest(spark, options(lake, D3))
+    assert read_silver(spark, str(lake / "silver" / f"date={D3}")) == SILVER_D2
+    assert (report.input_rows, report.unchanged, report.rows_written) == (0, 5, 5)
+
+
+# ----------------------------------------------------------------------- refusals and errors
+
+
+def test_missing_bronze_partition_fails_with_one_clear_line(
+    spark: SparkSession, two_days: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(spark, two_days, "2026-02-01") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"cdc_ingest: error: bronze partition {two_days / 'bronze'}/date=2026-02-01 not found: "
+        "expected the day's CDC export (JSON lines files and a _SUCCESS marker)"
+    ]
+    assert not (two_days / "silver" / "date=2026-02-01").exists()
+
+
+def test_an_export_without_success_marker_is_refused_unless_asked(
+    spark: SparkSession, two_days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake = copy_lake(two_days, tmp_path)
+    write_bronze(lake / "bronze", D3, [change("U", 300, "2026-01-03T01:00:00Z", "C1")], False)
+    assert run_cli(spark, lake, D3) == 1
+    assert "has no _SUCCESS marker" in capsys.readouterr().err
+    assert not (lake / "silver" / f"date={D3}").exists()
+
+    assert run_cli(spark, lake, D3, "--no-require-success") == 0
+    rows = {r["customer_id"]: r for r in read_silver(spark, str(lake / "silver" / f"date={D3}"))}
+    assert rows["C1"]["_cdc_seq"] == 300 and rows["C1"]["_ingest_date"] == D3
+
+
+def test_an_earlier_date_is_refused_when_later_snapshots_exist(
+    spark: SparkSession, two_days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake = copy_lake(two_days, tmp_path)
+    silver_d2 = read_silver(spark, str(lake / "silver" / f"date={D2}"))
+    assert run_cli(spark, lake, D1) == 1
+    message = capsys.readouterr().err.strip()
+    assert message.count("\n") == 0
+    assert f"already has later snapshots ({D2})" in message and "--allow-rewrite" in message
+
+    assert run_cli(spark, lake, D1, "--allow-rewrite") == 0
+    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
+    assert read_report(lake / "silver", D1)["stale_later_snapshots"] == [D2]
+    # The later snapshot is left alone: re-running it is the operator's next step.
+    assert read_silver(spark, str(lake / "silver" / f"date={D2}")) == silver_d2
+
+
+def test_skipping_an_unprocessed_bronze_date_is_refused_unless_asked(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake = tmp_path / "lake"
+    write_bronze(lake / "bronze", D1, DAY1)
+    write_bronze(lake / "bronze", D2, DAY2)
+    assert run_cli(spark, lake, D2) == 1
+    message = capsys.readouterr().err
+    assert f"bronze has changes for {D1} that silver has not applied" in message
+    assert not (lake / "silver").exists()
+
+    assert run_cli(spark, lake, D2, "--allow-gaps") == 0
+    ids = [r["customer_id"] for r in read_silver(spark, str(lake / "silver" / f"date={D2}"))]
+    # Without the first day, C1 is created by its (otherwise stale) update and C3 never exists.
+    assert ids == ["C1", "C2", "C5", "C6", "C9"]
+
+
+def test_too_many_bad_rows_fail_the_run_and_leave_silver_alone(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake = tmp_path / "lake"
+    write_bronze(lake / "bronze", D1, DAY1)
+    write_bronze(lake / "bronze", D2, DAY2)
+    assert run_cli(spark, lake, D1) == 0
+    assert run_cli(spark, lake, D2, "--max-bad-fraction", "0.25") == 1
+    assert "8 of 20 bad rows (40.00%)" in capsys.readouterr().err
+    assert not (lake / "silver" / f"date={D2}").exists()
+    report = read_report(lake / "silver", D2)
+    assert report["status"] == "failed" and report["bad_rows"] == 8
+
+    assert run_cli(spark, lake, D2, "--max-bad-fraction", "0.5") == 0
+    assert read_silver(spark, str(lake / "silver" / f"date={D2}")) == SILVER_D2
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--date", "2026-13-01"], "--date: expected a date YYYY-MM-DD, got '2026-13-01'"),
+        (["--date", "20260101"], "--date: expected a date YYYY-MM-DD, got '20260101'"),
+        (["--date", D1, "--source", "s3://"], "--source: expected s3://<bucket>/<prefix>"),
+        (["--date", D1, "--max-bad-fraction", "2"], "--max-bad-fraction: expected a number"),
+    ],
+)
+def test_bad_arguments_fail_with_one_line(
+    spark: SparkSession,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    expected: str,
+) -> None:
+    defaults = {"--source": str(tmp_path / "b"), "--target": str(tmp_path / "s")}
+    for flag, value in defaults.items():
+        if flag not in argv:
+            argv = [*argv, flag, value]
+    assert cdc_ingest.main(argv, spark=spark) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"cdc_ingest: error: {expected}")
+
+
+def test_an_s3_uri_is_passed_to_hadoop_and_an_unusable_one_is_one_line(
+    spark: SparkSession, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Local Spark has no S3 file system (hadoop-aws is not installed): the job must still
+    # fail with one line naming the URI, not a Java stack trace.
+    argv = ["--date", D1, "--source", "s3://data-lake/bronze/customers/"]
+    code = cdc_ingest.main([*argv, "--target", "s3://data-lake/silver/customers"], spark=spark)
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(
+        f"cdc_ingest: error: cannot access s3://data-lake/bronze/customers/date={D1}: "
+    )
+    assert "s3" in err[0].split(": ", 3)[-1]
+
+
+# --------------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("s3://data-lake/bronze/customers/", "s3://data-lake/bronze/customers"),
+        ("s3://data-lake", "s3://data-lake"),
+        ("s3a://data-lake/silver/customers", "s3a://data-lake/silver/customers"),
+        ("file:///tmp/lake/bronze/", "file:///tmp/lake/bronze"),
+        ("/tmp/lake/bronze/customers/", "/tmp/lake/bronze/customers"),
+    ],
+)
+def test_roots_accept_s3_uris_and_local_paths(given: str, expected: str) -> None:
+    assert normalize_root(given, "--source") == expected
+
+
+def test_a_relative_local_root_becomes_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert normalize_root("lake/bronze/", "--source") == str(tmp_path / "lake" / "bronze")
+
+
+@pytest.mark.parametrize("given", ["", "  ", "s3://", "s3:///prefix", "s3a:bucket"])
+def test_unusable_roots_are_refused(given: str) -> None:
+    with pytest.raises(JobError, match=r"^--target: expected"):
+        normalize_root(given, "--target")
+
+
+def test_partition_paths_use_the_lake_layout() -> None:
+    assert partition_path("s3://lake/silver/customers", "2026-01-02") == (
+        "s3://lake/silver/customers/date=2026-01-02"
+    )
+    assert partition_path("/lake/bronze/", parse_date("2026-01-02")) == (
+        "/lake/bronze/date=2026-01-02"
+    )
+
+
+def test_the_job_leaves_spark_conf_to_the_submitter() -> None:
+    source = Path(cdc_ingest.__file__).read_text()
+    for setting in ("spark.sql.shuffle.partitions", "spark.sql.adaptive", ".config(", "conf.set("):
+        assert setting not in source
