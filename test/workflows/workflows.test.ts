@@ -1,0 +1,295 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import {
+  convertWorkflowTemplate,
+  NoOperationTraceWriter,
+  parseWorkflow,
+  type WorkflowTemplate
+} from '@actions/workflow-parser'
+import type { FileReference } from '@actions/workflow-parser/workflows/file-reference'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { projectRoot } from '../support/moto.js'
+
+// Everything here goes through GitHub's own workflow parser (@actions/workflow-parser):
+// schema, expressions and their allowed contexts, cron syntax, and local reusable workflows.
+const workflowFiles = ['daily-customer-etl.yml', 'auto-retry.yml', 'backfill.yml']
+
+const read = (file: string): string =>
+  readFileSync(path.join(projectRoot, '.github', 'workflows', file), 'utf8')
+
+const localFiles = {
+  getFileContent: async (ref: FileReference) => ({
+    name: ref.path,
+    content: readFileSync(path.join(projectRoot, ref.path), 'utf8')
+  })
+}
+
+async function load(file: string): Promise<{ errors: string[]; template: WorkflowTemplate }> {
+  const parsed = parseWorkflow({ name: file, content: read(file) }, new NoOperationTraceWriter())
+  const errors = parsed.context.errors.getErrors().map(error => error.message)
+  if (!parsed.value) return { errors, template: { events: {}, jobs: [] } as never }
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value, localFiles, {
+    fetchReusableWorkflowDepth: 1
+  })
+  errors.push(...(template.errors ?? []).map(error => error.Message))
+  return { errors, template }
+}
+
+interface YamlStep {
+  uses?: string
+  run?: string
+  with?: Record<string, unknown>
+}
+interface YamlJob {
+  permissions?: Record<string, string> | string
+  steps?: YamlStep[]
+  uses?: string
+  with?: Record<string, unknown>
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean }
+  'timeout-minutes'?: number
+}
+interface YamlWorkflow {
+  permissions?: Record<string, string>
+  jobs: Record<string, YamlJob>
+}
+const yamlOf = (file: string): YamlWorkflow => parse(read(file)) as YamlWorkflow
+
+describe.each(workflowFiles)('%s', file => {
+  it("parses with zero errors under GitHub's workflow parser (cron and reusable calls included)", async () => {
+    const { errors, template } = await load(file)
+    expect(errors).toEqual([])
+    expect(template.jobs.length).toBeGreaterThan(0)
+  })
+
+  it('has no ${{ }} expression inside a run: script (values go through env:)', async () => {
+    const { template } = await load(file)
+    const scripts = template.jobs.flatMap(job =>
+      job.type === 'job' ? job.steps.flatMap(step => ('run' in step ? [String(step.run)] : [])) : []
+    )
+    for (const script of scripts) expect(script).not.toContain('${{')
+    // The parser turns an expression in run: into an expression token, not a string: check
+    // the source text too, so neither form slips through.
+    for (const job of Object.values(yamlOf(file).jobs)) {
+      for (const step of job.steps ?? []) expect(step.run ?? '').not.toContain('${{')
+    }
+  })
+
+  it('grants nothing at the top and least privilege per job, with a timeout on every job', () => {
+    const workflow = yamlOf(file)
+    expect(workflow.permissions).toEqual({})
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      expect(job.permissions, `${id} sets its permissions`).toBeTypeOf('object')
+      if (!job.uses) expect(job['timeout-minutes'], `${id} has timeout-minutes`).toBeGreaterThan(0)
+      const writes = Object.entries(job.permissions as Record<string, string>)
+        .filter(([, level]) => level === 'write')
+        .map(([scope]) => scope)
+      const usesAws = (job.steps ?? []).some(step => step.uses?.startsWith('aws-actions/'))
+      if (writes.includes('id-token'))
+        expect(usesAws || job.uses !== undefined, `${id} needs id-token`).toBe(true)
+      if (usesAws) expect(writes, `${id} assumes the AWS role by OIDC`).toContain('id-token')
+    }
+  })
+
+  it('pins third-party actions to a major version', () => {
+    for (const job of Object.values(yamlOf(file).jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.uses && !step.uses.startsWith('./'))
+          expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/)
+      }
+    }
+  })
+})
+
+describe('the daily workflow is the seed DAG', () => {
+  const seedOrder = [
+    'resolve-date',
+    'wait-for-data',
+    'ingest-cdc',
+    'validate-data-quality',
+    'compute-aggregates',
+    'notify'
+  ]
+
+  it('has the seed jobs in order, each needing the one before (and the date)', async () => {
+    const { template } = await load('daily-customer-etl.yml')
+    const needs = Object.fromEntries(
+      template.jobs.map(job => [job.id.value, (job.needs ?? []).map(need => need.value).sort()])
+    )
+    expect(template.jobs.map(job => job.id.value)).toEqual(seedOrder)
+    expect(needs).toEqual({
+      'resolve-date': [],
+      'wait-for-data': ['resolve-date'],
+      'ingest-cdc': ['resolve-date', 'wait-for-data'],
+      'validate-data-quality': ['ingest-cdc', 'resolve-date'],
+      'compute-aggregates': ['resolve-date', 'validate-data-quality'],
+      notify: [...seedOrder.slice(0, -1)].sort()
+    })
+  })
+
+  it('only notify runs after a failure; every other job is skipped when what it needs fails', async () => {
+    const { template } = await load('daily-customer-etl.yml')
+    for (const job of template.jobs) {
+      const condition = job.if.expr
+      if (job.id.value === 'notify') expect(condition).toMatch(/^always\(\) && /)
+      else expect(condition).toBe('success()')
+    }
+  })
+
+  it('runs at 02:00 UTC every day and by hand with a date input, and can be called with one', async () => {
+    const { template } = await load('daily-customer-etl.yml')
+    expect(template.events.schedule).toEqual([{ cron: '0 2 * * *' }])
+    expect(template.events.workflow_dispatch?.inputs?.date).toMatchObject({
+      type: 'string',
+      required: false,
+      default: ''
+    })
+    expect(template.events.workflow_call?.inputs?.date).toMatchObject({ type: 'string' })
+  })
+
+  it('resolves the date once, with the tested action, and every later job reads its output', () => {
+    const workflow = yamlOf('daily-customer-etl.yml')
+    const resolve = workflow.jobs['resolve-date']
+    expect(resolve.steps?.map(step => step.uses)).toContain('./logical-date')
+    expect(resolve.steps?.find(step => step.uses === './logical-date')?.with?.date).toBe(
+      '${{ inputs.date }}'
+    )
+    const source = read('daily-customer-etl.yml')
+    expect(source).not.toMatch(/\bdate\s+[-+]|\$\(date\b/)
+    for (const id of seedOrder.slice(1, -1)) {
+      expect(JSON.stringify(workflow.jobs[id])).toContain('needs.resolve-date.outputs.date')
+    }
+  })
+
+  it('has the permissions each job needs and no more', () => {
+    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    const aws = { contents: 'read', 'id-token': 'write' }
+    expect(jobs['resolve-date'].permissions).toEqual({ contents: 'read', actions: 'read' })
+    expect(jobs['wait-for-data'].permissions).toEqual(aws)
+    expect(jobs['ingest-cdc'].permissions).toEqual(aws)
+    expect(jobs['validate-data-quality'].permissions).toEqual(aws)
+    expect(jobs['compute-aggregates'].permissions).toEqual(aws)
+    expect(jobs.notify.permissions).toEqual({
+      contents: 'read',
+      issues: 'write',
+      actions: 'read',
+      checks: 'read'
+    })
+  })
+
+  it('never lets two runs of one date touch the lake at once, and never cancels a running one', () => {
+    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    for (const id of [
+      'wait-for-data',
+      'ingest-cdc',
+      'validate-data-quality',
+      'compute-aggregates'
+    ]) {
+      expect(jobs[id].concurrency).toEqual({
+        group: 'daily-customer-etl-${{ needs.resolve-date.outputs.date }}',
+        'cancel-in-progress': false
+      })
+    }
+  })
+
+  it('waits for the day in bronze and runs the Spark jobs with the seed settings', () => {
+    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    const step = (id: string, uses: string): Record<string, unknown> =>
+      jobs[id].steps?.find(candidate => candidate.uses === uses)?.with ?? {}
+    expect(step('wait-for-data', './s3-sensor')).toMatchObject({
+      key: 'bronze/customers/date=${{ needs.resolve-date.outputs.date }}/',
+      'success-marker': '_SUCCESS',
+      timeout: '1h',
+      'poke-interval': '60s'
+    })
+    const ingest = step('ingest-cdc', './')
+    expect(ingest).toMatchObject({
+      'entry-point': 'jobs/cdc_ingest.py',
+      retries: 3,
+      'retry-delay': '5m'
+    })
+    expect(String(ingest['spark-conf']).trim().split('\n')).toEqual([
+      'spark.sql.adaptive.enabled=true',
+      'spark.sql.shuffle.partitions=400'
+    ])
+    expect(String(ingest['entry-point-arguments']).trim().split('\n')).toEqual([
+      '--date',
+      '${{ needs.resolve-date.outputs.date }}',
+      '--source',
+      '${{ env.LAKE }}/bronze/customers',
+      '--target',
+      '${{ env.LAKE }}/silver/customers'
+    ])
+    const quality = jobs['validate-data-quality'].steps?.map(candidate => candidate.uses)
+    expect(quality).toEqual([
+      'actions/checkout@v5',
+      'aws-actions/configure-aws-credentials@v5',
+      './',
+      './quality-gate'
+    ])
+    expect(step('validate-data-quality', './')).toMatchObject({
+      'entry-point': 'jobs/data_quality.py',
+      files: 'quality/customers.yml'
+    })
+    expect(step('compute-aggregates', './')).toMatchObject({
+      'entry-point': 'jobs/customer_summary.py'
+    })
+  })
+})
+
+describe('auto-retry and backfill', () => {
+  it('auto-retry listens for completed daily runs and only re-runs through the tested action', async () => {
+    const { template } = await load('auto-retry.yml')
+    expect(template.events.workflow_run).toEqual({
+      workflows: ['Daily customer ETL'],
+      types: ['completed']
+    })
+    const daily = parse(read('daily-customer-etl.yml')) as { name: string }
+    expect(template.events.workflow_run?.workflows).toEqual([daily.name])
+    const job = yamlOf('auto-retry.yml').jobs.retry
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'write' })
+    const step = job.steps?.find(candidate => candidate.uses === './auto-retry')
+    expect(step?.with).toMatchObject({
+      'run-id': '${{ github.event.workflow_run.id }}',
+      workflow: 'daily-customer-etl.yml'
+    })
+    expect(
+      existsSync(path.join(projectRoot, '.github/workflows', String(step?.with?.workflow)))
+    ).toBe(true)
+  })
+
+  it('backfill validates the range with the tested action, then calls the daily workflow per date', async () => {
+    const { template } = await load('backfill.yml')
+    expect(Object.keys(template.events.workflow_dispatch?.inputs ?? {})).toEqual([
+      'start',
+      'end',
+      'max-parallel'
+    ])
+    const run = template.jobs.find(job => job.id.value === 'run')
+    expect(run?.type).toBe('reusableWorkflowJob')
+    const jobs = yamlOf('backfill.yml').jobs
+    expect(jobs.run.uses).toBe('./.github/workflows/daily-customer-etl.yml')
+    expect(jobs.run.with).toEqual({ date: '${{ matrix.date }}', notify: false })
+    const strategy = (jobs.run as { strategy?: Record<string, unknown> }).strategy
+    expect(strategy).toEqual({
+      'fail-fast': false,
+      'max-parallel': '${{ fromJSON(needs.plan.outputs.max-parallel) }}',
+      matrix: { date: '${{ fromJSON(needs.plan.outputs.dates) }}' }
+    })
+    expect((jobs.run as { secrets?: string }).secrets).toBe('inherit')
+    expect(jobs.plan.steps?.map(step => step.uses)).toContain('./backfill-dates')
+  })
+
+  it("the backfill caller grants at least what the daily workflow's jobs ask for", () => {
+    const granted = yamlOf('backfill.yml').jobs.run.permissions as Record<string, string>
+    const rank = { none: 0, read: 1, write: 2 } as const
+    for (const [id, job] of Object.entries(yamlOf('daily-customer-etl.yml').jobs)) {
+      for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
+        const have = rank[(granted[scope] ?? 'none') as keyof typeof rank]
+        expect(have, `${id} needs ${scope}: ${level}`).toBeGreaterThanOrEqual(
+          rank[level as keyof typeof rank]
+        )
+      }
+    }
+  })
+})
