@@ -32611,7 +32611,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9778);
 /* harmony import */ var _notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5913);
-/* harmony import */ var _notify_notify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4739);
+/* harmony import */ var _notify_notify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4661);
 /* harmony import */ var _pipeline_github_rest_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7266);
 
 
@@ -32656,7 +32656,8 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async
         outcome,
         label,
         webhookUrl,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0,
+        evidenceRunId: Number(env.GITHUB_RUN_ID) || undefined
     });
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({ 'issue-number': result.issueNumber ?? '', action: result.action });
     const issue = result.issueUrl
@@ -32720,7 +32721,7 @@ function parseFailedJobs(raw) {
 
 /***/ }),
 
-/***/ 4739:
+/***/ 4661:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32729,8 +32730,46 @@ __nccwpck_require__.d(__webpack_exports__, {
   m: () => (/* binding */ notify)
 });
 
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/pipeline/github-rest.ts
 var github_rest = __nccwpck_require__(7266);
+;// CONCATENATED MODULE: ./src/notify/evidence.ts
+
+
+/** Failed jobs read at most; a run with more failures than this has one root cause anyway. */
+const MAX_JOBS = 5;
+/** The runner adds this to every failed step; it says nothing the job name does not. */
+const GENERIC = /^Process completed with exit code \d+\.?$/;
+/**
+ * Reads the failed jobs of the current run and the error annotations their steps wrote
+ * (`::error::` lines: the Spark state details, the driver's last lines, the quality rules
+ * that failed), so the issue says why without opening the log. Best effort: without
+ * `actions: read` / `checks: read` it warns and the notification goes out anyway.
+ */
+async function collectFailureEvidence(request, repository, runId, logger) {
+    try {
+        const { jobs } = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repository, run_id: runId, filter: 'latest', per_page: 100 }, { permission: 'actions: read', attempts: 2 });
+        const failed = jobs.filter(job => job.conclusion === 'failure');
+        const blocks = [];
+        for (const job of failed.slice(0, MAX_JOBS)) {
+            const annotations = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations', { ...repository, check_run_id: job.id, per_page: 50 }, { permission: 'checks: read', attempts: 2 });
+            const messages = annotations
+                .filter(annotation => annotation.annotation_level === 'failure')
+                .map(annotation => (annotation.message ?? '').trim())
+                .filter(message => message && !GENERIC.test(message));
+            const step = job.steps?.find(candidate => candidate.conclusion === 'failure')?.name;
+            const heading = step ? `${job.name} › ${step}` : job.name;
+            blocks.push([`${heading}:`, ...messages].join('\n'));
+        }
+        return { failedJobs: failed.map(job => job.name), excerpt: blocks.join('\n\n') };
+    }
+    catch (error) {
+        logger.warning(`Could not read the failed jobs' errors: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return { failedJobs: [], excerpt: '' };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Escapes text for a markdown table cell. */
 function cell(value) {
@@ -32915,8 +32954,6 @@ async function comment(request, repository, issueNumber, body) {
     { permission: PERMISSION });
 }
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/retry.ts + 1 modules
 var retry = __nccwpck_require__(3535);
 ;// CONCATENATED MODULE: ./src/notify/webhook.ts
@@ -32973,12 +33010,22 @@ function describe(error) {
 
 
 
+
 /**
  * Updates the failure-streak issue, then posts to the webhook. Each channel is tried even
  * when the other failed, so one broken channel never swallows the alert; the caller
  * reports the failures after setting its outputs.
  */
-async function notify(request, { repository, outcome, label, webhookUrl, logger, webhook }) {
+async function notify(request, { repository, outcome: given, label, webhookUrl, logger, webhook, evidenceRunId }) {
+    let outcome = given;
+    if (outcome.status === 'failure' && !outcome.errorExcerpt && evidenceRunId) {
+        const evidence = await collectFailureEvidence(request, repository, evidenceRunId, logger);
+        outcome = {
+            ...outcome,
+            failedJobs: outcome.failedJobs.length ? outcome.failedJobs : evidence.failedJobs,
+            errorExcerpt: evidence.excerpt
+        };
+    }
     const summary = summaryLine(outcome);
     logger.info(summary);
     const failures = [];

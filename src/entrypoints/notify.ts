@@ -52,7 +52,8 @@ await runAction(async () => {
     outcome,
     label,
     webhookUrl,
-    logger: actionLogger
+    logger: actionLogger,
+    evidenceRunId: Number(env.GITHUB_RUN_ID) || undefined
   })
   setOutputs({ 'issue-number': result.issueNumber ?? '', action: result.action })
   const issue = result.issueUrl

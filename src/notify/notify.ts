@@ -1,5 +1,6 @@
 import type { Logger } from '../core/log.js'
 import type { GitHubRequest, Repository } from '../pipeline/github-rest.js'
+import { collectFailureEvidence } from './evidence.js'
 import { updateStreakIssue, type IssueResult } from './issues.js'
 import { summaryLine, webhookMessage, type PipelineOutcome } from './message.js'
 import { postWebhook, type WebhookOptions } from './webhook.js'
@@ -12,6 +13,11 @@ export interface NotifyOptions {
   webhookUrl: string
   logger: Logger
   webhook?: WebhookOptions
+  /**
+   * The run to read failed jobs and their errors from, when the outcome is a failure that
+   * came without an error excerpt (undefined: do not look).
+   */
+  evidenceRunId?: number
 }
 
 export interface NotifyResult extends IssueResult {
@@ -28,8 +34,17 @@ export interface NotifyResult extends IssueResult {
  */
 export async function notify(
   request: GitHubRequest,
-  { repository, outcome, label, webhookUrl, logger, webhook }: NotifyOptions
+  { repository, outcome: given, label, webhookUrl, logger, webhook, evidenceRunId }: NotifyOptions
 ): Promise<NotifyResult> {
+  let outcome = given
+  if (outcome.status === 'failure' && !outcome.errorExcerpt && evidenceRunId) {
+    const evidence = await collectFailureEvidence(request, repository, evidenceRunId, logger)
+    outcome = {
+      ...outcome,
+      failedJobs: outcome.failedJobs.length ? outcome.failedJobs : evidence.failedJobs,
+      errorExcerpt: evidence.excerpt
+    }
+  }
   const summary = summaryLine(outcome)
   logger.info(summary)
   const failures: unknown[] = []

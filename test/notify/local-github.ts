@@ -39,6 +39,14 @@ export interface StoredRun {
   created_at: string
 }
 
+export interface StoredJob {
+  id: number
+  name: string
+  conclusion: string | null
+  steps: Array<{ name: string; conclusion: string | null }>
+  annotations: Array<{ annotation_level: string; message: string }>
+}
+
 interface Fault {
   method: string
   path: RegExp
@@ -51,6 +59,8 @@ export class LocalGitHub {
   readonly requests: RecordedRequest[] = []
   readonly issues: StoredIssue[] = []
   readonly runs = new Map<number, StoredRun>()
+  /** Jobs of a run (by run id), with the annotations their steps wrote. */
+  readonly jobs = new Map<number, StoredJob[]>()
   readonly webhookMessages: unknown[] = []
   webhookStatus = 200
   private faults: Fault[] = []
@@ -102,6 +112,7 @@ export class LocalGitHub {
     this.requests.length = 0
     this.issues.length = 0
     this.runs.clear()
+    this.jobs.clear()
     this.webhookMessages.length = 0
     this.webhookStatus = 200
     this.faults = []
@@ -173,6 +184,19 @@ export class LocalGitHub {
         if (typeof data.state_reason === 'string') issue.state_reason = data.state_reason
         return [200, this.issueJson(issue)]
       }
+    }
+    const jobsRoute = /^\/actions\/runs\/(\d+)\/jobs$/.exec(route)
+    if (method === 'GET' && jobsRoute) {
+      const jobs = this.jobs.get(Number(jobsRoute[1]))
+      if (!jobs) return [404, { message: 'Not Found' }]
+      const listed = jobs.map(({ annotations: _annotations, ...job }) => job)
+      return [200, { total_count: listed.length, jobs: listed }]
+    }
+    const annotationsRoute = /^\/check-runs\/(\d+)\/annotations$/.exec(route)
+    if (method === 'GET' && annotationsRoute) {
+      const id = Number(annotationsRoute[1])
+      const job = [...this.jobs.values()].flat().find(candidate => candidate.id === id)
+      return job ? [200, job.annotations] : [404, { message: 'Not Found' }]
     }
     const runRoute = /^\/actions\/runs\/(\d+)(\/rerun-failed-jobs)?$/.exec(route)
     if (runRoute) {

@@ -132,6 +132,70 @@ describe('notify: one issue per failure streak', () => {
   })
 })
 
+describe('notify: failure evidence from the run itself', () => {
+  it("without an excerpt, reads the failed jobs' error annotations of the current run", async () => {
+    github.jobs.set(1000, [
+      {
+        id: 11,
+        name: 'resolve the logical date',
+        conclusion: 'success',
+        steps: [],
+        annotations: []
+      },
+      {
+        id: 12,
+        name: 'ingest CDC (bronze → silver)',
+        conclusion: 'failure',
+        steps: [
+          { name: 'Run actions/checkout@v5', conclusion: 'success' },
+          { name: 'Run ./', conclusion: 'failure' }
+        ],
+        annotations: [
+          { annotation_level: 'warning', message: 'Node.js 20 is deprecated' },
+          {
+            annotation_level: 'failure',
+            message: 'Spark job run 00abc FAILED: Job failed, exit code 1'
+          },
+          { annotation_level: 'failure', message: 'Process completed with exit code 1.' }
+        ]
+      },
+      { id: 13, name: 'notify', conclusion: null, steps: [], annotations: [] }
+    ])
+    const run = await notify({ status: 'failure', 'logical-date': '2026-02-28' })
+    expect(run.code, visibleLog(run)).toBe(0)
+    expect(github.calls()).toEqual([
+      'GET /repos/example/pipeline/actions/runs/1000/jobs',
+      'GET /repos/example/pipeline/check-runs/12/annotations',
+      'GET /repos/example/pipeline/issues',
+      'POST /repos/example/pipeline/issues'
+    ])
+    expect(github.requests[0].query.get('filter')).toBe('latest')
+    const body = github.issues[0].body
+    expect(body).toContain('| failed jobs | ingest CDC (bronze → silver) |')
+    expect(body).toContain(
+      'ingest CDC (bronze → silver) › Run ./:\nSpark job run 00abc FAILED: Job failed, exit code 1'
+    )
+    expect(body).not.toContain('Process completed with exit code')
+    expect(body).not.toContain('Node.js 20 is deprecated')
+  })
+
+  it('without actions: read it warns once and still opens the issue', async () => {
+    // Fault injection: GitHub's answer to a token without actions: read.
+    github.fail('GET', /\/jobs$/, 403, 'Resource not accessible by integration')
+    const run = await notify({
+      status: 'failure',
+      'logical-date': '2026-02-28',
+      'failed-jobs': 'ingest-cdc'
+    })
+    expect(run.code, visibleLog(run)).toBe(0)
+    expect(run.outputs.action).toBe('opened')
+    expect(run.stdout).toMatch(
+      /::warning::Could not read the failed jobs' errors: GitHub API GET .* answered HTTP 403 .*actions: read/
+    )
+    expect(github.issues[0].body).toContain('| failed jobs | ingest-cdc |')
+  })
+})
+
 describe('notify: webhook', () => {
   it('posts a Slack-compatible message (text + blocks) and never shows the URL', async () => {
     const run = await notify({ ...failure, 'webhook-url': github.webhookUrl })

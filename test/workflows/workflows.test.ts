@@ -130,7 +130,7 @@ describe('the daily workflow is the seed DAG', () => {
   it('only notify runs after a failure; every other job is skipped when what it needs fails', async () => {
     const { template } = await load('daily-customer-etl.yml')
     for (const job of template.jobs) {
-      const condition = job.if.expr
+      const condition = job.if.expression
       if (job.id.value === 'notify') expect(condition).toMatch(/^always\(\) && /)
       else expect(condition).toBe('success()')
     }
