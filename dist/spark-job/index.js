@@ -67272,7 +67272,6 @@ async function buildJobDriver(settings, { s3, logger }) {
     };
 }
 /** The overrides as given, with `log-uri` (when set) as the S3 log location. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function configurationOverrides(settings) {
     const overrides = settings.configurationOverrides
         ? structuredClone(settings.configurationOverrides)
@@ -67282,6 +67281,7 @@ function configurationOverrides(settings) {
         const s3 = (monitoring.s3MonitoringConfiguration ?? {});
         monitoring.s3MonitoringConfiguration = { ...s3, logUri: `${settings.logUri}/` };
     }
+    // Checked in settings to be an object with the service's shape; the service validates the rest.
     return Object.keys(overrides).length ? overrides : undefined;
 }
 function saveRunState(state, applicationId, jobRunId, finished, cancelOnAbort) {

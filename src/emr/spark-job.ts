@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { GetJobRunCommand, type JobRun } from '@aws-sdk/client-emr-serverless'
+import {
+  GetJobRunCommand,
+  type ConfigurationOverrides as ServiceOverrides,
+  type JobRun
+} from '@aws-sdk/client-emr-serverless'
 import { formatDuration } from '../core/duration.js'
 import { errorMessage, UserError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
@@ -295,8 +299,7 @@ async function buildJobDriver(settings: SparkJobSettings, { s3, logger }: SparkJ
 }
 
 /** The overrides as given, with `log-uri` (when set) as the S3 log location. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function configurationOverrides(settings: SparkJobSettings): any {
+function configurationOverrides(settings: SparkJobSettings): ServiceOverrides | undefined {
   const overrides = settings.configurationOverrides
     ? structuredClone(settings.configurationOverrides)
     : {}
@@ -305,7 +308,8 @@ function configurationOverrides(settings: SparkJobSettings): any {
     const s3 = (monitoring.s3MonitoringConfiguration ?? {}) as Record<string, unknown>
     monitoring.s3MonitoringConfiguration = { ...s3, logUri: `${settings.logUri}/` }
   }
-  return Object.keys(overrides).length ? overrides : undefined
+  // Checked in settings to be an object with the service's shape; the service validates the rest.
+  return Object.keys(overrides).length ? (overrides as ServiceOverrides) : undefined
 }
 
 function saveRunState(

@@ -431,7 +431,7 @@ describe('spark-job action against moto', () => {
     await script({
       steps: [
         ['SUBMITTED', 0.5],
-        ['RUNNING', 6],
+        ['RUNNING', 4],
         ['SUCCESS', null]
       ]
     })

@@ -48,7 +48,8 @@ class Script:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.steps: list[tuple[str, float | None]] = [
-            (str(state), None if seconds is None else float(seconds)) for state, seconds in spec.get("steps", [])
+            (str(state), None if seconds is None else float(seconds))
+            for state, seconds in spec.get("steps", [])
         ]
         if not self.steps:
             self.steps = [("SUCCESS", None)]
@@ -141,7 +142,9 @@ def _get_job_run(self: EMRServerlessBackend, application_id: str, job_run_id: st
         return run
 
 
-def _list_job_runs(self: EMRServerlessBackend, application_id: str, *args: Any, **kwargs: Any) -> list[JobRun]:
+def _list_job_runs(
+    self: EMRServerlessBackend, application_id: str, *args: Any, **kwargs: Any
+) -> list[JobRun]:
     with _lock:
         _calls["ListJobRuns"] += 1
         for run in self.job_runs.get(application_id, []):
@@ -149,7 +152,9 @@ def _list_job_runs(self: EMRServerlessBackend, application_id: str, *args: Any, 
         return _original_list(self, application_id, *args, **kwargs)
 
 
-def _cancel_job_run(self: EMRServerlessBackend, application_id: str, job_run_id: str) -> tuple[str, str]:
+def _cancel_job_run(
+    self: EMRServerlessBackend, application_id: str, job_run_id: str
+) -> tuple[str, str]:
     with _lock:
         _calls["CancelJobRun"] += 1
         run = _original_get(self, application_id, job_run_id)
@@ -179,14 +184,14 @@ def _get_dashboard_for_job_run(self: EMRServerlessResponse) -> Any:
     application_id = self._get_param("applicationId")
     job_run_id = self._get_param("jobRunId")
     _calls["GetDashboardForJobRun"] += 1
-    self.emrserverless_backend.get_job_run(application_id=application_id, job_run_id=job_run_id)
-    return ActionResult({"url": f"https://p-{job_run_id}-{application_id}.emrappui-prod.us-east-1.amazonaws.com/shs/"})
+    _original_get(self.emrserverless_backend, application_id, job_run_id)
+    host = f"p-{job_run_id}-{application_id}.emrappui-prod.us-east-1.amazonaws.com"
+    return ActionResult({"url": f"https://{host}/shs/"})
 
 
 EMRServerlessResponse.get_dashboard_for_job_run = _get_dashboard_for_job_run  # type: ignore[attr-defined]
-emr_urls.url_paths["{0}/applications/(?P<applicationId>[^/]+)/jobruns/(?P<jobRunId>[^/]+)/dashboard$"] = (
-    EMRServerlessResponse.dispatch
-)
+DASHBOARD_PATH = "{0}/applications/(?P<applicationId>[^/]+)/jobruns/(?P<jobRunId>[^/]+)/dashboard$"
+emr_urls.url_paths[DASHBOARD_PATH] = EMRServerlessResponse.dispatch
 
 
 # --- control routes ------------------------------------------------------------------------
