@@ -31,6 +31,7 @@ from typing import Any
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql.observation import Observation
 from pyspark.sql.types import (
     DateType,
     DoubleType,
@@ -372,8 +373,15 @@ def latest_per_customer(changes: DataFrame) -> DataFrame:
     )
     return (
         changes.groupBy("customer_id")
-        .agg(F.max(ordered).alias("w"), F.count(F.lit(1)).alias("change_count"))
-        .select("customer_id", "w.*", "change_count")
+        .agg(
+            F.max(ordered).alias("w"),
+            F.count(F.lit(1)).alias("change_count"),
+            # Copies of one event (same operation, sequence and timestamp) count as duplicates.
+            F.size(F.collect_set(F.struct("op", "change_seq", "change_ts"))).alias(
+                "distinct_changes"
+            ),
+        )
+        .select("customer_id", "w.*", "change_count", "distinct_changes")
         .drop("op_rank")
     )
 
@@ -383,7 +391,8 @@ def merge(previous: DataFrame | None, latest: DataFrame, ds: dt.date) -> DataFra
 
     Returns the silver columns plus `_action`: inserted | updated | unchanged | stale (the
     change is not newer than the snapshot's row, which is kept) | deleted | delete_unknown
-    (the last two produce no silver row).
+    (the last two produce no silver row), and the customer's `_change_count` and
+    `_distinct_changes` of the day (null when it had none).
     """
     if previous is None:
         previous = latest.sparkSession.createDataFrame([], SILVER_SCHEMA)
@@ -395,6 +404,8 @@ def merge(previous: DataFrame | None, latest: DataFrame, ds: dt.date) -> DataFra
         *[F.col(c).alias(f"c_{c}") for c in CUSTOMER_COLUMNS if c != "customer_id"],
         F.col("op").alias("c_op"),
         F.col("change_seq").alias("c_change_seq"),
+        F.col("change_count").alias("_change_count"),
+        F.col("distinct_changes").alias("_distinct_changes"),
     )
     joined = prev.join(change, prev.p_customer_id == change.c_customer_id, "full_outer")
     in_prev = F.col("p_present").isNotNull()
@@ -418,7 +429,9 @@ def merge(previous: DataFrame | None, latest: DataFrame, ds: dt.date) -> DataFra
     for name in SILVER_COLUMNS:
         from_change = lineage.get(name, F.col(f"c_{name}"))
         columns.append(F.when(take_change, from_change).otherwise(F.col(f"p_{name}")).alias(name))
-    return joined.withColumn("_action", action).select(*columns, "_action")
+    return joined.withColumn("_action", action).select(
+        *columns, "_action", "_change_count", "_distinct_changes"
+    )
 
 
 def snapshot_columns(merged: DataFrame) -> DataFrame:
@@ -527,20 +540,16 @@ def run_ingest(spark: SparkSession, options: IngestOptions) -> IngestReport:
             write_text(spark, report_path(options.target, ds), report.to_json())
             raise JobError(f"{too_many}; silver {target_partition} left as it was")
 
-        changes = valid_changes(classified)
-        latest = latest_per_customer(changes).cache()
-        try:
-            previous = None
-            if previous_date is not None:
-                previous = spark.read.parquet(partition_path(options.target, previous_date))
-            merged = merge(previous, latest, ds).cache()
-            try:
-                _count_merge(changes, latest, merged, report)
-                snapshot_columns(merged).write.mode("overwrite").parquet(target_partition)
-            finally:
-                merged.unpersist()
-        finally:
-            latest.unpersist()
+        previous = None
+        if previous_date is not None:
+            previous = spark.read.parquet(partition_path(options.target, previous_date))
+        merged = merge(previous, latest_per_customer(valid_changes(classified)), ds)
+        # The merge counts are gathered while the snapshot is written: one pass, and no cache
+        # pinning the join's shuffle partitions (adaptive execution can coalesce them).
+        observation = Observation()
+        observed = merged.observe(observation, *_merge_metrics())
+        snapshot_columns(observed).write.mode("overwrite").parquet(target_partition)
+        _count_merge(observation.get, report)
     finally:
         classified.unpersist()
 
@@ -604,22 +613,32 @@ def _write_rejects(
     report.rejected_rows_path = path
 
 
-def _count_merge(
-    changes: DataFrame, latest: DataFrame, merged: DataFrame, report: IngestReport
-) -> None:
-    distinct_events = changes.select("customer_id", "op", "change_seq", "change_ts").distinct()
-    report.duplicate_changes = report.valid_changes - distinct_events.count()
-    report.customers_changed = latest.count()
-    report.superseded_changes = report.valid_changes - report.customers_changed
-    actions = {
-        row["_action"]: int(row["count"]) for row in merged.groupBy("_action").count().collect()
-    }
-    report.inserted = actions.get("inserted", 0)
-    report.updated = actions.get("updated", 0)
-    report.deleted = actions.get("deleted", 0)
-    report.deletes_of_unknown = actions.get("delete_unknown", 0)
-    report.stale_changes = actions.get("stale", 0)
-    report.unchanged = actions.get("unchanged", 0)
+def _merge_metrics() -> list[Column]:
+    def count_of(action: str) -> Column:
+        return F.sum(F.when(F.col("_action") == action, 1).otherwise(0)).alias(action)
+
+    actions = ("inserted", "updated", "deleted", "delete_unknown", "stale", "unchanged")
+    return [
+        *[count_of(action) for action in actions],
+        F.count("_change_count").alias("customers_changed"),
+        F.sum("_change_count").alias("changes"),
+        F.sum(F.col("_change_count") - F.col("_distinct_changes")).alias("duplicates"),
+    ]
+
+
+def _count_merge(metrics: dict[str, Any], report: IngestReport) -> None:
+    def get(name: str) -> int:
+        return int(metrics.get(name) or 0)
+
+    report.duplicate_changes = get("duplicates")
+    report.customers_changed = get("customers_changed")
+    report.superseded_changes = get("changes") - report.customers_changed
+    report.inserted = get("inserted")
+    report.updated = get("updated")
+    report.deleted = get("deleted")
+    report.deletes_of_unknown = get("delete_unknown")
+    report.stale_changes = get("stale")
+    report.unchanged = get("unchanged")
     report.rows_written = report.inserted + report.updated + report.unchanged + report.stale_changes
 
 

@@ -542,3 +542,13 @@ def test_the_job_leaves_spark_conf_to_the_submitter() -> None:
     source = Path(cdc_ingest.__file__).read_text()
     for setting in ("spark.sql.shuffle.partitions", "spark.sql.adaptive", ".config(", "conf.set("):
         assert setting not in source
+
+
+def test_an_empty_first_export_writes_an_empty_snapshot(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    write_bronze(lake / "bronze", D1, [])
+    report = cdc_ingest.run_ingest(spark, options(lake, D1))
+    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == []
+    assert (report.input_rows, report.rows_written, report.customers_changed) == (0, 0, 0)
