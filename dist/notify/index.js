@@ -32737,6 +32737,7 @@ var github_rest = __nccwpck_require__(7266);
 ;// CONCATENATED MODULE: ./src/notify/evidence.ts
 
 
+const MAX_JOB_PAGES = 5;
 /** Failed jobs read at most; a run with more failures than this has one root cause anyway. */
 const MAX_JOBS = 5;
 /** The runner adds this to every failed step; it says nothing the job name does not. */
@@ -32749,8 +32750,14 @@ const GENERIC = /^Process completed with exit code \d+\.?$/;
  */
 async function collectFailureEvidence(request, repository, runId, logger) {
     try {
-        const { jobs } = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repository, run_id: runId, filter: 'latest', per_page: 100 }, { permission: 'actions: read', attempts: 2 });
-        const failed = jobs.filter(job => job.conclusion === 'failure');
+        const failed = [];
+        // A backfill run holds a few jobs per date: read every page, within reason.
+        for (let page = 1; page <= MAX_JOB_PAGES; page++) {
+            const { jobs } = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repository, run_id: runId, filter: 'latest', per_page: 100, page }, { permission: 'actions: read', attempts: 2 });
+            failed.push(...jobs.filter(job => job.conclusion === 'failure'));
+            if (jobs.length < 100)
+                break;
+        }
         const blocks = [];
         for (const job of failed.slice(0, MAX_JOBS)) {
             const annotations = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations', { ...repository, check_run_id: job.id, per_page: 50 }, { permission: 'checks: read', attempts: 2 });
@@ -32934,6 +32941,7 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
             logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`);
             return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url };
         }
+        await ensureLabel(request, repository, label);
         const created = await (0,github_rest/* callGitHub */.ur)(request, 'POST /repos/{owner}/{repo}/issues', { ...repository, title: issueTitle(outcome), body: issueBody(outcome), labels: [label] }, { permission: PERMISSION });
         logger.info(`Opened issue #${created.number} (${created.html_url ?? ''})`);
         return { action: 'opened', issueNumber: created.number, issueUrl: created.html_url };
@@ -32946,6 +32954,25 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
     await (0,github_rest/* callGitHub */.ur)(request, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' }, { permission: PERMISSION });
     logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`);
     return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url };
+}
+/**
+ * GitHub silently drops labels it cannot apply when an issue is created, and an issue
+ * without the label would never be found again: each failure would open a new one.
+ */
+async function ensureLabel(request, repository, label) {
+    try {
+        await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/labels/{name}', { ...repository, name: label }, { permission: PERMISSION });
+    }
+    catch (error) {
+        if (!(error instanceof github_rest/* GitHubApiError */.OS && error.status === 404))
+            throw error;
+        await (0,github_rest/* callGitHub */.ur)(request, 'POST /repos/{owner}/{repo}/labels', {
+            ...repository,
+            name: label,
+            color: 'd73a4a',
+            description: 'A pipeline is failing; closed by its next successful run'
+        }, { permission: PERMISSION });
+    }
 }
 async function comment(request, repository, issueNumber, body) {
     await (0,github_rest/* callGitHub */.ur)(request, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: issueNumber, body }, 
@@ -33057,10 +33084,10 @@ async function notify(request, { repository, outcome: given, label, webhookUrl, 
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   OS: () => (/* binding */ GitHubApiError),
 /* harmony export */   SU: () => (/* binding */ parseRepository),
 /* harmony export */   ur: () => (/* binding */ callGitHub)
 /* harmony export */ });
-/* unused harmony export GitHubApiError */
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_retry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3535);
 

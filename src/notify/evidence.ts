@@ -21,6 +21,8 @@ interface AnnotationPayload {
   message?: string
 }
 
+const MAX_JOB_PAGES = 5
+
 /** Failed jobs read at most; a run with more failures than this has one root cause anyway. */
 const MAX_JOBS = 5
 
@@ -40,13 +42,18 @@ export async function collectFailureEvidence(
   logger: Logger
 ): Promise<FailureEvidence> {
   try {
-    const { jobs } = await callGitHub<{ jobs: JobPayload[] }>(
-      request,
-      'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
-      { ...repository, run_id: runId, filter: 'latest', per_page: 100 },
-      { permission: 'actions: read', attempts: 2 }
-    )
-    const failed = jobs.filter(job => job.conclusion === 'failure')
+    const failed: JobPayload[] = []
+    // A backfill run holds a few jobs per date: read every page, within reason.
+    for (let page = 1; page <= MAX_JOB_PAGES; page++) {
+      const { jobs } = await callGitHub<{ jobs: JobPayload[] }>(
+        request,
+        'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
+        { ...repository, run_id: runId, filter: 'latest', per_page: 100, page },
+        { permission: 'actions: read', attempts: 2 }
+      )
+      failed.push(...jobs.filter(job => job.conclusion === 'failure'))
+      if (jobs.length < 100) break
+    }
     const blocks: string[] = []
     for (const job of failed.slice(0, MAX_JOBS)) {
       const annotations = await callGitHub<AnnotationPayload[]>(

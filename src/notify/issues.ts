@@ -1,5 +1,10 @@
 import type { Logger } from '../core/log.js'
-import { callGitHub, type GitHubRequest, type Repository } from '../pipeline/github-rest.js'
+import {
+  callGitHub,
+  GitHubApiError,
+  type GitHubRequest,
+  type Repository
+} from '../pipeline/github-rest.js'
 import {
   failureComment,
   issueBody,
@@ -77,6 +82,7 @@ export async function updateStreakIssue(
       logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`)
       return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url }
     }
+    await ensureLabel(request, repository, label)
     const created = await callGitHub<IssuePayload>(
       request,
       'POST /repos/{owner}/{repo}/issues',
@@ -99,6 +105,38 @@ export async function updateStreakIssue(
   )
   logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`)
   return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url }
+}
+
+/**
+ * GitHub silently drops labels it cannot apply when an issue is created, and an issue
+ * without the label would never be found again: each failure would open a new one.
+ */
+async function ensureLabel(
+  request: GitHubRequest,
+  repository: Repository,
+  label: string
+): Promise<void> {
+  try {
+    await callGitHub(
+      request,
+      'GET /repos/{owner}/{repo}/labels/{name}',
+      { ...repository, name: label },
+      { permission: PERMISSION }
+    )
+  } catch (error) {
+    if (!(error instanceof GitHubApiError && error.status === 404)) throw error
+    await callGitHub(
+      request,
+      'POST /repos/{owner}/{repo}/labels',
+      {
+        ...repository,
+        name: label,
+        color: 'd73a4a',
+        description: 'A pipeline is failing; closed by its next successful run'
+      },
+      { permission: PERMISSION }
+    )
+  }
 }
 
 async function comment(

@@ -62,6 +62,7 @@ export class LocalGitHub {
   /** Jobs of a run (by run id), with the annotations their steps wrote. */
   readonly jobs = new Map<number, StoredJob[]>()
   readonly webhookMessages: unknown[] = []
+  readonly labels = new Map<string, { color?: unknown; description?: unknown }>()
   webhookStatus = 200
   private faults: Fault[] = []
   private server?: Server
@@ -113,6 +114,7 @@ export class LocalGitHub {
     this.issues.length = 0
     this.runs.clear()
     this.jobs.clear()
+    this.labels.clear()
     this.webhookMessages.length = 0
     this.webhookStatus = 200
     this.faults = []
@@ -159,12 +161,28 @@ export class LocalGitHub {
         .slice((page - 1) * perPage, page * perPage)
       return [200, matching.map(issue => this.issueJson(issue))]
     }
+    const labelRoute = /^\/labels\/([^/]+)$/.exec(route)
+    if (method === 'GET' && labelRoute) {
+      const name = decodeURIComponent(labelRoute[1])
+      const label = this.labels.get(name)
+      return label ? [200, { name, ...label }] : [404, { message: 'Not Found' }]
+    }
+    if (method === 'POST' && route === '/labels') {
+      const name = String(data.name)
+      if (this.labels.has(name)) return [422, { message: 'Validation Failed' }]
+      this.labels.set(name, { color: data.color, description: data.description })
+      return [201, { name }]
+    }
     if (method === 'POST' && route === '/issues') {
+      // As GitHub does for a token that may not create labels: an unknown label is dropped.
+      const labels = ((data.labels as string[] | undefined) ?? []).filter(name =>
+        this.labels.has(name)
+      )
       const issue: StoredIssue = {
         number: this.issues.length + 1,
         title: String(data.title),
         body: String(data.body ?? ''),
-        labels: (data.labels as string[] | undefined) ?? [],
+        labels,
         state: 'open',
         comments: []
       }

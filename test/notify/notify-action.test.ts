@@ -51,8 +51,11 @@ describe('notify: one issue per failure streak', () => {
     expect(run.outputs).toEqual({ 'issue-number': '1', action: 'opened' })
     expect(github.calls()).toEqual([
       'GET /repos/example/pipeline/issues',
+      'GET /repos/example/pipeline/labels/pipeline-failure',
+      'POST /repos/example/pipeline/labels',
       'POST /repos/example/pipeline/issues'
     ])
+    expect(github.labels.get('pipeline-failure')?.color).toBe('d73a4a')
     const listing = github.requests[0]
     expect(listing.query.get('labels')).toBe('pipeline-failure')
     expect(listing.query.get('state')).toBe('open')
@@ -94,9 +97,16 @@ describe('notify: one issue per failure streak', () => {
     expect(github.issues[0].comments[1]).toContain('2026-03-02')
     expect(recovered.summary).toContain('✅ daily-customer-etl completed for 2026-03-02')
 
-    // The streak is over: the next failure opens a new issue.
+    // The streak is over: the next failure opens a new issue (the label exists by now).
+    github.requests.length = 0
     const next = await notify(failure)
     expect(next.outputs).toEqual({ 'issue-number': '2', action: 'opened' })
+    expect(github.calls()).toEqual([
+      'GET /repos/example/pipeline/issues',
+      'GET /repos/example/pipeline/labels/pipeline-failure',
+      'POST /repos/example/pipeline/issues'
+    ])
+    expect(github.issues[1].labels).toEqual(['pipeline-failure'])
   })
 
   it('a success with no open issue changes nothing', async () => {
@@ -107,6 +117,7 @@ describe('notify: one issue per failure streak', () => {
   })
 
   it("leaves other pipelines' issues and pull requests with the label alone", async () => {
+    github.labels.set('pipeline-failure', {})
     github.issues.push(
       {
         number: 1,
@@ -167,6 +178,8 @@ describe('notify: failure evidence from the run itself', () => {
       'GET /repos/example/pipeline/actions/runs/1000/jobs',
       'GET /repos/example/pipeline/check-runs/12/annotations',
       'GET /repos/example/pipeline/issues',
+      'GET /repos/example/pipeline/labels/pipeline-failure',
+      'POST /repos/example/pipeline/labels',
       'POST /repos/example/pipeline/issues'
     ])
     expect(github.requests[0].query.get('filter')).toBe('latest')
@@ -287,7 +300,9 @@ describe('notify: errors are one clear line and the token never shows', () => {
     github.fail('GET', /\/issues$/, 502, 'Server Error')
     const run = await notify(failure)
     expect(run.code, visibleLog(run)).toBe(0)
-    expect(github.calls().filter(call => call.startsWith('GET'))).toHaveLength(2)
+    expect(
+      github.calls().filter(call => call === 'GET /repos/example/pipeline/issues')
+    ).toHaveLength(2)
     expect(run.outputs.action).toBe('opened')
   })
 
