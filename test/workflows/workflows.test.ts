@@ -237,6 +237,35 @@ describe('the daily workflow is the seed DAG', () => {
   })
 })
 
+describe('documentation of the workflows', () => {
+  it('every repository variable and secret the workflows read is documented in the README', () => {
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
+    const section = readme.slice(
+      readme.indexOf('<!-- section: workflows -->'),
+      readme.indexOf('<!-- /section: workflows -->')
+    )
+    const names = new Set(
+      workflowFiles.flatMap(file =>
+        [...read(file).matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)].map(match => match[1])
+      )
+    )
+    expect([...names].sort()).toEqual([
+      'AWS_REGION',
+      'AWS_ROLE_ARN',
+      'DATA_LAKE_BUCKET',
+      'EMR_APPLICATION_ID',
+      'EMR_EXECUTION_ROLE_ARN',
+      'EMR_LOG_URI',
+      'EMR_STAGING_URI',
+      'PIPELINE_MAX_ATTEMPTS',
+      'PIPELINE_RETRY_DELAY',
+      'PIPELINE_RETRY_TOKEN',
+      'PIPELINE_WEBHOOK_URL'
+    ])
+    for (const name of names) expect(section, name).toContain(`| \`${name}\` |`)
+  })
+})
+
 describe('auto-retry and backfill', () => {
   it('auto-retry listens for completed daily runs and only re-runs through the tested action', async () => {
     const { template } = await load('auto-retry.yml')
