@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -27,8 +28,6 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -160,7 +159,7 @@ def describe(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return js_number(value)
     if isinstance(value, str):
         return f"'{value}'"
@@ -172,7 +171,7 @@ def describe(value: Any) -> str:
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
 def is_whole(value: Any) -> bool:
@@ -216,55 +215,65 @@ def parse_metric_ref(text: str) -> str | None:
     return f"{match.group(1)}({','.join(columns)})"
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.1 like the gate's parser, but with `1e7` read as a number and duplicate keys
-    refused, as the gate's parser (the npm `yaml` package) does."""
+@functools.lru_cache(maxsize=1)
+def yaml_loader() -> Any:
+    """PyYAML's SafeLoader, adjusted to read YAML 1.1 exactly as the gate's parser (the npm
+    `yaml` package) does: `1e7` is a number, `y`/`n` are booleans, duplicate keys are refused.
+    Imported here so that a cluster without PyYAML gets one clear line, not a traceback."""
+    try:
+        import yaml
+    except ImportError:
+        raise JobError(
+            "PyYAML is not installed where the job runs: ship it with --py-files "
+            "(a PyYAML wheel) or use an image that has it"
+        ) from None
 
+    class Loader(yaml.SafeLoader):
+        pass
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:float"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-        |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
-        |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
-        |[-+]?\.(?:inf|Inf|INF)
-        |\.(?:nan|NaN|NAN))$""",
-        re.VERBOSE,
-    ),
-    list("-+0123456789."),
-)
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:float"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+            |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+            |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+            |[-+]?\.(?:inf|Inf|INF)
+            |\.(?:nan|NaN|NAN))$""",
+            re.VERBOSE,
+        ),
+        list("-+0123456789."),
+    )
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN")
+    )
+    Loader.bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
 
+    def unique_mapping(loader: Any, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if isinstance(key, (list, dict)):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return loader.construct_mapping(node, deep=deep)
 
-# YAML 1.1 booleans include y and n (the gate's parser follows the spec there; PyYAML does not).
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN"))
-_Loader.bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
-
-
-def _unique_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _value in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-        if isinstance(key, list | dict):
-            continue
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, unique_mapping)
+    return yaml, Loader
 
 
 def parse_rules(text: str, file: str) -> RuleSet:
     """Parses and validates a rules file; raises RulesError with one line on any mistake."""
+    yaml, loader = yaml_loader()
     try:
-        document = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+        document = yaml.load(text, Loader=loader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -663,7 +672,7 @@ def check_columns(df: DataFrame, plan: list[MetricSpec], input_path: str, file: 
                 "a pattern needs a string column"
             )
         if spec.kind == "max_timestamp" and not isinstance(
-            data_type, T.TimestampType | T.TimestampNTZType | T.DateType
+            data_type, (T.TimestampType, T.TimestampNTZType, T.DateType)
         ):
             raise JobError(
                 f"{where}: column '{spec.columns[0]}' is {data_type.simpleString()}; "
@@ -762,7 +771,7 @@ def compute_metrics(df: DataFrame, plan: list[MetricSpec]) -> dict[str, dict[str
 def _timestamp_value(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, float | int):
+    if isinstance(value, (float, int)):
         return _iso_utc(dt.datetime.fromtimestamp(value, tz=dt.timezone.utc))
     if isinstance(value, dt.datetime):  # timestamp_ntz: wall-clock time, read as UTC
         return _iso_utc(value.replace(tzinfo=dt.timezone.utc))
@@ -825,15 +834,7 @@ def local_path(path: str) -> str:
 
 def read_rules_text(spark_factory: Any, location: str) -> str:
     if not is_local(location):
-        spark = spark_factory()
-        try:
-            rows = spark.read.text(location, wholetext=True).collect()
-        except Exception as error:
-            reason = str(error).splitlines()[0]
-            raise JobError(f"--rules: cannot read {location}: {reason}") from None
-        if not rows:
-            raise JobError(f"--rules: {location} is empty")
-        return str(rows[0][0])
+        return read_hadoop_text(spark_factory(), location)
     path = local_path(location)
     if not os.path.exists(path) and os.sep not in path:
         # A bare name: the file was shipped with spark-submit --files.
@@ -858,15 +859,33 @@ def read_rules_text(spark_factory: Any, location: str) -> str:
 def write_text(spark: SparkSession, location: str, text: str) -> None:
     """Replaces the file at `location`: atomically on a local disk, through Hadoop's FileSystem
     (EMRFS, S3A, HDFS) otherwise."""
-    if is_local(location):
-        path = local_path(location)
-        directory = os.path.dirname(path) or "."
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".metrics-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
+    if not is_local(location):
+        write_hadoop_text(spark, location, text)
         return
+    path = local_path(location)
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".metrics-", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(temporary, path)
+
+
+def read_hadoop_text(spark: SparkSession, location: str) -> str:
+    """A whole text file through Spark's Hadoop file systems (s3:// on EMR, s3a://, hdfs://)."""
+    try:
+        rows = spark.read.text(location, wholetext=True).collect()
+    except Exception as error:
+        reason = str(error).splitlines()[0]
+        raise JobError(f"--rules: cannot read {location}: {reason}") from None
+    if not rows:
+        raise JobError(f"--rules: {location} is empty")
+    return str(rows[0][0])
+
+
+def write_hadoop_text(spark: SparkSession, location: str, text: str) -> None:
+    """Creates or replaces a file through the JVM's Hadoop FileSystem, which knows every
+    scheme the cluster does (EMRFS s3://, s3a://, hdfs://) without boto3."""
     jvm = spark.sparkContext._jvm
     assert jvm is not None
     hadoop_path = jvm.org.apache.hadoop.fs.Path(location)

@@ -376,3 +376,22 @@ def test_yaml_reads_exponents_without_a_dot_as_numbers() -> None:
         "dataset: d\nrules:\n  - range: { column: x, max: 1e7 }\n", "f.yml"
     )
     assert rule_set.rules[0].settings["max"] == 10000000
+
+
+def test_hadoop_file_systems_write_and_read_through_the_jvm(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    """The s3:// path on EMR goes through Hadoop's FileSystem; file:// takes the same route."""
+    location = f"file://{tmp_path}/quality/metrics/customers/date={DAY}/metrics.json"
+    data_quality.write_hadoop_text(spark, location, '{"first": true}\n')
+    data_quality.write_hadoop_text(spark, location, '{"second": "é"}\n')  # replaces
+    written = tmp_path / "quality" / "metrics" / "customers" / f"date={DAY}" / "metrics.json"
+    assert written.read_text(encoding="utf-8") == '{"second": "é"}\n'
+    assert data_quality.read_hadoop_text(spark, location) == '{"second": "é"}\n'
+
+
+def test_a_missing_rules_uri_fails_with_one_line(spark: SparkSession, tmp_path: Path) -> None:
+    with pytest.raises(data_quality.JobError) as raised:
+        data_quality.read_hadoop_text(spark, f"file://{tmp_path}/nothing.yml")
+    assert str(raised.value).startswith(f"--rules: cannot read file://{tmp_path}/nothing.yml: ")
+    assert "\n" not in str(raised.value)
