@@ -68279,13 +68279,11 @@ function parseTarget({ bucket, key, keys }) {
         const reason = error instanceof Error ? error.message : String(error);
         throw new errors/* InputError */.dz('key', `a valid glob (${reason})`, location.key);
     }
-    return {
-        kind: 'glob',
-        bucket: location.bucket,
-        glob: location.key,
-        prefix: literalPrefix(location.key),
-        matches
-    };
+    const prefix = literalPrefix(location.key);
+    if (!prefix) {
+        throw new errors/* InputError */.dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
+    }
+    return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches };
 }
 function parseKeyList(bucketInput, entries) {
     const located = entries.map(entry => {

@@ -150,13 +150,15 @@ export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
     const reason = error instanceof Error ? error.message : String(error)
     throw new InputError('key', `a valid glob (${reason})`, location.key)
   }
-  return {
-    kind: 'glob',
-    bucket: location.bucket,
-    glob: location.key,
-    prefix: literalPrefix(location.key),
-    matches
+  const prefix = literalPrefix(location.key)
+  if (!prefix) {
+    throw new InputError(
+      'key',
+      'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)',
+      location.key
+    )
   }
+  return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches }
 }
 
 function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarget {

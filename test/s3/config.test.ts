@@ -189,6 +189,12 @@ describe('bad input: one line naming the input', () => {
       /'\{' at character 5/
     ],
     [
+      'glob with no literal prefix',
+      { bucket: 'data-lake', key: '*/date=2024-01-01/*' },
+      'key',
+      /would list the whole bucket/
+    ],
+    [
       'unparsable timeout',
       { bucket: 'data-lake', key: 'a/', timeout: 'an hour' },
       'timeout',
