@@ -65825,6 +65825,7 @@ function aggregate(values, compare) {
 
 
 const RESULTS_SCHEMA_VERSION = 1;
+const HISTORY_READS_AT_ONCE = 8;
 /** The deepest history any change rule asks for; checked against `history-depth` up front. */
 function historyNeeded(ruleSet, historyDepth) {
     let needed = 0;
@@ -65867,17 +65868,21 @@ async function runQualityGate(options) {
             .sort()
             .reverse()
             .slice(0, needed);
-        for (const date of earlier) {
-            const historyLocation = store.locate(dataset, date, 'metrics.json');
-            const historyText = await store.read(dataset, date, 'metrics.json');
-            if (historyText === undefined)
-                continue; // removed since the listing
-            history.push({
-                logicalDate: date,
-                document: parseMetricsDocument(historyText, historyLocation, {
-                    dataset,
-                    logicalDate: date
-                })
+        // A few reads at a time: a month of history is one round trip's worth, not thirty.
+        for (let start = 0; start < earlier.length; start += HISTORY_READS_AT_ONCE) {
+            const batch = earlier.slice(start, start + HISTORY_READS_AT_ONCE);
+            const texts = await Promise.all(batch.map(date => store.read(dataset, date, 'metrics.json')));
+            batch.forEach((date, index) => {
+                const historyText = texts[index];
+                if (historyText === undefined)
+                    return; // removed since the listing
+                history.push({
+                    logicalDate: date,
+                    document: parseMetricsDocument(historyText, store.locate(dataset, date, 'metrics.json'), {
+                        dataset,
+                        logicalDate: date
+                    })
+                });
             });
         }
         logger.info(`History: ${history.length} earlier date(s) of the ${needed} asked for` +
@@ -65911,6 +65916,8 @@ async function runQualityGate(options) {
             logger.error(line);
         else if (result.status === 'warn')
             logger.warning(line);
+        else if (result.history && !result.history.sufficient)
+            logger.info(line);
     }
     let resultsLocation;
     if (options.writeResults) {

@@ -28,6 +28,7 @@ export interface GateOptions {
 }
 
 export const RESULTS_SCHEMA_VERSION = 1
+const HISTORY_READS_AT_ONCE = 8
 
 export interface ResultsDocument {
   schema_version: number
@@ -102,15 +103,19 @@ export async function runQualityGate(options: GateOptions): Promise<GateOutcome>
       .sort()
       .reverse()
       .slice(0, needed)
-    for (const date of earlier) {
-      const historyLocation = store.locate(dataset, date, 'metrics.json')
-      const historyText = await store.read(dataset, date, 'metrics.json')
-      if (historyText === undefined) continue // removed since the listing
-      history.push({
-        logicalDate: date,
-        document: parseMetricsDocument(historyText, historyLocation, {
-          dataset,
-          logicalDate: date
+    // A few reads at a time: a month of history is one round trip's worth, not thirty.
+    for (let start = 0; start < earlier.length; start += HISTORY_READS_AT_ONCE) {
+      const batch = earlier.slice(start, start + HISTORY_READS_AT_ONCE)
+      const texts = await Promise.all(batch.map(date => store.read(dataset, date, 'metrics.json')))
+      batch.forEach((date, index) => {
+        const historyText = texts[index]
+        if (historyText === undefined) return // removed since the listing
+        history.push({
+          logicalDate: date,
+          document: parseMetricsDocument(historyText, store.locate(dataset, date, 'metrics.json'), {
+            dataset,
+            logicalDate: date
+          })
         })
       })
     }
@@ -147,6 +152,7 @@ export async function runQualityGate(options: GateOptions): Promise<GateOutcome>
     const line = `${result.rule}: ${result.message} (expected ${result.bound})`
     if (result.status === 'fail') logger.error(line)
     else if (result.status === 'warn') logger.warning(line)
+    else if (result.history && !result.history.sufficient) logger.info(line)
   }
 
   let resultsLocation: string | undefined

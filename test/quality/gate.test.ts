@@ -144,6 +144,14 @@ describe('runQualityGate', () => {
       expect(change.status).toBe(missingHistory)
       expect(change.history).toEqual({ wanted: 2, dates: [], sufficient: false })
       expect(outcome.summary).toContain('(not enough history)')
+      const said = logger.lines.filter(line => line.includes('volume steady: only 0 of 2'))
+      expect(said.at(-1)).toMatch(
+        missingHistory === 'pass'
+          ? /^info: /
+          : missingHistory === 'warn'
+            ? /^warning: /
+            : /^error: /
+      )
     }
   })
 
