@@ -27,7 +27,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -170,15 +170,22 @@ def _java_message(error: Exception) -> str:
 
 def path_exists(spark: SparkSession, uri: str) -> bool:
     fs, path = _fs_path(spark, uri)
-    return bool(fs.exists(path))
+    try:
+        return bool(fs.exists(path))
+    except Exception as error:  # access denied, unknown bucket, network: name the path
+        raise JobError(f"cannot access {uri}: {_java_message(error)}") from None
 
 
 def list_children(spark: SparkSession, uri: str) -> list[tuple[str, bool]]:
     """(name, is_directory) of the entries directly under `uri`; [] when it does not exist."""
-    fs, path = _fs_path(spark, uri)
-    if not fs.exists(path):
+    if not path_exists(spark, uri):
         return []
-    return [(str(s.getPath().getName()), bool(s.isDirectory())) for s in fs.listStatus(path)]
+    fs, path = _fs_path(spark, uri)
+    try:
+        statuses = fs.listStatus(path)
+    except Exception as error:
+        raise JobError(f"cannot list {uri}: {_java_message(error)}") from None
+    return [(str(s.getPath().getName()), bool(s.isDirectory())) for s in statuses]
 
 
 def data_files(spark: SparkSession, uri: str) -> list[str]:
@@ -228,7 +235,7 @@ class IngestOptions:
     allow_rewrite: bool = False
     allow_gaps: bool = False
     require_success: bool = True
-    max_bad_fraction: float | None = None
+    max_bad_fraction: float = 0.5
 
 
 @dataclass
@@ -583,8 +590,8 @@ def _count_input(classified: DataFrame, report: IngestReport) -> None:
     report.bad_rows = sum(report.bad_rows_by_reason.values())
 
 
-def _too_many_bad(report: IngestReport, limit: float | None) -> str | None:
-    if limit is None or not report.input_rows:
+def _too_many_bad(report: IngestReport, limit: float) -> str | None:
+    if not report.input_rows:
         return None
     fraction = report.bad_rows / report.input_rows
     if fraction <= limit:
@@ -645,8 +652,15 @@ def _count_merge(metrics: dict[str, Any], report: IngestReport) -> None:
 # ------------------------------------------------------------------------------ command line
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and exit 1 like every other input error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise JobError(message)
+
+
 def parse_args(argv: Sequence[str] | None) -> IngestOptions:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog=JOB, description="Apply a day's CDC export (bronze) to the customers snapshot."
     )
     parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")
@@ -671,11 +685,12 @@ def parse_args(argv: Sequence[str] | None) -> IngestOptions:
     parser.add_argument(
         "--max-bad-fraction",
         type=float,
-        default=None,
-        help="fail, leaving silver untouched, when more than this fraction (0-1) of rows is bad",
+        default=0.5,
+        help="fail, leaving silver untouched, when more than this fraction (0-1) of the rows "
+        "is bad (default 0.5: the export's format has probably changed)",
     )
     args = parser.parse_args(argv)
-    if args.max_bad_fraction is not None and not 0 <= args.max_bad_fraction <= 1:
+    if not 0 <= args.max_bad_fraction <= 1:
         raise JobError(
             f"--max-bad-fraction: expected a number between 0 and 1, got {args.max_bad_fraction}"
         )

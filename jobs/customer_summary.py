@@ -30,7 +30,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
@@ -253,8 +253,15 @@ def run_summary(spark: SparkSession, options: SummaryOptions) -> SummaryResult:
     return result
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and exit 1 like every other input error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise JobError(message)
+
+
 def parse_args(argv: Sequence[str] | None) -> SummaryOptions:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog=JOB, description="Compute the gold customer summary of a silver snapshot."
     )
     parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")

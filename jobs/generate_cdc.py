@@ -27,7 +27,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 JOB = "generate_cdc"
 BRONZE_COLUMNS: tuple[str, ...] = (
@@ -327,8 +327,15 @@ class GenerateOptions:
     changes: int
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and exit 1 like every other input error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise JobError(message)
+
+
 def parse_args(argv: Sequence[str] | None) -> GenerateOptions:
-    parser = argparse.ArgumentParser(prog=JOB, description="Write sample bronze CDC data.")
+    parser = _ArgumentParser(prog=JOB, description="Write sample bronze CDC data.")
     parser.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     parser.add_argument("--end", required=True, help="last day (inclusive), YYYY-MM-DD")
     parser.add_argument("--output", required=True, help="bronze root (local path or URI)")

@@ -458,6 +458,19 @@ def test_too_many_bad_rows_fail_the_run_and_leave_silver_alone(
     assert read_silver(spark, str(lake / "silver" / f"date={D2}")) == SILVER_D2
 
 
+def test_an_export_of_mostly_bad_rows_fails_by_default(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake = tmp_path / "lake"
+    lines: list[dict | str] = ["op;change_seq;customer_id", "U;1;C1", DAY1[1]]
+    write_bronze(lake / "bronze", D1, lines)
+    assert run_cli(spark, lake, D1) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "2 of 3 bad rows (66.67%)" in err[0]
+    assert "exceed --max-bad-fraction 0.5" in err[0]
+    assert not (lake / "silver" / f"date={D1}").exists()
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
@@ -465,6 +478,8 @@ def test_too_many_bad_rows_fail_the_run_and_leave_silver_alone(
         (["--date", "20260101"], "--date: expected a date YYYY-MM-DD, got '20260101'"),
         (["--date", D1, "--source", "s3://"], "--source: expected s3://<bucket>/<prefix>"),
         (["--date", D1, "--max-bad-fraction", "2"], "--max-bad-fraction: expected a number"),
+        (["--date", D1, "--max-bad-fraction", "x"], "argument --max-bad-fraction: invalid float"),
+        ([], "the following arguments are required: --date"),
     ],
 )
 def test_bad_arguments_fail_with_one_line(

@@ -197,6 +197,7 @@ def test_an_interrupted_silver_write_is_refused(
         (["--date", "2026-02-30"], "--date: expected a date YYYY-MM-DD, got '2026-02-30'"),
         (["--date", D1, "--input", "s3://"], "--input: expected s3://<bucket>/<prefix>"),
         (["--date", D1, "--output", ""], "--output: expected an s3:// URI or a local path"),
+        (["--input", "x", "--output", "y"], "the following arguments are required: --date"),
     ],
 )
 def test_bad_arguments_fail_with_one_line(
