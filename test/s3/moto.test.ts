@@ -24,6 +24,12 @@ beforeEach(async () => {
 })
 
 const PREFIX = 'bronze/customers/date=2024-01-01/'
+const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Resolves once the sensor has logged its first poke (so it has seen the bucket as it was). */
+async function firstPoke(logger: MemoryLogger): Promise<void> {
+  while (!logger.lines.some(line => line.startsWith('info: Poke 1 '))) await delay(20)
+}
 
 function sensorFor(values: Record<string, string>) {
   const config = readSensorConfig(
@@ -88,54 +94,57 @@ describe('S3 sensor against moto', () => {
       'min-objects': '2'
     })
     const waiting = run()
-    await new Promise(resolve => setTimeout(resolve, 700))
+    await firstPoke(logger)
     await putObjects(motoClient(moto.endpoint), 'data-lake', [
       { key: `${PREFIX}part-0.json` },
       { key: `${PREFIX}part-1.json` }
     ])
     const result = await waiting
     expect(result.found).toBe(true)
-    expect(result.pokes).toBeGreaterThan(2)
-    expect(result.waitedMs).toBeGreaterThanOrEqual(700)
+    expect(result.pokes).toBeGreaterThanOrEqual(2)
+    expect(result.objects).toHaveLength(2)
     expect(logger.lines[0]).toMatch(/^info: Poke 1 .*still missing: 0 of min 2 objects matching/)
   })
 
   it('restarts the settle period when a new object lands', async () => {
     const client = motoClient(moto.endpoint)
     await putObjects(client, 'data-lake', [{ key: `${PREFIX}part-0.json` }])
-    const { run } = sensorFor({
+    const { run, logger } = sensorFor({
       key: PREFIX,
       'poke-interval': '200ms',
-      'settle-time': '1500ms',
+      'settle-time': '2s',
       timeout: '20s'
     })
     const started = Date.now()
     const waiting = run()
-    await new Promise(resolve => setTimeout(resolve, 1000))
+    await firstPoke(logger)
+    await delay(500)
     await putObjects(client, 'data-lake', [{ key: `${PREFIX}part-1.json` }])
     const landed = Date.now() - started
     const result = await waiting
     expect(result.found).toBe(true)
     expect(result.objects).toHaveLength(2)
-    // Without the new object it would have settled at 1.5 s; it had to stay quiet 1.5 s more.
-    expect(result.waitedMs).toBeGreaterThanOrEqual(landed + 1500)
+    // Without the new object it would have settled 2 s after the first poke; it had to
+    // stay quiet for 2 s after the new object instead.
+    expect(result.waitedMs).toBeGreaterThanOrEqual(landed + 2000)
   })
 
   it('honours the success marker', async () => {
     const client = motoClient(moto.endpoint)
     await putObjects(client, 'data-lake', [{ key: `${PREFIX}part-0.json` }])
-    const { run } = sensorFor({
+    const { run, logger } = sensorFor({
       key: PREFIX,
       'success-marker': '_SUCCESS',
       'poke-interval': '200ms',
       timeout: '20s'
     })
     const waiting = run()
-    await new Promise(resolve => setTimeout(resolve, 600))
+    await firstPoke(logger)
     await putObjects(client, 'data-lake', [{ key: `${PREFIX}_SUCCESS`, body: '' }])
     const result = await waiting
     expect(result.found).toBe(true)
-    expect(result.waitedMs).toBeGreaterThanOrEqual(600)
+    expect(result.pokes).toBeGreaterThanOrEqual(2)
+    expect(logger.lines[0]).toMatch(/still missing: marker .*_SUCCESS not found/)
     expect(result.objects.map(object => object.key)).toEqual([`${PREFIX}part-0.json`])
   })
 
