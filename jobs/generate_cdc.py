@@ -84,6 +84,10 @@ def parse_date(value: str, name: str) -> dt.date:
         raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
 
 
+def _ascii(name: str) -> str:
+    return name.replace("ü", "ue").replace("ö", "oe").replace("ä", "ae")
+
+
 def _timestamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
@@ -145,7 +149,7 @@ class CdcGenerator:
             "customer_id": f"C{number:08d}",
             "first_name": first,
             "last_name": last,
-            "email": f"{first}.{last}.{number}@example.com".lower(),
+            "email": f"{first}.{_ascii(last)}.{number}@example.com".lower(),
             "phone": f"+{calling_code} {rng.randrange(200, 999)} {rng.randrange(1000, 9999)}",
             "country": country,
             "segment": _weighted(rng, SEGMENTS)[0],
@@ -284,6 +288,7 @@ class HadoopWriter:
         from pyspark.sql import SparkSession
 
         self.root = root.rstrip("/")
+        self._own_session = SparkSession.getActiveSession() is None
         self.spark = SparkSession.builder.appName(JOB).getOrCreate()
         jvm = self.spark.sparkContext._jvm
         assert jvm is not None
@@ -311,7 +316,8 @@ class HadoopWriter:
         return folder
 
     def close(self) -> None:
-        self.spark.stop()
+        if self._own_session:
+            self.spark.stop()
 
 
 # ------------------------------------------------------------------------------ command line

@@ -165,3 +165,21 @@ def test_ingesting_every_day_in_order_rebuilds_the_generators_table(
         ]
     ).collect()
     assert {row["customer_id"]: row.asDict() for row in rows} == truth
+
+
+def test_uris_are_written_through_hadoop_with_the_same_bytes(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # s3:// needs hadoop-aws, which local tests do not have; a file: URI takes the same path
+    # through Spark's Hadoop file system.
+    ds = generate_cdc.parse_date(START, "--start")
+    lines = generate_cdc.CdcGenerator(3, 20, 10).day(ds)
+    generate_cdc.LocalWriter(str(tmp_path / "local")).write_day(ds, lines)
+    writer = generate_cdc.HadoopWriter(f"file:{tmp_path / 'hadoop'}")
+    writer.write_day(ds, lines)
+    writer.close()  # leaves the shared session running: the writer did not start it
+    assert spark.range(1).count() == 1
+    # Hadoop's local file system adds .crc checksum files beside each file.
+    hadoop = files_of(tmp_path / "hadoop")
+    written = {k: v for k, v in hadoop.items() if not Path(k).name.startswith(".")}
+    assert written == files_of(tmp_path / "local")
