@@ -224,7 +224,29 @@ describe('spark-job action against moto', () => {
     expect(again.code).toBe(0)
     expect(again.stdout).toContain('jobs/cdc_ingest.py is already staged at s3://staging/spark/')
     const staged = await s3.send(new ListObjectsV2Command({ Bucket: 'staging', Prefix: 'spark/' }))
-    expect(staged.KeyCount).toBe(1)
+    expect(
+      (staged.Contents ?? []).filter(object => object.Key?.endsWith('/cdc_ingest.py'))
+    ).toHaveLength(1)
+  })
+
+  it('stages repository files for --files and --py-files and passes S3 ones as they are', async () => {
+    const app = await newApplication()
+    writeFileSync(path.join(workspace, 'jobs', 'customers.rules.yml'), 'rules: []\n')
+    writeFileSync(path.join(workspace, 'jobs', 'helpers.py'), 'X = 1\n')
+    await script({ steps: [['SUCCESS', null]] })
+    const result = await run(
+      'spark-job',
+      inputsFor(app, {
+        files: 'jobs/customers.rules.yml\ns3://scripts/lookup.csv',
+        'py-files': 'jobs/helpers.py',
+        'spark-submit-parameters': '--conf spark.executor.cores=4'
+      })
+    )
+    expect(result.code, result.stdout).toBe(0)
+    const [jobRun] = await runsOn(app)
+    expect(jobRun.jobDriver.sparkSubmit.sparkSubmitParameters).toMatch(
+      /^--conf spark\.sql\.adaptive\.enabled=true --conf spark\.sql\.shuffle\.partitions=400 --files s3:\/\/staging\/spark\/[0-9a-f]{64}\/customers\.rules\.yml,s3:\/\/scripts\/lookup\.csv --py-files s3:\/\/staging\/spark\/[0-9a-f]{64}\/helpers\.py --conf spark\.executor\.cores=4$/
+    )
   })
 
   it('resolves an application name to its ID and starts a STOPPED application first', async () => {
