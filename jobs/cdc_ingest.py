@@ -613,7 +613,8 @@ def _write_rejects(
     (
         classified.where(F.col("_reject_reason").isNotNull())
         .select(F.col("_reject_reason").alias("reject_reason"), *BRONZE_COLUMNS, CORRUPT_COLUMN)
-        .coalesce(1)
+        # One small file; repartition (not coalesce) keeps the scan of the day parallel.
+        .repartition(1)
         .write.mode("overwrite")
         .json(path)
     )
