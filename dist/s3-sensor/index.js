@@ -67543,7 +67543,7 @@ class S3Lister {
         this.client = client;
         this.bucket = bucket;
     }
-    async list(prefix, limit = Infinity) {
+    async list(prefix, limit = Infinity, signal) {
         const objects = [];
         let continuationToken;
         do {
@@ -67553,7 +67553,7 @@ class S3Lister {
                 Prefix: prefix,
                 ContinuationToken: continuationToken,
                 MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
-            }));
+            }), { abortSignal: signal });
             for (const object of page.Contents ?? []) {
                 if (object.Key === undefined)
                     continue;
@@ -67850,9 +67850,9 @@ const KEY_LOOKUP_CONCURRENCY = 8;
  * prefix only; an exact key is a one-key listing of that key (the key itself sorts before
  * every longer key it prefixes), so s3:ListBucket is the only permission needed.
  */
-async function observe(target, conditions, lister) {
+async function observe(target, conditions, lister, signal) {
     const { markerKey } = conditions;
-    const lookUp = async (key) => (await lister.list(key, 1)).find(object => object.key === key);
+    const lookUp = async (key) => (await lister.list(key, 1, signal)).find(object => object.key === key);
     let objects;
     let missingKeys = [];
     let listed;
@@ -67872,7 +67872,7 @@ async function observe(target, conditions, lister) {
         case 'prefix':
         case 'glob': {
             listedPrefix = target.prefix;
-            listed = await lister.list(target.prefix);
+            listed = await lister.list(target.prefix, undefined, signal);
             // Keys ending in `/` are the empty "folder" objects consoles create, not data.
             objects = listed.filter(object => !object.key.endsWith('/') &&
                 object.key !== markerKey &&
@@ -67937,12 +67937,25 @@ const DEFAULT_SENSOR_RETRY = {
  * denied, no such bucket, rejected credentials) end it at once with what to check.
  */
 async function runSensor(options) {
+    const { timing, clock } = options;
+    const start = clock.now();
+    const untilDeadline = () => Math.max(0, start + timing.timeoutMs - clock.now());
+    // A request that hangs (the SDK's own timeouts and retries can take minutes) must not
+    // carry the sensor far past its timeout: requests still open a little after the
+    // deadline are abandoned.
+    const overrun = new AbortController();
+    const overrunTimer = setTimeout(() => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')), timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10)));
+    try {
+        return await pokeUntilDone(options, { start, untilDeadline, signal: overrun.signal });
+    }
+    finally {
+        clearTimeout(overrunTimer);
+    }
+}
+async function pokeUntilDone(options, { start, untilDeadline, signal }) {
     const { target, conditions, timing, lister, clock, logger } = options;
     const retry = options.retry ?? DEFAULT_SENSOR_RETRY;
     const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : '';
-    const start = clock.now();
-    const deadline = start + timing.timeoutMs;
-    const untilDeadline = () => Math.max(0, deadline - clock.now());
     let interval = timing.pokeIntervalMs;
     let lastFingerprint;
     let stableSince = start;
@@ -67953,7 +67966,7 @@ async function runSensor(options) {
         let retries = 0;
         let pokeFailed = false;
         try {
-            const seen = await withRetry(() => observe(target, conditions, lister), {
+            const seen = await withRetry(() => observe(target, conditions, lister, signal), {
                 attempts: retry.attempts,
                 baseDelayMs: retry.baseDelayMs,
                 maxDelayMs: retry.maxDelayMs,
@@ -67964,8 +67977,9 @@ async function runSensor(options) {
                     retries = attempt;
                     logger.debug(`poke ${poke}: ${(0,errors/* errorName */.Is)(error)} (${(0,errors/* errorMessage */.gJ)(error)}); try ${attempt + 1} in ${delayMs} ms`);
                 },
-                sleep: (ms, signal) => clock.sleep(Math.min(ms, untilDeadline()), signal),
-                random: options.random
+                sleep: (ms, sleepSignal) => clock.sleep(Math.min(ms, untilDeadline()), sleepSignal),
+                random: options.random,
+                signal
             });
             const now = clock.now();
             const print = fingerprint(seen);
@@ -67981,10 +67995,12 @@ async function runSensor(options) {
             const explained = explainS3Error(error, target.bucket, listedPrefix);
             if (explained)
                 throw explained;
-            if (!isTransient(error))
+            if (!isTransient(error) && !signal.aborted)
                 throw error;
             pokeFailed = true;
-            lastError = `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
+            lastError = signal.aborted
+                ? (0,errors/* errorMessage */.gJ)(signal.reason)
+                : `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
             logger.warning(`Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`);
         }
         const waitedMs = clock.now() - start;
@@ -68006,7 +68022,7 @@ async function runSensor(options) {
         if (!pokeFailed && missing.length === 0) {
             return finish(true, `Found ${objects.length} object${objects.length === 1 ? '' : 's'} (${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
         }
-        if (untilDeadline() === 0) {
+        if (untilDeadline() === 0 || signal.aborted) {
             const why = observation ? missing.join(', ') : 'S3 never answered a poke';
             const failure = lastError ? `; last poke failed: ${lastError}` : '';
             return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);

@@ -13,9 +13,9 @@ export interface ListedObject {
 export interface ObjectLister {
   /**
    * Every object whose key starts with `prefix`, in key order, or only the first `limit`.
-   * Never lists outside the prefix.
+   * Never lists outside the prefix. `signal` abandons requests still in flight.
    */
-  list(prefix: string, limit?: number): Promise<ListedObject[]>
+  list(prefix: string, limit?: number, signal?: AbortSignal): Promise<ListedObject[]>
 }
 
 /** ListObjectsV2 answers at most this many keys a page. */
@@ -31,7 +31,7 @@ export class S3Lister implements ObjectLister {
     private readonly bucket: string
   ) {}
 
-  async list(prefix: string, limit = Infinity): Promise<ListedObject[]> {
+  async list(prefix: string, limit = Infinity, signal?: AbortSignal): Promise<ListedObject[]> {
     const objects: ListedObject[] = []
     let continuationToken: string | undefined
     do {
@@ -42,7 +42,8 @@ export class S3Lister implements ObjectLister {
           Prefix: prefix,
           ContinuationToken: continuationToken,
           MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
-        })
+        }),
+        { abortSignal: signal }
       )
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue

@@ -24,11 +24,12 @@ const KEY_LOOKUP_CONCURRENCY = 8
 export async function observe(
   target: WaitTarget,
   conditions: Pick<SensorConditions, 'markerKey'>,
-  lister: ObjectLister
+  lister: ObjectLister,
+  signal?: AbortSignal
 ): Promise<Observation> {
   const { markerKey } = conditions
   const lookUp = async (key: string): Promise<ListedObject | undefined> =>
-    (await lister.list(key, 1)).find(object => object.key === key)
+    (await lister.list(key, 1, signal)).find(object => object.key === key)
 
   let objects: ListedObject[]
   let missingKeys: string[] = []
@@ -49,7 +50,7 @@ export async function observe(
     case 'prefix':
     case 'glob': {
       listedPrefix = target.prefix
-      listed = await lister.list(target.prefix)
+      listed = await lister.list(target.prefix, undefined, signal)
       // Keys ending in `/` are the empty "folder" objects consoles create, not data.
       objects = listed.filter(
         object =>

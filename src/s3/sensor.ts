@@ -55,12 +55,37 @@ export interface SensorResult {
  * denied, no such bucket, rejected credentials) end it at once with what to check.
  */
 export async function runSensor(options: SensorOptions): Promise<SensorResult> {
+  const { timing, clock } = options
+  const start = clock.now()
+  const untilDeadline = (): number => Math.max(0, start + timing.timeoutMs - clock.now())
+  // A request that hangs (the SDK's own timeouts and retries can take minutes) must not
+  // carry the sensor far past its timeout: requests still open a little after the
+  // deadline are abandoned.
+  const overrun = new AbortController()
+  const overrunTimer = setTimeout(
+    () => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')),
+    timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10))
+  )
+  try {
+    return await pokeUntilDone(options, { start, untilDeadline, signal: overrun.signal })
+  } finally {
+    clearTimeout(overrunTimer)
+  }
+}
+
+interface Deadline {
+  start: number
+  untilDeadline: () => number
+  signal: AbortSignal
+}
+
+async function pokeUntilDone(
+  options: SensorOptions,
+  { start, untilDeadline, signal }: Deadline
+): Promise<SensorResult> {
   const { target, conditions, timing, lister, clock, logger } = options
   const retry = options.retry ?? DEFAULT_SENSOR_RETRY
   const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : ''
-  const start = clock.now()
-  const deadline = start + timing.timeoutMs
-  const untilDeadline = (): number => Math.max(0, deadline - clock.now())
 
   let interval = timing.pokeIntervalMs
   let lastFingerprint: string | undefined
@@ -73,7 +98,7 @@ export async function runSensor(options: SensorOptions): Promise<SensorResult> {
     let retries = 0
     let pokeFailed = false
     try {
-      const seen = await withRetry(() => observe(target, conditions, lister), {
+      const seen = await withRetry(() => observe(target, conditions, lister, signal), {
         attempts: retry.attempts,
         baseDelayMs: retry.baseDelayMs,
         maxDelayMs: retry.maxDelayMs,
@@ -87,8 +112,9 @@ export async function runSensor(options: SensorOptions): Promise<SensorResult> {
             `poke ${poke}: ${errorName(error)} (${errorMessage(error)}); try ${attempt + 1} in ${delayMs} ms`
           )
         },
-        sleep: (ms, signal) => clock.sleep(Math.min(ms, untilDeadline()), signal),
-        random: options.random
+        sleep: (ms, sleepSignal) => clock.sleep(Math.min(ms, untilDeadline()), sleepSignal),
+        random: options.random,
+        signal
       })
       const now = clock.now()
       const print = fingerprint(seen)
@@ -102,9 +128,11 @@ export async function runSensor(options: SensorOptions): Promise<SensorResult> {
     } catch (error) {
       const explained = explainS3Error(error, target.bucket, listedPrefix)
       if (explained) throw explained
-      if (!isTransient(error)) throw error
+      if (!isTransient(error) && !signal.aborted) throw error
       pokeFailed = true
-      lastError = `${errorName(error)}: ${errorMessage(error).split('\n')[0]}`
+      lastError = signal.aborted
+        ? errorMessage(signal.reason)
+        : `${errorName(error)}: ${errorMessage(error).split('\n')[0]}`
       logger.warning(
         `Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`
       )
@@ -133,7 +161,7 @@ export async function runSensor(options: SensorOptions): Promise<SensorResult> {
         `Found ${objects.length} object${objects.length === 1 ? '' : 's'} (${formatBytes(totalBytes)}) for ${describeTarget(target)} after ${formatWait(waitedMs)}`
       )
     }
-    if (untilDeadline() === 0) {
+    if (untilDeadline() === 0 || signal.aborted) {
       const why = observation ? missing.join(', ') : 'S3 never answered a poke'
       const failure = lastError ? `; last poke failed: ${lastError}` : ''
       return finish(

@@ -187,6 +187,29 @@ describe('s3-sensor bundle', () => {
     }
   })
 
+  it('a request that hangs does not carry the sensor far past its timeout (fault injection: HTTP proxy)', async () => {
+    const proxy = await startFaultProxy(moto.endpoint, [], 'hang')
+    try {
+      const started = Date.now()
+      const run = await sensor({
+        key: PREFIX,
+        endpoint: proxy.endpoint,
+        'poke-interval': '200ms',
+        timeout: '1s'
+      })
+      const took = Date.now() - started
+      expect(run.code).toBe(1)
+      expect(errorLines(run)).toEqual([
+        `::error::Timed out after 1s waiting for s3://data-lake/${PREFIX}: S3 never answered a poke; last poke failed: the sensor timeout passed while S3 had not answered`
+      ])
+      expect(proxy.requests).toBeGreaterThanOrEqual(1)
+      // 1 s timeout + 1 s grace + start-up; the SDK's own request timeout alone is 60 s.
+      expect(took).toBeLessThan(15_000)
+    } finally {
+      await proxy.close()
+    }
+  })
+
   it('reports a missing bucket in one line saying what to check', async () => {
     const run = await sensor({
       bucket: 'no-such-lake',

@@ -40,29 +40,31 @@ export async function startCountingServer(): Promise<LocalServer> {
 }
 
 /** What the fault proxy does with one request. */
-export type Fault = 'drop' | 'slowdown' | 'pass'
+export type Fault = 'drop' | 'slowdown' | 'hang' | 'pass'
 
 /**
  * Fault injection: an HTTP proxy in front of moto that, request by request, follows a plan:
  * `drop` destroys the connection without an answer (a dropped connection), `slowdown`
- * answers 503 SlowDown as S3 does when throttling, `pass` forwards to moto. When the plan
- * is used up every request passes.
+ * answers 503 SlowDown as S3 does when throttling, `hang` never answers, `pass` forwards to
+ * moto. When the plan is used up every request passes (or hangs, with `then: 'hang'`).
  */
 export async function startFaultProxy(
   target: string,
-  plan: Fault[]
+  plan: Fault[],
+  then: 'pass' | 'hang' = 'pass'
 ): Promise<LocalServer & { faults: Fault[] }> {
   const upstream = new URL(target)
   const state = { requests: 0 }
   const faults: Fault[] = []
   const server = createServer((incoming: IncomingMessage, response) => {
     state.requests++
-    const fault = plan.shift() ?? 'pass'
+    const fault = plan.shift() ?? then
     faults.push(fault)
     if (fault === 'drop') {
       incoming.socket.destroy()
       return
     }
+    if (fault === 'hang') return
     if (fault === 'slowdown') {
       response
         .writeHead(503, { 'content-type': 'application/xml' })
