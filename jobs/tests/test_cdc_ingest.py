@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -362,6 +363,15 @@ def test_the_result_does_not_depend_on_file_order_or_file_split(
     lake = tmp_path / "lake"
     write_bronze(lake / "bronze", D1, DAY1[::-1][:4], name="part-00000")
     write_bronze(lake / "bronze", D1, DAY1[::-1][4:], name="part-00001")
+    cdc_ingest.run_ingest(spark, options(lake, D1))
+    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
+
+
+def test_gzipped_export_files_are_read_too(spark: SparkSession, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    folder = write_bronze(lake / "bronze", D1, DAY1[:3])
+    text = "".join(json.dumps(line) + "\n" for line in DAY1[3:])
+    (folder / "part-00001.json.gz").write_bytes(gzip.compress(text.encode("utf-8")))
     cdc_ingest.run_ingest(spark, options(lake, D1))
     assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
 
