@@ -67251,7 +67251,16 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
     const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_3__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
     const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_6__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_7__/* .createS3Client */ .q)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_5__/* .runSensor */ .w)({ ...config, lister, clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m, logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0 });
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_5__/* .runSensor */ .w)({
+        ...config,
+        lister,
+        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
+    }).catch(async (error) => {
+        (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ found: false });
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
+        throw error;
+    });
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorOutputs */ .n)(result) });
     await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorSummary */ .XL)(config, result));
     if (result.found)
@@ -67579,6 +67588,7 @@ class S3Lister {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Rc: () => (/* binding */ sensorErrorSummary),
   n: () => (/* binding */ sensorOutputs),
   XL: () => (/* binding */ sensorSummary)
 });
@@ -67679,6 +67689,15 @@ function sensorSummary(config, result) {
         markdown += `\n<details><summary>Matched keys (${result.objects.length})</summary>\n\n${lines.join('\n')}\n\n</details>\n`;
     }
     return markdown;
+}
+/** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
+function sensorErrorSummary(config, message) {
+    const rows = [
+        ['waited for', `\`${(0,target/* describeTarget */.ff)(config.target)}\` (${scope(config)})`],
+        ['found', 'false'],
+        ['error', message.split('\n')[0]]
+    ];
+    return `### S3 sensor: failed\n\n${table(['', 'value'], rows)}`;
 }
 
 

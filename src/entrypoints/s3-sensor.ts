@@ -1,16 +1,25 @@
-import { UserError } from '../core/errors.js'
+import { errorMessage, UserError } from '../core/errors.js'
 import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
 import { createS3Client } from '../s3/client.js'
 import { readSensorConfig } from '../s3/config.js'
 import { S3Lister } from '../s3/lister.js'
-import { sensorOutputs, sensorSummary } from '../s3/report.js'
+import { sensorErrorSummary, sensorOutputs, sensorSummary } from '../s3/report.js'
 import { runSensor } from '../s3/sensor.js'
 
 await runAction(async () => {
   const config = readSensorConfig(actionInputs())
   const lister = new S3Lister(createS3Client(config.aws), config.target.bucket)
-  const result = await runSensor({ ...config, lister, clock: systemClock, logger: actionLogger })
+  const result = await runSensor({
+    ...config,
+    lister,
+    clock: systemClock,
+    logger: actionLogger
+  }).catch(async (error: unknown) => {
+    setOutputs({ found: false })
+    await writeSummary(sensorErrorSummary(config, errorMessage(error)))
+    throw error
+  })
   setOutputs({ ...sensorOutputs(result) })
   await writeSummary(sensorSummary(config, result))
   if (result.found) actionLogger.info(result.message)

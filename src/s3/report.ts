@@ -80,3 +80,13 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
   }
   return markdown
 }
+
+/** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
+export function sensorErrorSummary(config: SensorConfig, message: string): string {
+  const rows = [
+    ['waited for', `\`${describeTarget(config.target)}\` (${scope(config)})`],
+    ['found', 'false'],
+    ['error', message.split('\n')[0]]
+  ]
+  return `### S3 sensor: failed\n\n${table(['', 'value'], rows)}`
+}

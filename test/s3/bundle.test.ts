@@ -221,6 +221,9 @@ describe('s3-sensor bundle', () => {
     expect(errorLines(run)).toEqual([
       "::error::Bucket 'no-such-lake' does not exist (NoSuchBucket): check the 'bucket' input (or the bucket in the s3:// URI) and that the credentials are for the right AWS account"
     ])
+    expect(run.outputs).toEqual({ found: 'false' })
+    expect(run.summary).toContain('### S3 sensor: failed')
+    expect(run.summary).toContain("| error | Bucket 'no-such-lake' does not exist (NoSuchBucket)")
   })
 })
 
