@@ -64,7 +64,9 @@ class HarnessApp:
             return self.control(environ, start_response, path[len("/_harness/") :])
         return self.moto(environ, start_response)
 
-    def control(self, environ: dict[str, Any], start_response: Callable[..., Any], route: str) -> Any:
+    def control(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], route: str
+    ) -> Any:
         request = Request(environ)
         handler = CONTROL_ROUTES.get(route)
         if handler is None:
@@ -84,7 +86,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
-    server = make_server("127.0.0.1", args.port, HarnessApp(), threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(
+        "127.0.0.1", args.port, HarnessApp(), threaded=True, request_handler=MotoRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(json.dumps({"port": server.server_address[1]}), flush=True)
