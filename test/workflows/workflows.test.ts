@@ -192,7 +192,8 @@ describe('the daily workflow is the seed DAG', () => {
     }
   })
 
-  it('waits for the day in bronze and runs the Spark jobs with the seed settings', () => {
+  it('waits for the day in bronze and runs the Spark jobs with the seed settings', async () => {
+    const { template } = await load('daily-customer-etl.yml')
     const jobs = yamlOf('daily-customer-etl.yml').jobs
     const step = (id: string, uses: string): Record<string, unknown> =>
       jobs[id].steps?.find(candidate => candidate.uses === uses)?.with ?? {}
@@ -218,8 +219,14 @@ describe('the daily workflow is the seed DAG', () => {
       '--source',
       '${{ env.LAKE }}/bronze/customers',
       '--target',
-      '${{ env.LAKE }}/silver/customers'
+      '${{ env.LAKE }}/silver/customers',
+      // An empty line (dropped by the action) unless a person asked to rewrite history.
+      "${{ inputs.allow-rewrite && '--allow-rewrite' || '' }}"
     ])
+    expect(template.events.workflow_dispatch?.inputs?.['allow-rewrite']).toMatchObject({
+      type: 'boolean',
+      default: false
+    })
     const quality = jobs['validate-data-quality'].steps?.map(candidate => candidate.uses)
     expect(quality).toEqual([
       'actions/checkout@v5',
@@ -292,13 +299,20 @@ describe('auto-retry and backfill', () => {
     expect(Object.keys(template.events.workflow_dispatch?.inputs ?? {})).toEqual([
       'start',
       'end',
-      'max-parallel'
+      'max-parallel',
+      'allow-rewrite'
     ])
+    // Each day's silver snapshot is built on the previous one: oldest first, one at a time.
+    expect(template.events.workflow_dispatch?.inputs?.['max-parallel']?.default).toBe('1')
     const run = template.jobs.find(job => job.id.value === 'run')
     expect(run?.type).toBe('reusableWorkflowJob')
     const jobs = yamlOf('backfill.yml').jobs
     expect(jobs.run.uses).toBe('./.github/workflows/daily-customer-etl.yml')
-    expect(jobs.run.with).toEqual({ date: '${{ matrix.date }}', notify: false })
+    expect(jobs.run.with).toEqual({
+      date: '${{ matrix.date }}',
+      notify: false,
+      'allow-rewrite': '${{ inputs.allow-rewrite }}'
+    })
     const strategy = (jobs.run as { strategy?: Record<string, unknown> }).strategy
     expect(strategy).toEqual({
       'fail-fast': false,
