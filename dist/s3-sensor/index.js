@@ -67475,6 +67475,8 @@ const SENSOR_DEFAULTS = {
 };
 /** The shortest poke interval accepted: anything faster only burns ListBucket requests. */
 const MIN_POKE_MS = 100;
+/** The longest timeout: no runner keeps a job longer (self-hosted jobs end after 5 days). */
+const MAX_TIMEOUT_MS = 5 * 86_400_000;
 /**
  * Reads and checks every sensor input. Throws an InputError naming the first bad input;
  * nothing here talks to AWS, so a bad input never sends a request.
@@ -67491,7 +67493,10 @@ function readSensorConfig(inputs, env = process.env) {
         throw new errors/* InputError */.dz('min-objects', `at most ${most} when waiting for ${most === 1 ? 'one key' : `a list of ${most} keys`}`, String(minObjects));
     }
     const marker = inputs.string('success-marker');
-    const timeoutMs = inputs.duration('timeout', SENSOR_DEFAULTS.timeout, { min: 1000 });
+    const timeoutMs = inputs.duration('timeout', SENSOR_DEFAULTS.timeout, {
+        min: 1000,
+        max: MAX_TIMEOUT_MS
+    });
     const pokeIntervalMs = inputs.duration('poke-interval', SENSOR_DEFAULTS.pokeInterval, {
         min: MIN_POKE_MS
     });
@@ -67620,7 +67625,7 @@ function details(summary, body) {
 // EXTERNAL MODULE: ./src/s3/conditions.ts
 var conditions = __nccwpck_require__(7830);
 // EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var target = __nccwpck_require__(860);
+var s3_target = __nccwpck_require__(860);
 ;// CONCATENATED MODULE: ./src/s3/report.ts
 
 
@@ -67641,18 +67646,22 @@ function sensorOutputs(result) {
         'waited-seconds': Math.round(result.waitedMs / 1000)
     };
 }
-/** What the listing covered, in words: the prefix listed, or the keys looked up. */
-function scope(config) {
+/** What was waited for, with what the listing covered. */
+function waitedFor(config) {
     const { target } = config;
+    const where = `\`${(0,s3_target/* describeTarget */.ff)(target)}\``;
     switch (target.kind) {
         case 'glob':
-            return `glob, listing only s3://${target.bucket}/${target.prefix}`;
+            return `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`;
         case 'prefix':
-            return 'every object under the prefix';
+            return `${where} (every object under the prefix)`;
         case 'key':
-            return 'one key';
-        case 'keys':
-            return `${target.keys.length} keys, all required`;
+            return `${where} (one key)`;
+        case 'keys': {
+            const shown = target.keys.slice(0, 5).map(key => `\`s3://${target.bucket}/${key}\``);
+            const more = target.keys.length - shown.length;
+            return `all of ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        }
     }
 }
 /** The job summary: one table of what was waited for, each condition, and the result. */
@@ -67664,7 +67673,7 @@ function sensorSummary(config, result) {
             : 'timed out';
     const mark = (met) => (met ? '✅' : '❌');
     const rows = [
-        ['waited for', `\`${(0,target/* describeTarget */.ff)(config.target)}\` (${scope(config)})`, ''],
+        ['waited for', waitedFor(config), ''],
         ...result.conditions.map(condition => [
             condition.condition,
             `${condition.observed} (required: ${condition.required})`,
@@ -67693,7 +67702,7 @@ function sensorSummary(config, result) {
 /** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
 function sensorErrorSummary(config, message) {
     const rows = [
-        ['waited for', `\`${(0,target/* describeTarget */.ff)(config.target)}\` (${scope(config)})`],
+        ['waited for', waitedFor(config)],
         ['found', 'false'],
         ['error', message.split('\n')[0]]
     ];

@@ -15,6 +15,9 @@ export const SENSOR_DEFAULTS = {
 /** The shortest poke interval accepted: anything faster only burns ListBucket requests. */
 const MIN_POKE_MS = 100
 
+/** The longest timeout: no runner keeps a job longer (self-hosted jobs end after 5 days). */
+const MAX_TIMEOUT_MS = 5 * 86_400_000
+
 export interface SensorConditions {
   minObjects: number
   /** Every matched object must be at least this large. */
@@ -66,7 +69,10 @@ export function readSensorConfig(
   }
   const marker = inputs.string('success-marker')
 
-  const timeoutMs = inputs.duration('timeout', SENSOR_DEFAULTS.timeout, { min: 1000 })
+  const timeoutMs = inputs.duration('timeout', SENSOR_DEFAULTS.timeout, {
+    min: 1000,
+    max: MAX_TIMEOUT_MS
+  })
   const pokeIntervalMs = inputs.duration('poke-interval', SENSOR_DEFAULTS.pokeInterval, {
     min: MIN_POKE_MS
   })

@@ -31,18 +31,22 @@ export function sensorOutputs(result: SensorResult): SensorOutputs {
   }
 }
 
-/** What the listing covered, in words: the prefix listed, or the keys looked up. */
-function scope(config: SensorConfig): string {
+/** What was waited for, with what the listing covered. */
+function waitedFor(config: SensorConfig): string {
   const { target } = config
+  const where = `\`${describeTarget(target)}\``
   switch (target.kind) {
     case 'glob':
-      return `glob, listing only s3://${target.bucket}/${target.prefix}`
+      return `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`
     case 'prefix':
-      return 'every object under the prefix'
+      return `${where} (every object under the prefix)`
     case 'key':
-      return 'one key'
-    case 'keys':
-      return `${target.keys.length} keys, all required`
+      return `${where} (one key)`
+    case 'keys': {
+      const shown = target.keys.slice(0, 5).map(key => `\`s3://${target.bucket}/${key}\``)
+      const more = target.keys.length - shown.length
+      return `all of ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+    }
   }
 }
 
@@ -55,7 +59,7 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
       : 'timed out'
   const mark = (met: boolean): string => (met ? '✅' : '❌')
   const rows: string[][] = [
-    ['waited for', `\`${describeTarget(config.target)}\` (${scope(config)})`, ''],
+    ['waited for', waitedFor(config), ''],
     ...result.conditions.map(condition => [
       condition.condition,
       `${condition.observed} (required: ${condition.required})`,
@@ -84,7 +88,7 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
 /** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
 export function sensorErrorSummary(config: SensorConfig, message: string): string {
   const rows = [
-    ['waited for', `\`${describeTarget(config.target)}\` (${scope(config)})`],
+    ['waited for', waitedFor(config)],
     ['found', 'false'],
     ['error', message.split('\n')[0]]
   ]

@@ -214,6 +214,12 @@ describe('bad input: one line naming the input', () => {
     ],
     ['zero timeout', { bucket: 'data-lake', key: 'a/', timeout: '0s' }, 'timeout', /at least/],
     [
+      'timeout longer than any job can run',
+      { bucket: 'data-lake', key: 'a/', timeout: '6d' },
+      'timeout',
+      /at most 432000s/
+    ],
+    [
       'poke interval above timeout',
       { bucket: 'data-lake', key: 'a/', timeout: '5m', 'poke-interval': '10m' },
       'poke-interval',

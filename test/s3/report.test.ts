@@ -106,3 +106,24 @@ describe('formatting', () => {
     expect(formatWait(90_000)).toBe('1m 30s')
   })
 })
+
+describe('what was waited for', () => {
+  const summaryFor = (values: Record<string, string>): string =>
+    sensorSummary(
+      readSensorConfig(new Inputs(name => ({ bucket: 'data-lake', ...values })[name]), {
+        AWS_REGION: 'us-east-1'
+      }),
+      result(0, false)
+    )
+  it.each<[Record<string, string>, string]>([
+    [{ key: 'bronze/d=1/' }, '`s3://data-lake/bronze/d=1/` (every object under the prefix)'],
+    [{ key: 'exports/a.csv' }, '`s3://data-lake/exports/a.csv` (one key)'],
+    [{ keys: 'a.csv\nb.csv' }, 'all of `s3://data-lake/a.csv`, `s3://data-lake/b.csv`'],
+    [
+      { keys: 'k1,k2,k3,k4,k5,k6,k7' },
+      'all of `s3://data-lake/k1`, `s3://data-lake/k2`, `s3://data-lake/k3`, `s3://data-lake/k4`, `s3://data-lake/k5` and 2 more'
+    ]
+  ])('%j', (values, cellText) => {
+    expect(summaryFor(values)).toContain(`| waited for | ${cellText} |  |`)
+  })
+})
