@@ -67349,6 +67349,7 @@ function evaluate(target, conditions, observation, stableForMs) {
     if (target.kind === 'keys') {
         const missing = observation.missingKeys;
         results.push({
+            id: 'keys',
             condition: 'keys exist',
             required: `all ${target.keys.length}`,
             observed: `${target.keys.length - missing.length} of ${target.keys.length}`,
@@ -67360,6 +67361,7 @@ function evaluate(target, conditions, observation, stableForMs) {
         const where = target.kind === 'glob' ? 'matching' : target.kind === 'key' ? 'at' : 'under';
         const met = count >= conditions.minObjects;
         results.push({
+            id: 'objects',
             condition: 'objects',
             required: `at least ${conditions.minObjects}`,
             observed: String(count),
@@ -67373,6 +67375,7 @@ function evaluate(target, conditions, observation, stableForMs) {
         const small = objects.filter(object => object.size < conditions.minObjectBytes);
         const smallest = objects.reduce((least, object) => (least === undefined || object.size < least ? object.size : least), undefined);
         results.push({
+            id: 'object-size',
             condition: 'size of each object',
             required: `at least ${formatBytes(conditions.minObjectBytes)}`,
             observed: smallest === undefined ? 'no objects' : `smallest ${formatBytes(smallest)}`,
@@ -67385,6 +67388,7 @@ function evaluate(target, conditions, observation, stableForMs) {
     if (conditions.minTotalBytes > 0) {
         const met = totalBytes >= conditions.minTotalBytes;
         results.push({
+            id: 'total-size',
             condition: 'total size',
             required: `at least ${formatBytes(conditions.minTotalBytes)}`,
             observed: formatBytes(totalBytes),
@@ -67397,6 +67401,7 @@ function evaluate(target, conditions, observation, stableForMs) {
     if (conditions.markerKey !== undefined) {
         const found = observation.marker !== undefined;
         results.push({
+            id: 'marker',
             condition: 'success marker',
             required: `s3://${target.bucket}/${conditions.markerKey}`,
             observed: found ? 'found' : 'not found',
@@ -67407,6 +67412,7 @@ function evaluate(target, conditions, observation, stableForMs) {
     if (conditions.settleMs > 0) {
         const met = stableForMs >= conditions.settleMs;
         results.push({
+            id: 'settle',
             condition: 'settled (nothing new or changed)',
             required: `for ${formatWait(conditions.settleMs)}`,
             observed: `for ${formatWait(stableForMs)}`,
@@ -68056,7 +68062,7 @@ async function pokeUntilDone(options, { start, untilDeadline, signal }) {
             return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
         }
         let pause = Math.min(interval, untilDeadline());
-        const onlySettling = !pokeFailed && results.every(result => result.met || result.condition.startsWith('settled'));
+        const onlySettling = !pokeFailed && results.every(result => result.met || result.id === 'settle');
         if (onlySettling) {
             // Everything is there: look again as soon as the settle time could have passed.
             pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()));

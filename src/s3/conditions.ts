@@ -5,6 +5,7 @@ import { describeTarget, type WaitTarget } from './target.js'
 
 /** One condition's outcome, as the summary table and the log show it. */
 export interface ConditionResult {
+  id: 'objects' | 'keys' | 'object-size' | 'total-size' | 'marker' | 'settle'
   condition: string
   required: string
   observed: string
@@ -56,6 +57,7 @@ export function evaluate(
   if (target.kind === 'keys') {
     const missing = observation.missingKeys
     results.push({
+      id: 'keys',
       condition: 'keys exist',
       required: `all ${target.keys.length}`,
       observed: `${target.keys.length - missing.length} of ${target.keys.length}`,
@@ -66,6 +68,7 @@ export function evaluate(
     const where = target.kind === 'glob' ? 'matching' : target.kind === 'key' ? 'at' : 'under'
     const met = count >= conditions.minObjects
     results.push({
+      id: 'objects',
       condition: 'objects',
       required: `at least ${conditions.minObjects}`,
       observed: String(count),
@@ -83,6 +86,7 @@ export function evaluate(
       undefined
     )
     results.push({
+      id: 'object-size',
       condition: 'size of each object',
       required: `at least ${formatBytes(conditions.minObjectBytes)}`,
       observed: smallest === undefined ? 'no objects' : `smallest ${formatBytes(smallest)}`,
@@ -96,6 +100,7 @@ export function evaluate(
   if (conditions.minTotalBytes > 0) {
     const met = totalBytes >= conditions.minTotalBytes
     results.push({
+      id: 'total-size',
       condition: 'total size',
       required: `at least ${formatBytes(conditions.minTotalBytes)}`,
       observed: formatBytes(totalBytes),
@@ -109,6 +114,7 @@ export function evaluate(
   if (conditions.markerKey !== undefined) {
     const found = observation.marker !== undefined
     results.push({
+      id: 'marker',
       condition: 'success marker',
       required: `s3://${target.bucket}/${conditions.markerKey}`,
       observed: found ? 'found' : 'not found',
@@ -120,6 +126,7 @@ export function evaluate(
   if (conditions.settleMs > 0) {
     const met = stableForMs >= conditions.settleMs
     results.push({
+      id: 'settle',
       condition: 'settled (nothing new or changed)',
       required: `for ${formatWait(conditions.settleMs)}`,
       observed: `for ${formatWait(stableForMs)}`,

@@ -172,7 +172,7 @@ async function pokeUntilDone(
 
     let pause = Math.min(interval, untilDeadline())
     const onlySettling =
-      !pokeFailed && results.every(result => result.met || result.condition.startsWith('settled'))
+      !pokeFailed && results.every(result => result.met || result.id === 'settle')
     if (onlySettling) {
       // Everything is there: look again as soon as the settle time could have passed.
       pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()))

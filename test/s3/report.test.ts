@@ -27,8 +27,15 @@ function result(count: number, found = true): SensorResult {
     pokes: 2,
     listRequests: 3,
     conditions: [
-      { condition: 'objects', required: 'at least 1', observed: String(count), met: count > 0 },
       {
+        id: 'objects',
+        condition: 'objects',
+        required: 'at least 1',
+        observed: String(count),
+        met: count > 0
+      },
+      {
+        id: 'total-size',
         condition: 'total size',
         required: 'at least 10 B',
         observed: `${count * 2} B`,

@@ -107,9 +107,20 @@ describe('runSensor', () => {
     )
     expect(result.found).toBe(true)
     expect(seconds(result.waitedMs)).toBe(300)
-    expect(
-      result.conditions.find(condition => condition.condition.startsWith('settled'))?.met
-    ).toBe(true)
+    expect(result.conditions.find(condition => condition.id === 'settle')?.met).toBe(true)
+  })
+
+  it('looks again as soon as the settle period can have passed, not a whole interval later', async () => {
+    const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
+    const clock = new FakeClock()
+    const result = await sense(
+      { key: PREFIX, 'settle-time': '90s', 'poke-interval': '1m' },
+      bucket,
+      clock
+    )
+    expect(result.found).toBe(true)
+    expect(clock.sleeps).toEqual([60_000, 30_000])
+    expect(seconds(result.waitedMs)).toBe(90)
   })
 
   it('restarts the settle period when a new object lands', async () => {
