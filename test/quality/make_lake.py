@@ -22,27 +22,15 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT / "jobs"))
 
+import cdc_ingest  # noqa: E402
 import data_quality  # noqa: E402
 from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
+# The silver contract as the ingest job writes it, but every column nullable: the fixtures
+# deliberately hold rows that break it (a missing key is what a rule must catch).
 SILVER = T.StructType(
-    [
-        T.StructField("customer_id", T.StringType()),
-        T.StructField("first_name", T.StringType()),
-        T.StructField("last_name", T.StringType()),
-        T.StructField("email", T.StringType()),
-        T.StructField("phone", T.StringType()),
-        T.StructField("country", T.StringType()),
-        T.StructField("segment", T.StringType()),
-        T.StructField("status", T.StringType()),
-        T.StructField("lifetime_value", T.DoubleType()),
-        T.StructField("created_at", T.TimestampType()),
-        T.StructField("updated_at", T.TimestampType()),
-        T.StructField("_cdc_seq", T.LongType()),
-        T.StructField("_cdc_op", T.StringType()),
-        T.StructField("_ingest_date", T.DateType()),
-    ]
+    [T.StructField(field.name, field.dataType, True) for field in cdc_ingest.SILVER_SCHEMA]
 )
 COUNTRIES = ["US", "DE", "FR", "GB"]
 SEGMENTS = ["consumer", "smb", "enterprise"]
