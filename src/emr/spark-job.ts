@@ -175,6 +175,7 @@ export async function runSparkJob(
 
     let jobRun: JobRun | undefined
     let timedOut: boolean
+    let cancelAccepted = false
     try {
       signal?.throwIfAborted()
       const result = await waitForJobRun(emr, applicationId, jobRunId, {
@@ -198,10 +199,13 @@ export async function runSparkJob(
       logger.warning(
         `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}): cancelling it`
       )
-      await cancelJobRun(emr, applicationId, jobRunId, logger)
-      jobRun = (await confirmCancelled(deps, applicationId, jobRunId, clock)) ?? jobRun
+      cancelAccepted = await cancelJobRun(emr, applicationId, jobRunId, logger)
+      if (cancelAccepted)
+        jobRun = (await confirmCancelled(deps, applicationId, jobRunId, clock)) ?? jobRun
     }
-    saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort)
+    // A run whose cancellation was refused may still be going: the post step tries again.
+    if (!timedOut || cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? ''))
+      saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort)
     record.state = jobRun?.state ?? record.state
     record.stateDetails = jobRun?.stateDetails || undefined
     record.durationSeconds = durationSecondsOf(jobRun, clock.now() - attemptBegan)
@@ -228,7 +232,9 @@ export async function runSparkJob(
     outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, jobRun?.attempt, logger)
     const details = record.stateDetails ? `: ${record.stateDetails}` : ''
     if (timedOut) {
-      outcome.failure = `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}) and was cancelled (now ${record.state})`
+      outcome.failure = cancelAccepted
+        ? `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}) and was cancelled (now ${record.state})`
+        : `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}); cancelling it failed (the post step tries again)`
       return outcome
     }
     if (record.state !== 'FAILED' || number === totalAttempts) {

@@ -1,14 +1,24 @@
 import {
   CancelJobRunCommand,
   EMRServerlessClient,
+  EMRServerlessServiceException,
+  GetApplicationCommand,
+  GetDashboardForJobRunCommand,
   GetJobRunCommand,
+  ListJobRunsCommand,
+  StartJobRunCommand,
   type JobRun
 } from '@aws-sdk/client-emr-serverless'
+import { S3Client } from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { Inputs } from '../../src/core/inputs.js'
 import { MemoryLogger } from '../../src/core/log.js'
 import { MemoryState } from '../../src/core/state.js'
 import { cancelRunLeftBehind } from '../../src/emr/post.js'
+import { readSparkJobSettings } from '../../src/emr/settings.js'
+import { runSparkJob } from '../../src/emr/spark-job.js'
+import { FakeClock } from './support/fake-clock.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -61,5 +71,53 @@ describe('post step', () => {
       )
     ).toBe('already-ended')
     expect(emr.commandCalls(CancelJobRunCommand)).toHaveLength(0)
+  })
+
+  it('fault injection (client mock): a wait-timeout cancel that the service refused is left to the post step', async () => {
+    emr.on(GetApplicationCommand).resolves({
+      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
+    })
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    emr.on(StartJobRunCommand).resolves({ applicationId: 'app', jobRunId: 'run1', arn: 'arn' })
+    emr.on(GetJobRunCommand).resolves(jobRun('RUNNING'))
+    emr.on(GetDashboardForJobRunCommand).resolves({ url: 'https://ui' })
+    emr
+      .on(CancelJobRunCommand)
+      .rejectsOnce(
+        new EMRServerlessServiceException({
+          name: 'AccessDeniedException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'not now'
+        })
+      )
+      .resolves({ applicationId: 'app', jobRunId: 'run1' })
+    const raw: Record<string, string> = {
+      application: 'app',
+      'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-serverless-job',
+      'entry-point': 's3://scripts/job.py',
+      'wait-timeout': '1m'
+    }
+    const settings = readSparkJobSettings(
+      new Inputs(name => raw[name]),
+      { AWS_REGION: 'us-east-1' },
+      '/nonexistent'
+    )
+    const saved = new MemoryState()
+    const outcome = await runSparkJob(settings, {
+      emr: client(),
+      emrSubmit: client(),
+      s3: new S3Client({ region: 'us-east-1' }),
+      logger: new MemoryLogger(),
+      state: saved,
+      clock: new FakeClock(),
+      random: () => 0.5
+    })
+    expect(outcome.failure).toBe(
+      'Job run run1 did not finish within wait-timeout (1m); cancelling it failed (the post step tries again)'
+    )
+    expect(saved.get('finished')).not.toBe('true')
+    expect(await cancelRunLeftBehind(saved, client, new MemoryLogger())).toBe('cancelled')
+    expect(emr.commandCalls(CancelJobRunCommand)).toHaveLength(2)
   })
 })
