@@ -67235,11 +67235,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6312);
-/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(511);
-/* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4800);
-/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(395);
-/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9862);
-/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3476);
+/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(511);
+/* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
+/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(395);
+/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9862);
+/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3476);
 
 
 
@@ -67249,20 +67249,20 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_3__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
-    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_6__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_7__/* .createS3Client */ .q)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_5__/* .runSensor */ .w)({
+    const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
+    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .q)(config.aws), config.target.bucket);
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .w)({
         ...config,
         lister,
         clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
     }).catch(async (error) => {
         (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ found: false });
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
         throw error;
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorOutputs */ .n)(result) });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorSummary */ .XL)(config, result));
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorOutputs */ .n)(result) });
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorSummary */ .XL)(config, result));
     if (result.found)
         _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(result.message);
     else if (config.timing.softFail)
@@ -67282,21 +67282,28 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   q: () => (/* binding */ createS3Client)
 /* harmony export */ });
+/* unused harmony export S3_REQUEST_TIMEOUTS */
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
 
+const S3_REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
 /**
  * An S3 client for the sensor. A custom endpoint (input or AWS_ENDPOINT_URL_S3 /
  * AWS_ENDPOINT_URL) means a local peer or gateway, which needs path-style addressing.
- * Request timeouts keep one stuck connection from eating the whole sensor timeout.
+ * Request timeouts keep one stuck connection from eating the whole sensor timeout: the SDK
+ * only warns when a request outlives its timeout unless told to throw.
  */
-function createS3Client(settings, env = process.env) {
+function createS3Client(settings, env = process.env, timeouts = S3_REQUEST_TIMEOUTS) {
     const customEndpoint = Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
     return new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .S3Client */ .YxF({
         region: settings.region,
         endpoint: settings.endpoint,
         forcePathStyle: customEndpoint,
         maxAttempts: settings.maxAttempts,
-        requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 }
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: timeouts.requestMs,
+            throwOnRequestTimeout: true
+        }
     });
 }
 

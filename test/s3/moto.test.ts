@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { UserError } from '../../src/core/errors.js'
 import { Inputs } from '../../src/core/inputs.js'
@@ -175,4 +176,25 @@ describe('S3 sensor against moto', () => {
       /^Bucket 'no-such-lake' does not exist \(NoSuchBucket\): check the 'bucket' input/
     )
   })
+
+  it('fault injection (a server that accepts and never answers): a stalled listing fails after the request timeout', async () => {
+    const sockets: Socket[] = []
+    const stalled = createServer(socket => sockets.push(socket))
+    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
+    const { port } = stalled.address() as { port: number }
+    try {
+      const client = createS3Client(
+        { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
+        {},
+        { connectionMs: 1000, requestMs: 300 }
+      )
+      const began = Date.now()
+      const error = await new S3Lister(client, 'data-lake').list(PREFIX).catch(caught => caught)
+      expect((error as Error).name).toBe('TimeoutError')
+      expect(Date.now() - began).toBeLessThan(3000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      stalled.close()
+    }
+  }, 10_000)
 })
