@@ -64839,15 +64839,21 @@ class LocalMetricsStore {
 }
 /**
  * An S3 client for the gate. A custom endpoint (input or AWS_ENDPOINT_URL_S3) means a local
- * peer or gateway, which needs path-style addressing.
+ * peer or gateway, which needs path-style addressing. A stalled request fails after its
+ * timeout (the SDK only warns unless told to throw, and S3 has no socket timeout by default,
+ * so the step would hang until the job's own limit).
  */
-function createMetricsS3Client(settings, env = process.env) {
+function createMetricsS3Client(settings, env = process.env, { connectionMs = 10_000, requestMs = 60_000 } = {}) {
     return new dist_cjs/* S3Client */.YxF({
         region: settings.region,
         endpoint: settings.endpoint,
         forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
         maxAttempts: settings.maxAttempts,
-        requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 }
+        requestHandler: {
+            connectionTimeout: connectionMs,
+            requestTimeout: requestMs,
+            throwOnRequestTimeout: true
+        }
     });
 }
 class S3MetricsStore {

@@ -1,5 +1,6 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -66,6 +67,31 @@ describe('S3MetricsStore (moto)', () => {
       /^Cannot list s3:\/\/no-such-bucket\/m\/customers\/date=: NoSuchBucket/
     )
   })
+})
+
+describe('S3MetricsStore, fault injection (a server that accepts and never answers)', () => {
+  it('a stalled read fails after the request timeout as one line, instead of hanging the step', async () => {
+    const sockets: Socket[] = []
+    const stalled = createServer(socket => sockets.push(socket))
+    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
+    const { port } = stalled.address() as { port: number }
+    try {
+      const stalledClient = createMetricsS3Client(
+        { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
+        {},
+        { connectionMs: 1000, requestMs: 300 }
+      )
+      const store = new S3MetricsStore(stalledClient, 'lake', 'm')
+      const error = await store.read('customers', '2024-03-01', 'metrics.json').catch(e => e)
+      expect(error).toBeInstanceOf(UserError)
+      expect(error.message).toMatch(
+        /^Cannot read s3:\/\/lake\/m\/customers\/date=2024-03-01\/metrics\.json: TimeoutError: /
+      )
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      stalled.close()
+    }
+  }, 10_000)
 })
 
 describe('LocalMetricsStore', () => {
