@@ -66184,20 +66184,44 @@ function firstLine(text) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   d: () => (/* binding */ createEmrClients)
 /* harmony export */ });
+/* unused harmony export EMR_REQUEST_TIMEOUTS */
 /* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
 
 
-function createEmrClients(settings, env = process.env) {
+const EMR_REQUEST_TIMEOUTS = {
+    connectionMs: 10_000,
+    emrRequestMs: 60_000,
+    s3RequestMs: 300_000
+};
+function createEmrClients(settings, env = process.env, timeouts = EMR_REQUEST_TIMEOUTS) {
     const common = { region: settings.region, endpoint: settings.endpoint };
+    // Without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+    // a stalled poll would hold the step far past wait-timeout.
+    const handler = (requestMs) => ({
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: requestMs,
+            throwOnRequestTimeout: true
+        }
+    });
     return {
-        emr: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({ ...common, maxAttempts: settings.maxAttempts }),
-        emrSubmit: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({ ...common, maxAttempts: 1 }),
+        emr: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({
+            ...common,
+            maxAttempts: settings.maxAttempts,
+            ...handler(timeouts.emrRequestMs)
+        }),
+        emrSubmit: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({
+            ...common,
+            maxAttempts: 1,
+            ...handler(timeouts.emrRequestMs)
+        }),
         s3: new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
             ...common,
             maxAttempts: settings.maxAttempts,
             // Local peers and VPC endpoints serve buckets by path, not by virtual host.
-            forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+            forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
+            ...handler(timeouts.s3RequestMs)
         })
     };
 }
@@ -67416,10 +67440,10 @@ function formatHours(value) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
-/* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7436);
-/* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4064);
-/* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6873);
+/* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
+/* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
+/* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6873);
 
 
 
@@ -67436,15 +67460,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     });
 }
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const settings = (0,_emr_settings_js__WEBPACK_IMPORTED_MODULE_3__/* .readSparkJobSettings */ .s)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
-    const outcome = await (0,_emr_spark_job_js__WEBPACK_IMPORTED_MODULE_4__/* .runSparkJob */ .E)(settings, {
-        ...(0,_emr_clients_js__WEBPACK_IMPORTED_MODULE_5__/* .createEmrClients */ .d)(settings.aws),
+    const settings = (0,_emr_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readSparkJobSettings */ .s)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
+    const outcome = await (0,_emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__/* .runSparkJob */ .E)(settings, {
+        ...(0,_emr_clients_js__WEBPACK_IMPORTED_MODULE_2__/* .createEmrClients */ .d)(settings.aws),
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0,
         state: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionState */ .M3,
         signal: cancelled.signal
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)((0,_emr_report_js__WEBPACK_IMPORTED_MODULE_2__/* .sparkJobOutputs */ .N)(outcome));
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_emr_report_js__WEBPACK_IMPORTED_MODULE_2__/* .sparkJobSummary */ .F)(outcome));
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)((0,_emr_report_js__WEBPACK_IMPORTED_MODULE_3__/* .sparkJobOutputs */ .N)(outcome));
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_emr_report_js__WEBPACK_IMPORTED_MODULE_3__/* .sparkJobSummary */ .F)(outcome));
     if (outcome.failure)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(outcome.failure);
 });

@@ -1,12 +1,17 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
 import { Inputs } from '../../src/core/inputs.js'
+import { MemoryLogger } from '../../src/core/log.js'
+import { systemClock } from '../../src/core/sleep.js'
+import { createEmrClients } from '../../src/emr/clients.js'
 import { logicalRunName, runTags } from '../../src/emr/run-identity.js'
 import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { sparkSubmitParameters } from '../../src/emr/spark-submit.js'
+import { waitForJobRun } from '../../src/emr/waiter.js'
 
 const workspace = mkdtempSync(path.join(tmpdir(), 'spark-settings-'))
 mkdirSync(path.join(workspace, 'jobs'))
@@ -181,4 +186,37 @@ describe('sparkSubmitParameters', () => {
     )
     expect(sparkSubmitParameters({ sparkConf: {}, files: [], pyFiles: [], raw: '' })).toBe('')
   })
+})
+
+describe('clients', () => {
+  it('fault injection (a server that accepts and never answers): stalled polls fail after the request timeout, so wait-timeout still holds', async () => {
+    const sockets: Socket[] = []
+    const stalled = createServer(socket => sockets.push(socket))
+    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
+    const { port } = stalled.address() as { port: number }
+    try {
+      const { emr } = createEmrClients(
+        { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
+        {},
+        { connectionMs: 1000, emrRequestMs: 300, s3RequestMs: 300 }
+      )
+      const logger = new MemoryLogger()
+      const began = Date.now()
+      const result = await waitForJobRun(emr, 'app', 'run1', {
+        pollMinMs: 100,
+        pollMaxMs: 200,
+        timeoutMs: 1500,
+        clock: systemClock,
+        logger
+      })
+      expect(result.outcome).toBe('timeout')
+      expect(Date.now() - began).toBeLessThan(4000)
+      expect(logger.lines).toContainEqual(
+        expect.stringMatching(/^warning: GetJobRun failed \(TimeoutError: /)
+      )
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      stalled.close()
+    }
+  }, 10_000)
 })
