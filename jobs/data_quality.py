@@ -27,7 +27,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -905,8 +905,16 @@ def metrics_location(metrics_root: str, dataset: str, logical_date: str) -> str:
 # Entry point.
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and exit 1 like every other input error (not
+    the usage text and exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise JobError(message)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = _ArgumentParser(prog="data_quality", description=__doc__.splitlines()[0])
     parser.add_argument("--input", help="dataset root; the job reads <input>/date=<date>")
     parser.add_argument("--rules", required=True, help="rules file (path, s3:// URI, --files name)")
     parser.add_argument("--date", help="logical date YYYY-MM-DD")

@@ -66986,6 +66986,10 @@ async function objectExists(s3, bucket, key) {
         const status = error.$metadata?.httpStatusCode;
         if (['NotFound', 'NoSuchKey'].includes((0,errors/* errorName */.Is)(error)) || status === 404)
             return false;
+        // Without s3:ListBucket (not among the documented staging permissions) S3 answers a
+        // missing key with 403: upload it, and let PutObject say whether writing is allowed.
+        if (['Forbidden', 'AccessDenied'].includes((0,errors/* errorName */.Is)(error)) || status === 403)
+            return false;
         throw error;
     }
 }

@@ -383,3 +383,17 @@ def test_a_missing_rules_uri_fails_with_one_line(spark: SparkSession, tmp_path: 
         data_quality.read_hadoop_text(spark, f"file://{tmp_path}/nothing.yml")
     assert str(raised.value).startswith(f"--rules: cannot read file://{tmp_path}/nothing.yml: ")
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--input", "x", "--date", DAY], "the following arguments are required: --rules"),
+        (["--rules", "r.yml", "--dates", DAY], "unrecognized arguments: --dates 2024-01-15"),
+    ],
+)
+def test_bad_arguments_exit_1_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    assert data_quality.main(argv) == 1
+    assert capsys.readouterr().err == f"data_quality: {expected}\n"

@@ -49,6 +49,9 @@ async function objectExists(s3: S3Client, bucket: string, key: string): Promise<
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
     if (['NotFound', 'NoSuchKey'].includes(errorName(error)) || status === 404) return false
+    // Without s3:ListBucket (not among the documented staging permissions) S3 answers a
+    // missing key with 403: upload it, and let PutObject say whether writing is allowed.
+    if (['Forbidden', 'AccessDenied'].includes(errorName(error)) || status === 403) return false
     throw error
   }
 }

@@ -1,9 +1,20 @@
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException
+} from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { MemoryLogger } from '../../src/core/log.js'
 import { driverLogUris, readDriverLogTail } from '../../src/emr/driver-logs.js'
+import { stageJobFile } from '../../src/emr/staging.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -72,5 +83,31 @@ describe('driver logs', () => {
     expect(denied.problem).toContain(
       'access denied (the action needs s3:GetObject on the log location)'
     )
+  })
+})
+
+describe('staging', () => {
+  it('fault injection (client mock): uploads a new file when HeadObject answers 403 for lack of s3:ListBucket', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'staging-'))
+    const file = path.join(dir, 'cdc_ingest.py')
+    writeFileSync(file, 'print(1)\n')
+    // S3 answers a HEAD of a missing key with a bodiless 403 when the caller may not list.
+    s3.on(HeadObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'Forbidden',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'UnknownError'
+      })
+    )
+    s3.on(PutObjectCommand).resolves({})
+    const uri = await stageJobFile(
+      new S3Client({ region: 'us-east-1' }),
+      { kind: 'local', path: file, shown: 'jobs/cdc_ingest.py' },
+      's3://artifacts/spark',
+      new MemoryLogger()
+    )
+    expect(uri).toMatch(/^s3:\/\/artifacts\/spark\/[0-9a-f]{64}\/cdc_ingest\.py$/)
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(1)
   })
 })
