@@ -66902,6 +66902,8 @@ async function resolveApplication(emr, reference) {
 async function ensureApplicationStarted(emr, applicationId, { clock, logger, timeoutMs, pollMinMs, pollMaxMs, random = Math.random, signal }) {
     const started = clock.now();
     let startRequested = false;
+    /** Set once the application left CREATED/STOPPED after our StartApplication. */
+    let startSeen = false;
     let lastState;
     for (let poll = 0;; poll++) {
         const { application } = await withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), { abortSignal: signal }), { signal });
@@ -66914,7 +66916,16 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
         if (state === 'TERMINATED') {
             throw new errors/* UserError */.yo(`Application ${applicationId} is TERMINATED and cannot run jobs: use another application`);
         }
-        if ((state === 'CREATED' || state === 'STOPPED') && !startRequested) {
+        const idle = state === 'CREATED' || state === 'STOPPED';
+        if (startRequested && !idle)
+            startSeen = true;
+        if (idle && startSeen) {
+            // The start failed (no capacity, no free IP in the subnets, ...): it will not start by
+            // itself, so waiting out the wait timeout would only delay the same failure by hours.
+            const details = application?.stateDetails ? `: ${application.stateDetails}` : '';
+            throw new errors/* UserError */.yo(`Application ${applicationId} went back to ${state} while starting${details}`);
+        }
+        if (idle && !startRequested) {
             logger.info(`Application ${applicationId} is ${state}: starting it`);
             await withRetry(() => emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId })), { signal });
             startRequested = true;

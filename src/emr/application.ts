@@ -86,6 +86,8 @@ export async function ensureApplicationStarted(
 ): Promise<void> {
   const started = clock.now()
   let startRequested = false
+  /** Set once the application left CREATED/STOPPED after our StartApplication. */
+  let startSeen = false
   let lastState: string | undefined
   for (let poll = 0; ; poll++) {
     const { application } = await withRetry(
@@ -102,7 +104,17 @@ export async function ensureApplicationStarted(
         `Application ${applicationId} is TERMINATED and cannot run jobs: use another application`
       )
     }
-    if ((state === 'CREATED' || state === 'STOPPED') && !startRequested) {
+    const idle = state === 'CREATED' || state === 'STOPPED'
+    if (startRequested && !idle) startSeen = true
+    if (idle && startSeen) {
+      // The start failed (no capacity, no free IP in the subnets, ...): it will not start by
+      // itself, so waiting out the wait timeout would only delay the same failure by hours.
+      const details = application?.stateDetails ? `: ${application.stateDetails}` : ''
+      throw new UserError(
+        `Application ${applicationId} went back to ${state} while starting${details}`
+      )
+    }
+    if (idle && !startRequested) {
       logger.info(`Application ${applicationId} is ${state}: starting it`)
       await withRetry(() => emr.send(new StartApplicationCommand({ applicationId })), { signal })
       startRequested = true

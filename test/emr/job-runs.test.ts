@@ -4,13 +4,14 @@ import {
   GetApplicationCommand,
   ListApplicationsCommand,
   ListJobRunsCommand,
+  StartApplicationCommand,
   StartJobRunCommand
 } from '@aws-sdk/client-emr-serverless'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { UserError } from '../../src/core/errors.js'
 import { MemoryLogger } from '../../src/core/log.js'
-import { resolveApplication } from '../../src/emr/application.js'
+import { ensureApplicationStarted, resolveApplication } from '../../src/emr/application.js'
 import { findActiveRun, submitJobRun } from '../../src/emr/job-runs.js'
 import { FakeClock } from './support/fake-clock.js'
 
@@ -149,5 +150,38 @@ describe('resolveApplication', () => {
     await expect(resolveApplication(client(), 'gone')).rejects.toThrow(
       "Application 'gone': no EMR Serverless application has this ID or name in this account and region"
     )
+  })
+})
+
+describe('ensureApplicationStarted', () => {
+  const app = (state: string, stateDetails?: string) => ({
+    application: { applicationId: 'app', state, stateDetails } as never
+  })
+
+  it('fault injection (client mock): an application that falls back to STOPPED while starting fails at once with its stateDetails', async () => {
+    emr
+      .on(GetApplicationCommand)
+      .resolvesOnce(app('STOPPED'))
+      .resolvesOnce(app('STOPPED'))
+      .resolvesOnce(app('STARTING'))
+      .resolves(app('STOPPED', 'Insufficient free IP addresses in subnet-0abc'))
+    emr.on(StartApplicationCommand).resolves({})
+    const clock = new FakeClock()
+    await expect(
+      ensureApplicationStarted(client(), 'app', {
+        clock,
+        logger: new MemoryLogger(),
+        timeoutMs: 6 * 3_600_000,
+        pollMinMs: 5000,
+        pollMaxMs: 30_000,
+        random: () => 0.5
+      })
+    ).rejects.toThrow(
+      new UserError(
+        'Application app went back to STOPPED while starting: Insufficient free IP addresses in subnet-0abc'
+      )
+    )
+    expect(emr.commandCalls(StartApplicationCommand)).toHaveLength(1)
+    expect(clock.time).toBeLessThan(60_000)
   })
 })
