@@ -185,6 +185,8 @@ async function main(): Promise<void> {
               inputs: {
                 bucket,
                 key: `bronze/customers/date=${date}/`,
+                // As in the workflow: a day without changes holds only its marker.
+                'min-objects': '0',
                 'success-marker': '_SUCCESS',
                 timeout: '1m',
                 'poke-interval': '1s',
