@@ -25,7 +25,8 @@ function evaluate(expression: string, results: Record<string, string>): unknown 
   const context = JSON.parse(JSON.stringify({ needs }), data.reviver) as data.Dictionary
   const tokens = new Lexer(expression).lex().tokens
   const ast = new Parser(tokens, ['needs'], []).parse()
-  return new Evaluator(ast, context).evaluate().value
+  const result = new Evaluator(ast, context).evaluate()
+  return 'value' in result ? result.value : result
 }
 
 const allSucceeded = {
