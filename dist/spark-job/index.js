@@ -66733,8 +66733,9 @@ async function findActiveRun(emr, applicationId, name, signal) {
  * name: found, that run is ours. The same client token is sent on every try of one submission,
  * which the service uses to deduplicate as well.
  */
-async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6 }) {
+async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal }) {
     for (let attempt = 1;; attempt++) {
+        // Not abortable: once sent, its answer says which run to cancel.
         try {
             const { jobRunId } = await emrSubmit.send(new dist_cjs/* StartJobRunCommand */.Gg(request));
             if (!jobRunId)
@@ -66745,12 +66746,15 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
             if (!isTransient(error) || attempt >= attempts)
                 throw error;
             logger.warning(`StartJobRun failed (${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); checking whether the run started`);
-            await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random));
+            // A cancelled workflow cuts the pause short, but still looks for the run the failed
+            // try may have started, so that the caller can cancel it.
+            await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random), signal).catch(() => { });
             const started = await findActiveRun(emr, request.applicationId, request.name);
             if (started?.id) {
                 logger.info(`The submission did reach the service: job run ${started.id}`);
                 return started.id;
             }
+            signal?.throwIfAborted();
         }
     }
 }
@@ -67170,7 +67174,7 @@ async function runSparkJob(settings, deps) {
         else {
             jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps));
             const clientToken = newClientToken();
-            jobRunId = await submitJobRun(deps.emrSubmit, emr, {
+            const request = {
                 applicationId,
                 name: settings.runName,
                 clientToken,
@@ -67179,7 +67183,9 @@ async function runSparkJob(settings, deps) {
                 configurationOverrides: configurationOverrides(settings),
                 tags: settings.tags,
                 executionTimeoutMinutes: settings.executionTimeoutMinutes
-            }, { clock, logger, random });
+            };
+            // A workflow cancelled before this point starts no run at all.
+            jobRunId = await beforeAnyRun(signal, () => submitJobRun(deps.emrSubmit, emr, request, { clock, logger, random, signal }));
             logger.info(`Started job run ${jobRunId} (attempt ${number} of ${totalAttempts})`);
         }
         outcome.jobRunId = jobRunId;

@@ -64,6 +64,8 @@ export interface SubmitOptions {
   logger: Logger
   random?: () => number
   attempts?: number
+  /** Once aborted, no new StartJobRun is sent; a run an earlier try started is still returned. */
+  signal?: AbortSignal
 }
 
 /**
@@ -76,9 +78,10 @@ export async function submitJobRun(
   emrSubmit: EMRServerlessClient,
   emr: EMRServerlessClient,
   request: StartJobRunCommandInput & { applicationId: string; name: string },
-  { clock, logger, random = Math.random, attempts = 6 }: SubmitOptions
+  { clock, logger, random = Math.random, attempts = 6, signal }: SubmitOptions
 ): Promise<string> {
   for (let attempt = 1; ; attempt++) {
+    // Not abortable: once sent, its answer says which run to cancel.
     try {
       const { jobRunId } = await emrSubmit.send(new StartJobRunCommand(request))
       if (!jobRunId) throw new Error('StartJobRun answered without a job run ID')
@@ -88,12 +91,15 @@ export async function submitJobRun(
       logger.warning(
         `StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`
       )
-      await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random))
+      // A cancelled workflow cuts the pause short, but still looks for the run the failed
+      // try may have started, so that the caller can cancel it.
+      await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random), signal).catch(() => {})
       const started = await findActiveRun(emr, request.applicationId, request.name)
       if (started?.id) {
         logger.info(`The submission did reach the service: job run ${started.id}`)
         return started.id
       }
+      signal?.throwIfAborted()
     }
   }
 }

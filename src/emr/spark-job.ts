@@ -134,20 +134,19 @@ export async function runSparkJob(
     } else {
       jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps))
       const clientToken = newClientToken()
-      jobRunId = await submitJobRun(
-        deps.emrSubmit,
-        emr,
-        {
-          applicationId,
-          name: settings.runName,
-          clientToken,
-          executionRoleArn: settings.executionRoleArn,
-          jobDriver,
-          configurationOverrides: configurationOverrides(settings),
-          tags: settings.tags,
-          executionTimeoutMinutes: settings.executionTimeoutMinutes
-        },
-        { clock, logger, random }
+      const request = {
+        applicationId,
+        name: settings.runName,
+        clientToken,
+        executionRoleArn: settings.executionRoleArn,
+        jobDriver,
+        configurationOverrides: configurationOverrides(settings),
+        tags: settings.tags,
+        executionTimeoutMinutes: settings.executionTimeoutMinutes
+      }
+      // A workflow cancelled before this point starts no run at all.
+      jobRunId = await beforeAnyRun(signal, () =>
+        submitJobRun(deps.emrSubmit, emr, request, { clock, logger, random, signal })
       )
       logger.info(`Started job run ${jobRunId} (attempt ${number} of ${totalAttempts})`)
     }

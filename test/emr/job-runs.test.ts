@@ -103,6 +103,36 @@ describe('submitJobRun', () => {
     expect(tokens).toEqual(['token-1', 'token-1'])
   })
 
+  it('fault injection (client mock): sends no new StartJobRun once the workflow is cancelled, but returns a run the failed try started', async () => {
+    const controller = new AbortController()
+    const dropped = () => {
+      controller.abort(new Error('received SIGINT'))
+      throw serviceError('ThrottlingException')
+    }
+    emr.on(StartJobRunCommand).callsFake(dropped)
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    const options = { clock: new FakeClock(), logger: new MemoryLogger() }
+    await expect(
+      submitJobRun(client(), client(), request, { ...options, signal: controller.signal })
+    ).rejects.toThrow('received SIGINT')
+    expect(emr.commandCalls(StartJobRunCommand)).toHaveLength(1)
+    expect(emr.commandCalls(ListJobRunsCommand)).toHaveLength(1)
+
+    emr.reset()
+    const again = new AbortController()
+    emr.on(StartJobRunCommand).callsFake(() => {
+      again.abort(new Error('received SIGINT'))
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    })
+    emr
+      .on(ListJobRunsCommand)
+      .resolves({ jobRuns: [{ id: 'started', name: 'p/t/d', state: 'SUBMITTED' } as never] })
+    expect(
+      await submitJobRun(client(), client(), request, { ...options, signal: again.signal })
+    ).toBe('started')
+    expect(emr.commandCalls(StartJobRunCommand)).toHaveLength(1)
+  })
+
   it('does not retry a refused submission', async () => {
     emr.on(StartJobRunCommand).rejects(serviceError('ValidationException'))
     await expect(

@@ -9,7 +9,10 @@ import {
   StartJobRunCommand,
   type JobRun
 } from '@aws-sdk/client-emr-serverless'
-import { S3Client } from '@aws-sdk/client-s3'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { Inputs } from '../../src/core/inputs.js'
@@ -23,7 +26,11 @@ import { FakeClock } from './support/fake-clock.js'
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
 const emr = mockClient(EMRServerlessClient)
-beforeEach(() => emr.reset())
+const s3 = mockClient(S3Client)
+beforeEach(() => {
+  emr.reset()
+  s3.reset()
+})
 
 const client = () => new EMRServerlessClient({ region: 'us-east-1' })
 
@@ -119,5 +126,46 @@ describe('post step', () => {
     expect(saved.get('finished')).not.toBe('true')
     expect(await cancelRunLeftBehind(saved, client, new MemoryLogger())).toBe('cancelled')
     expect(emr.commandCalls(CancelJobRunCommand)).toHaveLength(2)
+  })
+
+  it('fault injection (client mocks): a workflow cancelled while files are staged starts no run', async () => {
+    const controller = new AbortController()
+    emr.on(GetApplicationCommand).resolves({
+      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
+    })
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    emr.on(StartJobRunCommand).resolves({ applicationId: 'app', jobRunId: 'run1', arn: 'arn' })
+    // The cancellation lands while the entry point is being staged.
+    s3.on(HeadObjectCommand).callsFake(() => {
+      controller.abort(new Error('received SIGINT'))
+      return {}
+    })
+    const workspace = mkdtempSync(path.join(tmpdir(), 'spark-post-'))
+    writeFileSync(path.join(workspace, 'job.py'), 'print(1)\n')
+    const raw: Record<string, string> = {
+      application: 'app',
+      'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-serverless-job',
+      'entry-point': 'job.py',
+      'staging-uri': 's3://staging/spark'
+    }
+    const settings = readSparkJobSettings(
+      new Inputs(name => raw[name]),
+      { AWS_REGION: 'us-east-1' },
+      workspace
+    )
+    const saved = new MemoryState()
+    await expect(
+      runSparkJob(settings, {
+        emr: client(),
+        emrSubmit: client(),
+        s3: new S3Client({ region: 'us-east-1' }),
+        logger: new MemoryLogger(),
+        state: saved,
+        clock: new FakeClock(),
+        signal: controller.signal
+      })
+    ).rejects.toThrow('The workflow was cancelled before a job run started; nothing to cancel')
+    expect(emr.commandCalls(StartJobRunCommand)).toHaveLength(0)
+    expect(saved.get('job-run-id')).toBe('')
   })
 })
