@@ -57145,8 +57145,9 @@ async function findActiveRun(emr, applicationId, name, signal) {
  * name: found, that run is ours. The same client token is sent on every try of one submission,
  * which the service uses to deduplicate as well.
  */
-async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6 }) {
+async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal }) {
     for (let attempt = 1;; attempt++) {
+        // Not abortable: once sent, its answer says which run to cancel.
         try {
             const { jobRunId } = await emrSubmit.send(new StartJobRunCommand(request));
             if (!jobRunId)
@@ -57157,12 +57158,15 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
             if (!isTransient(error) || attempt >= attempts)
                 throw error;
             logger.warning(`StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`);
-            await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random));
+            // A cancelled workflow cuts the pause short, but still looks for the run the failed
+            // try may have started, so that the caller can cancel it.
+            await clock.sleep(backoffDelay(attempt - 1, 500, 10_000, random), signal).catch(() => { });
             const started = await findActiveRun(emr, request.applicationId, request.name);
             if (started?.id) {
                 logger.info(`The submission did reach the service: job run ${started.id}`);
                 return started.id;
             }
+            signal?.throwIfAborted();
         }
     }
 }
