@@ -29349,11 +29349,13 @@ function isTransient(error) {
     if (typeof code === 'string' && TRANSIENT.has(code))
         return true;
     const status = httpStatus(error);
-    if (status !== undefined && status >= 500)
-        return true;
-    // The SDK wraps socket failures in errors whose only clue is the message.
+    if (status !== undefined)
+        return status >= 500;
+    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
+    // that carry no service answer are read this way: a service error whose text happens to
+    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
     const message = error instanceof Error ? error.message : '';
-    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|network|timed? ?out/i.test(message);
+    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
 }
 function httpStatus(error) {
     const metadata = error?.$metadata;
@@ -29401,6 +29403,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: actionState
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -32511,10 +32515,26 @@ class Inputs {
             return JSON.parse(value);
         }
         catch (error) {
-            const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-            throw new errors/* InputError */.dz(name, `${expected} (${reason})`);
+            // Only where it broke: Node's message quotes a piece of the text, which may hold a
+            // secret (a password in a Spark configuration, say).
+            throw new errors/* InputError */.dz(name, `${expected} (${jsonErrorPlace(value, error)})`);
         }
     }
+}
+/**
+ * The parser's reason without the excerpt of the text that Node quotes in it ("…" is not
+ * valid JSON), plus the line and column where Node gives a position.
+ */
+function jsonErrorPlace(text, error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const position = /at position (\d+)/.exec(message);
+    if (!position)
+        return reason;
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return `${reason.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 function describeInteger({ min, max }) {
     if (min === 0 && max === undefined)
@@ -32545,6 +32565,7 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
 
 
 
+
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
@@ -32554,8 +32575,13 @@ const actionLogger = {
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
+        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
+        // taken by the runner as a workflow command, so commands are off while they print.
+        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${resume}`);
         for (const line of lines)
             info(line);
+        info(`::${resume}::`);
         endGroup();
     }
 };

@@ -61485,6 +61485,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: actionState, maskSecret
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -64595,10 +64597,26 @@ class Inputs {
             return JSON.parse(value);
         }
         catch (error) {
-            const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-            throw new errors/* InputError */.dz(name, `${expected} (${reason})`);
+            // Only where it broke: Node's message quotes a piece of the text, which may hold a
+            // secret (a password in a Spark configuration, say).
+            throw new errors/* InputError */.dz(name, `${expected} (${jsonErrorPlace(value, error)})`);
         }
     }
+}
+/**
+ * The parser's reason without the excerpt of the text that Node quotes in it ("…" is not
+ * valid JSON), plus the line and column where Node gives a position.
+ */
+function jsonErrorPlace(text, error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const position = /at position (\d+)/.exec(message);
+    if (!position)
+        return reason;
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return `${reason.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 function describeInteger({ min, max }) {
     if (min === 0 && max === undefined)
@@ -64629,6 +64647,7 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
 
 
 
+
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
@@ -64638,8 +64657,13 @@ const actionLogger = {
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
+        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
+        // taken by the runner as a workflow command, so commands are off while they print.
+        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${resume}`);
         for (const line of lines)
             info(line);
+        info(`::${resume}::`);
         endGroup();
     }
 };

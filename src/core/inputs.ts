@@ -130,10 +130,26 @@ export class Inputs {
     try {
       return JSON.parse(value) as T
     } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-      throw new InputError(name, `${expected} (${reason})`)
+      // Only where it broke: Node's message quotes a piece of the text, which may hold a
+      // secret (a password in a Spark configuration, say).
+      throw new InputError(name, `${expected} (${jsonErrorPlace(value, error)})`)
     }
   }
+}
+
+/**
+ * The parser's reason without the excerpt of the text that Node quotes in it ("…" is not
+ * valid JSON), plus the line and column where Node gives a position.
+ */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]
+  const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error'
+  const position = /at position (\d+)/.exec(message)
+  if (!position) return reason
+  const before = text.slice(0, Number(position[1]))
+  const line = before.split('\n').length
+  const column = before.length - before.lastIndexOf('\n')
+  return `${reason.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`
 }
 
 function describeInteger({ min, max }: NumberBounds): string {

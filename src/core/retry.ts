@@ -52,10 +52,14 @@ export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code
   if (typeof code === 'string' && TRANSIENT.has(code)) return true
   const status = httpStatus(error)
-  if (status !== undefined && status >= 500) return true
-  // The SDK wraps socket failures in errors whose only clue is the message.
+  if (status !== undefined) return status >= 500
+  // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
+  // that carry no service answer are read this way: a service error whose text happens to
+  // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
   const message = error instanceof Error ? error.message : ''
-  return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|network|timed? ?out/i.test(message)
+  return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(
+    message
+  )
 }
 
 function httpStatus(error: unknown): number | undefined {

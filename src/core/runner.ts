@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 import { errorMessage, errorName, UserError } from './errors.js'
 import { Inputs } from './inputs.js'
@@ -15,7 +16,12 @@ export const actionLogger: Logger = {
   debug: message => core.debug(message),
   group: (title, lines) => {
     core.startGroup(title)
+    // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
+    // taken by the runner as a workflow command, so commands are off while they print.
+    const resume = `stop-${randomUUID()}`
+    core.info(`::stop-commands::${resume}`)
     for (const line of lines) core.info(line)
+    core.info(`::${resume}::`)
     core.endGroup()
   }
 }

@@ -141,6 +141,19 @@ describe('Inputs', () => {
     expect(error.message).not.toContain('\n')
   })
 
+  it('json errors never quote the text, which may hold a secret', () => {
+    const secret = 'hunter2-db-password'
+    const error = errorOf(() =>
+      inputs({ doc: `{"spark.hadoop.javax.jdo.option.ConnectionPassword": ${secret}}` }).json(
+        'doc',
+        {}
+      )
+    )
+    expect(error.message).toMatch(/^Input 'doc': expected valid JSON \(Unexpected token .+\)$/)
+    expect(error.message).not.toContain(secret.slice(0, 4))
+    expect(error.message).not.toContain('ConnectionPassword')
+  })
+
   it('shortens a very long bad value in the message', () => {
     const error = errorOf(() => inputs({ n: 'x'.repeat(500) }).integer('n', 0))
     expect(error.got).toHaveLength(500)

@@ -35,6 +35,17 @@ describe('isThrottling / isTransient', () => {
       false
     )
     expect(isTransient(new TypeError('x is undefined'))).toBe(false)
+    // A service's answer is final whatever its text says about networks or time-outs.
+    expect(
+      isTransient(
+        named('ValidationException', {
+          message: 'networkConfiguration: subnet timed out',
+          $metadata: { httpStatusCode: 400 }
+        })
+      )
+    ).toBe(false)
+    expect(isTransient(new Error('Invalid role arn:aws:iam::1:role/network-jobs'))).toBe(false)
+    expect(isTransient(new Error('Connection timed out after 60000 ms'))).toBe(true)
     expect(isTransient(undefined)).toBe(false)
   })
 })

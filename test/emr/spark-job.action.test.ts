@@ -273,8 +273,11 @@ describe('spark-job action against moto', () => {
     const action = run('spark-job', inputsFor(app))
     const [jobRun] = await waitForRuns(app)
     const driver = `emr/applications/${app}/jobs/${jobRun.id}/SPARK_DRIVER`
+    // Log lines are data: one shaped like a workflow command must reach the log inert.
+    const injected = '::error::a log line that looks like a workflow command'
     const stderr = Array.from({ length: 80 }, (_, index) => `log line ${index + 1}`)
       .concat([
+        injected,
         'Traceback (most recent call last):',
         'pyspark.errors.exceptions.captured.AnalysisException: [PATH_NOT_FOUND] Path does not exist: s3://data-lake/bronze/customers/date=2026-01-01.'
       ])
@@ -292,11 +295,21 @@ describe('spark-job action against moto', () => {
     const result = await action
 
     expect(result.code).toBe(1)
-    const errors = errorLines(result)
+    const errors = errorLines(result).filter(line => line !== injected)
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain(
       `Job run ${jobRun.id} ended FAILED: Job failed, please check complete logs`
     )
+    const lines = result.stdout.split('\n')
+    const at = lines.indexOf(injected)
+    expect(at).toBeGreaterThan(0)
+    const stop = lines
+      .slice(0, at)
+      .reverse()
+      .find(line => line.startsWith('::stop-commands::'))
+    expect(stop, 'commands are stopped before the log lines').toBeDefined()
+    const resume = `::${stop!.slice('::stop-commands::'.length)}::`
+    expect(lines.slice(at + 1), 'and resumed after them').toContain(resume)
     expect(result.stdout).toContain(
       `::group::Driver stderr of job run ${jobRun.id} (last 50 lines of s3://logs/${driver}/stderr.gz)`
     )
