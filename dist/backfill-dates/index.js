@@ -28439,6 +28439,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: actionState, maskSecret
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -31549,10 +31551,26 @@ class Inputs {
             return JSON.parse(value);
         }
         catch (error) {
-            const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-            throw new errors/* InputError */.dz(name, `${expected} (${reason})`);
+            // Only where it broke: Node's message quotes a piece of the text, which may hold a
+            // secret (a password in a Spark configuration, say).
+            throw new errors/* InputError */.dz(name, `${expected} (${jsonErrorPlace(value, error)})`);
         }
     }
+}
+/**
+ * The parser's reason without the excerpt of the text that Node quotes in it ("…" is not
+ * valid JSON), plus the line and column where Node gives a position.
+ */
+function jsonErrorPlace(text, error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const position = /at position (\d+)/.exec(message);
+    if (!position)
+        return reason;
+    const before = text.slice(0, Number(position[1]));
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    return `${reason.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 function describeInteger({ min, max }) {
     if (min === 0 && max === undefined)
@@ -31583,6 +31601,7 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
 
 
 
+
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
@@ -31592,8 +31611,13 @@ const actionLogger = {
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
+        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
+        // taken by the runner as a workflow command, so commands are off while they print.
+        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
+        info(`::stop-commands::${resume}`);
         for (const line of lines)
             info(line);
+        info(`::${resume}::`);
         endGroup();
     }
 };
@@ -31654,7 +31678,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(async
     const start = inputs.required('start', 'the first date as YYYY-MM-DD');
     const end = inputs.required('end', 'the last date as YYYY-MM-DD');
     const maxDays = inputs.integer('max-days', _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_MAX_DAYS */ .Hc, { min: 1, max: _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_1__/* .MATRIX_LIMIT */ .q8 });
-    const maxParallel = inputs.integer('max-parallel', 4, { min: 1, max: 20 });
+    const maxParallel = inputs.integer('max-parallel', 1, { min: 1, max: 20 });
     const dates = (0,_pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_1__/* .expandDateRange */ .SZ)({ start, end, maxDays, today: new Date() });
     _core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .actionLogger */ .v0.info(`Backfill of ${dates.length} date(s), ${maxParallel} at a time: ${dates.join(', ')}`);
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setOutputs */ .n0)({ dates: JSON.stringify(dates), count: dates.length, 'max-parallel': maxParallel });

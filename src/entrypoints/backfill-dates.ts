@@ -6,7 +6,7 @@ await runAction(async () => {
   const start = inputs.required('start', 'the first date as YYYY-MM-DD')
   const end = inputs.required('end', 'the last date as YYYY-MM-DD')
   const maxDays = inputs.integer('max-days', DEFAULT_MAX_DAYS, { min: 1, max: MATRIX_LIMIT })
-  const maxParallel = inputs.integer('max-parallel', 4, { min: 1, max: 20 })
+  const maxParallel = inputs.integer('max-parallel', 1, { min: 1, max: 20 })
   const dates = expandDateRange({ start, end, maxDays, today: new Date() })
 
   actionLogger.info(

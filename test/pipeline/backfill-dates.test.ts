@@ -75,6 +75,15 @@ describe('backfill-dates action', () => {
     expect(run.summary).toContain('### Backfill 2026-01-30 … 2026-02-02')
   })
 
+  it('runs one date at a time unless told otherwise: each silver snapshot builds on the last', async () => {
+    const run = await runAction('backfill-dates', {
+      inputs: { start: '2026-01-30', end: '2026-02-02' }
+    })
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs['max-parallel']).toBe('1')
+    expect(JSON.parse(run.outputs.dates)[0]).toBe('2026-01-30')
+  })
+
   it.each([
     [
       { start: '2026-01-01', end: '2026-03-01' },
