@@ -18,9 +18,9 @@ export default tseslint.config(
   },
   {
     // The domain code must stay free of @actions/core so it can be tested and reused;
-    // only the thin entry points under src/entrypoints and the runner adapter may import it.
+    // only the thin entry points under src/entrypoints and the runner adapters may import it.
     files: ['src/**/*.ts'],
-    ignores: ['src/entrypoints/**', 'src/core/runner.ts'],
+    ignores: ['src/entrypoints/**', 'src/core/runner.ts', 'src/core/github.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

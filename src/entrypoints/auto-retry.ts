@@ -1,4 +1,4 @@
-import * as github from '@actions/github'
+import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
   actionLogger,
@@ -9,7 +9,7 @@ import {
 } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
 import { autoRetry, GITHUB_MAX_ATTEMPTS } from '../pipeline/auto-retry.js'
-import { parseRepository, type GitHubRequest } from '../pipeline/github-rest.js'
+import { parseRepository } from '../pipeline/github-rest.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
@@ -24,8 +24,7 @@ await runAction(async () => {
   if (!token) inputs.required('github-token', 'a token with actions: write')
   const repository = parseRepository(process.env.GITHUB_REPOSITORY)
 
-  const octokit = github.getOctokit(token)
-  const request: GitHubRequest = (route, parameters) => octokit.request(route, parameters)
+  const request = githubRequest(token)
   const result = await autoRetry(request, {
     repository,
     runId,

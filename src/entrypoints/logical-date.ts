@@ -1,4 +1,4 @@
-import * as github from '@actions/github'
+import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
   actionLogger,
@@ -8,7 +8,7 @@ import {
   writeSummary
 } from '../core/runner.js'
 import { parseTimestamp } from '../pipeline/calendar.js'
-import { parseRepository, type GitHubRequest } from '../pipeline/github-rest.js'
+import { parseRepository } from '../pipeline/github-rest.js'
 import { resolveLogicalDate } from '../pipeline/logical-date.js'
 import { getWorkflowRun } from '../pipeline/workflow-run.js'
 
@@ -27,8 +27,7 @@ await runAction(async () => {
     runCreatedAt ??= new Date()
   } else if (!runCreatedAt) {
     if (!token) inputs.required('github-token', 'a token to read the run creation time')
-    const octokit = github.getOctokit(token)
-    const request: GitHubRequest = (route, parameters) => octokit.request(route, parameters)
+    const request = githubRequest(token)
     const run = await getWorkflowRun(
       request,
       parseRepository(process.env.GITHUB_REPOSITORY),

@@ -1,5 +1,5 @@
-import * as github from '@actions/github'
 import { errorMessage, InputError } from '../core/errors.js'
+import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
   actionLogger,
@@ -10,7 +10,7 @@ import {
 } from '../core/runner.js'
 import { parseFailedJobs } from '../notify/failed-jobs.js'
 import { notify } from '../notify/notify.js'
-import { parseRepository, type GitHubRequest } from '../pipeline/github-rest.js'
+import { parseRepository } from '../pipeline/github-rest.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
@@ -45,8 +45,7 @@ await runAction(async () => {
   if (!token) inputs.required('github-token', 'a token with issues: write')
   const repository = parseRepository(env.GITHUB_REPOSITORY)
 
-  const octokit = github.getOctokit(token)
-  const request: GitHubRequest = (route, parameters) => octokit.request(route, parameters)
+  const request = githubRequest(token)
   const result = await notify(request, {
     repository,
     outcome,
