@@ -1,70 +1,32 @@
-import { errorName } from './errors.js'
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry'
 import { sleep as realSleep, type Sleep } from './sleep.js'
 
-/** Error names AWS (and the SDK) use for throttling. */
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-  'TransactionInProgressException',
-  'RequestLimitExceeded',
-  'BandwidthLimitExceeded',
-  'LimitExceededException',
-  'RequestThrottled',
-  'SlowDown',
-  'PriorRequestNotComplete',
-  'EC2ThrottledException'
-])
+type SdkError = Parameters<typeof isTransientError>[0]
 
-/** Error names and network codes worth another try: the service or the path had a moment. */
-const TRANSIENT = new Set([
-  'InternalServerException',
-  'InternalServerError',
-  'InternalError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-  'NetworkingError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT'
-])
+/** Only objects can be AWS errors; the SDK's classifiers read properties without a guard. */
+const asSdkError = (error: unknown): SdkError | undefined =>
+  error !== null && typeof error === 'object' ? (error as SdkError) : undefined
 
+/**
+ * Throttling as the AWS SDK itself judges it (HTTP 429, ThrottlingException, SlowDown, …):
+ * the very classification its retry strategy uses, so the two never disagree.
+ */
 export function isThrottling(error: unknown): boolean {
-  return THROTTLING.has(errorName(error)) || httpStatus(error) === 429
+  const sdkError = asSdkError(error)
+  return sdkError !== undefined && isThrottlingError(sdkError)
 }
 
-/** True for throttling, 5xx answers and dropped or refused connections. */
+/**
+ * True for what another try later may fix: throttling, timeouts, dropped or refused
+ * connections and 5xx answers, by the SDK's own classification. It goes by error names,
+ * status codes and socket codes only, never by message text: a service's answer whose text
+ * happens to mention a network or a timeout (a ValidationException about
+ * networkConfiguration) is final.
+ */
 export function isTransient(error: unknown): boolean {
-  if (isThrottling(error)) return true
-  if (TRANSIENT.has(errorName(error))) return true
-  const code = (error as { code?: unknown } | undefined)?.code
-  if (typeof code === 'string' && TRANSIENT.has(code)) return true
-  const status = httpStatus(error)
-  if (status !== undefined) return status >= 500
-  // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
-  // that carry no service answer are read this way: a service error whose text happens to
-  // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
-  const message = error instanceof Error ? error.message : ''
-  return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(
-    message
-  )
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const metadata = (error as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata
-  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined
+  const sdkError = asSdkError(error)
+  if (sdkError === undefined) return false
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)
 }
 
 export interface RetryOptions {
@@ -93,6 +55,11 @@ export function backoffDelay(
   return Math.round(random() * ceiling)
 }
 
+/**
+ * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
+ * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
+ * would multiply the requests (see the README's "Retries").
+ */
 export async function withRetry<T>(
   operation: () => Promise<T>,
   {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
+import { createS3Client } from '../core/aws-clients.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
 import type { MissingHistory } from './evaluate.js'
 import { type FailOn, historyNeeded, isValidLogicalDate } from './gate.js'
 import {
-  createMetricsS3Client,
   LocalMetricsStore,
   type MetricsRoot,
   type MetricsStore,
@@ -67,7 +67,7 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
 export function createMetricsStore(config: GateConfig, env: NodeJS.ProcessEnv): MetricsStore {
   if (config.root.kind === 'local') return new LocalMetricsStore(config.root.dir)
   return new S3MetricsStore(
-    createMetricsS3Client(config.aws!, env),
+    createS3Client(config.aws!, env),
     config.root.bucket,
     config.root.prefix
   )

@@ -2,11 +2,10 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client
+  type S3Client
 } from '@aws-sdk/client-s3'
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { AwsClientSettings } from '../core/aws.js'
 import { errorMessage, errorName, InputError, UserError } from '../core/errors.js'
 
 /**
@@ -87,30 +86,6 @@ export class LocalMetricsStore implements MetricsStore {
     }
     return dates
   }
-}
-
-/**
- * An S3 client for the gate. A custom endpoint (input or AWS_ENDPOINT_URL_S3) means a local
- * peer or gateway, which needs path-style addressing. A stalled request fails after its
- * timeout (the SDK only warns unless told to throw, and S3 has no socket timeout by default,
- * so the step would hang until the job's own limit).
- */
-export function createMetricsS3Client(
-  settings: AwsClientSettings,
-  env: NodeJS.ProcessEnv = process.env,
-  { connectionMs = 10_000, requestMs = 60_000 }: { connectionMs?: number; requestMs?: number } = {}
-): S3Client {
-  return new S3Client({
-    region: settings.region,
-    endpoint: settings.endpoint,
-    forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
-    maxAttempts: settings.maxAttempts,
-    requestHandler: {
-      connectionTimeout: connectionMs,
-      requestTimeout: requestMs,
-      throwOnRequestTimeout: true
-    }
-  })
 }
 
 export class S3MetricsStore implements MetricsStore {

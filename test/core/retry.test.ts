@@ -19,14 +19,34 @@ describe('isThrottling / isTransient', () => {
     expect(isThrottling({ name: 'Unknown', $metadata: { httpStatusCode: 503 } })).toBe(false)
   })
 
-  it('dropped and refused connections are transient, by code or by message', () => {
+  // The shapes the SDK gives these errors (test/core/error-shapes.test.ts produces them with
+  // the real SDK): socket failures carry a `code`, timeouts are named TimeoutError, and every
+  // service answer carries its HTTP status.
+  it('dropped and refused connections, timeouts and 5xx answers are transient', () => {
     expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
       true
     )
-    expect(isTransient(named('ECONNREFUSED'))).toBe(true)
-    expect(isTransient(new Error('socket hang up'))).toBe(true)
+    expect(
+      isTransient(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+    ).toBe(true)
+    expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(
+      true
+    )
     expect(isTransient(named('TimeoutError'))).toBe(true)
-    expect(isTransient(named('InternalError'))).toBe(true)
+    expect(isTransient(named('InternalError', { $metadata: { httpStatusCode: 500 } }))).toBe(true)
+    expect(isTransient(named('NotImplementedYet', { $metadata: { httpStatusCode: 501 } }))).toBe(
+      true
+    )
+  })
+
+  it('goes by names, codes and statuses, never by message text', () => {
+    expect(isTransient(new Error('socket hang up'))).toBe(false)
+    expect(isTransient(new Error('Connection timed out after 60000 ms'))).toBe(false)
+    expect(isThrottling(new Error('Rate exceeded, please slow down'))).toBe(false)
+  })
+
+  it('an aborted request is not transient', () => {
+    expect(isTransient(named('AbortError'))).toBe(false)
   })
 
   it('client errors are not', () => {
@@ -45,8 +65,9 @@ describe('isThrottling / isTransient', () => {
       )
     ).toBe(false)
     expect(isTransient(new Error('Invalid role arn:aws:iam::1:role/network-jobs'))).toBe(false)
-    expect(isTransient(new Error('Connection timed out after 60000 ms'))).toBe(true)
     expect(isTransient(undefined)).toBe(false)
+    expect(isTransient('ECONNRESET')).toBe(false)
+    expect(isThrottling(null)).toBe(false)
   })
 })
 
@@ -80,8 +101,8 @@ describe('withRetry', () => {
   it('retries transient errors with growing, jittered delays', async () => {
     const { operation, state } = flaky([
       named('SlowDown'),
-      named('InternalError'),
-      named('ECONNRESET')
+      named('InternalError', { $metadata: { httpStatusCode: 500 } }),
+      Object.assign(new Error('read ECONNRESET'), { name: 'ECONNRESET', code: 'ECONNRESET' })
     ])
     const { sleeps, sleep } = recordSleeps()
     const retries: [string, number, number][] = []
@@ -112,7 +133,7 @@ describe('withRetry', () => {
   })
 
   it('gives up after the number of attempts, with the last error', async () => {
-    const last = named('ServiceUnavailable')
+    const last = named('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } })
     const { operation, state } = flaky([named('SlowDown'), named('SlowDown'), last])
     const { sleep } = recordSleeps()
     await expect(withRetry(operation, { attempts: 3, sleep })).rejects.toBe(last)
