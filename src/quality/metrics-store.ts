@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-s3'
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { errorMessage, errorName, InputError, UserError } from '../core/errors.js'
+import { errorMessage, errorName, UserError } from '../core/errors.js'
+import { parseS3Uri } from '../core/s3-uri.js'
 
 /**
  * Where metrics documents live: `<root>/<dataset>/date=<ds>/<file>`, the root being an
@@ -29,13 +30,11 @@ const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/
 
 /** Parses the `metrics-root` input: `s3://bucket[/prefix]` or a local path. */
 export function parseMetricsRoot(text: string, cwd: string): MetricsRoot {
-  const expected = 'an s3://bucket/prefix URI or a local directory'
-  if (/^s3:\/\//i.test(text)) {
-    const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text)
-    if (!match) throw new InputError('metrics-root', expected, text)
-    return { kind: 's3', bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') }
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new InputError('metrics-root', expected, text)
+  const uri = parseS3Uri('metrics-root', text, {
+    expected: 'an s3://bucket/prefix URI or a local directory',
+    namesScheme: false
+  })
+  if (uri) return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') }
   return { kind: 'local', dir: path.resolve(cwd, text) }
 }
 
