@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
+import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import { isS3Uri } from '../core/s3-uri.js'
 import type { Inputs } from '../core/inputs.js'
@@ -121,7 +122,7 @@ export function readSparkJobSettings(
   }
 
   const logicalDate = inputs.string('logical-date')
-  if (logicalDate && !isDate(logicalDate)) {
+  if (logicalDate && !isIsoDate(logicalDate)) {
     throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
   }
   const identity = {
@@ -233,12 +234,6 @@ function s3LogUriOf(overrides: ConfigurationOverrides | undefined): string | und
 function defaultPipeline(env: NodeJS.ProcessEnv): string {
   const repository = (env.GITHUB_REPOSITORY ?? '').split('/').pop() || 'pipeline'
   return env.GITHUB_WORKFLOW ? `${repository}/${env.GITHUB_WORKFLOW}` : repository
-}
-
-function isDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const date = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

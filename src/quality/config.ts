@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { createS3Client } from '../core/aws-clients.js'
+import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
 import type { MissingHistory } from './evaluate.js'
-import { type FailOn, historyNeeded, isValidLogicalDate } from './gate.js'
+import { type FailOn, historyNeeded } from './gate.js'
 import {
   LocalMetricsStore,
   type MetricsRoot,
@@ -41,7 +42,7 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
     'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json'
   )
   const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD')
-  if (!isValidLogicalDate(logicalDate)) {
+  if (!isIsoDate(logicalDate)) {
     throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
   }
   const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 })
