@@ -38,29 +38,31 @@ export interface SdkRetry {
   retryDelayMs?: (retry: number) => number
 }
 
-function retryConfig(settings: AwsClientSettings, retry: SdkRetry) {
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings: AwsClientSettings, timeouts: RequestTimeouts, retry: SdkRetry) {
   const maxAttempts = retry.maxAttempts ?? settings.maxAttempts
   const hook = retry.retryDelayMs
   const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined }
   return {
+    region: settings.region,
+    endpoint: settings.endpoint,
     maxAttempts,
     retryStrategy: new StandardRetryStrategy({
       maxAttempts,
       baseDelay: TRANSIENT_RETRY_BASE_MS,
       ...(backoff ? { backoff } : {})
-    })
+    }),
+    requestHandler: {
+      connectionTimeout: timeouts.connectionMs,
+      requestTimeout: timeouts.requestMs,
+      throwOnRequestTimeout: true
+    }
   }
 }
-
-/**
- * Without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit.
- */
-const requestHandler = ({ connectionMs, requestMs }: RequestTimeouts) => ({
-  connectionTimeout: connectionMs,
-  requestTimeout: requestMs,
-  throwOnRequestTimeout: true
-})
 
 /**
  * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
@@ -73,11 +75,8 @@ export function createS3Client(
   retry: SdkRetry = {}
 ): S3Client {
   return new S3Client({
-    region: settings.region,
-    endpoint: settings.endpoint,
-    forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
-    ...retryConfig(settings, retry),
-    requestHandler: requestHandler(timeouts)
+    ...clientConfig(settings, timeouts, retry),
+    forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
   })
 }
 
@@ -87,10 +86,5 @@ export function createEmrServerlessClient(
   timeouts: RequestTimeouts = REQUEST_TIMEOUTS,
   retry: SdkRetry = {}
 ): EMRServerlessClient {
-  return new EMRServerlessClient({
-    region: settings.region,
-    endpoint: settings.endpoint,
-    ...retryConfig(settings, retry),
-    requestHandler: requestHandler(timeouts)
-  })
+  return new EMRServerlessClient(clientConfig(settings, timeouts, retry))
 }
