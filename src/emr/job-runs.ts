@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { backoffDelay, isTransient } from '../core/retry.js'
+import { isTransient } from '../core/aws-errors.js'
+import { backoffDelay } from '../core/retry.js'
 import type { Clock } from '../core/sleep.js'
 
 /** States in which a run may still do work (and cost money). */

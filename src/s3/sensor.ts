@@ -1,6 +1,6 @@
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { isTransient } from '../core/retry.js'
+import { isTransient } from '../core/aws-errors.js'
 import type { Clock } from '../core/sleep.js'
 import { evaluate, formatBytes, formatWait, type ConditionResult } from './conditions.js'
 import type { SensorConditions, SensorTiming } from './config.js'

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AwsClientSettings } from '../../src/core/aws.js'
 import { createEmrServerlessClient, createS3Client } from '../../src/core/aws-clients.js'
-import { isThrottling, isTransient } from '../../src/core/retry.js'
+import { isThrottling, isTransient } from '../../src/core/aws-errors.js'
 import { S3Lister } from '../../src/s3/lister.js'
 
 /**

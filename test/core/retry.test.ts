@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, isThrottling, isTransient, withRetry } from '../../src/core/retry.js'
+import { isThrottling, isTransient } from '../../src/core/aws-errors.js'
+import { backoffDelay, withRetry } from '../../src/core/retry.js'
 
 const named = (name: string, extra: object = {}): Error =>
   Object.assign(new Error(name), { name }, extra)
@@ -107,6 +108,7 @@ describe('withRetry', () => {
     const { sleeps, sleep } = recordSleeps()
     const retries: [string, number, number][] = []
     const result = await withRetry(operation, {
+      retryable: isTransient,
       baseDelayMs: 100,
       maxDelayMs: 250,
       sleep,
@@ -127,7 +129,7 @@ describe('withRetry', () => {
     const denied = named('AccessDenied', { $metadata: { httpStatusCode: 403 } })
     const { operation, state } = flaky([denied])
     const { sleeps, sleep } = recordSleeps()
-    await expect(withRetry(operation, { sleep })).rejects.toBe(denied)
+    await expect(withRetry(operation, { retryable: isTransient, sleep })).rejects.toBe(denied)
     expect(state.calls).toBe(1)
     expect(sleeps).toEqual([])
   })
@@ -136,7 +138,9 @@ describe('withRetry', () => {
     const last = named('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } })
     const { operation, state } = flaky([named('SlowDown'), named('SlowDown'), last])
     const { sleep } = recordSleeps()
-    await expect(withRetry(operation, { attempts: 3, sleep })).rejects.toBe(last)
+    await expect(withRetry(operation, { retryable: isTransient, attempts: 3, sleep })).rejects.toBe(
+      last
+    )
     expect(state.calls).toBe(3)
   })
 
@@ -157,7 +161,9 @@ describe('withRetry', () => {
     const sleep = async () => {
       controller.abort(new Error('cancelled'))
     }
-    await expect(withRetry(operation, { sleep, signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      withRetry(operation, { retryable: isTransient, sleep, signal: controller.signal })
+    ).rejects.toMatchObject({
       name: 'SlowDown'
     })
     expect(state.calls).toBe(2)
@@ -166,7 +172,9 @@ describe('withRetry', () => {
   it('waits for real with the default sleep', async () => {
     const { operation } = flaky([named('SlowDown')])
     const started = Date.now()
-    expect(await withRetry(operation, { baseDelayMs: 40, random: () => 1 })).toBe('done')
+    expect(
+      await withRetry(operation, { retryable: isTransient, baseDelayMs: 40, random: () => 1 })
+    ).toBe('done')
     expect(Date.now() - started).toBeGreaterThanOrEqual(35)
   })
 })
