@@ -4,9 +4,10 @@
 // `npm run bench -- quality` (DATES=<n> RULES=<n> LAST=<k> to try other sizes).
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { performance } from 'node:perf_hooks'
+import { createS3Client } from '../src/core/aws-clients.js'
 import { silentLogger } from '../src/core/log.js'
 import { runQualityGate } from '../src/quality/gate.js'
-import { createMetricsS3Client, S3MetricsStore } from '../src/quality/metrics-store.js'
+import { S3MetricsStore } from '../src/quality/metrics-store.js'
 import { parseRules } from '../src/quality/rules.js'
 import { startMoto } from '../test/support/moto.js'
 
@@ -49,7 +50,7 @@ function metricsDocument(logicalDate: string, offset: number): string {
 
 const moto = await startMoto()
 try {
-  const client = createMetricsS3Client({
+  const client = createS3Client({
     region: 'us-east-1',
     endpoint: moto.endpoint,
     maxAttempts: 3

@@ -34298,13 +34298,11 @@ function githubRequest(token) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  bD: () => (/* binding */ withRetry)
+  b: () => (/* binding */ withRetry)
 });
 
-// UNUSED EXPORTS: backoffDelay, isThrottling, isTransient
+// UNUSED EXPORTS: backoffDelay
 
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/sleep.ts
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -34324,70 +34322,6 @@ const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
 
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
-
-/** Error names AWS (and the SDK) use for throttling. */
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException'
-]);
-/** Error names and network codes worth another try: the service or the path had a moment. */
-const TRANSIENT = new Set([
-    'InternalServerException',
-    'InternalServerError',
-    'InternalError',
-    'ServiceUnavailable',
-    'ServiceUnavailableException',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'TimeoutError',
-    'NetworkingError',
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-function isThrottling(error) {
-    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
-}
-/** True for throttling, 5xx answers and dropped or refused connections. */
-function isTransient(error) {
-    if (isThrottling(error))
-        return true;
-    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
-        return true;
-    const code = error?.code;
-    if (typeof code === 'string' && TRANSIENT.has(code))
-        return true;
-    const status = httpStatus(error);
-    if (status !== undefined)
-        return status >= 500;
-    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
-    // that carry no service answer are read this way: a service error whose text happens to
-    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
-    const message = error instanceof Error ? error.message : '';
-    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
-}
-function httpStatus(error) {
-    const metadata = error?.$metadata;
-    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
 /**
  * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
  * runners throttled at once do not come back in step.
@@ -34396,7 +34330,12 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     return Math.round(random() * ceiling);
 }
-async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
+/**
+ * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
+ * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
+ * would multiply the requests (see the README's "Retries").
+ */
+async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = sleep_sleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
         try {
             return await operation();
@@ -37388,23 +37327,53 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
+    const parts = durationParts(trimmed);
+    if (!parts)
         return undefined;
-    return Math.round(total);
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -38052,7 +38021,7 @@ class WebhookStatusError extends Error {
  */
 async function postWebhook(url, message, { fetch: fetchImpl = fetch, attempts = 3, baseDelayMs = 1000, timeoutMs = 15_000, sleep } = {}) {
     try {
-        await (0,retry/* withRetry */.bD)(async () => {
+        await (0,retry/* withRetry */.b)(async () => {
             const response = await fetchImpl(url, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
@@ -38184,7 +38153,7 @@ function detailOf(error) {
  */
 async function callGitHub(request, route, parameters, { permission, attempts = 4, baseDelayMs = 1000, sleep }) {
     try {
-        const response = await (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .bD)(() => request(route, parameters), {
+        const response = await (0,_core_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .withRetry */ .b)(() => request(route, parameters), {
             attempts,
             baseDelayMs,
             maxDelayMs: 10_000,

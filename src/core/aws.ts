@@ -5,7 +5,8 @@ export interface AwsClientSettings {
   region: string
   /** Overrides the service endpoint (a local peer, a VPC endpoint); else the SDK's own. */
   endpoint?: string
-  /** SDK-level attempts; our own retry loops sit on top for longer outages. */
+  /** Tries per request, the first included, by the SDK's retry strategy: the only layer that
+   * sends a request again (src/core/aws-clients.ts). */
   maxAttempts: number
 }
 

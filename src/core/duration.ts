@@ -1,27 +1,67 @@
-const UNIT_MS: Record<string, number> = {
+const UNIT_MS = {
   ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
   d: 86_400_000
+} as const
+
+type Unit = keyof typeof UNIT_MS
+
+interface DurationPart {
+  amount: string
+  unit: Unit
 }
 
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text: string): DurationPart[] | undefined {
+  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy
+  const parts: DurationPart[] = []
+  let consumed = 0
+  for (let match = part.exec(text); match; match = part.exec(text)) {
+    parts.push({ amount: match[1], unit: match[2] as Unit })
+    consumed = part.lastIndex
+  }
+  return parts.length > 0 && consumed === text.length ? parts : undefined
+}
+
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim().toLowerCase()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy
-  let total = 0
-  let consumed = 0
-  for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-    total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0)
-    consumed = part.lastIndex
+  const parts = durationParts(trimmed)
+  if (!parts) return undefined
+  return Math.round(
+    parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0)
+  )
+}
+
+const RULE_UNITS: readonly Unit[] = ['d', 'h', 'm', 's']
+
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+export function parseRuleDuration(text: string): number | undefined {
+  const parts = durationParts(text.trim())
+  if (!parts) return undefined
+  let previous = -1
+  let seconds = 0
+  for (const { amount, unit } of parts) {
+    const rank = RULE_UNITS.indexOf(unit)
+    if (rank <= previous || !/^\d+$/.test(amount)) return undefined
+    previous = rank
+    seconds += (Number(amount) * UNIT_MS[unit]) / 1000
   }
-  if (consumed === 0 || consumed !== trimmed.length) return undefined
-  return Math.round(total)
+  return seconds
 }
 
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */

@@ -8,7 +8,6 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { errorName, UserError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { withRetry } from '../core/retry.js'
 import type { Clock } from '../core/sleep.js'
 import { pollDelay } from './waiter.js'
 
@@ -24,8 +23,8 @@ export async function resolveApplication(
 ): Promise<Application | ApplicationSummary> {
   if (ID.test(reference)) {
     try {
-      const { application } = await withRetry(() =>
-        emr.send(new GetApplicationCommand({ applicationId: reference }))
+      const { application } = await emr.send(
+        new GetApplicationCommand({ applicationId: reference })
       )
       if (application) return application
     } catch (error) {
@@ -37,7 +36,7 @@ export async function resolveApplication(
   const matches: ApplicationSummary[] = []
   let nextToken: string | undefined
   do {
-    const page = await withRetry(() => emr.send(new ListApplicationsCommand({ nextToken })))
+    const page = await emr.send(new ListApplicationsCommand({ nextToken }))
     for (const application of page.applications ?? []) {
       if (application.name === reference && application.state !== 'TERMINATED')
         matches.push(application)
@@ -90,10 +89,9 @@ export async function ensureApplicationStarted(
   let startSeen = false
   let lastState: string | undefined
   for (let poll = 0; ; poll++) {
-    const { application } = await withRetry(
-      () => emr.send(new GetApplicationCommand({ applicationId }), { abortSignal: signal }),
-      { signal }
-    )
+    const { application } = await emr.send(new GetApplicationCommand({ applicationId }), {
+      abortSignal: signal
+    })
     const state = application?.state ?? 'UNKNOWN'
     if (state !== lastState && lastState !== undefined)
       logger.info(`Application ${applicationId}: ${state}`)
@@ -116,7 +114,7 @@ export async function ensureApplicationStarted(
     }
     if (idle && !startRequested) {
       logger.info(`Application ${applicationId} is ${state}: starting it`)
-      await withRetry(() => emr.send(new StartApplicationCommand({ applicationId })), { signal })
+      await emr.send(new StartApplicationCommand({ applicationId }), { abortSignal: signal })
       startRequested = true
     }
     if (clock.now() - started > timeoutMs) {

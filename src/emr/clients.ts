@@ -1,6 +1,7 @@
-import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless'
-import { S3Client } from '@aws-sdk/client-s3'
+import type { EMRServerlessClient } from '@aws-sdk/client-emr-serverless'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { AwsClientSettings } from '../core/aws.js'
+import { createEmrServerlessClient, createS3Client, type SdkRetry } from '../core/aws-clients.js'
 
 export interface EmrClients {
   emr: EMRServerlessClient
@@ -31,35 +32,18 @@ export const EMR_REQUEST_TIMEOUTS: EmrRequestTimeouts = {
 export function createEmrClients(
   settings: AwsClientSettings,
   env: NodeJS.ProcessEnv = process.env,
-  timeouts: EmrRequestTimeouts = EMR_REQUEST_TIMEOUTS
+  timeouts: EmrRequestTimeouts = EMR_REQUEST_TIMEOUTS,
+  retry: SdkRetry = {}
 ): EmrClients {
-  const common = { region: settings.region, endpoint: settings.endpoint }
-  // Without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
-  // a stalled poll would hold the step far past wait-timeout.
-  const handler = (requestMs: number) => ({
-    requestHandler: {
-      connectionTimeout: timeouts.connectionMs,
-      requestTimeout: requestMs,
-      throwOnRequestTimeout: true
-    }
-  })
+  const emrTimeouts = { connectionMs: timeouts.connectionMs, requestMs: timeouts.emrRequestMs }
   return {
-    emr: new EMRServerlessClient({
-      ...common,
-      maxAttempts: settings.maxAttempts,
-      ...handler(timeouts.emrRequestMs)
-    }),
-    emrSubmit: new EMRServerlessClient({
-      ...common,
-      maxAttempts: 1,
-      ...handler(timeouts.emrRequestMs)
-    }),
-    s3: new S3Client({
-      ...common,
-      maxAttempts: settings.maxAttempts,
-      // Local peers and VPC endpoints serve buckets by path, not by virtual host.
-      forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
-      ...handler(timeouts.s3RequestMs)
-    })
+    emr: createEmrServerlessClient(settings, emrTimeouts, retry),
+    emrSubmit: createEmrServerlessClient(settings, emrTimeouts, { ...retry, maxAttempts: 1 }),
+    s3: createS3Client(
+      settings,
+      env,
+      { connectionMs: timeouts.connectionMs, requestMs: timeouts.s3RequestMs },
+      retry
+    )
   }
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { errorMessage, errorName } from '../core/errors.js'
-import { parseS3Uri } from './staging.js'
+import { s3Location } from '../core/s3-uri.js'
 
 export type DriverStream = 'stderr' | 'stdout'
 
@@ -48,7 +48,7 @@ export async function readDriverLogTail(
   const uris = driverLogUris(logUri, applicationId, jobRunId, stream, attempt)
   let problem = ''
   for (const uri of uris) {
-    const { bucket, key } = parseS3Uri(uri)
+    const { bucket, key } = s3Location(uri)
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
       const lines = await tailLines(object.Body as Readable, maxLines, key.endsWith('.gz'))

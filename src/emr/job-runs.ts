@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { backoffDelay, isTransient, withRetry } from '../core/retry.js'
+import { isTransient } from '../core/aws-errors.js'
+import { backoffDelay } from '../core/retry.js'
 import type { Clock } from '../core/sleep.js'
 
 /** States in which a run may still do work (and cost money). */
@@ -38,12 +39,9 @@ export async function findActiveRun(
   do {
     let page
     try {
-      page = await withRetry(
-        () =>
-          emr.send(new ListJobRunsCommand({ applicationId, states: ACTIVE_STATES, nextToken }), {
-            abortSignal: signal
-          }),
-        { signal }
+      page = await emr.send(
+        new ListJobRunsCommand({ applicationId, states: ACTIVE_STATES, nextToken }),
+        { abortSignal: signal }
       )
     } catch (error) {
       // Some implementations answer "no runs yet" this way for an application we just read.
@@ -117,11 +115,7 @@ export async function cancelJobRun(
 ): Promise<boolean> {
   const deadline = AbortSignal.timeout(deadlineMs)
   try {
-    await withRetry(
-      () =>
-        emr.send(new CancelJobRunCommand({ applicationId, jobRunId }), { abortSignal: deadline }),
-      { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline }
-    )
+    await emr.send(new CancelJobRunCommand({ applicationId, jobRunId }), { abortSignal: deadline })
     logger.info(`Cancellation of job run ${jobRunId} requested`)
     return true
   } catch (error) {
@@ -141,14 +135,12 @@ export async function dashboardUrl(
   logger: Logger
 ): Promise<string> {
   try {
-    const { url } = await withRetry(() =>
-      emr.send(
-        new GetDashboardForJobRunCommand({
-          applicationId,
-          jobRunId,
-          ...(attempt && attempt > 1 ? { attempt } : {})
-        })
-      )
+    const { url } = await emr.send(
+      new GetDashboardForJobRunCommand({
+        applicationId,
+        jobRunId,
+        ...(attempt && attempt > 1 ? { attempt } : {})
+      })
     )
     return url ?? ''
   } catch (error) {

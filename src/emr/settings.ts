@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
+import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
+import { isS3Uri } from '../core/s3-uri.js'
 import type { Inputs } from '../core/inputs.js'
 import { logicalRunName, runTags } from './run-identity.js'
 
@@ -42,8 +44,14 @@ export interface SparkJobSettings {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
-const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/
-const S3_OBJECT = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/
+/**
+ * URIs reach EMR Serverless and Spark as written: in lower case, and without spaces, which
+ * would split one in two inside spark-submit parameters.
+ */
+const isS3Prefix = (text: string): boolean =>
+  text.startsWith('s3://') && !/\s/.test(text) && isS3Uri(text)
+const isS3Object = (text: string): boolean =>
+  isS3Prefix(text) && isS3Uri(text, { keyRequired: true })
 const CONF_KEY = /^[A-Za-z0-9_.-]+$/
 
 /**
@@ -91,14 +99,14 @@ export function readSparkJobSettings(
 
   const configurationOverrides = readOverrides(inputs)
   const logUriInput = inputs.string('log-uri')
-  if (logUriInput && !S3_URI.test(logUriInput)) {
+  if (logUriInput && !isS3Prefix(logUriInput)) {
     throw new InputError('log-uri', 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput)
   }
   const overridesLogUri = s3LogUriOf(configurationOverrides)
   const logUri = stripSlash(logUriInput || overridesLogUri || '') || undefined
 
   const stagingInput = inputs.string('staging-uri')
-  if (stagingInput && !S3_URI.test(stagingInput)) {
+  if (stagingInput && !isS3Prefix(stagingInput)) {
     throw new InputError(
       'staging-uri',
       'an s3:// URI such as s3://my-bucket/staging/',
@@ -114,7 +122,7 @@ export function readSparkJobSettings(
   }
 
   const logicalDate = inputs.string('logical-date')
-  if (logicalDate && !isDate(logicalDate)) {
+  if (logicalDate && !isIsoDate(logicalDate)) {
     throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
   }
   const identity = {
@@ -186,7 +194,7 @@ function rawLines(inputs: Inputs, name: string): string[] {
 
 function jobFile(input: string, value: string, workspace: string): JobFile {
   if (value.startsWith('s3://')) {
-    if (!S3_OBJECT.test(value)) throw new InputError(input, 'an s3://bucket/key URI', value)
+    if (!isS3Object(value)) throw new InputError(input, 'an s3://bucket/key URI', value)
     return { kind: 's3', uri: value }
   }
   const full = path.resolve(workspace, value)
@@ -220,18 +228,12 @@ function readOverrides(inputs: Inputs): ConfigurationOverrides | undefined {
 function s3LogUriOf(overrides: ConfigurationOverrides | undefined): string | undefined {
   const s3 = overrides?.monitoringConfiguration?.s3MonitoringConfiguration
   const logUri = isObject(s3) ? s3.logUri : undefined
-  return typeof logUri === 'string' && S3_URI.test(logUri) ? logUri : undefined
+  return typeof logUri === 'string' && isS3Prefix(logUri) ? logUri : undefined
 }
 
 function defaultPipeline(env: NodeJS.ProcessEnv): string {
   const repository = (env.GITHUB_REPOSITORY ?? '').split('/').pop() || 'pipeline'
   return env.GITHUB_WORKFLOW ? `${repository}/${env.GITHUB_WORKFLOW}` : repository
-}
-
-function isDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const date = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

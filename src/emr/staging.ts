@@ -3,15 +3,9 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { errorName } from '../core/errors.js'
+import { s3Location } from '../core/s3-uri.js'
 import type { Logger } from '../core/log.js'
 import type { JobFile } from './settings.js'
-
-/** `s3://bucket/key` → parts. */
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri)
-  if (!match) throw new Error(`not an s3:// URI: ${uri}`)
-  return { bucket: match[1], key: match[2] }
-}
 
 /**
  * Uploads a repository file to `<staging-uri>/<sha256 of its content>/<file name>`, so the
@@ -28,7 +22,7 @@ export async function stageJobFile(
   if (!stagingUri) throw new Error(`no staging-uri to upload ${file.shown} to`)
   const content = await readFile(file.path)
   const digest = createHash('sha256').update(content).digest('hex')
-  const { bucket, key: prefix } = parseS3Uri(stagingUri)
+  const { bucket, key: prefix } = s3Location(stagingUri)
   const key = [prefix.replace(/\/+$/, ''), digest, path.basename(file.path)]
     .filter(Boolean)
     .join('/')

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { isThrottling, isTransient } from '../core/retry.js'
+import { isThrottling, isTransient } from '../core/aws-errors.js'
 import type { Clock } from '../core/sleep.js'
 import { TERMINAL_STATES } from './job-runs.js'
 

@@ -7,7 +7,7 @@ import {
   setOutputs,
   writeSummary
 } from '../core/runner.js'
-import { parseTimestamp } from '../pipeline/calendar.js'
+import { parseTimestamp } from '../core/calendar.js'
 import { parseRepository } from '../pipeline/github-rest.js'
 import { resolveLogicalDate } from '../pipeline/logical-date.js'
 import { getWorkflowRun } from '../pipeline/workflow-run.js'

@@ -1,5 +1,5 @@
-import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless'
 import { awsClientSettings } from '../core/aws.js'
+import { createEmrServerlessClient } from '../core/aws-clients.js'
 import { actionInputs, actionLogger, actionState, runAction } from '../core/runner.js'
 import { cancelRunLeftBehind } from '../emr/post.js'
 
@@ -9,14 +9,7 @@ import { cancelRunLeftBehind } from '../emr/post.js'
 await runAction(async () => {
   await cancelRunLeftBehind(
     actionState,
-    () => {
-      const aws = awsClientSettings(actionInputs())
-      return new EMRServerlessClient({
-        region: aws.region,
-        endpoint: aws.endpoint,
-        maxAttempts: aws.maxAttempts
-      })
-    },
+    () => createEmrServerlessClient(awsClientSettings(actionInputs())),
     actionLogger
   )
 })

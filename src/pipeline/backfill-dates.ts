@@ -1,5 +1,11 @@
 import { InputError } from '../core/errors.js'
-import { addDays, daysBetween, formatIsoDate, parseIsoDate, type IsoDate } from './calendar.js'
+import {
+  addDays,
+  daysBetween,
+  formatIsoDate,
+  parseIsoDate,
+  type IsoDate
+} from '../core/calendar.js'
 
 /** The default and the hard cap of one backfill: a month, and GitHub's 256-job matrix limit. */
 export const DEFAULT_MAX_DAYS = 31

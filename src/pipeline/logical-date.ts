@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors.js'
-import { formatIsoDate, parseIsoDate, previousUtcDay, type IsoDate } from './calendar.js'
+import { formatIsoDate, parseIsoDate, previousUtcDay, type IsoDate } from '../core/calendar.js'
 
 export interface LogicalDateRequest {
   /** The `date` input of a manual or called run; '' when none was given. */

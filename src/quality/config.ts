@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
+import { createS3Client } from '../core/aws-clients.js'
+import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
 import type { MissingHistory } from './evaluate.js'
-import { type FailOn, historyNeeded, isValidLogicalDate } from './gate.js'
+import { type FailOn, historyNeeded } from './gate.js'
 import {
-  createMetricsS3Client,
   LocalMetricsStore,
   type MetricsRoot,
   type MetricsStore,
@@ -41,7 +42,7 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
     'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json'
   )
   const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD')
-  if (!isValidLogicalDate(logicalDate)) {
+  if (!isIsoDate(logicalDate)) {
     throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
   }
   const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 })
@@ -67,7 +68,7 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
 export function createMetricsStore(config: GateConfig, env: NodeJS.ProcessEnv): MetricsStore {
   if (config.root.kind === 'local') return new LocalMetricsStore(config.root.dir)
   return new S3MetricsStore(
-    createMetricsS3Client(config.aws!, env),
+    createS3Client(config.aws!, env),
     config.root.bucket,
     config.root.prefix
   )

@@ -70,12 +70,6 @@ export function historyNeeded(ruleSet: RuleSet, historyDepth: number): number {
   return needed
 }
 
-export function isValidLogicalDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const parsed = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(text)
-}
-
 /**
  * Reads the date's metrics document and as many earlier ones as the change rules need,
  * evaluates every rule, and (when asked) writes results.json beside the metrics.

@@ -2,12 +2,12 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client
+  type S3Client
 } from '@aws-sdk/client-s3'
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { AwsClientSettings } from '../core/aws.js'
-import { errorMessage, errorName, InputError, UserError } from '../core/errors.js'
+import { errorMessage, errorName, UserError } from '../core/errors.js'
+import { parseS3Uri } from '../core/s3-uri.js'
 
 /**
  * Where metrics documents live: `<root>/<dataset>/date=<ds>/<file>`, the root being an
@@ -30,13 +30,11 @@ const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/
 
 /** Parses the `metrics-root` input: `s3://bucket[/prefix]` or a local path. */
 export function parseMetricsRoot(text: string, cwd: string): MetricsRoot {
-  const expected = 'an s3://bucket/prefix URI or a local directory'
-  if (/^s3:\/\//i.test(text)) {
-    const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text)
-    if (!match) throw new InputError('metrics-root', expected, text)
-    return { kind: 's3', bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') }
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw new InputError('metrics-root', expected, text)
+  const uri = parseS3Uri('metrics-root', text, {
+    expected: 'an s3://bucket/prefix URI or a local directory',
+    namesScheme: false
+  })
+  if (uri) return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') }
   return { kind: 'local', dir: path.resolve(cwd, text) }
 }
 
@@ -87,30 +85,6 @@ export class LocalMetricsStore implements MetricsStore {
     }
     return dates
   }
-}
-
-/**
- * An S3 client for the gate. A custom endpoint (input or AWS_ENDPOINT_URL_S3) means a local
- * peer or gateway, which needs path-style addressing. A stalled request fails after its
- * timeout (the SDK only warns unless told to throw, and S3 has no socket timeout by default,
- * so the step would hang until the job's own limit).
- */
-export function createMetricsS3Client(
-  settings: AwsClientSettings,
-  env: NodeJS.ProcessEnv = process.env,
-  { connectionMs = 10_000, requestMs = 60_000 }: { connectionMs?: number; requestMs?: number } = {}
-): S3Client {
-  return new S3Client({
-    region: settings.region,
-    endpoint: settings.endpoint,
-    forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
-    maxAttempts: settings.maxAttempts,
-    requestHandler: {
-      connectionTimeout: connectionMs,
-      requestTimeout: requestMs,
-      throwOnRequestTimeout: true
-    }
-  })
 }
 
 export class S3MetricsStore implements MetricsStore {

@@ -1,4 +1,5 @@
 import { parseDocument } from 'yaml'
+import { parseRuleDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
 
 /**
@@ -60,7 +61,6 @@ const TYPE_ALIASES: Record<string, string> = {
   real: 'float'
 }
 const DATASET_NAME = /^[A-Za-z0-9_.-]+$/
-const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
 const METRIC_REF = /^(missing_count|missing_percent|duplicate_count)\((.*)\)$/
 
 /** Validity rules bound either the count or the percentage of invalid values. */
@@ -143,13 +143,6 @@ export function normaliseType(text: string): string | undefined {
   if (/^decimal\(\d+,\d+\)$/.test(lowered)) return lowered
   if (/^(array|map|struct)<.+>$/.test(lowered)) return lowered
   return undefined
-}
-
-export function durationSeconds(text: string): number | undefined {
-  const match = DURATION.exec(text.trim())
-  if (!match || !match.slice(1).some(Boolean)) return undefined
-  const [days, hours, minutes, seconds] = match.slice(1).map(part => Number(part ?? 0))
-  return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 }
 
 /** The canonical metric id a change rule refers to, or undefined when it is not one. */
@@ -431,7 +424,7 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
       const name = column(settings, where)
       const maxAge = settings.max_age
       if (absent(maxAge)) throw fail(where, "'max_age' is required")
-      const seconds = typeof maxAge === 'string' ? durationSeconds(maxAge) : undefined
+      const seconds = typeof maxAge === 'string' ? parseRuleDuration(maxAge) : undefined
       if (typeof maxAge !== 'string' || seconds === undefined) {
         throw fail(
           where,

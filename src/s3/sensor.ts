@@ -1,6 +1,6 @@
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { isTransient, withRetry } from '../core/retry.js'
+import { isTransient } from '../core/aws-errors.js'
 import type { Clock } from '../core/sleep.js'
 import { evaluate, formatBytes, formatWait, type ConditionResult } from './conditions.js'
 import type { SensorConditions, SensorTiming } from './config.js'
@@ -9,19 +9,6 @@ import type { ListedObject, ObjectLister } from './lister.js'
 import { fingerprint, observe, type Observation } from './observe.js'
 import { describeTarget, type WaitTarget } from './target.js'
 
-export interface SensorRetry {
-  /** Tries per poke, the first included, for throttling and transient errors. */
-  attempts: number
-  baseDelayMs: number
-  maxDelayMs: number
-}
-
-export const DEFAULT_SENSOR_RETRY: SensorRetry = {
-  attempts: 5,
-  baseDelayMs: 500,
-  maxDelayMs: 15_000
-}
-
 export interface SensorOptions {
   target: WaitTarget
   conditions: SensorConditions
@@ -29,8 +16,6 @@ export interface SensorOptions {
   lister: ObjectLister & { requests?: number }
   clock: Clock
   logger: Logger
-  retry?: SensorRetry
-  random?: () => number
 }
 
 export interface SensorResult {
@@ -50,8 +35,8 @@ export interface SensorResult {
 
 /**
  * Pokes until every condition holds or the timeout passes. Throttling and transient
- * errors are retried inside a poke; a poke that still fails is logged and the next poke
- * tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
+ * errors are retried by the S3 client, request by request; a poke that still fails is
+ * logged and the next poke tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
  * denied, no such bucket, rejected credentials) end it at once with what to check.
  */
 export async function runSensor(options: SensorOptions): Promise<SensorResult> {
@@ -84,7 +69,6 @@ async function pokeUntilDone(
   { start, untilDeadline, signal }: Deadline
 ): Promise<SensorResult> {
   const { target, conditions, timing, lister, clock, logger } = options
-  const retry = options.retry ?? DEFAULT_SENSOR_RETRY
   const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : ''
 
   let interval = timing.pokeIntervalMs
@@ -95,27 +79,10 @@ async function pokeUntilDone(
   let lastError: string | undefined
 
   for (let poke = 1; ; poke++) {
-    let retries = 0
     let pokeFailed = false
     try {
-      const seen = await withRetry(() => observe(target, conditions, lister, signal), {
-        attempts: retry.attempts,
-        baseDelayMs: retry.baseDelayMs,
-        maxDelayMs: retry.maxDelayMs,
-        retryable: error =>
-          !explainS3Error(error, target.bucket, listedPrefix) &&
-          isTransient(error) &&
-          untilDeadline() > 0,
-        onRetry: (error, attempt, delayMs) => {
-          retries = attempt
-          logger.debug(
-            `poke ${poke}: ${errorName(error)} (${errorMessage(error)}); try ${attempt + 1} in ${delayMs} ms`
-          )
-        },
-        sleep: (ms, sleepSignal) => clock.sleep(Math.min(ms, untilDeadline()), sleepSignal),
-        random: options.random,
-        signal
-      })
+      // No retry here: the client has retried each request already (README, "Retries").
+      const seen = await observe(target, conditions, lister, signal)
       const now = clock.now()
       const print = fingerprint(seen)
       if (print !== lastFingerprint) {
@@ -134,7 +101,7 @@ async function pokeUntilDone(
         ? errorMessage(signal.reason)
         : `${errorName(error)}: ${errorMessage(error).split('\n')[0]}`
       logger.warning(
-        `Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`
+        `Poke ${poke}: S3 did not answer after ${triesOf(error)} tr${triesOf(error) === 1 ? 'y' : 'ies'} (${lastError}); trying again at the next poke`
       )
     }
 
@@ -185,4 +152,11 @@ async function pokeUntilDone(
     await clock.sleep(pause)
     if (timing.backoff) interval = Math.min(interval * 2, timing.maxPokeIntervalMs)
   }
+}
+
+/** Tries the SDK made for the request that failed (it records them on the error). */
+function triesOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata
+    ?.attempts
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1
 }

@@ -1,4 +1,9 @@
 import { InputError } from '../core/errors.js'
+import {
+  bucketNameProblem,
+  parseS3Uri as parseSharedS3Uri,
+  type S3Location
+} from '../core/s3-uri.js'
 import { compileGlob, isGlob, literalPrefix, unclosedBracket, type KeyMatcher } from './glob.js'
 
 /**
@@ -17,57 +22,17 @@ export type WaitTarget =
 /** S3's limit on key length, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024
 
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'it must be 3 to 63 characters long'
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-    return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit'
-  }
-  if (name.includes('..')) return 'it must not contain two dots in a row'
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'it must not look like an IP address'
-  if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-    return 'it must not start with xn-- or sthree-'
-  }
-  if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-    return 'it is an access point alias, not a bucket name'
-  }
-  return undefined
-}
-
-export interface S3Location {
-  bucket: string
-  key: string
-}
+export { bucketNameProblem, type S3Location }
 
 /**
  * Splits `s3://bucket/key` into its parts; throws an InputError naming `input` when the
  * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
  */
 export function parseS3Uri(input: string, text: string): S3Location | undefined {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)
-  if (!scheme) {
-    if (/^s3:/i.test(text)) throw new InputError(input, 'an s3://bucket/key URI', text)
-    return undefined
-  }
-  if (scheme[1].toLowerCase() !== 's3') {
-    throw new InputError(input, `an s3://bucket/key URI (not ${scheme[1]}://)`, text)
-  }
-  const rest = text.slice(scheme[0].length)
-  const slash = rest.indexOf('/')
-  const bucket = slash < 0 ? rest : rest.slice(0, slash)
-  const key = slash < 0 ? '' : rest.slice(slash + 1)
-  if (!bucket) throw new InputError(input, 'an s3://bucket/key URI with a bucket name', text)
-  if (!key) {
-    throw new InputError(
-      input,
-      'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)',
-      text
-    )
-  }
-  return { bucket, key }
+  return parseSharedS3Uri(input, text, {
+    keyRequired:
+      'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)'
+  })
 }
 
 function checkBucket(input: string, bucket: string): void {

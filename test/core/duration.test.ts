@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, parseDuration } from '../../src/core/duration.js'
+import { formatDuration, parseDuration, parseRuleDuration } from '../../src/core/duration.js'
 
 describe('parseDuration', () => {
   it.each<[string, number]>([
@@ -26,6 +26,37 @@ describe('parseDuration', () => {
       expect(parseDuration(text)).toBeUndefined()
     }
   )
+})
+
+// The rules file's durations, which jobs/data_quality.py reads with the same grammar: the
+// cases its DURATION regex and the gate's old copy of it accepted and refused.
+describe('parseRuleDuration', () => {
+  it.each<[string, number]>([
+    ['36h', 129_600],
+    ['2d', 172_800],
+    ['1d12h', 129_600],
+    ['90m', 5400],
+    ['45s', 45],
+    ['0s', 0],
+    ['1d2h3m4s', 93_784],
+    ['  2h  ', 7200],
+    ['01h', 3600]
+  ])('%s → %d s', (text, seconds) => {
+    expect(parseRuleDuration(text)).toBe(seconds)
+  })
+
+  it.each(['', 'soon', '36', '1.5h', '250ms', '36H', '30m1h', '1h1h', '1h 30m', '-1h', 'h', '2w'])(
+    '%s is not a rules-file duration',
+    text => {
+      expect(parseRuleDuration(text)).toBeUndefined()
+    }
+  )
+
+  it('means what the action inputs mean by the same text', () => {
+    for (const text of ['36h', '2d', '1d12h', '90m', '45s', '1h30m']) {
+      expect(parseRuleDuration(text)! * 1000).toBe(parseDuration(text))
+    }
+  })
 })
 
 describe('formatDuration', () => {

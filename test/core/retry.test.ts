@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, isThrottling, isTransient, withRetry } from '../../src/core/retry.js'
+import { isThrottling, isTransient } from '../../src/core/aws-errors.js'
+import { backoffDelay, withRetry } from '../../src/core/retry.js'
 
 const named = (name: string, extra: object = {}): Error =>
   Object.assign(new Error(name), { name }, extra)
@@ -19,14 +20,34 @@ describe('isThrottling / isTransient', () => {
     expect(isThrottling({ name: 'Unknown', $metadata: { httpStatusCode: 503 } })).toBe(false)
   })
 
-  it('dropped and refused connections are transient, by code or by message', () => {
+  // The shapes the SDK gives these errors (test/core/error-shapes.test.ts produces them with
+  // the real SDK): socket failures carry a `code`, timeouts are named TimeoutError, and every
+  // service answer carries its HTTP status.
+  it('dropped and refused connections, timeouts and 5xx answers are transient', () => {
     expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(
       true
     )
-    expect(isTransient(named('ECONNREFUSED'))).toBe(true)
-    expect(isTransient(new Error('socket hang up'))).toBe(true)
+    expect(
+      isTransient(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+    ).toBe(true)
+    expect(isTransient(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(
+      true
+    )
     expect(isTransient(named('TimeoutError'))).toBe(true)
-    expect(isTransient(named('InternalError'))).toBe(true)
+    expect(isTransient(named('InternalError', { $metadata: { httpStatusCode: 500 } }))).toBe(true)
+    expect(isTransient(named('NotImplementedYet', { $metadata: { httpStatusCode: 501 } }))).toBe(
+      true
+    )
+  })
+
+  it('goes by names, codes and statuses, never by message text', () => {
+    expect(isTransient(new Error('socket hang up'))).toBe(false)
+    expect(isTransient(new Error('Connection timed out after 60000 ms'))).toBe(false)
+    expect(isThrottling(new Error('Rate exceeded, please slow down'))).toBe(false)
+  })
+
+  it('an aborted request is not transient', () => {
+    expect(isTransient(named('AbortError'))).toBe(false)
   })
 
   it('client errors are not', () => {
@@ -45,8 +66,9 @@ describe('isThrottling / isTransient', () => {
       )
     ).toBe(false)
     expect(isTransient(new Error('Invalid role arn:aws:iam::1:role/network-jobs'))).toBe(false)
-    expect(isTransient(new Error('Connection timed out after 60000 ms'))).toBe(true)
     expect(isTransient(undefined)).toBe(false)
+    expect(isTransient('ECONNRESET')).toBe(false)
+    expect(isThrottling(null)).toBe(false)
   })
 })
 
@@ -80,12 +102,13 @@ describe('withRetry', () => {
   it('retries transient errors with growing, jittered delays', async () => {
     const { operation, state } = flaky([
       named('SlowDown'),
-      named('InternalError'),
-      named('ECONNRESET')
+      named('InternalError', { $metadata: { httpStatusCode: 500 } }),
+      Object.assign(new Error('read ECONNRESET'), { name: 'ECONNRESET', code: 'ECONNRESET' })
     ])
     const { sleeps, sleep } = recordSleeps()
     const retries: [string, number, number][] = []
     const result = await withRetry(operation, {
+      retryable: isTransient,
       baseDelayMs: 100,
       maxDelayMs: 250,
       sleep,
@@ -106,16 +129,18 @@ describe('withRetry', () => {
     const denied = named('AccessDenied', { $metadata: { httpStatusCode: 403 } })
     const { operation, state } = flaky([denied])
     const { sleeps, sleep } = recordSleeps()
-    await expect(withRetry(operation, { sleep })).rejects.toBe(denied)
+    await expect(withRetry(operation, { retryable: isTransient, sleep })).rejects.toBe(denied)
     expect(state.calls).toBe(1)
     expect(sleeps).toEqual([])
   })
 
   it('gives up after the number of attempts, with the last error', async () => {
-    const last = named('ServiceUnavailable')
+    const last = named('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } })
     const { operation, state } = flaky([named('SlowDown'), named('SlowDown'), last])
     const { sleep } = recordSleeps()
-    await expect(withRetry(operation, { attempts: 3, sleep })).rejects.toBe(last)
+    await expect(withRetry(operation, { retryable: isTransient, attempts: 3, sleep })).rejects.toBe(
+      last
+    )
     expect(state.calls).toBe(3)
   })
 
@@ -136,7 +161,9 @@ describe('withRetry', () => {
     const sleep = async () => {
       controller.abort(new Error('cancelled'))
     }
-    await expect(withRetry(operation, { sleep, signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      withRetry(operation, { retryable: isTransient, sleep, signal: controller.signal })
+    ).rejects.toMatchObject({
       name: 'SlowDown'
     })
     expect(state.calls).toBe(2)
@@ -145,7 +172,9 @@ describe('withRetry', () => {
   it('waits for real with the default sleep', async () => {
     const { operation } = flaky([named('SlowDown')])
     const started = Date.now()
-    expect(await withRetry(operation, { baseDelayMs: 40, random: () => 1 })).toBe('done')
+    expect(
+      await withRetry(operation, { retryable: isTransient, baseDelayMs: 40, random: () => 1 })
+    ).toBe('done')
     expect(Date.now() - started).toBeGreaterThanOrEqual(35)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
-import { parseIsoDate, parseTimestamp, previousUtcDay } from '../../src/pipeline/calendar.js'
+import { parseIsoDate, parseTimestamp, previousUtcDay } from '../../src/core/calendar.js'
 import { resolveLogicalDate } from '../../src/pipeline/logical-date.js'
 
 const at = (iso: string): Date => new Date(iso)

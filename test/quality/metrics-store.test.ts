@@ -4,12 +4,9 @@ import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { createS3Client } from '../../src/core/aws-clients.js'
 import { UserError } from '../../src/core/errors.js'
-import {
-  createMetricsS3Client,
-  LocalMetricsStore,
-  S3MetricsStore
-} from '../../src/quality/metrics-store.js'
+import { LocalMetricsStore, S3MetricsStore } from '../../src/quality/metrics-store.js'
 import { startMoto, type Moto } from '../support/moto.js'
 
 let moto: Moto
@@ -17,7 +14,7 @@ let client: S3Client
 
 beforeAll(async () => {
   moto = await startMoto()
-  client = createMetricsS3Client({ region: 'us-east-1', endpoint: moto.endpoint, maxAttempts: 1 })
+  client = createS3Client({ region: 'us-east-1', endpoint: moto.endpoint, maxAttempts: 1 })
 })
 afterAll(async () => {
   await moto?.stop()
@@ -76,7 +73,7 @@ describe('S3MetricsStore, fault injection (a server that accepts and never answe
     await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
     const { port } = stalled.address() as { port: number }
     try {
-      const stalledClient = createMetricsS3Client(
+      const stalledClient = createS3Client(
         { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
         {},
         { connectionMs: 1000, requestMs: 300 }

@@ -37,9 +37,7 @@ function sensor(lister: S3Lister, clock = new FakeClock()) {
     },
     lister,
     clock,
-    logger: new MemoryLogger(),
-    retry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000 },
-    random: () => 0.5
+    logger: new MemoryLogger()
   })
 }
 
@@ -81,6 +79,9 @@ describe('S3Lister (fault injection: aws-sdk-client-mock)', () => {
     expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input.MaxKeys).toBe(1)
   })
 
+  // The S3 client is the one layer that retries a request (README, "Retries"); the mock
+  // replaces the client's transport, so here every failure reaches the sensor, which tries
+  // again at the next poke rather than at once.
   it('the sensor survives throttling (SlowDown, 503) and a 500 and finds the data', async () => {
     s3.on(ListObjectsV2Command)
       .rejectsOnce(serviceError('SlowDown', 503, 'Please reduce your request rate.'))
@@ -93,10 +94,10 @@ describe('S3Lister (fault injection: aws-sdk-client-mock)', () => {
       clock
     )
     expect(result.found).toBe(true)
-    expect(result.pokes).toBe(1)
+    expect(result.pokes).toBe(4)
     expect(result.listRequests).toBe(4)
-    // Full jitter at random() = 0.5 over 100, 200, 400 ms.
-    expect(clock.sleeps).toEqual([50, 100, 200])
+    // One poke interval after each failed poke, no pause of its own inside a poke.
+    expect(clock.sleeps).toEqual([60_000, 60_000, 60_000])
   })
 
   it.each([

@@ -47,8 +47,7 @@ function sensorFor(values: Record<string, string>) {
         ...config,
         lister,
         clock: systemClock,
-        logger,
-        retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 200 }
+        logger
       })
   }
 }

@@ -23,9 +23,7 @@ async function sense(
     ...config,
     lister,
     clock,
-    logger,
-    retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
-    random: () => 1
+    logger
   })
 }
 
@@ -274,19 +272,22 @@ describe('runSensor', () => {
     )
   })
 
-  // Fault injection: the lister throws the errors a real S3 gives when throttling or when a
-  // connection drops; moto cannot be made to do that on demand.
-  it('retries throttling and dropped connections inside a poke (fault injection)', async () => {
+  // Fault injection: the lister throws the errors a real S3 client gives, once its own
+  // retries are spent, when throttled or when a connection drops; moto cannot be made to do
+  // that on demand.
+  it('tries again at the next poke after throttling and dropped connections, never inside a poke (fault injection)', async () => {
     const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
     const faults = [
       Object.assign(new Error('Please reduce your request rate.'), {
         name: 'SlowDown',
-        $metadata: { httpStatusCode: 503 }
+        $metadata: { httpStatusCode: 503, attempts: 5 }
       }),
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
     ]
+    let lists = 0
     const flaky: ObjectLister = {
       list: async (prefix, limit) => {
+        lists++
         const fault = faults.shift()
         if (fault) throw fault
         return bucket.list(prefix, limit)
@@ -294,11 +295,17 @@ describe('runSensor', () => {
     }
     const clock = new FakeClock()
     const logger = new MemoryLogger()
-    const result = await sense({ key: PREFIX }, flaky, clock, logger)
+    const result = await sense({ key: PREFIX, 'poke-interval': '1m' }, flaky, clock, logger)
     expect(result.found).toBe(true)
-    expect(result.pokes).toBe(1)
-    expect(clock.sleeps).toEqual([100, 200])
-    expect(logger.lines.filter(line => line.startsWith('debug:'))).toHaveLength(2)
+    expect(result.pokes).toBe(3)
+    expect(lists).toBe(3)
+    expect(clock.sleeps).toEqual([60_000, 60_000])
+    expect(logger.lines).toContain(
+      'warning: Poke 1: S3 did not answer after 5 tries (SlowDown: Please reduce your request rate.); trying again at the next poke'
+    )
+    expect(logger.lines).toContain(
+      'warning: Poke 2: S3 did not answer after 1 try (ECONNRESET: socket hang up); trying again at the next poke'
+    )
   })
 
   it('a poke that keeps failing is logged and the next poke tries again (fault injection)', async () => {
@@ -307,7 +314,10 @@ describe('runSensor', () => {
     const flaky: ObjectLister = {
       list: async (prefix, limit) => {
         if (failures-- > 0)
-          throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' })
+          throw Object.assign(new Error('Service Unavailable'), {
+            name: 'ServiceUnavailable',
+            $metadata: { httpStatusCode: 503, attempts: 5 }
+          })
         return bucket.list(prefix, limit)
       }
     }
@@ -319,9 +329,9 @@ describe('runSensor', () => {
       logger
     )
     expect(result.found).toBe(true)
-    expect(result.pokes).toBe(2)
+    expect(result.pokes).toBe(4)
     expect(logger.lines).toContain(
-      'warning: Poke 1: S3 did not answer after 3 tries (ServiceUnavailable: Service Unavailable); trying again at the next poke'
+      'warning: Poke 1: S3 did not answer after 5 tries (ServiceUnavailable: Service Unavailable); trying again at the next poke'
     )
   })
 

@@ -20,7 +20,14 @@ const MONTHS = [
 export type IsoDate = string
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return utcMidnight(year, month + 1, 0).getUTCDate()
+}
+
+/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
+function utcMidnight(year: number, month: number, day: number): Date {
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  return date
 }
 
 /**
@@ -44,7 +51,18 @@ export function parseIsoDate(text: string, input: string): Date {
       value
     )
   }
-  return new Date(Date.UTC(year, month - 1, day))
+  return utcMidnight(year, month, day)
+}
+
+/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  try {
+    parseIsoDate(text, 'date')
+  } catch (error) {
+    if (error instanceof InputError) return false
+    throw error
+  }
+  return text === text.trim()
 }
 
 /**
