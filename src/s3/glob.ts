@@ -16,6 +16,23 @@ export function isGlob(text: string): boolean {
   return false
 }
 
+/** What a `\` may escape in a key that is not a glob: a wildcard, a closing bracket or `\`. */
+const ESCAPABLE = new Set([...WILDCARDS, ']', '}', '\\'])
+
+/**
+ * The key a text without unescaped wildcards stands for: `exports/file\*.csv` is the key
+ * `exports/file*.csv`. A `\` before any other character is part of the key, as S3 allows.
+ */
+export function unescapeKey(text: string): string {
+  let key = ''
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '\\' && ESCAPABLE.has(text[index + 1])) key += text[++index]
+    else key += char
+  }
+  return key
+}
+
 /**
  * The part of a glob before its first wildcard, unescaped: the only prefix that has to be
  * listed. `bronze/customers/date=2024-01-01/*.json` → `bronze/customers/date=2024-01-01/`.

@@ -1,5 +1,12 @@
 import { InputError } from '../core/errors.js'
-import { compileGlob, isGlob, literalPrefix, unclosedBracket, type KeyMatcher } from './glob.js'
+import {
+  compileGlob,
+  isGlob,
+  literalPrefix,
+  unclosedBracket,
+  unescapeKey,
+  type KeyMatcher
+} from './glob.js'
 
 /**
  * What the sensor waits for, in one bucket:
@@ -70,6 +77,45 @@ export function parseS3Uri(input: string, text: string): S3Location | undefined 
   return { bucket, key }
 }
 
+/** C0 control characters and DEL: never part of a key anyone meant (a stray newline, say). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+
+const CONTROL_NAMES: Record<string, string> = {
+  '\n': 'a newline',
+  '\r': 'a carriage return',
+  '\t': 'a tab'
+}
+
+const controlName = (char: string): string =>
+  CONTROL_NAMES[char] ??
+  `control character U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+
+/** The text with each control character written as an escape, so a message stays one line. */
+function showEscaped(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\\]/g, char =>
+    char === '\\'
+      ? '\\'
+      : char === '\n'
+        ? '\\n'
+        : char === '\r'
+          ? '\\r'
+          : char === '\t'
+            ? '\\t'
+            : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
+
+/** Refuses text holding a control character, naming the input and where the character is. */
+function checkPrintable(input: string, text: string, what: string): void {
+  const found = CONTROL_CHARACTER.exec(text)
+  if (!found) return
+  throw new InputError(
+    input,
+    `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`,
+    showEscaped(text)
+  )
+}
+
 function checkBucket(input: string, bucket: string): void {
   const problem = bucketNameProblem(bucket)
   if (problem) throw new InputError(input, `a valid S3 bucket name (${problem})`, bucket)
@@ -90,6 +136,7 @@ function checkKey(input: string, key: string): void {
 
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
 function locate(input: string, text: string, bucketInput: string): S3Location {
+  checkPrintable(input, text, 'a key or s3:// URI')
   const uri = parseS3Uri(input, text)
   if (uri) {
     checkBucket(input, uri.bucket)
@@ -116,6 +163,7 @@ export interface TargetInputs {
 
 /** Reads the `bucket`, `key` and `keys` inputs into what to wait for. Sends no request. */
 export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
+  checkPrintable('bucket', bucket, 'a bucket name')
   if (bucket) checkBucket('bucket', bucket)
   if (key && keys.length) {
     throw new InputError('keys', "either 'key' or 'keys', not both")
@@ -130,9 +178,10 @@ export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
   const location = locate('key', key, bucket)
   checkKey('key', location.key)
   if (!isGlob(location.key)) {
-    return location.key.endsWith('/')
-      ? { kind: 'prefix', bucket: location.bucket, prefix: location.key }
-      : { kind: 'key', bucket: location.bucket, key: location.key }
+    const literal = unescapeKey(location.key)
+    return literal.endsWith('/')
+      ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
+      : { kind: 'key', bucket: location.bucket, key: literal }
   }
   const unclosed = unclosedBracket(location.key)
   if (unclosed) {
@@ -172,7 +221,7 @@ function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarg
         location.key
       )
     }
-    return location
+    return { bucket: location.bucket, key: unescapeKey(location.key) }
   })
   const bucket = located[0].bucket
   const other = located.find(location => location.bucket !== bucket)
@@ -230,6 +279,7 @@ export function targetFolder(target: WaitTarget): string {
  * the same bucket.
  */
 export function markerKey(target: WaitTarget, marker: string): string {
+  checkPrintable('success-marker', marker, 'a marker name or s3:// URI')
   const uri = parseS3Uri('success-marker', marker)
   if (uri) {
     if (uri.bucket !== target.bucket) {
@@ -240,7 +290,10 @@ export function markerKey(target: WaitTarget, marker: string): string {
       )
     }
     checkKey('success-marker', uri.key)
-    return uri.key
+    if (isGlob(uri.key)) {
+      throw new InputError('success-marker', 'one object, not a glob', marker)
+    }
+    return unescapeKey(uri.key)
   }
   if (marker.startsWith('/') || isGlob(marker) || marker.endsWith('/')) {
     throw new InputError(
@@ -249,7 +302,7 @@ export function markerKey(target: WaitTarget, marker: string): string {
       marker
     )
   }
-  const key = `${targetFolder(target)}${marker}`
+  const key = `${targetFolder(target)}${unescapeKey(marker)}`
   checkKey('success-marker', key)
   return key
 }

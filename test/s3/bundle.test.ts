@@ -282,6 +282,21 @@ describe('s3-sensor bundle: bad input', () => {
       'unclosed glob bracket',
       { key: `${PREFIX}part-[0-9.json` },
       "Input 'key': expected a glob whose '[' at character"
+    ],
+    [
+      'newline inside key',
+      { key: `${PREFIX}a.json\n::warning::x` },
+      "Input 'key': expected a key or s3:// URI without control characters (a newline at character 39), got 'bronze/customers/date=2024-01-01/a.json\\n::warning::x'"
+    ],
+    [
+      'carriage return inside a keys entry',
+      { keys: `${PREFIX}a.json\r\n${PREFIX}b\tc.json` },
+      "Input 'keys': expected a key or s3:// URI without control characters (a tab at character 35)"
+    ],
+    [
+      'count beyond the largest safe integer',
+      { key: PREFIX, 'min-objects': '99999999999999999999' },
+      "Input 'min-objects': expected a whole number of 0 or more (at most 9007199254740991), got '99999999999999999999'"
     ]
   ])('%s', async (_case, inputs, message) => {
     const before = counter.requests

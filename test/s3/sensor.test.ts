@@ -254,6 +254,14 @@ describe('runSensor', () => {
     ).toEqual(['exports/a.csv'])
   })
 
+  it('a key whose only wildcards are escaped is looked up as that literal key', async () => {
+    const bucket = new MemoryBucket().put('exports/file*.csv').put('exports/file1.csv')
+    const result = await sense({ key: 'exports/file\\*.csv' }, bucket)
+    expect(result.found).toBe(true)
+    expect(result.objects.map(object => object.key)).toEqual(['exports/file*.csv'])
+    expect(bucket.listedPrefixes).toEqual(['exports/file*.csv'])
+  })
+
   it('logs at most one line per poke, saying what is still missing', async () => {
     const bucket = new MemoryBucket()
     const logger = new MemoryLogger()
