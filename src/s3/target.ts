@@ -77,8 +77,8 @@ export function parseS3Uri(input: string, text: string): S3Location | undefined 
   return { bucket, key }
 }
 
-/** C0 control characters and DEL: never part of a key anyone meant (a stray newline, say). */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+/** Control characters (C0, DEL, C1): never part of a key anyone meant (a stray newline, say). */
+const CONTROL_CHARACTER = /\p{Cc}/u
 
 const CONTROL_NAMES: Record<string, string> = {
   '\n': 'a newline',
@@ -86,22 +86,18 @@ const CONTROL_NAMES: Record<string, string> = {
   '\t': 'a tab'
 }
 
+const codePoint = (char: string): string =>
+  `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+
 const controlName = (char: string): string =>
-  CONTROL_NAMES[char] ??
-  `control character U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+  CONTROL_NAMES[char] ?? `control character ${codePoint(char)}`
 
 /** The text with each control character written as an escape, so a message stays one line. */
 function showEscaped(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\\]/g, char =>
-    char === '\\'
-      ? '\\'
-      : char === '\n'
-        ? '\\n'
-        : char === '\r'
-          ? '\\r'
-          : char === '\t'
-            ? '\\t'
-            : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+  return text.replace(
+    /\p{Cc}/gu,
+    char => escapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
   )
 }
 

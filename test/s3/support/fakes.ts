@@ -1,5 +1,5 @@
 import type { Clock } from '../../../src/core/sleep.js'
-import type { ListedObject, ObjectLister } from '../../../src/s3/lister.js'
+import type { ListedObject, ListRequest, ObjectLister } from '../../../src/s3/lister.js'
 
 /**
  * A clock whose sleep returns at once after moving time forward, running whatever the test
@@ -27,12 +27,20 @@ export class FakeClock implements Clock {
   }
 }
 
-/** An in-memory bucket that lists like S3 (key order, prefix only) and counts its listings. */
+/**
+ * An in-memory bucket that lists like S3 (key order, prefix only, pages of `pageSize`,
+ * CommonPrefixes for a folder listing) and counts its requests, one per page.
+ */
 export class MemoryBucket implements ObjectLister {
   readonly objects = new Map<string, ListedObject>()
+  /** The prefix of each listing (pages after the first not repeated). */
   readonly listedPrefixes: string[] = []
+  /** The prefix of each folder (Delimiter) listing. */
+  readonly folderPrefixes: string[] = []
   requests = 0
   private version = 0
+
+  constructor(private readonly pageSize = 1000) {}
 
   put(key: string, size = 10): this {
     this.version++
@@ -45,12 +53,43 @@ export class MemoryBucket implements ObjectLister {
     return this
   }
 
-  async list(prefix: string, limit = Infinity): Promise<ListedObject[]> {
-    this.requests++
-    this.listedPrefixes.push(prefix)
+  private under(prefix: string): ListedObject[] {
     return [...this.objects.values()]
       .filter(object => object.key.startsWith(prefix))
       .sort((a, b) => (a.key < b.key ? -1 : 1))
-      .slice(0, limit)
+  }
+
+  async list(
+    prefix: string,
+    { limit = Infinity, onPage }: ListRequest = {}
+  ): Promise<ListedObject[]> {
+    this.listedPrefixes.push(prefix)
+    const all = this.under(prefix).slice(0, limit)
+    const listed: ListedObject[] = []
+    for (let start = 0; ; start += this.pageSize) {
+      this.requests++
+      const page = all.slice(start, start + this.pageSize)
+      listed.push(...page)
+      const more = start + this.pageSize < all.length
+      if (onPage?.(page, more) || !more) return listed
+    }
+  }
+
+  async folders(prefix: string): Promise<string[]> {
+    this.folderPrefixes.push(prefix)
+    const folders = new Set<string>()
+    for (const { key } of this.under(prefix)) {
+      const slash = key.indexOf('/', prefix.length)
+      if (slash >= 0) folders.add(key.slice(0, slash + 1))
+    }
+    // Folders and keys at the level share the pages, as in S3.
+    const entries = new Set(
+      this.under(prefix).map(({ key }) => {
+        const slash = key.indexOf('/', prefix.length)
+        return slash >= 0 ? key.slice(0, slash + 1) : key
+      })
+    )
+    this.requests += Math.max(1, Math.ceil(entries.size / this.pageSize))
+    return [...folders].sort()
   }
 }
