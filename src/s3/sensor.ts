@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { isTransient, withRetry } from '../core/retry.js'
@@ -75,6 +76,9 @@ export async function runSensor(options: SensorOptions): Promise<SensorResult> {
   // deadline are abandoned, and a long listing starts no page after that.
   const abandonAt = timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10))
   const overrun = new AbortController()
+  // Every request of a poke listens on this one signal (a folder walk has up to 8 lookups
+  // in flight, each with its retries): more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(100, overrun.signal)
   const overrunTimer = setTimeout(
     () => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')),
     abandonAt
