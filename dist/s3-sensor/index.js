@@ -67028,10 +67028,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -67052,6 +67052,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -67275,7 +67281,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
     const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
     const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .q)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .w)({
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .wn)({
         ...config,
         lister,
         clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
@@ -67343,7 +67349,7 @@ function createS3Client(settings, env = process.env, timeouts = S3_REQUEST_TIMEO
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
-/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(860);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6273);
 
 
 /** How many offending keys a message names before it says "and N more". */
@@ -67496,8 +67502,8 @@ function awsClientSettings(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
 var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var s3_target = __nccwpck_require__(860);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/config.ts
 
 
@@ -67567,8 +67573,216 @@ function readSensorConfig(inputs, env = process.env) {
             timeoutMs,
             softFail: inputs.boolean('soft-fail', false)
         },
+        countAll: inputs.boolean('count-all', false),
         aws: awsClientSettings(inputs, env)
     };
+}
+
+
+/***/ }),
+
+/***/ 6290:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Qz: () => (/* binding */ literalPrefix),
+/* harmony export */   SO: () => (/* binding */ compileGlob),
+/* harmony export */   Ye: () => (/* binding */ walksFolders),
+/* harmony export */   eD: () => (/* binding */ unclosedBracket),
+/* harmony export */   fg: () => (/* binding */ isGlob),
+/* harmony export */   iE: () => (/* binding */ unescapeKey),
+/* harmony export */   tw: () => (/* binding */ globSegments)
+/* harmony export */ });
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4006);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(picomatch__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Characters that make a key a glob; a key without any of them (unescaped) is literal. */
+const WILDCARDS = new Set(['*', '?', '[', '{']);
+/** Characters picomatch reads as regex or extglob syntax, which S3 keys use literally. */
+const LITERAL_OUTSIDE_BRACKETS = new Set(['(', ')', '|', '+', '@', '!', '$', '^']);
+/** True when the text has an unescaped `*`, `?`, `[` or `{`. */
+function isGlob(text) {
+    for (let index = 0; index < text.length; index++) {
+        const char = text[index];
+        if (char === '\\')
+            index++;
+        else if (WILDCARDS.has(char))
+            return true;
+    }
+    return false;
+}
+/** What a `\` may escape in a key that is not a glob: a wildcard, a closing bracket or `\`. */
+const ESCAPABLE = new Set([...WILDCARDS, ']', '}', '\\']);
+/**
+ * The key a text without unescaped wildcards stands for: `exports/file\*.csv` is the key
+ * `exports/file*.csv`. A `\` before any other character is part of the key, as S3 allows.
+ */
+function unescapeKey(text) {
+    let key = '';
+    for (let index = 0; index < text.length; index++) {
+        const char = text[index];
+        if (char === '\\' && ESCAPABLE.has(text[index + 1]))
+            key += text[++index];
+        else
+            key += char;
+    }
+    return key;
+}
+/**
+ * The part of a glob before its first wildcard, unescaped: the only prefix that has to be
+ * listed. `bronze/customers/date=2024-01-01/*.json` → `bronze/customers/date=2024-01-01/`.
+ */
+function literalPrefix(glob) {
+    let prefix = '';
+    for (let index = 0; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '\\' && index + 1 < glob.length)
+            prefix += glob[++index];
+        else if (WILDCARDS.has(char))
+            break;
+        else
+            prefix += char;
+    }
+    return prefix;
+}
+/**
+ * Where the first unclosed `[` or `{` is, or undefined when every one is closed. Checked
+ * before picomatch, which would otherwise read a lone `[` as a literal and wait for a key
+ * nobody meant.
+ */
+function unclosedBracket(glob) {
+    const braces = [];
+    for (let index = 0; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '\\') {
+            index++;
+        }
+        else if (char === '[') {
+            const close = bracketEnd(glob, index);
+            if (close === undefined)
+                return { char: '[', position: index + 1 };
+            index = close;
+        }
+        else if (char === '{') {
+            braces.push(index);
+        }
+        else if (char === '}') {
+            braces.pop();
+        }
+    }
+    return braces.length ? { char: '{', position: braces[0] + 1 } : undefined;
+}
+/** Index of the `]` closing the bracket expression opened at `open`. */
+function bracketEnd(glob, open) {
+    let index = open + 1;
+    if (glob[index] === '!' || glob[index] === '^')
+        index++;
+    // A `]` right after the opening (or its negation) is a member, not the end.
+    if (glob[index] === ']')
+        index++;
+    for (; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '\\')
+            index++;
+        else if (char === '[' && glob[index + 1] === ':') {
+            const end = glob.indexOf(':]', index + 2);
+            if (end > 0)
+                index = end + 1;
+        }
+        else if (char === ']')
+            return index;
+    }
+    return undefined;
+}
+/** Escapes the characters picomatch would read as regex groups, outside bracket expressions. */
+function escapeLiterals(glob) {
+    let out = '';
+    for (let index = 0; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '\\') {
+            out += glob.slice(index, index + 2);
+            index++;
+        }
+        else if (char === '[') {
+            const close = bracketEnd(glob, index) ?? glob.length - 1;
+            out += glob.slice(index, close + 1);
+            index = close;
+        }
+        else {
+            out += LITERAL_OUTSIDE_BRACKETS.has(char) ? `\\${char}` : char;
+        }
+    }
+    return out;
+}
+/**
+ * Compiles a glob over whole S3 keys: `*` and `?` stay within one `/`-separated segment,
+ * `**` crosses segments, `[...]` (with `[!...]` and POSIX classes) and `{a,b}` as in a shell.
+ * Throws (with picomatch's reason) for a glob it cannot read; check unclosedBracket first.
+ */
+function compileGlob(glob) {
+    const matcher = picomatch__WEBPACK_IMPORTED_MODULE_0___default()(escapeLiterals(glob), {
+        dot: true,
+        posix: true,
+        windows: false,
+        noextglob: true,
+        nonegate: true,
+        strictBrackets: true
+    });
+    return key => matcher(key);
+}
+/**
+ * Splits a glob at each `/` that separates segments. A `/` inside braces or brackets stays
+ * in its segment, which is then marked as crossing.
+ */
+function globSegments(glob) {
+    const segments = [];
+    let current = { text: '', wild: false, crosses: false };
+    let braces = 0;
+    for (let index = 0; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '\\') {
+            current.text += glob.slice(index, index + 2);
+            index++;
+        }
+        else if (char === '[') {
+            const close = bracketEnd(glob, index) ?? glob.length - 1;
+            const bracket = glob.slice(index, close + 1);
+            current.text += bracket;
+            current.wild = true;
+            if (bracket.includes('/') || compileGlob(bracket)('/'))
+                current.crosses = true;
+            index = close;
+        }
+        else if (char === '/' && braces === 0) {
+            segments.push(current);
+            current = { text: '', wild: false, crosses: false };
+        }
+        else {
+            current.text += char;
+            if (char === '/')
+                current.crosses = true;
+            if (char === '{')
+                braces++;
+            if (char === '}' && braces > 0)
+                braces--;
+            if (char === '*' && glob[index + 1] === '*')
+                current.crosses = true;
+            if (WILDCARDS.has(char))
+                current.wild = true;
+        }
+    }
+    segments.push(current);
+    return segments;
+}
+/**
+ * True when the glob's first wildcard sits in a middle segment that a folder walk can go
+ * through (`date=2026-01-*\/part-0001.json`); false when listing its literal prefix is all
+ * there is to do (the wildcard is in the last segment, or in a `**`-like segment).
+ */
+function walksFolders(glob) {
+    const segments = globSegments(glob);
+    const first = segments.findIndex(segment => segment.wild);
+    return first >= 0 && first < segments.length - 1 && !segments[first].crosses;
 }
 
 
@@ -67582,7 +67796,7 @@ function readSensorConfig(inputs, env = process.env) {
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
 
-/** ListObjectsV2 answers at most this many keys a page. */
+/** ListObjectsV2 answers at most this many keys (and common prefixes) a page. */
 const PAGE_SIZE = 1000;
 /** ListObjectsV2, page after page, under one prefix. Counts its requests for the report. */
 class S3Lister {
@@ -67594,7 +67808,7 @@ class S3Lister {
         this.client = client;
         this.bucket = bucket;
     }
-    async list(prefix, limit = Infinity, signal) {
+    async list(prefix, { limit = Infinity, onPage, signal } = {}) {
         const objects = [];
         let continuationToken;
         do {
@@ -67605,19 +67819,44 @@ class S3Lister {
                 ContinuationToken: continuationToken,
                 MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
             }), { abortSignal: signal });
+            const listed = [];
             for (const object of page.Contents ?? []) {
                 if (object.Key === undefined)
                     continue;
-                objects.push({
+                listed.push({
                     key: object.Key,
                     size: object.Size ?? 0,
                     etag: object.ETag ?? '',
                     lastModified: object.LastModified?.getTime() ?? 0
                 });
             }
+            objects.push(...listed);
             continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+            const more = Boolean(continuationToken) && objects.length < limit;
+            if (onPage?.(listed, more))
+                break;
         } while (continuationToken && objects.length < limit);
         return objects;
+    }
+    async folders(prefix, signal) {
+        const folders = [];
+        let continuationToken;
+        do {
+            this.requests++;
+            const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
+                Bucket: this.bucket,
+                Prefix: prefix,
+                Delimiter: '/',
+                ContinuationToken: continuationToken,
+                MaxKeys: PAGE_SIZE
+            }), { abortSignal: signal });
+            for (const common of page.CommonPrefixes ?? []) {
+                if (common.Prefix !== undefined)
+                    folders.push(common.Prefix);
+            }
+            continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (continuationToken);
+        return folders;
     }
 }
 
@@ -67661,17 +67900,22 @@ function details(summary, body) {
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
 var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var s3_target = __nccwpck_require__(860);
+// EXTERNAL MODULE: ./src/s3/glob.ts
+var glob = __nccwpck_require__(6290);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/report.ts
+
 
 
 
 /**
  * The `keys` output holds at most this many keys (the first, in key order): step outputs
- * are limited in size, and `count` always gives the full number.
+ * are limited in size, and `count` gives the number of keys the sensor saw.
  */
 const MAX_OUTPUT_KEYS = 1000;
+/** Why count and bytes can be short of everything there is. */
+const STOPPED_EARLY = 'the listing stopped once min-objects matched; count-all: true lists every object';
 /** Keys shown in the job summary's collapsible list. */
 const SUMMARY_KEYS = 50;
 function sensorOutputs(result) {
@@ -67689,7 +67933,9 @@ function waitedFor(config) {
     const where = `\`${(0,s3_target/* describeTarget */.ff)(target)}\``;
     switch (target.kind) {
         case 'glob':
-            return `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`;
+            return (0,glob/* walksFolders */.Ye)(target.glob)
+                ? `${where} (glob, walking the folders under s3://${target.bucket}/${target.prefix})`
+                : `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`;
         case 'prefix':
             return `${where} (every object under the prefix)`;
         case 'key':
@@ -67709,6 +67955,7 @@ function sensorSummary(config, result) {
             ? 'not found (soft-fail: later jobs can skip)'
             : 'timed out';
     const mark = (met) => (met ? '✅' : '❌');
+    const count = String(result.objects.length);
     const rows = [
         ['waited for', waitedFor(config), ''],
         ...result.conditions.map(condition => [
@@ -67717,8 +67964,12 @@ function sensorSummary(config, result) {
             mark(condition.met)
         ]),
         ['found', String(result.found), mark(result.found)],
-        ['count', String(result.objects.length), ''],
-        ['bytes', `${result.totalBytes} (${(0,conditions/* formatBytes */.z3)(result.totalBytes)})`, ''],
+        ['count', result.complete ? count : `at least ${count} (${STOPPED_EARLY})`, ''],
+        [
+            'bytes',
+            `${result.totalBytes} (${(0,conditions/* formatBytes */.z3)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
+            ''
+        ],
         [
             'waited',
             `${(0,conditions/* formatWait */.Du)(result.waitedMs)} of ${(0,conditions/* formatWait */.Du)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
@@ -67755,11 +68006,13 @@ function sensorErrorSummary(config, message) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  w: () => (/* binding */ runSensor)
+  wn: () => (/* binding */ runSensor)
 });
 
-// UNUSED EXPORTS: DEFAULT_SENSOR_RETRY
+// UNUSED EXPORTS: DEFAULT_SENSOR_RETRY, needEveryObject
 
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/sleep.ts
@@ -67908,54 +68161,256 @@ function explainS3Error(error, bucket, prefix) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/s3/glob.ts
+var s3_glob = __nccwpck_require__(6290);
 ;// CONCATENATED MODULE: ./src/s3/observe.ts
 
-/** Exact keys looked up at once, at most. */
-const KEY_LOOKUP_CONCURRENCY = 8;
+
 /**
- * Looks once at what the sensor waits for. A prefix or glob is listed under its literal
- * prefix only; an exact key is a one-key listing of that key (the key itself sorts before
- * every longer key it prefixes), so s3:ListBucket is the only permission needed.
+ * A listing that was still going when the sensor's time ran out: what it had listed, for a
+ * message that says so rather than blaming S3 for not answering.
  */
-async function observe(target, conditions, lister, signal) {
-    const { markerKey } = conditions;
-    const lookUp = async (key) => (await lister.list(key, 1, signal)).find(object => object.key === key);
-    let objects;
-    let missingKeys = [];
-    let listed;
-    let listedPrefix = '';
-    switch (target.kind) {
-        case 'key': {
-            const found = await lookUp(target.key);
-            objects = found ? [found] : [];
-            break;
-        }
-        case 'keys': {
-            const found = await mapBounded(target.keys, KEY_LOOKUP_CONCURRENCY, lookUp);
-            objects = found.filter((object) => object !== undefined);
-            missingKeys = target.keys.filter((_key, index) => found[index] === undefined);
-            break;
-        }
-        case 'prefix':
-        case 'glob': {
-            listedPrefix = target.prefix;
-            listed = await lister.list(target.prefix, undefined, signal);
-            // Keys ending in `/` are the empty "folder" objects consoles create, not data.
-            objects = listed.filter(object => !object.key.endsWith('/') &&
-                object.key !== markerKey &&
-                (target.kind === 'prefix' || target.matches(object.key)));
-            break;
-        }
+class ListingUnfinished extends Error {
+    listed;
+    name = 'ListingUnfinished';
+    constructor(listed, cause) {
+        super(`listing stopped after ${listed} objects`, { cause });
+        this.listed = listed;
     }
-    let marker;
-    if (markerKey !== undefined) {
-        marker =
-            listed && markerKey.startsWith(listedPrefix)
-                ? listed.find(object => object.key === markerKey)
-                : await lookUp(markerKey);
+}
+/** Exact keys looked up (or folders listed) at once, at most. */
+const CONCURRENCY = 8;
+/**
+ * Looks once at what the sensor waits for. A prefix is listed under itself; a glob under its
+ * literal prefix, or, when a middle segment holds the first wildcard, folder by folder (a
+ * Delimiter walk) down to the segment that needs a listing. An exact key is a one-key
+ * listing of that key (it sorts before every longer key it prefixes), so s3:ListBucket is
+ * the only permission needed.
+ */
+async function observe(target, conditions, lister, options) {
+    const poke = new Poke(target, conditions.markerKey, lister, options);
+    try {
+        return await poke.run();
     }
-    objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { objects, missingKeys, marker };
+    catch (error) {
+        // Abandoned mid-listing at the deadline: S3 was answering, the listing was just long.
+        if (options.signal?.aborted && poke.listed > 0 && !(error instanceof ListingUnfinished)) {
+            throw new ListingUnfinished(poke.listed, error);
+        }
+        throw error;
+    }
+}
+/** One poke's listings, with what they have seen so far. */
+class Poke {
+    target;
+    markerKey;
+    lister;
+    options;
+    /** Objects received so far (matching or not). */
+    listed = 0;
+    matched = 0;
+    complete = true;
+    marker;
+    /** Prefixes listed to their end: a marker under one of them that was not seen is absent. */
+    listedFully = [];
+    constructor(target, markerKey, lister, options) {
+        this.target = target;
+        this.markerKey = markerKey;
+        this.lister = lister;
+        this.options = options;
+    }
+    async run() {
+        const { target } = this;
+        let objects;
+        let missingKeys = [];
+        switch (target.kind) {
+            case 'key': {
+                const found = await this.lookUp(target.key);
+                objects = found ? [found] : [];
+                break;
+            }
+            case 'keys': {
+                const found = await mapBounded(target.keys, CONCURRENCY, key => this.lookUp(key));
+                objects = found.filter((object) => object !== undefined);
+                missingKeys = target.keys.filter((_key, index) => found[index] === undefined);
+                break;
+            }
+            case 'prefix':
+                objects = await this.listUnder(target.prefix);
+                break;
+            case 'glob':
+                objects = this.options.walkFolders
+                    ? await new FolderWalk(this, target.glob).collect('', 0)
+                    : await this.listUnder(target.prefix);
+                break;
+        }
+        const marker = await this.findMarker();
+        objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        return { objects, complete: this.complete, missingKeys, marker };
+    }
+    get enough() {
+        return this.matched >= this.options.wanted;
+    }
+    /** How many more matches would decide the poke (at least 1, so a listing always starts). */
+    get stillWanted() {
+        return Math.max(1, this.options.wanted - this.matched);
+    }
+    /** Folders (or keys) skipped because the poke was already decided. */
+    skipped() {
+        this.complete = false;
+    }
+    /** Whether a listed object is data the target waits for. */
+    isData(object) {
+        const { target } = this;
+        // Keys ending in `/` are the empty "folder" objects consoles create, not data.
+        if (object.key.endsWith('/') || object.key === this.markerKey)
+            return false;
+        return target.kind !== 'glob' || target.matches(object.key);
+    }
+    see(object) {
+        if (object.key === this.markerKey)
+            this.marker = object;
+        return this.isData(object);
+    }
+    async lookUp(key) {
+        const [first] = await this.lister.list(key, {
+            limit: 1,
+            signal: this.options.signal,
+            onPage: page => {
+                this.listed += page.length;
+            }
+        });
+        const found = first?.key === key ? first : undefined;
+        if (found && this.see(found))
+            this.matched++;
+        return found;
+    }
+    /** Every matching object under `prefix`, or the first ones once the poke is decided. */
+    async listUnder(prefix) {
+        const matching = [];
+        let stoppedEarly = false;
+        await this.lister.list(prefix, {
+            signal: this.options.signal,
+            onPage: (page, more) => {
+                this.listed += page.length;
+                for (const object of page) {
+                    if (this.see(object)) {
+                        matching.push(object);
+                        this.matched++;
+                    }
+                }
+                if (!more)
+                    return false;
+                if (this.enough) {
+                    stoppedEarly = true;
+                    return true;
+                }
+                if (this.options.overtime?.())
+                    throw new ListingUnfinished(this.listed);
+                return false;
+            }
+        });
+        if (stoppedEarly)
+            this.complete = false;
+        else
+            this.listedFully.push(prefix);
+        return matching;
+    }
+    async folders(prefix) {
+        return this.lister.folders(prefix, this.options.signal);
+    }
+    async findMarker() {
+        const { markerKey } = this;
+        if (markerKey === undefined || this.marker)
+            return this.marker;
+        if (this.listedFully.some(prefix => markerKey.startsWith(prefix)))
+            return undefined;
+        await this.lookUp(markerKey);
+        return this.marker;
+    }
+}
+/**
+ * A glob walked segment by segment: literal segments are taken as they are, a wildcard in a
+ * middle segment lists only the folders at that level (Delimiter `/`) and goes on under the
+ * ones that match, and the segment that needs objects is listed (or, when the rest is
+ * literal, looked up as one key) under each matching folder. A segment that may match
+ * across `/` (`**`) ends the walk: everything under it is listed.
+ */
+class FolderWalk {
+    poke;
+    segments;
+    /** Matchers of the glob up to and including a segment, by segment, compiled when needed. */
+    upTo = new Map();
+    constructor(poke, glob) {
+        this.poke = poke;
+        this.segments = (0,s3_glob/* globSegments */.tw)(glob);
+    }
+    /** A matcher of the folder path down to segment `index`; undefined if it cannot be read. */
+    folderMatcher(index) {
+        if (!this.upTo.has(index)) {
+            const glob = this.segments
+                .slice(0, index + 1)
+                .map(segment => segment.text)
+                .join('/');
+            let matcher;
+            try {
+                matcher = (0,s3_glob/* compileGlob */.SO)(glob);
+            }
+            catch {
+                matcher = undefined;
+            }
+            this.upTo.set(index, matcher);
+        }
+        return this.upTo.get(index);
+    }
+    /** The matching objects under `folder`, whose path covers the segments before `from`. */
+    async collect(folder, from) {
+        const rest = this.segments
+            .slice(from)
+            .map(segment => segment.text)
+            .join('/');
+        const wild = this.segments.findIndex((segment, index) => index >= from && segment.wild);
+        if (wild < 0) {
+            const found = await this.poke.lookUp(folder + (0,s3_glob/* unescapeKey */.iE)(rest));
+            return found && this.poke.isData(found) ? [found] : [];
+        }
+        const base = folder + (0,s3_glob/* literalPrefix */.Qz)(rest);
+        const matches = this.folderMatcher(wild);
+        if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
+            return this.poke.listUnder(base);
+        }
+        const folders = (await this.poke.folders(base)).filter(path => matches(path.slice(0, -1)));
+        const lookupsOnly = !this.segments.slice(wild + 1).some(segment => segment.wild);
+        return this.eachFolder(folders, lookupsOnly, path => this.collect(path, wild + 1));
+    }
+    /**
+     * Runs `collect` for each folder in key order, in rounds, and stops between rounds once
+     * the poke is decided. A round is as large as the matches still wanted when each folder
+     * gives at most one key (an exact lookup), else one folder; a poke that lists everything
+     * runs CONCURRENCY at a time. Rounds of a fixed size keep the request count the same from
+     * run to run.
+     */
+    async eachFolder(folders, lookupsOnly, collect) {
+        const found = [];
+        let next = 0;
+        while (next < folders.length) {
+            if (this.poke.enough) {
+                this.poke.skipped();
+                break;
+            }
+            const everything = !Number.isFinite(this.poke.stillWanted);
+            const round = everything
+                ? CONCURRENCY
+                : lookupsOnly
+                    ? Math.min(CONCURRENCY, this.poke.stillWanted)
+                    : 1;
+            const batch = folders.slice(next, next + round);
+            next += batch.length;
+            for (const objects of await mapBounded(batch, CONCURRENCY, collect))
+                found.push(...objects);
+        }
+        return found;
+    }
 }
 async function mapBounded(items, concurrency, map) {
     const results = new Array(items.length);
@@ -67983,9 +68438,10 @@ function fingerprint(observation) {
     return hash.digest('hex');
 }
 
-// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var s3_target = __nccwpck_require__(860);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/sensor.ts
+
 
 
 
@@ -68009,35 +68465,70 @@ async function runSensor(options) {
     const untilDeadline = () => Math.max(0, start + timing.timeoutMs - clock.now());
     // A request that hangs (the SDK's own timeouts and retries can take minutes) must not
     // carry the sensor far past its timeout: requests still open a little after the
-    // deadline are abandoned.
+    // deadline are abandoned, and a long listing starts no page after that.
+    const abandonAt = timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10));
     const overrun = new AbortController();
-    const overrunTimer = setTimeout(() => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')), timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10)));
+    // Every request of a poke listens on this one signal (a folder walk has up to 8 lookups
+    // in flight, each with its retries): more than Node's default of 10 is expected, not a leak.
+    (0,external_node_events_.setMaxListeners)(100, overrun.signal);
+    const overrunTimer = setTimeout(() => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')), abandonAt);
     try {
-        return await pokeUntilDone(options, { start, untilDeadline, signal: overrun.signal });
+        return await pokeUntilDone(options, {
+            start,
+            untilDeadline,
+            overtime: () => clock.now() - start >= abandonAt,
+            signal: overrun.signal
+        });
     }
     finally {
         clearTimeout(overrunTimer);
     }
 }
-async function pokeUntilDone(options, { start, untilDeadline, signal }) {
+/** The inputs that make every poke list every matching object, by name; empty when none. */
+function needEveryObject(conditions, countAll = false) {
+    const reasons = [];
+    if (conditions.settleMs > 0)
+        reasons.push('settle-time');
+    if (conditions.minObjectBytes > 0)
+        reasons.push('min-object-bytes');
+    if (conditions.minTotalBytes > 0)
+        reasons.push('min-total-bytes');
+    if (countAll)
+        reasons.push('count-all');
+    return reasons;
+}
+async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }) {
     const { target, conditions, timing, lister, clock, logger } = options;
     const retry = options.retry ?? DEFAULT_SENSOR_RETRY;
     const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : '';
+    const everyObject = needEveryObject(conditions, options.countAll);
+    const lists = target.kind === 'glob' || target.kind === 'prefix';
+    if (lists && everyObject.length) {
+        logger.info(`Each poke lists every matching object under s3://${target.bucket}/${listedPrefix}: ${everyObject.join(', ')} ${everyObject.length === 1 ? 'needs' : 'need'} all of them`);
+    }
+    const observeOptions = {
+        wanted: everyObject.length ? Infinity : Math.max(1, conditions.minObjects),
+        walkFolders: options.walkFolders ?? true,
+        overtime,
+        signal
+    };
     let interval = timing.pokeIntervalMs;
     let lastFingerprint;
     let stableSince = start;
     let observation;
     let results = [];
     let lastError;
+    let unfinished;
     for (let poke = 1;; poke++) {
         let retries = 0;
         let pokeFailed = false;
         try {
-            const seen = await withRetry(() => observe(target, conditions, lister, signal), {
+            const seen = await withRetry(() => observe(target, conditions, lister, observeOptions), {
                 attempts: retry.attempts,
                 baseDelayMs: retry.baseDelayMs,
                 maxDelayMs: retry.maxDelayMs,
-                retryable: error => !explainS3Error(error, target.bucket, listedPrefix) &&
+                retryable: error => !(error instanceof ListingUnfinished) &&
+                    !explainS3Error(error, target.bucket, listedPrefix) &&
                     isTransient(error) &&
                     untilDeadline() > 0,
                 onRetry: (error, attempt, delayMs) => {
@@ -68056,29 +68547,41 @@ async function pokeUntilDone(options, { start, untilDeadline, signal }) {
             }
             observation = seen;
             lastError = undefined;
+            unfinished = undefined;
             results = (0,s3_conditions/* evaluate */._3)(target, conditions, seen, now - stableSince);
         }
         catch (error) {
             const explained = explainS3Error(error, target.bucket, listedPrefix);
             if (explained)
                 throw explained;
-            if (!isTransient(error) && !signal.aborted)
+            const cutOff = error instanceof ListingUnfinished;
+            if (!cutOff && !isTransient(error) && !signal.aborted)
                 throw error;
             pokeFailed = true;
-            lastError = signal.aborted
-                ? (0,errors/* errorMessage */.gJ)(signal.reason)
-                : `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
-            logger.warning(`Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`);
+            if (cutOff) {
+                unfinished = `listing had not finished when the ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`;
+                lastError = unfinished;
+                logger.warning(`Poke ${poke}: ${unfinished}`);
+            }
+            else {
+                lastError = signal.aborted
+                    ? (0,errors/* errorMessage */.gJ)(signal.reason)
+                    : `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
+                logger.warning(`Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`);
+            }
         }
         const waitedMs = clock.now() - start;
         const objects = observation?.objects ?? [];
         const totalBytes = objects.reduce((sum, object) => sum + object.size, 0);
+        const complete = observation?.complete ?? true;
+        const counted = `${complete ? '' : 'at least '}${objects.length} object${objects.length === 1 ? '' : 's'}`;
         const missing = results
             .filter(result => !result.met)
             .map(result => result.missing ?? result.condition);
         const finish = (found, message) => ({
             found,
             objects,
+            complete,
             totalBytes,
             waitedMs,
             pokes: poke,
@@ -68087,11 +68590,11 @@ async function pokeUntilDone(options, { start, untilDeadline, signal }) {
             message
         });
         if (!pokeFailed && missing.length === 0) {
-            return finish(true, `Found ${objects.length} object${objects.length === 1 ? '' : 's'} (${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
+            return finish(true, `Found ${counted} (${complete ? (0,s3_conditions/* formatBytes */.z3)(totalBytes) : 'the listing stopped once min-objects matched'}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
         }
         if (untilDeadline() === 0 || signal.aborted) {
-            const why = observation ? missing.join(', ') : 'S3 never answered a poke';
-            const failure = lastError ? `; last poke failed: ${lastError}` : '';
+            const why = observation ? missing.join(', ') : (unfinished ?? 'S3 never answered a poke');
+            const failure = lastError && (observation || !unfinished) ? `; last poke failed: ${lastError}` : '';
             return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
         }
         let pause = Math.min(interval, untilDeadline());
@@ -68101,7 +68604,7 @@ async function pokeUntilDone(options, { start, untilDeadline, signal }) {
             pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()));
         }
         if (!pokeFailed) {
-            logger.info(`Poke ${poke} (${(0,s3_conditions/* formatWait */.Du)(waitedMs)} in): ${objects.length} object${objects.length === 1 ? '' : 's'}, ${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,s3_conditions/* formatWait */.Du)(pause)}`);
+            logger.info(`Poke ${poke} (${(0,s3_conditions/* formatWait */.Du)(waitedMs)} in): ${counted}, ${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,s3_conditions/* formatWait */.Du)(pause)}`);
         }
         await clock.sleep(pause);
         if (timing.backoff)
@@ -68112,145 +68615,17 @@ async function pokeUntilDone(options, { start, untilDeadline, signal }) {
 
 /***/ }),
 
-/***/ 860:
+/***/ 6273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ff: () => (/* binding */ describeTarget),
-  s8: () => (/* binding */ markerKey),
-  hu: () => (/* binding */ parseTarget)
-});
-
-// UNUSED EXPORTS: bucketNameProblem, parseS3Uri, targetFolder
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/s3/glob.ts
-
-/** Characters that make a key a glob; a key without any of them (unescaped) is literal. */
-const WILDCARDS = new Set(['*', '?', '[', '{']);
-/** Characters picomatch reads as regex or extglob syntax, which S3 keys use literally. */
-const LITERAL_OUTSIDE_BRACKETS = new Set(['(', ')', '|', '+', '@', '!', '$', '^']);
-/** True when the text has an unescaped `*`, `?`, `[` or `{`. */
-function isGlob(text) {
-    for (let index = 0; index < text.length; index++) {
-        const char = text[index];
-        if (char === '\\')
-            index++;
-        else if (WILDCARDS.has(char))
-            return true;
-    }
-    return false;
-}
-/**
- * The part of a glob before its first wildcard, unescaped: the only prefix that has to be
- * listed. `bronze/customers/date=2024-01-01/*.json` → `bronze/customers/date=2024-01-01/`.
- */
-function literalPrefix(glob) {
-    let prefix = '';
-    for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
-        if (char === '\\' && index + 1 < glob.length)
-            prefix += glob[++index];
-        else if (WILDCARDS.has(char))
-            break;
-        else
-            prefix += char;
-    }
-    return prefix;
-}
-/**
- * Where the first unclosed `[` or `{` is, or undefined when every one is closed. Checked
- * before picomatch, which would otherwise read a lone `[` as a literal and wait for a key
- * nobody meant.
- */
-function unclosedBracket(glob) {
-    const braces = [];
-    for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
-        if (char === '\\') {
-            index++;
-        }
-        else if (char === '[') {
-            const close = bracketEnd(glob, index);
-            if (close === undefined)
-                return { char: '[', position: index + 1 };
-            index = close;
-        }
-        else if (char === '{') {
-            braces.push(index);
-        }
-        else if (char === '}') {
-            braces.pop();
-        }
-    }
-    return braces.length ? { char: '{', position: braces[0] + 1 } : undefined;
-}
-/** Index of the `]` closing the bracket expression opened at `open`. */
-function bracketEnd(glob, open) {
-    let index = open + 1;
-    if (glob[index] === '!' || glob[index] === '^')
-        index++;
-    // A `]` right after the opening (or its negation) is a member, not the end.
-    if (glob[index] === ']')
-        index++;
-    for (; index < glob.length; index++) {
-        const char = glob[index];
-        if (char === '\\')
-            index++;
-        else if (char === '[' && glob[index + 1] === ':') {
-            const end = glob.indexOf(':]', index + 2);
-            if (end > 0)
-                index = end + 1;
-        }
-        else if (char === ']')
-            return index;
-    }
-    return undefined;
-}
-/** Escapes the characters picomatch would read as regex groups, outside bracket expressions. */
-function escapeLiterals(glob) {
-    let out = '';
-    for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
-        if (char === '\\') {
-            out += glob.slice(index, index + 2);
-            index++;
-        }
-        else if (char === '[') {
-            const close = bracketEnd(glob, index) ?? glob.length - 1;
-            out += glob.slice(index, close + 1);
-            index = close;
-        }
-        else {
-            out += LITERAL_OUTSIDE_BRACKETS.has(char) ? `\\${char}` : char;
-        }
-    }
-    return out;
-}
-/**
- * Compiles a glob over whole S3 keys: `*` and `?` stay within one `/`-separated segment,
- * `**` crosses segments, `[...]` (with `[!...]` and POSIX classes) and `{a,b}` as in a shell.
- * Throws (with picomatch's reason) for a glob it cannot read; check unclosedBracket first.
- */
-function compileGlob(glob) {
-    const matcher = picomatch_default()(escapeLiterals(glob), {
-        dot: true,
-        posix: true,
-        windows: false,
-        noextglob: true,
-        nonegate: true,
-        strictBrackets: true
-    });
-    return key => matcher(key);
-}
-
-;// CONCATENATED MODULE: ./src/s3/target.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ff: () => (/* binding */ describeTarget),
+/* harmony export */   hu: () => (/* binding */ parseTarget),
+/* harmony export */   s8: () => (/* binding */ markerKey)
+/* harmony export */ });
+/* unused harmony exports bucketNameProblem, parseS3Uri, targetFolder */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6290);
 
 
 /** S3's limit on key length, in UTF-8 bytes. */
@@ -68285,86 +68660,110 @@ function parseS3Uri(input, text) {
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
     if (!scheme) {
         if (/^s3:/i.test(text))
-            throw new errors/* InputError */.dz(input, 'an s3://bucket/key URI', text);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI', text);
         return undefined;
     }
     if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, `an s3://bucket/key URI (not ${scheme[1]}://)`, text);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `an s3://bucket/key URI (not ${scheme[1]}://)`, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
     const bucket = slash < 0 ? rest : rest.slice(0, slash);
     const key = slash < 0 ? '' : rest.slice(slash + 1);
     if (!bucket)
-        throw new errors/* InputError */.dz(input, 'an s3://bucket/key URI with a bucket name', text);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI with a bucket name', text);
     if (!key) {
-        throw new errors/* InputError */.dz(input, 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)', text);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)', text);
     }
     return { bucket, key };
+}
+/** Control characters (C0, DEL, C1): never part of a key anyone meant (a stray newline, say). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+const CONTROL_NAMES = {
+    '\n': 'a newline',
+    '\r': 'a carriage return',
+    '\t': 'a tab'
+};
+const codePoint = (char) => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+const controlName = (char) => CONTROL_NAMES[char] ?? `control character ${codePoint(char)}`;
+/** The text with each control character written as an escape, so a message stays one line. */
+function showEscaped(text) {
+    const escapes = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return text.replace(/\p{Cc}/gu, char => escapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Refuses text holding a control character, naming the input and where the character is. */
+function checkPrintable(input, text, what) {
+    const found = CONTROL_CHARACTER.exec(text);
+    if (!found)
+        return;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
 }
 function checkBucket(input, bucket) {
     const problem = bucketNameProblem(bucket);
     if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
 }
 function checkKey(input, key) {
     if (key.startsWith('/')) {
-        throw new errors/* InputError */.dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
     }
     if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-        throw new errors/* InputError */.dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
     }
 }
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
 function locate(input, text, bucketInput) {
+    checkPrintable(input, text, 'a key or s3:// URI');
     const uri = parseS3Uri(input, text);
     if (uri) {
         checkBucket(input, uri.bucket);
         if (bucketInput && bucketInput !== uri.bucket) {
-            throw new errors/* InputError */.dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
         }
         return uri;
     }
     if (!bucketInput) {
-        throw new errors/* InputError */.dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
     }
     return { bucket: bucketInput, key: text };
 }
 /** Reads the `bucket`, `key` and `keys` inputs into what to wait for. Sends no request. */
 function parseTarget({ bucket, key, keys }) {
+    checkPrintable('bucket', bucket, 'a bucket name');
     if (bucket)
         checkBucket('bucket', bucket);
     if (key && keys.length) {
-        throw new errors/* InputError */.dz('keys', "either 'key' or 'keys', not both");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "either 'key' or 'keys', not both");
     }
     if (keys.length)
         return parseKeyList(bucket, keys);
     if (!key) {
-        throw new errors/* InputError */.dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
     }
     const location = locate('key', key, bucket);
     checkKey('key', location.key);
-    if (!isGlob(location.key)) {
-        return location.key.endsWith('/')
-            ? { kind: 'prefix', bucket: location.bucket, prefix: location.key }
-            : { kind: 'key', bucket: location.bucket, key: location.key };
+    if (!(0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(location.key)) {
+        const literal = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(location.key);
+        return literal.endsWith('/')
+            ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
+            : { kind: 'key', bucket: location.bucket, key: literal };
     }
-    const unclosed = unclosedBracket(location.key);
+    const unclosed = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unclosedBracket */ .eD)(location.key);
     if (unclosed) {
         const closing = unclosed.char === '[' ? ']' : '}';
-        throw new errors/* InputError */.dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
     }
     let matches;
     try {
-        matches = compileGlob(location.key);
+        matches = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .compileGlob */ .SO)(location.key);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz('key', `a valid glob (${reason})`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a valid glob (${reason})`, location.key);
     }
-    const prefix = literalPrefix(location.key);
+    const prefix = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .literalPrefix */ .Qz)(location.key);
     if (!prefix) {
-        throw new errors/* InputError */.dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
     }
     return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches };
 }
@@ -68372,15 +68771,15 @@ function parseKeyList(bucketInput, entries) {
     const located = entries.map(entry => {
         const location = locate('keys', entry, bucketInput);
         checkKey('keys', location.key);
-        if (isGlob(location.key) || location.key.endsWith('/')) {
-            throw new errors/* InputError */.dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(location.key) || location.key.endsWith('/')) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
         }
-        return location;
+        return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(location.key) };
     });
     const bucket = located[0].bucket;
     const other = located.find(location => location.bucket !== bucket);
     if (other) {
-        throw new errors/* InputError */.dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
     }
     return { kind: 'keys', bucket, keys: [...new Set(located.map(location => location.key))] };
 }
@@ -68427,18 +68826,22 @@ function targetFolder(target) {
  * the same bucket.
  */
 function markerKey(target, marker) {
+    checkPrintable('success-marker', marker, 'a marker name or s3:// URI');
     const uri = parseS3Uri('success-marker', marker);
     if (uri) {
         if (uri.bucket !== target.bucket) {
-            throw new errors/* InputError */.dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
         }
         checkKey('success-marker', uri.key);
-        return uri.key;
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(uri.key)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'one object, not a glob', marker);
+        }
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(uri.key);
     }
-    if (marker.startsWith('/') || isGlob(marker) || marker.endsWith('/')) {
-        throw new errors/* InputError */.dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
+    if (marker.startsWith('/') || (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(marker) || marker.endsWith('/')) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
     }
-    const key = `${targetFolder(target)}${marker}`;
+    const key = `${targetFolder(target)}${(0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(marker)}`;
     checkKey('success-marker', key);
     return key;
 }
