@@ -100,7 +100,7 @@ describe('S3 sensor against moto', () => {
       key: `${PREFIX}part-*.{json,csv}`,
       'count-all': 'true',
       'poke-interval': '1s',
-      timeout: '10s'
+      timeout: '1m'
     })
     const result = await run()
     expect(result.found).toBe(true)
@@ -114,7 +114,7 @@ describe('S3 sensor against moto', () => {
       key: `${PREFIX}**`,
       'count-all': 'true',
       'poke-interval': '1s',
-      timeout: '10s'
+      timeout: '1m'
     })
     const everything = await all.run()
     expect(everything.objects).toHaveLength(1207)
@@ -126,7 +126,7 @@ describe('S3 sensor against moto', () => {
       bucket: BIG,
       key: PREFIX,
       'poke-interval': '1s',
-      timeout: '10s'
+      timeout: '1m'
     })
     const result = await run()
     expect(result.found).toBe(true)
@@ -143,7 +143,7 @@ describe('S3 sensor against moto', () => {
       key: PREFIX,
       'settle-time': '200ms',
       'poke-interval': '200ms',
-      timeout: '20s'
+      timeout: '1m'
     })
     const settled = await settling.run()
     expect(settled.found).toBe(true)
@@ -163,14 +163,14 @@ describe('S3 sensor against moto', () => {
       key: glob,
       'min-objects': '5',
       'poke-interval': '1s',
-      timeout: '10s'
+      timeout: '1m'
     })
     const result = await all.run()
     expect(result.found).toBe(true)
     expect(result.objects.map(object => object.key)).toEqual(expected)
     expect(all.lister.requests).toBe(1 + 5)
 
-    const one = sensorFor({ bucket: BIG, key: glob, 'poke-interval': '1s', timeout: '10s' })
+    const one = sensorFor({ bucket: BIG, key: glob, 'poke-interval': '1s', timeout: '1m' })
     expect((await one.run()).objects.map(object => object.key)).toEqual([expected[0]])
     expect(one.lister.requests).toBe(2)
 
@@ -179,7 +179,7 @@ describe('S3 sensor against moto', () => {
       key: `${EVENTS}date=2024-01-*/part-00[0-4]*.json`,
       'count-all': 'true',
       'poke-interval': '1s',
-      timeout: '10s'
+      timeout: '1m'
     })
     const parts = await listed.run()
     expect(parts.objects).toHaveLength(5 * 50)
@@ -192,15 +192,15 @@ describe('S3 sensor against moto', () => {
       { key: 'exports/file*.csv' },
       { key: 'exports/file1.csv' }
     ])
-    const { run } = sensorFor({ key: 'exports/file\\*.csv', 'poke-interval': '1s', timeout: '5s' })
+    const { run } = sensorFor({ key: 'exports/file\\*.csv', 'poke-interval': '1s', timeout: '1m' })
     const result = await run()
     expect(result.found).toBe(true)
     expect(result.objects.map(object => object.key)).toEqual(['exports/file*.csv'])
   })
 
   it('a listing that outlasts the timeout says so, not that S3 never answered', async () => {
-    // A fake clock that each ListObjectsV2 request moves 40 s on: the listing of 1,207 keys
-    // under PREFIX outlasts a 30 s timeout (and its 3 s grace) after its first page.
+    // A fake clock that each ListObjectsV2 request moves 11 min on: the listing of 1,207 keys
+    // under PREFIX outlasts a 10 min timeout (and its 1 min grace) after its first page.
     const clock = new FakeClock()
     const config = readSensorConfig(
       new Inputs(
@@ -210,8 +210,8 @@ describe('S3 sensor against moto', () => {
             key: PREFIX,
             endpoint: moto.endpoint,
             'min-objects': '2000',
-            timeout: '30s',
-            'poke-interval': '10s'
+            timeout: '10m',
+            'poke-interval': '5m'
           })[name]
       ),
       { AWS_REGION: 'us-east-1' }
@@ -219,7 +219,7 @@ describe('S3 sensor against moto', () => {
     const client = createS3Client(config.aws, {})
     client.middlewareStack.add(
       next => async args => {
-        clock.time += 40_000
+        clock.time += 660_000
         return next(args)
       },
       { step: 'build', name: 'slowListing' }
@@ -228,7 +228,7 @@ describe('S3 sensor against moto', () => {
     const result = await runSensor({ ...config, lister: new S3Lister(client, BIG), clock, logger })
     expect(result.found).toBe(false)
     expect(result.message).toBe(
-      `Timed out after 30s waiting for s3://${BIG}/${PREFIX}: listing had not finished when the 30s timeout passed (1,000 objects listed)`
+      `Timed out after 10m waiting for s3://${BIG}/${PREFIX}: listing had not finished when the 10m timeout passed (1,000 objects listed)`
     )
   })
 

@@ -691,13 +691,13 @@ describe('runSensor: a listing that outlasts the timeout', () => {
   it('says the listing had not finished, not that S3 never answered', async () => {
     const bucket = fill(new MemoryBucket(), PREFIX, 5002)
     const clock = new FakeClock()
-    // Each page takes a second of the (fake) clock: a slow store, or a very large prefix.
+    // Each page takes five minutes of the (fake) clock: a slow store, or a very large prefix.
     const slow: ObjectLister = {
       list: (prefix, request = {}) =>
         bucket.list(prefix, {
           ...request,
           onPage: (page, more) => {
-            clock.time += 1000
+            clock.time += 300_000
             return request.onPage?.(page, more)
           }
         }),
@@ -705,18 +705,19 @@ describe('runSensor: a listing that outlasts the timeout', () => {
     }
     const logger = new MemoryLogger()
     const result = await sense(
-      { key: PREFIX, 'min-objects': '6000', timeout: '2s', 'poke-interval': '1s' },
+      { key: PREFIX, 'min-objects': '6000', timeout: '10m', 'poke-interval': '5m' },
       slow,
       clock,
       logger
     )
     expect(result.found).toBe(false)
-    // The timeout is 2 s and the grace for a poke in flight 1 s: no page starts after 3 s.
+    // The timeout is 10 min and the grace for a poke in flight 1 min: no page starts after
+    // 11 min, so the page that ends at 15 min is the last.
     expect(result.message).toBe(
-      `Timed out after 2s waiting for s3://data-lake/${PREFIX}: listing had not finished when the 2s timeout passed (3,000 objects listed)`
+      `Timed out after 10m waiting for s3://data-lake/${PREFIX}: listing had not finished when the 10m timeout passed (3,000 objects listed)`
     )
     expect(logger.lines).toContain(
-      'warning: Poke 1: listing had not finished when the 2s timeout passed (3,000 objects listed)'
+      'warning: Poke 1: listing had not finished when the 10m timeout passed (3,000 objects listed)'
     )
   })
 })
