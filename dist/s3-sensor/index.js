@@ -67269,7 +67269,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
 /* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(395);
 /* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9862);
-/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3476);
+/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9288);
 
 
 
@@ -68000,7 +68000,7 @@ function sensorErrorSummary(config, message) {
 
 /***/ }),
 
-/***/ 3476:
+/***/ 9288:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68163,7 +68163,112 @@ function explainS3Error(error, bucket, prefix) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/s3/glob.ts
 var s3_glob = __nccwpck_require__(6290);
+;// CONCATENATED MODULE: ./src/s3/map-bounded.ts
+/** Maps every item with at most `concurrency` calls in flight; results in item order. */
+async function mapBounded(items, concurrency, map) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await map(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/s3/folder-walk.ts
+
+
+/** Folders listed (or keys looked up) at once, at most, when a poke needs every object. */
+const CONCURRENCY = 8;
+/**
+ * A glob walked segment by segment: literal segments are taken as they are, a wildcard in a
+ * middle segment lists only the folders at that level (Delimiter `/`) and goes on under the
+ * ones that match, and the segment that needs objects is listed (or, when the rest is
+ * literal, looked up as one key) under each matching folder. A segment that may match
+ * across `/` (`**`) ends the walk: everything under it is listed.
+ */
+class FolderWalk {
+    poke;
+    segments;
+    /** Matchers of the glob up to and including a segment, by segment, compiled when needed. */
+    upTo = new Map();
+    constructor(poke, glob) {
+        this.poke = poke;
+        this.segments = (0,s3_glob/* globSegments */.tw)(glob);
+    }
+    /** A matcher of the folder path down to segment `index`; undefined if it cannot be read. */
+    folderMatcher(index) {
+        if (!this.upTo.has(index)) {
+            const glob = this.segments
+                .slice(0, index + 1)
+                .map(segment => segment.text)
+                .join('/');
+            let matcher;
+            try {
+                matcher = (0,s3_glob/* compileGlob */.SO)(glob);
+            }
+            catch {
+                matcher = undefined;
+            }
+            this.upTo.set(index, matcher);
+        }
+        return this.upTo.get(index);
+    }
+    /** The matching objects under `folder`, whose path covers the segments before `from`. */
+    async collect(folder, from) {
+        const rest = this.segments
+            .slice(from)
+            .map(segment => segment.text)
+            .join('/');
+        const wild = this.segments.findIndex((segment, index) => index >= from && segment.wild);
+        if (wild < 0) {
+            const found = await this.poke.lookUp(folder + (0,s3_glob/* unescapeKey */.iE)(rest));
+            return found && this.poke.isData(found) ? [found] : [];
+        }
+        const base = folder + (0,s3_glob/* literalPrefix */.Qz)(rest);
+        const matches = this.folderMatcher(wild);
+        if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
+            return this.poke.listUnder(base);
+        }
+        const folders = (await this.poke.folders(base)).filter(path => matches(path.slice(0, -1)));
+        const lookupsOnly = !this.segments.slice(wild + 1).some(segment => segment.wild);
+        return this.eachFolder(folders, lookupsOnly, path => this.collect(path, wild + 1));
+    }
+    /**
+     * Runs `collect` for each folder in key order, in rounds, and stops between rounds once
+     * the poke is decided. A round is as large as the matches still wanted when each folder
+     * gives at most one key (an exact lookup), else one folder; a poke that lists everything
+     * runs CONCURRENCY at a time. Rounds of a fixed size keep the request count the same from
+     * run to run.
+     */
+    async eachFolder(folders, lookupsOnly, collect) {
+        const found = [];
+        let next = 0;
+        while (next < folders.length) {
+            if (this.poke.enough) {
+                this.poke.skipped();
+                break;
+            }
+            const everything = !Number.isFinite(this.poke.stillWanted);
+            const round = everything
+                ? CONCURRENCY
+                : lookupsOnly
+                    ? Math.min(CONCURRENCY, this.poke.stillWanted)
+                    : 1;
+            const batch = folders.slice(next, next + round);
+            next += batch.length;
+            for (const objects of await mapBounded(batch, CONCURRENCY, collect))
+                found.push(...objects);
+        }
+        return found;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/s3/observe.ts
+
 
 
 /**
@@ -68178,8 +68283,8 @@ class ListingUnfinished extends Error {
         this.listed = listed;
     }
 }
-/** Exact keys looked up (or folders listed) at once, at most. */
-const CONCURRENCY = 8;
+/** Exact keys looked up at once, at most. */
+const observe_CONCURRENCY = 8;
 /**
  * Looks once at what the sensor waits for. A prefix is listed under itself; a glob under its
  * literal prefix, or, when a middle segment holds the first wildcard, folder by folder (a
@@ -68230,7 +68335,7 @@ class Poke {
                 break;
             }
             case 'keys': {
-                const found = await mapBounded(target.keys, CONCURRENCY, key => this.lookUp(key));
+                const found = await mapBounded(target.keys, observe_CONCURRENCY, key => this.lookUp(key));
                 objects = found.filter((object) => object !== undefined);
                 missingKeys = target.keys.filter((_key, index) => found[index] === undefined);
                 break;
@@ -68328,101 +68433,6 @@ class Poke {
         await this.lookUp(markerKey);
         return this.marker;
     }
-}
-/**
- * A glob walked segment by segment: literal segments are taken as they are, a wildcard in a
- * middle segment lists only the folders at that level (Delimiter `/`) and goes on under the
- * ones that match, and the segment that needs objects is listed (or, when the rest is
- * literal, looked up as one key) under each matching folder. A segment that may match
- * across `/` (`**`) ends the walk: everything under it is listed.
- */
-class FolderWalk {
-    poke;
-    segments;
-    /** Matchers of the glob up to and including a segment, by segment, compiled when needed. */
-    upTo = new Map();
-    constructor(poke, glob) {
-        this.poke = poke;
-        this.segments = (0,s3_glob/* globSegments */.tw)(glob);
-    }
-    /** A matcher of the folder path down to segment `index`; undefined if it cannot be read. */
-    folderMatcher(index) {
-        if (!this.upTo.has(index)) {
-            const glob = this.segments
-                .slice(0, index + 1)
-                .map(segment => segment.text)
-                .join('/');
-            let matcher;
-            try {
-                matcher = (0,s3_glob/* compileGlob */.SO)(glob);
-            }
-            catch {
-                matcher = undefined;
-            }
-            this.upTo.set(index, matcher);
-        }
-        return this.upTo.get(index);
-    }
-    /** The matching objects under `folder`, whose path covers the segments before `from`. */
-    async collect(folder, from) {
-        const rest = this.segments
-            .slice(from)
-            .map(segment => segment.text)
-            .join('/');
-        const wild = this.segments.findIndex((segment, index) => index >= from && segment.wild);
-        if (wild < 0) {
-            const found = await this.poke.lookUp(folder + (0,s3_glob/* unescapeKey */.iE)(rest));
-            return found && this.poke.isData(found) ? [found] : [];
-        }
-        const base = folder + (0,s3_glob/* literalPrefix */.Qz)(rest);
-        const matches = this.folderMatcher(wild);
-        if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
-            return this.poke.listUnder(base);
-        }
-        const folders = (await this.poke.folders(base)).filter(path => matches(path.slice(0, -1)));
-        const lookupsOnly = !this.segments.slice(wild + 1).some(segment => segment.wild);
-        return this.eachFolder(folders, lookupsOnly, path => this.collect(path, wild + 1));
-    }
-    /**
-     * Runs `collect` for each folder in key order, in rounds, and stops between rounds once
-     * the poke is decided. A round is as large as the matches still wanted when each folder
-     * gives at most one key (an exact lookup), else one folder; a poke that lists everything
-     * runs CONCURRENCY at a time. Rounds of a fixed size keep the request count the same from
-     * run to run.
-     */
-    async eachFolder(folders, lookupsOnly, collect) {
-        const found = [];
-        let next = 0;
-        while (next < folders.length) {
-            if (this.poke.enough) {
-                this.poke.skipped();
-                break;
-            }
-            const everything = !Number.isFinite(this.poke.stillWanted);
-            const round = everything
-                ? CONCURRENCY
-                : lookupsOnly
-                    ? Math.min(CONCURRENCY, this.poke.stillWanted)
-                    : 1;
-            const batch = folders.slice(next, next + round);
-            next += batch.length;
-            for (const objects of await mapBounded(batch, CONCURRENCY, collect))
-                found.push(...objects);
-        }
-        return found;
-    }
-}
-async function mapBounded(items, concurrency, map) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await map(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-    return results;
 }
 /**
  * A fingerprint of everything observed (key, size, ETag, LastModified of each object and the

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { SensorConditions } from './config.js'
-import {
-  compileGlob,
-  globSegments,
-  literalPrefix,
-  unescapeKey,
-  type GlobSegment,
-  type KeyMatcher
-} from './glob.js'
+import { FolderWalk, type WalkListings } from './folder-walk.js'
 import type { ListedObject, ObjectLister } from './lister.js'
+import { mapBounded } from './map-bounded.js'
 import type { WaitTarget } from './target.js'
 
 /** What one poke saw. */
@@ -56,7 +50,7 @@ export class ListingUnfinished extends Error {
   }
 }
 
-/** Exact keys looked up (or folders listed) at once, at most. */
+/** Exact keys looked up at once, at most. */
 const CONCURRENCY = 8
 
 /**
@@ -85,7 +79,7 @@ export async function observe(
 }
 
 /** One poke's listings, with what they have seen so far. */
-class Poke {
+class Poke implements WalkListings {
   /** Objects received so far (matching or not). */
   listed = 0
   private matched = 0
@@ -210,114 +204,6 @@ class Poke {
     await this.lookUp(markerKey)
     return this.marker
   }
-}
-
-/**
- * A glob walked segment by segment: literal segments are taken as they are, a wildcard in a
- * middle segment lists only the folders at that level (Delimiter `/`) and goes on under the
- * ones that match, and the segment that needs objects is listed (or, when the rest is
- * literal, looked up as one key) under each matching folder. A segment that may match
- * across `/` (`**`) ends the walk: everything under it is listed.
- */
-class FolderWalk {
-  private readonly segments: GlobSegment[]
-  /** Matchers of the glob up to and including a segment, by segment, compiled when needed. */
-  private readonly upTo = new Map<number, KeyMatcher | undefined>()
-
-  constructor(
-    private readonly poke: Poke,
-    glob: string
-  ) {
-    this.segments = globSegments(glob)
-  }
-
-  /** A matcher of the folder path down to segment `index`; undefined if it cannot be read. */
-  private folderMatcher(index: number): KeyMatcher | undefined {
-    if (!this.upTo.has(index)) {
-      const glob = this.segments
-        .slice(0, index + 1)
-        .map(segment => segment.text)
-        .join('/')
-      let matcher: KeyMatcher | undefined
-      try {
-        matcher = compileGlob(glob)
-      } catch {
-        matcher = undefined
-      }
-      this.upTo.set(index, matcher)
-    }
-    return this.upTo.get(index)
-  }
-
-  /** The matching objects under `folder`, whose path covers the segments before `from`. */
-  async collect(folder: string, from: number): Promise<ListedObject[]> {
-    const rest = this.segments
-      .slice(from)
-      .map(segment => segment.text)
-      .join('/')
-    const wild = this.segments.findIndex((segment, index) => index >= from && segment.wild)
-    if (wild < 0) {
-      const found = await this.poke.lookUp(folder + unescapeKey(rest))
-      return found && this.poke.isData(found) ? [found] : []
-    }
-    const base = folder + literalPrefix(rest)
-    const matches = this.folderMatcher(wild)
-    if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
-      return this.poke.listUnder(base)
-    }
-    const folders = (await this.poke.folders(base)).filter(path => matches(path.slice(0, -1)))
-    const lookupsOnly = !this.segments.slice(wild + 1).some(segment => segment.wild)
-    return this.eachFolder(folders, lookupsOnly, path => this.collect(path, wild + 1))
-  }
-
-  /**
-   * Runs `collect` for each folder in key order, in rounds, and stops between rounds once
-   * the poke is decided. A round is as large as the matches still wanted when each folder
-   * gives at most one key (an exact lookup), else one folder; a poke that lists everything
-   * runs CONCURRENCY at a time. Rounds of a fixed size keep the request count the same from
-   * run to run.
-   */
-  private async eachFolder(
-    folders: readonly string[],
-    lookupsOnly: boolean,
-    collect: (folder: string) => Promise<ListedObject[]>
-  ): Promise<ListedObject[]> {
-    const found: ListedObject[] = []
-    let next = 0
-    while (next < folders.length) {
-      if (this.poke.enough) {
-        this.poke.skipped()
-        break
-      }
-      const everything = !Number.isFinite(this.poke.stillWanted)
-      const round = everything
-        ? CONCURRENCY
-        : lookupsOnly
-          ? Math.min(CONCURRENCY, this.poke.stillWanted)
-          : 1
-      const batch = folders.slice(next, next + round)
-      next += batch.length
-      for (const objects of await mapBounded(batch, CONCURRENCY, collect)) found.push(...objects)
-    }
-    return found
-  }
-}
-
-async function mapBounded<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  map: (item: T) => Promise<R>
-): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await map(items[index])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
-  return results
 }
 
 /**
