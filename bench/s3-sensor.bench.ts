@@ -1,7 +1,7 @@
 // Benchmark: one poke of the S3 sensor against moto, case by case, beside the same poke the
 // old way (every poke lists the whole literal prefix). Prints the ListObjectsV2 and
 // HeadObject requests and the wall time of one poke, and the ratios; asserts nothing.
-// `npm run bench -- s3` (OBJECTS=<n> and PER_DATE=<n> to try other sizes).
+// `npm run bench -- s3` (OBJECTS=<n>, DATES=<n> and PER_DATE=<n> to try other sizes).
 import { performance } from 'node:perf_hooks'
 import { Inputs } from '../src/core/inputs.js'
 import { silentLogger } from '../src/core/log.js'
@@ -15,7 +15,7 @@ import { countRequests, createBucket, motoClient, putObjects } from '../test/s3/
 
 const OBJECTS = Number(process.env.OBJECTS ?? 50_000)
 const PER_DATE = Number(process.env.PER_DATE ?? 2_000)
-const DATES = 31
+const DATES = Number(process.env.DATES ?? 31)
 const CONCURRENCY = 32
 const BUCKET = 'data-lake'
 const PREFIX = 'bronze/customers/date=2024-01-01/'
