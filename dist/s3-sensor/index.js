@@ -63924,10 +63924,9 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E9: () => (/* binding */ parseDuration),
-/* harmony export */   a3: () => (/* binding */ formatDuration)
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
 /* harmony export */ });
-/* unused harmony export parseRuleDuration */
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -63936,53 +63935,23 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
- * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
- */
-function durationParts(text) {
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    const parts = [];
-    let consumed = 0;
-    for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
-        consumed = part.lastIndex;
-    }
-    return parts.length > 0 && consumed === text.length ? parts : undefined;
-}
-/**
- * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
- * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
+ * Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const parts = durationParts(trimmed);
-    if (!parts)
-        return undefined;
-    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
-}
-const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
-/**
- * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
- * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
- * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
- * Returns seconds, or undefined when the text is not such a duration.
- */
-function parseRuleDuration(text) {
-    const parts = durationParts(text.trim());
-    if (!parts)
-        return undefined;
-    let previous = -1;
-    let seconds = 0;
-    for (const { amount, unit } of parts) {
-        const rank = RULE_UNITS.indexOf(unit);
-        if (rank <= previous || !/^\d+$/.test(amount))
-            return undefined;
-        previous = rank;
-        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
+        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
+        consumed = part.lastIndex;
     }
-    return seconds;
+    if (consumed === 0 || consumed !== trimmed.length)
+        return undefined;
+    return Math.round(total);
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -67059,10 +67028,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -67083,6 +67052,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -67103,7 +67078,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E9)(value);
+        const parsed = (0,duration/* parseDuration */.E)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -67261,9 +67236,9 @@ function firstLine(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ systemClock)
+/* harmony export */   m: () => (/* binding */ systemClock),
+/* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
-/* unused harmony export sleep */
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
@@ -67290,11 +67265,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6312);
-/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5394);
+/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(511);
 /* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
 /* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(395);
 /* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9862);
-/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4270);
+/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9288);
 
 
 
@@ -67306,7 +67281,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
     const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
     const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .q)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .w)({
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .wn)({
         ...config,
         lister,
         clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
@@ -67331,75 +67306,36 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5394:
+/***/ 511:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ createS3Client)
+/* harmony export */ });
+/* unused harmony export S3_REQUEST_TIMEOUTS */
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* reexport */ createS3Client)
-});
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var submodules_retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-clients.ts
-
-
-
-/** For small answers: a minute without one means a stalled connection. */
-const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+const S3_REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
 /**
- * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
- * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
- * SDK keeps its 1 s base for throttling and its 20 s cap.
+ * An S3 client for the sensor. A custom endpoint (input or AWS_ENDPOINT_URL_S3 /
+ * AWS_ENDPOINT_URL) means a local peer or gateway, which needs path-style addressing.
+ * Request timeouts keep one stuck connection from eating the whole sensor timeout: the SDK
+ * only warns when a request outlives its timeout unless told to throw.
  */
-const TRANSIENT_RETRY_BASE_MS = 500;
-/**
- * What every client shares: region and endpoint, the retry strategy, and request timeouts
- * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit).
- */
-function clientConfig(settings, timeouts, retry) {
-    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
-    const hook = retry.retryDelayMs;
-    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
-    return {
+function createS3Client(settings, env = process.env, timeouts = S3_REQUEST_TIMEOUTS) {
+    const customEndpoint = Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
+    return new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .S3Client */ .YxF({
         region: settings.region,
         endpoint: settings.endpoint,
-        maxAttempts,
-        retryStrategy: new submodules_retry.StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: TRANSIENT_RETRY_BASE_MS,
-            ...(backoff ? { backoff } : {})
-        }),
+        forcePathStyle: customEndpoint,
+        maxAttempts: settings.maxAttempts,
         requestHandler: {
             connectionTimeout: timeouts.connectionMs,
             requestTimeout: timeouts.requestMs,
             throwOnRequestTimeout: true
         }
-    };
-}
-/**
- * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
- * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
- */
-function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new dist_cjs/* S3Client */.YxF({
-        ...clientConfig(settings, timeouts, retry),
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
     });
 }
-/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
-function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
-}
-
-;// CONCATENATED MODULE: ./src/s3/client.ts
-// The sensor's S3 client is the shared one: the same request timeouts and the same single
-// retry layer as every other AWS client.
-
 
 
 /***/ }),
@@ -67413,7 +67349,7 @@ function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry 
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
-/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5057);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6273);
 
 
 /** How many offending keys a message names before it says "and N more". */
@@ -67432,7 +67368,7 @@ function formatBytes(bytes) {
 }
 /** Like formatDuration, but sub-second waits read as milliseconds instead of `0s`. */
 function formatWait(ms) {
-    return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ms);
+    return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(ms);
 }
 function nameSome(items) {
     const named = items.slice(0, NAMED_KEYS).join(', ');
@@ -67566,8 +67502,8 @@ function awsClientSettings(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
 var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/target.ts + 2 modules
-var s3_target = __nccwpck_require__(5057);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/config.ts
 
 
@@ -67637,6 +67573,7 @@ function readSensorConfig(inputs, env = process.env) {
             timeoutMs,
             softFail: inputs.boolean('soft-fail', false)
         },
+        countAll: inputs.boolean('count-all', false),
         aws: awsClientSettings(inputs, env)
     };
 }
@@ -67644,559 +67581,20 @@ function readSensorConfig(inputs, env = process.env) {
 
 /***/ }),
 
-/***/ 395:
+/***/ 6290:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ S3Lister)
+/* harmony export */   Qz: () => (/* binding */ literalPrefix),
+/* harmony export */   SO: () => (/* binding */ compileGlob),
+/* harmony export */   Ye: () => (/* binding */ walksFolders),
+/* harmony export */   eD: () => (/* binding */ unclosedBracket),
+/* harmony export */   fg: () => (/* binding */ isGlob),
+/* harmony export */   iE: () => (/* binding */ unescapeKey),
+/* harmony export */   tw: () => (/* binding */ globSegments)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
-
-/** ListObjectsV2 answers at most this many keys a page. */
-const PAGE_SIZE = 1000;
-/** ListObjectsV2, page after page, under one prefix. Counts its requests for the report. */
-class S3Lister {
-    client;
-    bucket;
-    /** ListObjectsV2 requests sent (each page is one). */
-    requests = 0;
-    constructor(client, bucket) {
-        this.client = client;
-        this.bucket = bucket;
-    }
-    async list(prefix, limit = Infinity, signal) {
-        const objects = [];
-        let continuationToken;
-        do {
-            this.requests++;
-            const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
-                Bucket: this.bucket,
-                Prefix: prefix,
-                ContinuationToken: continuationToken,
-                MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
-            }), { abortSignal: signal });
-            for (const object of page.Contents ?? []) {
-                if (object.Key === undefined)
-                    continue;
-                objects.push({
-                    key: object.Key,
-                    size: object.Size ?? 0,
-                    etag: object.ETag ?? '',
-                    lastModified: object.LastModified?.getTime() ?? 0
-                });
-            }
-            continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (continuationToken && objects.length < limit);
-        return objects;
-    }
-}
-
-
-/***/ }),
-
-/***/ 9862:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Rc: () => (/* binding */ sensorErrorSummary),
-  n: () => (/* binding */ sensorOutputs),
-  XL: () => (/* binding */ sensorSummary)
-});
-
-// UNUSED EXPORTS: MAX_OUTPUT_KEYS
-
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-/** Escapes text for a markdown table cell. */
-function cell(value) {
-    return String(value ?? '')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-/** A GitHub-flavoured markdown table. */
-function table(header, rows) {
-    const lines = [
-        `| ${header.map(cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-    ];
-    return `${lines.join('\n')}\n`;
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    const fence = body.includes('```') ? '~~~~' : '```';
-    return `<details><summary>${cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
-}
-
-// EXTERNAL MODULE: ./src/s3/conditions.ts
-var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/target.ts + 2 modules
-var s3_target = __nccwpck_require__(5057);
-;// CONCATENATED MODULE: ./src/s3/report.ts
-
-
-
-/**
- * The `keys` output holds at most this many keys (the first, in key order): step outputs
- * are limited in size, and `count` always gives the full number.
- */
-const MAX_OUTPUT_KEYS = 1000;
-/** Keys shown in the job summary's collapsible list. */
-const SUMMARY_KEYS = 50;
-function sensorOutputs(result) {
-    return {
-        found: result.found,
-        count: result.objects.length,
-        'total-bytes': result.totalBytes,
-        keys: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
-        'waited-seconds': Math.round(result.waitedMs / 1000)
-    };
-}
-/** What was waited for, with what the listing covered. */
-function waitedFor(config) {
-    const { target } = config;
-    const where = `\`${(0,s3_target/* describeTarget */.ff)(target)}\``;
-    switch (target.kind) {
-        case 'glob':
-            return `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`;
-        case 'prefix':
-            return `${where} (every object under the prefix)`;
-        case 'key':
-            return `${where} (one key)`;
-        case 'keys': {
-            const shown = target.keys.slice(0, 5).map(key => `\`s3://${target.bucket}/${key}\``);
-            const more = target.keys.length - shown.length;
-            return `all of ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-        }
-    }
-}
-/** The job summary: one table of what was waited for, each condition, and the result. */
-function sensorSummary(config, result) {
-    const state = result.found
-        ? 'found'
-        : config.timing.softFail
-            ? 'not found (soft-fail: later jobs can skip)'
-            : 'timed out';
-    const mark = (met) => (met ? '✅' : '❌');
-    const rows = [
-        ['waited for', waitedFor(config), ''],
-        ...result.conditions.map(condition => [
-            condition.condition,
-            `${condition.observed} (required: ${condition.required})`,
-            mark(condition.met)
-        ]),
-        ['found', String(result.found), mark(result.found)],
-        ['count', String(result.objects.length), ''],
-        ['bytes', `${result.totalBytes} (${(0,conditions/* formatBytes */.z3)(result.totalBytes)})`, ''],
-        [
-            'waited',
-            `${(0,conditions/* formatWait */.Du)(result.waitedMs)} of ${(0,conditions/* formatWait */.Du)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
-            ''
-        ]
-    ];
-    let markdown = `### S3 sensor: ${state}\n\n${table(['', 'value', 'ok'], rows)}\n${cell(result.message)}\n`;
-    if (result.objects.length) {
-        const shown = result.objects.slice(0, SUMMARY_KEYS);
-        const more = result.objects.length - shown.length;
-        const lines = shown.map(object => `- \`${cell(object.key)}\` (${(0,conditions/* formatBytes */.z3)(object.size)})`);
-        if (more > 0)
-            lines.push(`- … and ${more} more`);
-        markdown += `\n<details><summary>Matched keys (${result.objects.length})</summary>\n\n${lines.join('\n')}\n\n</details>\n`;
-    }
-    return markdown;
-}
-/** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
-function sensorErrorSummary(config, message) {
-    const rows = [
-        ['waited for', waitedFor(config)],
-        ['found', 'false'],
-        ['error', message.split('\n')[0]]
-    ];
-    return `### S3 sensor: failed\n\n${table(['', 'value'], rows)}`;
-}
-
-
-/***/ }),
-
-/***/ 4270:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  w: () => (/* binding */ runSensor)
-});
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-errors.ts
-
-/** Only objects can be AWS errors; the SDK's classifiers read properties without a guard. */
-const asSdkError = (error) => error !== null && typeof error === 'object' ? error : undefined;
-/**
- * Throttling as the AWS SDK itself judges it (HTTP 429, ThrottlingException, SlowDown, …):
- * the very classification its retry strategy uses, so the two never disagree.
- */
-function isThrottling(error) {
-    const sdkError = asSdkError(error);
-    return sdkError !== undefined && isThrottlingError(sdkError);
-}
-/**
- * True for what another try later may fix: throttling, timeouts, dropped or refused
- * connections and 5xx answers, by the SDK's own classification. It goes by error names,
- * status codes and socket codes only, never by message text: a service's answer whose text
- * happens to mention a network or a timeout (a ValidationException about
- * networkConfiguration) is final.
- */
-function isTransient(error) {
-    const sdkError = asSdkError(error);
-    if (sdkError === undefined)
-        return false;
-    return (0,retry.isThrottlingError)(sdkError) || (0,retry.isTransientError)(sdkError) || (0,retry.isServerError)(sdkError);
-}
-
-// EXTERNAL MODULE: ./src/s3/conditions.ts
-var s3_conditions = __nccwpck_require__(7830);
-;// CONCATENATED MODULE: ./src/s3/errors.ts
-
-const CREDENTIALS_REJECTED = new Set([
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-    'ExpiredToken',
-    'ExpiredTokenException',
-    'InvalidToken',
-    'TokenRefreshRequired',
-    'InvalidClientTokenId',
-    'UnrecognizedClientException'
-]);
-const WRONG_REGION = new Set([
-    'PermanentRedirect',
-    'AuthorizationHeaderMalformed',
-    'IllegalLocationConstraintException'
-]);
-function httpStatus(error) {
-    const status = error?.$metadata
-        ?.httpStatusCode;
-    return typeof status === 'number' ? status : undefined;
-}
-/**
- * Turns the S3 errors no retry can fix into one line that says what to check; undefined
- * for anything else (transient errors are retried, unknown ones reported as they are).
- */
-function explainS3Error(error, bucket, prefix) {
-    const name = (0,errors/* errorName */.Is)(error);
-    const status = httpStatus(error);
-    const where = `s3://${bucket}/${prefix}`;
-    if (name === 'NoSuchBucket') {
-        return new errors/* UserError */.yo(`Bucket '${bucket}' does not exist (NoSuchBucket): check the 'bucket' input (or the bucket in the s3:// URI) and that the credentials are for the right AWS account`);
-    }
-    if (name === 'AccessDenied' ||
-        name === 'AllAccessDisabled' ||
-        (status === 403 && !CREDENTIALS_REJECTED.has(name))) {
-        return new errors/* UserError */.yo(`Access denied listing ${where} (${name}): check that the role has s3:ListBucket on arn:aws:s3:::${bucket} for the prefix '${prefix}' and that no bucket policy, SCP or VPC endpoint policy denies it`);
-    }
-    if (CREDENTIALS_REJECTED.has(name)) {
-        return new errors/* UserError */.yo(`AWS rejected the credentials (${name}): check that aws-actions/configure-aws-credentials ran earlier in this job, for the right account, and that its session has not expired`);
-    }
-    if (WRONG_REGION.has(name) || status === 301) {
-        return new errors/* UserError */.yo(`Bucket '${bucket}' is not in region this action uses (${name}): set the 'region' input (or AWS_REGION) to the bucket's region`);
-    }
-    if (name === 'CredentialsProviderError' ||
-        /could not load credentials/i.test((0,errors/* errorMessage */.gJ)(error))) {
-        return new errors/* UserError */.yo('No AWS credentials found: run aws-actions/configure-aws-credentials (OIDC) before this step, or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/s3/observe.ts
-
-/** Exact keys looked up at once, at most. */
-const KEY_LOOKUP_CONCURRENCY = 8;
-/**
- * Looks once at what the sensor waits for. A prefix or glob is listed under its literal
- * prefix only; an exact key is a one-key listing of that key (the key itself sorts before
- * every longer key it prefixes), so s3:ListBucket is the only permission needed.
- */
-async function observe(target, conditions, lister, signal) {
-    const { markerKey } = conditions;
-    const lookUp = async (key) => (await lister.list(key, 1, signal)).find(object => object.key === key);
-    let objects;
-    let missingKeys = [];
-    let listed;
-    let listedPrefix = '';
-    switch (target.kind) {
-        case 'key': {
-            const found = await lookUp(target.key);
-            objects = found ? [found] : [];
-            break;
-        }
-        case 'keys': {
-            const found = await mapBounded(target.keys, KEY_LOOKUP_CONCURRENCY, lookUp);
-            objects = found.filter((object) => object !== undefined);
-            missingKeys = target.keys.filter((_key, index) => found[index] === undefined);
-            break;
-        }
-        case 'prefix':
-        case 'glob': {
-            listedPrefix = target.prefix;
-            listed = await lister.list(target.prefix, undefined, signal);
-            // Keys ending in `/` are the empty "folder" objects consoles create, not data.
-            objects = listed.filter(object => !object.key.endsWith('/') &&
-                object.key !== markerKey &&
-                (target.kind === 'prefix' || target.matches(object.key)));
-            break;
-        }
-    }
-    let marker;
-    if (markerKey !== undefined) {
-        marker =
-            listed && markerKey.startsWith(listedPrefix)
-                ? listed.find(object => object.key === markerKey)
-                : await lookUp(markerKey);
-    }
-    objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { objects, missingKeys, marker };
-}
-async function mapBounded(items, concurrency, map) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await map(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-    return results;
-}
-/**
- * A fingerprint of everything observed (key, size, ETag, LastModified of each object and the
- * marker): two equal fingerprints mean nothing was added, removed or rewritten in between.
- */
-function fingerprint(observation) {
-    const describe = (object) => `${object.key}\u0000${object.size}\u0000${object.etag}\u0000${object.lastModified}`;
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const object of observation.objects)
-        hash.update(`${describe(object)}\n`);
-    if (observation.marker)
-        hash.update(`marker\u0000${describe(observation.marker)}`);
-    return hash.digest('hex');
-}
-
-// EXTERNAL MODULE: ./src/s3/target.ts + 2 modules
-var s3_target = __nccwpck_require__(5057);
-;// CONCATENATED MODULE: ./src/s3/sensor.ts
-
-
-
-
-
-
-/**
- * Pokes until every condition holds or the timeout passes. Throttling and transient
- * errors are retried by the S3 client, request by request; a poke that still fails is
- * logged and the next poke tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
- * denied, no such bucket, rejected credentials) end it at once with what to check.
- */
-async function runSensor(options) {
-    const { timing, clock } = options;
-    const start = clock.now();
-    const untilDeadline = () => Math.max(0, start + timing.timeoutMs - clock.now());
-    // A request that hangs (the SDK's own timeouts and retries can take minutes) must not
-    // carry the sensor far past its timeout: requests still open a little after the
-    // deadline are abandoned.
-    const overrun = new AbortController();
-    const overrunTimer = setTimeout(() => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')), timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10)));
-    try {
-        return await pokeUntilDone(options, { start, untilDeadline, signal: overrun.signal });
-    }
-    finally {
-        clearTimeout(overrunTimer);
-    }
-}
-async function pokeUntilDone(options, { start, untilDeadline, signal }) {
-    const { target, conditions, timing, lister, clock, logger } = options;
-    const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : '';
-    let interval = timing.pokeIntervalMs;
-    let lastFingerprint;
-    let stableSince = start;
-    let observation;
-    let results = [];
-    let lastError;
-    for (let poke = 1;; poke++) {
-        let pokeFailed = false;
-        try {
-            // No retry here: the client has retried each request already (README, "Retries").
-            const seen = await observe(target, conditions, lister, signal);
-            const now = clock.now();
-            const print = fingerprint(seen);
-            if (print !== lastFingerprint) {
-                lastFingerprint = print;
-                stableSince = now;
-            }
-            observation = seen;
-            lastError = undefined;
-            results = (0,s3_conditions/* evaluate */._3)(target, conditions, seen, now - stableSince);
-        }
-        catch (error) {
-            const explained = explainS3Error(error, target.bucket, listedPrefix);
-            if (explained)
-                throw explained;
-            if (!isTransient(error) && !signal.aborted)
-                throw error;
-            pokeFailed = true;
-            lastError = signal.aborted
-                ? (0,errors/* errorMessage */.gJ)(signal.reason)
-                : `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
-            logger.warning(`Poke ${poke}: S3 did not answer after ${triesOf(error)} tr${triesOf(error) === 1 ? 'y' : 'ies'} (${lastError}); trying again at the next poke`);
-        }
-        const waitedMs = clock.now() - start;
-        const objects = observation?.objects ?? [];
-        const totalBytes = objects.reduce((sum, object) => sum + object.size, 0);
-        const missing = results
-            .filter(result => !result.met)
-            .map(result => result.missing ?? result.condition);
-        const finish = (found, message) => ({
-            found,
-            objects,
-            totalBytes,
-            waitedMs,
-            pokes: poke,
-            listRequests: lister.requests,
-            conditions: results,
-            message
-        });
-        if (!pokeFailed && missing.length === 0) {
-            return finish(true, `Found ${objects.length} object${objects.length === 1 ? '' : 's'} (${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
-        }
-        if (untilDeadline() === 0 || signal.aborted) {
-            const why = observation ? missing.join(', ') : 'S3 never answered a poke';
-            const failure = lastError ? `; last poke failed: ${lastError}` : '';
-            return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
-        }
-        let pause = Math.min(interval, untilDeadline());
-        const onlySettling = !pokeFailed && results.every(result => result.met || result.id === 'settle');
-        if (onlySettling) {
-            // Everything is there: look again as soon as the settle time could have passed.
-            pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()));
-        }
-        if (!pokeFailed) {
-            logger.info(`Poke ${poke} (${(0,s3_conditions/* formatWait */.Du)(waitedMs)} in): ${objects.length} object${objects.length === 1 ? '' : 's'}, ${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,s3_conditions/* formatWait */.Du)(pause)}`);
-        }
-        await clock.sleep(pause);
-        if (timing.backoff)
-            interval = Math.min(interval * 2, timing.maxPokeIntervalMs);
-    }
-}
-/** Tries the SDK made for the request that failed (it records them on the error). */
-function triesOf(error) {
-    const attempts = error?.$metadata
-        ?.attempts;
-    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
-
-
-/***/ }),
-
-/***/ 5057:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ff: () => (/* binding */ describeTarget),
-  s8: () => (/* binding */ markerKey),
-  hu: () => (/* binding */ parseTarget)
-});
-
-// UNUSED EXPORTS: bucketNameProblem, parseS3Uri, targetFolder
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/s3-uri.ts
-
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-        return 'it must not start with xn-- or sthree-';
-    }
-    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-        return 'it is an access point alias, not a bucket name';
-    }
-    return undefined;
-}
-/**
- * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
- * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
- * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
- * required) a missing key throw an InputError naming the input, before any request.
- */
-function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (!scheme) {
-        if (/^s3:/i.test(text))
-            throw new errors/* InputError */.dz(input, expected, text);
-        return undefined;
-    }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
-    }
-    const rest = text.slice(scheme[0].length);
-    const slash = rest.indexOf('/');
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const key = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!bucket)
-        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
-    const problem = bucketNameProblem(bucket);
-    if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
-    if (!key && keyRequired) {
-        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
-    }
-    return { bucket, key };
-}
-/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
-function isS3Uri(text, rules = {}) {
-    try {
-        return parseS3Uri('uri', text, rules) !== undefined;
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            return false;
-        throw error;
-    }
-}
-/**
- * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
- * anything else is a bug, not a user's mistake.
- */
-function s3Location(uri) {
-    if (!isS3Uri(uri))
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return parseS3Uri('uri', uri);
-}
-
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/s3/glob.ts
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4006);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(picomatch__WEBPACK_IMPORTED_MODULE_0__);
 
 /** Characters that make a key a glob; a key without any of them (unescaped) is literal. */
 const WILDCARDS = new Set(['*', '?', '[', '{']);
@@ -68212,6 +67610,23 @@ function isGlob(text) {
             return true;
     }
     return false;
+}
+/** What a `\` may escape in a key that is not a glob: a wildcard, a closing bracket or `\`. */
+const ESCAPABLE = new Set([...WILDCARDS, ']', '}', '\\']);
+/**
+ * The key a text without unescaped wildcards stands for: `exports/file\*.csv` is the key
+ * `exports/file*.csv`. A `\` before any other character is part of the key, as S3 allows.
+ */
+function unescapeKey(text) {
+    let key = '';
+    for (let index = 0; index < text.length; index++) {
+        const char = text[index];
+        if (char === '\\' && ESCAPABLE.has(text[index + 1]))
+            key += text[++index];
+        else
+            key += char;
+    }
+    return key;
 }
 /**
  * The part of a glob before its first wildcard, unescaped: the only prefix that has to be
@@ -68305,7 +67720,7 @@ function escapeLiterals(glob) {
  * Throws (with picomatch's reason) for a glob it cannot read; check unclosedBracket first.
  */
 function compileGlob(glob) {
-    const matcher = picomatch_default()(escapeLiterals(glob), {
+    const matcher = picomatch__WEBPACK_IMPORTED_MODULE_0___default()(escapeLiterals(glob), {
         dot: true,
         posix: true,
         windows: false,
@@ -68315,86 +67730,1050 @@ function compileGlob(glob) {
     });
     return key => matcher(key);
 }
+/**
+ * Splits a glob at each `/` that separates segments. A `/` inside braces or brackets stays
+ * in its segment, which is then marked as crossing.
+ */
+function globSegments(glob) {
+    const segments = [];
+    let current = { text: '', wild: false, crosses: false };
+    let braces = 0;
+    for (let index = 0; index < glob.length; index++) {
+        const char = glob[index];
+        if (char === '\\') {
+            current.text += glob.slice(index, index + 2);
+            index++;
+        }
+        else if (char === '[') {
+            const close = bracketEnd(glob, index) ?? glob.length - 1;
+            const bracket = glob.slice(index, close + 1);
+            current.text += bracket;
+            current.wild = true;
+            if (bracket.includes('/') || compileGlob(bracket)('/'))
+                current.crosses = true;
+            index = close;
+        }
+        else if (char === '/' && braces === 0) {
+            segments.push(current);
+            current = { text: '', wild: false, crosses: false };
+        }
+        else {
+            current.text += char;
+            if (char === '/')
+                current.crosses = true;
+            if (char === '{')
+                braces++;
+            if (char === '}' && braces > 0)
+                braces--;
+            if (char === '*' && glob[index + 1] === '*')
+                current.crosses = true;
+            if (WILDCARDS.has(char))
+                current.wild = true;
+        }
+    }
+    segments.push(current);
+    return segments;
+}
+/**
+ * True when the glob's first wildcard sits in a middle segment that a folder walk can go
+ * through (`date=2026-01-*\/part-0001.json`); false when listing its literal prefix is all
+ * there is to do (the wildcard is in the last segment, or in a `**`-like segment).
+ */
+function walksFolders(glob) {
+    const segments = globSegments(glob);
+    const first = segments.findIndex(segment => segment.wild);
+    return first >= 0 && first < segments.length - 1 && !segments[first].crosses;
+}
 
-;// CONCATENATED MODULE: ./src/s3/target.ts
 
+/***/ }),
+
+/***/ 395:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ S3Lister)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
+
+/** ListObjectsV2 answers at most this many keys (and common prefixes) a page. */
+const PAGE_SIZE = 1000;
+/** ListObjectsV2, page after page, under one prefix. Counts its requests for the report. */
+class S3Lister {
+    client;
+    bucket;
+    /** ListObjectsV2 requests sent (each page is one). */
+    requests = 0;
+    constructor(client, bucket) {
+        this.client = client;
+        this.bucket = bucket;
+    }
+    async list(prefix, { limit = Infinity, onPage, signal } = {}) {
+        const objects = [];
+        let continuationToken;
+        do {
+            this.requests++;
+            const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
+                Bucket: this.bucket,
+                Prefix: prefix,
+                ContinuationToken: continuationToken,
+                MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
+            }), { abortSignal: signal });
+            const listed = [];
+            for (const object of page.Contents ?? []) {
+                if (object.Key === undefined)
+                    continue;
+                listed.push({
+                    key: object.Key,
+                    size: object.Size ?? 0,
+                    etag: object.ETag ?? '',
+                    lastModified: object.LastModified?.getTime() ?? 0
+                });
+            }
+            objects.push(...listed);
+            continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+            const more = Boolean(continuationToken) && objects.length < limit;
+            if (onPage?.(listed, more))
+                break;
+        } while (continuationToken && objects.length < limit);
+        return objects;
+    }
+    async folders(prefix, signal) {
+        const folders = [];
+        let continuationToken;
+        do {
+            this.requests++;
+            const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
+                Bucket: this.bucket,
+                Prefix: prefix,
+                Delimiter: '/',
+                ContinuationToken: continuationToken,
+                MaxKeys: PAGE_SIZE
+            }), { abortSignal: signal });
+            for (const common of page.CommonPrefixes ?? []) {
+                if (common.Prefix !== undefined)
+                    folders.push(common.Prefix);
+            }
+            continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (continuationToken);
+        return folders;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9862:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Rc: () => (/* binding */ sensorErrorSummary),
+  n: () => (/* binding */ sensorOutputs),
+  XL: () => (/* binding */ sensorSummary)
+});
+
+// UNUSED EXPORTS: MAX_OUTPUT_KEYS
+
+;// CONCATENATED MODULE: ./src/core/markdown.ts
+/** Escapes text for a markdown table cell. */
+function cell(value) {
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, '<br>');
+}
+/** A GitHub-flavoured markdown table. */
+function table(header, rows) {
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return `${lines.join('\n')}\n`;
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    const fence = body.includes('```') ? '~~~~' : '```';
+    return `<details><summary>${cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
+}
+
+// EXTERNAL MODULE: ./src/s3/conditions.ts
+var conditions = __nccwpck_require__(7830);
+// EXTERNAL MODULE: ./src/s3/glob.ts
+var glob = __nccwpck_require__(6290);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
+;// CONCATENATED MODULE: ./src/s3/report.ts
+
+
+
+
+/**
+ * The `keys` output holds at most this many keys (the first, in key order): step outputs
+ * are limited in size, and `count` gives the number of keys the sensor saw.
+ */
+const MAX_OUTPUT_KEYS = 1000;
+/** Why count and bytes can be short of everything there is. */
+const STOPPED_EARLY = 'the listing stopped once min-objects matched; count-all: true lists every object';
+/** Keys shown in the job summary's collapsible list. */
+const SUMMARY_KEYS = 50;
+function sensorOutputs(result) {
+    return {
+        found: result.found,
+        count: result.objects.length,
+        'total-bytes': result.totalBytes,
+        keys: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
+        'waited-seconds': Math.round(result.waitedMs / 1000)
+    };
+}
+/** What was waited for, with what the listing covered. */
+function waitedFor(config) {
+    const { target } = config;
+    const where = `\`${(0,s3_target/* describeTarget */.ff)(target)}\``;
+    switch (target.kind) {
+        case 'glob':
+            return (0,glob/* walksFolders */.Ye)(target.glob)
+                ? `${where} (glob, walking the folders under s3://${target.bucket}/${target.prefix})`
+                : `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`;
+        case 'prefix':
+            return `${where} (every object under the prefix)`;
+        case 'key':
+            return `${where} (one key)`;
+        case 'keys': {
+            const shown = target.keys.slice(0, 5).map(key => `\`s3://${target.bucket}/${key}\``);
+            const more = target.keys.length - shown.length;
+            return `all of ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+        }
+    }
+}
+/** The job summary: one table of what was waited for, each condition, and the result. */
+function sensorSummary(config, result) {
+    const state = result.found
+        ? 'found'
+        : config.timing.softFail
+            ? 'not found (soft-fail: later jobs can skip)'
+            : 'timed out';
+    const mark = (met) => (met ? '✅' : '❌');
+    const count = String(result.objects.length);
+    const rows = [
+        ['waited for', waitedFor(config), ''],
+        ...result.conditions.map(condition => [
+            condition.condition,
+            `${condition.observed} (required: ${condition.required})`,
+            mark(condition.met)
+        ]),
+        ['found', String(result.found), mark(result.found)],
+        ['count', result.complete ? count : `at least ${count} (${STOPPED_EARLY})`, ''],
+        [
+            'bytes',
+            `${result.totalBytes} (${(0,conditions/* formatBytes */.z3)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
+            ''
+        ],
+        [
+            'waited',
+            `${(0,conditions/* formatWait */.Du)(result.waitedMs)} of ${(0,conditions/* formatWait */.Du)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
+            ''
+        ]
+    ];
+    let markdown = `### S3 sensor: ${state}\n\n${table(['', 'value', 'ok'], rows)}\n${cell(result.message)}\n`;
+    if (result.objects.length) {
+        const shown = result.objects.slice(0, SUMMARY_KEYS);
+        const more = result.objects.length - shown.length;
+        const lines = shown.map(object => `- \`${cell(object.key)}\` (${(0,conditions/* formatBytes */.z3)(object.size)})`);
+        if (more > 0)
+            lines.push(`- … and ${more} more`);
+        markdown += `\n<details><summary>Matched keys (${result.objects.length})</summary>\n\n${lines.join('\n')}\n\n</details>\n`;
+    }
+    return markdown;
+}
+/** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
+function sensorErrorSummary(config, message) {
+    const rows = [
+        ['waited for', waitedFor(config)],
+        ['found', 'false'],
+        ['error', message.split('\n')[0]]
+    ];
+    return `### S3 sensor: failed\n\n${table(['', 'value'], rows)}`;
+}
+
+
+/***/ }),
+
+/***/ 9288:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  wn: () => (/* binding */ runSensor)
+});
+
+// UNUSED EXPORTS: DEFAULT_SENSOR_RETRY, needEveryObject
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/sleep.ts
+var core_sleep = __nccwpck_require__(6312);
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+
+/** Error names AWS (and the SDK) use for throttling. */
+const THROTTLING = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException'
+]);
+/** Error names and network codes worth another try: the service or the path had a moment. */
+const TRANSIENT = new Set([
+    'InternalServerException',
+    'InternalServerError',
+    'InternalError',
+    'ServiceUnavailable',
+    'ServiceUnavailableException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+    'NetworkingError',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+function isThrottling(error) {
+    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
+}
+/** True for throttling, 5xx answers and dropped or refused connections. */
+function isTransient(error) {
+    if (isThrottling(error))
+        return true;
+    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
+        return true;
+    const code = error?.code;
+    if (typeof code === 'string' && TRANSIENT.has(code))
+        return true;
+    const status = httpStatus(error);
+    if (status !== undefined)
+        return status >= 500;
+    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
+    // that carry no service answer are read this way: a service error whose text happens to
+    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
+    const message = error instanceof Error ? error.message : '';
+    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
+}
+function httpStatus(error) {
+    const metadata = error?.$metadata;
+    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+/**
+ * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
+ * runners throttled at once do not come back in step.
+ */
+function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+    return Math.round(random() * ceiling);
+}
+async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = core_sleep/* sleep */.y, random = Math.random, signal } = {}) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await operation();
+        }
+        catch (error) {
+            if (attempt >= attempts || !retryable(error) || signal?.aborted)
+                throw error;
+            const delay = backoffDelay(attempt - 1, baseDelayMs, maxDelayMs, random);
+            onRetry?.(error, attempt, delay);
+            await sleep(delay, signal);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/s3/conditions.ts
+var s3_conditions = __nccwpck_require__(7830);
+;// CONCATENATED MODULE: ./src/s3/errors.ts
+
+const CREDENTIALS_REJECTED = new Set([
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'ExpiredToken',
+    'ExpiredTokenException',
+    'InvalidToken',
+    'TokenRefreshRequired',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException'
+]);
+const WRONG_REGION = new Set([
+    'PermanentRedirect',
+    'AuthorizationHeaderMalformed',
+    'IllegalLocationConstraintException'
+]);
+function errors_httpStatus(error) {
+    const status = error?.$metadata
+        ?.httpStatusCode;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * Turns the S3 errors no retry can fix into one line that says what to check; undefined
+ * for anything else (transient errors are retried, unknown ones reported as they are).
+ */
+function explainS3Error(error, bucket, prefix) {
+    const name = (0,errors/* errorName */.Is)(error);
+    const status = errors_httpStatus(error);
+    const where = `s3://${bucket}/${prefix}`;
+    if (name === 'NoSuchBucket') {
+        return new errors/* UserError */.yo(`Bucket '${bucket}' does not exist (NoSuchBucket): check the 'bucket' input (or the bucket in the s3:// URI) and that the credentials are for the right AWS account`);
+    }
+    if (name === 'AccessDenied' ||
+        name === 'AllAccessDisabled' ||
+        (status === 403 && !CREDENTIALS_REJECTED.has(name))) {
+        return new errors/* UserError */.yo(`Access denied listing ${where} (${name}): check that the role has s3:ListBucket on arn:aws:s3:::${bucket} for the prefix '${prefix}' and that no bucket policy, SCP or VPC endpoint policy denies it`);
+    }
+    if (CREDENTIALS_REJECTED.has(name)) {
+        return new errors/* UserError */.yo(`AWS rejected the credentials (${name}): check that aws-actions/configure-aws-credentials ran earlier in this job, for the right account, and that its session has not expired`);
+    }
+    if (WRONG_REGION.has(name) || status === 301) {
+        return new errors/* UserError */.yo(`Bucket '${bucket}' is not in region this action uses (${name}): set the 'region' input (or AWS_REGION) to the bucket's region`);
+    }
+    if (name === 'CredentialsProviderError' ||
+        /could not load credentials/i.test((0,errors/* errorMessage */.gJ)(error))) {
+        return new errors/* UserError */.yo('No AWS credentials found: run aws-actions/configure-aws-credentials (OIDC) before this step, or set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/s3/glob.ts
+var s3_glob = __nccwpck_require__(6290);
+;// CONCATENATED MODULE: ./src/s3/map-bounded.ts
+/** Maps every item with at most `concurrency` calls in flight; results in item order. */
+async function mapBounded(items, concurrency, map) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await map(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/s3/folder-walk.ts
+
+
+/** Folders listed (or keys looked up) at once, at most, when a poke needs every object. */
+const CONCURRENCY = 8;
+/**
+ * A glob walked segment by segment: literal segments are taken as they are, a wildcard in a
+ * middle segment lists only the folders at that level (Delimiter `/`) and goes on under the
+ * ones that match, and the segment that needs objects is listed (or, when the rest is
+ * literal, looked up as one key) under each matching folder. A segment that may match
+ * across `/` (`**`) ends the walk: everything under it is listed.
+ */
+class FolderWalk {
+    poke;
+    segments;
+    /** Matchers of the glob up to and including a segment, by segment, compiled when needed. */
+    upTo = new Map();
+    constructor(poke, glob) {
+        this.poke = poke;
+        this.segments = (0,s3_glob/* globSegments */.tw)(glob);
+    }
+    /** A matcher of the folder path down to segment `index`; undefined if it cannot be read. */
+    folderMatcher(index) {
+        if (!this.upTo.has(index)) {
+            const glob = this.segments
+                .slice(0, index + 1)
+                .map(segment => segment.text)
+                .join('/');
+            let matcher;
+            try {
+                matcher = (0,s3_glob/* compileGlob */.SO)(glob);
+            }
+            catch {
+                matcher = undefined;
+            }
+            this.upTo.set(index, matcher);
+        }
+        return this.upTo.get(index);
+    }
+    /** The matching objects under `folder`, whose path covers the segments before `from`. */
+    async collect(folder, from) {
+        const rest = this.segments
+            .slice(from)
+            .map(segment => segment.text)
+            .join('/');
+        const wild = this.segments.findIndex((segment, index) => index >= from && segment.wild);
+        if (wild < 0) {
+            const found = await this.poke.lookUp(folder + (0,s3_glob/* unescapeKey */.iE)(rest));
+            return found && this.poke.isData(found) ? [found] : [];
+        }
+        const base = folder + (0,s3_glob/* literalPrefix */.Qz)(rest);
+        const matches = this.folderMatcher(wild);
+        if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
+            return this.poke.listUnder(base);
+        }
+        const folders = (await this.poke.folders(base)).filter(path => matches(path.slice(0, -1)));
+        const lookupsOnly = !this.segments.slice(wild + 1).some(segment => segment.wild);
+        return this.eachFolder(folders, lookupsOnly, path => this.collect(path, wild + 1));
+    }
+    /**
+     * Runs `collect` for each folder in key order, in rounds, and stops between rounds once
+     * the poke is decided. A round is as large as the matches still wanted when each folder
+     * gives at most one key (an exact lookup), else one folder; a poke that lists everything
+     * runs CONCURRENCY at a time. Rounds of a fixed size keep the request count the same from
+     * run to run.
+     */
+    async eachFolder(folders, lookupsOnly, collect) {
+        const found = [];
+        let next = 0;
+        while (next < folders.length) {
+            if (this.poke.enough) {
+                this.poke.skipped();
+                break;
+            }
+            const everything = !Number.isFinite(this.poke.stillWanted);
+            const round = everything
+                ? CONCURRENCY
+                : lookupsOnly
+                    ? Math.min(CONCURRENCY, this.poke.stillWanted)
+                    : 1;
+            const batch = folders.slice(next, next + round);
+            next += batch.length;
+            for (const objects of await mapBounded(batch, CONCURRENCY, collect))
+                found.push(...objects);
+        }
+        return found;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/s3/observe.ts
+
+
+
+/**
+ * A listing that was still going when the sensor's time ran out: what it had listed, for a
+ * message that says so rather than blaming S3 for not answering.
+ */
+class ListingUnfinished extends Error {
+    listed;
+    name = 'ListingUnfinished';
+    constructor(listed, cause) {
+        super(`listing stopped after ${listed} objects`, { cause });
+        this.listed = listed;
+    }
+}
+/** Exact keys looked up at once, at most. */
+const observe_CONCURRENCY = 8;
+/**
+ * Looks once at what the sensor waits for. A prefix is listed under itself; a glob under its
+ * literal prefix, or, when a middle segment holds the first wildcard, folder by folder (a
+ * Delimiter walk) down to the segment that needs a listing. An exact key is a one-key
+ * listing of that key (it sorts before every longer key it prefixes), so s3:ListBucket is
+ * the only permission needed.
+ */
+async function observe(target, conditions, lister, options) {
+    const poke = new Poke(target, conditions.markerKey, lister, options);
+    try {
+        return await poke.run();
+    }
+    catch (error) {
+        // Abandoned mid-listing at the deadline: S3 was answering, the listing was just long.
+        if (options.signal?.aborted && poke.listed > 0 && !(error instanceof ListingUnfinished)) {
+            throw new ListingUnfinished(poke.listed, error);
+        }
+        throw error;
+    }
+}
+/** One poke's listings, with what they have seen so far. */
+class Poke {
+    target;
+    markerKey;
+    lister;
+    options;
+    /** Objects received so far (matching or not). */
+    listed = 0;
+    matched = 0;
+    complete = true;
+    marker;
+    /** Prefixes listed to their end: a marker under one of them that was not seen is absent. */
+    listedFully = [];
+    constructor(target, markerKey, lister, options) {
+        this.target = target;
+        this.markerKey = markerKey;
+        this.lister = lister;
+        this.options = options;
+    }
+    async run() {
+        const { target } = this;
+        let objects;
+        let missingKeys = [];
+        switch (target.kind) {
+            case 'key': {
+                const found = await this.lookUp(target.key);
+                objects = found ? [found] : [];
+                break;
+            }
+            case 'keys': {
+                const found = await mapBounded(target.keys, observe_CONCURRENCY, key => this.lookUp(key));
+                objects = found.filter((object) => object !== undefined);
+                missingKeys = target.keys.filter((_key, index) => found[index] === undefined);
+                break;
+            }
+            case 'prefix':
+                objects = await this.listUnder(target.prefix);
+                break;
+            case 'glob':
+                objects = this.options.walkFolders
+                    ? await new FolderWalk(this, target.glob).collect('', 0)
+                    : await this.listUnder(target.prefix);
+                break;
+        }
+        const marker = await this.findMarker();
+        objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        return { objects, complete: this.complete, missingKeys, marker };
+    }
+    get enough() {
+        return this.matched >= this.options.wanted;
+    }
+    /** How many more matches would decide the poke (at least 1, so a listing always starts). */
+    get stillWanted() {
+        return Math.max(1, this.options.wanted - this.matched);
+    }
+    /** Folders (or keys) skipped because the poke was already decided. */
+    skipped() {
+        this.complete = false;
+    }
+    /** Whether a listed object is data the target waits for. */
+    isData(object) {
+        const { target } = this;
+        // Keys ending in `/` are the empty "folder" objects consoles create, not data.
+        if (object.key.endsWith('/') || object.key === this.markerKey)
+            return false;
+        return target.kind !== 'glob' || target.matches(object.key);
+    }
+    see(object) {
+        if (object.key === this.markerKey)
+            this.marker = object;
+        return this.isData(object);
+    }
+    async lookUp(key) {
+        const [first] = await this.lister.list(key, {
+            limit: 1,
+            signal: this.options.signal,
+            onPage: page => {
+                this.listed += page.length;
+            }
+        });
+        const found = first?.key === key ? first : undefined;
+        if (found && this.see(found))
+            this.matched++;
+        return found;
+    }
+    /** Every matching object under `prefix`, or the first ones once the poke is decided. */
+    async listUnder(prefix) {
+        const matching = [];
+        let stoppedEarly = false;
+        await this.lister.list(prefix, {
+            signal: this.options.signal,
+            onPage: (page, more) => {
+                this.listed += page.length;
+                for (const object of page) {
+                    if (this.see(object)) {
+                        matching.push(object);
+                        this.matched++;
+                    }
+                }
+                if (!more)
+                    return false;
+                if (this.enough) {
+                    stoppedEarly = true;
+                    return true;
+                }
+                if (this.options.overtime?.())
+                    throw new ListingUnfinished(this.listed);
+                return false;
+            }
+        });
+        if (stoppedEarly)
+            this.complete = false;
+        else
+            this.listedFully.push(prefix);
+        return matching;
+    }
+    async folders(prefix) {
+        return this.lister.folders(prefix, this.options.signal);
+    }
+    async findMarker() {
+        const { markerKey } = this;
+        if (markerKey === undefined || this.marker)
+            return this.marker;
+        if (this.listedFully.some(prefix => markerKey.startsWith(prefix)))
+            return undefined;
+        await this.lookUp(markerKey);
+        return this.marker;
+    }
+}
+/**
+ * A fingerprint of everything observed (key, size, ETag, LastModified of each object and the
+ * marker): two equal fingerprints mean nothing was added, removed or rewritten in between.
+ */
+function fingerprint(observation) {
+    const describe = (object) => `${object.key}\u0000${object.size}\u0000${object.etag}\u0000${object.lastModified}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const object of observation.objects)
+        hash.update(`${describe(object)}\n`);
+    if (observation.marker)
+        hash.update(`marker\u0000${describe(observation.marker)}`);
+    return hash.digest('hex');
+}
+
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
+;// CONCATENATED MODULE: ./src/s3/sensor.ts
+
+
+
+
+
+
+
+const DEFAULT_SENSOR_RETRY = {
+    attempts: 5,
+    baseDelayMs: 500,
+    maxDelayMs: 15_000
+};
+/**
+ * Pokes until every condition holds or the timeout passes. Throttling and transient
+ * errors are retried inside a poke; a poke that still fails is logged and the next poke
+ * tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
+ * denied, no such bucket, rejected credentials) end it at once with what to check.
+ */
+async function runSensor(options) {
+    const { timing, clock } = options;
+    const start = clock.now();
+    const untilDeadline = () => Math.max(0, start + timing.timeoutMs - clock.now());
+    // A request that hangs (the SDK's own timeouts and retries can take minutes) must not
+    // carry the sensor far past its timeout: requests still open a little after the
+    // deadline are abandoned, and a long listing starts no page after that.
+    const abandonAt = timing.timeoutMs + Math.min(60_000, Math.max(1000, timing.timeoutMs / 10));
+    const overrun = new AbortController();
+    // Every request of a poke listens on this one signal (a folder walk has up to 8 lookups
+    // in flight, each with its retries): more than Node's default of 10 is expected, not a leak.
+    (0,external_node_events_.setMaxListeners)(100, overrun.signal);
+    const overrunTimer = setTimeout(() => overrun.abort(new Error('the sensor timeout passed while S3 had not answered')), abandonAt);
+    try {
+        return await pokeUntilDone(options, {
+            start,
+            untilDeadline,
+            overtime: () => clock.now() - start >= abandonAt,
+            signal: overrun.signal
+        });
+    }
+    finally {
+        clearTimeout(overrunTimer);
+    }
+}
+/** The inputs that make every poke list every matching object, by name; empty when none. */
+function needEveryObject(conditions, countAll = false) {
+    const reasons = [];
+    if (conditions.settleMs > 0)
+        reasons.push('settle-time');
+    if (conditions.minObjectBytes > 0)
+        reasons.push('min-object-bytes');
+    if (conditions.minTotalBytes > 0)
+        reasons.push('min-total-bytes');
+    if (countAll)
+        reasons.push('count-all');
+    return reasons;
+}
+async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }) {
+    const { target, conditions, timing, lister, clock, logger } = options;
+    const retry = options.retry ?? DEFAULT_SENSOR_RETRY;
+    const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : '';
+    const everyObject = needEveryObject(conditions, options.countAll);
+    const lists = target.kind === 'glob' || target.kind === 'prefix';
+    if (lists && everyObject.length) {
+        logger.info(`Each poke lists every matching object under s3://${target.bucket}/${listedPrefix}: ${everyObject.join(', ')} ${everyObject.length === 1 ? 'needs' : 'need'} all of them`);
+    }
+    const observeOptions = {
+        wanted: everyObject.length ? Infinity : Math.max(1, conditions.minObjects),
+        walkFolders: options.walkFolders ?? true,
+        overtime,
+        signal
+    };
+    let interval = timing.pokeIntervalMs;
+    let lastFingerprint;
+    let stableSince = start;
+    let observation;
+    let results = [];
+    let lastError;
+    let unfinished;
+    for (let poke = 1;; poke++) {
+        let retries = 0;
+        let pokeFailed = false;
+        try {
+            const seen = await withRetry(() => observe(target, conditions, lister, observeOptions), {
+                attempts: retry.attempts,
+                baseDelayMs: retry.baseDelayMs,
+                maxDelayMs: retry.maxDelayMs,
+                retryable: error => !(error instanceof ListingUnfinished) &&
+                    !explainS3Error(error, target.bucket, listedPrefix) &&
+                    isTransient(error) &&
+                    untilDeadline() > 0,
+                onRetry: (error, attempt, delayMs) => {
+                    retries = attempt;
+                    logger.debug(`poke ${poke}: ${(0,errors/* errorName */.Is)(error)} (${(0,errors/* errorMessage */.gJ)(error)}); try ${attempt + 1} in ${delayMs} ms`);
+                },
+                sleep: (ms, sleepSignal) => clock.sleep(Math.min(ms, untilDeadline()), sleepSignal),
+                random: options.random,
+                signal
+            });
+            const now = clock.now();
+            const print = fingerprint(seen);
+            if (print !== lastFingerprint) {
+                lastFingerprint = print;
+                stableSince = now;
+            }
+            observation = seen;
+            lastError = undefined;
+            unfinished = undefined;
+            results = (0,s3_conditions/* evaluate */._3)(target, conditions, seen, now - stableSince);
+        }
+        catch (error) {
+            const explained = explainS3Error(error, target.bucket, listedPrefix);
+            if (explained)
+                throw explained;
+            const cutOff = error instanceof ListingUnfinished;
+            if (!cutOff && !isTransient(error) && !signal.aborted)
+                throw error;
+            pokeFailed = true;
+            if (cutOff) {
+                unfinished = `listing had not finished when the ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`;
+                lastError = unfinished;
+                logger.warning(`Poke ${poke}: ${unfinished}`);
+            }
+            else {
+                lastError = signal.aborted
+                    ? (0,errors/* errorMessage */.gJ)(signal.reason)
+                    : `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
+                logger.warning(`Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`);
+            }
+        }
+        const waitedMs = clock.now() - start;
+        const objects = observation?.objects ?? [];
+        const totalBytes = objects.reduce((sum, object) => sum + object.size, 0);
+        const complete = observation?.complete ?? true;
+        const counted = `${complete ? '' : 'at least '}${objects.length} object${objects.length === 1 ? '' : 's'}`;
+        const missing = results
+            .filter(result => !result.met)
+            .map(result => result.missing ?? result.condition);
+        const finish = (found, message) => ({
+            found,
+            objects,
+            complete,
+            totalBytes,
+            waitedMs,
+            pokes: poke,
+            listRequests: lister.requests,
+            conditions: results,
+            message
+        });
+        if (!pokeFailed && missing.length === 0) {
+            return finish(true, `Found ${counted} (${complete ? (0,s3_conditions/* formatBytes */.z3)(totalBytes) : 'the listing stopped once min-objects matched'}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
+        }
+        if (untilDeadline() === 0 || signal.aborted) {
+            const why = observation ? missing.join(', ') : (unfinished ?? 'S3 never answered a poke');
+            const failure = lastError && (observation || !unfinished) ? `; last poke failed: ${lastError}` : '';
+            return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
+        }
+        let pause = Math.min(interval, untilDeadline());
+        const onlySettling = !pokeFailed && results.every(result => result.met || result.id === 'settle');
+        if (onlySettling) {
+            // Everything is there: look again as soon as the settle time could have passed.
+            pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()));
+        }
+        if (!pokeFailed) {
+            logger.info(`Poke ${poke} (${(0,s3_conditions/* formatWait */.Du)(waitedMs)} in): ${counted}, ${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,s3_conditions/* formatWait */.Du)(pause)}`);
+        }
+        await clock.sleep(pause);
+        if (timing.backoff)
+            interval = Math.min(interval * 2, timing.maxPokeIntervalMs);
+    }
+}
+
+
+/***/ }),
+
+/***/ 6273:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ff: () => (/* binding */ describeTarget),
+/* harmony export */   hu: () => (/* binding */ parseTarget),
+/* harmony export */   s8: () => (/* binding */ markerKey)
+/* harmony export */ });
+/* unused harmony exports bucketNameProblem, parseS3Uri, targetFolder */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6290);
 
 
 /** S3's limit on key length, in UTF-8 bytes. */
 const MAX_KEY_BYTES = 1024;
-
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+        return 'it must not start with xn-- or sthree-';
+    }
+    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+        return 'it is an access point alias, not a bucket name';
+    }
+    return undefined;
+}
 /**
  * Splits `s3://bucket/key` into its parts; throws an InputError naming `input` when the
  * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
  */
-function target_parseS3Uri(input, text) {
-    return parseS3Uri(input, text, {
-        keyRequired: 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)'
-    });
+function parseS3Uri(input, text) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (!scheme) {
+        if (/^s3:/i.test(text))
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI', text);
+        return undefined;
+    }
+    if (scheme[1].toLowerCase() !== 's3') {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `an s3://bucket/key URI (not ${scheme[1]}://)`, text);
+    }
+    const rest = text.slice(scheme[0].length);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!bucket)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI with a bucket name', text);
+    if (!key) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)', text);
+    }
+    return { bucket, key };
+}
+/** Control characters (C0, DEL, C1): never part of a key anyone meant (a stray newline, say). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+const CONTROL_NAMES = {
+    '\n': 'a newline',
+    '\r': 'a carriage return',
+    '\t': 'a tab'
+};
+const codePoint = (char) => `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+const controlName = (char) => CONTROL_NAMES[char] ?? `control character ${codePoint(char)}`;
+/** The text with each control character written as an escape, so a message stays one line. */
+function showEscaped(text) {
+    const escapes = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return text.replace(/\p{Cc}/gu, char => escapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Refuses text holding a control character, naming the input and where the character is. */
+function checkPrintable(input, text, what) {
+    const found = CONTROL_CHARACTER.exec(text);
+    if (!found)
+        return;
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
 }
 function checkBucket(input, bucket) {
     const problem = bucketNameProblem(bucket);
     if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
 }
 function checkKey(input, key) {
     if (key.startsWith('/')) {
-        throw new errors/* InputError */.dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
     }
     if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-        throw new errors/* InputError */.dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
     }
 }
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
 function locate(input, text, bucketInput) {
-    const uri = target_parseS3Uri(input, text);
+    checkPrintable(input, text, 'a key or s3:// URI');
+    const uri = parseS3Uri(input, text);
     if (uri) {
         checkBucket(input, uri.bucket);
         if (bucketInput && bucketInput !== uri.bucket) {
-            throw new errors/* InputError */.dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
         }
         return uri;
     }
     if (!bucketInput) {
-        throw new errors/* InputError */.dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
     }
     return { bucket: bucketInput, key: text };
 }
 /** Reads the `bucket`, `key` and `keys` inputs into what to wait for. Sends no request. */
 function parseTarget({ bucket, key, keys }) {
+    checkPrintable('bucket', bucket, 'a bucket name');
     if (bucket)
         checkBucket('bucket', bucket);
     if (key && keys.length) {
-        throw new errors/* InputError */.dz('keys', "either 'key' or 'keys', not both");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "either 'key' or 'keys', not both");
     }
     if (keys.length)
         return parseKeyList(bucket, keys);
     if (!key) {
-        throw new errors/* InputError */.dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
     }
     const location = locate('key', key, bucket);
     checkKey('key', location.key);
-    if (!isGlob(location.key)) {
-        return location.key.endsWith('/')
-            ? { kind: 'prefix', bucket: location.bucket, prefix: location.key }
-            : { kind: 'key', bucket: location.bucket, key: location.key };
+    if (!(0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(location.key)) {
+        const literal = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(location.key);
+        return literal.endsWith('/')
+            ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
+            : { kind: 'key', bucket: location.bucket, key: literal };
     }
-    const unclosed = unclosedBracket(location.key);
+    const unclosed = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unclosedBracket */ .eD)(location.key);
     if (unclosed) {
         const closing = unclosed.char === '[' ? ']' : '}';
-        throw new errors/* InputError */.dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
     }
     let matches;
     try {
-        matches = compileGlob(location.key);
+        matches = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .compileGlob */ .SO)(location.key);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz('key', `a valid glob (${reason})`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a valid glob (${reason})`, location.key);
     }
-    const prefix = literalPrefix(location.key);
+    const prefix = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .literalPrefix */ .Qz)(location.key);
     if (!prefix) {
-        throw new errors/* InputError */.dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
     }
     return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches };
 }
@@ -68402,15 +68781,15 @@ function parseKeyList(bucketInput, entries) {
     const located = entries.map(entry => {
         const location = locate('keys', entry, bucketInput);
         checkKey('keys', location.key);
-        if (isGlob(location.key) || location.key.endsWith('/')) {
-            throw new errors/* InputError */.dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(location.key) || location.key.endsWith('/')) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
         }
-        return location;
+        return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(location.key) };
     });
     const bucket = located[0].bucket;
     const other = located.find(location => location.bucket !== bucket);
     if (other) {
-        throw new errors/* InputError */.dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
     }
     return { kind: 'keys', bucket, keys: [...new Set(located.map(location => location.key))] };
 }
@@ -68457,18 +68836,22 @@ function targetFolder(target) {
  * the same bucket.
  */
 function markerKey(target, marker) {
-    const uri = target_parseS3Uri('success-marker', marker);
+    checkPrintable('success-marker', marker, 'a marker name or s3:// URI');
+    const uri = parseS3Uri('success-marker', marker);
     if (uri) {
         if (uri.bucket !== target.bucket) {
-            throw new errors/* InputError */.dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
         }
         checkKey('success-marker', uri.key);
-        return uri.key;
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(uri.key)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'one object, not a glob', marker);
+        }
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(uri.key);
     }
-    if (marker.startsWith('/') || isGlob(marker) || marker.endsWith('/')) {
-        throw new errors/* InputError */.dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
+    if (marker.startsWith('/') || (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(marker) || marker.endsWith('/')) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
     }
-    const key = `${targetFolder(target)}${marker}`;
+    const key = `${targetFolder(target)}${(0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(marker)}`;
     checkKey('success-marker', key);
     return key;
 }

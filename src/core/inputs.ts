@@ -53,10 +53,10 @@ export class Inputs {
     )
   }
 
-  /** Non-empty, non-comment lines, each trimmed. */
+  /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
   lines(name: string): string[] {
     return (this.source(name) ?? '')
-      .split(/\r?\n/)
+      .split(/\r\n|\n|\r/)
       .map(line => line.trim())
       .filter(line => line !== '' && !line.startsWith('#'))
   }
@@ -74,6 +74,13 @@ export class Inputs {
     if (value === '') return fallback
     if (!/^[+-]?\d+$/.test(value)) throw new InputError(name, describeInteger(bounds), value)
     const parsed = Number(value)
+    // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+    // silently become 1e20.
+    if (!Number.isSafeInteger(parsed)) {
+      const limit =
+        parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`
+      throw new InputError(name, `${describeInteger(bounds)} (${limit})`, value)
+    }
     checkBounds(name, parsed, bounds, value, describeInteger(bounds))
     return parsed
   }

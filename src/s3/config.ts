@@ -41,6 +41,8 @@ export interface SensorConfig {
   target: WaitTarget
   conditions: SensorConditions
   timing: SensorTiming
+  /** List every matching object at each poke, so count, total-bytes and keys cover all. */
+  countAll: boolean
   aws: AwsClientSettings
 }
 
@@ -119,6 +121,7 @@ export function readSensorConfig(
       timeoutMs,
       softFail: inputs.boolean('soft-fail', false)
     },
+    countAll: inputs.boolean('count-all', false),
     aws: awsClientSettings(inputs, env)
   }
 }

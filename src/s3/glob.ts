@@ -16,6 +16,23 @@ export function isGlob(text: string): boolean {
   return false
 }
 
+/** What a `\` may escape in a key that is not a glob: a wildcard, a closing bracket or `\`. */
+const ESCAPABLE = new Set([...WILDCARDS, ']', '}', '\\'])
+
+/**
+ * The key a text without unescaped wildcards stands for: `exports/file\*.csv` is the key
+ * `exports/file*.csv`. A `\` before any other character is part of the key, as S3 allows.
+ */
+export function unescapeKey(text: string): string {
+  let key = ''
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]
+    if (char === '\\' && ESCAPABLE.has(text[index + 1])) key += text[++index]
+    else key += char
+  }
+  return key
+}
+
 /**
  * The part of a glob before its first wildcard, unescaped: the only prefix that has to be
  * listed. `bronze/customers/date=2024-01-01/*.json` → `bronze/customers/date=2024-01-01/`.
@@ -108,4 +125,64 @@ export function compileGlob(glob: string): KeyMatcher {
     strictBrackets: true
   })
   return key => matcher(key)
+}
+
+/** One `/`-separated part of a glob, as the folder walk sees it. */
+export interface GlobSegment {
+  /** The glob text of the segment, escapes kept. */
+  text: string
+  /** Holds an unescaped wildcard. */
+  wild: boolean
+  /**
+   * May match across a `/`: `**`, a `{...}` holding a `/`, or a bracket expression that
+   * matches `/` (`[[:punct:]]`, `[+-0]`). The walk cannot go past such a segment.
+   */
+  crosses: boolean
+}
+
+/**
+ * Splits a glob at each `/` that separates segments. A `/` inside braces or brackets stays
+ * in its segment, which is then marked as crossing.
+ */
+export function globSegments(glob: string): GlobSegment[] {
+  const segments: GlobSegment[] = []
+  let current: GlobSegment = { text: '', wild: false, crosses: false }
+  let braces = 0
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index]
+    if (char === '\\') {
+      current.text += glob.slice(index, index + 2)
+      index++
+    } else if (char === '[') {
+      const close = bracketEnd(glob, index) ?? glob.length - 1
+      const bracket = glob.slice(index, close + 1)
+      current.text += bracket
+      current.wild = true
+      if (bracket.includes('/') || compileGlob(bracket)('/')) current.crosses = true
+      index = close
+    } else if (char === '/' && braces === 0) {
+      segments.push(current)
+      current = { text: '', wild: false, crosses: false }
+    } else {
+      current.text += char
+      if (char === '/') current.crosses = true
+      if (char === '{') braces++
+      if (char === '}' && braces > 0) braces--
+      if (char === '*' && glob[index + 1] === '*') current.crosses = true
+      if (WILDCARDS.has(char)) current.wild = true
+    }
+  }
+  segments.push(current)
+  return segments
+}
+
+/**
+ * True when the glob's first wildcard sits in a middle segment that a folder walk can go
+ * through (`date=2026-01-*\/part-0001.json`); false when listing its literal prefix is all
+ * there is to do (the wildcard is in the last segment, or in a `**`-like segment).
+ */
+export function walksFolders(glob: string): boolean {
+  const segments = globSegments(glob)
+  const first = segments.findIndex(segment => segment.wild)
+  return first >= 0 && first < segments.length - 1 && !segments[first].crosses
 }

@@ -9,16 +9,30 @@ export interface ListedObject {
   lastModified: number
 }
 
-/** Lists objects by key prefix. The sensor sees only this, so tests can use a Map. */
-export interface ObjectLister {
+export interface ListRequest {
+  /** At most this many objects (a one-key lookup asks for 1). */
+  limit?: number
   /**
-   * Every object whose key starts with `prefix`, in key order, or only the first `limit`.
-   * Never lists outside the prefix. `signal` abandons requests still in flight.
+   * Called with each page as it arrives; `more` says whether another page follows. Returning
+   * true stops the listing there (throwing ends it with that error).
    */
-  list(prefix: string, limit?: number, signal?: AbortSignal): Promise<ListedObject[]>
+  onPage?: (page: readonly ListedObject[], more: boolean) => boolean | void
+  /** Abandons requests still in flight. */
+  signal?: AbortSignal
 }
 
-/** ListObjectsV2 answers at most this many keys a page. */
+/** Lists objects and folders by key prefix. The sensor sees only this, so tests can use a Map. */
+export interface ObjectLister {
+  /** The objects whose key starts with `prefix`, in key order. Never lists outside it. */
+  list(prefix: string, request?: ListRequest): Promise<ListedObject[]>
+  /**
+   * The folders one level below `prefix` (ListObjectsV2's CommonPrefixes with Delimiter
+   * `/`), in key order, each ending in `/`. Objects at that level are left out.
+   */
+  folders(prefix: string, signal?: AbortSignal): Promise<string[]>
+}
+
+/** ListObjectsV2 answers at most this many keys (and common prefixes) a page. */
 const PAGE_SIZE = 1000
 
 /** ListObjectsV2, page after page, under one prefix. Counts its requests for the report. */
@@ -31,7 +45,10 @@ export class S3Lister implements ObjectLister {
     private readonly bucket: string
   ) {}
 
-  async list(prefix: string, limit = Infinity, signal?: AbortSignal): Promise<ListedObject[]> {
+  async list(
+    prefix: string,
+    { limit = Infinity, onPage, signal }: ListRequest = {}
+  ): Promise<ListedObject[]> {
     const objects: ListedObject[] = []
     let continuationToken: string | undefined
     do {
@@ -45,17 +62,44 @@ export class S3Lister implements ObjectLister {
         }),
         { abortSignal: signal }
       )
+      const listed: ListedObject[] = []
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue
-        objects.push({
+        listed.push({
           key: object.Key,
           size: object.Size ?? 0,
           etag: object.ETag ?? '',
           lastModified: object.LastModified?.getTime() ?? 0
         })
       }
+      objects.push(...listed)
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+      const more = Boolean(continuationToken) && objects.length < limit
+      if (onPage?.(listed, more)) break
     } while (continuationToken && objects.length < limit)
     return objects
+  }
+
+  async folders(prefix: string, signal?: AbortSignal): Promise<string[]> {
+    const folders: string[] = []
+    let continuationToken: string | undefined
+    do {
+      this.requests++
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ContinuationToken: continuationToken,
+          MaxKeys: PAGE_SIZE
+        }),
+        { abortSignal: signal }
+      )
+      for (const common of page.CommonPrefixes ?? []) {
+        if (common.Prefix !== undefined) folders.push(common.Prefix)
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (continuationToken)
+    return folders
   }
 }

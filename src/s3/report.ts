@@ -2,13 +2,18 @@ import { cell, table } from '../core/markdown.js'
 import { formatBytes, formatWait } from './conditions.js'
 import type { SensorConfig } from './config.js'
 import type { SensorResult } from './sensor.js'
+import { walksFolders } from './glob.js'
 import { describeTarget } from './target.js'
 
 /**
  * The `keys` output holds at most this many keys (the first, in key order): step outputs
- * are limited in size, and `count` always gives the full number.
+ * are limited in size, and `count` gives the number of keys the sensor saw.
  */
 export const MAX_OUTPUT_KEYS = 1000
+
+/** Why count and bytes can be short of everything there is. */
+const STOPPED_EARLY =
+  'the listing stopped once min-objects matched; count-all: true lists every object'
 
 /** Keys shown in the job summary's collapsible list. */
 const SUMMARY_KEYS = 50
@@ -37,7 +42,9 @@ function waitedFor(config: SensorConfig): string {
   const where = `\`${describeTarget(target)}\``
   switch (target.kind) {
     case 'glob':
-      return `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`
+      return walksFolders(target.glob)
+        ? `${where} (glob, walking the folders under s3://${target.bucket}/${target.prefix})`
+        : `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`
     case 'prefix':
       return `${where} (every object under the prefix)`
     case 'key':
@@ -58,6 +65,7 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
       ? 'not found (soft-fail: later jobs can skip)'
       : 'timed out'
   const mark = (met: boolean): string => (met ? '✅' : '❌')
+  const count = String(result.objects.length)
   const rows: string[][] = [
     ['waited for', waitedFor(config), ''],
     ...result.conditions.map(condition => [
@@ -66,8 +74,12 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
       mark(condition.met)
     ]),
     ['found', String(result.found), mark(result.found)],
-    ['count', String(result.objects.length), ''],
-    ['bytes', `${result.totalBytes} (${formatBytes(result.totalBytes)})`, ''],
+    ['count', result.complete ? count : `at least ${count} (${STOPPED_EARLY})`, ''],
+    [
+      'bytes',
+      `${result.totalBytes} (${formatBytes(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
+      ''
+    ],
     [
       'waited',
       `${formatWait(result.waitedMs)} of ${formatWait(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,

@@ -4,7 +4,14 @@ import {
   parseS3Uri as parseSharedS3Uri,
   type S3Location
 } from '../core/s3-uri.js'
-import { compileGlob, isGlob, literalPrefix, unclosedBracket, type KeyMatcher } from './glob.js'
+import {
+  compileGlob,
+  isGlob,
+  literalPrefix,
+  unclosedBracket,
+  unescapeKey,
+  type KeyMatcher
+} from './glob.js'
 
 /**
  * What the sensor waits for, in one bucket:
@@ -35,6 +42,41 @@ export function parseS3Uri(input: string, text: string): S3Location | undefined 
   })
 }
 
+/** Control characters (C0, DEL, C1): never part of a key anyone meant (a stray newline, say). */
+const CONTROL_CHARACTER = /\p{Cc}/u
+
+const CONTROL_NAMES: Record<string, string> = {
+  '\n': 'a newline',
+  '\r': 'a carriage return',
+  '\t': 'a tab'
+}
+
+const codePoint = (char: string): string =>
+  `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+
+const controlName = (char: string): string =>
+  CONTROL_NAMES[char] ?? `control character ${codePoint(char)}`
+
+/** The text with each control character written as an escape, so a message stays one line. */
+function showEscaped(text: string): string {
+  const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+  return text.replace(
+    /\p{Cc}/gu,
+    char => escapes[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
+
+/** Refuses text holding a control character, naming the input and where the character is. */
+function checkPrintable(input: string, text: string, what: string): void {
+  const found = CONTROL_CHARACTER.exec(text)
+  if (!found) return
+  throw new InputError(
+    input,
+    `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`,
+    showEscaped(text)
+  )
+}
+
 function checkBucket(input: string, bucket: string): void {
   const problem = bucketNameProblem(bucket)
   if (problem) throw new InputError(input, `a valid S3 bucket name (${problem})`, bucket)
@@ -55,6 +97,7 @@ function checkKey(input: string, key: string): void {
 
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
 function locate(input: string, text: string, bucketInput: string): S3Location {
+  checkPrintable(input, text, 'a key or s3:// URI')
   const uri = parseS3Uri(input, text)
   if (uri) {
     checkBucket(input, uri.bucket)
@@ -81,6 +124,7 @@ export interface TargetInputs {
 
 /** Reads the `bucket`, `key` and `keys` inputs into what to wait for. Sends no request. */
 export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
+  checkPrintable('bucket', bucket, 'a bucket name')
   if (bucket) checkBucket('bucket', bucket)
   if (key && keys.length) {
     throw new InputError('keys', "either 'key' or 'keys', not both")
@@ -95,9 +139,10 @@ export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
   const location = locate('key', key, bucket)
   checkKey('key', location.key)
   if (!isGlob(location.key)) {
-    return location.key.endsWith('/')
-      ? { kind: 'prefix', bucket: location.bucket, prefix: location.key }
-      : { kind: 'key', bucket: location.bucket, key: location.key }
+    const literal = unescapeKey(location.key)
+    return literal.endsWith('/')
+      ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
+      : { kind: 'key', bucket: location.bucket, key: literal }
   }
   const unclosed = unclosedBracket(location.key)
   if (unclosed) {
@@ -137,7 +182,7 @@ function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarg
         location.key
       )
     }
-    return location
+    return { bucket: location.bucket, key: unescapeKey(location.key) }
   })
   const bucket = located[0].bucket
   const other = located.find(location => location.bucket !== bucket)
@@ -195,6 +240,7 @@ export function targetFolder(target: WaitTarget): string {
  * the same bucket.
  */
 export function markerKey(target: WaitTarget, marker: string): string {
+  checkPrintable('success-marker', marker, 'a marker name or s3:// URI')
   const uri = parseS3Uri('success-marker', marker)
   if (uri) {
     if (uri.bucket !== target.bucket) {
@@ -205,7 +251,10 @@ export function markerKey(target: WaitTarget, marker: string): string {
       )
     }
     checkKey('success-marker', uri.key)
-    return uri.key
+    if (isGlob(uri.key)) {
+      throw new InputError('success-marker', 'one object, not a glob', marker)
+    }
+    return unescapeKey(uri.key)
   }
   if (marker.startsWith('/') || isGlob(marker) || marker.endsWith('/')) {
     throw new InputError(
@@ -214,7 +263,7 @@ export function markerKey(target: WaitTarget, marker: string): string {
       marker
     )
   }
-  const key = `${targetFolder(target)}${marker}`
+  const key = `${targetFolder(target)}${unescapeKey(marker)}`
   checkKey('success-marker', key)
   return key
 }

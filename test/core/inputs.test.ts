@@ -47,6 +47,12 @@ describe('Inputs', () => {
     expect(read.list('absent')).toEqual([])
   })
 
+  it('lines end at \\r\\n, \\n and a lone \\r alike', () => {
+    const read = inputs({ keys: 'a.csv\r\nb.csv\rc.csv\nd.csv\r' })
+    expect(read.lines('keys')).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv'])
+    expect(read.list('keys')).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv'])
+  })
+
   it('boolean accepts the usual words, case-insensitive', () => {
     for (const word of ['true', 'TRUE', 'yes', 'on', '1']) {
       expect(inputs({ flag: word }).boolean('flag', false)).toBe(true)
@@ -79,6 +85,25 @@ describe('Inputs', () => {
     )
     expect(errorOf(() => inputs({ n: 'ten' }).integer('n', 0)).message).toBe(
       "Input 'n': expected a whole number, got 'ten'"
+    )
+  })
+
+  it('integer refuses whole numbers too large to hold exactly', () => {
+    expect(inputs({ n: '9007199254740991' }).integer('n', 0, { min: 0 })).toBe(
+      Number.MAX_SAFE_INTEGER
+    )
+    expect(
+      errorOf(() => inputs({ n: '9007199254740992' }).integer('n', 0, { min: 0 })).message
+    ).toBe(
+      "Input 'n': expected a whole number of 0 or more (at most 9007199254740991), got '9007199254740992'"
+    )
+    expect(
+      errorOf(() => inputs({ n: '99999999999999999999' }).integer('n', 1, { min: 1 })).message
+    ).toBe(
+      "Input 'n': expected a whole number of 1 or more (at most 9007199254740991), got '99999999999999999999'"
+    )
+    expect(errorOf(() => inputs({ n: '-99999999999999999999' }).integer('n', 0)).message).toBe(
+      "Input 'n': expected a whole number (at least -9007199254740991), got '-99999999999999999999'"
     )
   })
 

@@ -1,26 +1,45 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
-import { createBucket, motoClient, putObjects } from './support/objects.js'
+import { createBucket, emptyBucket, motoClient, putObjects } from './support/objects.js'
 import { startCountingServer, startFaultProxy, type LocalServer } from './support/servers.js'
 
 // dist/s3-sensor/index.js run as the runner runs it, against moto.
 let moto: Moto
 let counter: LocalServer
+
+const PREFIX = 'bronze/customers/date=2024-01-01/'
+/** A bucket seeded once for the whole file with the large listings; tests only read it. */
+const BIG = 'big-lake'
+const BIG_KEYS = Array.from(
+  { length: 1003 },
+  (_, index) => `${PREFIX}part-${String(index).padStart(4, '0')}`
+)
+const EVENT_KEYS = ['01', '02', '03'].flatMap(day =>
+  Array.from({ length: 20 }, (_, index) => `bronze/events/date=2024-01-${day}/part-${index}.json`)
+)
+
 beforeAll(async () => {
   moto = await startMoto()
   counter = await startCountingServer()
+  const client = motoClient(moto.endpoint)
+  await createBucket(client, 'data-lake')
+  await createBucket(client, BIG)
+  await putObjects(
+    client,
+    BIG,
+    [...BIG_KEYS, ...EVENT_KEYS].map(key => ({ key })),
+    32
+  )
 })
 afterAll(async () => {
   await counter?.close()
   await moto?.stop()
 })
 beforeEach(async () => {
-  await moto.reset()
-  await createBucket(motoClient(moto.endpoint), 'data-lake')
+  await emptyBucket(motoClient(moto.endpoint), 'data-lake')
 })
 
-const PREFIX = 'bronze/customers/date=2024-01-01/'
 const env = (): Record<string, string> => ({ ...awsTestEnv, AWS_ENDPOINT_URL_S3: moto.endpoint })
 const sensor = (
   inputs: Record<string, string>,
@@ -134,20 +153,56 @@ describe('s3-sensor bundle', () => {
     expect(run.summary).toContain('### S3 sensor: not found (soft-fail: later jobs can skip)')
   })
 
-  it('caps the keys output at 1000 keys while count gives them all', async () => {
-    await putObjects(
-      motoClient(moto.endpoint),
-      'data-lake',
-      Array.from({ length: 1003 }, (_, index) => ({
-        key: `${PREFIX}part-${String(index).padStart(4, '0')}`
-      }))
-    )
-    const run = await sensor({ key: PREFIX, timeout: '20s', 'poke-interval': '1s' })
+  it('caps the keys output at 1000 keys while count gives them all (count-all)', async () => {
+    const run = await sensor({
+      bucket: BIG,
+      key: PREFIX,
+      'count-all': 'true',
+      timeout: '20s',
+      'poke-interval': '1s'
+    })
     expect(run.code).toBe(0)
     expect(run.outputs.count).toBe('1003')
     const keys = JSON.parse(run.outputs.keys) as string[]
     expect(keys).toHaveLength(1000)
     expect(keys.at(-1)).toBe(`${PREFIX}part-0999`)
+    expect(run.stdout).toContain(
+      `Each poke lists every matching object under s3://${BIG}/${PREFIX}: count-all needs all of them`
+    )
+    expect(run.summary).toContain('| count | 1003 |  |')
+  })
+
+  it('without a condition on every object, stops after the first page and says count is a lower bound', async () => {
+    const run = await sensor({ bucket: BIG, key: PREFIX, timeout: '20s', 'poke-interval': '1s' })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(run.outputs).toMatchObject({ found: 'true', count: '1000', 'total-bytes': '1000' })
+    expect(JSON.parse(run.outputs.keys)).toEqual(BIG_KEYS.slice(0, 1000))
+    expect(run.stdout).toContain(
+      `Found at least 1000 objects (the listing stopped once min-objects matched) for s3://${BIG}/${PREFIX}`
+    )
+    expect(run.summary).toContain(
+      '| count | at least 1000 (the listing stopped once min-objects matched; count-all: true lists every object) |  |'
+    )
+    expect(run.summary).toMatch(/\(1 poke, 1 ListObjectsV2 request\)/)
+  })
+
+  it('walks the folders of a glob whose wildcard is in a middle segment', async () => {
+    const run = await sensor({
+      bucket: BIG,
+      key: 'bronze/events/date=2024-01-*/part-7.json',
+      'min-objects': '3',
+      timeout: '20s',
+      'poke-interval': '1s'
+    })
+    expect(run.code, run.stdout + run.stderr).toBe(0)
+    expect(JSON.parse(run.outputs.keys)).toEqual(
+      ['01', '02', '03'].map(day => `bronze/events/date=2024-01-${day}/part-7.json`)
+    )
+    expect(run.summary).toContain(
+      `(glob, walking the folders under s3://${BIG}/bronze/events/date=2024-01-)`
+    )
+    // One folder listing, one lookup per date.
+    expect(run.summary).toMatch(/\(1 poke, 4 ListObjectsV2 requests\)/)
   })
 
   it('survives throttling and dropped connections (fault injection: HTTP proxy in front of moto)', async () => {
@@ -282,6 +337,21 @@ describe('s3-sensor bundle: bad input', () => {
       'unclosed glob bracket',
       { key: `${PREFIX}part-[0-9.json` },
       "Input 'key': expected a glob whose '[' at character"
+    ],
+    [
+      'newline inside key',
+      { key: `${PREFIX}a.json\n::warning::x` },
+      "Input 'key': expected a key or s3:// URI without control characters (a newline at character 40), got 'bronze/customers/date=2024-01-01/a.json\\n::warning::x'"
+    ],
+    [
+      'carriage return inside a keys entry',
+      { keys: `${PREFIX}a.json\r\n${PREFIX}b\tc.json` },
+      "Input 'keys': expected a key or s3:// URI without control characters (a tab at character 35)"
+    ],
+    [
+      'count beyond the largest safe integer',
+      { key: PREFIX, 'min-objects': '99999999999999999999' },
+      "Input 'min-objects': expected a whole number of 0 or more (at most 9007199254740991), got '99999999999999999999'"
     ]
   ])('%s', async (_case, inputs, message) => {
     const before = counter.requests

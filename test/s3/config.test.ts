@@ -117,6 +117,58 @@ describe('what to wait for', () => {
   })
 })
 
+describe('escaped wildcards make a literal key', () => {
+  it('a key whose only wildcards are escaped is that literal key', () => {
+    expect(read({ bucket: 'data-lake', key: 'exports/file\\*.csv' }).target).toEqual({
+      kind: 'key',
+      bucket: 'data-lake',
+      key: 'exports/file*.csv'
+    })
+    expect(read({ bucket: 'data-lake', key: 'exports/\\[raw\\]/' }).target).toEqual({
+      kind: 'prefix',
+      bucket: 'data-lake',
+      prefix: 'exports/[raw]/'
+    })
+    expect(read({ key: 's3://data-lake/a\\?\\{b\\}\\\\c' }).target).toMatchObject({
+      kind: 'key',
+      key: 'a?{b}\\c'
+    })
+  })
+
+  it('a backslash before any other character is part of the key', () => {
+    expect(read({ bucket: 'data-lake', key: 'exports\\2024\\a.csv' }).target).toMatchObject({
+      kind: 'key',
+      key: 'exports\\2024\\a.csv'
+    })
+  })
+
+  it('keys and the success marker unescape the same way', () => {
+    const config = read({
+      bucket: 'data-lake',
+      keys: 'exports/a\\*.csv\nexports/b.csv',
+      'success-marker': '_DONE\\?'
+    })
+    expect(config.target).toEqual({
+      kind: 'keys',
+      bucket: 'data-lake',
+      keys: ['exports/a*.csv', 'exports/b.csv']
+    })
+    expect(config.conditions.markerKey).toBe('exports/_DONE?')
+  })
+})
+
+describe('keys is split on every kind of line end', () => {
+  it('\\r\\n, \\n and a lone \\r each end a key', () => {
+    expect(
+      read({ bucket: 'data-lake', keys: 'a/1.csv\r\na/2.csv\ra/3.csv\na/4.csv' }).target
+    ).toEqual({
+      kind: 'keys',
+      bucket: 'data-lake',
+      keys: ['a/1.csv', 'a/2.csv', 'a/3.csv', 'a/4.csv']
+    })
+  })
+})
+
 describe('the success marker lives beside the data', () => {
   const target = (key: string) => parseTarget({ bucket: 'data-lake', key, keys: [] })
   it.each([
@@ -298,6 +350,78 @@ describe('bad input: one line naming the input', () => {
       /bucket waited on/
     ],
     [
+      'newline inside key',
+      { bucket: 'data-lake', key: 'exports/a.csv\nexports/b.csv' },
+      'key',
+      /without control characters \(a newline at character 14\), got 'exports\/a\.csv\\nexports\/b\.csv'$/
+    ],
+    [
+      'tab inside key',
+      { bucket: 'data-lake', key: 'bronze/\tdate=1/' },
+      'key',
+      /\(a tab at character 8\)/
+    ],
+    [
+      'carriage return inside a URI key',
+      { key: 's3://data-lake/a\rb/' },
+      'key',
+      /\(a carriage return at character 17\), got 's3:\/\/data-lake\/a\\rb\/'$/
+    ],
+    [
+      'NUL inside key',
+      { bucket: 'data-lake', key: 'a/\u0000b' },
+      'key',
+      /\(control character U\+0000 at character 3\), got 'a\/\\u0000b'$/
+    ],
+    [
+      'DEL inside a glob',
+      { bucket: 'data-lake', key: 'a/*\u007f.csv' },
+      'key',
+      /control character U\+007F at character 4/
+    ],
+    [
+      'escape character in a keys entry',
+      { bucket: 'data-lake', keys: 'a/1.csv\na/\u001b[31m2.csv' },
+      'keys',
+      /control character U\+001B at character 3/
+    ],
+    [
+      'tab inside a keys entry',
+      { bucket: 'data-lake', keys: 'a/1.csv, a/2\t.csv' },
+      'keys',
+      /a tab at character 4/
+    ],
+    [
+      'C1 control character (NEL) inside key',
+      { bucket: 'data-lake', key: 'a/\u0085b' },
+      'key',
+      /control character U\+0085 at character 3/
+    ],
+    [
+      'control character in the marker',
+      { bucket: 'data-lake', key: 'a/', 'success-marker': '_SUC\u0007CESS' },
+      'success-marker',
+      /without control characters \(control character U\+0007 at character 5\)/
+    ],
+    [
+      'newline inside the bucket',
+      { bucket: 'data\nlake', key: 'a/' },
+      'bucket',
+      /a bucket name without control characters \(a newline at character 5\)/
+    ],
+    [
+      'glob in a marker URI',
+      { bucket: 'data-lake', key: 'a/', 'success-marker': 's3://data-lake/a/_DONE*' },
+      'success-marker',
+      /one object, not a glob/
+    ],
+    [
+      'count beyond the largest safe integer',
+      { bucket: 'data-lake', key: 'a/', 'min-objects': '99999999999999999999' },
+      'min-objects',
+      /at most 9007199254740991/
+    ],
+    [
       'bad endpoint',
       { bucket: 'data-lake', key: 'a/', endpoint: 'localhost:9000' },
       'endpoint',
@@ -308,6 +432,6 @@ describe('bad input: one line naming the input', () => {
     expect(error.input).toBe(input)
     expect(error.message).toMatch(new RegExp(`^Input '${input}': expected `))
     expect(error.message).toMatch(expected)
-    expect(error.message).not.toContain('\n')
+    expect(error.message).not.toMatch(/\p{Cc}/u)
   })
 })

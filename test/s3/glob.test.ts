@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { compileGlob, isGlob, literalPrefix, unclosedBracket } from '../../src/s3/glob.js'
+import {
+  compileGlob,
+  globSegments,
+  isGlob,
+  literalPrefix,
+  unclosedBracket,
+  unescapeKey,
+  walksFolders
+} from '../../src/s3/glob.js'
 
 describe('isGlob', () => {
   it.each([
@@ -87,5 +95,46 @@ describe('compileGlob', () => {
   it('escaped wildcards match themselves only', () => {
     expect(matches('d/a\\*b/*', 'd/a*b/x')).toBe(true)
     expect(matches('d/a\\*b/*', 'd/axxb/x')).toBe(false)
+  })
+})
+
+describe('unescapeKey', () => {
+  it.each([
+    ['exports/file\\*.csv', 'exports/file*.csv'],
+    ['a\\?\\[b\\]\\{c\\}', 'a?[b]{c}'],
+    ['a\\\\b', 'a\\b'],
+    ['exports\\2024\\a.csv', 'exports\\2024\\a.csv'],
+    ['plain/key.csv', 'plain/key.csv']
+  ])('%s is the key %s', (text, key) => {
+    expect(unescapeKey(text)).toBe(key)
+  })
+})
+
+describe('globSegments and walksFolders', () => {
+  it('splits at each / between segments, marking wildcards', () => {
+    expect(globSegments('bronze/date=2026-01-*/part-0001.json')).toEqual([
+      { text: 'bronze', wild: false, crosses: false },
+      { text: 'date=2026-01-*', wild: true, crosses: false },
+      { text: 'part-0001.json', wild: false, crosses: false }
+    ])
+  })
+
+  it('marks a segment that may match across / and keeps a / inside braces in its segment', () => {
+    expect(globSegments('a/**/b').map(segment => segment.crosses)).toEqual([false, true, false])
+    expect(globSegments('a/{x,y/z}/c').map(segment => segment.text)).toEqual(['a', '{x,y/z}', 'c'])
+    expect(globSegments('a/{x,y/z}/c')[1].crosses).toBe(true)
+    expect(globSegments('a/[[:punct:]]x/c')[1].crosses).toBe(true)
+    expect(globSegments('a/[+-0]x/c')[1].crosses).toBe(true)
+    expect(globSegments('a/[!b]x/c')[1].crosses).toBe(false)
+  })
+
+  it.each([
+    ['bronze/date=2026-01-*/part-0001.json', true],
+    ['bronze/date=2026-01-*/part-*.json', true],
+    ['bronze/date=2026-01-01/*.json', false],
+    ['bronze/**/part-0001.json', false],
+    ['bronze/{a,b/c}/x.json', false]
+  ])('%s walks folders: %s', (glob, walks) => {
+    expect(walksFolders(glob)).toBe(walks)
   })
 })

@@ -74,7 +74,7 @@ describe('S3Lister (fault injection: aws-sdk-client-mock)', () => {
       NextContinuationToken: 'more'
     })
     const lister = new S3Lister(new S3Client({ region: 'us-east-1' }), 'data-lake')
-    expect(await lister.list('a.csv', 1)).toHaveLength(1)
+    expect(await lister.list('a.csv', { limit: 1 })).toHaveLength(1)
     expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(1)
     expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input.MaxKeys).toBe(1)
   })

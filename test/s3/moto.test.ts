@@ -9,22 +9,61 @@ import { readSensorConfig } from '../../src/s3/config.js'
 import { S3Lister } from '../../src/s3/lister.js'
 import { runSensor } from '../../src/s3/sensor.js'
 import { startMoto, type Moto } from '../support/moto.js'
-import { createBucket, motoClient, putObjects } from './support/objects.js'
+import { FakeClock } from './support/fakes.js'
+import { createBucket, emptyBucket, motoClient, putObjects } from './support/objects.js'
 
 // The sensor's domain code against moto over real HTTP, with short real waits.
 let moto: Moto
+
+const PREFIX = 'bronze/customers/date=2024-01-01/'
+/** A bucket seeded once for the whole file with the large listings; tests only read it. */
+const BIG = 'big-lake'
+const EXTENSIONS = ['json', 'csv', 'txt']
+/** 1,205 keys under PREFIX (a third each .json, .csv, .txt), and a few beside them. */
+const PAGED_KEYS = Array.from(
+  { length: 1205 },
+  (_, index) => `${PREFIX}part-${String(index).padStart(5, '0')}.${EXTENSIONS[index % 3]}`
+)
+const EVENTS = 'bronze/events/'
+const EVENT_DATES = ['01', '02', '03', '04', '05'].map(day => `date=2024-01-${day}/`)
+/** 5 dates of 250 keys each, and a date the glob below does not match. */
+const EVENT_KEYS = [
+  ...EVENT_DATES.flatMap(date =>
+    Array.from(
+      { length: 250 },
+      (_, index) => `${EVENTS}${date}part-${String(index).padStart(4, '0')}.json`
+    )
+  ),
+  `${EVENTS}date=2024-02-01/part-0001.json`
+]
+
 beforeAll(async () => {
   moto = await startMoto()
+  const client = motoClient(moto.endpoint)
+  await createBucket(client, 'data-lake')
+  await createBucket(client, BIG)
+  await putObjects(
+    client,
+    BIG,
+    [
+      ...PAGED_KEYS,
+      // Under the listed prefix, but `*` does not cross `/`.
+      `${PREFIX}part-sub/x.json`,
+      // Outside the listed prefix altogether.
+      `${PREFIX}chunk-00001.json`,
+      'bronze/customers/date=2024-01-02/part-00001.json',
+      ...EVENT_KEYS
+    ].map(key => ({ key })),
+    32
+  )
 })
 afterAll(async () => {
   await moto?.stop()
 })
 beforeEach(async () => {
-  await moto.reset()
-  await createBucket(motoClient(moto.endpoint), 'data-lake')
+  await emptyBucket(motoClient(moto.endpoint), 'data-lake')
 })
 
-const PREFIX = 'bronze/customers/date=2024-01-01/'
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 /** Resolves once the sensor has logged its first poke (so it has seen the bucket as it was). */
@@ -54,24 +93,13 @@ function sensorFor(values: Record<string, string>) {
 
 describe('S3 sensor against moto', () => {
   it('paginates a prefix of more than 1,000 objects and a glob under it matches exactly the right keys', async () => {
-    const extensions = ['json', 'csv', 'txt']
-    const keys = Array.from(
-      { length: 1205 },
-      (_, index) => `${PREFIX}part-${String(index).padStart(5, '0')}.${extensions[index % 3]}`
-    )
-    await putObjects(motoClient(moto.endpoint), 'data-lake', [
-      ...keys.map(key => ({ key })),
-      // Under the listed prefix, but `*` does not cross `/`.
-      { key: `${PREFIX}part-sub/x.json` },
-      // Outside the listed prefix altogether.
-      { key: `${PREFIX}chunk-00001.json` },
-      { key: 'bronze/customers/date=2024-01-02/part-00001.json' }
-    ])
-    const expected = keys.filter(key => !key.endsWith('.txt')).sort()
+    const expected = PAGED_KEYS.filter(key => !key.endsWith('.txt')).sort()
     const { run, lister } = sensorFor({
+      bucket: BIG,
       key: `${PREFIX}part-*.{json,csv}`,
+      'count-all': 'true',
       'poke-interval': '1s',
-      timeout: '10s'
+      timeout: '1m'
     })
     const result = await run()
     expect(result.found).toBe(true)
@@ -80,10 +108,127 @@ describe('S3 sensor against moto', () => {
     // 1,206 keys under the literal prefix `${PREFIX}part-`: two pages of ListObjectsV2.
     expect(lister.requests).toBe(2)
 
-    const all = sensorFor({ key: `${PREFIX}**`, 'poke-interval': '1s', timeout: '10s' })
+    const all = sensorFor({
+      bucket: BIG,
+      key: `${PREFIX}**`,
+      'count-all': 'true',
+      'poke-interval': '1s',
+      timeout: '1m'
+    })
     const everything = await all.run()
     expect(everything.objects).toHaveLength(1207)
     expect(all.lister.requests).toBe(2)
+  })
+
+  it('stops listing once min-objects match: one page instead of two', async () => {
+    const { run, lister } = sensorFor({
+      bucket: BIG,
+      key: PREFIX,
+      'poke-interval': '1s',
+      timeout: '1m'
+    })
+    const result = await run()
+    expect(result.found).toBe(true)
+    expect(lister.requests).toBe(1)
+    expect(result.complete).toBe(false)
+    // The first page, in key order: `chunk-…` sorts before `part-…`.
+    expect(result.objects.map(object => object.key)).toEqual([
+      `${PREFIX}chunk-00001.json`,
+      ...PAGED_KEYS.slice(0, 999)
+    ])
+
+    const settling = sensorFor({
+      bucket: BIG,
+      key: PREFIX,
+      'settle-time': '200ms',
+      'poke-interval': '200ms',
+      timeout: '1m'
+    })
+    const settled = await settling.run()
+    expect(settled.found).toBe(true)
+    expect(settled.complete).toBe(true)
+    expect(settled.objects).toHaveLength(1207)
+    expect(settling.lister.requests).toBe(2 * settled.pokes)
+    expect(settling.logger.lines[0]).toBe(
+      `info: Each poke lists every matching object under s3://${BIG}/${PREFIX}: settle-time needs all of them`
+    )
+  })
+
+  it('walks the date folders of a middle-segment glob: a folder listing and one lookup per date', async () => {
+    const glob = `${EVENTS}date=2024-01-*/part-0001.json`
+    const expected = EVENT_DATES.map(date => `${EVENTS}${date}part-0001.json`)
+    const all = sensorFor({
+      bucket: BIG,
+      key: glob,
+      'min-objects': '5',
+      'poke-interval': '1s',
+      timeout: '1m'
+    })
+    const result = await all.run()
+    expect(result.found).toBe(true)
+    expect(result.objects.map(object => object.key)).toEqual(expected)
+    expect(all.lister.requests).toBe(1 + 5)
+
+    const one = sensorFor({ bucket: BIG, key: glob, 'poke-interval': '1s', timeout: '1m' })
+    expect((await one.run()).objects.map(object => object.key)).toEqual([expected[0]])
+    expect(one.lister.requests).toBe(2)
+
+    const listed = sensorFor({
+      bucket: BIG,
+      key: `${EVENTS}date=2024-01-*/part-00[0-4]*.json`,
+      'count-all': 'true',
+      'poke-interval': '1s',
+      timeout: '1m'
+    })
+    const parts = await listed.run()
+    expect(parts.objects).toHaveLength(5 * 50)
+    // One folder listing, then one page under each date's `part-00`.
+    expect(listed.lister.requests).toBe(1 + 5)
+  })
+
+  it('a key whose wildcard is escaped is found as that literal key', async () => {
+    await putObjects(motoClient(moto.endpoint), 'data-lake', [
+      { key: 'exports/file*.csv' },
+      { key: 'exports/file1.csv' }
+    ])
+    const { run } = sensorFor({ key: 'exports/file\\*.csv', 'poke-interval': '1s', timeout: '1m' })
+    const result = await run()
+    expect(result.found).toBe(true)
+    expect(result.objects.map(object => object.key)).toEqual(['exports/file*.csv'])
+  })
+
+  it('a listing that outlasts the timeout says so, not that S3 never answered', async () => {
+    // A fake clock that each ListObjectsV2 request moves 11 min on: the listing of 1,207 keys
+    // under PREFIX outlasts a 10 min timeout (and its 1 min grace) after its first page.
+    const clock = new FakeClock()
+    const config = readSensorConfig(
+      new Inputs(
+        name =>
+          ({
+            bucket: BIG,
+            key: PREFIX,
+            endpoint: moto.endpoint,
+            'min-objects': '2000',
+            timeout: '10m',
+            'poke-interval': '5m'
+          })[name]
+      ),
+      { AWS_REGION: 'us-east-1' }
+    )
+    const client = createS3Client(config.aws, {})
+    client.middlewareStack.add(
+      next => async args => {
+        clock.time += 660_000
+        return next(args)
+      },
+      { step: 'build', name: 'slowListing' }
+    )
+    const logger = new MemoryLogger()
+    const result = await runSensor({ ...config, lister: new S3Lister(client, BIG), clock, logger })
+    expect(result.found).toBe(false)
+    expect(result.message).toBe(
+      `Timed out after 10m waiting for s3://${BIG}/${PREFIX}: listing had not finished when the 10m timeout passed (1,000 objects listed)`
+    )
   })
 
   it('finds objects uploaded while it waits', async () => {

@@ -22,6 +22,7 @@ function result(count: number, found = true): SensorResult {
   return {
     found,
     objects,
+    complete: true,
     totalBytes: count * 2,
     waitedMs: 61_400,
     pokes: 2,

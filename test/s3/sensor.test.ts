@@ -29,6 +29,14 @@ async function sense(
 
 const seconds = (ms: number): number => ms / 1000
 
+/** A lister for a prefix target, which never needs a folder listing. */
+const onlyList = (list: ObjectLister['list']): ObjectLister => ({
+  list,
+  folders: async () => {
+    throw new Error('a prefix target lists no folders')
+  }
+})
+
 describe('runSensor', () => {
   it('finds objects already there at the first poke, without sleeping', async () => {
     const bucket = new MemoryBucket()
@@ -252,6 +260,14 @@ describe('runSensor', () => {
     ).toEqual(['exports/a.csv'])
   })
 
+  it('a key whose only wildcards are escaped is looked up as that literal key', async () => {
+    const bucket = new MemoryBucket().put('exports/file*.csv').put('exports/file1.csv')
+    const result = await sense({ key: 'exports/file\\*.csv' }, bucket)
+    expect(result.found).toBe(true)
+    expect(result.objects.map(object => object.key)).toEqual(['exports/file*.csv'])
+    expect(bucket.listedPrefixes).toEqual(['exports/file*.csv'])
+  })
+
   it('logs at most one line per poke, saying what is still missing', async () => {
     const bucket = new MemoryBucket()
     const logger = new MemoryLogger()
@@ -285,14 +301,12 @@ describe('runSensor', () => {
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
     ]
     let lists = 0
-    const flaky: ObjectLister = {
-      list: async (prefix, limit) => {
-        lists++
-        const fault = faults.shift()
-        if (fault) throw fault
-        return bucket.list(prefix, limit)
-      }
-    }
+    const flaky = onlyList(async (prefix, request) => {
+      lists++
+      const fault = faults.shift()
+      if (fault) throw fault
+      return bucket.list(prefix, request)
+    })
     const clock = new FakeClock()
     const logger = new MemoryLogger()
     const result = await sense({ key: PREFIX, 'poke-interval': '1m' }, flaky, clock, logger)
@@ -311,16 +325,14 @@ describe('runSensor', () => {
   it('a poke that keeps failing is logged and the next poke tries again (fault injection)', async () => {
     const bucket = new MemoryBucket().put(`${PREFIX}part-0.json`)
     let failures = 3
-    const flaky: ObjectLister = {
-      list: async (prefix, limit) => {
-        if (failures-- > 0)
-          throw Object.assign(new Error('Service Unavailable'), {
-            name: 'ServiceUnavailable',
-            $metadata: { httpStatusCode: 503, attempts: 5 }
-          })
-        return bucket.list(prefix, limit)
-      }
-    }
+    const flaky = onlyList(async (prefix, request) => {
+      if (failures-- > 0)
+        throw Object.assign(new Error('Service Unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503, attempts: 5 }
+        })
+      return bucket.list(prefix, request)
+    })
     const logger = new MemoryLogger()
     const result = await sense(
       { key: PREFIX, 'poke-interval': '1m' },
@@ -336,11 +348,9 @@ describe('runSensor', () => {
   })
 
   it('times out with the last error when S3 never answers (fault injection)', async () => {
-    const down: ObjectLister = {
-      list: async () => {
-        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
-      }
-    }
+    const down = onlyList(async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+    })
     const result = await sense({ key: PREFIX, timeout: '2m', 'poke-interval': '1m' }, down)
     expect(result.found).toBe(false)
     expect(result.message).toBe(
@@ -350,15 +360,13 @@ describe('runSensor', () => {
 
   it('ends at once with what to check when access is denied', async () => {
     let calls = 0
-    const denied: ObjectLister = {
-      list: async () => {
-        calls++
-        throw Object.assign(new Error('Access Denied'), {
-          name: 'AccessDenied',
-          $metadata: { httpStatusCode: 403 }
-        })
-      }
-    }
+    const denied = onlyList(async () => {
+      calls++
+      throw Object.assign(new Error('Access Denied'), {
+        name: 'AccessDenied',
+        $metadata: { httpStatusCode: 403 }
+      })
+    })
     const error = await sense({ key: PREFIX }, denied).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(UserError)
     expect((error as Error).message).toBe(
@@ -368,11 +376,358 @@ describe('runSensor', () => {
   })
 
   it('passes on an unexpected error instead of waiting on it', async () => {
-    const broken: ObjectLister = {
-      list: async () => {
-        throw new TypeError('Cannot read properties of undefined')
-      }
-    }
+    const broken = onlyList(async () => {
+      throw new TypeError('Cannot read properties of undefined')
+    })
     await expect(sense({ key: PREFIX }, broken)).rejects.toThrow(TypeError)
+  })
+})
+
+/** `count` keys under `folder`, named part-0000 … in key order. */
+function fill(bucket: MemoryBucket, folder: string, count: number, size = 10): MemoryBucket {
+  for (let index = 0; index < count; index++) {
+    bucket.put(`${folder}part-${String(index).padStart(4, '0')}.json`, size)
+  }
+  return bucket
+}
+
+describe('runSensor lists no more than it must', () => {
+  it('stops after the first page once min-objects match, and says the count is a lower bound', async () => {
+    const bucket = fill(new MemoryBucket(), PREFIX, 3002)
+    const logger = new MemoryLogger()
+    const result = await sense({ key: PREFIX }, bucket, new FakeClock(), logger)
+    expect(result.found).toBe(true)
+    expect(bucket.requests).toBe(1)
+    expect(result.complete).toBe(false)
+    expect(result.objects).toHaveLength(1000)
+    expect(result.objects.at(-1)?.key).toBe(`${PREFIX}part-0999.json`)
+    expect(result.message).toMatch(
+      /^Found at least 1000 objects \(the listing stopped once min-objects matched\) for /
+    )
+    expect(logger.lines.filter(line => line.includes('lists every matching object'))).toEqual([])
+  })
+
+  it('lists as many pages as min-objects needs, and all of them when fewer match', async () => {
+    const bucket = fill(new MemoryBucket(), PREFIX, 3002)
+    const enough = await sense({ key: PREFIX, 'min-objects': '1500' }, bucket)
+    expect(enough.found).toBe(true)
+    expect(bucket.requests).toBe(2)
+    expect(enough.objects).toHaveLength(2000)
+
+    const short = new MemoryBucket()
+    fill(short, PREFIX, 3002)
+    const result = await sense(
+      { key: PREFIX, 'min-objects': '5000', timeout: '1m', 'poke-interval': '1m' },
+      short
+    )
+    expect(result.found).toBe(false)
+    expect(result.complete).toBe(true)
+    expect(result.objects).toHaveLength(3002)
+    expect(short.requests).toBe(2 * 4)
+    expect(result.message).toContain('3002 of min 5000 objects under')
+  })
+
+  it.each([
+    [
+      'settle-time',
+      { 'settle-time': '1s', 'poke-interval': '1s' },
+      'settle-time needs all of them'
+    ],
+    ['min-object-bytes', { 'min-object-bytes': '1' }, 'min-object-bytes needs all of them'],
+    ['min-total-bytes', { 'min-total-bytes': '1' }, 'min-total-bytes needs all of them'],
+    ['count-all', { 'count-all': 'true' }, 'count-all needs all of them'],
+    [
+      'settle-time and min-object-bytes',
+      { 'settle-time': '1s', 'poke-interval': '1s', 'min-object-bytes': '1' },
+      'settle-time, min-object-bytes need all of them'
+    ]
+  ])(
+    '%s lists every object, exact count and bytes, and says so once',
+    async (_case, inputs, said) => {
+      const bucket = fill(new MemoryBucket(), PREFIX, 3002)
+      const logger = new MemoryLogger()
+      const result = await sense({ key: PREFIX, ...inputs }, bucket, new FakeClock(), logger)
+      expect(result.found).toBe(true)
+      expect(result.complete).toBe(true)
+      expect(result.objects).toHaveLength(3002)
+      expect(result.totalBytes).toBe(30_020)
+      expect(bucket.requests).toBe(4 * result.pokes)
+      const notes = logger.lines.filter(line => line.includes('lists every matching object'))
+      expect(notes).toEqual([
+        `info: Each poke lists every matching object under s3://data-lake/${PREFIX}: ${said}`
+      ])
+    }
+  )
+
+  it('a marker beyond the stopping point is looked up by itself; one before it is seen in the listing', async () => {
+    const after = fill(new MemoryBucket(), PREFIX, 3002).put(`${PREFIX}zz-done`, 0)
+    expect((await sense({ key: PREFIX, 'success-marker': 'zz-done' }, after)).found).toBe(true)
+    expect(after.listedPrefixes).toEqual([PREFIX, `${PREFIX}zz-done`])
+    expect(after.requests).toBe(2)
+
+    const before = fill(new MemoryBucket(), PREFIX, 3002).put(`${PREFIX}_SUCCESS`, 0)
+    const result = await sense({ key: PREFIX, 'success-marker': '_SUCCESS' }, before)
+    expect(result.found).toBe(true)
+    expect(result.objects.map(object => object.key)).not.toContain(`${PREFIX}_SUCCESS`)
+    expect(before.requests).toBe(1)
+  })
+
+  it('a marker absent from a complete listing is not looked up again', async () => {
+    const bucket = fill(new MemoryBucket(), PREFIX, 10)
+    const result = await sense(
+      {
+        key: PREFIX,
+        'success-marker': '_SUCCESS',
+        'min-objects': '11',
+        timeout: '1m',
+        'poke-interval': '1m'
+      },
+      bucket
+    )
+    expect(result.found).toBe(false)
+    expect(bucket.listedPrefixes).toEqual([PREFIX, PREFIX])
+  })
+})
+
+describe('runSensor walks the folders of a glob whose wildcard is in a middle segment', () => {
+  const DATES = 'bronze/customers/'
+  const days = Array.from(
+    { length: 31 },
+    (_, day) => `date=2026-01-${String(day + 1).padStart(2, '0')}/`
+  )
+  /** 31 dates of 2,000 keys, plus a month beside them that the glob does not match. */
+  function month(): MemoryBucket {
+    const bucket = new MemoryBucket()
+    for (const day of days) fill(bucket, `${DATES}${day}`, 2000)
+    fill(bucket, `${DATES}date=2026-02-01/`, 5)
+    return bucket
+  }
+  const bucket = month()
+  const GLOB = `${DATES}date=2026-01-*/part-0001.json`
+
+  const sensed = async (
+    inputs: Record<string, string>,
+    options: { walkFolders?: boolean } = {}
+  ) => {
+    const before = bucket.requests
+    const folders = bucket.folderPrefixes.length
+    const lists = bucket.listedPrefixes.length
+    const config = readSensorConfig(
+      new Inputs(name => ({ bucket: 'data-lake', ...inputs })[name]),
+      { AWS_REGION: 'us-east-1' }
+    )
+    const result = await runSensor({
+      ...config,
+      ...options,
+      lister: bucket,
+      clock: new FakeClock(),
+      logger: new MemoryLogger()
+    })
+    return {
+      result,
+      requests: bucket.requests - before,
+      folderPrefixes: bucket.folderPrefixes.slice(folders),
+      listedPrefixes: bucket.listedPrefixes.slice(lists)
+    }
+  }
+
+  it('one folder listing and one lookup per date when every date is needed: 32 requests, not 62 pages', async () => {
+    const walked = await sensed({ key: GLOB, 'min-objects': '31' })
+    expect(walked.result.found).toBe(true)
+    expect(walked.requests).toBe(1 + 31)
+    expect(walked.folderPrefixes).toEqual([`${DATES}date=2026-01-`])
+    expect(walked.listedPrefixes).toEqual(days.map(day => `${DATES}${day}part-0001.json`))
+    expect(walked.result.objects.map(object => object.key)).toEqual(
+      days.map(day => `${DATES}${day}part-0001.json`)
+    )
+
+    const old = await sensed(
+      { key: GLOB, 'min-objects': '31', 'count-all': 'true' },
+      { walkFolders: false }
+    )
+    expect(old.requests).toBe(62)
+    expect(old.result.objects).toEqual(walked.result.objects)
+  })
+
+  it('min-objects 1: the folder listing and a single lookup', async () => {
+    const walked = await sensed({ key: GLOB })
+    expect(walked.result.found).toBe(true)
+    expect(walked.requests).toBe(2)
+    expect(walked.result.complete).toBe(false)
+    expect(walked.result.objects.map(object => object.key)).toEqual([
+      `${DATES}${days[0]}part-0001.json`
+    ])
+  })
+
+  it('settle-time: every date is looked up, still 32 requests a poke', async () => {
+    const walked = await sensed({ key: GLOB, 'settle-time': '1s', 'poke-interval': '1s' })
+    expect(walked.result.found).toBe(true)
+    expect(walked.result.complete).toBe(true)
+    expect(walked.requests).toBe(32 * walked.result.pokes)
+    expect(walked.result.objects).toHaveLength(31)
+  })
+
+  it('a wildcard in the last segment too: each matching folder is listed, a page per 1,000 keys', async () => {
+    const walked = await sensed({
+      key: `${DATES}date=2026-01-*/part-*.json`,
+      'settle-time': '1s',
+      'poke-interval': '1s'
+    })
+    expect(walked.result.objects).toHaveLength(62_000)
+    expect(walked.requests).toBe((1 + 31 * 2) * walked.result.pokes)
+    expect(walked.folderPrefixes[0]).toBe(`${DATES}date=2026-01-`)
+    expect(walked.listedPrefixes.slice(0, 31)).toEqual(days.map(day => `${DATES}${day}part-`))
+  })
+
+  it('** falls back to listing the literal prefix', async () => {
+    const walked = await sensed({ key: `${DATES}**/part-0001.json`, 'min-objects': '32' })
+    expect(walked.folderPrefixes).toEqual([])
+    expect(walked.listedPrefixes).toEqual([DATES])
+    expect(walked.requests).toBe(63)
+    expect(walked.result.objects).toHaveLength(32)
+  })
+})
+
+describe('the folder walk finds exactly what listing the whole literal prefix finds', () => {
+  const keys = [
+    'lake/a/x/c.json',
+    'lake/a/x/c.csv',
+    'lake/a/y/c.json',
+    'lake/a/y/z/c.json',
+    'lake/a/y/',
+    'lake/b/x/c.json',
+    'lake/ab/x/c.json',
+    'lake/a*b/x/c.json',
+    'lake/a+b/x/c.json',
+    'lake/a/b/c.json',
+    'lake/a/b/d/e.json',
+    'lake/a/b/x/c.json',
+    'lake/a.b/x/c.json',
+    'lake/a/_SUCCESS',
+    'lake/a/x/_SUCCESS',
+    'lake/c.json'
+  ]
+  const bucket = new MemoryBucket()
+  for (const key of keys) bucket.put(key)
+
+  // Each glob with what it matches: a bracket or brace that can match `/` (`[[:punct:]]`,
+  // `[+-0]`, `{a/x,b/x}`) and `**` must not be walked past.
+  it.each<[string, string[]]>([
+    [
+      'lake/*/x/c.json',
+      [
+        'lake/a*b/x/c.json',
+        'lake/a+b/x/c.json',
+        'lake/a.b/x/c.json',
+        'lake/a/x/c.json',
+        'lake/ab/x/c.json',
+        'lake/b/x/c.json'
+      ]
+    ],
+    [
+      'lake/a*/x/c.json',
+      [
+        'lake/a*b/x/c.json',
+        'lake/a+b/x/c.json',
+        'lake/a.b/x/c.json',
+        'lake/a/x/c.json',
+        'lake/ab/x/c.json'
+      ]
+    ],
+    ['lake/a/*/c.json', ['lake/a/b/c.json', 'lake/a/x/c.json', 'lake/a/y/c.json']],
+    ['lake/a/*/*.json', ['lake/a/b/c.json', 'lake/a/x/c.json', 'lake/a/y/c.json']],
+    ['lake/a/*/z/c.json', ['lake/a/y/z/c.json']],
+    ['lake/a/*/*/c.json', ['lake/a/b/x/c.json', 'lake/a/y/z/c.json']],
+    [
+      'lake/*/*/c.*',
+      [
+        'lake/a*b/x/c.json',
+        'lake/a+b/x/c.json',
+        'lake/a.b/x/c.json',
+        'lake/a/b/c.json',
+        'lake/a/x/c.csv',
+        'lake/a/x/c.json',
+        'lake/a/y/c.json',
+        'lake/ab/x/c.json',
+        'lake/b/x/c.json'
+      ]
+    ],
+    ['lake/{a,b}/x/c.json', ['lake/a/x/c.json', 'lake/b/x/c.json']],
+    ['lake/{a/b,b}/x/c.json', ['lake/a/b/x/c.json', 'lake/b/x/c.json']],
+    [
+      'lake/a[[:punct:]]b/x/c.json',
+      ['lake/a*b/x/c.json', 'lake/a+b/x/c.json', 'lake/a.b/x/c.json', 'lake/a/b/x/c.json']
+    ],
+    ['lake/a[+-0]b/x/c.json', ['lake/a+b/x/c.json', 'lake/a.b/x/c.json', 'lake/a/b/x/c.json']],
+    ['lake/a[!x]b/x/c.json', ['lake/a*b/x/c.json', 'lake/a+b/x/c.json', 'lake/a.b/x/c.json']],
+    ['lake/a\\*b/*/c.json', ['lake/a*b/x/c.json']],
+    ['lake/a?b/x/c.json', ['lake/a*b/x/c.json', 'lake/a+b/x/c.json', 'lake/a.b/x/c.json']],
+    [
+      'lake/a/**/c.json',
+      [
+        'lake/a/b/c.json',
+        'lake/a/b/x/c.json',
+        'lake/a/x/c.json',
+        'lake/a/y/c.json',
+        'lake/a/y/z/c.json'
+      ]
+    ],
+    ['lake/a/*/', []],
+    ['lake/a/*/_SUCCESS', ['lake/a/x/_SUCCESS']]
+  ])('%s', async (glob, expected) => {
+    const run = (walkFolders: boolean) => {
+      const config = readSensorConfig(
+        new Inputs(
+          name =>
+            ({ bucket: 'data-lake', key: glob, 'count-all': 'true', 'min-objects': '0' })[name]
+        ),
+        { AWS_REGION: 'us-east-1' }
+      )
+      return runSensor({
+        ...config,
+        walkFolders,
+        lister: bucket,
+        clock: new FakeClock(),
+        logger: new MemoryLogger()
+      })
+    }
+    const keysOf = (result: SensorResult) => result.objects.map(object => object.key)
+    expect(keysOf(await run(true))).toEqual(expected)
+    expect(keysOf(await run(false))).toEqual(expected)
+  })
+})
+
+describe('runSensor: a listing that outlasts the timeout', () => {
+  it('says the listing had not finished, not that S3 never answered', async () => {
+    const bucket = fill(new MemoryBucket(), PREFIX, 5002)
+    const clock = new FakeClock()
+    // Each page takes five minutes of the (fake) clock: a slow store, or a very large prefix.
+    const slow: ObjectLister = {
+      list: (prefix, request = {}) =>
+        bucket.list(prefix, {
+          ...request,
+          onPage: (page, more) => {
+            clock.time += 300_000
+            return request.onPage?.(page, more)
+          }
+        }),
+      folders: prefix => bucket.folders(prefix)
+    }
+    const logger = new MemoryLogger()
+    const result = await sense(
+      { key: PREFIX, 'min-objects': '6000', timeout: '10m', 'poke-interval': '5m' },
+      slow,
+      clock,
+      logger
+    )
+    expect(result.found).toBe(false)
+    // The timeout is 10 min and the grace for a poke in flight 1 min: no page starts after
+    // 11 min, so the page that ends at 15 min is the last.
+    expect(result.message).toBe(
+      `Timed out after 10m waiting for s3://data-lake/${PREFIX}: listing had not finished when the 10m timeout passed (3,000 objects listed)`
+    )
+    expect(logger.lines).toContain(
+      'warning: Poke 1: listing had not finished when the 10m timeout passed (3,000 objects listed)'
+    )
   })
 })

@@ -1,4 +1,10 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client
+} from '@aws-sdk/client-s3'
 
 /** An S3 client for the local moto peer (path-style, as any non-AWS endpoint needs). */
 export function motoClient(endpoint: string): S3Client {
@@ -24,4 +30,33 @@ export async function putObjects(
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, objects.length) }, worker))
+}
+
+/** Deletes every object in the bucket, leaving the bucket: a clean slate for the next test. */
+export async function emptyBucket(client: S3Client, bucket: string): Promise<void> {
+  let continuationToken: string | undefined
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: continuationToken })
+    )
+    const keys = (page.Contents ?? []).flatMap(object => (object.Key ? [{ Key: object.Key }] : []))
+    if (keys.length) {
+      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }))
+    }
+    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+  } while (continuationToken)
+}
+
+/** Counts the requests a client sends (each attempt), by command name: ListObjectsV2Command, … */
+export function countRequests(client: S3Client): Record<string, number> {
+  const counts: Record<string, number> = {}
+  client.middlewareStack.add(
+    (next, context) => async args => {
+      const command = context.commandName ?? 'unknown'
+      counts[command] = (counts[command] ?? 0) + 1
+      return next(args)
+    },
+    { step: 'deserialize', name: 'countRequests' }
+  )
+  return counts
 }
