@@ -66540,11 +66540,26 @@ function jobFile(input, value, workspace) {
             throw new errors/* InputError */.dz(input, 'an s3://bucket/key URI', value);
         return { kind: 's3', uri: value };
     }
+    const outside = () => new errors/* InputError */.dz(input, 'an s3:// URI or a file inside the repository, but this path leads outside it', value);
     const full = external_node_path_default().resolve(workspace, value);
+    // Checked before existence, so a path out of the repository is refused for what it is.
+    if (!isInside(external_node_path_default().resolve(workspace), full))
+        throw outside();
     if (!(0,external_node_fs_.existsSync)(full) || !(0,external_node_fs_.statSync)(full).isFile()) {
         throw new errors/* InputError */.dz(input, 'an s3:// URI or a file that exists in the repository', value);
     }
+    // A symbolic link inside the repository may point anywhere: what is staged is its target.
+    if (!isInside((0,external_node_fs_.realpathSync)(workspace), (0,external_node_fs_.realpathSync)(full)))
+        throw outside();
     return { kind: 'local', path: full, shown: value };
+}
+/** Whether `target` lies below the directory `root` (both absolute). */
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${(external_node_path_default()).sep}`) &&
+        !external_node_path_default().isAbsolute(relative));
 }
 function readOverrides(inputs) {
     const expected = 'a JSON object with applicationConfiguration and/or monitoringConfiguration';

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { InputError } from '../core/errors.js'
@@ -189,11 +189,32 @@ function jobFile(input: string, value: string, workspace: string): JobFile {
     if (!S3_OBJECT.test(value)) throw new InputError(input, 'an s3://bucket/key URI', value)
     return { kind: 's3', uri: value }
   }
+  const outside = () =>
+    new InputError(
+      input,
+      'an s3:// URI or a file inside the repository, but this path leads outside it',
+      value
+    )
   const full = path.resolve(workspace, value)
+  // Checked before existence, so a path out of the repository is refused for what it is.
+  if (!isInside(path.resolve(workspace), full)) throw outside()
   if (!existsSync(full) || !statSync(full).isFile()) {
     throw new InputError(input, 'an s3:// URI or a file that exists in the repository', value)
   }
+  // A symbolic link inside the repository may point anywhere: what is staged is its target.
+  if (!isInside(realpathSync(workspace), realpathSync(full))) throw outside()
   return { kind: 'local', path: full, shown: value }
+}
+
+/** Whether `target` lies below the directory `root` (both absolute). */
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  )
 }
 
 function readOverrides(inputs: Inputs): ConfigurationOverrides | undefined {

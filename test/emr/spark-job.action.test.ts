@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -64,6 +64,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop()
+  if (workspace) rmSync(workspace, { recursive: true, force: true })
 })
 
 async function newApplication(
@@ -543,6 +544,35 @@ describe('spark-job action against moto', () => {
       }
     } finally {
       await proxy.close()
+    }
+  })
+
+  it('a repository file that leads outside the repository is refused, nothing staged or started', async () => {
+    // The outside file exists: only where the path leads can refuse it.
+    const outside = mkdtempSync(path.join(tmpdir(), 'spark-job-outside-'))
+    writeFileSync(path.join(outside, 'job.py'), 'print("not from the repository")\n')
+    symlinkSync(path.join(outside, 'job.py'), path.join(workspace, 'jobs', 'linked.py'))
+    const relative = path.relative(workspace, path.join(outside, 'job.py'))
+    const proxy = await startFaultProxy(moto.endpoint)
+    const base = inputsFor('etl', { endpoint: proxy.endpoint })
+    const cases: [string, string][] = [
+      ['entry-point', relative],
+      ['entry-point', path.join(outside, 'job.py')],
+      ['py-files', 'jobs/linked.py'],
+      ['files', relative]
+    ]
+    try {
+      for (const [input, value] of cases) {
+        const result = await run('spark-job', { ...base, [input]: value })
+        expect(result.code, `${input}: ${result.stdout}`).toBe(1)
+        expect(errorLines(result), input).toEqual([
+          `::error::Input '${input}': expected an s3:// URI or a file inside the repository, but this path leads outside it, got '${value}'`
+        ])
+        expect(proxy.requests, `${input}: no request may be sent`).toEqual([])
+      }
+    } finally {
+      await proxy.close()
+      rmSync(outside, { recursive: true, force: true })
     }
   })
 
