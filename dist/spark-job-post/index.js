@@ -57004,7 +57004,7 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 5589:
+/***/ 1803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57212,6 +57212,22 @@ async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5
         return false;
     }
 }
+/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
+async function confirmCancelled(emr, applicationId, jobRunId, clock) {
+    let jobRun;
+    for (let poll = 0; poll < 20; poll++) {
+        try {
+            jobRun = (await emr.send(new GetJobRunCommand({ applicationId, jobRunId }))).jobRun;
+            if (jobRun?.state && TERMINAL_STATES.has(jobRun.state))
+                return jobRun;
+        }
+        catch {
+            // The cancel was accepted; the report just shows the last state seen.
+        }
+        await clock.sleep(500);
+    }
+    return jobRun;
+}
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     try {
@@ -57228,15 +57244,39 @@ async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emr/state-names.ts
-/** Names of the values the main step hands to the post step (saveState / STATE_<name>). */
+;// CONCATENATED MODULE: ./src/emr/run-state.ts
+/** The saveState / STATE_<name> names, one value each. */
 const STATE = {
-    jobRunId: 'job-run-id',
     applicationId: 'application-id',
-    /** 'true' once the run needs nothing more from the post step (terminal, cancelled, or left running on purpose). */
+    runName: 'run-name',
+    clientToken: 'client-token',
+    jobRunId: 'job-run-id',
     finished: 'finished',
     cancelOnAbort: 'cancel-on-abort'
 };
+function saveHandOver(store, handOver) {
+    store.save(STATE.applicationId, handOver.applicationId);
+    store.save(STATE.runName, handOver.runName);
+    store.save(STATE.clientToken, handOver.clientToken);
+    store.save(STATE.jobRunId, handOver.jobRunId);
+    store.save(STATE.finished, String(handOver.finished));
+    store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort));
+}
+/** What the main step saved; undefined when it saved nothing (it started no run). */
+function readHandOver(store) {
+    const applicationId = store.get(STATE.applicationId);
+    if (!applicationId)
+        return undefined;
+    return {
+        applicationId,
+        runName: store.get(STATE.runName),
+        clientToken: store.get(STATE.clientToken),
+        jobRunId: store.get(STATE.jobRunId),
+        finished: store.get(STATE.finished) === 'true',
+        // Only an explicit 'false' leaves a run going: a missing value means the default.
+        cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/emr/post.ts
 
@@ -57249,17 +57289,17 @@ const STATE = {
  * has already ended is left alone.
  */
 async function cancelRunLeftBehind(state, emr, logger) {
-    const jobRunId = state.get(STATE.jobRunId);
-    const applicationId = state.get(STATE.applicationId);
-    if (!jobRunId || !applicationId) {
+    const handOver = readHandOver(state);
+    if (!handOver?.jobRunId) {
         logger.debug('The main step started no job run: nothing to clean up');
         return 'no-run';
     }
-    if (state.get(STATE.finished) === 'true') {
+    const { applicationId, jobRunId } = handOver;
+    if (handOver.finished) {
         logger.debug(`Job run ${jobRunId} needs nothing more`);
         return 'finished';
     }
-    if (state.get(STATE.cancelOnAbort) === 'false') {
+    if (!handOver.cancelOnAbort) {
         logger.info(`Job run ${jobRunId} may still be running; cancel-on-abort is false, so it is left alone`);
         return 'left-running';
     }
@@ -57292,7 +57332,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3302);
 /* harmony import */ var _core_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5898);
-/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5589);
+/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1803);
 
 
 

@@ -66603,7 +66603,7 @@ function stripSlash(uri) {
 
 /***/ }),
 
-/***/ 6873:
+/***/ 6638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66614,8 +66614,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3302);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/errors.ts
@@ -66726,6 +66724,8 @@ async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayM
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3302);
 ;// CONCATENATED MODULE: ./src/emr/job-runs.ts
 
 
@@ -66814,6 +66814,22 @@ async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5
         logger.warning(`Could not cancel job run ${jobRunId}: ${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
         return false;
     }
+}
+/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
+async function confirmCancelled(emr, applicationId, jobRunId, clock) {
+    let jobRun;
+    for (let poll = 0; poll < 20; poll++) {
+        try {
+            jobRun = (await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }))).jobRun;
+            if (jobRun?.state && TERMINAL_STATES.has(jobRun.state))
+                return jobRun;
+        }
+        catch {
+            // The cancel was accepted; the report just shows the last state seen.
+        }
+        await clock.sleep(500);
+    }
+    return jobRun;
 }
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
@@ -67118,6 +67134,41 @@ async function tailLines(body, maxLines, gzipped) {
     })();
     return Promise.race([reading, failure]);
 }
+/**
+ * Prints the last lines of a failed run's driver stderr and stdout in collapsible groups
+ * (or one line saying why they cannot be shown) and returns them for the summary.
+ */
+async function showDriverLogs(s3, logUri, applicationId, jobRunId, attempt, logger, maxLines = 50) {
+    if (!logUri) {
+        logger.info('No S3 log location (log-uri) is set, so the driver logs cannot be shown here: set log-uri to see them in this log');
+        return [];
+    }
+    const tails = [];
+    for (const stream of ['stderr', 'stdout']) {
+        let tail;
+        try {
+            tail = await readDriverLogTail(s3, logUri, applicationId, jobRunId, stream, {
+                attempt,
+                maxLines
+            });
+        }
+        catch (error) {
+            tail = {
+                stream,
+                uri: logUri,
+                problem: `cannot read the ${stream} log: ${(0,errors/* errorMessage */.gJ)(error)}`
+            };
+        }
+        if (tail.lines) {
+            logger.group(`Driver ${stream} of job run ${jobRunId} (last ${tail.lines.length} lines of ${tail.uri})`, tail.lines);
+        }
+        else {
+            logger.info(`Driver ${stream}: ${tail.problem}`);
+        }
+        tails.push(tail);
+    }
+    return tails;
+}
 
 ;// CONCATENATED MODULE: ./src/emr/spark-submit.ts
 /**
@@ -67137,208 +67188,24 @@ function sparkSubmitParameters({ sparkConf, files, pyFiles, raw }) {
     return parts.join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/emr/state-names.ts
-/** Names of the values the main step hands to the post step (saveState / STATE_<name>). */
-const STATE = {
-    jobRunId: 'job-run-id',
-    applicationId: 'application-id',
-    /** 'true' once the run needs nothing more from the post step (terminal, cancelled, or left running on purpose). */
-    finished: 'finished',
-    cancelOnAbort: 'cancel-on-abort'
-};
-
-// EXTERNAL MODULE: ./src/emr/usage.ts
-var usage = __nccwpck_require__(2539);
-;// CONCATENATED MODULE: ./src/emr/spark-job.ts
+;// CONCATENATED MODULE: ./src/emr/job-request.ts
 
 
-
-
-
-
-
-
-
-
-
-
-
-const DRIVER_LOG_LINES = 50;
-/**
- * Submits the Spark job run (or attaches to a run of the same name that is still going),
- * waits for it, re-submits a failed run up to `retries` times, and gathers what the report
- * needs. Cancels its run when the signal aborts or the wait limit passes. Throws UserError
- * for problems found before any run exists; every later problem is in `failure`.
- */
-async function runSparkJob(settings, deps) {
-    const { emr, logger, state, signal } = deps;
-    const clock = deps.clock ?? systemClock;
-    const random = deps.random ?? Math.random;
-    const newClientToken = deps.newClientToken ?? external_node_crypto_.randomUUID;
-    const began = clock.now();
-    const application = await beforeAnyRun(signal, () => resolveApplication(emr, settings.application));
-    const applicationId = ('applicationId' in application ? application.applicationId : application.id) ??
-        settings.application;
-    logger.info(`Application ${application.name ?? ''} (${applicationId}); run name ${settings.runName}`);
-    await beforeAnyRun(signal, () => ensureApplicationStarted(emr, applicationId, {
-        clock,
-        logger,
-        random,
-        signal,
-        timeoutMs: settings.waitTimeoutMs,
-        pollMinMs: settings.pollIntervalMinMs,
-        pollMaxMs: settings.pollIntervalMaxMs
-    }));
-    const outcome = {
+/** The StartJobRun request of one submission; `clientToken` is new for each submission. */
+function startJobRunRequest(settings, applicationId, jobDriver, clientToken) {
+    return {
         applicationId,
-        runName: settings.runName,
-        jobRunId: '',
-        state: '',
-        attempts: [],
-        durationSeconds: 0,
-        usage: usage/* NO_USAGE */.yJ,
-        dashboardUrl: '',
-        waited: settings.wait
+        name: settings.runName,
+        clientToken,
+        executionRoleArn: settings.executionRoleArn,
+        jobDriver,
+        configurationOverrides: configurationOverrides(settings),
+        tags: settings.tags,
+        executionTimeoutMinutes: settings.executionTimeoutMinutes
     };
-    const totalAttempts = settings.retries + 1;
-    let jobDriver;
-    for (let number = 1; number <= totalAttempts; number++) {
-        const attemptBegan = clock.now();
-        const running = await beforeAnyRun(signal, () => findActiveRun(emr, applicationId, settings.runName, signal));
-        let jobRunId;
-        let attached = false;
-        if (running?.id) {
-            jobRunId = running.id;
-            attached = true;
-            logger.info(`Job run ${jobRunId} named ${settings.runName} is already ${running.state}: attaching to it instead of starting another`);
-        }
-        else {
-            jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps));
-            const clientToken = newClientToken();
-            const request = {
-                applicationId,
-                name: settings.runName,
-                clientToken,
-                executionRoleArn: settings.executionRoleArn,
-                jobDriver,
-                configurationOverrides: configurationOverrides(settings),
-                tags: settings.tags,
-                executionTimeoutMinutes: settings.executionTimeoutMinutes
-            };
-            // A workflow cancelled before this point starts no run at all.
-            jobRunId = await beforeAnyRun(signal, () => submitJobRun(deps.emrSubmit, emr, request, { clock, logger, random, signal }));
-            logger.info(`Started job run ${jobRunId} (attempt ${number} of ${totalAttempts})`);
-        }
-        outcome.jobRunId = jobRunId;
-        saveRunState(state, applicationId, jobRunId, false, settings.cancelOnAbort);
-        const record = {
-            number,
-            jobRunId,
-            attached,
-            state: running?.state ?? 'SUBMITTED',
-            durationSeconds: 0,
-            usage: usage/* NO_USAGE */.yJ,
-            logs: []
-        };
-        outcome.attempts.push(record);
-        outcome.state = record.state;
-        if (!settings.wait) {
-            // Left running on purpose: the post step must not cancel it.
-            saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort);
-            logger.info(`Not waiting for job run ${jobRunId} (wait: false)`);
-            outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, undefined, logger);
-            return outcome;
-        }
-        let jobRun;
-        let timedOut;
-        let cancelAccepted = false;
-        try {
-            signal?.throwIfAborted();
-            const result = await waitForJobRun(emr, applicationId, jobRunId, {
-                pollMinMs: settings.pollIntervalMinMs,
-                pollMaxMs: settings.pollIntervalMaxMs,
-                timeoutMs: settings.waitTimeoutMs,
-                startedAt: began,
-                clock,
-                logger,
-                random,
-                signal
-            });
-            jobRun = result.jobRun;
-            timedOut = result.outcome === 'timeout';
-        }
-        catch (error) {
-            if (!signal?.aborted)
-                throw error;
-            return abandon(outcome, record, settings, deps, 'The workflow was cancelled');
-        }
-        if (timedOut) {
-            logger.warning(`Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}): cancelling it`);
-            cancelAccepted = await cancelJobRun(emr, applicationId, jobRunId, logger);
-            if (cancelAccepted)
-                jobRun = (await confirmCancelled(deps, applicationId, jobRunId, clock)) ?? jobRun;
-        }
-        // A run whose cancellation was refused may still be going: the post step tries again.
-        if (!timedOut || cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? ''))
-            saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort);
-        record.state = jobRun?.state ?? record.state;
-        record.stateDetails = jobRun?.stateDetails || undefined;
-        record.durationSeconds = (0,usage/* durationSecondsOf */.Nd)(jobRun, clock.now() - attemptBegan);
-        record.usage = (0,usage/* usageOf */.Fs)(jobRun);
-        outcome.state = record.state;
-        outcome.durationSeconds = record.durationSeconds;
-        outcome.usage = (0,usage/* addUsage */.vk)(outcome.usage, record.usage);
-        if (record.state === 'SUCCESS') {
-            logger.info(`Job run ${jobRunId} succeeded in ${(0,duration/* formatDuration */.a)(record.durationSeconds * 1000)}`);
-            outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, jobRun?.attempt, logger);
-            return outcome;
-        }
-        record.logs = await driverLogs(settings, deps, applicationId, jobRunId, jobRun?.attempt);
-        outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, jobRun?.attempt, logger);
-        const details = record.stateDetails ? `: ${record.stateDetails}` : '';
-        if (timedOut) {
-            outcome.failure = cancelAccepted
-                ? `Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}) and was cancelled (now ${record.state})`
-                : `Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}); cancelling it failed (the post step tries again)`;
-            return outcome;
-        }
-        if (record.state !== 'FAILED' || number === totalAttempts) {
-            outcome.failure = `Job run ${jobRunId} ended ${record.state}${details}${totalAttempts > 1 && record.state === 'FAILED'
-                ? ` (attempt ${number} of ${totalAttempts})`
-                : ''}`;
-            return outcome;
-        }
-        const left = settings.waitTimeoutMs - (clock.now() - began);
-        if (left <= settings.retryDelayMs) {
-            outcome.failure = `Job run ${jobRunId} ended FAILED${details}; no time left within wait-timeout for attempt ${number + 1}`;
-            return outcome;
-        }
-        logger.warning(`Attempt ${number} of ${totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${(0,duration/* formatDuration */.a)(settings.retryDelayMs)}`);
-        try {
-            await clock.sleep(settings.retryDelayMs, signal);
-        }
-        catch (error) {
-            if (!signal?.aborted)
-                throw error;
-            outcome.failure = `The workflow was cancelled while waiting to retry; the last job run ${jobRunId} had FAILED${details}`;
-            return outcome;
-        }
-    }
-    throw new Error('unreachable: the attempt loop always returns');
 }
-/** Work that happens before any run exists: an abort there just stops, with one clear line. */
-async function beforeAnyRun(signal, work) {
-    try {
-        signal?.throwIfAborted();
-        return await work();
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw new errors/* UserError */.yo('The workflow was cancelled before a job run started; nothing to cancel');
-        throw error;
-    }
-}
-async function buildJobDriver(settings, { s3, logger }) {
+/** Stages the repository files, then the sparkSubmit driver that uses their S3 copies. */
+async function buildJobDriver(settings, { s3 }, logger) {
     const stage = (file) => stageJobFile(s3, file, settings.stagingUri, logger);
     const entryPoint = await stage(settings.entryPoint);
     const files = [];
@@ -67376,77 +67243,334 @@ function configurationOverrides(settings) {
     // Checked in settings to be an object with the service's shape; the service validates the rest.
     return Object.keys(overrides).length ? overrides : undefined;
 }
-function saveRunState(state, applicationId, jobRunId, finished, cancelOnAbort) {
-    state.save(STATE.applicationId, applicationId);
-    state.save(STATE.jobRunId, jobRunId);
-    state.save(STATE.finished, String(finished));
-    state.save(STATE.cancelOnAbort, String(cancelOnAbort));
+
+;// CONCATENATED MODULE: ./src/emr/run-state.ts
+/** The saveState / STATE_<name> names, one value each. */
+const STATE = {
+    applicationId: 'application-id',
+    runName: 'run-name',
+    clientToken: 'client-token',
+    jobRunId: 'job-run-id',
+    finished: 'finished',
+    cancelOnAbort: 'cancel-on-abort'
+};
+function saveHandOver(store, handOver) {
+    store.save(STATE.applicationId, handOver.applicationId);
+    store.save(STATE.runName, handOver.runName);
+    store.save(STATE.clientToken, handOver.clientToken);
+    store.save(STATE.jobRunId, handOver.jobRunId);
+    store.save(STATE.finished, String(handOver.finished));
+    store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort));
 }
-/** The workflow was cancelled while the run was going: cancel it (unless told not to). */
-async function abandon(outcome, record, settings, deps, reason) {
-    const { emr, logger, state } = deps;
-    if (!settings.cancelOnAbort) {
-        saveRunState(state, outcome.applicationId, record.jobRunId, true, false);
-        outcome.failure = `${reason}; job run ${record.jobRunId} was left running (cancel-on-abort: false)`;
-        return outcome;
+/** What the main step saved; undefined when it saved nothing (it started no run). */
+function readHandOver(store) {
+    const applicationId = store.get(STATE.applicationId);
+    if (!applicationId)
+        return undefined;
+    return {
+        applicationId,
+        runName: store.get(STATE.runName),
+        clientToken: store.get(STATE.clientToken),
+        jobRunId: store.get(STATE.jobRunId),
+        finished: store.get(STATE.finished) === 'true',
+        // Only an explicit 'false' leaves a run going: a missing value means the default.
+        cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+    };
+}
+
+// EXTERNAL MODULE: ./src/emr/usage.ts
+var usage = __nccwpck_require__(2539);
+;// CONCATENATED MODULE: ./src/emr/spark-job.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Submits the Spark job run (or attaches to a run of the same name that is still going),
+ * waits for it, re-submits a failed run up to `retries` times, and gathers what the report
+ * needs. Cancels its run when the signal aborts or the wait limit passes. Throws UserError
+ * for problems found before any run exists; every later problem is in `failure`.
+ */
+async function runSparkJob(settings, deps) {
+    const job = await prepare(settings, deps);
+    const outcome = {
+        applicationId: job.applicationId,
+        runName: settings.runName,
+        jobRunId: '',
+        state: '',
+        attempts: [],
+        durationSeconds: 0,
+        usage: usage/* NO_USAGE */.yJ,
+        dashboardUrl: '',
+        waited: settings.wait
+    };
+    for (let number = 1;; number++) {
+        const attemptBegan = job.clock.now();
+        const attempt = await attachOrSubmit(job, number);
+        outcome.attempts.push(attempt);
+        outcome.jobRunId = attempt.jobRunId;
+        outcome.state = attempt.state;
+        if (!settings.wait)
+            return leaveRunning(job, outcome, attempt);
+        const end = await waitForEnd(job, attempt);
+        if (end === 'aborted')
+            return abandon(job, outcome, attempt, 'The workflow was cancelled');
+        recordEnd(job, outcome, attempt, attemptBegan, end);
+        if (attempt.state === 'SUCCESS')
+            return succeed(job, outcome, attempt, end.jobRun);
+        await gatherEvidence(job, outcome, attempt, end.jobRun);
+        const next = afterFailure(job, attempt, end);
+        outcome.failure =
+            'failure' in next ? next.failure : await pauseBeforeRetry(job, attempt, next.delayMs);
+        if (outcome.failure)
+            return outcome;
     }
-    const cancelled = await cancelJobRun(emr, outcome.applicationId, record.jobRunId, logger);
-    // A failed request leaves the flag unset, so the post step tries again.
-    if (cancelled)
-        saveRunState(state, outcome.applicationId, record.jobRunId, true, true);
-    record.state = cancelled ? 'CANCELLING' : record.state;
-    outcome.state = record.state;
-    outcome.failure = cancelled
-        ? `${reason}; job run ${record.jobRunId} was cancelled`
-        : `${reason}; cancelling job run ${record.jobRunId} failed (the post step tries again)`;
+}
+/** Resolves and starts the application; nothing is submitted yet. */
+async function prepare(settings, deps) {
+    const { emr, logger, signal } = deps;
+    const clock = deps.clock ?? systemClock;
+    const random = deps.random ?? Math.random;
+    const began = clock.now();
+    const application = await beforeAnyRun(signal, () => resolveApplication(emr, settings.application));
+    const applicationId = ('applicationId' in application ? application.applicationId : application.id) ??
+        settings.application;
+    logger.info(`Application ${application.name ?? ''} (${applicationId}); run name ${settings.runName}`);
+    await beforeAnyRun(signal, () => ensureApplicationStarted(emr, applicationId, {
+        clock,
+        logger,
+        random,
+        signal,
+        timeoutMs: settings.waitTimeoutMs,
+        pollMinMs: settings.pollIntervalMinMs,
+        pollMaxMs: settings.pollIntervalMaxMs
+    }));
+    return {
+        settings,
+        deps,
+        logger,
+        clock,
+        random,
+        signal,
+        newClientToken: deps.newClientToken ?? external_node_crypto_.randomUUID,
+        began,
+        applicationId,
+        totalAttempts: settings.retries + 1,
+        handOver: {
+            applicationId,
+            runName: settings.runName,
+            clientToken: '',
+            jobRunId: '',
+            finished: false,
+            cancelOnAbort: settings.cancelOnAbort
+        }
+    };
+}
+function handOver(job, changes) {
+    Object.assign(job.handOver, changes);
+    saveHandOver(job.deps.state, job.handOver);
+}
+/** Attempt `number`: adopts a run of this name that is still going, or starts a new one. */
+async function attachOrSubmit(job, number) {
+    const { deps, logger, settings, signal } = job;
+    const running = await beforeAnyRun(signal, () => findActiveRun(deps.emr, job.applicationId, settings.runName, signal));
+    let jobRunId;
+    if (running?.id) {
+        jobRunId = running.id;
+        logger.info(`Job run ${jobRunId} named ${settings.runName} is already ${running.state}: attaching to it instead of starting another`);
+        handOver(job, { jobRunId, clientToken: '', finished: false });
+    }
+    else {
+        jobRunId = await spark_job_submit(job);
+        logger.info(`Started job run ${jobRunId} (attempt ${number} of ${job.totalAttempts})`);
+    }
+    return {
+        number,
+        jobRunId,
+        attached: Boolean(running?.id),
+        state: running?.state ?? 'SUBMITTED',
+        durationSeconds: 0,
+        usage: usage/* NO_USAGE */.yJ,
+        logs: []
+    };
+}
+/** Starts a new run with a fresh client token (a retry after a failure is a new run). */
+async function spark_job_submit(job) {
+    const { deps, logger, settings, signal, clock, random } = job;
+    job.jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps, logger));
+    const clientToken = job.newClientToken();
+    const request = startJobRunRequest(settings, job.applicationId, job.jobDriver, clientToken);
+    // A workflow cancelled before this point starts no run at all.
+    return beforeAnyRun(signal, async () => {
+        handOver(job, { jobRunId: '', clientToken, finished: false });
+        const jobRunId = await submitJobRun(deps.emrSubmit, deps.emr, request, {
+            clock,
+            logger,
+            random,
+            signal
+        }).catch((error) => {
+            // Refused by the service: no run exists, so the post step has nothing to look for.
+            if (!isTransient(error) && !signal?.aborted)
+                handOver(job, { finished: true });
+            throw error;
+        });
+        handOver(job, { jobRunId });
+        return jobRunId;
+    });
+}
+/** With wait: false the run is left going on purpose: the post step must not cancel it. */
+async function leaveRunning(job, outcome, attempt) {
+    handOver(job, { finished: true });
+    job.logger.info(`Not waiting for job run ${attempt.jobRunId} (wait: false)`);
+    outcome.dashboardUrl = await dashboardUrl(job.deps.emr, job.applicationId, attempt.jobRunId, undefined, job.logger);
     return outcome;
 }
-/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
-async function confirmCancelled({ emr }, applicationId, jobRunId, clock) {
-    let jobRun;
-    for (let poll = 0; poll < 20; poll++) {
-        try {
-            jobRun = (await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }))).jobRun;
-            if (jobRun?.state && TERMINAL_STATES.has(jobRun.state))
-                return jobRun;
-        }
-        catch {
-            // The cancel was accepted; the report just shows the last state seen.
-        }
-        await clock.sleep(500);
+/**
+ * Waits for the run to end, within what is left of wait-timeout; past it, cancels the run.
+ * 'aborted' when the workflow was cancelled meanwhile.
+ */
+async function waitForEnd(job, attempt) {
+    const { deps, settings, signal, logger, clock } = job;
+    const { jobRunId } = attempt;
+    let result;
+    try {
+        signal?.throwIfAborted();
+        result = await waitForJobRun(deps.emr, job.applicationId, jobRunId, {
+            pollMinMs: settings.pollIntervalMinMs,
+            pollMaxMs: settings.pollIntervalMaxMs,
+            timeoutMs: settings.waitTimeoutMs,
+            startedAt: job.began,
+            clock,
+            logger,
+            random: job.random,
+            signal
+        });
     }
-    return jobRun;
+    catch (error) {
+        if (!signal?.aborted)
+            throw error;
+        return 'aborted';
+    }
+    let jobRun = result.jobRun;
+    if (result.outcome !== 'timeout') {
+        handOver(job, { finished: true });
+        return { timedOut: false, cancelAccepted: false, jobRun };
+    }
+    logger.warning(`Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}): cancelling it`);
+    const cancelAccepted = await cancelJobRun(deps.emr, job.applicationId, jobRunId, logger);
+    if (cancelAccepted)
+        jobRun = (await confirmCancelled(deps.emr, job.applicationId, jobRunId, clock)) ?? jobRun;
+    // A run whose cancellation was refused may still be going: the post step tries again.
+    if (cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? ''))
+        handOver(job, { finished: true });
+    return { timedOut: true, cancelAccepted, jobRun };
 }
-async function driverLogs(settings, { s3, logger }, applicationId, jobRunId, attempt) {
-    if (!settings.logUri) {
-        logger.info('No S3 log location (log-uri) is set, so the driver logs cannot be shown here: set log-uri to see them in this log');
-        return [];
+/** The attempt's final state, duration and cost, added to the outcome. */
+function recordEnd(job, outcome, attempt, attemptBegan, { jobRun }) {
+    attempt.state = jobRun?.state ?? attempt.state;
+    attempt.stateDetails = jobRun?.stateDetails || undefined;
+    attempt.durationSeconds = (0,usage/* durationSecondsOf */.Nd)(jobRun, job.clock.now() - attemptBegan);
+    attempt.usage = (0,usage/* usageOf */.Fs)(jobRun);
+    outcome.state = attempt.state;
+    outcome.durationSeconds = attempt.durationSeconds;
+    outcome.usage = (0,usage/* addUsage */.vk)(outcome.usage, attempt.usage);
+}
+async function succeed(job, outcome, attempt, jobRun) {
+    job.logger.info(`Job run ${attempt.jobRunId} succeeded in ${(0,duration/* formatDuration */.a)(attempt.durationSeconds * 1000)}`);
+    outcome.dashboardUrl = await dashboardUrl(job.deps.emr, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
+    return outcome;
+}
+/** What a failed run leaves for the reader: the driver's log tails and the Spark UI link. */
+async function gatherEvidence(job, outcome, attempt, jobRun) {
+    attempt.logs = await showDriverLogs(job.deps.s3, job.settings.logUri, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
+    outcome.dashboardUrl = await dashboardUrl(job.deps.emr, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
+}
+/**
+ * After a run that did not succeed: why the step fails, or how long to pause before the
+ * next attempt. Only a FAILED run is submitted again, and only while attempts and
+ * wait-timeout are left.
+ */
+function afterFailure(job, attempt, end) {
+    const { settings, totalAttempts } = job;
+    const { jobRunId, number, state } = attempt;
+    const details = detailsOf(attempt);
+    if (end.timedOut) {
+        const limit = `wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)})`;
+        return {
+            failure: end.cancelAccepted
+                ? `Job run ${jobRunId} did not finish within ${limit} and was cancelled (now ${state})`
+                : `Job run ${jobRunId} did not finish within ${limit}; cancelling it failed (the post step tries again)`
+        };
     }
-    const tails = [];
-    for (const stream of ['stderr', 'stdout']) {
-        let tail;
-        try {
-            tail = await readDriverLogTail(s3, settings.logUri, applicationId, jobRunId, stream, {
-                attempt,
-                maxLines: DRIVER_LOG_LINES
-            });
-        }
-        catch (error) {
-            tail = {
-                stream,
-                uri: settings.logUri,
-                problem: `cannot read the ${stream} log: ${(0,errors/* errorMessage */.gJ)(error)}`
-            };
-        }
-        if (tail.lines) {
-            logger.group(`Driver ${stream} of job run ${jobRunId} (last ${tail.lines.length} lines of ${tail.uri})`, tail.lines);
-        }
-        else {
-            logger.info(`Driver ${stream}: ${tail.problem}`);
-        }
-        tails.push(tail);
+    if (state !== 'FAILED' || number === totalAttempts) {
+        const which = totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : '';
+        return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` };
     }
-    return tails;
+    const delayMs = settings.retryDelayMs;
+    const left = settings.waitTimeoutMs - (job.clock.now() - job.began);
+    if (left <= delayMs) {
+        return {
+            failure: `Job run ${jobRunId} ended FAILED${details}; no time left within wait-timeout for attempt ${number + 1}`
+        };
+    }
+    return { delayMs };
+}
+/** The pause before the next attempt; a failure message when the workflow is cancelled in it. */
+async function pauseBeforeRetry(job, attempt, delayMs) {
+    const { jobRunId, number } = attempt;
+    const details = detailsOf(attempt);
+    job.logger.warning(`Attempt ${number} of ${job.totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${(0,duration/* formatDuration */.a)(delayMs)}`);
+    try {
+        await job.clock.sleep(delayMs, job.signal);
+        return undefined;
+    }
+    catch (error) {
+        if (!job.signal?.aborted)
+            throw error;
+        return `The workflow was cancelled while waiting to retry; the last job run ${jobRunId} had FAILED${details}`;
+    }
+}
+function detailsOf(attempt) {
+    return attempt.stateDetails ? `: ${attempt.stateDetails}` : '';
+}
+/** Work that happens before any run exists: an abort there just stops, with one clear line. */
+async function beforeAnyRun(signal, work) {
+    try {
+        signal?.throwIfAborted();
+        return await work();
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new errors/* UserError */.yo('The workflow was cancelled before a job run started; nothing to cancel');
+        throw error;
+    }
+}
+/** The workflow was cancelled while the run was going: cancel it (unless told not to). */
+async function abandon(job, outcome, attempt, reason) {
+    const { deps, logger, settings } = job;
+    if (!settings.cancelOnAbort) {
+        handOver(job, { finished: true });
+        outcome.failure = `${reason}; job run ${attempt.jobRunId} was left running (cancel-on-abort: false)`;
+        return outcome;
+    }
+    const cancelled = await cancelJobRun(deps.emr, job.applicationId, attempt.jobRunId, logger);
+    // A failed request leaves the run unfinished, so the post step tries again.
+    if (cancelled)
+        handOver(job, { finished: true });
+    attempt.state = cancelled ? 'CANCELLING' : attempt.state;
+    outcome.state = attempt.state;
+    outcome.failure = cancelled
+        ? `${reason}; job run ${attempt.jobRunId} was cancelled`
+        : `${reason}; cancelling job run ${attempt.jobRunId} failed (the post step tries again)`;
+    return outcome;
 }
 
 
@@ -67505,7 +67629,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6873);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6638);
 
 
 

@@ -1,9 +1,11 @@
 import {
   CancelJobRunCommand,
+  GetJobRunCommand,
   GetDashboardForJobRunCommand,
   ListJobRunsCommand,
   StartJobRunCommand,
   type EMRServerlessClient,
+  type JobRun,
   type JobRunState,
   type JobRunSummary,
   type StartJobRunCommandInput
@@ -130,6 +132,26 @@ export async function cancelJobRun(
     )
     return false
   }
+}
+
+/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
+export async function confirmCancelled(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  jobRunId: string,
+  clock: Clock
+): Promise<JobRun | undefined> {
+  let jobRun: JobRun | undefined
+  for (let poll = 0; poll < 20; poll++) {
+    try {
+      jobRun = (await emr.send(new GetJobRunCommand({ applicationId, jobRunId }))).jobRun
+      if (jobRun?.state && TERMINAL_STATES.has(jobRun.state)) return jobRun
+    } catch {
+      // The cancel was accepted; the report just shows the last state seen.
+    }
+    await clock.sleep(500)
+  }
+  return jobRun
 }
 
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */

@@ -3,7 +3,7 @@ import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import type { StateStore } from '../core/state.js'
 import { cancelJobRun, TERMINAL_STATES } from './job-runs.js'
-import { STATE } from './state-names.js'
+import { readHandOver } from './run-state.js'
 
 export type PostResult =
   'no-run' | 'finished' | 'left-running' | 'already-ended' | 'cancelled' | 'cancel-failed'
@@ -18,17 +18,17 @@ export async function cancelRunLeftBehind(
   emr: () => EMRServerlessClient,
   logger: Logger
 ): Promise<PostResult> {
-  const jobRunId = state.get(STATE.jobRunId)
-  const applicationId = state.get(STATE.applicationId)
-  if (!jobRunId || !applicationId) {
+  const handOver = readHandOver(state)
+  if (!handOver?.jobRunId) {
     logger.debug('The main step started no job run: nothing to clean up')
     return 'no-run'
   }
-  if (state.get(STATE.finished) === 'true') {
+  const { applicationId, jobRunId } = handOver
+  if (handOver.finished) {
     logger.debug(`Job run ${jobRunId} needs nothing more`)
     return 'finished'
   }
-  if (state.get(STATE.cancelOnAbort) === 'false') {
+  if (!handOver.cancelOnAbort) {
     logger.info(
       `Job run ${jobRunId} may still be running; cancel-on-abort is false, so it is left alone`
     )
