@@ -67187,6 +67187,24 @@ function sparkSubmitParameters({ sparkConf, files, pyFiles, raw }) {
         parts.push(raw.trim());
     return parts.join(' ');
 }
+/**
+ * Splits `spark-conf` by where each setting can travel whole. `sparkSubmitParameters` is one
+ * string that EMR Serverless splits into spark-submit arguments, and its API reference
+ * documents no quoting; so a value holding whitespace, a quote or a backslash would reach
+ * Spark cut in pieces or altered. Such values go to the run's `spark-defaults` configuration
+ * (configurationOverrides), where each is one JSON string; every other one stays a `--conf`.
+ */
+function placeSparkConf(sparkConf) {
+    const submitParameters = {};
+    const sparkDefaults = {};
+    for (const [key, value] of Object.entries(sparkConf)) {
+        if (/[\s"'\\]/.test(value))
+            sparkDefaults[key] = value;
+        else
+            submitParameters[key] = value;
+    }
+    return { submitParameters, sparkDefaults };
+}
 
 ;// CONCATENATED MODULE: ./src/emr/job-request.ts
 
@@ -67214,8 +67232,12 @@ async function buildJobDriver(settings, { s3 }, logger) {
     const pyFiles = [];
     for (const file of settings.pyFiles)
         pyFiles.push(await stage(file));
+    const { submitParameters, sparkDefaults } = placeSparkConf(settings.sparkConf);
+    for (const key of Object.keys(sparkDefaults)) {
+        logger.info(`spark-conf ${key}: its value holds spaces or quotes, so it is passed as a spark-defaults property (configurationOverrides), not as --conf`);
+    }
     const parameters = sparkSubmitParameters({
-        sparkConf: settings.sparkConf,
+        sparkConf: submitParameters,
         files,
         pyFiles,
         raw: settings.sparkSubmitParameters
@@ -67230,11 +67252,30 @@ async function buildJobDriver(settings, { s3 }, logger) {
         }
     };
 }
-/** The overrides as given, with `log-uri` (when set) as the S3 log location. */
+/**
+ * The overrides as given, with `log-uri` (when set) as the S3 log location and the
+ * `spark-conf` values that `--conf` cannot carry as `spark-defaults` properties (over the
+ * given ones of the same key, as `--conf` would be).
+ */
 function configurationOverrides(settings) {
     const overrides = settings.configurationOverrides
         ? structuredClone(settings.configurationOverrides)
         : {};
+    const { sparkDefaults } = placeSparkConf(settings.sparkConf);
+    if (Object.keys(sparkDefaults).length) {
+        const classifications = (overrides.applicationConfiguration ??= []);
+        const existing = classifications.find(entry => entry?.classification === 'spark-defaults');
+        if (existing) {
+            const properties = existing.properties;
+            existing.properties = {
+                ...(typeof properties === 'object' && properties !== null ? properties : {}),
+                ...sparkDefaults
+            };
+        }
+        else {
+            classifications.push({ classification: 'spark-defaults', properties: sparkDefaults });
+        }
+    }
     if (settings.logUri) {
         const monitoring = (overrides.monitoringConfiguration ??= {});
         const s3 = (monitoring.s3MonitoringConfiguration ?? {});

@@ -6,7 +6,7 @@ import type {
 import type { Logger } from '../core/log.js'
 import type { EmrClients } from './clients.js'
 import type { SparkJobSettings } from './settings.js'
-import { sparkSubmitParameters } from './spark-submit.js'
+import { placeSparkConf, sparkSubmitParameters } from './spark-submit.js'
 import { stageJobFile } from './staging.js'
 
 /** The StartJobRun request of one submission; `clientToken` is new for each submission. */
@@ -41,8 +41,14 @@ export async function buildJobDriver(
   for (const file of settings.files) files.push(await stage(file))
   const pyFiles: string[] = []
   for (const file of settings.pyFiles) pyFiles.push(await stage(file))
+  const { submitParameters, sparkDefaults } = placeSparkConf(settings.sparkConf)
+  for (const key of Object.keys(sparkDefaults)) {
+    logger.info(
+      `spark-conf ${key}: its value holds spaces or quotes, so it is passed as a spark-defaults property (configurationOverrides), not as --conf`
+    )
+  }
   const parameters = sparkSubmitParameters({
-    sparkConf: settings.sparkConf,
+    sparkConf: submitParameters,
     files,
     pyFiles,
     raw: settings.sparkSubmitParameters
@@ -58,11 +64,29 @@ export async function buildJobDriver(
   }
 }
 
-/** The overrides as given, with `log-uri` (when set) as the S3 log location. */
+/**
+ * The overrides as given, with `log-uri` (when set) as the S3 log location and the
+ * `spark-conf` values that `--conf` cannot carry as `spark-defaults` properties (over the
+ * given ones of the same key, as `--conf` would be).
+ */
 export function configurationOverrides(settings: SparkJobSettings): ServiceOverrides | undefined {
   const overrides = settings.configurationOverrides
     ? structuredClone(settings.configurationOverrides)
     : {}
+  const { sparkDefaults } = placeSparkConf(settings.sparkConf)
+  if (Object.keys(sparkDefaults).length) {
+    const classifications = (overrides.applicationConfiguration ??= []) as Record<string, unknown>[]
+    const existing = classifications.find(entry => entry?.classification === 'spark-defaults')
+    if (existing) {
+      const properties = existing.properties
+      existing.properties = {
+        ...(typeof properties === 'object' && properties !== null ? properties : {}),
+        ...sparkDefaults
+      }
+    } else {
+      classifications.push({ classification: 'spark-defaults', properties: sparkDefaults })
+    }
+  }
   if (settings.logUri) {
     const monitoring = (overrides.monitoringConfiguration ??= {}) as Record<string, unknown>
     const s3 = (monitoring.s3MonitoringConfiguration ?? {}) as Record<string, unknown>

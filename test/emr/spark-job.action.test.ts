@@ -34,6 +34,7 @@ interface HarnessRun {
     }
   }
   configurationOverrides?: {
+    applicationConfiguration?: unknown[]
     monitoringConfiguration?: { s3MonitoringConfiguration?: { logUri?: string } }
   }
   cancelCalls: number
@@ -248,6 +249,32 @@ describe('spark-job action against moto', () => {
     expect(jobRun.jobDriver.sparkSubmit.sparkSubmitParameters).toMatch(
       /^--conf spark\.sql\.adaptive\.enabled=true --conf spark\.sql\.shuffle\.partitions=400 --files s3:\/\/staging\/spark\/[0-9a-f]{64}\/customers\.rules\.yml,s3:\/\/scripts\/lookup\.csv --py-files s3:\/\/staging\/spark\/[0-9a-f]{64}\/helpers\.py --conf spark\.executor\.cores=4$/
     )
+  })
+
+  it('a spark-conf value with spaces reaches the run whole, as a spark-defaults property', async () => {
+    const app = await newApplication()
+    await script({ steps: [['SUCCESS', null]] })
+    const javaOptions = '-Dlog4j2.level=warn -Duser.timezone=UTC'
+    const result = await run(
+      'spark-job',
+      inputsFor(app, {
+        'spark-conf': `spark.sql.shuffle.partitions=400\nspark.driver.extraJavaOptions=${javaOptions}`
+      })
+    )
+    expect(result.code, result.stdout).toBe(0)
+    const [jobRun] = await runsOn(app)
+    expect(jobRun.jobDriver.sparkSubmit.sparkSubmitParameters).toBe(
+      '--conf spark.sql.shuffle.partitions=400'
+    )
+    expect(jobRun.configurationOverrides?.applicationConfiguration).toEqual([
+      {
+        classification: 'spark-defaults',
+        properties: { 'spark.driver.extraJavaOptions': javaOptions }
+      }
+    ])
+    expect(
+      jobRun.configurationOverrides?.monitoringConfiguration?.s3MonitoringConfiguration?.logUri
+    ).toBe('s3://logs/emr/')
   })
 
   it('resolves an application name to its ID and starts a STOPPED application first', async () => {
