@@ -1403,7 +1403,7 @@ __webpack_unused_export__ = ListJobRunAttemptsCommand;
 __webpack_unused_export__ = ListJobRunAttemptsRequest$;
 __webpack_unused_export__ = ListJobRunAttemptsResponse$;
 __webpack_unused_export__ = ListJobRuns$;
-__webpack_unused_export__ = ListJobRunsCommand;
+exports.Rz = ListJobRunsCommand;
 __webpack_unused_export__ = ListJobRunsRequest$;
 __webpack_unused_export__ = ListJobRunsResponse$;
 __webpack_unused_export__ = ListSessions$;
@@ -57128,32 +57128,41 @@ async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, max
 
 
 /** States in which a run may still do work (and cost money). */
-const ACTIVE_STATES = (/* unused pure expression or super */ null && ([
+const ACTIVE_STATES = [
     'SUBMITTED',
     'PENDING',
     'SCHEDULED',
     'QUEUED',
     'RUNNING'
-]));
+];
 const TERMINAL_STATES = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
+/**
+ * The tag that carries a run's client token: GetJobRun does not return the token itself, and
+ * the post step needs it to tell the run its main step started from another of the same name.
+ */
+const CLIENT_TOKEN_TAG = 'spark-job:client-token';
 /**
  * The newest run of this name that is still going on the application, if any. Lists only
  * active states (every page), then matches the name exactly.
  */
 async function findActiveRun(emr, applicationId, name, signal) {
+    return (await listActiveRuns(emr, applicationId, name, signal))[0];
+}
+/** Every run of this name that is still going on the application, newest first. */
+async function listActiveRuns(emr, applicationId, name, signal) {
     const matches = [];
     let nextToken;
     do {
         let page;
         try {
-            page = await withRetry(() => emr.send(new ListJobRunsCommand({ applicationId, states: ACTIVE_STATES, nextToken }), {
+            page = await retry_withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
                 abortSignal: signal
             }), { signal });
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
-            if (errorName(error) === 'ResourceNotFoundException')
-                return undefined;
+            if ((0,errors/* errorName */.Is)(error) === 'ResourceNotFoundException')
+                return [];
             throw error;
         }
         for (const run of page.jobRuns ?? []) {
@@ -57162,8 +57171,27 @@ async function findActiveRun(emr, applicationId, name, signal) {
         }
         nextToken = page.nextToken;
     } while (nextToken);
-    matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-    return matches[0];
+    return matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/**
+ * The IDs of the runs of this name, still going, that a StartJobRun with this client token
+ * started (told by their client-token tag), and how many others of the name are going.
+ */
+async function activeRunsStartedWith(emr, applicationId, name, clientToken, signal) {
+    const ours = [];
+    let others = 0;
+    for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
+        if (!jobRunId)
+            continue;
+        const { jobRun } = await retry_withRetry(() => emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
+            abortSignal: signal
+        }), { signal });
+        if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
+            ours.push(jobRunId);
+        else
+            others++;
+    }
+    return { ours, others };
 }
 /**
  * Starts a run. A transient failure (throttling, a dropped connection) may hide a request
@@ -57283,27 +57311,32 @@ function readHandOver(store) {
 
 
 
+
 /**
  * After the main step, whatever became of it (success, failure, cancellation, a killed
  * process): cancels the job run it saved unless that run was marked finished. A run that
- * has already ended is left alone.
+ * has already ended is left alone. When the main step died while StartJobRun was in flight
+ * (no job run ID saved), finds the run by its name and this step's client token.
  */
-async function cancelRunLeftBehind(state, emr, logger) {
+async function cancelRunLeftBehind(state, emr, logger, options = {}) {
     const handOver = readHandOver(state);
-    if (!handOver?.jobRunId) {
+    if (!handOver || (!handOver.jobRunId && !handOver.clientToken)) {
         logger.debug('The main step started no job run: nothing to clean up');
         return 'no-run';
     }
     const { applicationId, jobRunId } = handOver;
+    const which = jobRunId ? `Job run ${jobRunId}` : `The run named ${handOver.runName}`;
     if (handOver.finished) {
-        logger.debug(`Job run ${jobRunId} needs nothing more`);
+        logger.debug(`${which} needs nothing more`);
         return 'finished';
     }
     if (!handOver.cancelOnAbort) {
-        logger.info(`Job run ${jobRunId} may still be running; cancel-on-abort is false, so it is left alone`);
+        logger.info(`${which} may still be running; cancel-on-abort is false, so it is left alone`);
         return 'left-running';
     }
     const client = emr();
+    if (!jobRunId)
+        return cancelRunInFlight(handOver, client, logger, options);
     try {
         const { jobRun } = await client.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
             abortSignal: AbortSignal.timeout(5000)
@@ -57320,6 +57353,41 @@ async function cancelRunLeftBehind(state, emr, logger) {
     return (await cancelJobRun(client, applicationId, jobRunId, logger))
         ? 'cancelled'
         : 'cancel-failed';
+}
+/**
+ * The main step died before StartJobRun answered: the run may exist without the step ever
+ * learning its ID. Cancels the active runs of its name that carry its client token, and only
+ * those: another run of the same name belongs to another workflow run or attempt (a re-run
+ * started meanwhile, say), which waits for it and cancels it itself.
+ */
+async function cancelRunInFlight({ applicationId, runName, clientToken }, client, logger, { sleep = sleep_sleep, looks = 3, lookIntervalMs = 2000 }) {
+    logger.info(`The main step stopped while starting job run ${runName}: looking for the run it may have started`);
+    for (let look = 1; look <= looks; look++) {
+        let found;
+        try {
+            found = await activeRunsStartedWith(client, applicationId, runName, clientToken, AbortSignal.timeout(10_000));
+        }
+        catch (error) {
+            logger.warning(`Could not list the runs named ${runName} (${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)})`);
+            return 'cancel-failed';
+        }
+        if (found.others) {
+            logger.info(`${found.others} other run(s) named ${runName} are going, started by another workflow run or attempt: left alone`);
+        }
+        if (found.ours.length) {
+            let cancelled = true;
+            for (const id of found.ours) {
+                logger.info(`Job run ${id} is the one the main step started: cancelling it`);
+                if (!(await cancelJobRun(client, applicationId, id, logger)))
+                    cancelled = false;
+            }
+            return cancelled ? 'cancelled' : 'cancel-failed';
+        }
+        if (look < looks)
+            await sleep(lookIntervalMs);
+    }
+    logger.info(`No run named ${runName} with the main step's client token is going: nothing to cancel`);
+    return 'not-found';
 }
 
 

@@ -66709,7 +66709,7 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     return Math.round(random() * ceiling);
 }
-async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
+async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
     for (let attempt = 1;; attempt++) {
         try {
             return await operation();
@@ -66740,23 +66740,32 @@ const ACTIVE_STATES = [
 ];
 const TERMINAL_STATES = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
 /**
+ * The tag that carries a run's client token: GetJobRun does not return the token itself, and
+ * the post step needs it to tell the run its main step started from another of the same name.
+ */
+const CLIENT_TOKEN_TAG = 'spark-job:client-token';
+/**
  * The newest run of this name that is still going on the application, if any. Lists only
  * active states (every page), then matches the name exactly.
  */
 async function findActiveRun(emr, applicationId, name, signal) {
+    return (await listActiveRuns(emr, applicationId, name, signal))[0];
+}
+/** Every run of this name that is still going on the application, newest first. */
+async function listActiveRuns(emr, applicationId, name, signal) {
     const matches = [];
     let nextToken;
     do {
         let page;
         try {
-            page = await withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
+            page = await retry_withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
                 abortSignal: signal
             }), { signal });
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
             if ((0,errors/* errorName */.Is)(error) === 'ResourceNotFoundException')
-                return undefined;
+                return [];
             throw error;
         }
         for (const run of page.jobRuns ?? []) {
@@ -66765,8 +66774,27 @@ async function findActiveRun(emr, applicationId, name, signal) {
         }
         nextToken = page.nextToken;
     } while (nextToken);
-    matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-    return matches[0];
+    return matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/**
+ * The IDs of the runs of this name, still going, that a StartJobRun with this client token
+ * started (told by their client-token tag), and how many others of the name are going.
+ */
+async function activeRunsStartedWith(emr, applicationId, name, clientToken, signal) {
+    const ours = [];
+    let others = 0;
+    for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
+        if (!jobRunId)
+            continue;
+        const { jobRun } = await withRetry(() => emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
+            abortSignal: signal
+        }), { signal });
+        if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
+            ours.push(jobRunId);
+        else
+            others++;
+    }
+    return { ours, others };
 }
 /**
  * Starts a run. A transient failure (throttling, a dropped connection) may hide a request
@@ -66806,7 +66834,7 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
 async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5000) {
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
-        await withRetry(() => emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline }), { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline });
+        await retry_withRetry(() => emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline }), { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline });
         logger.info(`Cancellation of job run ${jobRunId} requested`);
         return true;
     }
@@ -66834,7 +66862,7 @@ async function confirmCancelled(emr, applicationId, jobRunId, clock) {
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     try {
-        const { url } = await withRetry(() => emr.send(new dist_cjs/* GetDashboardForJobRunCommand */.T9({
+        const { url } = await retry_withRetry(() => emr.send(new dist_cjs/* GetDashboardForJobRunCommand */.T9({
             applicationId,
             jobRunId,
             ...(attempt && attempt > 1 ? { attempt } : {})
@@ -66928,7 +66956,7 @@ const ID = /^[0-9a-z]{1,64}$/;
 async function resolveApplication(emr, reference) {
     if (ID.test(reference)) {
         try {
-            const { application } = await withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId: reference })));
+            const { application } = await retry_withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId: reference })));
             if (application)
                 return application;
         }
@@ -66941,7 +66969,7 @@ async function resolveApplication(emr, reference) {
     const matches = [];
     let nextToken;
     do {
-        const page = await withRetry(() => emr.send(new dist_cjs/* ListApplicationsCommand */.BJ({ nextToken })));
+        const page = await retry_withRetry(() => emr.send(new dist_cjs/* ListApplicationsCommand */.BJ({ nextToken })));
         for (const application of page.applications ?? []) {
             if (application.name === reference && application.state !== 'TERMINATED')
                 matches.push(application);
@@ -66967,7 +66995,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
     let startSeen = false;
     let lastState;
     for (let poll = 0;; poll++) {
-        const { application } = await withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), { abortSignal: signal }), { signal });
+        const { application } = await retry_withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), { abortSignal: signal }), { signal });
         const state = application?.state ?? 'UNKNOWN';
         if (state !== lastState && lastState !== undefined)
             logger.info(`Application ${applicationId}: ${state}`);
@@ -66988,7 +67016,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
         }
         if (idle && !startRequested) {
             logger.info(`Application ${applicationId} is ${state}: starting it`);
-            await withRetry(() => emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId })), { signal });
+            await retry_withRetry(() => emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId })), { signal });
             startRequested = true;
         }
         if (clock.now() - started > timeoutMs) {
@@ -67209,6 +67237,7 @@ function placeSparkConf(sparkConf) {
 ;// CONCATENATED MODULE: ./src/emr/job-request.ts
 
 
+
 /** The StartJobRun request of one submission; `clientToken` is new for each submission. */
 function startJobRunRequest(settings, applicationId, jobDriver, clientToken) {
     return {
@@ -67218,7 +67247,7 @@ function startJobRunRequest(settings, applicationId, jobDriver, clientToken) {
         executionRoleArn: settings.executionRoleArn,
         jobDriver,
         configurationOverrides: configurationOverrides(settings),
-        tags: settings.tags,
+        tags: { ...settings.tags, [CLIENT_TOKEN_TAG]: clientToken },
         executionTimeoutMinutes: settings.executionTimeoutMinutes
     };
 }

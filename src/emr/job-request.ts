@@ -5,6 +5,7 @@ import type {
 } from '@aws-sdk/client-emr-serverless'
 import type { Logger } from '../core/log.js'
 import type { EmrClients } from './clients.js'
+import { CLIENT_TOKEN_TAG } from './job-runs.js'
 import type { SparkJobSettings } from './settings.js'
 import { placeSparkConf, sparkSubmitParameters } from './spark-submit.js'
 import { stageJobFile } from './staging.js'
@@ -23,7 +24,7 @@ export function startJobRunRequest(
     executionRoleArn: settings.executionRoleArn,
     jobDriver,
     configurationOverrides: configurationOverrides(settings),
-    tags: settings.tags,
+    tags: { ...settings.tags, [CLIENT_TOKEN_TAG]: clientToken },
     executionTimeoutMinutes: settings.executionTimeoutMinutes
   }
 }

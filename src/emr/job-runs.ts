@@ -26,6 +26,12 @@ export const ACTIVE_STATES: JobRunState[] = [
 export const TERMINAL_STATES = new Set<string>(['SUCCESS', 'FAILED', 'CANCELLED'])
 
 /**
+ * The tag that carries a run's client token: GetJobRun does not return the token itself, and
+ * the post step needs it to tell the run its main step started from another of the same name.
+ */
+export const CLIENT_TOKEN_TAG = 'spark-job:client-token'
+
+/**
  * The newest run of this name that is still going on the application, if any. Lists only
  * active states (every page), then matches the name exactly.
  */
@@ -35,6 +41,16 @@ export async function findActiveRun(
   name: string,
   signal?: AbortSignal
 ): Promise<JobRunSummary | undefined> {
+  return (await listActiveRuns(emr, applicationId, name, signal))[0]
+}
+
+/** Every run of this name that is still going on the application, newest first. */
+export async function listActiveRuns(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  name: string,
+  signal?: AbortSignal
+): Promise<JobRunSummary[]> {
   const matches: JobRunSummary[] = []
   let nextToken: string | undefined
   do {
@@ -49,7 +65,7 @@ export async function findActiveRun(
       )
     } catch (error) {
       // Some implementations answer "no runs yet" this way for an application we just read.
-      if (errorName(error) === 'ResourceNotFoundException') return undefined
+      if (errorName(error) === 'ResourceNotFoundException') return []
       throw error
     }
     for (const run of page.jobRuns ?? []) {
@@ -57,8 +73,35 @@ export async function findActiveRun(
     }
     nextToken = page.nextToken
   } while (nextToken)
-  matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
-  return matches[0]
+  return matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
+}
+
+/**
+ * The IDs of the runs of this name, still going, that a StartJobRun with this client token
+ * started (told by their client-token tag), and how many others of the name are going.
+ */
+export async function activeRunsStartedWith(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  name: string,
+  clientToken: string,
+  signal?: AbortSignal
+): Promise<{ ours: string[]; others: number }> {
+  const ours: string[] = []
+  let others = 0
+  for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
+    if (!jobRunId) continue
+    const { jobRun } = await withRetry(
+      () =>
+        emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
+          abortSignal: signal
+        }),
+      { signal }
+    )
+    if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken) ours.push(jobRunId)
+    else others++
+  }
+  return { ours, others }
 }
 
 export interface SubmitOptions {

@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { CreateApplicationCommand, EMRServerlessClient } from '@aws-sdk/client-emr-serverless'
+import {
+  CreateApplicationCommand,
+  EMRServerlessClient,
+  StartJobRunCommand
+} from '@aws-sdk/client-emr-serverless'
 import {
   CreateBucketCommand,
   ListObjectsV2Command,
@@ -434,6 +438,68 @@ describe('spark-job action against moto', () => {
     const quiet = await run('spark-job-post', inputsFor(other), { state: finished.state })
     expect(quiet.code).toBe(0)
     expect((await runsOn(other))[0].cancelCalls).toBe(0)
+  })
+
+  it('post step: after a kill while StartJobRun is in flight, cancels the run the main step started by its name and client token, and no other', async () => {
+    const app = await newApplication()
+    await script({ steps: [['RUNNING', null]] })
+    // Fault proxy: StartJobRun reaches moto, which starts the run, but its answer is held
+    // back, so the main step is killed without ever learning the job run ID.
+    const proxy = await startFaultProxy(moto.endpoint)
+    proxy.decide = request => (isStartJobRun(request) ? 'hold-after' : undefined)
+    try {
+      let kill: (signal: NodeJS.Signals) => void = () => undefined
+      const main = run('spark-job', inputsFor(app, { endpoint: proxy.endpoint }), {
+        onSpawn: send => (kill = send)
+      })
+      const [started] = await waitForRuns(app)
+      for (const deadline = Date.now() + 60_000; proxy.held === 0;) {
+        if (Date.now() > deadline) throw new Error('moto never answered the held StartJobRun')
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
+      kill('SIGKILL')
+      const killed = await main
+      expect(killed.signal).toBe('SIGKILL')
+      expect(killed.state).toMatchObject({
+        'application-id': app,
+        'run-name': 'daily-customer-etl/ingest-cdc/2026-01-01',
+        'client-token': started.clientToken,
+        'job-run-id': '',
+        finished: 'false'
+      })
+      expect(started.tags['spark-job:client-token']).toBe(started.clientToken)
+      expect((await runsOn(app))[0].state).toBe('RUNNING')
+
+      // Meanwhile another workflow run started a run of the same name: it is not ours.
+      await script({ steps: [['RUNNING', null]] })
+      const { jobRunId: otherId } = await emr.send(
+        new StartJobRunCommand({
+          applicationId: app,
+          name: started.name,
+          clientToken: 'another-workflow-run',
+          executionRoleArn: ROLE,
+          jobDriver: { sparkSubmit: { entryPoint: 's3://scripts/job.py' } },
+          tags: { 'spark-job:client-token': 'another-workflow-run' }
+        })
+      )
+
+      const post = await run('spark-job-post', inputsFor(app), { state: killed.state })
+      expect(post.code, post.stdout + post.stderr).toBe(0)
+      expect(post.stdout).toContain(
+        `Job run ${started.id} is the one the main step started: cancelling it`
+      )
+      expect(post.stdout).toContain(
+        `1 other run(s) named ${started.name} are going, started by another workflow run or attempt: left alone`
+      )
+      const runs = await runsOn(app)
+      expect(runs.find(jobRun => jobRun.id === started.id)?.state).toBe('CANCELLED')
+      expect(runs.find(jobRun => jobRun.id === otherId)).toMatchObject({
+        state: 'RUNNING',
+        cancelCalls: 0
+      })
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('cancels the run and fails when the wait limit passes', async () => {
