@@ -66501,6 +66501,12 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
     if (pollIntervalMaxMs < pollIntervalMinMs) {
         throw new errors/* InputError */.dz('poll-interval-max', `a duration no shorter than poll-interval-min (${inputs.string('poll-interval-min', '5s')})`, inputs.string('poll-interval-max', '30s'));
     }
+    const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 });
+    const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'], 'fixed');
+    const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 });
+    if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
+        throw new errors/* InputError */.dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+    }
     return {
         application,
         executionRoleArn,
@@ -66521,7 +66527,9 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         pollIntervalMinMs,
         pollIntervalMaxMs,
         retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
-        retryDelayMs: inputs.duration('retry-delay', '5m', { min: 0 }),
+        retryDelayMs,
+        retryBackoff,
+        maxRetryDelayMs,
         cancelOnAbort: inputs.boolean('cancel-on-abort', true),
         aws: awsClientSettings(inputs, env)
     };
@@ -66603,7 +66611,7 @@ function stripSlash(uri) {
 
 /***/ }),
 
-/***/ 6638:
+/***/ 2544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67314,6 +67322,21 @@ function configurationOverrides(settings) {
     return Object.keys(overrides).length ? overrides : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/emr/retry-delay.ts
+/**
+ * The pause before re-submission `retry` of a failed run (1 = the first re-submission).
+ * - fixed: `retry-delay` every time, exactly (the seed's 5 minutes).
+ * - exponential, as Airflow's `retry_exponential_backoff`: drawn between
+ *   `retry-delay × 2^(retry−1)` and twice that, so runs that failed together do not come back
+ *   together, and never above `max-retry-delay` (Airflow's `max_retry_delay`).
+ */
+function resubmitDelay({ retryBackoff, retryDelayMs, maxRetryDelayMs }, retry, random = Math.random) {
+    if (retryBackoff === 'fixed')
+        return retryDelayMs;
+    const nominal = retryDelayMs * 2 ** (retry - 1);
+    return Math.round(Math.min(maxRetryDelayMs, nominal * (1 + random())));
+}
+
 ;// CONCATENATED MODULE: ./src/emr/run-state.ts
 /** The saveState / STATE_<name> names, one value each. */
 const STATE = {
@@ -67351,6 +67374,7 @@ function readHandOver(store) {
 // EXTERNAL MODULE: ./src/emr/usage.ts
 var usage = __nccwpck_require__(2539);
 ;// CONCATENATED MODULE: ./src/emr/spark-job.ts
+
 
 
 
@@ -67584,7 +67608,7 @@ function afterFailure(job, attempt, end) {
         const which = totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : '';
         return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` };
     }
-    const delayMs = settings.retryDelayMs;
+    const delayMs = resubmitDelay(settings, number, job.random);
     const left = settings.waitTimeoutMs - (job.clock.now() - job.began);
     if (left <= delayMs) {
         return {
@@ -67699,7 +67723,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6638);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2544);
 
 
 

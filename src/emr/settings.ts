@@ -3,6 +3,7 @@ import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
+import type { RetryBackoff } from './retry-delay.js'
 import { logicalRunName, runTags } from './run-identity.js'
 
 /** A file the job needs: already in S3, or in the repository (staged before the run). */
@@ -37,6 +38,8 @@ export interface SparkJobSettings {
   pollIntervalMaxMs: number
   retries: number
   retryDelayMs: number
+  retryBackoff: RetryBackoff
+  maxRetryDelayMs: number
   cancelOnAbort: boolean
   aws: AwsClientSettings
 }
@@ -149,6 +152,17 @@ export function readSparkJobSettings(
     )
   }
 
+  const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 })
+  const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'] as const, 'fixed')
+  const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 })
+  if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
+    throw new InputError(
+      'max-retry-delay',
+      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
+      inputs.string('max-retry-delay', '1h')
+    )
+  }
+
   return {
     application,
     executionRoleArn,
@@ -169,7 +183,9 @@ export function readSparkJobSettings(
     pollIntervalMinMs,
     pollIntervalMaxMs,
     retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
-    retryDelayMs: inputs.duration('retry-delay', '5m', { min: 0 }),
+    retryDelayMs,
+    retryBackoff,
+    maxRetryDelayMs,
     cancelOnAbort: inputs.boolean('cancel-on-abort', true),
     aws: awsClientSettings(inputs, env)
   }

@@ -18,6 +18,7 @@ import {
   submitJobRun,
   TERMINAL_STATES
 } from './job-runs.js'
+import { resubmitDelay } from './retry-delay.js'
 import { saveHandOver, type RunHandOver } from './run-state.js'
 import type { SparkJobSettings } from './settings.js'
 import { addUsage, durationSecondsOf, NO_USAGE, usageOf, type Usage } from './usage.js'
@@ -381,7 +382,7 @@ function afterFailure(
       totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : ''
     return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` }
   }
-  const delayMs = settings.retryDelayMs
+  const delayMs = resubmitDelay(settings, number, job.random)
   const left = settings.waitTimeoutMs - (job.clock.now() - job.began)
   if (left <= delayMs) {
     return {
