@@ -367,16 +367,24 @@ describe('spark-job action against moto', () => {
 
   it('attaches to a run of the same name that is still going instead of starting a second one', async () => {
     const app = await newApplication()
-    await script({
-      steps: [
-        ['RUNNING', 2],
-        ['SUCCESS', null]
-      ]
-    })
+    // The run goes on until the second step has seen it, however slow the machine.
+    await script({ steps: [['RUNNING', null]] })
     const first = run('spark-job', inputsFor(app))
     const [original] = await waitForRuns(app)
-    const second = await run('spark-job', inputsFor(app))
-    const firstResult = await first
+    const listings = async () =>
+      (await moto.control<Record<string, number>>('emr/calls')).ListJobRuns ?? 0
+    const before = await listings()
+    const attaching = run('spark-job', inputsFor(app))
+    for (const deadline = Date.now() + 60_000; (await listings()) === before;) {
+      if (Date.now() > deadline) throw new Error('the second step never listed the runs')
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    await moto.control('emr/script-run', {
+      applicationId: app,
+      jobRunId: original.id,
+      steps: [['SUCCESS', null]]
+    })
+    const [second, firstResult] = await Promise.all([attaching, first])
 
     expect(second.code, second.stdout).toBe(0)
     expect(firstResult.code).toBe(0)
