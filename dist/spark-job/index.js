@@ -66643,6 +66643,8 @@ const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
 });
 const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3302);
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
 
@@ -66732,8 +66734,6 @@ async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, max
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3302);
 ;// CONCATENATED MODULE: ./src/emr/job-runs.ts
 
 
@@ -66810,7 +66810,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
  * name: found, that run is ours. The same client token is sent on every try of one submission,
  * which the service uses to deduplicate as well.
  */
-async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal }) {
+async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal, onRefused }) {
     for (let attempt = 1;; attempt++) {
         // Not abortable: once sent, its answer says which run to cancel.
         try {
@@ -66820,6 +66820,8 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
             return jobRunId;
         }
         catch (error) {
+            if (!isTransient(error) && attempt === 1)
+                onRefused?.();
             if (!isTransient(error) || attempt >= attempts)
                 throw error;
             logger.warning(`StartJobRun failed (${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); checking whether the run started`);
@@ -67386,7 +67388,6 @@ var usage = __nccwpck_require__(2539);
 
 
 
-
 /**
  * Submits the Spark job run (or attaches to a run of the same name that is still going),
  * waits for it, re-submits a failed run up to `retries` times, and gathers what the report
@@ -67509,12 +67510,9 @@ async function spark_job_submit(job) {
             clock,
             logger,
             random,
-            signal
-        }).catch((error) => {
-            // Refused by the service: no run exists, so the post step has nothing to look for.
-            if (!isTransient(error) && !signal?.aborted)
-                handOver(job, { finished: true });
-            throw error;
+            signal,
+            // No run exists, so the post step has nothing to look for.
+            onRefused: () => handOver(job, { finished: true })
         });
         handOver(job, { jobRunId });
         return jobRunId;

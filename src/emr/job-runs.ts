@@ -111,6 +111,8 @@ export interface SubmitOptions {
   attempts?: number
   /** Once aborted, no new StartJobRun is sent; a run an earlier try started is still returned. */
   signal?: AbortSignal
+  /** Called when the service refused the first and only try: no run can exist. */
+  onRefused?: () => void
 }
 
 /**
@@ -123,7 +125,7 @@ export async function submitJobRun(
   emrSubmit: EMRServerlessClient,
   emr: EMRServerlessClient,
   request: StartJobRunCommandInput & { applicationId: string; name: string },
-  { clock, logger, random = Math.random, attempts = 6, signal }: SubmitOptions
+  { clock, logger, random = Math.random, attempts = 6, signal, onRefused }: SubmitOptions
 ): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     // Not abortable: once sent, its answer says which run to cancel.
@@ -132,6 +134,7 @@ export async function submitJobRun(
       if (!jobRunId) throw new Error('StartJobRun answered without a job run ID')
       return jobRunId
     } catch (error) {
+      if (!isTransient(error) && attempt === 1) onRefused?.()
       if (!isTransient(error) || attempt >= attempts) throw error
       logger.warning(
         `StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`

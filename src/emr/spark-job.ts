@@ -3,7 +3,6 @@ import type { JobDriver, JobRun } from '@aws-sdk/client-emr-serverless'
 import { formatDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { isTransient } from '../core/retry.js'
 import { systemClock, type Clock } from '../core/sleep.js'
 import type { StateStore } from '../core/state.js'
 import { ensureApplicationStarted, resolveApplication } from './application.js'
@@ -227,11 +226,9 @@ async function submit(job: SparkJob): Promise<string> {
       clock,
       logger,
       random,
-      signal
-    }).catch((error: unknown) => {
-      // Refused by the service: no run exists, so the post step has nothing to look for.
-      if (!isTransient(error) && !signal?.aborted) handOver(job, { finished: true })
-      throw error
+      signal,
+      // No run exists, so the post step has nothing to look for.
+      onRefused: () => handOver(job, { finished: true })
     })
     handOver(job, { jobRunId })
     return jobRunId

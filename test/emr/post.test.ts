@@ -286,4 +286,47 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
     expect(saved.get('finished')).toBe('true')
     expect(await cancelRunLeftBehind(saved, client, new MemoryLogger())).toBe('finished')
   })
+
+  it('client mock: a refusal after a try whose answer was lost leaves the search to the post step', async () => {
+    emr.on(GetApplicationCommand).resolves({
+      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
+    })
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    emr
+      .on(StartJobRunCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .rejects(
+        new EMRServerlessServiceException({
+          name: 'ValidationException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'bad role'
+        })
+      )
+    const raw: Record<string, string> = {
+      application: 'app',
+      'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-serverless-job',
+      'entry-point': 's3://scripts/job.py'
+    }
+    const settings = readSparkJobSettings(
+      new Inputs(name => raw[name]),
+      { AWS_REGION: 'us-east-1' },
+      '/nonexistent'
+    )
+    const saved = new MemoryState()
+    await expect(
+      runSparkJob(settings, {
+        emr: client(),
+        emrSubmit: client(),
+        s3: new S3Client({ region: 'us-east-1' }),
+        logger: new MemoryLogger(),
+        state: saved,
+        clock: new FakeClock(),
+        random: () => 0.5
+      })
+    ).rejects.toThrow('bad role')
+    // The first try may have started a run that is not listed yet.
+    expect(saved.get('finished')).toBe('false')
+    expect(saved.get('client-token')).not.toBe('')
+  })
 })
