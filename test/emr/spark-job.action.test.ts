@@ -89,6 +89,25 @@ async function script(...runs: RunScript[]): Promise<void> {
   await moto.control('emr/script-next-runs', { runs })
 }
 
+/** Resolves once the action has polled a run (GetJobRun) again, after the call. */
+async function nextPoll(jobRunId: string): Promise<void> {
+  const polls = async () => (await moto.control<Record<string, number>>('emr/calls')).GetJobRun ?? 0
+  const before = await polls()
+  for (const deadline = Date.now() + 60_000; (await polls()) === before;) {
+    if (Date.now() > deadline) throw new Error(`job run ${jobRunId} was not polled`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+/**
+ * Re-scripts a run once the action has polled it again, so the state the run is in now has
+ * been seen before it moves on, whatever the machine's speed.
+ */
+async function moveAfterPoll(applicationId: string, jobRunId: string, next: RunScript) {
+  await nextPoll(jobRunId)
+  await moto.control('emr/script-run', { applicationId, jobRunId, ...next })
+}
+
 /** Polls until the application has `count` runs (the action started them). */
 async function waitForRuns(
   applicationId: string,
@@ -156,16 +175,17 @@ function errorLines(result: ActionRun): string[] {
 describe('spark-job action against moto', () => {
   it('submits the seed ingest task, waits through QUEUED and RUNNING to SUCCESS, and reports', async () => {
     const app = await newApplication()
-    await script({
-      steps: [
-        ['SUBMITTED', 0.2],
-        ['QUEUED', 0.3],
-        ['RUNNING', 0.5],
-        ['SUCCESS', null]
-      ],
+    // Each state lasts until the action has polled it, so none is missed on a slow machine.
+    await script({ steps: [['SUBMITTED', null]] })
+    const action = run('spark-job', inputsFor(app))
+    const [started] = await waitForRuns(app)
+    for (const state of ['QUEUED', 'RUNNING'])
+      await moveAfterPoll(app, started.id, { steps: [[state, null]] })
+    await moveAfterPoll(app, started.id, {
+      steps: [['SUCCESS', null]],
       billed: { vCPUHour: 1.25, memoryGBHour: 5.5, storageGBHour: 0.75 }
     })
-    const result = await run('spark-job', inputsFor(app))
+    const result = await action
     expect(result.code, result.stdout + result.stderr).toBe(0)
 
     const [jobRun] = await runsOn(app)
@@ -294,14 +314,8 @@ describe('spark-job action against moto', () => {
 
   it('fails a FAILED run with its stateDetails and the driver stderr and stdout tails from the S3 log layout', async () => {
     const app = await newApplication()
-    await script({
-      steps: [
-        ['SUBMITTED', 1.5],
-        ['FAILED', null]
-      ],
-      stateDetails:
-        'Job failed, please check complete logs in configured logging destination. ExitCode: 1.'
-    })
+    // The run fails only once its logs are in place, however long uploading them takes.
+    await script({ steps: [['SUBMITTED', null]] })
     const action = run('spark-job', inputsFor(app))
     const [jobRun] = await waitForRuns(app)
     const driver = `emr/applications/${app}/jobs/${jobRun.id}/SPARK_DRIVER`
@@ -324,6 +338,11 @@ describe('spark-job action against moto', () => {
         Body: gzipSync('reading bronze partition\n')
       })
     )
+    await moveAfterPoll(app, jobRun.id, {
+      steps: [['FAILED', null]],
+      stateDetails:
+        'Job failed, please check complete logs in configured logging destination. ExitCode: 1.'
+    })
     const result = await action
 
     expect(result.code).toBe(1)
@@ -401,7 +420,7 @@ describe('spark-job action against moto', () => {
     let kill: (signal: NodeJS.Signals) => void = () => undefined
     const action = run('spark-job', inputsFor(app), { onSpawn: send => (kill = send) })
     const [jobRun] = await waitForRuns(app)
-    await new Promise(resolve => setTimeout(resolve, 300))
+    await nextPoll(jobRun.id)
     const sentAt = Date.now()
     kill('SIGINT')
     const result = await action
@@ -422,7 +441,8 @@ describe('spark-job action against moto', () => {
     let kill: (signal: NodeJS.Signals) => void = () => undefined
     const main = run('spark-job', inputsFor(app), { onSpawn: send => (kill = send) })
     const [jobRun] = await waitForRuns(app)
-    await new Promise(resolve => setTimeout(resolve, 300))
+    // Polling means the step has saved the run's ID: the kill comes while it waits.
+    await nextPoll(jobRun.id)
     kill('SIGKILL')
     const killed = await main
     expect(killed.signal).toBe('SIGKILL')
