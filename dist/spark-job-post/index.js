@@ -57199,7 +57199,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
  * name: found, that run is ours. The same client token is sent on every try of one submission,
  * which the service uses to deduplicate as well.
  */
-async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal }) {
+async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal, onRefused }) {
     for (let attempt = 1;; attempt++) {
         // Not abortable: once sent, its answer says which run to cancel.
         try {
@@ -57209,6 +57209,8 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
             return jobRunId;
         }
         catch (error) {
+            if (!isTransient(error) && attempt === 1)
+                onRefused?.();
             if (!isTransient(error) || attempt >= attempts)
                 throw error;
             logger.warning(`StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`);
