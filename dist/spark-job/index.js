@@ -67522,7 +67522,7 @@ async function spark_job_submit(job) {
 async function leaveRunning(job, outcome, attempt) {
     handOver(job, { finished: true });
     job.logger.info(`Not waiting for job run ${attempt.jobRunId} (wait: false)`);
-    outcome.dashboardUrl = await dashboardUrl(job.deps.emr, job.applicationId, attempt.jobRunId, undefined, job.logger);
+    outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId);
     return outcome;
 }
 /**
@@ -67577,13 +67577,16 @@ function recordEnd(job, outcome, attempt, attemptBegan, { jobRun }) {
 }
 async function succeed(job, outcome, attempt, jobRun) {
     job.logger.info(`Job run ${attempt.jobRunId} succeeded in ${(0,duration/* formatDuration */.a)(attempt.durationSeconds * 1000)}`);
-    outcome.dashboardUrl = await dashboardUrl(job.deps.emr, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
+    outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt);
     return outcome;
 }
 /** What a failed run leaves for the reader: the driver's log tails and the Spark UI link. */
 async function gatherEvidence(job, outcome, attempt, jobRun) {
     attempt.logs = await showDriverLogs(job.deps.s3, job.settings.logUri, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
-    outcome.dashboardUrl = await dashboardUrl(job.deps.emr, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
+    outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt);
+}
+function sparkUiLink(job, jobRunId, attempt) {
+    return dashboardUrl(job.deps.emr, job.applicationId, jobRunId, attempt, job.logger);
 }
 /**
  * After a run that did not succeed: why the step fails, or how long to pause before the

@@ -243,13 +243,7 @@ async function leaveRunning(
 ): Promise<SparkJobOutcome> {
   handOver(job, { finished: true })
   job.logger.info(`Not waiting for job run ${attempt.jobRunId} (wait: false)`)
-  outcome.dashboardUrl = await dashboardUrl(
-    job.deps.emr,
-    job.applicationId,
-    attempt.jobRunId,
-    undefined,
-    job.logger
-  )
+  outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId)
   return outcome
 }
 
@@ -319,13 +313,7 @@ async function succeed(
   job.logger.info(
     `Job run ${attempt.jobRunId} succeeded in ${formatDuration(attempt.durationSeconds * 1000)}`
   )
-  outcome.dashboardUrl = await dashboardUrl(
-    job.deps.emr,
-    job.applicationId,
-    attempt.jobRunId,
-    jobRun?.attempt,
-    job.logger
-  )
+  outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt)
   return outcome
 }
 
@@ -344,13 +332,11 @@ async function gatherEvidence(
     jobRun?.attempt,
     job.logger
   )
-  outcome.dashboardUrl = await dashboardUrl(
-    job.deps.emr,
-    job.applicationId,
-    attempt.jobRunId,
-    jobRun?.attempt,
-    job.logger
-  )
+  outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt)
+}
+
+function sparkUiLink(job: SparkJob, jobRunId: string, attempt?: number): Promise<string> {
+  return dashboardUrl(job.deps.emr, job.applicationId, jobRunId, attempt, job.logger)
 }
 
 /**

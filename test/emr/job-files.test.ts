@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
+import { sparkJobSettings } from './support/spark-settings.js'
 import { Inputs } from '../../src/core/inputs.js'
 import { readSparkJobSettings } from '../../src/emr/settings.js'
 
@@ -21,16 +22,11 @@ symlinkSync(outside, path.join(workspace, 'linked-folder'))
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function read(values: Record<string, string>) {
-  const map: Record<string, string> = {
-    application: 'etl',
-    'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-job',
-    'entry-point': 'jobs/job.py',
-    'staging-uri': 's3://staging/spark',
-    ...values
-  }
-  return readSparkJobSettings(new Inputs(name => map[name]), { AWS_REGION: 'us-east-1' }, workspace)
-}
+const read = (values: Record<string, string>) =>
+  sparkJobSettings(
+    { 'entry-point': 'jobs/job.py', 'staging-uri': 's3://staging/spark', ...values },
+    workspace
+  )
 
 describe('repository files for entry-point, files and py-files', () => {
   it.each([

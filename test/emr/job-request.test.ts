@@ -1,20 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3'
 import { describe, expect, it } from 'vitest'
-import { Inputs } from '../../src/core/inputs.js'
 import { MemoryLogger } from '../../src/core/log.js'
 import { buildJobDriver, startJobRunRequest } from '../../src/emr/job-request.js'
-import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { placeSparkConf } from '../../src/emr/spark-submit.js'
-
-function settings(values: Record<string, string>) {
-  const map: Record<string, string> = {
-    application: 'etl',
-    'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-job',
-    'entry-point': 's3://scripts/job.py',
-    ...values
-  }
-  return readSparkJobSettings(new Inputs(name => map[name]), { AWS_REGION: 'us-east-1' }, '/')
-}
+import { sparkJobSettings } from './support/spark-settings.js'
 
 // Only s3:// files here, so nothing is staged and the S3 client is never called.
 const s3 = new S3Client({ region: 'us-east-1' })
@@ -44,7 +33,7 @@ describe('spark-conf values that --conf cannot carry whole', () => {
 
   it('reaches the StartJobRun request as one value: a spark-defaults property, not split across --conf', async () => {
     const logger = new MemoryLogger()
-    const job = settings({
+    const job = sparkJobSettings({
       'spark-conf': `spark.sql.shuffle.partitions=400\nspark.driver.extraJavaOptions=${javaOptions}`,
       'log-uri': 's3://logs/emr'
     })
@@ -68,7 +57,7 @@ describe('spark-conf values that --conf cannot carry whole', () => {
   })
 
   it('joins a spark-defaults classification given in configuration-overrides, over its own value', () => {
-    const job = settings({
+    const job = sparkJobSettings({
       'spark-conf': `spark.driver.extraJavaOptions=${javaOptions}`,
       'configuration-overrides': JSON.stringify({
         applicationConfiguration: [
@@ -95,7 +84,7 @@ describe('spark-conf values that --conf cannot carry whole', () => {
   })
 
   it('plain values change nothing: no configurationOverrides at all', async () => {
-    const job = settings({ 'spark-conf': 'spark.sql.adaptive.enabled=true' })
+    const job = sparkJobSettings({ 'spark-conf': 'spark.sql.adaptive.enabled=true' })
     const request = startJobRunRequest(
       job,
       'app',

@@ -22,6 +22,7 @@ import { cancelRunLeftBehind } from '../../src/emr/post.js'
 import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { runSparkJob } from '../../src/emr/spark-job.js'
 import { FakeClock } from './support/fake-clock.js'
+import { sparkJobSettings } from './support/spark-settings.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -192,6 +193,24 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
   })
   const tagged = (token: string) => jobRun('RUNNING', { tags: { 'spark-job:client-token': token } })
 
+  /** The main step on a STARTED application with no runs, up to its StartJobRun. */
+  function submitOnce(saved: MemoryState) {
+    emr.on(GetApplicationCommand).resolves({
+      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
+    })
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    const emrClient = client()
+    return runSparkJob(sparkJobSettings({ name: 'daily/ingest/2026-01-01' }), {
+      state: saved,
+      newClientToken: () => 'token-1',
+      clock: new FakeClock(),
+      logger: new MemoryLogger(),
+      emr: emrClient,
+      emrSubmit: emrClient,
+      s3: new S3Client({ region: 'us-east-1' })
+    })
+  }
+
   it('client mock: a run that is listed only at the second look is still found and cancelled; a run of another token is not', async () => {
     emr
       .on(ListJobRunsCommand)
@@ -235,10 +254,6 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
   })
 
   it('client mock: the main step saves the name and client token before StartJobRun is sent, and marks a refused submission finished', async () => {
-    emr.on(GetApplicationCommand).resolves({
-      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
-    })
-    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
     const saved = new MemoryState()
     let atSend: Record<string, string> = {}
     emr.on(StartJobRunCommand).callsFake(() => {
@@ -250,28 +265,7 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
         message: 'bad role'
       })
     })
-    const raw: Record<string, string> = {
-      application: 'app',
-      'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-serverless-job',
-      'entry-point': 's3://scripts/job.py',
-      name: 'daily/ingest/2026-01-01'
-    }
-    const settings = readSparkJobSettings(
-      new Inputs(name => raw[name]),
-      { AWS_REGION: 'us-east-1' },
-      '/nonexistent'
-    )
-    await expect(
-      runSparkJob(settings, {
-        emr: client(),
-        emrSubmit: client(),
-        s3: new S3Client({ region: 'us-east-1' }),
-        logger: new MemoryLogger(),
-        state: saved,
-        clock: new FakeClock(),
-        newClientToken: () => 'token-1'
-      })
-    ).rejects.toThrow('bad role')
+    await expect(submitOnce(saved)).rejects.toThrow('bad role')
     expect(atSend).toMatchObject({
       'application-id': 'app',
       'run-name': 'daily/ingest/2026-01-01',
@@ -288,10 +282,6 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
   })
 
   it('client mock: a refusal after a try whose answer was lost leaves the search to the post step', async () => {
-    emr.on(GetApplicationCommand).resolves({
-      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
-    })
-    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
     emr
       .on(StartJobRunCommand)
       .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
@@ -303,28 +293,8 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
           message: 'bad role'
         })
       )
-    const raw: Record<string, string> = {
-      application: 'app',
-      'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-serverless-job',
-      'entry-point': 's3://scripts/job.py'
-    }
-    const settings = readSparkJobSettings(
-      new Inputs(name => raw[name]),
-      { AWS_REGION: 'us-east-1' },
-      '/nonexistent'
-    )
     const saved = new MemoryState()
-    await expect(
-      runSparkJob(settings, {
-        emr: client(),
-        emrSubmit: client(),
-        s3: new S3Client({ region: 'us-east-1' }),
-        logger: new MemoryLogger(),
-        state: saved,
-        clock: new FakeClock(),
-        random: () => 0.5
-      })
-    ).rejects.toThrow('bad role')
+    await expect(submitOnce(saved)).rejects.toThrow('bad role')
     // The first try may have started a run that is not listed yet.
     expect(saved.get('finished')).toBe('false')
     expect(saved.get('client-token')).not.toBe('')

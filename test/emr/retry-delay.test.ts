@@ -11,25 +11,14 @@ import { S3Client } from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
-import { Inputs } from '../../src/core/inputs.js'
 import { MemoryLogger } from '../../src/core/log.js'
 import { MemoryState } from '../../src/core/state.js'
 import { resubmitDelay } from '../../src/emr/retry-delay.js'
-import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { runSparkJob } from '../../src/emr/spark-job.js'
 import { FakeClock } from './support/fake-clock.js'
+import { sparkJobSettings } from './support/spark-settings.js'
 
 const MINUTE = 60_000
-
-function settings(values: Record<string, string>) {
-  const map: Record<string, string> = {
-    application: 'app',
-    'execution-role-arn': 'arn:aws:iam::123456789012:role/emr-job',
-    'entry-point': 's3://scripts/job.py',
-    ...values
-  }
-  return readSparkJobSettings(new Inputs(name => map[name]), { AWS_REGION: 'us-east-1' }, '/')
-}
 
 describe('re-submission delay', () => {
   const exponential = {
@@ -39,7 +28,7 @@ describe('re-submission delay', () => {
   } as const
 
   it('fixed (the default): retry-delay every time, whatever the random draw', () => {
-    const fixed = settings({})
+    const fixed = sparkJobSettings({})
     expect(fixed).toMatchObject({
       retryBackoff: 'fixed',
       retryDelayMs: 5 * MINUTE,
@@ -83,7 +72,7 @@ describe('re-submission delay', () => {
   ])('%s: %j is refused in one line', (input, values, message) => {
     let error: unknown
     try {
-      settings(values)
+      sparkJobSettings(values)
     } catch (caught) {
       error = caught
     }
@@ -93,7 +82,7 @@ describe('re-submission delay', () => {
   })
 
   it('a fixed backoff ignores max-retry-delay, as before it existed', () => {
-    expect(settings({ 'retry-delay': '2h' }).retryDelayMs).toBe(120 * MINUTE)
+    expect(sparkJobSettings({ 'retry-delay': '2h' }).retryDelayMs).toBe(120 * MINUTE)
   })
 })
 
@@ -119,7 +108,7 @@ describe('runSparkJob with retry-backoff: exponential', () => {
     const client = new EMRServerlessClient({ region: 'us-east-1' })
     const logger = new MemoryLogger()
     const clock = new FakeClock()
-    const outcome = await runSparkJob(settings(values), {
+    const outcome = await runSparkJob(sparkJobSettings(values), {
       emr: client,
       emrSubmit: client,
       s3: new S3Client({ region: 'us-east-1' }),
