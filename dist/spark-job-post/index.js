@@ -1403,7 +1403,7 @@ __webpack_unused_export__ = ListJobRunAttemptsCommand;
 __webpack_unused_export__ = ListJobRunAttemptsRequest$;
 __webpack_unused_export__ = ListJobRunAttemptsResponse$;
 __webpack_unused_export__ = ListJobRuns$;
-__webpack_unused_export__ = ListJobRunsCommand;
+exports.Rz = ListJobRunsCommand;
 __webpack_unused_export__ = ListJobRunsRequest$;
 __webpack_unused_export__ = ListJobRunsResponse$;
 __webpack_unused_export__ = ListSessions$;
@@ -53679,69 +53679,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8675:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EQ: () => (/* binding */ createEmrServerlessClient)
-/* harmony export */ });
-/* unused harmony exports REQUEST_TIMEOUTS, createS3Client */
-/* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3302);
-/* harmony import */ var _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3609);
-
-
-
-/** For small answers: a minute without one means a stalled connection. */
-const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
-/**
- * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
- * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
- * SDK keeps its 1 s base for throttling and its 20 s cap.
- */
-const TRANSIENT_RETRY_BASE_MS = 500;
-/**
- * What every client shares: region and endpoint, the retry strategy, and request timeouts
- * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit).
- */
-function clientConfig(settings, timeouts, retry) {
-    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
-    const hook = retry.retryDelayMs;
-    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
-    return {
-        region: settings.region,
-        endpoint: settings.endpoint,
-        maxAttempts,
-        retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: TRANSIENT_RETRY_BASE_MS,
-            ...(backoff ? { backoff } : {})
-        }),
-        requestHandler: {
-            connectionTimeout: timeouts.connectionMs,
-            requestTimeout: timeouts.requestMs,
-            throwOnRequestTimeout: true
-        }
-    };
-}
-/**
- * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
- * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
- */
-function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new S3Client({
-        ...clientConfig(settings, timeouts, retry),
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    });
-}
-/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
-function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_1__/* .EMRServerlessClient */ .s(clientConfig(settings, timeouts, retry));
-}
-
-
-/***/ }),
-
 /***/ 6302:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -56799,53 +56736,23 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
- * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
- */
-function durationParts(text) {
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    const parts = [];
-    let consumed = 0;
-    for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
-        consumed = part.lastIndex;
-    }
-    return parts.length > 0 && consumed === text.length ? parts : undefined;
-}
-/**
- * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
- * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
+ * Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const parts = durationParts(trimmed);
-    if (!parts)
-        return undefined;
-    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
-}
-const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
-/**
- * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
- * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
- * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
- * Returns seconds, or undefined when the text is not such a duration.
- */
-function parseRuleDuration(text) {
-    const parts = durationParts(text.trim());
-    if (!parts)
-        return undefined;
-    let previous = -1;
-    let seconds = 0;
-    for (const { amount, unit } of parts) {
-        const rank = RULE_UNITS.indexOf(unit);
-        if (rank <= previous || !/^\d+$/.test(amount))
-            return undefined;
-        previous = rank;
-        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
+        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
+        consumed = part.lastIndex;
     }
-    return seconds;
+    if (consumed === 0 || consumed !== trimmed.length)
+        return undefined;
+    return Math.round(total);
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -56899,10 +56806,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
+    /** Non-empty, non-comment lines, each trimmed. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r\n|\n|\r/)
+            .split(/\r?\n/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -56923,12 +56830,6 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
-        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
-        // silently become 1e20.
-        if (!Number.isSafeInteger(parsed)) {
-            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
-            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
-        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -57103,7 +57004,7 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 5589:
+/***/ 1803:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57118,7 +57019,7 @@ var dist_cjs = __nccwpck_require__(3302);
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/sleep.ts
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
+const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
         return reject(signal.reason);
     const onAbort = () => {
@@ -57131,10 +57032,74 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
 });
-const systemClock = { now: () => Date.now(), sleep };
+const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
 
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
+
+/** Error names AWS (and the SDK) use for throttling. */
+const THROTTLING = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException'
+]);
+/** Error names and network codes worth another try: the service or the path had a moment. */
+const TRANSIENT = new Set([
+    'InternalServerException',
+    'InternalServerError',
+    'InternalError',
+    'ServiceUnavailable',
+    'ServiceUnavailableException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+    'NetworkingError',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+function isThrottling(error) {
+    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
+}
+/** True for throttling, 5xx answers and dropped or refused connections. */
+function retry_isTransient(error) {
+    if (isThrottling(error))
+        return true;
+    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
+        return true;
+    const code = error?.code;
+    if (typeof code === 'string' && TRANSIENT.has(code))
+        return true;
+    const status = httpStatus(error);
+    if (status !== undefined)
+        return status >= 500;
+    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
+    // that carry no service answer are read this way: a service error whose text happens to
+    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
+    const message = error instanceof Error ? error.message : '';
+    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
+}
+function httpStatus(error) {
+    const metadata = error?.$metadata;
+    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
 /**
  * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
  * runners throttled at once do not come back in step.
@@ -57143,12 +57108,7 @@ function retry_backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.rand
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     return Math.round(random() * ceiling);
 }
-/**
- * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
- * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
- */
-async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
+async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = retry_isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
     for (let attempt = 1;; attempt++) {
         try {
             return await operation();
@@ -57167,32 +57127,42 @@ async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayM
 
 
 
-
 /** States in which a run may still do work (and cost money). */
-const ACTIVE_STATES = (/* unused pure expression or super */ null && ([
+const ACTIVE_STATES = [
     'SUBMITTED',
     'PENDING',
     'SCHEDULED',
     'QUEUED',
     'RUNNING'
-]));
+];
 const TERMINAL_STATES = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
+/**
+ * The tag that carries a run's client token: GetJobRun does not return the token itself, and
+ * the post step needs it to tell the run its main step started from another of the same name.
+ */
+const CLIENT_TOKEN_TAG = 'spark-job:client-token';
 /**
  * The newest run of this name that is still going on the application, if any. Lists only
  * active states (every page), then matches the name exactly.
  */
 async function findActiveRun(emr, applicationId, name, signal) {
+    return (await listActiveRuns(emr, applicationId, name, signal))[0];
+}
+/** Every run of this name that is still going on the application, newest first. */
+async function listActiveRuns(emr, applicationId, name, signal) {
     const matches = [];
     let nextToken;
     do {
         let page;
         try {
-            page = await emr.send(new ListJobRunsCommand({ applicationId, states: ACTIVE_STATES, nextToken }), { abortSignal: signal });
+            page = await retry_withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
+                abortSignal: signal
+            }), { signal });
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
-            if (errorName(error) === 'ResourceNotFoundException')
-                return undefined;
+            if ((0,errors/* errorName */.Is)(error) === 'ResourceNotFoundException')
+                return [];
             throw error;
         }
         for (const run of page.jobRuns ?? []) {
@@ -57201,8 +57171,27 @@ async function findActiveRun(emr, applicationId, name, signal) {
         }
         nextToken = page.nextToken;
     } while (nextToken);
-    matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-    return matches[0];
+    return matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/**
+ * The IDs of the runs of this name, still going, that a StartJobRun with this client token
+ * started (told by their client-token tag), and how many others of the name are going.
+ */
+async function activeRunsStartedWith(emr, applicationId, name, clientToken, signal) {
+    const ours = [];
+    let others = 0;
+    for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
+        if (!jobRunId)
+            continue;
+        const { jobRun } = await retry_withRetry(() => emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
+            abortSignal: signal
+        }), { signal });
+        if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
+            ours.push(jobRunId);
+        else
+            others++;
+    }
+    return { ours, others };
 }
 /**
  * Starts a run. A transient failure (throttling, a dropped connection) may hide a request
@@ -57210,7 +57199,7 @@ async function findActiveRun(emr, applicationId, name, signal) {
  * name: found, that run is ours. The same client token is sent on every try of one submission,
  * which the service uses to deduplicate as well.
  */
-async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal }) {
+async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal, onRefused }) {
     for (let attempt = 1;; attempt++) {
         // Not abortable: once sent, its answer says which run to cancel.
         try {
@@ -57220,6 +57209,8 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
             return jobRunId;
         }
         catch (error) {
+            if (!isTransient(error) && attempt === 1)
+                onRefused?.();
             if (!isTransient(error) || attempt >= attempts)
                 throw error;
             logger.warning(`StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`);
@@ -57242,7 +57233,7 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
 async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5000) {
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
-        await emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline });
+        await retry_withRetry(() => emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline }), { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline });
         logger.info(`Cancellation of job run ${jobRunId} requested`);
         return true;
     }
@@ -57251,14 +57242,30 @@ async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5
         return false;
     }
 }
+/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
+async function confirmCancelled(emr, applicationId, jobRunId, clock) {
+    let jobRun;
+    for (let poll = 0; poll < 20; poll++) {
+        try {
+            jobRun = (await emr.send(new GetJobRunCommand({ applicationId, jobRunId }))).jobRun;
+            if (jobRun?.state && TERMINAL_STATES.has(jobRun.state))
+                return jobRun;
+        }
+        catch {
+            // The cancel was accepted; the report just shows the last state seen.
+        }
+        await clock.sleep(500);
+    }
+    return jobRun;
+}
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     try {
-        const { url } = await emr.send(new GetDashboardForJobRunCommand({
+        const { url } = await withRetry(() => emr.send(new GetDashboardForJobRunCommand({
             applicationId,
             jobRunId,
             ...(attempt && attempt > 1 ? { attempt } : {})
-        }));
+        })));
         return url ?? '';
     }
     catch (error) {
@@ -57267,17 +57274,42 @@ async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emr/state-names.ts
-/** Names of the values the main step hands to the post step (saveState / STATE_<name>). */
+;// CONCATENATED MODULE: ./src/emr/run-state.ts
+/** The saveState / STATE_<name> names, one value each. */
 const STATE = {
-    jobRunId: 'job-run-id',
     applicationId: 'application-id',
-    /** 'true' once the run needs nothing more from the post step (terminal, cancelled, or left running on purpose). */
+    runName: 'run-name',
+    clientToken: 'client-token',
+    jobRunId: 'job-run-id',
     finished: 'finished',
     cancelOnAbort: 'cancel-on-abort'
 };
+function saveHandOver(store, handOver) {
+    store.save(STATE.applicationId, handOver.applicationId);
+    store.save(STATE.runName, handOver.runName);
+    store.save(STATE.clientToken, handOver.clientToken);
+    store.save(STATE.jobRunId, handOver.jobRunId);
+    store.save(STATE.finished, String(handOver.finished));
+    store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort));
+}
+/** What the main step saved; undefined when it saved nothing (it started no run). */
+function readHandOver(store) {
+    const applicationId = store.get(STATE.applicationId);
+    if (!applicationId)
+        return undefined;
+    return {
+        applicationId,
+        runName: store.get(STATE.runName),
+        clientToken: store.get(STATE.clientToken),
+        jobRunId: store.get(STATE.jobRunId),
+        finished: store.get(STATE.finished) === 'true',
+        // Only an explicit 'false' leaves a run going: a missing value means the default.
+        cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/emr/post.ts
+
 
 
 
@@ -57285,24 +57317,28 @@ const STATE = {
 /**
  * After the main step, whatever became of it (success, failure, cancellation, a killed
  * process): cancels the job run it saved unless that run was marked finished. A run that
- * has already ended is left alone.
+ * has already ended is left alone. When the main step died while StartJobRun was in flight
+ * (no job run ID saved), finds the run by its name and this step's client token.
  */
-async function cancelRunLeftBehind(state, emr, logger) {
-    const jobRunId = state.get(STATE.jobRunId);
-    const applicationId = state.get(STATE.applicationId);
-    if (!jobRunId || !applicationId) {
+async function cancelRunLeftBehind(state, emr, logger, options = {}) {
+    const handOver = readHandOver(state);
+    if (!handOver || (!handOver.jobRunId && !handOver.clientToken)) {
         logger.debug('The main step started no job run: nothing to clean up');
         return 'no-run';
     }
-    if (state.get(STATE.finished) === 'true') {
-        logger.debug(`Job run ${jobRunId} needs nothing more`);
+    const { applicationId, jobRunId } = handOver;
+    const which = jobRunId ? `Job run ${jobRunId}` : `The run named ${handOver.runName}`;
+    if (handOver.finished) {
+        logger.debug(`${which} needs nothing more`);
         return 'finished';
     }
-    if (state.get(STATE.cancelOnAbort) === 'false') {
-        logger.info(`Job run ${jobRunId} may still be running; cancel-on-abort is false, so it is left alone`);
+    if (!handOver.cancelOnAbort) {
+        logger.info(`${which} may still be running; cancel-on-abort is false, so it is left alone`);
         return 'left-running';
     }
     const client = emr();
+    if (!jobRunId)
+        return cancelRunInFlight(handOver, client, logger, options);
     try {
         const { jobRun } = await client.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
             abortSignal: AbortSignal.timeout(5000)
@@ -57320,6 +57356,41 @@ async function cancelRunLeftBehind(state, emr, logger) {
         ? 'cancelled'
         : 'cancel-failed';
 }
+/**
+ * The main step died before StartJobRun answered: the run may exist without the step ever
+ * learning its ID. Cancels the active runs of its name that carry its client token, and only
+ * those: another run of the same name belongs to another workflow run or attempt (a re-run
+ * started meanwhile, say), which waits for it and cancels it itself.
+ */
+async function cancelRunInFlight({ applicationId, runName, clientToken }, client, logger, { sleep = sleep_sleep, looks = 3, lookIntervalMs = 2000 }) {
+    logger.info(`The main step stopped while starting job run ${runName}: looking for the run it may have started`);
+    for (let look = 1; look <= looks; look++) {
+        let found;
+        try {
+            found = await activeRunsStartedWith(client, applicationId, runName, clientToken, AbortSignal.timeout(10_000));
+        }
+        catch (error) {
+            logger.warning(`Could not list the runs named ${runName} (${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)})`);
+            return 'cancel-failed';
+        }
+        if (found.others) {
+            logger.info(`${found.others} other run(s) named ${runName} are going, started by another workflow run or attempt: left alone`);
+        }
+        if (found.ours.length) {
+            let cancelled = true;
+            for (const id of found.ours) {
+                logger.info(`Job run ${id} is the one the main step started: cancelling it`);
+                if (!(await cancelJobRun(client, applicationId, id, logger)))
+                    cancelled = false;
+            }
+            return cancelled ? 'cancelled' : 'cancel-failed';
+        }
+        if (look < looks)
+            await sleep(lookIntervalMs);
+    }
+    logger.info(`No run named ${runName} with the main step's client token is going: nothing to cancel`);
+    return 'not-found';
+}
 
 
 /***/ }),
@@ -57328,10 +57399,10 @@ async function cancelRunLeftBehind(state, emr, logger) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3302);
 /* harmony import */ var _core_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
-/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8675);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5898);
-/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5589);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5898);
+/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1803);
 
 
 
@@ -57339,8 +57410,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // Runs after the job's steps whatever their outcome (post-if: always()), including when the
 // main step was killed before it could cancel its job run: cancels a run it left going, so a
 // cancelled or crashed workflow never leaves a Spark job billing.
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
-    await (0,_emr_post_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelRunLeftBehind */ .X)(_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionState */ .M3, () => (0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .createEmrServerlessClient */ .EQ)((0,_core_aws_js__WEBPACK_IMPORTED_MODULE_0__/* .awsClientSettings */ .S)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)())), _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0);
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
+    await (0,_emr_post_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelRunLeftBehind */ .X)(_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionState */ .M3, () => {
+        const aws = (0,_core_aws_js__WEBPACK_IMPORTED_MODULE_0__/* .awsClientSettings */ .S)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
+        return new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_3__/* .EMRServerlessClient */ .s({
+            region: aws.region,
+            endpoint: aws.endpoint,
+            maxAttempts: aws.maxAttempts
+        });
+    }, _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
 });
 
 __webpack_async_result__();

@@ -62899,10 +62899,9 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E9: () => (/* binding */ parseDuration),
-/* harmony export */   a3: () => (/* binding */ formatDuration)
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
 /* harmony export */ });
-/* unused harmony export parseRuleDuration */
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -62911,53 +62910,23 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
- * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
- */
-function durationParts(text) {
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    const parts = [];
-    let consumed = 0;
-    for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
-        consumed = part.lastIndex;
-    }
-    return parts.length > 0 && consumed === text.length ? parts : undefined;
-}
-/**
- * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
- * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
+ * Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const parts = durationParts(trimmed);
-    if (!parts)
-        return undefined;
-    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
-}
-const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
-/**
- * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
- * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
- * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
- * Returns seconds, or undefined when the text is not such a duration.
- */
-function parseRuleDuration(text) {
-    const parts = durationParts(text.trim());
-    if (!parts)
-        return undefined;
-    let previous = -1;
-    let seconds = 0;
-    for (const { amount, unit } of parts) {
-        const rank = RULE_UNITS.indexOf(unit);
-        if (rank <= previous || !/^\d+$/.test(amount))
-            return undefined;
-        previous = rank;
-        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
+        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
+        consumed = part.lastIndex;
     }
-    return seconds;
+    if (consumed === 0 || consumed !== trimmed.length)
+        return undefined;
+    return Math.round(total);
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -66035,10 +66004,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
+    /** Non-empty, non-comment lines, each trimmed. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r\n|\n|\r/)
+            .split(/\r?\n/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -66059,12 +66028,6 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
-        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
-        // silently become 1e20.
-        if (!Number.isSafeInteger(parsed)) {
-            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
-            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
-        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -66085,7 +66048,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E9)(value);
+        const parsed = (0,duration/* parseDuration */.E)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -66239,174 +66202,51 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 8194:
+/***/ 7436:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   eS: () => (/* binding */ s3Location),
-/* harmony export */   tL: () => (/* binding */ isS3Uri)
+/* harmony export */   d: () => (/* binding */ createEmrClients)
 /* harmony export */ });
-/* unused harmony exports bucketNameProblem, parseS3Uri */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* unused harmony export EMR_REQUEST_TIMEOUTS */
+/* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
 
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-        return 'it must not start with xn-- or sthree-';
-    }
-    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-        return 'it is an access point alias, not a bucket name';
-    }
-    return undefined;
-}
-/**
- * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
- * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
- * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
- * required) a missing key throw an InputError naming the input, before any request.
- */
-function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (!scheme) {
-        if (/^s3:/i.test(text))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
-        return undefined;
-    }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
-    }
-    const rest = text.slice(scheme[0].length);
-    const slash = rest.indexOf('/');
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const key = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!bucket)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${expected} with a bucket name`, text);
-    const problem = bucketNameProblem(bucket);
-    if (problem)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
-    if (!key && keyRequired) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
-    }
-    return { bucket, key };
-}
-/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
-function isS3Uri(text, rules = {}) {
-    try {
-        return parseS3Uri('uri', text, rules) !== undefined;
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
-            return false;
-        throw error;
-    }
-}
-/**
- * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
- * anything else is a bug, not a user's mistake.
- */
-function s3Location(uri) {
-    if (!isS3Uri(uri))
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return parseS3Uri('uri', uri);
-}
-
-
-/***/ }),
-
-/***/ 8742:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  d: () => (/* binding */ createEmrClients)
-});
-
-// UNUSED EXPORTS: EMR_REQUEST_TIMEOUTS
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var submodules_retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-clients.ts
-
-
-
-/** For small answers: a minute without one means a stalled connection. */
-const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
-/**
- * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
- * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
- * SDK keeps its 1 s base for throttling and its 20 s cap.
- */
-const TRANSIENT_RETRY_BASE_MS = 500;
-/**
- * What every client shares: region and endpoint, the retry strategy, and request timeouts
- * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit).
- */
-function clientConfig(settings, timeouts, retry) {
-    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
-    const hook = retry.retryDelayMs;
-    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
-    return {
-        region: settings.region,
-        endpoint: settings.endpoint,
-        maxAttempts,
-        retryStrategy: new submodules_retry.StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: TRANSIENT_RETRY_BASE_MS,
-            ...(backoff ? { backoff } : {})
-        }),
-        requestHandler: {
-            connectionTimeout: timeouts.connectionMs,
-            requestTimeout: timeouts.requestMs,
-            throwOnRequestTimeout: true
-        }
-    };
-}
-/**
- * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
- * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
- */
-function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new client_s3_dist_cjs/* S3Client */.YxF({
-        ...clientConfig(settings, timeouts, retry),
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    });
-}
-/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
-function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new dist_cjs/* EMRServerlessClient */.s(clientConfig(settings, timeouts, retry));
-}
-
-;// CONCATENATED MODULE: ./src/emr/clients.ts
 
 const EMR_REQUEST_TIMEOUTS = {
     connectionMs: 10_000,
     emrRequestMs: 60_000,
     s3RequestMs: 300_000
 };
-function createEmrClients(settings, env = process.env, timeouts = EMR_REQUEST_TIMEOUTS, retry = {}) {
-    const emrTimeouts = { connectionMs: timeouts.connectionMs, requestMs: timeouts.emrRequestMs };
+function createEmrClients(settings, env = process.env, timeouts = EMR_REQUEST_TIMEOUTS) {
+    const common = { region: settings.region, endpoint: settings.endpoint };
+    // Without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+    // a stalled poll would hold the step far past wait-timeout.
+    const handler = (requestMs) => ({
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: requestMs,
+            throwOnRequestTimeout: true
+        }
+    });
     return {
-        emr: createEmrServerlessClient(settings, emrTimeouts, retry),
-        emrSubmit: createEmrServerlessClient(settings, emrTimeouts, { ...retry, maxAttempts: 1 }),
-        s3: createS3Client(settings, env, { connectionMs: timeouts.connectionMs, requestMs: timeouts.s3RequestMs }, retry)
+        emr: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({
+            ...common,
+            maxAttempts: settings.maxAttempts,
+            ...handler(timeouts.emrRequestMs)
+        }),
+        emrSubmit: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({
+            ...common,
+            maxAttempts: 1,
+            ...handler(timeouts.emrRequestMs)
+        }),
+        s3: new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
+            ...common,
+            maxAttempts: settings.maxAttempts,
+            // Local peers and VPC endpoints serve buckets by path, not by virtual host.
+            forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
+            ...handler(timeouts.s3RequestMs)
+        })
     };
 }
 
@@ -66482,7 +66322,7 @@ function sparkJobSummary(outcome) {
         ['Attempts', outcome.attempts.length],
         [
             'Duration',
-            outcome.waited ? (0,duration/* formatDuration */.a3)(outcome.durationSeconds * 1000) : 'not waited for'
+            outcome.waited ? (0,duration/* formatDuration */.a)(outcome.durationSeconds * 1000) : 'not waited for'
         ],
         ['Billed vCPU-hours', (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours)],
         ['Billed memory GB-hours', (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours)],
@@ -66498,7 +66338,7 @@ function sparkJobSummary(outcome) {
                 `\`${attempt.jobRunId}\``,
                 attempt.attached ? 'attached to a running run' : 'submitted',
                 attempt.state,
-                (0,duration/* formatDuration */.a3)(attempt.durationSeconds * 1000),
+                (0,duration/* formatDuration */.a)(attempt.durationSeconds * 1000),
                 attempt.stateDetails ?? ''
             ])));
     }
@@ -66517,7 +66357,7 @@ function sparkJobSummary(outcome) {
 
 /***/ }),
 
-/***/ 7731:
+/***/ 3920:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66555,97 +66395,6 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, endpoint, maxAttempts: 5 };
 }
 
-;// CONCATENATED MODULE: ./src/core/calendar.ts
-
-const DAY_MS = 86_400_000;
-const MONTHS = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December'
-];
-function daysInMonth(year, month) {
-    return utcMidnight(year, month + 1, 0).getUTCDate();
-}
-/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
-function utcMidnight(year, month, day) {
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    return date;
-}
-/**
- * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
- * 2026-13-01): `new Date()` would silently roll them over into the next month.
- */
-function parseIsoDate(text, input) {
-    const value = text.trim();
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!match)
-        throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
-    if (month < 1 || month > 12) {
-        throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
-    }
-    const monthDays = daysInMonth(year, month);
-    if (day < 1 || day > monthDays) {
-        const name = `${MONTHS[month - 1]} ${year}`;
-        throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
-    }
-    return utcMidnight(year, month, day);
-}
-/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
-function isIsoDate(text) {
-    try {
-        parseIsoDate(text, 'date');
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            return false;
-        throw error;
-    }
-    return text === text.trim();
-}
-/**
- * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
- * `+01:00`): without one the day it falls on would depend on the runner's zone.
- */
-function parseTimestamp(text, input) {
-    const value = text.trim();
-    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
-        throw new InputError(input, expected, value);
-    }
-    const instant = new Date(value);
-    if (Number.isNaN(instant.getTime()))
-        throw new InputError(input, expected, value);
-    return instant;
-}
-function formatIsoDate(instant) {
-    return instant.toISOString().slice(0, 10);
-}
-/** The UTC calendar day before the one `instant` falls on. */
-function previousUtcDay(instant) {
-    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
-    return formatIsoDate(new Date(midnight - DAY_MS));
-}
-function addDays(date, days) {
-    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
-}
-/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
-function daysBetween(start, end) {
-    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
-}
-
-// EXTERNAL MODULE: ./src/core/s3-uri.ts
-var s3_uri = __nccwpck_require__(8194);
 ;// CONCATENATED MODULE: ./src/emr/run-identity.ts
 /**
  * `<pipeline>/<task>/<logical-date>`: the same for every re-run of a date, so a re-run can
@@ -66685,15 +66434,9 @@ function tagValue(value) {
 
 
 
-
-
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-/**
- * URIs reach EMR Serverless and Spark as written: in lower case, and without spaces, which
- * would split one in two inside spark-submit parameters.
- */
-const isS3Prefix = (text) => text.startsWith('s3://') && !/\s/.test(text) && (0,s3_uri/* isS3Uri */.tL)(text);
-const isS3Object = (text) => isS3Prefix(text) && (0,s3_uri/* isS3Uri */.tL)(text, { keyRequired: true });
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/;
+const S3_OBJECT = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/;
 const CONF_KEY = /^[A-Za-z0-9_.-]+$/;
 /**
  * Reads and checks every input. Throws an InputError naming the first bad one, so nothing is
@@ -66719,13 +66462,13 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
     const pyFiles = inputs.list('py-files').map(file => jobFile('py-files', file, workspace));
     const configurationOverrides = readOverrides(inputs);
     const logUriInput = inputs.string('log-uri');
-    if (logUriInput && !isS3Prefix(logUriInput)) {
+    if (logUriInput && !S3_URI.test(logUriInput)) {
         throw new errors/* InputError */.dz('log-uri', 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput);
     }
     const overridesLogUri = s3LogUriOf(configurationOverrides);
     const logUri = stripSlash(logUriInput || overridesLogUri || '') || undefined;
     const stagingInput = inputs.string('staging-uri');
-    if (stagingInput && !isS3Prefix(stagingInput)) {
+    if (stagingInput && !S3_URI.test(stagingInput)) {
         throw new errors/* InputError */.dz('staging-uri', 'an s3:// URI such as s3://my-bucket/staging/', stagingInput);
     }
     const needsStaging = [entryPoint, ...files, ...pyFiles].find(file => file.kind === 'local');
@@ -66733,7 +66476,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         throw new errors/* InputError */.dz('staging-uri', `an s3:// prefix to upload ${needsStaging.kind === 'local' ? needsStaging.shown : 'local files'} to (a repository file is staged before the run)`);
     }
     const logicalDate = inputs.string('logical-date');
-    if (logicalDate && !isIsoDate(logicalDate)) {
+    if (logicalDate && !isDate(logicalDate)) {
         throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
     }
     const identity = {
@@ -66758,6 +66501,12 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
     if (pollIntervalMaxMs < pollIntervalMinMs) {
         throw new errors/* InputError */.dz('poll-interval-max', `a duration no shorter than poll-interval-min (${inputs.string('poll-interval-min', '5s')})`, inputs.string('poll-interval-max', '30s'));
     }
+    const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 });
+    const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'], 'fixed');
+    const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 });
+    if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
+        throw new errors/* InputError */.dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+    }
     return {
         application,
         executionRoleArn,
@@ -66778,7 +66527,9 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         pollIntervalMinMs,
         pollIntervalMaxMs,
         retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
-        retryDelayMs: inputs.duration('retry-delay', '5m', { min: 0 }),
+        retryDelayMs,
+        retryBackoff,
+        maxRetryDelayMs,
         cancelOnAbort: inputs.boolean('cancel-on-abort', true),
         aws: awsClientSettings(inputs, env)
     };
@@ -66793,15 +66544,30 @@ function rawLines(inputs, name) {
 }
 function jobFile(input, value, workspace) {
     if (value.startsWith('s3://')) {
-        if (!isS3Object(value))
+        if (!S3_OBJECT.test(value))
             throw new errors/* InputError */.dz(input, 'an s3://bucket/key URI', value);
         return { kind: 's3', uri: value };
     }
+    const outside = () => new errors/* InputError */.dz(input, 'an s3:// URI or a file inside the repository, but this path leads outside it', value);
     const full = external_node_path_default().resolve(workspace, value);
+    // Checked before existence, so a path out of the repository is refused for what it is.
+    if (!isInside(external_node_path_default().resolve(workspace), full))
+        throw outside();
     if (!(0,external_node_fs_.existsSync)(full) || !(0,external_node_fs_.statSync)(full).isFile()) {
         throw new errors/* InputError */.dz(input, 'an s3:// URI or a file that exists in the repository', value);
     }
+    // A symbolic link inside the repository may point anywhere: what is staged is its target.
+    if (!isInside((0,external_node_fs_.realpathSync)(workspace), (0,external_node_fs_.realpathSync)(full)))
+        throw outside();
     return { kind: 'local', path: full, shown: value };
+}
+/** Whether `target` lies below the directory `root` (both absolute). */
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${(external_node_path_default()).sep}`) &&
+        !external_node_path_default().isAbsolute(relative));
 }
 function readOverrides(inputs) {
     const expected = 'a JSON object with applicationConfiguration and/or monitoringConfiguration';
@@ -66823,11 +66589,17 @@ function readOverrides(inputs) {
 function s3LogUriOf(overrides) {
     const s3 = overrides?.monitoringConfiguration?.s3MonitoringConfiguration;
     const logUri = isObject(s3) ? s3.logUri : undefined;
-    return typeof logUri === 'string' && isS3Prefix(logUri) ? logUri : undefined;
+    return typeof logUri === 'string' && S3_URI.test(logUri) ? logUri : undefined;
 }
 function defaultPipeline(env) {
     const repository = (env.GITHUB_REPOSITORY ?? '').split('/').pop() || 'pipeline';
     return env.GITHUB_WORKFLOW ? `${repository}/${env.GITHUB_WORKFLOW}` : repository;
+}
+function isDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+        return false;
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66839,7 +66611,7 @@ function stripSlash(uri) {
 
 /***/ }),
 
-/***/ 41:
+/***/ 2544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66850,15 +66622,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3302);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/sleep.ts
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
+const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
         return reject(signal.reason);
     const onAbort = () => {
@@ -66871,38 +66641,76 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
 });
-const systemClock = { now: () => Date.now(), sleep };
+const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
 
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-errors.ts
-
-/** Only objects can be AWS errors; the SDK's classifiers read properties without a guard. */
-const asSdkError = (error) => error !== null && typeof error === 'object' ? error : undefined;
-/**
- * Throttling as the AWS SDK itself judges it (HTTP 429, ThrottlingException, SlowDown, …):
- * the very classification its retry strategy uses, so the two never disagree.
- */
-function isThrottling(error) {
-    const sdkError = asSdkError(error);
-    return sdkError !== undefined && (0,retry.isThrottlingError)(sdkError);
-}
-/**
- * True for what another try later may fix: throttling, timeouts, dropped or refused
- * connections and 5xx answers, by the SDK's own classification. It goes by error names,
- * status codes and socket codes only, never by message text: a service's answer whose text
- * happens to mention a network or a timeout (a ValidationException about
- * networkConfiguration) is final.
- */
-function isTransient(error) {
-    const sdkError = asSdkError(error);
-    if (sdkError === undefined)
-        return false;
-    return (0,retry.isThrottlingError)(sdkError) || (0,retry.isTransientError)(sdkError) || (0,retry.isServerError)(sdkError);
-}
-
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3302);
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
+
+/** Error names AWS (and the SDK) use for throttling. */
+const THROTTLING = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottledException',
+    'TooManyRequestsException',
+    'ProvisionedThroughputExceededException',
+    'TransactionInProgressException',
+    'RequestLimitExceeded',
+    'BandwidthLimitExceeded',
+    'LimitExceededException',
+    'RequestThrottled',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'EC2ThrottledException'
+]);
+/** Error names and network codes worth another try: the service or the path had a moment. */
+const TRANSIENT = new Set([
+    'InternalServerException',
+    'InternalServerError',
+    'InternalError',
+    'ServiceUnavailable',
+    'ServiceUnavailableException',
+    'RequestTimeout',
+    'RequestTimeoutException',
+    'TimeoutError',
+    'NetworkingError',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+function isThrottling(error) {
+    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
+}
+/** True for throttling, 5xx answers and dropped or refused connections. */
+function isTransient(error) {
+    if (isThrottling(error))
+        return true;
+    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
+        return true;
+    const code = error?.code;
+    if (typeof code === 'string' && TRANSIENT.has(code))
+        return true;
+    const status = httpStatus(error);
+    if (status !== undefined)
+        return status >= 500;
+    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
+    // that carry no service answer are read this way: a service error whose text happens to
+    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
+    const message = error instanceof Error ? error.message : '';
+    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
+}
+function httpStatus(error) {
+    const metadata = error?.$metadata;
+    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
 /**
  * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
  * runners throttled at once do not come back in step.
@@ -66911,12 +66719,7 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     return Math.round(random() * ceiling);
 }
-/**
- * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
- * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
- */
-async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
+async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
     for (let attempt = 1;; attempt++) {
         try {
             return await operation();
@@ -66935,7 +66738,6 @@ async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayM
 
 
 
-
 /** States in which a run may still do work (and cost money). */
 const ACTIVE_STATES = [
     'SUBMITTED',
@@ -66946,21 +66748,32 @@ const ACTIVE_STATES = [
 ];
 const TERMINAL_STATES = new Set(['SUCCESS', 'FAILED', 'CANCELLED']);
 /**
+ * The tag that carries a run's client token: GetJobRun does not return the token itself, and
+ * the post step needs it to tell the run its main step started from another of the same name.
+ */
+const CLIENT_TOKEN_TAG = 'spark-job:client-token';
+/**
  * The newest run of this name that is still going on the application, if any. Lists only
  * active states (every page), then matches the name exactly.
  */
 async function findActiveRun(emr, applicationId, name, signal) {
+    return (await listActiveRuns(emr, applicationId, name, signal))[0];
+}
+/** Every run of this name that is still going on the application, newest first. */
+async function listActiveRuns(emr, applicationId, name, signal) {
     const matches = [];
     let nextToken;
     do {
         let page;
         try {
-            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), { abortSignal: signal });
+            page = await retry_withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
+                abortSignal: signal
+            }), { signal });
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
             if ((0,errors/* errorName */.Is)(error) === 'ResourceNotFoundException')
-                return undefined;
+                return [];
             throw error;
         }
         for (const run of page.jobRuns ?? []) {
@@ -66969,8 +66782,27 @@ async function findActiveRun(emr, applicationId, name, signal) {
         }
         nextToken = page.nextToken;
     } while (nextToken);
-    matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
-    return matches[0];
+    return matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+}
+/**
+ * The IDs of the runs of this name, still going, that a StartJobRun with this client token
+ * started (told by their client-token tag), and how many others of the name are going.
+ */
+async function activeRunsStartedWith(emr, applicationId, name, clientToken, signal) {
+    const ours = [];
+    let others = 0;
+    for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
+        if (!jobRunId)
+            continue;
+        const { jobRun } = await withRetry(() => emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
+            abortSignal: signal
+        }), { signal });
+        if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
+            ours.push(jobRunId);
+        else
+            others++;
+    }
+    return { ours, others };
 }
 /**
  * Starts a run. A transient failure (throttling, a dropped connection) may hide a request
@@ -66978,7 +66810,7 @@ async function findActiveRun(emr, applicationId, name, signal) {
  * name: found, that run is ours. The same client token is sent on every try of one submission,
  * which the service uses to deduplicate as well.
  */
-async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal }) {
+async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = Math.random, attempts = 6, signal, onRefused }) {
     for (let attempt = 1;; attempt++) {
         // Not abortable: once sent, its answer says which run to cancel.
         try {
@@ -66988,6 +66820,8 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
             return jobRunId;
         }
         catch (error) {
+            if (!isTransient(error) && attempt === 1)
+                onRefused?.();
             if (!isTransient(error) || attempt >= attempts)
                 throw error;
             logger.warning(`StartJobRun failed (${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}); checking whether the run started`);
@@ -67010,7 +66844,7 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
 async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5000) {
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
-        await emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline });
+        await retry_withRetry(() => emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline }), { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline });
         logger.info(`Cancellation of job run ${jobRunId} requested`);
         return true;
     }
@@ -67019,14 +66853,30 @@ async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5
         return false;
     }
 }
+/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
+async function confirmCancelled(emr, applicationId, jobRunId, clock) {
+    let jobRun;
+    for (let poll = 0; poll < 20; poll++) {
+        try {
+            jobRun = (await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }))).jobRun;
+            if (jobRun?.state && TERMINAL_STATES.has(jobRun.state))
+                return jobRun;
+        }
+        catch {
+            // The cancel was accepted; the report just shows the last state seen.
+        }
+        await clock.sleep(500);
+    }
+    return jobRun;
+}
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     try {
-        const { url } = await emr.send(new dist_cjs/* GetDashboardForJobRunCommand */.T9({
+        const { url } = await retry_withRetry(() => emr.send(new dist_cjs/* GetDashboardForJobRunCommand */.T9({
             applicationId,
             jobRunId,
             ...(attempt && attempt > 1 ? { attempt } : {})
-        }));
+        })));
         return url ?? '';
     }
     catch (error) {
@@ -67107,6 +66957,7 @@ async function waitForJobRun(emr, applicationId, jobRunId, { pollMinMs, pollMaxM
 
 
 
+
 const ID = /^[0-9a-z]{1,64}$/;
 /**
  * The application the `application` input names: an ID as is, or a name matched exactly
@@ -67115,7 +66966,7 @@ const ID = /^[0-9a-z]{1,64}$/;
 async function resolveApplication(emr, reference) {
     if (ID.test(reference)) {
         try {
-            const { application } = await emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId: reference }));
+            const { application } = await retry_withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId: reference })));
             if (application)
                 return application;
         }
@@ -67128,7 +66979,7 @@ async function resolveApplication(emr, reference) {
     const matches = [];
     let nextToken;
     do {
-        const page = await emr.send(new dist_cjs/* ListApplicationsCommand */.BJ({ nextToken }));
+        const page = await retry_withRetry(() => emr.send(new dist_cjs/* ListApplicationsCommand */.BJ({ nextToken })));
         for (const application of page.applications ?? []) {
             if (application.name === reference && application.state !== 'TERMINATED')
                 matches.push(application);
@@ -67154,9 +67005,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
     let startSeen = false;
     let lastState;
     for (let poll = 0;; poll++) {
-        const { application } = await emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), {
-            abortSignal: signal
-        });
+        const { application } = await retry_withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), { abortSignal: signal }), { signal });
         const state = application?.state ?? 'UNKNOWN';
         if (state !== lastState && lastState !== undefined)
             logger.info(`Application ${applicationId}: ${state}`);
@@ -67177,7 +67026,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
         }
         if (idle && !startRequested) {
             logger.info(`Application ${applicationId} is ${state}: starting it`);
-            await emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId }), { abortSignal: signal });
+            await retry_withRetry(() => emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId })), { signal });
             startRequested = true;
         }
         if (clock.now() - started > timeoutMs) {
@@ -67195,8 +67044,66 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./src/core/s3-uri.ts
-var s3_uri = __nccwpck_require__(8194);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/emr/staging.ts
+
+
+
+
+
+/** `s3://bucket/key` → parts. */
+function parseS3Uri(uri) {
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+    if (!match)
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return { bucket: match[1], key: match[2] };
+}
+/**
+ * Uploads a repository file to `<staging-uri>/<sha256 of its content>/<file name>`, so the
+ * run uses exactly this commit's code and an unchanged file is uploaded once. Returns the
+ * S3 URI the run should use; S3 files are used as they are.
+ */
+async function stageJobFile(s3, file, stagingUri, logger) {
+    if (file.kind === 's3')
+        return file.uri;
+    if (!stagingUri)
+        throw new Error(`no staging-uri to upload ${file.shown} to`);
+    const content = await (0,promises_.readFile)(file.path);
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
+    const { bucket, key: prefix } = parseS3Uri(stagingUri);
+    const key = [prefix.replace(/\/+$/, ''), digest, external_node_path_default().basename(file.path)]
+        .filter(Boolean)
+        .join('/');
+    const uri = `s3://${bucket}/${key}`;
+    if (await objectExists(s3, bucket, key)) {
+        logger.info(`${file.shown} is already staged at ${uri}`);
+        return uri;
+    }
+    await s3.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({ Bucket: bucket, Key: key, Body: content }));
+    logger.info(`Staged ${file.shown} at ${uri}`);
+    return uri;
+}
+async function objectExists(s3, bucket, key) {
+    try {
+        await s3.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: bucket, Key: key }));
+        return true;
+    }
+    catch (error) {
+        const status = error.$metadata?.httpStatusCode;
+        if (['NotFound', 'NoSuchKey'].includes((0,errors/* errorName */.Is)(error)) || status === 404)
+            return false;
+        // Without s3:ListBucket (not among the documented staging permissions) S3 answers a
+        // missing key with 403: upload it, and let PutObject say whether writing is allowed.
+        if (['Forbidden', 'AccessDenied'].includes((0,errors/* errorName */.Is)(error)) || status === 403)
+            return false;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/emr/driver-logs.ts
 
 
@@ -67222,7 +67129,7 @@ async function readDriverLogTail(s3, logUri, applicationId, jobRunId, stream, { 
     const uris = driverLogUris(logUri, applicationId, jobRunId, stream, attempt);
     let problem = '';
     for (const uri of uris) {
-        const { bucket, key } = (0,s3_uri/* s3Location */.eS)(uri);
+        const { bucket, key } = parseS3Uri(uri);
         try {
             const object = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: bucket, Key: key }));
             const lines = await tailLines(object.Body, maxLines, key.endsWith('.gz'));
@@ -67265,6 +67172,41 @@ async function tailLines(body, maxLines, gzipped) {
     })();
     return Promise.race([reading, failure]);
 }
+/**
+ * Prints the last lines of a failed run's driver stderr and stdout in collapsible groups
+ * (or one line saying why they cannot be shown) and returns them for the summary.
+ */
+async function showDriverLogs(s3, logUri, applicationId, jobRunId, attempt, logger, maxLines = 50) {
+    if (!logUri) {
+        logger.info('No S3 log location (log-uri) is set, so the driver logs cannot be shown here: set log-uri to see them in this log');
+        return [];
+    }
+    const tails = [];
+    for (const stream of ['stderr', 'stdout']) {
+        let tail;
+        try {
+            tail = await readDriverLogTail(s3, logUri, applicationId, jobRunId, stream, {
+                attempt,
+                maxLines
+            });
+        }
+        catch (error) {
+            tail = {
+                stream,
+                uri: logUri,
+                problem: `cannot read the ${stream} log: ${(0,errors/* errorMessage */.gJ)(error)}`
+            };
+        }
+        if (tail.lines) {
+            logger.group(`Driver ${stream} of job run ${jobRunId} (last ${tail.lines.length} lines of ${tail.uri})`, tail.lines);
+        }
+        else {
+            logger.info(`Driver ${stream}: ${tail.problem}`);
+        }
+        tails.push(tail);
+    }
+    return tails;
+}
 
 ;// CONCATENATED MODULE: ./src/emr/spark-submit.ts
 /**
@@ -67283,70 +67225,153 @@ function sparkSubmitParameters({ sparkConf, files, pyFiles, raw }) {
         parts.push(raw.trim());
     return parts.join(' ');
 }
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/emr/staging.ts
-
-
-
-
-
-
 /**
- * Uploads a repository file to `<staging-uri>/<sha256 of its content>/<file name>`, so the
- * run uses exactly this commit's code and an unchanged file is uploaded once. Returns the
- * S3 URI the run should use; S3 files are used as they are.
+ * Splits `spark-conf` by where each setting can travel whole. `sparkSubmitParameters` is one
+ * string that EMR Serverless splits into spark-submit arguments, and its API reference
+ * documents no quoting; so a value holding whitespace, a quote or a backslash would reach
+ * Spark cut in pieces or altered. Such values go to the run's `spark-defaults` configuration
+ * (configurationOverrides), where each is one JSON string; every other one stays a `--conf`.
  */
-async function stageJobFile(s3, file, stagingUri, logger) {
-    if (file.kind === 's3')
-        return file.uri;
-    if (!stagingUri)
-        throw new Error(`no staging-uri to upload ${file.shown} to`);
-    const content = await (0,promises_.readFile)(file.path);
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
-    const { bucket, key: prefix } = (0,s3_uri/* s3Location */.eS)(stagingUri);
-    const key = [prefix.replace(/\/+$/, ''), digest, external_node_path_default().basename(file.path)]
-        .filter(Boolean)
-        .join('/');
-    const uri = `s3://${bucket}/${key}`;
-    if (await objectExists(s3, bucket, key)) {
-        logger.info(`${file.shown} is already staged at ${uri}`);
-        return uri;
+function placeSparkConf(sparkConf) {
+    const submitParameters = {};
+    const sparkDefaults = {};
+    for (const [key, value] of Object.entries(sparkConf)) {
+        if (/[\s"'\\]/.test(value))
+            sparkDefaults[key] = value;
+        else
+            submitParameters[key] = value;
     }
-    await s3.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({ Bucket: bucket, Key: key, Body: content }));
-    logger.info(`Staged ${file.shown} at ${uri}`);
-    return uri;
-}
-async function objectExists(s3, bucket, key) {
-    try {
-        await s3.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: bucket, Key: key }));
-        return true;
-    }
-    catch (error) {
-        const status = error.$metadata?.httpStatusCode;
-        if (['NotFound', 'NoSuchKey'].includes((0,errors/* errorName */.Is)(error)) || status === 404)
-            return false;
-        // Without s3:ListBucket (not among the documented staging permissions) S3 answers a
-        // missing key with 403: upload it, and let PutObject say whether writing is allowed.
-        if (['Forbidden', 'AccessDenied'].includes((0,errors/* errorName */.Is)(error)) || status === 403)
-            return false;
-        throw error;
-    }
+    return { submitParameters, sparkDefaults };
 }
 
-;// CONCATENATED MODULE: ./src/emr/state-names.ts
-/** Names of the values the main step hands to the post step (saveState / STATE_<name>). */
+;// CONCATENATED MODULE: ./src/emr/job-request.ts
+
+
+
+/** The StartJobRun request of one submission; `clientToken` is new for each submission. */
+function startJobRunRequest(settings, applicationId, jobDriver, clientToken) {
+    return {
+        applicationId,
+        name: settings.runName,
+        clientToken,
+        executionRoleArn: settings.executionRoleArn,
+        jobDriver,
+        configurationOverrides: configurationOverrides(settings),
+        tags: { ...settings.tags, [CLIENT_TOKEN_TAG]: clientToken },
+        executionTimeoutMinutes: settings.executionTimeoutMinutes
+    };
+}
+/** Stages the repository files, then the sparkSubmit driver that uses their S3 copies. */
+async function buildJobDriver(settings, { s3 }, logger) {
+    const stage = (file) => stageJobFile(s3, file, settings.stagingUri, logger);
+    const entryPoint = await stage(settings.entryPoint);
+    const files = [];
+    for (const file of settings.files)
+        files.push(await stage(file));
+    const pyFiles = [];
+    for (const file of settings.pyFiles)
+        pyFiles.push(await stage(file));
+    const { submitParameters, sparkDefaults } = placeSparkConf(settings.sparkConf);
+    for (const key of Object.keys(sparkDefaults)) {
+        logger.info(`spark-conf ${key}: its value holds spaces or quotes, so it is passed as a spark-defaults property (configurationOverrides), not as --conf`);
+    }
+    const parameters = sparkSubmitParameters({
+        sparkConf: submitParameters,
+        files,
+        pyFiles,
+        raw: settings.sparkSubmitParameters
+    });
+    return {
+        sparkSubmit: {
+            entryPoint,
+            ...(settings.entryPointArguments.length
+                ? { entryPointArguments: settings.entryPointArguments }
+                : {}),
+            ...(parameters ? { sparkSubmitParameters: parameters } : {})
+        }
+    };
+}
+/**
+ * The overrides as given, with `log-uri` (when set) as the S3 log location and the
+ * `spark-conf` values that `--conf` cannot carry as `spark-defaults` properties (over the
+ * given ones of the same key, as `--conf` would be).
+ */
+function configurationOverrides(settings) {
+    const overrides = settings.configurationOverrides
+        ? structuredClone(settings.configurationOverrides)
+        : {};
+    const { sparkDefaults } = placeSparkConf(settings.sparkConf);
+    if (Object.keys(sparkDefaults).length) {
+        const classifications = (overrides.applicationConfiguration ??= []);
+        const existing = classifications.find(entry => entry?.classification === 'spark-defaults');
+        if (existing) {
+            const properties = existing.properties;
+            existing.properties = {
+                ...(typeof properties === 'object' && properties !== null ? properties : {}),
+                ...sparkDefaults
+            };
+        }
+        else {
+            classifications.push({ classification: 'spark-defaults', properties: sparkDefaults });
+        }
+    }
+    if (settings.logUri) {
+        const monitoring = (overrides.monitoringConfiguration ??= {});
+        const s3 = (monitoring.s3MonitoringConfiguration ?? {});
+        monitoring.s3MonitoringConfiguration = { ...s3, logUri: `${settings.logUri}/` };
+    }
+    // Checked in settings to be an object with the service's shape; the service validates the rest.
+    return Object.keys(overrides).length ? overrides : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/emr/retry-delay.ts
+/**
+ * The pause before re-submission `retry` of a failed run (1 = the first re-submission).
+ * - fixed: `retry-delay` every time, exactly (the seed's 5 minutes).
+ * - exponential, as Airflow's `retry_exponential_backoff`: drawn between
+ *   `retry-delay × 2^(retry−1)` and twice that, so runs that failed together do not come back
+ *   together, and never above `max-retry-delay` (Airflow's `max_retry_delay`).
+ */
+function resubmitDelay({ retryBackoff, retryDelayMs, maxRetryDelayMs }, retry, random = Math.random) {
+    if (retryBackoff === 'fixed')
+        return retryDelayMs;
+    const nominal = retryDelayMs * 2 ** (retry - 1);
+    return Math.round(Math.min(maxRetryDelayMs, nominal * (1 + random())));
+}
+
+;// CONCATENATED MODULE: ./src/emr/run-state.ts
+/** The saveState / STATE_<name> names, one value each. */
 const STATE = {
-    jobRunId: 'job-run-id',
     applicationId: 'application-id',
-    /** 'true' once the run needs nothing more from the post step (terminal, cancelled, or left running on purpose). */
+    runName: 'run-name',
+    clientToken: 'client-token',
+    jobRunId: 'job-run-id',
     finished: 'finished',
     cancelOnAbort: 'cancel-on-abort'
 };
+function saveHandOver(store, handOver) {
+    store.save(STATE.applicationId, handOver.applicationId);
+    store.save(STATE.runName, handOver.runName);
+    store.save(STATE.clientToken, handOver.clientToken);
+    store.save(STATE.jobRunId, handOver.jobRunId);
+    store.save(STATE.finished, String(handOver.finished));
+    store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort));
+}
+/** What the main step saved; undefined when it saved nothing (it started no run). */
+function readHandOver(store) {
+    const applicationId = store.get(STATE.applicationId);
+    if (!applicationId)
+        return undefined;
+    return {
+        applicationId,
+        runName: store.get(STATE.runName),
+        clientToken: store.get(STATE.clientToken),
+        jobRunId: store.get(STATE.jobRunId),
+        finished: store.get(STATE.finished) === 'true',
+        // Only an explicit 'false' leaves a run going: a missing value means the default.
+        cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+    };
+}
 
 // EXTERNAL MODULE: ./src/emr/usage.ts
 var usage = __nccwpck_require__(2539);
@@ -67363,8 +67388,6 @@ var usage = __nccwpck_require__(2539);
 
 
 
-
-const DRIVER_LOG_LINES = 50;
 /**
  * Submits the Spark job run (or attaches to a run of the same name that is still going),
  * waits for it, re-submits a failed run up to `retries` times, and gathers what the report
@@ -67372,10 +67395,45 @@ const DRIVER_LOG_LINES = 50;
  * for problems found before any run exists; every later problem is in `failure`.
  */
 async function runSparkJob(settings, deps) {
-    const { emr, logger, state, signal } = deps;
+    const job = await prepare(settings, deps);
+    const outcome = {
+        applicationId: job.applicationId,
+        runName: settings.runName,
+        jobRunId: '',
+        state: '',
+        attempts: [],
+        durationSeconds: 0,
+        usage: usage/* NO_USAGE */.yJ,
+        dashboardUrl: '',
+        waited: settings.wait
+    };
+    for (let number = 1;; number++) {
+        const attemptBegan = job.clock.now();
+        const attempt = await attachOrSubmit(job, number);
+        outcome.attempts.push(attempt);
+        outcome.jobRunId = attempt.jobRunId;
+        outcome.state = attempt.state;
+        if (!settings.wait)
+            return leaveRunning(job, outcome, attempt);
+        const end = await waitForEnd(job, attempt);
+        if (end === 'aborted')
+            return abandon(job, outcome, attempt, 'The workflow was cancelled');
+        recordEnd(job, outcome, attempt, attemptBegan, end);
+        if (attempt.state === 'SUCCESS')
+            return succeed(job, outcome, attempt, end.jobRun);
+        await gatherEvidence(job, outcome, attempt, end.jobRun);
+        const next = afterFailure(job, attempt, end);
+        outcome.failure =
+            'failure' in next ? next.failure : await pauseBeforeRetry(job, attempt, next.delayMs);
+        if (outcome.failure)
+            return outcome;
+    }
+}
+/** Resolves and starts the application; nothing is submitted yet. */
+async function prepare(settings, deps) {
+    const { emr, logger, signal } = deps;
     const clock = deps.clock ?? systemClock;
     const random = deps.random ?? Math.random;
-    const newClientToken = deps.newClientToken ?? external_node_crypto_.randomUUID;
     const began = clock.now();
     const application = await beforeAnyRun(signal, () => resolveApplication(emr, settings.application));
     const applicationId = ('applicationId' in application ? application.applicationId : application.id) ??
@@ -67390,142 +67448,193 @@ async function runSparkJob(settings, deps) {
         pollMinMs: settings.pollIntervalMinMs,
         pollMaxMs: settings.pollIntervalMaxMs
     }));
-    const outcome = {
+    return {
+        settings,
+        deps,
+        logger,
+        clock,
+        random,
+        signal,
+        newClientToken: deps.newClientToken ?? external_node_crypto_.randomUUID,
+        began,
         applicationId,
-        runName: settings.runName,
-        jobRunId: '',
-        state: '',
-        attempts: [],
+        totalAttempts: settings.retries + 1,
+        handOver: {
+            applicationId,
+            runName: settings.runName,
+            clientToken: '',
+            jobRunId: '',
+            finished: false,
+            cancelOnAbort: settings.cancelOnAbort
+        }
+    };
+}
+function handOver(job, changes) {
+    Object.assign(job.handOver, changes);
+    saveHandOver(job.deps.state, job.handOver);
+}
+/** Attempt `number`: adopts a run of this name that is still going, or starts a new one. */
+async function attachOrSubmit(job, number) {
+    const { deps, logger, settings, signal } = job;
+    const running = await beforeAnyRun(signal, () => findActiveRun(deps.emr, job.applicationId, settings.runName, signal));
+    let jobRunId;
+    if (running?.id) {
+        jobRunId = running.id;
+        logger.info(`Job run ${jobRunId} named ${settings.runName} is already ${running.state}: attaching to it instead of starting another`);
+        handOver(job, { jobRunId, clientToken: '', finished: false });
+    }
+    else {
+        jobRunId = await spark_job_submit(job);
+        logger.info(`Started job run ${jobRunId} (attempt ${number} of ${job.totalAttempts})`);
+    }
+    return {
+        number,
+        jobRunId,
+        attached: Boolean(running?.id),
+        state: running?.state ?? 'SUBMITTED',
         durationSeconds: 0,
         usage: usage/* NO_USAGE */.yJ,
-        dashboardUrl: '',
-        waited: settings.wait
+        logs: []
     };
-    const totalAttempts = settings.retries + 1;
-    let jobDriver;
-    for (let number = 1; number <= totalAttempts; number++) {
-        const attemptBegan = clock.now();
-        const running = await beforeAnyRun(signal, () => findActiveRun(emr, applicationId, settings.runName, signal));
-        let jobRunId;
-        let attached = false;
-        if (running?.id) {
-            jobRunId = running.id;
-            attached = true;
-            logger.info(`Job run ${jobRunId} named ${settings.runName} is already ${running.state}: attaching to it instead of starting another`);
-        }
-        else {
-            jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps));
-            const clientToken = newClientToken();
-            const request = {
-                applicationId,
-                name: settings.runName,
-                clientToken,
-                executionRoleArn: settings.executionRoleArn,
-                jobDriver,
-                configurationOverrides: configurationOverrides(settings),
-                tags: settings.tags,
-                executionTimeoutMinutes: settings.executionTimeoutMinutes
-            };
-            // A workflow cancelled before this point starts no run at all.
-            jobRunId = await beforeAnyRun(signal, () => submitJobRun(deps.emrSubmit, emr, request, { clock, logger, random, signal }));
-            logger.info(`Started job run ${jobRunId} (attempt ${number} of ${totalAttempts})`);
-        }
-        outcome.jobRunId = jobRunId;
-        saveRunState(state, applicationId, jobRunId, false, settings.cancelOnAbort);
-        const record = {
-            number,
-            jobRunId,
-            attached,
-            state: running?.state ?? 'SUBMITTED',
-            durationSeconds: 0,
-            usage: usage/* NO_USAGE */.yJ,
-            logs: []
-        };
-        outcome.attempts.push(record);
-        outcome.state = record.state;
-        if (!settings.wait) {
-            // Left running on purpose: the post step must not cancel it.
-            saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort);
-            logger.info(`Not waiting for job run ${jobRunId} (wait: false)`);
-            outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, undefined, logger);
-            return outcome;
-        }
-        let jobRun;
-        let timedOut;
-        let cancelAccepted = false;
-        try {
-            signal?.throwIfAborted();
-            const result = await waitForJobRun(emr, applicationId, jobRunId, {
-                pollMinMs: settings.pollIntervalMinMs,
-                pollMaxMs: settings.pollIntervalMaxMs,
-                timeoutMs: settings.waitTimeoutMs,
-                startedAt: began,
-                clock,
-                logger,
-                random,
-                signal
-            });
-            jobRun = result.jobRun;
-            timedOut = result.outcome === 'timeout';
-        }
-        catch (error) {
-            if (!signal?.aborted)
-                throw error;
-            return abandon(outcome, record, settings, deps, 'The workflow was cancelled');
-        }
-        if (timedOut) {
-            logger.warning(`Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a3)(settings.waitTimeoutMs)}): cancelling it`);
-            cancelAccepted = await cancelJobRun(emr, applicationId, jobRunId, logger);
-            if (cancelAccepted)
-                jobRun = (await confirmCancelled(deps, applicationId, jobRunId, clock)) ?? jobRun;
-        }
-        // A run whose cancellation was refused may still be going: the post step tries again.
-        if (!timedOut || cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? ''))
-            saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort);
-        record.state = jobRun?.state ?? record.state;
-        record.stateDetails = jobRun?.stateDetails || undefined;
-        record.durationSeconds = (0,usage/* durationSecondsOf */.Nd)(jobRun, clock.now() - attemptBegan);
-        record.usage = (0,usage/* usageOf */.Fs)(jobRun);
-        outcome.state = record.state;
-        outcome.durationSeconds = record.durationSeconds;
-        outcome.usage = (0,usage/* addUsage */.vk)(outcome.usage, record.usage);
-        if (record.state === 'SUCCESS') {
-            logger.info(`Job run ${jobRunId} succeeded in ${(0,duration/* formatDuration */.a3)(record.durationSeconds * 1000)}`);
-            outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, jobRun?.attempt, logger);
-            return outcome;
-        }
-        record.logs = await driverLogs(settings, deps, applicationId, jobRunId, jobRun?.attempt);
-        outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, jobRun?.attempt, logger);
-        const details = record.stateDetails ? `: ${record.stateDetails}` : '';
-        if (timedOut) {
-            outcome.failure = cancelAccepted
-                ? `Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a3)(settings.waitTimeoutMs)}) and was cancelled (now ${record.state})`
-                : `Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a3)(settings.waitTimeoutMs)}); cancelling it failed (the post step tries again)`;
-            return outcome;
-        }
-        if (record.state !== 'FAILED' || number === totalAttempts) {
-            outcome.failure = `Job run ${jobRunId} ended ${record.state}${details}${totalAttempts > 1 && record.state === 'FAILED'
-                ? ` (attempt ${number} of ${totalAttempts})`
-                : ''}`;
-            return outcome;
-        }
-        const left = settings.waitTimeoutMs - (clock.now() - began);
-        if (left <= settings.retryDelayMs) {
-            outcome.failure = `Job run ${jobRunId} ended FAILED${details}; no time left within wait-timeout for attempt ${number + 1}`;
-            return outcome;
-        }
-        logger.warning(`Attempt ${number} of ${totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${(0,duration/* formatDuration */.a3)(settings.retryDelayMs)}`);
-        try {
-            await clock.sleep(settings.retryDelayMs, signal);
-        }
-        catch (error) {
-            if (!signal?.aborted)
-                throw error;
-            outcome.failure = `The workflow was cancelled while waiting to retry; the last job run ${jobRunId} had FAILED${details}`;
-            return outcome;
-        }
+}
+/** Starts a new run with a fresh client token (a retry after a failure is a new run). */
+async function spark_job_submit(job) {
+    const { deps, logger, settings, signal, clock, random } = job;
+    job.jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps, logger));
+    const clientToken = job.newClientToken();
+    const request = startJobRunRequest(settings, job.applicationId, job.jobDriver, clientToken);
+    // A workflow cancelled before this point starts no run at all.
+    return beforeAnyRun(signal, async () => {
+        handOver(job, { jobRunId: '', clientToken, finished: false });
+        const jobRunId = await submitJobRun(deps.emrSubmit, deps.emr, request, {
+            clock,
+            logger,
+            random,
+            signal,
+            // No run exists, so the post step has nothing to look for.
+            onRefused: () => handOver(job, { finished: true })
+        });
+        handOver(job, { jobRunId });
+        return jobRunId;
+    });
+}
+/** With wait: false the run is left going on purpose: the post step must not cancel it. */
+async function leaveRunning(job, outcome, attempt) {
+    handOver(job, { finished: true });
+    job.logger.info(`Not waiting for job run ${attempt.jobRunId} (wait: false)`);
+    outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId);
+    return outcome;
+}
+/**
+ * Waits for the run to end, within what is left of wait-timeout; past it, cancels the run.
+ * 'aborted' when the workflow was cancelled meanwhile.
+ */
+async function waitForEnd(job, attempt) {
+    const { deps, settings, signal, logger, clock } = job;
+    const { jobRunId } = attempt;
+    let result;
+    try {
+        signal?.throwIfAborted();
+        result = await waitForJobRun(deps.emr, job.applicationId, jobRunId, {
+            pollMinMs: settings.pollIntervalMinMs,
+            pollMaxMs: settings.pollIntervalMaxMs,
+            timeoutMs: settings.waitTimeoutMs,
+            startedAt: job.began,
+            clock,
+            logger,
+            random: job.random,
+            signal
+        });
     }
-    throw new Error('unreachable: the attempt loop always returns');
+    catch (error) {
+        if (!signal?.aborted)
+            throw error;
+        return 'aborted';
+    }
+    let jobRun = result.jobRun;
+    if (result.outcome !== 'timeout') {
+        handOver(job, { finished: true });
+        return { timedOut: false, cancelAccepted: false, jobRun };
+    }
+    logger.warning(`Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}): cancelling it`);
+    const cancelAccepted = await cancelJobRun(deps.emr, job.applicationId, jobRunId, logger);
+    if (cancelAccepted)
+        jobRun = (await confirmCancelled(deps.emr, job.applicationId, jobRunId, clock)) ?? jobRun;
+    // A run whose cancellation was refused may still be going: the post step tries again.
+    if (cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? ''))
+        handOver(job, { finished: true });
+    return { timedOut: true, cancelAccepted, jobRun };
+}
+/** The attempt's final state, duration and cost, added to the outcome. */
+function recordEnd(job, outcome, attempt, attemptBegan, { jobRun }) {
+    attempt.state = jobRun?.state ?? attempt.state;
+    attempt.stateDetails = jobRun?.stateDetails || undefined;
+    attempt.durationSeconds = (0,usage/* durationSecondsOf */.Nd)(jobRun, job.clock.now() - attemptBegan);
+    attempt.usage = (0,usage/* usageOf */.Fs)(jobRun);
+    outcome.state = attempt.state;
+    outcome.durationSeconds = attempt.durationSeconds;
+    outcome.usage = (0,usage/* addUsage */.vk)(outcome.usage, attempt.usage);
+}
+async function succeed(job, outcome, attempt, jobRun) {
+    job.logger.info(`Job run ${attempt.jobRunId} succeeded in ${(0,duration/* formatDuration */.a)(attempt.durationSeconds * 1000)}`);
+    outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt);
+    return outcome;
+}
+/** What a failed run leaves for the reader: the driver's log tails and the Spark UI link. */
+async function gatherEvidence(job, outcome, attempt, jobRun) {
+    attempt.logs = await showDriverLogs(job.deps.s3, job.settings.logUri, job.applicationId, attempt.jobRunId, jobRun?.attempt, job.logger);
+    outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt);
+}
+function sparkUiLink(job, jobRunId, attempt) {
+    return dashboardUrl(job.deps.emr, job.applicationId, jobRunId, attempt, job.logger);
+}
+/**
+ * After a run that did not succeed: why the step fails, or how long to pause before the
+ * next attempt. Only a FAILED run is submitted again, and only while attempts and
+ * wait-timeout are left.
+ */
+function afterFailure(job, attempt, end) {
+    const { settings, totalAttempts } = job;
+    const { jobRunId, number, state } = attempt;
+    const details = detailsOf(attempt);
+    if (end.timedOut) {
+        const limit = `wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)})`;
+        return {
+            failure: end.cancelAccepted
+                ? `Job run ${jobRunId} did not finish within ${limit} and was cancelled (now ${state})`
+                : `Job run ${jobRunId} did not finish within ${limit}; cancelling it failed (the post step tries again)`
+        };
+    }
+    if (state !== 'FAILED' || number === totalAttempts) {
+        const which = totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : '';
+        return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` };
+    }
+    const delayMs = resubmitDelay(settings, number, job.random);
+    const left = settings.waitTimeoutMs - (job.clock.now() - job.began);
+    if (left <= delayMs) {
+        return {
+            failure: `Job run ${jobRunId} ended FAILED${details}; no time left within wait-timeout for attempt ${number + 1}`
+        };
+    }
+    return { delayMs };
+}
+/** The pause before the next attempt; a failure message when the workflow is cancelled in it. */
+async function pauseBeforeRetry(job, attempt, delayMs) {
+    const { jobRunId, number } = attempt;
+    const details = detailsOf(attempt);
+    job.logger.warning(`Attempt ${number} of ${job.totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${(0,duration/* formatDuration */.a)(delayMs)}`);
+    try {
+        await job.clock.sleep(delayMs, job.signal);
+        return undefined;
+    }
+    catch (error) {
+        if (!job.signal?.aborted)
+            throw error;
+        return `The workflow was cancelled while waiting to retry; the last job run ${jobRunId} had FAILED${details}`;
+    }
+}
+function detailsOf(attempt) {
+    return attempt.stateDetails ? `: ${attempt.stateDetails}` : '';
 }
 /** Work that happens before any run exists: an abort there just stops, with one clear line. */
 async function beforeAnyRun(signal, work) {
@@ -67539,115 +67648,24 @@ async function beforeAnyRun(signal, work) {
         throw error;
     }
 }
-async function buildJobDriver(settings, { s3, logger }) {
-    const stage = (file) => stageJobFile(s3, file, settings.stagingUri, logger);
-    const entryPoint = await stage(settings.entryPoint);
-    const files = [];
-    for (const file of settings.files)
-        files.push(await stage(file));
-    const pyFiles = [];
-    for (const file of settings.pyFiles)
-        pyFiles.push(await stage(file));
-    const parameters = sparkSubmitParameters({
-        sparkConf: settings.sparkConf,
-        files,
-        pyFiles,
-        raw: settings.sparkSubmitParameters
-    });
-    return {
-        sparkSubmit: {
-            entryPoint,
-            ...(settings.entryPointArguments.length
-                ? { entryPointArguments: settings.entryPointArguments }
-                : {}),
-            ...(parameters ? { sparkSubmitParameters: parameters } : {})
-        }
-    };
-}
-/** The overrides as given, with `log-uri` (when set) as the S3 log location. */
-function configurationOverrides(settings) {
-    const overrides = settings.configurationOverrides
-        ? structuredClone(settings.configurationOverrides)
-        : {};
-    if (settings.logUri) {
-        const monitoring = (overrides.monitoringConfiguration ??= {});
-        const s3 = (monitoring.s3MonitoringConfiguration ?? {});
-        monitoring.s3MonitoringConfiguration = { ...s3, logUri: `${settings.logUri}/` };
-    }
-    // Checked in settings to be an object with the service's shape; the service validates the rest.
-    return Object.keys(overrides).length ? overrides : undefined;
-}
-function saveRunState(state, applicationId, jobRunId, finished, cancelOnAbort) {
-    state.save(STATE.applicationId, applicationId);
-    state.save(STATE.jobRunId, jobRunId);
-    state.save(STATE.finished, String(finished));
-    state.save(STATE.cancelOnAbort, String(cancelOnAbort));
-}
 /** The workflow was cancelled while the run was going: cancel it (unless told not to). */
-async function abandon(outcome, record, settings, deps, reason) {
-    const { emr, logger, state } = deps;
+async function abandon(job, outcome, attempt, reason) {
+    const { deps, logger, settings } = job;
     if (!settings.cancelOnAbort) {
-        saveRunState(state, outcome.applicationId, record.jobRunId, true, false);
-        outcome.failure = `${reason}; job run ${record.jobRunId} was left running (cancel-on-abort: false)`;
+        handOver(job, { finished: true });
+        outcome.failure = `${reason}; job run ${attempt.jobRunId} was left running (cancel-on-abort: false)`;
         return outcome;
     }
-    const cancelled = await cancelJobRun(emr, outcome.applicationId, record.jobRunId, logger);
-    // A failed request leaves the flag unset, so the post step tries again.
+    const cancelled = await cancelJobRun(deps.emr, job.applicationId, attempt.jobRunId, logger);
+    // A failed request leaves the run unfinished, so the post step tries again.
     if (cancelled)
-        saveRunState(state, outcome.applicationId, record.jobRunId, true, true);
-    record.state = cancelled ? 'CANCELLING' : record.state;
-    outcome.state = record.state;
+        handOver(job, { finished: true });
+    attempt.state = cancelled ? 'CANCELLING' : attempt.state;
+    outcome.state = attempt.state;
     outcome.failure = cancelled
-        ? `${reason}; job run ${record.jobRunId} was cancelled`
-        : `${reason}; cancelling job run ${record.jobRunId} failed (the post step tries again)`;
+        ? `${reason}; job run ${attempt.jobRunId} was cancelled`
+        : `${reason}; cancelling job run ${attempt.jobRunId} failed (the post step tries again)`;
     return outcome;
-}
-/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
-async function confirmCancelled({ emr }, applicationId, jobRunId, clock) {
-    let jobRun;
-    for (let poll = 0; poll < 20; poll++) {
-        try {
-            jobRun = (await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }))).jobRun;
-            if (jobRun?.state && TERMINAL_STATES.has(jobRun.state))
-                return jobRun;
-        }
-        catch {
-            // The cancel was accepted; the report just shows the last state seen.
-        }
-        await clock.sleep(500);
-    }
-    return jobRun;
-}
-async function driverLogs(settings, { s3, logger }, applicationId, jobRunId, attempt) {
-    if (!settings.logUri) {
-        logger.info('No S3 log location (log-uri) is set, so the driver logs cannot be shown here: set log-uri to see them in this log');
-        return [];
-    }
-    const tails = [];
-    for (const stream of ['stderr', 'stdout']) {
-        let tail;
-        try {
-            tail = await readDriverLogTail(s3, settings.logUri, applicationId, jobRunId, stream, {
-                attempt,
-                maxLines: DRIVER_LOG_LINES
-            });
-        }
-        catch (error) {
-            tail = {
-                stream,
-                uri: settings.logUri,
-                problem: `cannot read the ${stream} log: ${(0,errors/* errorMessage */.gJ)(error)}`
-            };
-        }
-        if (tail.lines) {
-            logger.group(`Driver ${stream} of job run ${jobRunId} (last ${tail.lines.length} lines of ${tail.uri})`, tail.lines);
-        }
-        else {
-            logger.info(`Driver ${stream}: ${tail.problem}`);
-        }
-        tails.push(tail);
-    }
-    return tails;
 }
 
 
@@ -67703,10 +67721,10 @@ function formatHours(value) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
-/* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8742);
+/* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
-/* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7731);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(41);
+/* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2544);
 
 
 

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import { errorMessage, errorName } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
 import { s3Location } from '../core/s3-uri.js'
 
 export type DriverStream = 'stderr' | 'stdout'
@@ -89,4 +90,51 @@ async function tailLines(body: Readable, maxLines: number, gzipped: boolean): Pr
     return tail
   })()
   return Promise.race([reading, failure])
+}
+
+/**
+ * Prints the last lines of a failed run's driver stderr and stdout in collapsible groups
+ * (or one line saying why they cannot be shown) and returns them for the summary.
+ */
+export async function showDriverLogs(
+  s3: S3Client,
+  logUri: string | undefined,
+  applicationId: string,
+  jobRunId: string,
+  attempt: number | undefined,
+  logger: Logger,
+  maxLines = 50
+): Promise<DriverLogTail[]> {
+  if (!logUri) {
+    logger.info(
+      'No S3 log location (log-uri) is set, so the driver logs cannot be shown here: set log-uri to see them in this log'
+    )
+    return []
+  }
+  const tails: DriverLogTail[] = []
+  for (const stream of ['stderr', 'stdout'] as const) {
+    let tail: DriverLogTail
+    try {
+      tail = await readDriverLogTail(s3, logUri, applicationId, jobRunId, stream, {
+        attempt,
+        maxLines
+      })
+    } catch (error) {
+      tail = {
+        stream,
+        uri: logUri,
+        problem: `cannot read the ${stream} log: ${errorMessage(error)}`
+      }
+    }
+    if (tail.lines) {
+      logger.group(
+        `Driver ${stream} of job run ${jobRunId} (last ${tail.lines.length} lines of ${tail.uri})`,
+        tail.lines
+      )
+    } else {
+      logger.info(`Driver ${stream}: ${tail.problem}`)
+    }
+    tails.push(tail)
+  }
+  return tails
 }

@@ -1,9 +1,11 @@
 import {
   CancelJobRunCommand,
+  GetJobRunCommand,
   GetDashboardForJobRunCommand,
   ListJobRunsCommand,
   StartJobRunCommand,
   type EMRServerlessClient,
+  type JobRun,
   type JobRunState,
   type JobRunSummary,
   type StartJobRunCommandInput
@@ -25,6 +27,12 @@ export const ACTIVE_STATES: JobRunState[] = [
 export const TERMINAL_STATES = new Set<string>(['SUCCESS', 'FAILED', 'CANCELLED'])
 
 /**
+ * The tag that carries a run's client token: GetJobRun does not return the token itself, and
+ * the post step needs it to tell the run its main step started from another of the same name.
+ */
+export const CLIENT_TOKEN_TAG = 'spark-job:client-token'
+
+/**
  * The newest run of this name that is still going on the application, if any. Lists only
  * active states (every page), then matches the name exactly.
  */
@@ -34,6 +42,16 @@ export async function findActiveRun(
   name: string,
   signal?: AbortSignal
 ): Promise<JobRunSummary | undefined> {
+  return (await listActiveRuns(emr, applicationId, name, signal))[0]
+}
+
+/** Every run of this name that is still going on the application, newest first. */
+export async function listActiveRuns(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  name: string,
+  signal?: AbortSignal
+): Promise<JobRunSummary[]> {
   const matches: JobRunSummary[] = []
   let nextToken: string | undefined
   do {
@@ -45,7 +63,7 @@ export async function findActiveRun(
       )
     } catch (error) {
       // Some implementations answer "no runs yet" this way for an application we just read.
-      if (errorName(error) === 'ResourceNotFoundException') return undefined
+      if (errorName(error) === 'ResourceNotFoundException') return []
       throw error
     }
     for (const run of page.jobRuns ?? []) {
@@ -53,8 +71,32 @@ export async function findActiveRun(
     }
     nextToken = page.nextToken
   } while (nextToken)
-  matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
-  return matches[0]
+  return matches.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))
+}
+
+/**
+ * The IDs of the runs of this name, still going, that a StartJobRun with this client token
+ * started (told by their client-token tag), and how many others of the name are going.
+ */
+export async function activeRunsStartedWith(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  name: string,
+  clientToken: string,
+  signal?: AbortSignal
+): Promise<{ ours: string[]; others: number }> {
+  const ours: string[] = []
+  let others = 0
+  for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
+    if (!jobRunId) continue
+    // No retry here: the client has retried the request already (README, "Retries").
+    const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
+      abortSignal: signal
+    })
+    if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken) ours.push(jobRunId)
+    else others++
+  }
+  return { ours, others }
 }
 
 export interface SubmitOptions {
@@ -64,6 +106,8 @@ export interface SubmitOptions {
   attempts?: number
   /** Once aborted, no new StartJobRun is sent; a run an earlier try started is still returned. */
   signal?: AbortSignal
+  /** Called when the service refused the first and only try: no run can exist. */
+  onRefused?: () => void
 }
 
 /**
@@ -76,7 +120,7 @@ export async function submitJobRun(
   emrSubmit: EMRServerlessClient,
   emr: EMRServerlessClient,
   request: StartJobRunCommandInput & { applicationId: string; name: string },
-  { clock, logger, random = Math.random, attempts = 6, signal }: SubmitOptions
+  { clock, logger, random = Math.random, attempts = 6, signal, onRefused }: SubmitOptions
 ): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     // Not abortable: once sent, its answer says which run to cancel.
@@ -85,6 +129,7 @@ export async function submitJobRun(
       if (!jobRunId) throw new Error('StartJobRun answered without a job run ID')
       return jobRunId
     } catch (error) {
+      if (!isTransient(error) && attempt === 1) onRefused?.()
       if (!isTransient(error) || attempt >= attempts) throw error
       logger.warning(
         `StartJobRun failed (${errorName(error)}: ${errorMessage(error)}); checking whether the run started`
@@ -124,6 +169,26 @@ export async function cancelJobRun(
     )
     return false
   }
+}
+
+/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
+export async function confirmCancelled(
+  emr: EMRServerlessClient,
+  applicationId: string,
+  jobRunId: string,
+  clock: Clock
+): Promise<JobRun | undefined> {
+  let jobRun: JobRun | undefined
+  for (let poll = 0; poll < 20; poll++) {
+    try {
+      jobRun = (await emr.send(new GetJobRunCommand({ applicationId, jobRunId }))).jobRun
+      if (jobRun?.state && TERMINAL_STATES.has(jobRun.state)) return jobRun
+    } catch {
+      // The cancel was accepted; the report just shows the last state seen.
+    }
+    await clock.sleep(500)
+  }
+  return jobRun
 }
 
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */

@@ -1,10 +1,11 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import { isS3Uri } from '../core/s3-uri.js'
 import type { Inputs } from '../core/inputs.js'
+import type { RetryBackoff } from './retry-delay.js'
 import { logicalRunName, runTags } from './run-identity.js'
 
 /** A file the job needs: already in S3, or in the repository (staged before the run). */
@@ -39,6 +40,8 @@ export interface SparkJobSettings {
   pollIntervalMaxMs: number
   retries: number
   retryDelayMs: number
+  retryBackoff: RetryBackoff
+  maxRetryDelayMs: number
   cancelOnAbort: boolean
   aws: AwsClientSettings
 }
@@ -157,6 +160,17 @@ export function readSparkJobSettings(
     )
   }
 
+  const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 })
+  const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'] as const, 'fixed')
+  const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 })
+  if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
+    throw new InputError(
+      'max-retry-delay',
+      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
+      inputs.string('max-retry-delay', '1h')
+    )
+  }
+
   return {
     application,
     executionRoleArn,
@@ -177,7 +191,9 @@ export function readSparkJobSettings(
     pollIntervalMinMs,
     pollIntervalMaxMs,
     retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
-    retryDelayMs: inputs.duration('retry-delay', '5m', { min: 0 }),
+    retryDelayMs,
+    retryBackoff,
+    maxRetryDelayMs,
     cancelOnAbort: inputs.boolean('cancel-on-abort', true),
     aws: awsClientSettings(inputs, env)
   }
@@ -197,11 +213,32 @@ function jobFile(input: string, value: string, workspace: string): JobFile {
     if (!isS3Object(value)) throw new InputError(input, 'an s3://bucket/key URI', value)
     return { kind: 's3', uri: value }
   }
+  const outside = () =>
+    new InputError(
+      input,
+      'an s3:// URI or a file inside the repository, but this path leads outside it',
+      value
+    )
   const full = path.resolve(workspace, value)
+  // Checked before existence, so a path out of the repository is refused for what it is.
+  if (!isInside(path.resolve(workspace), full)) throw outside()
   if (!existsSync(full) || !statSync(full).isFile()) {
     throw new InputError(input, 'an s3:// URI or a file that exists in the repository', value)
   }
+  // A symbolic link inside the repository may point anywhere: what is staged is its target.
+  if (!isInside(realpathSync(workspace), realpathSync(full))) throw outside()
   return { kind: 'local', path: full, shown: value }
+}
+
+/** Whether `target` lies below the directory `root` (both absolute). */
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  )
 }
 
 function readOverrides(inputs: Inputs): ConfigurationOverrides | undefined {

@@ -1,28 +1,25 @@
 import { randomUUID } from 'node:crypto'
-import {
-  GetJobRunCommand,
-  type ConfigurationOverrides as ServiceOverrides,
-  type JobRun
-} from '@aws-sdk/client-emr-serverless'
+import type { JobDriver, JobRun } from '@aws-sdk/client-emr-serverless'
 import { formatDuration } from '../core/duration.js'
-import { errorMessage, UserError } from '../core/errors.js'
+import { UserError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { systemClock, type Clock } from '../core/sleep.js'
 import type { StateStore } from '../core/state.js'
 import { ensureApplicationStarted, resolveApplication } from './application.js'
 import type { EmrClients } from './clients.js'
-import { readDriverLogTail, type DriverLogTail } from './driver-logs.js'
+import { showDriverLogs, type DriverLogTail } from './driver-logs.js'
+import { buildJobDriver, startJobRunRequest } from './job-request.js'
 import {
   cancelJobRun,
+  confirmCancelled,
   dashboardUrl,
   findActiveRun,
   submitJobRun,
   TERMINAL_STATES
 } from './job-runs.js'
+import { resubmitDelay } from './retry-delay.js'
+import { saveHandOver, type RunHandOver } from './run-state.js'
 import type { SparkJobSettings } from './settings.js'
-import { sparkSubmitParameters } from './spark-submit.js'
-import { stageJobFile } from './staging.js'
-import { STATE } from './state-names.js'
 import { addUsage, durationSecondsOf, NO_USAGE, usageOf, type Usage } from './usage.js'
 import { waitForJobRun } from './waiter.js'
 
@@ -65,8 +62,6 @@ export interface SparkJobOutcome {
   failure?: string
 }
 
-const DRIVER_LOG_LINES = 50
-
 /**
  * Submits the Spark job run (or attaches to a run of the same name that is still going),
  * waits for it, re-submits a failed run up to `retries` times, and gathers what the report
@@ -77,12 +72,72 @@ export async function runSparkJob(
   settings: SparkJobSettings,
   deps: SparkJobDeps
 ): Promise<SparkJobOutcome> {
-  const { emr, logger, state, signal } = deps
+  const job = await prepare(settings, deps)
+  const outcome: SparkJobOutcome = {
+    applicationId: job.applicationId,
+    runName: settings.runName,
+    jobRunId: '',
+    state: '',
+    attempts: [],
+    durationSeconds: 0,
+    usage: NO_USAGE,
+    dashboardUrl: '',
+    waited: settings.wait
+  }
+  for (let number = 1; ; number++) {
+    const attemptBegan = job.clock.now()
+    const attempt = await attachOrSubmit(job, number)
+    outcome.attempts.push(attempt)
+    outcome.jobRunId = attempt.jobRunId
+    outcome.state = attempt.state
+    if (!settings.wait) return leaveRunning(job, outcome, attempt)
+
+    const end = await waitForEnd(job, attempt)
+    if (end === 'aborted') return abandon(job, outcome, attempt, 'The workflow was cancelled')
+    recordEnd(job, outcome, attempt, attemptBegan, end)
+    if (attempt.state === 'SUCCESS') return succeed(job, outcome, attempt, end.jobRun)
+
+    await gatherEvidence(job, outcome, attempt, end.jobRun)
+    const next = afterFailure(job, attempt, end)
+    outcome.failure =
+      'failure' in next ? next.failure : await pauseBeforeRetry(job, attempt, next.delayMs)
+    if (outcome.failure) return outcome
+  }
+}
+
+/** Everything one action run shares across its attempts. */
+interface SparkJob {
+  settings: SparkJobSettings
+  deps: SparkJobDeps
+  logger: Logger
+  clock: Clock
+  random: () => number
+  signal?: AbortSignal
+  newClientToken: () => string
+  /** When the step began: wait-timeout counts from here, retries included. */
+  began: number
+  applicationId: string
+  totalAttempts: number
+  /** Built (and the files staged) once, for the first submission. */
+  jobDriver?: JobDriver
+  /** What the post step gets; every change is saved at once (the process may die any time). */
+  handOver: RunHandOver
+}
+
+/** How the wait for one run ended. */
+interface RunEnd {
+  timedOut: boolean
+  /** Whether the service accepted the cancel after a timeout. */
+  cancelAccepted: boolean
+  jobRun?: JobRun
+}
+
+/** Resolves and starts the application; nothing is submitted yet. */
+async function prepare(settings: SparkJobSettings, deps: SparkJobDeps): Promise<SparkJob> {
+  const { emr, logger, signal } = deps
   const clock = deps.clock ?? systemClock
   const random = deps.random ?? Math.random
-  const newClientToken = deps.newClientToken ?? randomUUID
   const began = clock.now()
-
   const application = await beforeAnyRun(signal, () =>
     resolveApplication(emr, settings.application)
   )
@@ -103,164 +158,245 @@ export async function runSparkJob(
       pollMaxMs: settings.pollIntervalMaxMs
     })
   )
-
-  const outcome: SparkJobOutcome = {
+  return {
+    settings,
+    deps,
+    logger,
+    clock,
+    random,
+    signal,
+    newClientToken: deps.newClientToken ?? randomUUID,
+    began,
     applicationId,
-    runName: settings.runName,
-    jobRunId: '',
-    state: '',
-    attempts: [],
+    totalAttempts: settings.retries + 1,
+    handOver: {
+      applicationId,
+      runName: settings.runName,
+      clientToken: '',
+      jobRunId: '',
+      finished: false,
+      cancelOnAbort: settings.cancelOnAbort
+    }
+  }
+}
+
+function handOver(job: SparkJob, changes: Partial<RunHandOver>): void {
+  Object.assign(job.handOver, changes)
+  saveHandOver(job.deps.state, job.handOver)
+}
+
+/** Attempt `number`: adopts a run of this name that is still going, or starts a new one. */
+async function attachOrSubmit(job: SparkJob, number: number): Promise<AttemptRecord> {
+  const { deps, logger, settings, signal } = job
+  const running = await beforeAnyRun(signal, () =>
+    findActiveRun(deps.emr, job.applicationId, settings.runName, signal)
+  )
+  let jobRunId: string
+  if (running?.id) {
+    jobRunId = running.id
+    logger.info(
+      `Job run ${jobRunId} named ${settings.runName} is already ${running.state}: attaching to it instead of starting another`
+    )
+    handOver(job, { jobRunId, clientToken: '', finished: false })
+  } else {
+    jobRunId = await submit(job)
+    logger.info(`Started job run ${jobRunId} (attempt ${number} of ${job.totalAttempts})`)
+  }
+  return {
+    number,
+    jobRunId,
+    attached: Boolean(running?.id),
+    state: running?.state ?? 'SUBMITTED',
     durationSeconds: 0,
     usage: NO_USAGE,
-    dashboardUrl: '',
-    waited: settings.wait
+    logs: []
   }
-  const totalAttempts = settings.retries + 1
-  let jobDriver: Awaited<ReturnType<typeof buildJobDriver>> | undefined
+}
 
-  for (let number = 1; number <= totalAttempts; number++) {
-    const attemptBegan = clock.now()
-    const running = await beforeAnyRun(signal, () =>
-      findActiveRun(emr, applicationId, settings.runName, signal)
-    )
-    let jobRunId: string
-    let attached = false
-    if (running?.id) {
-      jobRunId = running.id
-      attached = true
-      logger.info(
-        `Job run ${jobRunId} named ${settings.runName} is already ${running.state}: attaching to it instead of starting another`
-      )
-    } else {
-      jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps))
-      const clientToken = newClientToken()
-      const request = {
-        applicationId,
-        name: settings.runName,
-        clientToken,
-        executionRoleArn: settings.executionRoleArn,
-        jobDriver,
-        configurationOverrides: configurationOverrides(settings),
-        tags: settings.tags,
-        executionTimeoutMinutes: settings.executionTimeoutMinutes
-      }
-      // A workflow cancelled before this point starts no run at all.
-      jobRunId = await beforeAnyRun(signal, () =>
-        submitJobRun(deps.emrSubmit, emr, request, { clock, logger, random, signal })
-      )
-      logger.info(`Started job run ${jobRunId} (attempt ${number} of ${totalAttempts})`)
-    }
-    outcome.jobRunId = jobRunId
-    saveRunState(state, applicationId, jobRunId, false, settings.cancelOnAbort)
-    const record: AttemptRecord = {
-      number,
-      jobRunId,
-      attached,
-      state: running?.state ?? 'SUBMITTED',
-      durationSeconds: 0,
-      usage: NO_USAGE,
-      logs: []
-    }
-    outcome.attempts.push(record)
-    outcome.state = record.state
+/** Starts a new run with a fresh client token (a retry after a failure is a new run). */
+async function submit(job: SparkJob): Promise<string> {
+  const { deps, logger, settings, signal, clock, random } = job
+  job.jobDriver ??= await beforeAnyRun(signal, () => buildJobDriver(settings, deps, logger))
+  const clientToken = job.newClientToken()
+  const request = startJobRunRequest(settings, job.applicationId, job.jobDriver, clientToken)
+  // A workflow cancelled before this point starts no run at all.
+  return beforeAnyRun(signal, async () => {
+    handOver(job, { jobRunId: '', clientToken, finished: false })
+    const jobRunId = await submitJobRun(deps.emrSubmit, deps.emr, request, {
+      clock,
+      logger,
+      random,
+      signal,
+      // No run exists, so the post step has nothing to look for.
+      onRefused: () => handOver(job, { finished: true })
+    })
+    handOver(job, { jobRunId })
+    return jobRunId
+  })
+}
 
-    if (!settings.wait) {
-      // Left running on purpose: the post step must not cancel it.
-      saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort)
-      logger.info(`Not waiting for job run ${jobRunId} (wait: false)`)
-      outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, undefined, logger)
-      return outcome
-    }
+/** With wait: false the run is left going on purpose: the post step must not cancel it. */
+async function leaveRunning(
+  job: SparkJob,
+  outcome: SparkJobOutcome,
+  attempt: AttemptRecord
+): Promise<SparkJobOutcome> {
+  handOver(job, { finished: true })
+  job.logger.info(`Not waiting for job run ${attempt.jobRunId} (wait: false)`)
+  outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId)
+  return outcome
+}
 
-    let jobRun: JobRun | undefined
-    let timedOut: boolean
-    let cancelAccepted = false
-    try {
-      signal?.throwIfAborted()
-      const result = await waitForJobRun(emr, applicationId, jobRunId, {
-        pollMinMs: settings.pollIntervalMinMs,
-        pollMaxMs: settings.pollIntervalMaxMs,
-        timeoutMs: settings.waitTimeoutMs,
-        startedAt: began,
-        clock,
-        logger,
-        random,
-        signal
-      })
-      jobRun = result.jobRun
-      timedOut = result.outcome === 'timeout'
-    } catch (error) {
-      if (!signal?.aborted) throw error
-      return abandon(outcome, record, settings, deps, 'The workflow was cancelled')
-    }
+/**
+ * Waits for the run to end, within what is left of wait-timeout; past it, cancels the run.
+ * 'aborted' when the workflow was cancelled meanwhile.
+ */
+async function waitForEnd(job: SparkJob, attempt: AttemptRecord): Promise<RunEnd | 'aborted'> {
+  const { deps, settings, signal, logger, clock } = job
+  const { jobRunId } = attempt
+  let result
+  try {
+    signal?.throwIfAborted()
+    result = await waitForJobRun(deps.emr, job.applicationId, jobRunId, {
+      pollMinMs: settings.pollIntervalMinMs,
+      pollMaxMs: settings.pollIntervalMaxMs,
+      timeoutMs: settings.waitTimeoutMs,
+      startedAt: job.began,
+      clock,
+      logger,
+      random: job.random,
+      signal
+    })
+  } catch (error) {
+    if (!signal?.aborted) throw error
+    return 'aborted'
+  }
+  let jobRun = result.jobRun
+  if (result.outcome !== 'timeout') {
+    handOver(job, { finished: true })
+    return { timedOut: false, cancelAccepted: false, jobRun }
+  }
+  logger.warning(
+    `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}): cancelling it`
+  )
+  const cancelAccepted = await cancelJobRun(deps.emr, job.applicationId, jobRunId, logger)
+  if (cancelAccepted)
+    jobRun = (await confirmCancelled(deps.emr, job.applicationId, jobRunId, clock)) ?? jobRun
+  // A run whose cancellation was refused may still be going: the post step tries again.
+  if (cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? '')) handOver(job, { finished: true })
+  return { timedOut: true, cancelAccepted, jobRun }
+}
 
-    if (timedOut) {
-      logger.warning(
-        `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}): cancelling it`
-      )
-      cancelAccepted = await cancelJobRun(emr, applicationId, jobRunId, logger)
-      if (cancelAccepted)
-        jobRun = (await confirmCancelled(deps, applicationId, jobRunId, clock)) ?? jobRun
-    }
-    // A run whose cancellation was refused may still be going: the post step tries again.
-    if (!timedOut || cancelAccepted || TERMINAL_STATES.has(jobRun?.state ?? ''))
-      saveRunState(state, applicationId, jobRunId, true, settings.cancelOnAbort)
-    record.state = jobRun?.state ?? record.state
-    record.stateDetails = jobRun?.stateDetails || undefined
-    record.durationSeconds = durationSecondsOf(jobRun, clock.now() - attemptBegan)
-    record.usage = usageOf(jobRun)
-    outcome.state = record.state
-    outcome.durationSeconds = record.durationSeconds
-    outcome.usage = addUsage(outcome.usage, record.usage)
+/** The attempt's final state, duration and cost, added to the outcome. */
+function recordEnd(
+  job: SparkJob,
+  outcome: SparkJobOutcome,
+  attempt: AttemptRecord,
+  attemptBegan: number,
+  { jobRun }: RunEnd
+): void {
+  attempt.state = jobRun?.state ?? attempt.state
+  attempt.stateDetails = jobRun?.stateDetails || undefined
+  attempt.durationSeconds = durationSecondsOf(jobRun, job.clock.now() - attemptBegan)
+  attempt.usage = usageOf(jobRun)
+  outcome.state = attempt.state
+  outcome.durationSeconds = attempt.durationSeconds
+  outcome.usage = addUsage(outcome.usage, attempt.usage)
+}
 
-    if (record.state === 'SUCCESS') {
-      logger.info(
-        `Job run ${jobRunId} succeeded in ${formatDuration(record.durationSeconds * 1000)}`
-      )
-      outcome.dashboardUrl = await dashboardUrl(
-        emr,
-        applicationId,
-        jobRunId,
-        jobRun?.attempt,
-        logger
-      )
-      return outcome
-    }
+async function succeed(
+  job: SparkJob,
+  outcome: SparkJobOutcome,
+  attempt: AttemptRecord,
+  jobRun: JobRun | undefined
+): Promise<SparkJobOutcome> {
+  job.logger.info(
+    `Job run ${attempt.jobRunId} succeeded in ${formatDuration(attempt.durationSeconds * 1000)}`
+  )
+  outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt)
+  return outcome
+}
 
-    record.logs = await driverLogs(settings, deps, applicationId, jobRunId, jobRun?.attempt)
-    outcome.dashboardUrl = await dashboardUrl(emr, applicationId, jobRunId, jobRun?.attempt, logger)
-    const details = record.stateDetails ? `: ${record.stateDetails}` : ''
-    if (timedOut) {
-      outcome.failure = cancelAccepted
-        ? `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}) and was cancelled (now ${record.state})`
-        : `Job run ${jobRunId} did not finish within wait-timeout (${formatDuration(settings.waitTimeoutMs)}); cancelling it failed (the post step tries again)`
-      return outcome
-    }
-    if (record.state !== 'FAILED' || number === totalAttempts) {
-      outcome.failure = `Job run ${jobRunId} ended ${record.state}${details}${
-        totalAttempts > 1 && record.state === 'FAILED'
-          ? ` (attempt ${number} of ${totalAttempts})`
-          : ''
-      }`
-      return outcome
-    }
-    const left = settings.waitTimeoutMs - (clock.now() - began)
-    if (left <= settings.retryDelayMs) {
-      outcome.failure = `Job run ${jobRunId} ended FAILED${details}; no time left within wait-timeout for attempt ${number + 1}`
-      return outcome
-    }
-    logger.warning(
-      `Attempt ${number} of ${totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${formatDuration(settings.retryDelayMs)}`
-    )
-    try {
-      await clock.sleep(settings.retryDelayMs, signal)
-    } catch (error) {
-      if (!signal?.aborted) throw error
-      outcome.failure = `The workflow was cancelled while waiting to retry; the last job run ${jobRunId} had FAILED${details}`
-      return outcome
+/** What a failed run leaves for the reader: the driver's log tails and the Spark UI link. */
+async function gatherEvidence(
+  job: SparkJob,
+  outcome: SparkJobOutcome,
+  attempt: AttemptRecord,
+  jobRun: JobRun | undefined
+): Promise<void> {
+  attempt.logs = await showDriverLogs(
+    job.deps.s3,
+    job.settings.logUri,
+    job.applicationId,
+    attempt.jobRunId,
+    jobRun?.attempt,
+    job.logger
+  )
+  outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt)
+}
+
+function sparkUiLink(job: SparkJob, jobRunId: string, attempt?: number): Promise<string> {
+  return dashboardUrl(job.deps.emr, job.applicationId, jobRunId, attempt, job.logger)
+}
+
+/**
+ * After a run that did not succeed: why the step fails, or how long to pause before the
+ * next attempt. Only a FAILED run is submitted again, and only while attempts and
+ * wait-timeout are left.
+ */
+function afterFailure(
+  job: SparkJob,
+  attempt: AttemptRecord,
+  end: RunEnd
+): { failure: string } | { delayMs: number } {
+  const { settings, totalAttempts } = job
+  const { jobRunId, number, state } = attempt
+  const details = detailsOf(attempt)
+  if (end.timedOut) {
+    const limit = `wait-timeout (${formatDuration(settings.waitTimeoutMs)})`
+    return {
+      failure: end.cancelAccepted
+        ? `Job run ${jobRunId} did not finish within ${limit} and was cancelled (now ${state})`
+        : `Job run ${jobRunId} did not finish within ${limit}; cancelling it failed (the post step tries again)`
     }
   }
-  throw new Error('unreachable: the attempt loop always returns')
+  if (state !== 'FAILED' || number === totalAttempts) {
+    const which =
+      totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : ''
+    return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` }
+  }
+  const delayMs = resubmitDelay(settings, number, job.random)
+  const left = settings.waitTimeoutMs - (job.clock.now() - job.began)
+  if (left <= delayMs) {
+    return {
+      failure: `Job run ${jobRunId} ended FAILED${details}; no time left within wait-timeout for attempt ${number + 1}`
+    }
+  }
+  return { delayMs }
+}
+
+/** The pause before the next attempt; a failure message when the workflow is cancelled in it. */
+async function pauseBeforeRetry(
+  job: SparkJob,
+  attempt: AttemptRecord,
+  delayMs: number
+): Promise<string | undefined> {
+  const { jobRunId, number } = attempt
+  const details = detailsOf(attempt)
+  job.logger.warning(
+    `Attempt ${number} of ${job.totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${formatDuration(delayMs)}`
+  )
+  try {
+    await job.clock.sleep(delayMs, job.signal)
+    return undefined
+  } catch (error) {
+    if (!job.signal?.aborted) throw error
+    return `The workflow was cancelled while waiting to retry; the last job run ${jobRunId} had FAILED${details}`
+  }
+}
+
+function detailsOf(attempt: AttemptRecord): string {
+  return attempt.stateDetails ? `: ${attempt.stateDetails}` : ''
 }
 
 /** Work that happens before any run exists: an abort there just stops, with one clear line. */
@@ -278,140 +414,26 @@ async function beforeAnyRun<T>(
   }
 }
 
-async function buildJobDriver(settings: SparkJobSettings, { s3, logger }: SparkJobDeps) {
-  const stage = (file: SparkJobSettings['entryPoint']) =>
-    stageJobFile(s3, file, settings.stagingUri, logger)
-  const entryPoint = await stage(settings.entryPoint)
-  const files: string[] = []
-  for (const file of settings.files) files.push(await stage(file))
-  const pyFiles: string[] = []
-  for (const file of settings.pyFiles) pyFiles.push(await stage(file))
-  const parameters = sparkSubmitParameters({
-    sparkConf: settings.sparkConf,
-    files,
-    pyFiles,
-    raw: settings.sparkSubmitParameters
-  })
-  return {
-    sparkSubmit: {
-      entryPoint,
-      ...(settings.entryPointArguments.length
-        ? { entryPointArguments: settings.entryPointArguments }
-        : {}),
-      ...(parameters ? { sparkSubmitParameters: parameters } : {})
-    }
-  }
-}
-
-/** The overrides as given, with `log-uri` (when set) as the S3 log location. */
-function configurationOverrides(settings: SparkJobSettings): ServiceOverrides | undefined {
-  const overrides = settings.configurationOverrides
-    ? structuredClone(settings.configurationOverrides)
-    : {}
-  if (settings.logUri) {
-    const monitoring = (overrides.monitoringConfiguration ??= {}) as Record<string, unknown>
-    const s3 = (monitoring.s3MonitoringConfiguration ?? {}) as Record<string, unknown>
-    monitoring.s3MonitoringConfiguration = { ...s3, logUri: `${settings.logUri}/` }
-  }
-  // Checked in settings to be an object with the service's shape; the service validates the rest.
-  return Object.keys(overrides).length ? (overrides as ServiceOverrides) : undefined
-}
-
-function saveRunState(
-  state: StateStore,
-  applicationId: string,
-  jobRunId: string,
-  finished: boolean,
-  cancelOnAbort: boolean
-): void {
-  state.save(STATE.applicationId, applicationId)
-  state.save(STATE.jobRunId, jobRunId)
-  state.save(STATE.finished, String(finished))
-  state.save(STATE.cancelOnAbort, String(cancelOnAbort))
-}
-
 /** The workflow was cancelled while the run was going: cancel it (unless told not to). */
 async function abandon(
+  job: SparkJob,
   outcome: SparkJobOutcome,
-  record: AttemptRecord,
-  settings: SparkJobSettings,
-  deps: SparkJobDeps,
+  attempt: AttemptRecord,
   reason: string
 ): Promise<SparkJobOutcome> {
-  const { emr, logger, state } = deps
+  const { deps, logger, settings } = job
   if (!settings.cancelOnAbort) {
-    saveRunState(state, outcome.applicationId, record.jobRunId, true, false)
-    outcome.failure = `${reason}; job run ${record.jobRunId} was left running (cancel-on-abort: false)`
+    handOver(job, { finished: true })
+    outcome.failure = `${reason}; job run ${attempt.jobRunId} was left running (cancel-on-abort: false)`
     return outcome
   }
-  const cancelled = await cancelJobRun(emr, outcome.applicationId, record.jobRunId, logger)
-  // A failed request leaves the flag unset, so the post step tries again.
-  if (cancelled) saveRunState(state, outcome.applicationId, record.jobRunId, true, true)
-  record.state = cancelled ? 'CANCELLING' : record.state
-  outcome.state = record.state
+  const cancelled = await cancelJobRun(deps.emr, job.applicationId, attempt.jobRunId, logger)
+  // A failed request leaves the run unfinished, so the post step tries again.
+  if (cancelled) handOver(job, { finished: true })
+  attempt.state = cancelled ? 'CANCELLING' : attempt.state
+  outcome.state = attempt.state
   outcome.failure = cancelled
-    ? `${reason}; job run ${record.jobRunId} was cancelled`
-    : `${reason}; cancelling job run ${record.jobRunId} failed (the post step tries again)`
+    ? `${reason}; job run ${attempt.jobRunId} was cancelled`
+    : `${reason}; cancelling job run ${attempt.jobRunId} failed (the post step tries again)`
   return outcome
-}
-
-/** After CancelJobRun: the run's state once it is terminal, or after ~10 s at most. */
-async function confirmCancelled(
-  { emr }: SparkJobDeps,
-  applicationId: string,
-  jobRunId: string,
-  clock: Clock
-): Promise<JobRun | undefined> {
-  let jobRun: JobRun | undefined
-  for (let poll = 0; poll < 20; poll++) {
-    try {
-      jobRun = (await emr.send(new GetJobRunCommand({ applicationId, jobRunId }))).jobRun
-      if (jobRun?.state && TERMINAL_STATES.has(jobRun.state)) return jobRun
-    } catch {
-      // The cancel was accepted; the report just shows the last state seen.
-    }
-    await clock.sleep(500)
-  }
-  return jobRun
-}
-
-async function driverLogs(
-  settings: SparkJobSettings,
-  { s3, logger }: SparkJobDeps,
-  applicationId: string,
-  jobRunId: string,
-  attempt: number | undefined
-): Promise<DriverLogTail[]> {
-  if (!settings.logUri) {
-    logger.info(
-      'No S3 log location (log-uri) is set, so the driver logs cannot be shown here: set log-uri to see them in this log'
-    )
-    return []
-  }
-  const tails: DriverLogTail[] = []
-  for (const stream of ['stderr', 'stdout'] as const) {
-    let tail: DriverLogTail
-    try {
-      tail = await readDriverLogTail(s3, settings.logUri, applicationId, jobRunId, stream, {
-        attempt,
-        maxLines: DRIVER_LOG_LINES
-      })
-    } catch (error) {
-      tail = {
-        stream,
-        uri: settings.logUri,
-        problem: `cannot read the ${stream} log: ${errorMessage(error)}`
-      }
-    }
-    if (tail.lines) {
-      logger.group(
-        `Driver ${stream} of job run ${jobRunId} (last ${tail.lines.length} lines of ${tail.uri})`,
-        tail.lines
-      )
-    } else {
-      logger.info(`Driver ${stream}: ${tail.problem}`)
-    }
-    tails.push(tail)
-  }
-  return tails
 }

@@ -8,10 +8,13 @@ import type { AddressInfo } from 'node:net'
  *   names its throttling; the action must go by the name, not the status);
  * - 'drop-before': closes the connection before the request reaches moto;
  * - 'drop-after': forwards the request (moto acts on it), then closes the connection instead
- *   of answering, the case where a retry could start a duplicate.
+ *   of answering, the case where a retry could start a duplicate;
+ * - 'hold-after': forwards the request (moto acts on it), then keeps the answer back and the
+ *   connection open until the proxy closes: a request still in flight, for a test that kills
+ *   the client meanwhile.
  * It also records every request, so a test can prove that none was sent.
  */
-export type Fault = 'throttle' | 'drop-before' | 'drop-after' | undefined
+export type Fault = 'throttle' | 'drop-before' | 'drop-after' | 'hold-after' | undefined
 
 export interface ProxiedRequest {
   method: string
@@ -22,6 +25,8 @@ export interface ProxiedRequest {
 export interface FaultProxy {
   endpoint: string
   requests: ProxiedRequest[]
+  /** How many 'hold-after' requests moto has answered and the proxy is holding back. */
+  held: number
   /** Decides the fault for each request (count = how many requests with this method+path shape came before). */
   decide: (request: { method: string; path: string }) => Fault
   close(): Promise<void>
@@ -32,6 +37,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const proxy: FaultProxy = {
     endpoint: '',
     requests: [],
+    held: 0,
     decide: () => undefined,
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
@@ -71,6 +77,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           answer.on('end', () => {
             if (fault === 'drop-after') {
               request.socket.destroy()
+              return
+            }
+            if (fault === 'hold-after') {
+              proxy.held++
               return
             }
             response.writeHead(answer.statusCode ?? 502, answer.headers)

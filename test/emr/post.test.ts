@@ -22,6 +22,7 @@ import { cancelRunLeftBehind } from '../../src/emr/post.js'
 import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { runSparkJob } from '../../src/emr/spark-job.js'
 import { FakeClock } from './support/fake-clock.js'
+import { sparkJobSettings } from './support/spark-settings.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -167,5 +168,135 @@ describe('post step', () => {
     ).rejects.toThrow('The workflow was cancelled before a job run started; nothing to cancel')
     expect(emr.commandCalls(StartJobRunCommand)).toHaveLength(0)
     expect(saved.get('job-run-id')).toBe('')
+  })
+})
+
+describe('post step: the main step died while StartJobRun was in flight', () => {
+  const inFlight = () => {
+    const store = new MemoryState()
+    for (const [name, value] of Object.entries({
+      'application-id': 'app',
+      'run-name': 'daily/ingest/2026-01-01',
+      'client-token': 'token-ours',
+      'job-run-id': '',
+      finished: 'false',
+      'cancel-on-abort': 'true'
+    }))
+      store.save(name, value)
+    return store
+  }
+  const summary = (id: string) => ({
+    id,
+    name: 'daily/ingest/2026-01-01',
+    state: 'RUNNING',
+    createdAt: new Date()
+  })
+  const tagged = (token: string) => jobRun('RUNNING', { tags: { 'spark-job:client-token': token } })
+
+  /** The main step on a STARTED application with no runs, up to its StartJobRun. */
+  function submitOnce(saved: MemoryState) {
+    emr.on(GetApplicationCommand).resolves({
+      application: { applicationId: 'app', name: 'etl', state: 'STARTED' } as never
+    })
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [] })
+    const emrClient = client()
+    return runSparkJob(sparkJobSettings({ name: 'daily/ingest/2026-01-01' }), {
+      state: saved,
+      newClientToken: () => 'token-1',
+      clock: new FakeClock(),
+      logger: new MemoryLogger(),
+      emr: emrClient,
+      emrSubmit: emrClient,
+      s3: new S3Client({ region: 'us-east-1' })
+    })
+  }
+
+  it('client mock: a run that is listed only at the second look is still found and cancelled; a run of another token is not', async () => {
+    emr
+      .on(ListJobRunsCommand)
+      .resolvesOnce({ jobRuns: [summary('theirs')] } as never)
+      .resolves({ jobRuns: [summary('ours'), summary('theirs')] } as never)
+    emr.on(GetJobRunCommand, { jobRunId: 'ours' }).resolves(tagged('token-ours'))
+    emr.on(GetJobRunCommand, { jobRunId: 'theirs' }).resolves(tagged('token-theirs'))
+    emr.on(CancelJobRunCommand).resolves({})
+    const sleeps: number[] = []
+    const logger = new MemoryLogger()
+    const result = await cancelRunLeftBehind(inFlight(), client, logger, {
+      sleep: async ms => void sleeps.push(ms)
+    })
+    expect(result).toBe('cancelled')
+    expect(sleeps).toEqual([2000])
+    expect(emr.commandCalls(CancelJobRunCommand).map(call => call.args[0].input)).toEqual([
+      { applicationId: 'app', jobRunId: 'ours' }
+    ])
+    expect(logger.lines).toContainEqual(
+      expect.stringContaining('Job run ours is the one the main step started: cancelling it')
+    )
+  })
+
+  it('client mock: no run with its token after every look: nothing is cancelled', async () => {
+    emr.on(ListJobRunsCommand).resolves({ jobRuns: [summary('theirs')] } as never)
+    emr.on(GetJobRunCommand).resolves(tagged('token-theirs'))
+    const logger = new MemoryLogger()
+    const result = await cancelRunLeftBehind(inFlight(), client, logger, {
+      sleep: async () => undefined
+    })
+    expect(result).toBe('not-found')
+    expect(emr.commandCalls(ListJobRunsCommand)).toHaveLength(3)
+    expect(emr.commandCalls(CancelJobRunCommand)).toHaveLength(0)
+  })
+
+  it('cancel-on-abort: false leaves it alone without a request', async () => {
+    const store = inFlight()
+    store.save('cancel-on-abort', 'false')
+    expect(await cancelRunLeftBehind(store, client, new MemoryLogger())).toBe('left-running')
+    expect(emr.calls()).toHaveLength(0)
+  })
+
+  it('client mock: the main step saves the name and client token before StartJobRun is sent, and marks a refused submission finished', async () => {
+    const saved = new MemoryState()
+    let atSend: Record<string, string> = {}
+    emr.on(StartJobRunCommand).callsFake(() => {
+      atSend = Object.fromEntries(saved.values)
+      throw new EMRServerlessServiceException({
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'bad role'
+      })
+    })
+    await expect(submitOnce(saved)).rejects.toThrow('bad role')
+    expect(atSend).toMatchObject({
+      'application-id': 'app',
+      'run-name': 'daily/ingest/2026-01-01',
+      'client-token': 'token-1',
+      'job-run-id': '',
+      finished: 'false'
+    })
+    expect(emr.commandCalls(StartJobRunCommand)[0].args[0].input.tags).toMatchObject({
+      'spark-job:client-token': 'token-1'
+    })
+    // The service refused it, so no run exists: the post step has nothing to look for.
+    expect(saved.get('finished')).toBe('true')
+    expect(await cancelRunLeftBehind(saved, client, new MemoryLogger())).toBe('finished')
+  })
+
+  it('client mock: a refusal after a try whose answer was lost leaves the search to the post step', async () => {
+    emr
+      .on(StartJobRunCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .rejects(
+        new EMRServerlessServiceException({
+          name: 'ValidationException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'bad role'
+        })
+      )
+    const saved = new MemoryState()
+    await expect(submitOnce(saved)).rejects.toThrow('bad role')
+    // The first try may have started a run that is not listed yet.
+    expect(saved.get('finished')).toBe('false')
+    expect(saved.get('client-token')).not.toBe('')
   })
 })

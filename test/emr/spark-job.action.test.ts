@@ -1,8 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { CreateApplicationCommand, EMRServerlessClient } from '@aws-sdk/client-emr-serverless'
+import {
+  CreateApplicationCommand,
+  EMRServerlessClient,
+  StartJobRunCommand
+} from '@aws-sdk/client-emr-serverless'
 import {
   CreateBucketCommand,
   ListObjectsV2Command,
@@ -34,6 +38,7 @@ interface HarnessRun {
     }
   }
   configurationOverrides?: {
+    applicationConfiguration?: unknown[]
     monitoringConfiguration?: { s3MonitoringConfiguration?: { logUri?: string } }
   }
   cancelCalls: number
@@ -64,6 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop()
+  if (workspace) rmSync(workspace, { recursive: true, force: true })
 })
 
 async function newApplication(
@@ -81,6 +87,25 @@ async function runsOn(applicationId: string): Promise<HarnessRun[]> {
 
 async function script(...runs: RunScript[]): Promise<void> {
   await moto.control('emr/script-next-runs', { runs })
+}
+
+/** Resolves once the action has polled a run (GetJobRun) again, after the call. */
+async function nextPoll(jobRunId: string): Promise<void> {
+  const polls = async () => (await moto.control<Record<string, number>>('emr/calls')).GetJobRun ?? 0
+  const before = await polls()
+  for (const deadline = Date.now() + 60_000; (await polls()) === before;) {
+    if (Date.now() > deadline) throw new Error(`job run ${jobRunId} was not polled`)
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+/**
+ * Re-scripts a run once the action has polled it again, so the state the run is in now has
+ * been seen before it moves on, whatever the machine's speed.
+ */
+async function moveAfterPoll(applicationId: string, jobRunId: string, next: RunScript) {
+  await nextPoll(jobRunId)
+  await moto.control('emr/script-run', { applicationId, jobRunId, ...next })
 }
 
 /** Polls until the application has `count` runs (the action started them). */
@@ -150,16 +175,17 @@ function errorLines(result: ActionRun): string[] {
 describe('spark-job action against moto', () => {
   it('submits the seed ingest task, waits through QUEUED and RUNNING to SUCCESS, and reports', async () => {
     const app = await newApplication()
-    await script({
-      steps: [
-        ['SUBMITTED', 0.2],
-        ['QUEUED', 0.3],
-        ['RUNNING', 0.5],
-        ['SUCCESS', null]
-      ],
+    // Each state lasts until the action has polled it, so none is missed on a slow machine.
+    await script({ steps: [['SUBMITTED', null]] })
+    const action = run('spark-job', inputsFor(app))
+    const [started] = await waitForRuns(app)
+    for (const state of ['QUEUED', 'RUNNING'])
+      await moveAfterPoll(app, started.id, { steps: [[state, null]] })
+    await moveAfterPoll(app, started.id, {
+      steps: [['SUCCESS', null]],
       billed: { vCPUHour: 1.25, memoryGBHour: 5.5, storageGBHour: 0.75 }
     })
-    const result = await run('spark-job', inputsFor(app))
+    const result = await action
     expect(result.code, result.stdout + result.stderr).toBe(0)
 
     const [jobRun] = await runsOn(app)
@@ -249,6 +275,32 @@ describe('spark-job action against moto', () => {
     )
   })
 
+  it('a spark-conf value with spaces reaches the run whole, as a spark-defaults property', async () => {
+    const app = await newApplication()
+    await script({ steps: [['SUCCESS', null]] })
+    const javaOptions = '-Dlog4j2.level=warn -Duser.timezone=UTC'
+    const result = await run(
+      'spark-job',
+      inputsFor(app, {
+        'spark-conf': `spark.sql.shuffle.partitions=400\nspark.driver.extraJavaOptions=${javaOptions}`
+      })
+    )
+    expect(result.code, result.stdout).toBe(0)
+    const [jobRun] = await runsOn(app)
+    expect(jobRun.jobDriver.sparkSubmit.sparkSubmitParameters).toBe(
+      '--conf spark.sql.shuffle.partitions=400'
+    )
+    expect(jobRun.configurationOverrides?.applicationConfiguration).toEqual([
+      {
+        classification: 'spark-defaults',
+        properties: { 'spark.driver.extraJavaOptions': javaOptions }
+      }
+    ])
+    expect(
+      jobRun.configurationOverrides?.monitoringConfiguration?.s3MonitoringConfiguration?.logUri
+    ).toBe('s3://logs/emr/')
+  })
+
   it('resolves an application name to its ID and starts a STOPPED application first', async () => {
     const name = `by-name-${Math.random().toString(36).slice(2, 8)}`
     const app = await newApplication(name)
@@ -262,14 +314,8 @@ describe('spark-job action against moto', () => {
 
   it('fails a FAILED run with its stateDetails and the driver stderr and stdout tails from the S3 log layout', async () => {
     const app = await newApplication()
-    await script({
-      steps: [
-        ['SUBMITTED', 1.5],
-        ['FAILED', null]
-      ],
-      stateDetails:
-        'Job failed, please check complete logs in configured logging destination. ExitCode: 1.'
-    })
+    // The run fails only once its logs are in place, however long uploading them takes.
+    await script({ steps: [['SUBMITTED', null]] })
     const action = run('spark-job', inputsFor(app))
     const [jobRun] = await waitForRuns(app)
     const driver = `emr/applications/${app}/jobs/${jobRun.id}/SPARK_DRIVER`
@@ -292,6 +338,11 @@ describe('spark-job action against moto', () => {
         Body: gzipSync('reading bronze partition\n')
       })
     )
+    await moveAfterPoll(app, jobRun.id, {
+      steps: [['FAILED', null]],
+      stateDetails:
+        'Job failed, please check complete logs in configured logging destination. ExitCode: 1.'
+    })
     const result = await action
 
     expect(result.code).toBe(1)
@@ -335,16 +386,24 @@ describe('spark-job action against moto', () => {
 
   it('attaches to a run of the same name that is still going instead of starting a second one', async () => {
     const app = await newApplication()
-    await script({
-      steps: [
-        ['RUNNING', 2],
-        ['SUCCESS', null]
-      ]
-    })
+    // The run goes on until the second step has seen it, however slow the machine.
+    await script({ steps: [['RUNNING', null]] })
     const first = run('spark-job', inputsFor(app))
     const [original] = await waitForRuns(app)
-    const second = await run('spark-job', inputsFor(app))
-    const firstResult = await first
+    const listings = async () =>
+      (await moto.control<Record<string, number>>('emr/calls')).ListJobRuns ?? 0
+    const before = await listings()
+    const attaching = run('spark-job', inputsFor(app))
+    for (const deadline = Date.now() + 60_000; (await listings()) === before;) {
+      if (Date.now() > deadline) throw new Error('the second step never listed the runs')
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    await moto.control('emr/script-run', {
+      applicationId: app,
+      jobRunId: original.id,
+      steps: [['SUCCESS', null]]
+    })
+    const [second, firstResult] = await Promise.all([attaching, first])
 
     expect(second.code, second.stdout).toBe(0)
     expect(firstResult.code).toBe(0)
@@ -361,7 +420,7 @@ describe('spark-job action against moto', () => {
     let kill: (signal: NodeJS.Signals) => void = () => undefined
     const action = run('spark-job', inputsFor(app), { onSpawn: send => (kill = send) })
     const [jobRun] = await waitForRuns(app)
-    await new Promise(resolve => setTimeout(resolve, 300))
+    await nextPoll(jobRun.id)
     const sentAt = Date.now()
     kill('SIGINT')
     const result = await action
@@ -382,7 +441,8 @@ describe('spark-job action against moto', () => {
     let kill: (signal: NodeJS.Signals) => void = () => undefined
     const main = run('spark-job', inputsFor(app), { onSpawn: send => (kill = send) })
     const [jobRun] = await waitForRuns(app)
-    await new Promise(resolve => setTimeout(resolve, 300))
+    // Polling means the step has saved the run's ID: the kill comes while it waits.
+    await nextPoll(jobRun.id)
     kill('SIGKILL')
     const killed = await main
     expect(killed.signal).toBe('SIGKILL')
@@ -406,6 +466,68 @@ describe('spark-job action against moto', () => {
     const quiet = await run('spark-job-post', inputsFor(other), { state: finished.state })
     expect(quiet.code).toBe(0)
     expect((await runsOn(other))[0].cancelCalls).toBe(0)
+  })
+
+  it('post step: after a kill while StartJobRun is in flight, cancels the run the main step started by its name and client token, and no other', async () => {
+    const app = await newApplication()
+    await script({ steps: [['RUNNING', null]] })
+    // Fault proxy: StartJobRun reaches moto, which starts the run, but its answer is held
+    // back, so the main step is killed without ever learning the job run ID.
+    const proxy = await startFaultProxy(moto.endpoint)
+    proxy.decide = request => (isStartJobRun(request) ? 'hold-after' : undefined)
+    try {
+      let kill: (signal: NodeJS.Signals) => void = () => undefined
+      const main = run('spark-job', inputsFor(app, { endpoint: proxy.endpoint }), {
+        onSpawn: send => (kill = send)
+      })
+      const [started] = await waitForRuns(app)
+      for (const deadline = Date.now() + 60_000; proxy.held === 0;) {
+        if (Date.now() > deadline) throw new Error('moto never answered the held StartJobRun')
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
+      kill('SIGKILL')
+      const killed = await main
+      expect(killed.signal).toBe('SIGKILL')
+      expect(killed.state).toMatchObject({
+        'application-id': app,
+        'run-name': 'daily-customer-etl/ingest-cdc/2026-01-01',
+        'client-token': started.clientToken,
+        'job-run-id': '',
+        finished: 'false'
+      })
+      expect(started.tags['spark-job:client-token']).toBe(started.clientToken)
+      expect((await runsOn(app))[0].state).toBe('RUNNING')
+
+      // Meanwhile another workflow run started a run of the same name: it is not ours.
+      await script({ steps: [['RUNNING', null]] })
+      const { jobRunId: otherId } = await emr.send(
+        new StartJobRunCommand({
+          applicationId: app,
+          name: started.name,
+          clientToken: 'another-workflow-run',
+          executionRoleArn: ROLE,
+          jobDriver: { sparkSubmit: { entryPoint: 's3://scripts/job.py' } },
+          tags: { 'spark-job:client-token': 'another-workflow-run' }
+        })
+      )
+
+      const post = await run('spark-job-post', inputsFor(app), { state: killed.state })
+      expect(post.code, post.stdout + post.stderr).toBe(0)
+      expect(post.stdout).toContain(
+        `Job run ${started.id} is the one the main step started: cancelling it`
+      )
+      expect(post.stdout).toContain(
+        `1 other run(s) named ${started.name} are going, started by another workflow run or attempt: left alone`
+      )
+      const runs = await runsOn(app)
+      expect(runs.find(jobRun => jobRun.id === started.id)?.state).toBe('CANCELLED')
+      expect(runs.find(jobRun => jobRun.id === otherId)).toMatchObject({
+        state: 'RUNNING',
+        cancelCalls: 0
+      })
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('cancels the run and fails when the wait limit passes', async () => {
@@ -543,6 +665,35 @@ describe('spark-job action against moto', () => {
       }
     } finally {
       await proxy.close()
+    }
+  })
+
+  it('a repository file that leads outside the repository is refused, nothing staged or started', async () => {
+    // The outside file exists: only where the path leads can refuse it.
+    const outside = mkdtempSync(path.join(tmpdir(), 'spark-job-outside-'))
+    writeFileSync(path.join(outside, 'job.py'), 'print("not from the repository")\n')
+    symlinkSync(path.join(outside, 'job.py'), path.join(workspace, 'jobs', 'linked.py'))
+    const relative = path.relative(workspace, path.join(outside, 'job.py'))
+    const proxy = await startFaultProxy(moto.endpoint)
+    const base = inputsFor('etl', { endpoint: proxy.endpoint })
+    const cases: [string, string][] = [
+      ['entry-point', relative],
+      ['entry-point', path.join(outside, 'job.py')],
+      ['py-files', 'jobs/linked.py'],
+      ['files', relative]
+    ]
+    try {
+      for (const [input, value] of cases) {
+        const result = await run('spark-job', { ...base, [input]: value })
+        expect(result.code, `${input}: ${result.stdout}`).toBe(1)
+        expect(errorLines(result), input).toEqual([
+          `::error::Input '${input}': expected an s3:// URI or a file inside the repository, but this path leads outside it, got '${value}'`
+        ])
+        expect(proxy.requests, `${input}: no request may be sent`).toEqual([])
+      }
+    } finally {
+      await proxy.close()
+      rmSync(outside, { recursive: true, force: true })
     }
   })
 
