@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml'
 import { UserError } from '../core/errors.js'
+import { printable } from './printable.js'
 
 /**
  * The rules file: one YAML file per dataset. The data-quality Spark job
@@ -108,6 +109,9 @@ export interface RuleSet {
 /** A mistake in a rules file: one line naming the file, the rule and what is wrong. */
 export class RulesError extends UserError {
   override name = 'RulesError'
+  constructor(message: string) {
+    super(printable(message))
+  }
 }
 
 type Mapping = Record<string, unknown>
