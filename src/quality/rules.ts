@@ -170,6 +170,14 @@ export function parseMetricRef(text: string): string | undefined {
 
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
 export function parseRules(text: string, file: string): RuleSet {
+  return loadRules(text, file).ruleSet
+}
+
+/**
+ * Parses and validates a rules file, and keeps the document as read (plain data: what the
+ * prepare mode writes as JSON for the Spark job, which validates it again).
+ */
+export function loadRules(text: string, file: string): { ruleSet: RuleSet; document: unknown } {
   // YAML 1.1, as PyYAML reads it in the Spark job (`yes` is true, `010` is octal).
   const document = parseDocument(text, { version: '1.1', uniqueKeys: true })
   const [error] = document.errors
@@ -179,7 +187,8 @@ export function parseRules(text: string, file: string): RuleSet {
     const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
     throw new RulesError(`${file}: YAML syntax error${where}: ${reason}`)
   }
-  return validateRules(document.toJS(), file)
+  const data: unknown = document.toJS()
+  return { ruleSet: validateRules(data, file), document: data }
 }
 
 export function validateRules(document: unknown, file: string): RuleSet {
