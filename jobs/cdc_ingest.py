@@ -7,13 +7,15 @@ Silver for ``ds`` = the latest silver snapshot strictly before ``ds`` (if any) +
 ``<source>/date=<ds>/``. Per customer the latest change wins (change_seq, then change_ts, then
 the operation D > U > I, then the row's values: deterministic whatever the file order), a
 delete removes the customer, a change not newer than the snapshot's row is ignored as stale.
-Rows that cannot be applied (malformed JSON, no key, unknown operation, unparsable values) are
-counted, logged, kept in ``<target>/_rejected/date=<ds>/`` and summarised in
+Rows that cannot be applied (malformed JSON, a line that is not one object, no key or one that
+is not a string or number, unknown operation, unparsable values, a change_ts without a time of
+day) are counted, logged, kept in ``<target>/_rejected/date=<ds>/`` and summarised in
 ``<target>/_reports/date=<ds>/ingest.json``. The snapshot goes to ``<target>/date=<ds>/``
 (overwritten as a whole), so a second run for the same date gives the same silver.
 
 Formats, refusals and options: jobs/README.md. Spark conf (adaptive execution, shuffle
-partitions) is the submitter's business (``--conf``); this file sets none.
+partitions) is the submitter's business (``--conf``); this file sets none. Needs job_common.py
+beside it (``--py-files`` on EMR).
 """
 
 from __future__ import annotations
@@ -293,6 +295,8 @@ def classify(bronze: DataFrame) -> DataFrame:
         .withColumn("_created", _typed("created_at", "TIMESTAMP"))
         .withColumn("_updated", _typed("updated_at", "TIMESTAMP"))
         .withColumn("_reject_reason", reason)
+        # The raw line was only needed for the key probe: not kept in the cached rows.
+        .drop(LINE_COLUMN)
     )
 
 

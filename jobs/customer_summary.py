@@ -17,7 +17,8 @@ one cdc_ingest built ds on) and writes one row per (segment, country, status) to
     deleted_customers     long    in the previous snapshot with this group, gone at ds
 
 A group whose customers were all deleted on ds still gets a row (customer_count 0).
-Spark conf is the submitter's business (`--conf`); this file sets none.
+Spark conf is the submitter's business (`--conf`); this file sets none. Needs job_common.py
+beside it (`--py-files` on EMR).
 """
 
 from __future__ import annotations
