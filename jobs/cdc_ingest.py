@@ -7,13 +7,15 @@ Silver for ``ds`` = the latest silver snapshot strictly before ``ds`` (if any) +
 ``<source>/date=<ds>/``. Per customer the latest change wins (change_seq, then change_ts, then
 the operation D > U > I, then the row's values: deterministic whatever the file order), a
 delete removes the customer, a change not newer than the snapshot's row is ignored as stale.
-Rows that cannot be applied (malformed JSON, no key, unknown operation, unparsable values) are
-counted, logged, kept in ``<target>/_rejected/date=<ds>/`` and summarised in
+Rows that cannot be applied (malformed JSON, a line that is not one object, no key or one that
+is not a string or number, unknown operation, unparsable values, a change_ts without a time of
+day) are counted, logged, kept in ``<target>/_rejected/date=<ds>/`` and summarised in
 ``<target>/_reports/date=<ds>/ingest.json``. The snapshot goes to ``<target>/date=<ds>/``
 (overwritten as a whole), so a second run for the same date gives the same silver.
 
 Formats, refusals and options: jobs/README.md. Spark conf (adaptive execution, shuffle
-partitions) is the submitter's business (``--conf``); this file sets none.
+partitions) is the submitter's business (``--conf``); this file sets none. Needs job_common.py
+beside it (``--py-files`` on EMR).
 """
 
 from __future__ import annotations
@@ -22,13 +24,26 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
+from job_common import (
+    BRONZE_COLUMNS,
+    CUSTOMER_COLUMNS,
+    ArgumentParser,
+    JobError,
+    delete_path,
+    list_children,
+    normalize_root,
+    parse_date,
+    partition_dates,
+    partition_path,
+    path_exists,
+    run_job,
+    write_text,
+)
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.observation import Observation
@@ -45,21 +60,9 @@ from pyspark.sql.types import (
 JOB = "cdc_ingest"
 log = logging.getLogger(JOB)
 
-CUSTOMER_COLUMNS: tuple[str, ...] = (
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "country",
-    "segment",
-    "status",
-    "lifetime_value",
-    "created_at",
-    "updated_at",
-)
-BRONZE_COLUMNS: tuple[str, ...] = ("op", "change_seq", "change_ts", *CUSTOMER_COLUMNS)
 CORRUPT_COLUMN = "_corrupt_record"
+LINE_PROBLEM_COLUMN = "_line_problem"
+LINE_COLUMN = "_line"
 # Everything is read as text so that an unparsable value is seen and reported, not nulled.
 BRONZE_SCHEMA = StructType(
     [StructField(name, StringType(), True) for name in (*BRONZE_COLUMNS, CORRUPT_COLUMN)]
@@ -91,7 +94,9 @@ OPERATIONS = ("I", "U", "D")
 OP_RANK = {"I": 0, "U": 1, "D": 2}
 REJECT_REASONS: tuple[str, ...] = (
     "malformed_record",
+    "not_an_object",
     "null_key",
+    "bad_customer_id",
     "unknown_op",
     "bad_change_seq",
     "bad_change_ts",
@@ -101,91 +106,14 @@ REJECT_REASONS: tuple[str, ...] = (
 )
 REPORT_VERSION = 1
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _INTEGER_RE = r"^[+-]?[0-9]+$"
+# A change's moment needs a time of day: Spark casts "2026" or "2026-01-02" to midnight, which
+# would order the change against the day's others by a time the export never gave.
+_CHANGE_TS_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
 _NUMBER_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
 
 
-class JobError(Exception):
-    """A problem the operator can fix (bad argument, missing input): one line, exit 1."""
-
-
-# --------------------------------------------------------------------------- paths and dates
-
-
-def parse_date(value: str, name: str = "--date") -> dt.date:
-    """A calendar date written exactly YYYY-MM-DD."""
-    if not _DATE_RE.match(value or ""):
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
-
-
-def normalize_root(value: str, name: str) -> str:
-    """A dataset root as Hadoop should see it: `s3://`, `s3a://`, `file:` … URIs kept as given,
-    local paths made absolute; no trailing slash."""
-    text = (value or "").strip()
-    if not text:
-        raise JobError(f"{name}: expected an s3:// URI or a local path, got ''")
-    scheme = _SCHEME_RE.match(text)
-    if scheme and len(scheme.group(1)) > 1:  # a one-letter "scheme" is a Windows drive
-        if scheme.group(1).lower() in ("s3", "s3a", "s3n", "gs", "abfs", "abfss", "hdfs"):
-            rest = text[len(scheme.group(0)) :]
-            if not rest.startswith("//") or not rest[2:].split("/")[0]:
-                raise JobError(
-                    f"{name}: expected {scheme.group(1)}://<bucket>/<prefix>, got '{value}'"
-                )
-        stripped = text.rstrip("/")
-        return stripped if not stripped.endswith(":/") else text
-    return os.path.abspath(text).rstrip("/") or "/"
-
-
-def partition_path(root: str, ds: dt.date | str) -> str:
-    """`<root>/date=<ds>`, the layout every dataset of the lake uses."""
-    return f"{root.rstrip('/')}/date={ds}"
-
-
 # ------------------------------------------------------------------ Hadoop file system access
-
-
-def _fs_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
-    jvm = spark.sparkContext._jvm
-    assert jvm is not None
-    path = jvm.org.apache.hadoop.fs.Path(uri)
-    try:
-        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    except Exception as error:  # py4j wraps the Java exception; its first line says enough
-        raise JobError(f"cannot access {uri}: {_java_message(error)}") from None
-    return fs, path
-
-
-def _java_message(error: Exception) -> str:
-    java = getattr(error, "java_exception", None)
-    text = str(java.toString()) if java is not None else str(error)
-    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
-
-
-def path_exists(spark: SparkSession, uri: str) -> bool:
-    fs, path = _fs_path(spark, uri)
-    try:
-        return bool(fs.exists(path))
-    except Exception as error:  # access denied, unknown bucket, network: name the path
-        raise JobError(f"cannot access {uri}: {_java_message(error)}") from None
-
-
-def list_children(spark: SparkSession, uri: str) -> list[tuple[str, bool]]:
-    """(name, is_directory) of the entries directly under `uri`; [] when it does not exist."""
-    if not path_exists(spark, uri):
-        return []
-    fs, path = _fs_path(spark, uri)
-    try:
-        statuses = fs.listStatus(path)
-    except Exception as error:
-        raise JobError(f"cannot list {uri}: {_java_message(error)}") from None
-    return [(str(s.getPath().getName()), bool(s.isDirectory())) for s in statuses]
 
 
 def data_files(spark: SparkSession, uri: str) -> list[str]:
@@ -195,33 +123,6 @@ def data_files(spark: SparkSession, uri: str) -> list[str]:
         for name, is_dir in list_children(spark, uri)
         if not is_dir and not name.startswith(("_", "."))
     )
-
-
-def partition_dates(spark: SparkSession, root: str) -> list[dt.date]:
-    """The dates of the `date=YYYY-MM-DD` folders under `root`, sorted."""
-    dates = []
-    for name, is_dir in list_children(spark, root):
-        if is_dir and name.startswith("date=") and _DATE_RE.match(name[5:]):
-            try:
-                dates.append(dt.date.fromisoformat(name[5:]))
-            except ValueError:
-                continue
-    return sorted(dates)
-
-
-def write_text(spark: SparkSession, uri: str, text: str) -> None:
-    fs, path = _fs_path(spark, uri)
-    stream = fs.create(path, True)
-    try:
-        stream.write(bytearray(text.encode("utf-8")))
-    finally:
-        stream.close()
-
-
-def delete_path(spark: SparkSession, uri: str) -> None:
-    fs, path = _fs_path(spark, uri)
-    if fs.exists(path):
-        fs.delete(path, True)
 
 
 # ---------------------------------------------------------------------------- the job itself
@@ -289,15 +190,65 @@ def _typed(name: str, sql_type: str) -> Column:
 
 
 def read_bronze(spark: SparkSession, partition: str) -> DataFrame:
-    """The day's changes as text, plus `_corrupt_record` for lines that are not JSON objects."""
+    """The day's lines as bronze text columns, plus `_corrupt_record` (the line) and
+    `_line_problem` for a line that is not exactly one JSON object.
+
+    Spark's JSON reader would turn a line `[{…}, {…}]` into two changes, drop `[]` without a
+    trace and ignore whatever follows a first object: each line is parsed wrapped as
+    `{"v": <line>}` instead, which only parses when the line is one whole JSON value.
+    """
     files = data_files(spark, partition)
     if not files:
-        return spark.createDataFrame([], BRONZE_SCHEMA)
+        extra = [
+            StructField(name, StringType(), True) for name in (LINE_PROBLEM_COLUMN, LINE_COLUMN)
+        ]
+        return spark.createDataFrame([], StructType([*BRONZE_SCHEMA.fields, *extra]))
+    lines = spark.read.text([f"{partition}/{name}" for name in files])
+    # Blank lines are layout, not rows (Spark's JSON reader skips them too).
+    lines = lines.where(F.trim(F.col("value")) != "")
+    wrapped = F.concat(F.lit('{"v":'), F.col("value"), F.lit("}"))
+    object_schema = StructType(
+        [StructField("v", StructType(BRONZE_SCHEMA.fields[:-1])), BRONZE_SCHEMA.fields[-1]]
+    )
+    parsed = lines.withColumn(
+        "_parsed",
+        F.from_json(wrapped, object_schema, {"columnNameOfCorruptRecord": CORRUPT_COLUMN}),
+    )
+    as_object = parsed["_parsed"][CORRUPT_COLUMN].isNull() & parsed["_parsed"]["v"].isNotNull()
+    # Only for the rare lines that are not one object: is it JSON at all?
+    json_value = F.from_json(
+        wrapped, f"v STRING, {CORRUPT_COLUMN} STRING", {"columnNameOfCorruptRecord": CORRUPT_COLUMN}
+    )[CORRUPT_COLUMN].isNull()
+    problem = (
+        F.when(as_object, F.lit(None))
+        .when(json_value, "not_an_object")
+        .otherwise("malformed_record")
+    )
+    return parsed.select(
+        *[F.col("_parsed.v")[name].alias(name) for name in BRONZE_COLUMNS],
+        F.when(as_object, F.lit(None)).otherwise(F.col("value")).alias(CORRUPT_COLUMN),
+        problem.alias(LINE_PROBLEM_COLUMN),
+        # The line itself, for the customer_id type probe in classify().
+        F.col("value").alias(LINE_COLUMN),
+    )
+
+
+def _json_kind_of_key(line: Column, key_text: Column) -> Column:
+    """True when the line's customer_id is a JSON object, array or boolean.
+
+    Read as text, those become '{…}', '[…]', 'true' or 'false', exactly like the strings of
+    the same characters: only for such rare texts is the line parsed again with typed
+    schemas to tell which it was.
+    """
+
+    def typed(sql_type: str) -> Column:
+        return F.from_json(line, f"customer_id {sql_type}")["customer_id"].isNotNull()
+
     return (
-        spark.read.schema(BRONZE_SCHEMA)
-        .option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT_COLUMN)
-        .json([f"{partition}/{name}" for name in files])
+        F.when(key_text.startswith("{"), typed("MAP<STRING, STRING>"))
+        .when(key_text.startswith("["), typed("ARRAY<STRING>"))
+        .when(key_text.isin("true", "false"), typed("BOOLEAN"))
+        .otherwise(F.lit(False))
     )
 
 
@@ -314,16 +265,19 @@ def classify(bronze: DataFrame) -> DataFrame:
         return F.expr(_text(name)).isNotNull() & parsed.isNull()
 
     seq_text = F.expr(_text("change_seq"))
+    ts_text = F.expr(_text("change_ts"))
     ltv_text = F.expr(_text("lifetime_value"))
+    key_text = F.expr(_text("customer_id"))
     reason = (
-        F.when(F.col(CORRUPT_COLUMN).isNotNull(), "malformed_record")
-        .when(F.expr(_text("customer_id")).isNull(), "null_key")
+        F.when(F.col(LINE_PROBLEM_COLUMN).isNotNull(), F.col(LINE_PROBLEM_COLUMN))
+        .when(key_text.isNull(), "null_key")
+        .when(_json_kind_of_key(F.col(LINE_COLUMN), key_text), "bad_customer_id")
         .when(op.isNull() | ~op.isin(*OPERATIONS), "unknown_op")
         .when(
             seq_text.isNull() | ~seq_text.rlike(_INTEGER_RE) | F.col("_seq").isNull(),
             "bad_change_seq",
         )
-        .when(F.col("_ts").isNull(), "bad_change_ts")
+        .when(~ts_text.rlike(_CHANGE_TS_RE) | F.col("_ts").isNull(), "bad_change_ts")
         .when(
             upsert
             & ltv_text.isNotNull()
@@ -341,6 +295,8 @@ def classify(bronze: DataFrame) -> DataFrame:
         .withColumn("_created", _typed("created_at", "TIMESTAMP"))
         .withColumn("_updated", _typed("updated_at", "TIMESTAMP"))
         .withColumn("_reject_reason", reason)
+        # The raw line was only needed for the key probe: not kept in the cached rows.
+        .drop(LINE_COLUMN)
     )
 
 
@@ -653,15 +609,8 @@ def _count_merge(metrics: dict[str, Any], report: IngestReport) -> None:
 # ------------------------------------------------------------------------------ command line
 
 
-class _ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors as one line and exit 1 like every other input error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise JobError(message)
-
-
 def parse_args(argv: Sequence[str] | None) -> IngestOptions:
-    parser = _ArgumentParser(
+    parser = ArgumentParser(
         prog=JOB, description="Apply a day's CDC export (bronze) to the customers snapshot."
     )
     parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")
@@ -706,34 +655,9 @@ def parse_args(argv: Sequence[str] | None) -> IngestOptions:
     )
 
 
-def _configure_logging() -> None:
-    # Only this job's logger: py4j and Spark keep their own levels.
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-    log.setLevel(logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
     """Runs the job; returns the exit code. A session passed in is left running."""
-    _configure_logging()
-    try:
-        options = parse_args(argv)
-    except JobError as error:
-        print(f"{JOB}: error: {error}", file=sys.stderr)
-        return 1
-    own_session = spark is None
-    session = spark or SparkSession.builder.appName(f"{JOB} {options.date}").getOrCreate()
-    try:
-        run_ingest(session, options)
-        return 0
-    except JobError as error:
-        print(f"{JOB}: error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if own_session:
-            session.stop()
+    return run_job(JOB, argv, parse_args, lambda session, o: run_ingest(session.get(), o), spark)
 
 
 if __name__ == "__main__":

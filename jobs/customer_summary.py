@@ -17,21 +17,28 @@ one cdc_ingest built ds on) and writes one row per (segment, country, status) to
     deleted_customers     long    in the previous snapshot with this group, gone at ds
 
 A group whose customers were all deleted on ds still gets a row (customer_count 0).
-Spark conf is the submitter's business (`--conf`); this file sets none.
+Spark conf is the submitter's business (`--conf`); this file sets none. Needs job_common.py
+beside it (`--py-files` on EMR).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
-import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
 
+from job_common import (
+    ArgumentParser,
+    JobError,
+    normalize_root,
+    parse_date,
+    partition_dates,
+    partition_path,
+    path_exists,
+    run_job,
+)
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import DecimalType, DoubleType, LongType
@@ -53,79 +60,6 @@ GOLD_COLUMNS: tuple[str, ...] = (
 # Summing doubles in whatever order the partitions arrive can change the last bits between
 # runs; an exact decimal sum keeps a re-run identical.
 _EXACT = DecimalType(38, 6)
-
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-class JobError(Exception):
-    """A problem the operator can fix (bad argument, missing input): one line, exit 1."""
-
-
-def parse_date(value: str, name: str = "--date") -> dt.date:
-    if not _DATE_RE.match(value or ""):
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
-
-
-def normalize_root(value: str, name: str) -> str:
-    """URIs (`s3://`, `s3a://`, `file:` …) kept as given, local paths made absolute; no
-    trailing slash."""
-    text = (value or "").strip()
-    if not text:
-        raise JobError(f"{name}: expected an s3:// URI or a local path, got ''")
-    scheme = _SCHEME_RE.match(text)
-    if scheme and len(scheme.group(1)) > 1:  # a one-letter "scheme" is a Windows drive
-        if scheme.group(1).lower() in ("s3", "s3a", "s3n", "gs", "abfs", "abfss", "hdfs"):
-            rest = text[len(scheme.group(0)) :]
-            if not rest.startswith("//") or not rest[2:].split("/")[0]:
-                raise JobError(
-                    f"{name}: expected {scheme.group(1)}://<bucket>/<prefix>, got '{value}'"
-                )
-        stripped = text.rstrip("/")
-        return stripped if not stripped.endswith(":/") else text
-    return os.path.abspath(text).rstrip("/") or "/"
-
-
-def partition_path(root: str, ds: dt.date | str) -> str:
-    return f"{root.rstrip('/')}/date={ds}"
-
-
-def _fs_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
-    jvm = spark.sparkContext._jvm
-    assert jvm is not None
-    path = jvm.org.apache.hadoop.fs.Path(uri)
-    try:
-        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    except Exception as error:  # py4j wraps the Java exception; its first line says enough
-        java = getattr(error, "java_exception", None)
-        text = (str(java.toString()) if java is not None else str(error)).strip()
-        first = text.splitlines()[0] if text else type(error).__name__
-        raise JobError(f"cannot access {uri}: {first}") from None
-    return fs, path
-
-
-def path_exists(spark: SparkSession, uri: str) -> bool:
-    fs, path = _fs_path(spark, uri)
-    return bool(fs.exists(path))
-
-
-def partition_dates(spark: SparkSession, root: str) -> list[dt.date]:
-    fs, path = _fs_path(spark, root)
-    if not fs.exists(path):
-        return []
-    dates = []
-    for status in fs.listStatus(path):
-        name = str(status.getPath().getName())
-        if status.isDirectory() and name.startswith("date=") and _DATE_RE.match(name[5:]):
-            try:
-                dates.append(dt.date.fromisoformat(name[5:]))
-            except ValueError:
-                continue
-    return sorted(dates)
 
 
 @dataclass
@@ -230,7 +164,8 @@ def run_summary(spark: SparkSession, options: SummaryOptions) -> SummaryResult:
         )
         .first()
     )
-    assert totals is not None
+    if totals is None:  # an aggregate without grouping always has its one row
+        raise RuntimeError(f"no totals row read back from {output_partition}")
     result = SummaryResult(
         output_partition=output_partition,
         previous_snapshot=str(previous_date) if previous_date else None,
@@ -253,15 +188,8 @@ def run_summary(spark: SparkSession, options: SummaryOptions) -> SummaryResult:
     return result
 
 
-class _ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors as one line and exit 1 like every other input error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise JobError(message)
-
-
 def parse_args(argv: Sequence[str] | None) -> SummaryOptions:
-    parser = _ArgumentParser(
+    parser = ArgumentParser(
         prog=JOB, description="Compute the gold customer summary of a silver snapshot."
     )
     parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")
@@ -275,34 +203,9 @@ def parse_args(argv: Sequence[str] | None) -> SummaryOptions:
     )
 
 
-def _configure_logging() -> None:
-    # Only this job's logger: py4j and Spark keep their own levels.
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-    log.setLevel(logging.INFO)
-
-
 def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
     """Runs the job; returns the exit code. A session passed in is left running."""
-    _configure_logging()
-    try:
-        options = parse_args(argv)
-    except JobError as error:
-        print(f"{JOB}: error: {error}", file=sys.stderr)
-        return 1
-    own_session = spark is None
-    session = spark or SparkSession.builder.appName(f"{JOB} {options.date}").getOrCreate()
-    try:
-        run_summary(session, options)
-        return 0
-    except JobError as error:
-        print(f"{JOB}: error: {error}", file=sys.stderr)
-        return 1
-    finally:
-        if own_session:
-            session.stop()
+    return run_job(JOB, argv, parse_args, lambda session, o: run_summary(session.get(), o), spark)
 
 
 if __name__ == "__main__":

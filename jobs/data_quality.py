@@ -9,10 +9,13 @@ one aggregate pass plus one groupBy per uniqueness key, and writes the metrics d
 `<metrics-root>/<dataset>/date=<date>/metrics.json`, replacing the one of an earlier run.
 
 `--rules` is a local path, a Hadoop file system URI (`s3://...`) or the bare name of a file
-shipped with `spark-submit --files`. `--check-rules` validates the rules file and prints the
+shipped with `spark-submit --files`. A `.json` file is read with the standard library: it is
+the form the quality-gate action writes with `mode: prepare` (the rules file it validated, as
+JSON), and what the pipeline ships to EMR, whose image need not have PyYAML. Any other file is
+YAML and needs PyYAML (local use). `--check-rules` validates the rules file and prints the
 metric ids it needs, without starting Spark.
 
-This file is self-contained on purpose: EMR Serverless ships a single entry-point file.
+Needs job_common.py beside it (`--py-files` on EMR).
 """
 
 from __future__ import annotations
@@ -25,13 +28,18 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
+
+from job_common import ArgumentParser, JobError, LazySession, jvm_of, run_job
+from job_common import write_text as write_hadoop_text
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
 
+JOB = "data_quality"
 SCHEMA_VERSION = 1
 
 FAMILIES = (
@@ -89,10 +97,6 @@ METRIC_REF = re.compile(r"^(missing_count|missing_percent|duplicate_count)\((.*)
 
 class RulesError(Exception):
     """A mistake in a rules file: one line naming the file, the rule and what is wrong."""
-
-
-class JobError(Exception):
-    """A bad argument or input the user can fix; reported as one line, exit code 1."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,14 +223,11 @@ def parse_metric_ref(text: str) -> str | None:
 def yaml_loader() -> Any:
     """PyYAML's SafeLoader, adjusted to read YAML 1.1 exactly as the gate's parser (the npm
     `yaml` package) does: `1e7` is a number, `y`/`n` are booleans, duplicate keys are refused.
-    Imported here so that a cluster without PyYAML gets one clear line, not a traceback."""
+    None when PyYAML is not installed (EMR's image need not have it: JSON rules need none)."""
     try:
         import yaml
     except ImportError:
-        raise JobError(
-            "PyYAML is not installed where the job runs: ship it with --py-files "
-            "(a PyYAML wheel) or use an image that has it"
-        ) from None
+        return None
 
     class Loader(yaml.SafeLoader):
         pass
@@ -270,10 +271,45 @@ def yaml_loader() -> Any:
 
 
 def parse_rules(text: str, file: str) -> RuleSet:
-    """Parses and validates a rules file; raises RulesError with one line on any mistake."""
-    yaml, loader = yaml_loader()
+    """Parses and validates a rules file (JSON when its name ends in .json, YAML otherwise);
+    raises RulesError with one line on any mistake."""
+    if file.lower().endswith(".json"):
+        return validate_rules(load_json_rules(text, file), file)
+    return validate_rules(load_yaml_rules(text, file), file)
+
+
+def load_json_rules(text: str, file: str) -> Any:
+    """Strict JSON: a repeated key or NaN/Infinity is an error, as they are in the YAML."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in mapping:
+                raise RulesError(f"{file}: JSON syntax error: duplicate key '{key}'")
+            mapping[key] = value
+        return mapping
+
+    def constant(name: str) -> Any:
+        raise RulesError(f"{file}: JSON syntax error: {name} is not a JSON number")
+
     try:
-        document = yaml.load(text, Loader=loader)  # a SafeLoader subclass: no arbitrary objects
+        return json.loads(text, object_pairs_hook=unique, parse_constant=constant)
+    except json.JSONDecodeError as error:
+        raise RulesError(
+            f"{file}: JSON syntax error at line {error.lineno}, column {error.colno}: {error.msg}"
+        ) from None
+
+
+def load_yaml_rules(text: str, file: str) -> Any:
+    loaded = yaml_loader()
+    if loaded is None:
+        raise JobError(
+            f"--rules: {file} is YAML and PyYAML is not installed where the job runs: pass the "
+            "JSON form the quality-gate action writes with mode: prepare, or install PyYAML"
+        )
+    yaml, loader = loaded
+    try:
+        return yaml.load(text, Loader=loader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -281,7 +317,6 @@ def parse_rules(text: str, file: str) -> RuleSet:
         raise RulesError(f"{file}: YAML syntax error{where}: {reason}") from None
     except yaml.YAMLError as error:
         raise RulesError(f"{file}: YAML syntax error: {str(error).splitlines()[0]}") from None
-    return validate_rules(document, file)
 
 
 def validate_rules(document: Any, file: str) -> RuleSet:
@@ -621,7 +656,8 @@ def metrics_for(rule: Rule) -> list[MetricSpec]:
         if reference == "row_count":
             return [MetricSpec("row_count", "row_count")]
         match = METRIC_REF.match(reference)
-        assert match is not None  # validated
+        if match is None:  # validate_rules normalised it; a Rule built by hand may not be
+            raise RulesError(f"{rule.label} (change): unknown metric '{reference}'")
         kind = "duplicate_count" if match.group(1) == "duplicate_count" else "missing_count"
         columns = tuple(match.group(2).split(","))
         return [MetricSpec(f"{kind}({','.join(columns)})", kind, columns, rule=rule)]
@@ -686,7 +722,7 @@ def check_patterns(spark: SparkSession, plan: list[MetricSpec], file: str) -> No
         if spec.check != "pattern" or spec.rule is None:
             continue
         try:
-            spark.sparkContext._jvm.java.util.regex.Pattern.compile(spec.settings["regex"])  # type: ignore[union-attr]
+            jvm_of(spark).java.util.regex.Pattern.compile(spec.settings["regex"])
         except Exception as error:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             reason = reason.split("PatternSyntaxException: ")[-1]
@@ -747,7 +783,8 @@ def compute_metrics(df: DataFrame, plan: list[MetricSpec]) -> dict[str, dict[str
         aliases[spec.id] = alias
         expressions.append(expression.alias(alias))
     row = df.agg(*expressions).first()
-    assert row is not None
+    if row is None:  # an aggregate without grouping always has its one row
+        raise RuntimeError("Spark returned no row for the metrics aggregate")
 
     metrics: dict[str, dict[str, Any]] = {}
     for spec in plan:
@@ -794,7 +831,8 @@ def _duplicates(df: DataFrame, columns: tuple[str, ...]) -> dict[str, int]:
         F.coalesce(F.sum(F.when(F.col("count") > 1, F.col("count") - 1)), F.lit(0)).alias("extra"),
         F.count(F.when(F.col("count") > 1, 1)).alias("keys"),
     ).first()
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"Spark returned no row for the duplicates of {', '.join(columns)}")
     return {"value": int(row["extra"]), "duplicate_keys": int(row["keys"])}
 
 
@@ -883,20 +921,6 @@ def read_hadoop_text(spark: SparkSession, location: str) -> str:
     return str(rows[0][0])
 
 
-def write_hadoop_text(spark: SparkSession, location: str, text: str) -> None:
-    """Creates or replaces a file through the JVM's Hadoop FileSystem, which knows every
-    scheme the cluster does (EMRFS s3://, s3a://, hdfs://) without boto3."""
-    jvm = spark.sparkContext._jvm
-    assert jvm is not None
-    hadoop_path = jvm.org.apache.hadoop.fs.Path(location)
-    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
-    stream = fs.create(hadoop_path, True)
-    try:
-        stream.write(bytearray(text.encode("utf-8")))
-    finally:
-        stream.close()
-
-
 def metrics_location(metrics_root: str, dataset: str, logical_date: str) -> str:
     return f"{metrics_root.rstrip('/')}/{dataset}/date={logical_date}/metrics.json"
 
@@ -905,16 +929,8 @@ def metrics_location(metrics_root: str, dataset: str, logical_date: str) -> str:
 # Entry point.
 
 
-class _ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors as one line and exit 1 like every other input error (not
-    the usage text and exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        raise JobError(message)
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = _ArgumentParser(prog="data_quality", description=__doc__.splitlines()[0])
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = ArgumentParser(prog=JOB, description=__doc__.splitlines()[0])
     parser.add_argument("--input", help="dataset root; the job reads <input>/date=<date>")
     parser.add_argument("--rules", required=True, help="rules file (path, s3:// URI, --files name)")
     parser.add_argument("--date", help="logical date YYYY-MM-DD")
@@ -938,26 +954,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def run(argv: list[str]) -> str | None:
-    """Runs the job; returns where the metrics document was written."""
-    args = parse_args(argv)
-    session: list[SparkSession] = []
-
-    def spark_factory() -> SparkSession:
-        if not session:
-            from pyspark.sql import SparkSession
-
-            session.append(SparkSession.builder.appName("data-quality").getOrCreate())
-        return session[0]
-
-    rules_text = read_rules_text(spark_factory, args.rules)
+def run_quality(session: LazySession, args: argparse.Namespace) -> str | None:
+    """Runs the job; returns where the metrics document was written. Spark starts only when
+    it is needed: a rules check, or a rules file read from local disk, needs none."""
+    rules_text = read_rules_text(session.get, args.rules)
     rule_set = parse_rules(rules_text, args.rules)
     plan = plan_metrics(rule_set)
     if args.check_rules:
         print(json.dumps({"dataset": rule_set.dataset, "metrics": [spec.id for spec in plan]}))
         return None
 
-    spark = spark_factory()
+    spark = session.get()
     check_patterns(spark, plan, args.rules)
     partition = f"{args.input.rstrip('/')}/date={args.date}"
     try:
@@ -971,19 +978,15 @@ def run(argv: list[str]) -> str | None:
     location = metrics_location(args.metrics_root, rule_set.dataset, args.date)
     write_text(spark, location, json.dumps(document, indent=2, sort_keys=False) + "\n")
     print(
-        f"data_quality: {len(plan)} metrics over {document['row_count']} rows -> {location}",
+        f"{JOB}: {len(plan)} metrics over {document['row_count']} rows -> {location}",
         flush=True,
     )
     return location
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        run(sys.argv[1:] if argv is None else argv)
-    except (RulesError, JobError) as error:
-        print(f"data_quality: {error}", file=sys.stderr, flush=True)
-        return 1
-    return 0
+def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
+    """Runs the job; returns the exit code. A session passed in is left running."""
+    return run_job(JOB, argv, parse_args, run_quality, spark, errors=(RulesError,))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ Local paths are written with plain Python (no Spark needed); any other URI (`s3:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -27,25 +26,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
+
+from job_common import ArgumentParser, JobError, jvm_of, parse_date
 
 JOB = "generate_cdc"
-BRONZE_COLUMNS: tuple[str, ...] = (
-    "op",
-    "change_seq",
-    "change_ts",
-    "customer_id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "country",
-    "segment",
-    "status",
-    "lifetime_value",
-    "created_at",
-    "updated_at",
-)
 LINES_PER_FILE = 250_000
 FIRST_SEQUENCE = 7_340_000_000  # SCN-like: large, increasing, with gaps
 
@@ -67,21 +52,7 @@ SEGMENTS = (("consumer", 70), ("smb", 22), ("enterprise", 8))
 STATUSES = (("active", 80), ("inactive", 15), ("churned", 5))
 BAD_KINDS = ("null_key", "unknown_op", "bad_lifetime_value", "bad_change_ts", "malformed")
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
-
-
-class JobError(Exception):
-    """A problem the operator can fix (bad argument): one line, exit 1."""
-
-
-def parse_date(value: str, name: str) -> dt.date:
-    if not _DATE_RE.match(value or ""):
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
 
 
 def _ascii(name: str) -> str:
@@ -290,9 +261,7 @@ class HadoopWriter:
         self.root = root.rstrip("/")
         self._own_session = SparkSession.getActiveSession() is None
         self.spark = SparkSession.builder.appName(JOB).getOrCreate()
-        jvm = self.spark.sparkContext._jvm
-        assert jvm is not None
-        self.jvm = jvm
+        self.jvm = jvm_of(self.spark)
         self.conf = self.spark.sparkContext._jsc.hadoopConfiguration()
 
     def _write(self, uri: str, data: bytes) -> None:
@@ -333,15 +302,8 @@ class GenerateOptions:
     changes: int
 
 
-class _ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors as one line and exit 1 like every other input error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise JobError(message)
-
-
 def parse_args(argv: Sequence[str] | None) -> GenerateOptions:
-    parser = _ArgumentParser(prog=JOB, description="Write sample bronze CDC data.")
+    parser = ArgumentParser(prog=JOB, description="Write sample bronze CDC data.")
     parser.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     parser.add_argument("--end", required=True, help="last day (inclusive), YYYY-MM-DD")
     parser.add_argument("--output", required=True, help="bronze root (local path or URI)")

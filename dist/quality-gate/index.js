@@ -1378,7 +1378,7 @@ const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPT
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, getEndpointPlugin, resolveEndpointConfig } = __nccwpck_require__(2085);
 const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(6579);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
@@ -8088,7 +8088,7 @@ const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
 const { NoOpLogger } = __nccwpck_require__(2658);
 const { InvokeStore } = __nccwpck_require__(9320);
 const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(3609);
+const { RETRY_MODES } = __nccwpck_require__(5990);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
 const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
@@ -13433,7 +13433,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
@@ -14043,7 +14043,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
@@ -14737,7 +14737,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
@@ -15218,7 +15218,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
@@ -27429,7 +27429,7 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 3609:
+/***/ 5990:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
@@ -61416,86 +61416,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8571:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E9: () => (/* binding */ parseDuration),
-/* harmony export */   mL: () => (/* binding */ parseRuleDuration)
-/* harmony export */ });
-/* unused harmony export formatDuration */
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000
-};
-/**
- * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
- * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
- */
-function durationParts(text) {
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    const parts = [];
-    let consumed = 0;
-    for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
-        consumed = part.lastIndex;
-    }
-    return parts.length > 0 && consumed === text.length ? parts : undefined;
-}
-/**
- * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
- * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const trimmed = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const parts = durationParts(trimmed);
-    if (!parts)
-        return undefined;
-    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
-}
-const RULE_UNITS = ['d', 'h', 'm', 's'];
-/**
- * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
- * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
- * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
- * Returns seconds, or undefined when the text is not such a duration.
- */
-function parseRuleDuration(text) {
-    const parts = durationParts(text.trim());
-    if (!parts)
-        return undefined;
-    let previous = -1;
-    let seconds = 0;
-    for (const { amount, unit } of parts) {
-        const rank = RULE_UNITS.indexOf(unit);
-        if (rank <= previous || !/^\d+$/.test(amount))
-            return undefined;
-        previous = rank;
-        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
-    }
-    return seconds;
-}
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
-}
-
-
-/***/ }),
-
 /***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -61550,7 +61470,39 @@ function errorMessage(error) {
 
 /***/ }),
 
-/***/ 6347:
+/***/ 6706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */ });
+/* unused harmony export details */
+/** Escapes text for a markdown table cell. */
+function cell(value) {
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, '<br>');
+}
+/** A GitHub-flavoured markdown table. */
+function table(header, rows) {
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return `${lines.join('\n')}\n`;
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    const fence = body.includes('```') ? '~~~~' : '```';
+    return `<details><summary>${cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
+}
+
+
+/***/ }),
+
+/***/ 5898:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64514,8 +64466,46 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000
+};
+/**
+ * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
+ * Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    let total = 0;
+    let consumed = 0;
+    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
+        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
+        consumed = part.lastIndex;
+    }
+    if (consumed === 0 || consumed !== trimmed.length)
+        return undefined;
+    return Math.round(total);
+}
+/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+function formatDuration(ms) {
+    const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
+    if (minutes > 0)
+        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
+    return `${seconds}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
 
 
@@ -64555,10 +64545,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
+    /** Non-empty, non-comment lines, each trimmed. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r\n|\n|\r/)
+            .split(/\r?\n/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -64579,12 +64569,6 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
-        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
-        // silently become 1e20.
-        if (!Number.isSafeInteger(parsed)) {
-            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
-            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
-        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -64605,7 +64589,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E9)(value);
+        const parsed = parseDuration(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -64764,18 +64748,30 @@ function firstLine(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
-/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(934);
-/* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2119);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5898);
+/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
+/* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3609);
+/* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5770);
+
 
 
 
 
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readGateConfig */ .G)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)(), process.env, process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    if ((0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readMode */ .Em)(inputs) === 'prepare') {
+        const prepared = (0,_quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__/* .prepareRules */ .Z)((0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readPrepareConfig */ .md)(inputs, workspace));
+        (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ 'rules-json': prepared.path, 'rules-json-name': prepared.name });
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)(prepared.summary);
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
+            `${prepared.metrics.length} metrics; JSON form written to ${prepared.path}`);
+        return;
+    }
+    const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readGateConfig */ .Gg)(inputs, process.env, workspace);
     const outcome = await (0,_quality_gate_js__WEBPACK_IMPORTED_MODULE_3__/* .runQualityGate */ .i0)({
         ...config,
-        store: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .createMetricsStore */ .t)(config, process.env),
+        store: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .createMetricsStore */ .t3)(config, process.env),
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
     });
     const { results } = outcome;
@@ -64796,14 +64792,16 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 934:
+/***/ 5020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  t: () => (/* binding */ createMetricsStore),
-  G: () => (/* binding */ readGateConfig)
+  t3: () => (/* binding */ createMetricsStore),
+  Gg: () => (/* binding */ readGateConfig),
+  Em: () => (/* binding */ readMode),
+  md: () => (/* binding */ readPrepareConfig)
 });
 
 // EXTERNAL MODULE: external "node:fs"
@@ -64835,232 +64833,13 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, endpoint, maxAttempts: 5 };
 }
 
+// EXTERNAL MODULE: ./src/quality/gate.ts + 2 modules
+var gate = __nccwpck_require__(3609);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var submodules_retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-clients.ts
-
-
-
-/** For small answers: a minute without one means a stalled connection. */
-const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
-/**
- * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
- * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
- * SDK keeps its 1 s base for throttling and its 20 s cap.
- */
-const TRANSIENT_RETRY_BASE_MS = 500;
-/**
- * What every client shares: region and endpoint, the retry strategy, and request timeouts
- * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit).
- */
-function clientConfig(settings, timeouts, retry) {
-    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
-    const hook = retry.retryDelayMs;
-    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
-    return {
-        region: settings.region,
-        endpoint: settings.endpoint,
-        maxAttempts,
-        retryStrategy: new submodules_retry.StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: TRANSIENT_RETRY_BASE_MS,
-            ...(backoff ? { backoff } : {})
-        }),
-        requestHandler: {
-            connectionTimeout: timeouts.connectionMs,
-            requestTimeout: timeouts.requestMs,
-            throwOnRequestTimeout: true
-        }
-    };
-}
-/**
- * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
- * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
- */
-function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new dist_cjs/* S3Client */.YxF({
-        ...clientConfig(settings, timeouts, retry),
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    });
-}
-/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
-function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
-}
-
-;// CONCATENATED MODULE: ./src/core/calendar.ts
-
-const DAY_MS = 86_400_000;
-const MONTHS = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December'
-];
-function daysInMonth(year, month) {
-    return utcMidnight(year, month + 1, 0).getUTCDate();
-}
-/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
-function utcMidnight(year, month, day) {
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    return date;
-}
-/**
- * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
- * 2026-13-01): `new Date()` would silently roll them over into the next month.
- */
-function parseIsoDate(text, input) {
-    const value = text.trim();
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!match)
-        throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
-    if (month < 1 || month > 12) {
-        throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
-    }
-    const monthDays = daysInMonth(year, month);
-    if (day < 1 || day > monthDays) {
-        const name = `${MONTHS[month - 1]} ${year}`;
-        throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
-    }
-    return utcMidnight(year, month, day);
-}
-/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
-function isIsoDate(text) {
-    try {
-        parseIsoDate(text, 'date');
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            return false;
-        throw error;
-    }
-    return text === text.trim();
-}
-/**
- * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
- * `+01:00`): without one the day it falls on would depend on the runner's zone.
- */
-function parseTimestamp(text, input) {
-    const value = text.trim();
-    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
-        throw new InputError(input, expected, value);
-    }
-    const instant = new Date(value);
-    if (Number.isNaN(instant.getTime()))
-        throw new InputError(input, expected, value);
-    return instant;
-}
-function formatIsoDate(instant) {
-    return instant.toISOString().slice(0, 10);
-}
-/** The UTC calendar day before the one `instant` falls on. */
-function previousUtcDay(instant) {
-    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
-    return formatIsoDate(new Date(midnight - DAY_MS));
-}
-function addDays(date, days) {
-    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
-}
-/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
-function daysBetween(start, end) {
-    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
-}
-
-// EXTERNAL MODULE: ./src/quality/gate.ts + 4 modules
-var gate = __nccwpck_require__(2119);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/core/s3-uri.ts
-
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-        return 'it must not start with xn-- or sthree-';
-    }
-    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-        return 'it is an access point alias, not a bucket name';
-    }
-    return undefined;
-}
-/**
- * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
- * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
- * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
- * required) a missing key throw an InputError naming the input, before any request.
- */
-function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (!scheme) {
-        if (/^s3:/i.test(text))
-            throw new errors/* InputError */.dz(input, expected, text);
-        return undefined;
-    }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
-    }
-    const rest = text.slice(scheme[0].length);
-    const slash = rest.indexOf('/');
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const key = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!bucket)
-        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
-    const problem = bucketNameProblem(bucket);
-    if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
-    if (!key && keyRequired) {
-        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
-    }
-    return { bucket, key };
-}
-/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
-function isS3Uri(text, rules = {}) {
-    try {
-        return parseS3Uri('uri', text, rules) !== undefined;
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            return false;
-        throw error;
-    }
-}
-/**
- * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
- * anything else is a bug, not a user's mistake.
- */
-function s3Location(uri) {
-    if (!isS3Uri(uri))
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return parseS3Uri('uri', uri);
-}
-
 ;// CONCATENATED MODULE: ./src/quality/metrics-store.ts
-
 
 
 
@@ -65068,12 +64847,15 @@ function s3Location(uri) {
 const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/;
 /** Parses the `metrics-root` input: `s3://bucket[/prefix]` or a local path. */
 function parseMetricsRoot(text, cwd) {
-    const uri = parseS3Uri('metrics-root', text, {
-        expected: 'an s3://bucket/prefix URI or a local directory',
-        namesScheme: false
-    });
-    if (uri)
-        return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') };
+    const expected = 'an s3://bucket/prefix URI or a local directory';
+    if (/^s3:\/\//i.test(text)) {
+        const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text);
+        if (!match)
+            throw new errors/* InputError */.dz('metrics-root', expected, text);
+        return { kind: 's3', bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
+        throw new errors/* InputError */.dz('metrics-root', expected, text);
     return { kind: 'local', dir: external_node_path_default().resolve(cwd, text) };
 }
 const relativeKey = (dataset, logicalDate, file) => `${dataset}/date=${logicalDate}/${file}`;
@@ -65124,6 +64906,25 @@ class LocalMetricsStore {
         }
         return dates;
     }
+}
+/**
+ * An S3 client for the gate. A custom endpoint (input or AWS_ENDPOINT_URL_S3) means a local
+ * peer or gateway, which needs path-style addressing. A stalled request fails after its
+ * timeout (the SDK only warns unless told to throw, and S3 has no socket timeout by default,
+ * so the step would hang until the job's own limit).
+ */
+function createMetricsS3Client(settings, env = process.env, { connectionMs = 10_000, requestMs = 60_000 } = {}) {
+    return new dist_cjs/* S3Client */.YxF({
+        region: settings.region,
+        endpoint: settings.endpoint,
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
+        maxAttempts: settings.maxAttempts,
+        requestHandler: {
+            connectionTimeout: connectionMs,
+            requestTimeout: requestMs,
+            throwOnRequestTimeout: true
+        }
+    });
 }
 class S3MetricsStore {
     client;
@@ -65195,11 +64996,812 @@ class S3MetricsStore {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
-;// CONCATENATED MODULE: ./src/quality/rules.ts
+// EXTERNAL MODULE: ./src/quality/rules.ts
+var rules = __nccwpck_require__(1345);
+;// CONCATENATED MODULE: ./src/quality/config.ts
+
+
+
+
+
+
+
+/**
+ * Reads and checks every input, and the rules file, before the first request: a mistake is
+ * one line naming the input (or the rules file and rule).
+ */
+function readGateConfig(inputs, env, cwd) {
+    const rulesPath = rulesInput(inputs);
+    const metricsRoot = inputs.required('metrics-root', 'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json');
+    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD');
+    if (!(0,gate/* isValidLogicalDate */.Yd)(logicalDate)) {
+        throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+    }
+    const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 });
+    const writeResults = inputs.boolean('write-results', false);
+    const failOn = inputs.choice('fail-on', ['error', 'warn'], 'error');
+    const missingHistory = inputs.choice('missing-history', ['pass', 'warn', 'fail'], 'warn');
+    const ruleSet = (0,rules/* parseRules */.NR)(readRulesText(rulesPath, cwd), rulesPath);
+    (0,gate/* historyNeeded */.Gb)(ruleSet, historyDepth);
+    const root = parseMetricsRoot(metricsRoot, cwd);
+    const aws = root.kind === 's3' ? awsClientSettings(inputs, env) : undefined;
+    return { ruleSet, logicalDate, historyDepth, missingHistory, failOn, writeResults, root, aws };
+}
+/** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
+const readMode = (inputs) => inputs.choice('mode', ['gate', 'prepare'], 'gate');
+/**
+ * The prepare mode's inputs: the rules file and where its JSON form goes, inside the
+ * workspace (the Spark job action stages only repository files), ending in `.json` (how the
+ * job knows to read JSON). By default `.quality-gate/<rules file name>.json`.
+ */
+function readPrepareConfig(inputs, cwd) {
+    const rulesPath = rulesInput(inputs);
+    const expected = 'a path ending in .json inside the repository (the Spark job stages it)';
+    const given = inputs.string('rules-json').trim();
+    const shown = given || `.quality-gate/${external_node_path_default().basename(rulesPath, external_node_path_default().extname(rulesPath))}.json`;
+    const output = external_node_path_default().resolve(cwd, shown);
+    const relative = external_node_path_default().relative(cwd, output);
+    if (!shown.toLowerCase().endsWith('.json') ||
+        external_node_path_default().isAbsolute(shown) ||
+        relative.startsWith('..') ||
+        external_node_path_default().isAbsolute(relative)) {
+        throw new errors/* InputError */.dz('rules-json', expected, given);
+    }
+    return {
+        rulesFile: rulesPath,
+        text: readRulesText(rulesPath, cwd),
+        output,
+        outputShown: relative.split((external_node_path_default()).sep).join('/')
+    };
+}
+const rulesInput = (inputs) => inputs.required('rules', 'the path of a rules file such as quality/customers.yml');
+function readRulesText(rulesPath, cwd) {
+    try {
+        return (0,external_node_fs_.readFileSync)(external_node_path_default().resolve(cwd, rulesPath), 'utf8');
+    }
+    catch (error) {
+        const reason = error.code ?? 'unreadable';
+        throw new errors/* InputError */.dz('rules', `a readable rules file in the repository (${reason})`, rulesPath);
+    }
+}
+function createMetricsStore(config, env) {
+    if (config.root.kind === 'local')
+        return new LocalMetricsStore(config.root.dir);
+    return new S3MetricsStore(createMetricsS3Client(config.aws, env), config.root.bucket, config.root.prefix);
+}
+
+
+/***/ }),
+
+/***/ 3609:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  oh: () => (/* binding */ failureMessage),
+  Gb: () => (/* binding */ historyNeeded),
+  Yd: () => (/* binding */ isValidLogicalDate),
+  i0: () => (/* binding */ runQualityGate)
+});
+
+// UNUSED EXPORTS: RESULTS_SCHEMA_VERSION, gateSummary
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+// EXTERNAL MODULE: ./src/quality/metric-ids.ts
+var metric_ids = __nccwpck_require__(4502);
+// EXTERNAL MODULE: ./src/quality/printable.ts
+var printable = __nccwpck_require__(1402);
+;// CONCATENATED MODULE: ./src/quality/metrics-document.ts
+
+
+/** The metrics document schema version this gate reads (jobs/data_quality.py writes it). */
+const METRICS_SCHEMA_VERSION = 1;
+/** A metrics document that is missing, unreadable, malformed or not the one asked for. */
+class MetricsDocumentError extends errors/* UserError */.yo {
+    name = 'MetricsDocumentError';
+    constructor(message) {
+        super((0,printable/* printable */.g)(message));
+    }
+}
+/** The kinds of metric the data-quality job writes; each is a count but max_timestamp. */
+const COUNT_KINDS = ['row_count', 'missing_count', 'duplicate_count', 'invalid_count'];
+const TIMESTAMP_KIND = 'max_timestamp';
+/** What jobs/data_quality.py writes: UTC, milliseconds optional, `Z` or an offset. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isTimestamp = (value) => typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+/** A value as an error line shows it: JSON (which escapes control characters), cut short. */
+function shown(value) {
+    const text = value === undefined ? 'nothing' : JSON.stringify(value);
+    return text.length <= 60 ? text : `${text.slice(0, 59)}…`;
+}
+/**
+ * Parses and checks a metrics document: valid JSON, the schema version this gate reads, and
+ * the dataset and logical date expected (a document copied to the wrong folder must not
+ * pass for another day's data).
+ */
+function parseMetricsDocument(text, location, expected) {
+    const problem = (message) => new MetricsDocumentError(`Metrics document ${location}: ${message}`);
+    let document;
+    try {
+        document = JSON.parse(text);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw problem(`not valid JSON (${reason})`);
+    }
+    if (!isObject(document))
+        throw problem('expected a JSON object');
+    if (document.schema_version !== METRICS_SCHEMA_VERSION) {
+        throw problem(`schema_version is ${JSON.stringify(document.schema_version ?? null)}; this gate reads ` +
+            `version ${METRICS_SCHEMA_VERSION} (update the action or the data-quality job)`);
+    }
+    if (document.dataset !== expected.dataset) {
+        throw problem(`it is for dataset ${JSON.stringify(document.dataset ?? null)}, expected ` +
+            `'${expected.dataset}' (the rules file's dataset)`);
+    }
+    if (document.logical_date !== expected.logicalDate) {
+        throw problem(`it is for logical date ${JSON.stringify(document.logical_date ?? null)}, expected ` +
+            `${expected.logicalDate}`);
+    }
+    if (!isCount(document.row_count)) {
+        throw problem(`'row_count' must be a whole number of 0 or more, got ${shown(document.row_count)}`);
+    }
+    if (!isTimestamp(document.generated_at)) {
+        throw problem(`'generated_at' must be an ISO-8601 timestamp, got ${shown(document.generated_at)}`);
+    }
+    const columns = document.columns;
+    if (!isObject(columns) || !Object.values(columns).every(type => typeof type === 'string')) {
+        throw problem("'columns' must map column names to type names");
+    }
+    const metrics = document.metrics;
+    if (!isObject(metrics))
+        throw problem("'metrics' must be an object keyed by metric id");
+    for (const [id, entry] of Object.entries(metrics)) {
+        checkMetric(id, entry, document.row_count, problem);
+    }
+    return document;
+}
+/**
+ * A metric entry must hold a value its kind can have: a count of 0 or more (row_count equal
+ * to the top-level one), or a timestamp or null for max_timestamp.
+ * A document that breaks this was not written by the job, and a verdict on it means nothing.
+ */
+function checkMetric(id, entry, rowCount, problem) {
+    const field = `metrics[${JSON.stringify(id)}]`;
+    const value = isObject(entry) ? entry.value : undefined;
+    if (!(typeof value === 'number' || typeof value === 'string' || value === null)) {
+        throw problem(`metric '${id}' has no number, timestamp or null 'value'`);
+    }
+    const kind = entry.kind;
+    if (kind === TIMESTAMP_KIND) {
+        if (value !== null && !isTimestamp(value)) {
+            throw problem(`'${field}.value' must be an ISO-8601 timestamp or null, got ${shown(value)}`);
+        }
+        return;
+    }
+    if (typeof kind !== 'string' || !COUNT_KINDS.includes(kind)) {
+        throw problem(`'${field}.kind' must be one of ${[...COUNT_KINDS, TIMESTAMP_KIND].join(', ')}, got ${shown(kind)}`);
+    }
+    if (!isCount(value)) {
+        throw problem(`'${field}.value' must be a whole number of 0 or more, got ${shown(value)}`);
+    }
+    if (kind === 'row_count' && value !== rowCount) {
+        throw problem(`'${field}.value' is ${value} but 'row_count' is ${rowCount}`);
+    }
+    const keys = entry.duplicate_keys;
+    if (kind === 'duplicate_count' && keys !== undefined) {
+        // Each repeated key accounts for at least one extra row.
+        if (!isCount(keys) || keys > value) {
+            throw problem(`'${field}.duplicate_keys' must be a whole number from 0 to the value ${value}, got ${shown(keys)}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/quality/evaluate.ts
+
+
+const DAY_MS = 86_400_000;
+/** A name for the summary table when the rule has none. */
+function describeRule(rule) {
+    if (rule.name)
+        return rule.name;
+    switch (rule.family) {
+        case 'row_count':
+            return 'row_count';
+        case 'missing_count':
+        case 'missing_percent':
+        case 'allowed_values':
+        case 'range':
+        case 'pattern':
+        case 'freshness':
+            return `${rule.family}(${rule.column})`;
+        case 'duplicate_count':
+            return `duplicate_count(${rule.columns.join(', ')})`;
+        case 'schema':
+            return 'schema';
+        case 'change':
+            return `change(${rule.metric} vs ${rule.compare} of last ${rule.last})`;
+    }
+}
+function formatNumber(value) {
+    if (!Number.isFinite(value))
+        return value > 0 ? '∞' : '-∞';
+    return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+}
+const percentOf = (count, rows) => (rows === 0 ? 0 : (count * 100) / rows);
+function formatAge(ms) {
+    const minutes = Math.floor(Math.abs(ms) / 60_000);
+    const days = Math.floor(minutes / 1440);
+    const hours = Math.floor((minutes % 1440) / 60);
+    const rest = minutes % 60;
+    const parts = [days && `${days}d`, hours && `${hours}h`, rest && `${rest}m`].filter(Boolean);
+    return `${ms < 0 ? '-' : ''}${parts.join(' ') || '0m'}`;
+}
+/**
+ * The metric value a change rule compares, read from one document; undefined when the
+ * document does not have it (written with other rules).
+ */
+function changeValue(document, reference) {
+    if (reference === 'row_count')
+        return document.row_count;
+    const percent = /^missing_percent\((.*)\)$/.exec(reference);
+    const id = percent ? `missing_count(${percent[1]})` : reference;
+    const value = document.metrics[id]?.value;
+    if (typeof value !== 'number')
+        return undefined;
+    return percent ? percentOf(value, document.row_count) : value;
+}
+/**
+ * Checks that the document has every metric the rules need before evaluating any: a missing
+ * one means the Spark job ran with another rules file.
+ */
+function checkMetricsPresent(ruleSet, document, location) {
+    for (const rule of ruleSet.rules) {
+        const id = (0,metric_ids/* metricIdOf */.p)(rule);
+        if (id === undefined || id === 'row_count')
+            continue;
+        if (!(id in document.metrics)) {
+            throw new MetricsDocumentError(`Metrics document ${location}: no metric '${id}' for ${rule.label} ` +
+                `(was the data-quality job run with ${ruleSet.file}?)`);
+        }
+    }
+}
+/** Evaluates every rule against the date's document and the earlier ones (newest first). */
+function evaluateRules(ruleSet, document, history, options) {
+    return ruleSet.rules.map(rule => evaluateRule(rule, document, history, options));
+}
+function evaluateRule(rule, document, history, options) {
+    const check = checkRule(rule, document, history, options);
+    const failedStatus = rule.severity === 'error' ? 'fail' : 'warn';
+    return {
+        index: rule.index,
+        rule: describeRule(rule),
+        family: rule.family,
+        severity: rule.severity,
+        status: check.status ?? (check.passed ? 'pass' : failedStatus),
+        ...(check.metric === undefined ? {} : { metric: check.metric }),
+        value: check.value,
+        shown: check.shown,
+        bound: check.bound,
+        message: check.message,
+        ...(check.history ? { history: check.history } : {})
+    };
+}
+function count(document, id) {
+    const value = document.metrics[id]?.value;
+    if (typeof value !== 'number') {
+        throw new MetricsDocumentError(`Metrics document: metric '${id}' is not a count`);
+    }
+    return value;
+}
+function atMost(value, max, unit = '') {
+    return { passed: value <= max, bound: `<= ${formatNumber(max)}${unit}` };
+}
+function checkRule(rule, document, history, options) {
+    const rows = document.row_count;
+    switch (rule.family) {
+        case 'row_count': {
+            const low = rule.min ?? -Infinity;
+            const high = rule.max ?? Infinity;
+            const bounds = [
+                rule.min === undefined ? '' : `>= ${rule.min}`,
+                rule.max === undefined ? '' : `<= ${rule.max}`
+            ].filter(Boolean);
+            return {
+                passed: rows >= low && rows <= high,
+                value: rows,
+                shown: String(rows),
+                bound: bounds.join(' and '),
+                message: `${rows} rows`,
+                metric: 'row_count'
+            };
+        }
+        case 'missing_count': {
+            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const missing = count(document, metric);
+            return {
+                ...atMost(missing, rule.max),
+                value: missing,
+                shown: String(missing),
+                message: `${missing} rows without ${rule.column}`,
+                metric
+            };
+        }
+        case 'missing_percent': {
+            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const missing = count(document, metric);
+            const percent = percentOf(missing, rows);
+            return {
+                ...atMost(percent, rule.max, '%'),
+                value: percent,
+                shown: `${formatNumber(percent)}% (${missing} of ${rows})`,
+                message: `${formatNumber(percent)}% of rows (${missing} of ${rows}) without ${rule.column}`,
+                metric
+            };
+        }
+        case 'duplicate_count': {
+            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const duplicates = count(document, metric);
+            const keys = document.metrics[metric]?.duplicate_keys;
+            return {
+                ...atMost(duplicates, rule.max),
+                value: duplicates,
+                shown: String(duplicates),
+                message: `${duplicates} duplicate rows of ${rule.columns.join(', ')}` +
+                    (keys === undefined ? '' : ` (${keys} keys repeat)`),
+                metric
+            };
+        }
+        case 'allowed_values':
+        case 'range':
+        case 'pattern': {
+            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const invalid = count(document, metric);
+            const percent = percentOf(invalid, rows);
+            const what = rule.family === 'allowed_values'
+                ? `not in ${rule.values.join(', ')}`
+                : rule.family === 'range'
+                    ? `outside [${rule.min ?? '-∞'}, ${rule.max ?? '∞'}]`
+                    : `not matching ${rule.regex}`;
+            const limit = rule.maxInvalidPercent !== undefined
+                ? atMost(percent, rule.maxInvalidPercent, '% invalid')
+                : atMost(invalid, rule.maxInvalid ?? 0, ' invalid');
+            return {
+                ...limit,
+                value: rule.maxInvalidPercent !== undefined ? percent : invalid,
+                shown: `${invalid} invalid (${formatNumber(percent)}%)`,
+                message: `${invalid} values of ${rule.column} ${what}`,
+                metric
+            };
+        }
+        case 'freshness': {
+            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const newest = document.metrics[metric]?.value ?? null;
+            const bound = `age <= ${rule.maxAge}`;
+            const newestMs = typeof newest === 'string' ? Date.parse(newest) : Number.NaN;
+            if (Number.isNaN(newestMs)) {
+                return {
+                    passed: false,
+                    value: newest,
+                    shown: 'no timestamps',
+                    bound,
+                    message: `${rule.column} has no values, so the data's age is unknown`,
+                    metric
+                };
+            }
+            // The snapshot for a date holds changes up to the end of that (UTC) day.
+            const endOfDay = Date.parse(`${options.logicalDate}T00:00:00Z`) + DAY_MS;
+            const age = endOfDay - newestMs;
+            return {
+                passed: age <= rule.maxAgeSeconds * 1000,
+                value: newest,
+                shown: `${formatAge(age)} (newest ${newest})`,
+                bound,
+                message: `newest ${rule.column} is ${newest}, ${formatAge(age)} before the end of ${options.logicalDate}`,
+                metric
+            };
+        }
+        case 'schema': {
+            const problems = [];
+            for (const [column, type] of Object.entries(rule.columns)) {
+                const actual = document.columns[column];
+                if (actual === undefined)
+                    problems.push(`missing column ${column}`);
+                else if (actual.toLowerCase() !== type)
+                    problems.push(`${column} is ${actual}, expected ${type}`);
+            }
+            if (rule.exact) {
+                for (const column of Object.keys(document.columns)) {
+                    if (!(column in rule.columns))
+                        problems.push(`unexpected column ${column}`);
+                }
+            }
+            const expected = Object.keys(rule.columns).length;
+            return {
+                passed: problems.length === 0,
+                value: problems,
+                shown: problems.length ? problems.join('; ') : `${expected} columns match`,
+                bound: `${expected} columns with types${rule.exact ? ', no others' : ''}`,
+                message: problems.length ? problems.join('; ') : 'schema matches'
+            };
+        }
+        case 'change':
+            return checkChange(rule, document, history, options);
+    }
+}
+function checkChange(rule, document, history, options) {
+    const current = changeValue(document, rule.metric);
+    if (current === undefined) {
+        throw new MetricsDocumentError(`Metrics document: no metric for ${rule.metric} (${rule.label}); was the data-quality job run with this rules file?`);
+    }
+    const earlier = history
+        .slice(0, rule.last)
+        .map(point => ({ date: point.logicalDate, value: changeValue(point.document, rule.metric) }))
+        .filter((point) => point.value !== undefined);
+    const values = earlier.map(point => point.value);
+    const baseline = values.length === 0 ? undefined : aggregate(values, rule.compare);
+    const sufficient = values.length >= rule.last;
+    const used = {
+        wanted: rule.last,
+        dates: earlier.map(point => point.date),
+        ...(baseline === undefined ? {} : { baseline }),
+        sufficient
+    };
+    const boundParts = [
+        rule.minRatio === undefined ? '' : `ratio >= ${rule.minRatio}`,
+        rule.maxRatio === undefined ? '' : `ratio <= ${rule.maxRatio}`,
+        rule.minDelta === undefined ? '' : `change >= ${rule.minDelta}`,
+        rule.maxDelta === undefined ? '' : `change <= ${rule.maxDelta}`
+    ].filter(Boolean);
+    const bound = `${boundParts.join(' and ')} vs ${rule.compare} of last ${rule.last}`;
+    const base = { value: current, bound, metric: rule.metric, history: used };
+    if (!sufficient) {
+        const note = `only ${values.length} of ${rule.last} earlier dates have ${rule.metric}` +
+            (baseline === undefined ? '' : ` (${rule.compare} ${formatNumber(baseline)})`);
+        return {
+            ...base,
+            passed: options.missingHistory === 'pass',
+            status: options.missingHistory,
+            shown: `${formatNumber(current)}; not enough history: ${values.length} of ${rule.last} dates`,
+            message: `${note}: not compared (missing-history: ${options.missingHistory})`
+        };
+    }
+    const ratio = baseline === 0 ? (current === 0 ? 1 : Infinity) : current / baseline;
+    const delta = current - baseline;
+    const passed = (rule.minRatio === undefined || ratio >= rule.minRatio) &&
+        (rule.maxRatio === undefined || ratio <= rule.maxRatio) &&
+        (rule.minDelta === undefined || delta >= rule.minDelta) &&
+        (rule.maxDelta === undefined || delta <= rule.maxDelta);
+    const shown = `${formatNumber(current)} vs ${rule.compare} ${formatNumber(baseline)} ` +
+        `(ratio ${formatNumber(ratio)}, change ${delta >= 0 ? '+' : ''}${formatNumber(delta)})`;
+    return { ...base, passed, shown, message: `${rule.metric} is ${shown}` };
+}
+function aggregate(values, compare) {
+    if (compare === 'min')
+        return Math.min(...values);
+    if (compare === 'max')
+        return Math.max(...values);
+    return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+;// CONCATENATED MODULE: ./src/quality/gate.ts
+
+
+
+
+
+const RESULTS_SCHEMA_VERSION = 1;
+const HISTORY_READS_AT_ONCE = 8;
+/** The deepest history any change rule asks for; checked against `history-depth` up front. */
+function historyNeeded(ruleSet, historyDepth) {
+    let needed = 0;
+    for (const rule of ruleSet.rules) {
+        if (rule.family !== 'change')
+            continue;
+        if (rule.last > historyDepth) {
+            throw new errors/* InputError */.dz('history-depth', `at least ${rule.last} (${rule.label} of ${ruleSet.file} compares with the last ${rule.last} dates)`, String(historyDepth));
+        }
+        needed = Math.max(needed, rule.last);
+    }
+    return needed;
+}
+function isValidLogicalDate(text) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+        return false;
+    const parsed = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(text);
+}
+/**
+ * Reads the date's metrics document and as many earlier ones as the change rules need,
+ * evaluates every rule, and (when asked) writes results.json beside the metrics.
+ */
+async function runQualityGate(options) {
+    const { ruleSet, logicalDate, store, logger } = options;
+    const dataset = ruleSet.dataset;
+    const needed = historyNeeded(ruleSet, options.historyDepth);
+    const location = store.locate(dataset, logicalDate, 'metrics.json');
+    const text = await store.read(dataset, logicalDate, 'metrics.json');
+    if (text === undefined) {
+        throw new MetricsDocumentError(`Metrics document ${location} not found (did the data-quality job run for ${logicalDate}?)`);
+    }
+    const document = parseMetricsDocument(text, location, { dataset, logicalDate });
+    checkMetricsPresent(ruleSet, document, location);
+    logger.info(`Read ${location}: ${document.row_count} rows, generated ${document.generated_at}`);
+    const history = [];
+    if (needed > 0) {
+        const earlier = (await store.listDates(dataset))
+            .filter(date => date < logicalDate)
+            .sort()
+            .reverse()
+            .slice(0, needed);
+        // A few reads at a time: a month of history is one round trip's worth, not thirty.
+        for (let start = 0; start < earlier.length; start += HISTORY_READS_AT_ONCE) {
+            const batch = earlier.slice(start, start + HISTORY_READS_AT_ONCE);
+            const texts = await Promise.all(batch.map(date => store.read(dataset, date, 'metrics.json')));
+            batch.forEach((date, index) => {
+                const historyText = texts[index];
+                if (historyText === undefined)
+                    return; // removed since the listing
+                history.push({
+                    logicalDate: date,
+                    document: parseMetricsDocument(historyText, store.locate(dataset, date, 'metrics.json'), {
+                        dataset,
+                        logicalDate: date
+                    })
+                });
+            });
+        }
+        logger.info(`History: ${history.length} earlier date(s) of the ${needed} asked for` +
+            (history.length ? ` (${history.at(-1).logicalDate} … ${history[0].logicalDate})` : ''));
+    }
+    const results = evaluateRules(ruleSet, document, history, {
+        logicalDate,
+        missingHistory: options.missingHistory
+    });
+    const failed = results.filter(result => result.status === 'fail').length;
+    const warnings = results.filter(result => result.status === 'warn').length;
+    const passed = failed === 0 && (options.failOn === 'error' || warnings === 0);
+    const resultsDocument = {
+        schema_version: RESULTS_SCHEMA_VERSION,
+        dataset,
+        logical_date: logicalDate,
+        evaluated_at: (options.now?.() ?? new Date()).toISOString(),
+        rules_file: ruleSet.file,
+        metrics: location,
+        fail_on: options.failOn,
+        missing_history: options.missingHistory,
+        passed,
+        failed,
+        warnings,
+        history_dates: history.map(point => point.logicalDate),
+        results
+    };
+    for (const result of results) {
+        // Column names and values come from the metrics document: no control bytes in a log line.
+        const line = (0,printable/* printable */.g)(`${result.rule}: ${result.message} (expected ${result.bound})`);
+        if (result.status === 'fail')
+            logger.error(line);
+        else if (result.status === 'warn')
+            logger.warning(line);
+        else if (result.history && !result.history.sufficient)
+            logger.info(line);
+    }
+    let resultsLocation;
+    if (options.writeResults) {
+        await store.write(dataset, logicalDate, 'results.json', `${JSON.stringify(resultsDocument, null, 2)}\n`);
+        resultsLocation = store.locate(dataset, logicalDate, 'results.json');
+        logger.info(`Wrote ${resultsLocation}`);
+    }
+    return {
+        results: resultsDocument,
+        resultsLocation,
+        summary: gateSummary(resultsDocument, resultsLocation)
+    };
+}
+const STATUS_ICON = {
+    pass: '✅ pass',
+    warn: '⚠️ warn',
+    fail: '❌ fail'
+};
+function gateSummary(results, resultsLocation) {
+    const verdict = results.passed ? '✅ passed' : '❌ failed';
+    const rows = results.results.map(result => [
+        result.rule,
+        result.shown,
+        result.bound,
+        STATUS_ICON[result.status] +
+            (result.history && !result.history.sufficient ? ' (not enough history)' : '') +
+            (result.severity === 'warn' ? ' · warn rule' : '')
+    ]);
+    return [
+        `### Data quality: ${(0,markdown/* cell */.Hn)(results.dataset)} ${results.logical_date} ${verdict}\n`,
+        `${results.results.length} rules: ${results.failed} failed, ${results.warnings} warnings ` +
+            `(fail-on: ${results.fail_on}). Metrics: \`${results.metrics}\`` +
+            (resultsLocation ? `; results: \`${resultsLocation}\`` : '') +
+            '\n',
+        (0,markdown/* table */.tp)(['rule', 'value', 'bound', 'status'], rows)
+    ].join('\n');
+}
+/** The step's failure line: which rules failed. */
+function failureMessage(results) {
+    const blocking = results.results.filter(result => result.status === 'fail' || (results.fail_on === 'warn' && result.status === 'warn'));
+    const names = blocking.map(result => result.rule);
+    const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, … (${names.length})` : '');
+    return (`Data quality gate failed for ${results.dataset} ${results.logical_date}: ` +
+        `${results.failed} failed, ${results.warnings} warnings (fail-on: ${results.fail_on}): ${shown}`);
+}
+
+
+/***/ }),
+
+/***/ 4502:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ planMetrics),
+/* harmony export */   p: () => (/* binding */ metricIdOf)
+/* harmony export */ });
+/**
+ * Stable, readable ids of the metrics a rule needs, e.g. `missing_count(email)` or
+ * `invalid_count(status not in ["active","inactive"])`. The Spark job derives the same ids
+ * (test/fixtures/quality/good-all-families.json pins them for both) and keys the metrics
+ * document by them; change rules find earlier dates' values under the same id.
+ */
+function canonical(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (typeof value === 'number')
+        return String(value);
+    return JSON.stringify(value);
+}
+const bound = (value, open) => value === undefined ? open : String(value);
+/** The metric a rule is checked against (undefined for schema rules: every document carries
+ * the column types). A change rule's own metric is the one it compares over time. */
+function metricIdOf(rule) {
+    switch (rule.family) {
+        case 'row_count':
+            return 'row_count';
+        case 'missing_count':
+        case 'missing_percent':
+            return `missing_count(${rule.column})`;
+        case 'duplicate_count':
+            return `duplicate_count(${rule.columns.join(',')})`;
+        case 'allowed_values':
+            return `invalid_count(${rule.column} not in ${canonical(rule.values)})`;
+        case 'range':
+            return `invalid_count(${rule.column} outside [${bound(rule.min, '-inf')}, ${bound(rule.max, 'inf')}])`;
+        case 'pattern':
+            return `invalid_count(${rule.column} not matching ${canonical(rule.regex)})`;
+        case 'freshness':
+            return `max_timestamp(${rule.column})`;
+        case 'schema':
+            return undefined;
+        case 'change':
+            return rule.metric.replace(/^missing_percent\(/, 'missing_count(');
+    }
+}
+/** The distinct metrics a rule set needs, in rule order; row_count always first. */
+function planMetrics(ruleSet) {
+    const ids = new Set(['row_count']);
+    for (const rule of ruleSet.rules) {
+        const id = metricIdOf(rule);
+        if (id !== undefined)
+            ids.add(id);
+    }
+    return [...ids];
+}
+
+
+/***/ }),
+
+/***/ 5770:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Z: () => (/* binding */ prepareRules)
+/* harmony export */ });
+/* unused harmony export rulesJson */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6706);
+/* harmony import */ var _metric_ids_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4502);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1345);
+
+
+
+
+
+function prepareRules(options) {
+    const { ruleSet, document } = (0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .loadRules */ .A7)(options.text, options.rulesFile);
+    const json = rulesJson(document, options.rulesFile);
+    const metrics = (0,_metric_ids_js__WEBPACK_IMPORTED_MODULE_3__/* .planMetrics */ .T)(ruleSet);
+    // The JSON must mean to the job exactly what the YAML means to the gate.
+    const reread = (0,_metric_ids_js__WEBPACK_IMPORTED_MODULE_3__/* .planMetrics */ .T)((0,_rules_js__WEBPACK_IMPORTED_MODULE_2__/* .validateRules */ .WH)(JSON.parse(json), options.rulesFile));
+    if (JSON.stringify(reread) !== JSON.stringify(metrics)) {
+        throw new Error(`the JSON form of ${options.rulesFile} plans other metrics than the file`);
+    }
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(options.output), { recursive: true });
+    // Write then rename: a step reading it never sees half a file.
+    const temporary = `${options.output}.${process.pid}.tmp`;
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(temporary, json);
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.renameSync)(temporary, options.output);
+    return {
+        ruleSet,
+        metrics,
+        path: options.outputShown,
+        name: node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(options.output),
+        summary: prepareSummary(ruleSet, metrics, options.outputShown)
+    };
+}
+/**
+ * The rules document as JSON. YAML can hold numbers JSON cannot (`.inf`, `.nan`); such a
+ * number would silently become null, so it is refused, naming where it is.
+ */
+function rulesJson(document, file) {
+    const text = JSON.stringify(document, function (key, value) {
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+            throw new _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .RulesError */ .mX(`${file}: ${String(value)} (at '${key}') cannot be written as JSON for the data-quality job; use a finite number`);
+        }
+        if (value instanceof Date) {
+            throw new _rules_js__WEBPACK_IMPORTED_MODULE_2__/* .RulesError */ .mX(`${file}: a YAML timestamp (at '${key}') cannot be written as JSON; quote it`);
+        }
+        return value;
+    }, 2);
+    return `${text}\n`;
+}
+function prepareSummary(ruleSet, metrics, written) {
+    return [
+        `### Data quality rules: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .cell */ .Hn)(ruleSet.dataset)} ✅ valid\n`,
+        `${ruleSet.rules.length} rules in \`${ruleSet.file}\`, ${metrics.length} metrics for the ` +
+            `data-quality job; JSON form: \`${written}\`\n`
+    ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 1402:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */ });
+/**
+ * Text from a file, made safe for one log line: control characters (C0, DEL, C1, and the
+ * Unicode line and paragraph separators) become `\uXXXX`. A byte read out of a metrics or
+ * rules file must not end the line, move the cursor, or start a workflow command.
+ */
+function printable(text) {
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, character => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+
+
+/***/ }),
+
+/***/ 1345:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A7: () => (/* binding */ loadRules),
+/* harmony export */   NR: () => (/* binding */ parseRules),
+/* harmony export */   WH: () => (/* binding */ validateRules),
+/* harmony export */   mX: () => (/* binding */ RulesError)
+/* harmony export */ });
+/* unused harmony exports FAMILIES, ruleLabel, describe, normaliseType, durationSeconds, parseMetricRef */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1402);
 
 
 
@@ -65257,10 +65859,14 @@ const TYPE_ALIASES = {
     real: 'float'
 };
 const DATASET_NAME = /^[A-Za-z0-9_.-]+$/;
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const METRIC_REF = /^(missing_count|missing_percent|duplicate_count)\((.*)\)$/;
 /** A mistake in a rules file: one line naming the file, the rule and what is wrong. */
-class RulesError extends errors/* UserError */.yo {
+class RulesError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo {
     name = 'RulesError';
+    constructor(message) {
+        super((0,_printable_js__WEBPACK_IMPORTED_MODULE_2__/* .printable */ .g)(message));
+    }
 }
 function ruleLabel(index, name) {
     return typeof name === 'string' && name.trim() ? `rule ${index} '${name}'` : `rule ${index}`;
@@ -65299,6 +65905,13 @@ function normaliseType(text) {
         return lowered;
     return undefined;
 }
+function durationSeconds(text) {
+    const match = DURATION.exec(text.trim());
+    if (!match || !match.slice(1).some(Boolean))
+        return undefined;
+    const [days, hours, minutes, seconds] = match.slice(1).map(part => Number(part ?? 0));
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
+}
 /** The canonical metric id a change rule refers to, or undefined when it is not one. */
 function parseMetricRef(text) {
     const stripped = text.trim();
@@ -65316,8 +65929,15 @@ function parseMetricRef(text) {
 }
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
 function parseRules(text, file) {
+    return loadRules(text, file).ruleSet;
+}
+/**
+ * Parses and validates a rules file, and keeps the document as read (plain data: what the
+ * prepare mode writes as JSON for the Spark job, which validates it again).
+ */
+function loadRules(text, file) {
     // YAML 1.1, as PyYAML reads it in the Spark job (`yes` is true, `010` is octal).
-    const document = (0,dist/* parseDocument */.Tp)(text, { version: '1.1', uniqueKeys: true });
+    const document = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { version: '1.1', uniqueKeys: true });
     const [error] = document.errors;
     if (error) {
         const position = error.linePos?.[0];
@@ -65325,7 +65945,8 @@ function parseRules(text, file) {
         const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
         throw new RulesError(`${file}: YAML syntax error${where}: ${reason}`);
     }
-    return validateRules(document.toJS(), file);
+    const data = document.toJS();
+    return { ruleSet: validateRules(data, file), document: data };
 }
 function validateRules(document, file) {
     if (!isMapping(document)) {
@@ -65544,7 +66165,7 @@ function validateSettings(family, settings, where) {
             const maxAge = settings.max_age;
             if (absent(maxAge))
                 throw fail(where, "'max_age' is required");
-            const seconds = typeof maxAge === 'string' ? (0,duration/* parseRuleDuration */.mL)(maxAge) : undefined;
+            const seconds = typeof maxAge === 'string' ? durationSeconds(maxAge) : undefined;
             if (typeof maxAge !== 'string' || seconds === undefined) {
                 throw fail(where, `'max_age' must be a duration such as 36h, 2d or 1d12h, got ${describe(maxAge)}`);
             }
@@ -65608,625 +66229,6 @@ function validateSettings(family, settings, where) {
 }
 function defined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/quality/config.ts
-
-
-
-
-
-
-
-
-
-/**
- * Reads and checks every input, and the rules file, before the first request: a mistake is
- * one line naming the input (or the rules file and rule).
- */
-function readGateConfig(inputs, env, cwd) {
-    const rulesPath = inputs.required('rules', 'the path of a rules file such as quality/customers.yml');
-    const metricsRoot = inputs.required('metrics-root', 'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json');
-    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD');
-    if (!isIsoDate(logicalDate)) {
-        throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
-    }
-    const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 });
-    const writeResults = inputs.boolean('write-results', false);
-    const failOn = inputs.choice('fail-on', ['error', 'warn'], 'error');
-    const missingHistory = inputs.choice('missing-history', ['pass', 'warn', 'fail'], 'warn');
-    let text;
-    try {
-        text = (0,external_node_fs_.readFileSync)(external_node_path_default().resolve(cwd, rulesPath), 'utf8');
-    }
-    catch (error) {
-        const reason = error.code ?? 'unreadable';
-        throw new errors/* InputError */.dz('rules', `a readable rules file in the repository (${reason})`, rulesPath);
-    }
-    const ruleSet = parseRules(text, rulesPath);
-    (0,gate/* historyNeeded */.Gb)(ruleSet, historyDepth);
-    const root = parseMetricsRoot(metricsRoot, cwd);
-    const aws = root.kind === 's3' ? awsClientSettings(inputs, env) : undefined;
-    return { ruleSet, logicalDate, historyDepth, missingHistory, failOn, writeResults, root, aws };
-}
-function createMetricsStore(config, env) {
-    if (config.root.kind === 'local')
-        return new LocalMetricsStore(config.root.dir);
-    return new S3MetricsStore(createS3Client(config.aws, env), config.root.bucket, config.root.prefix);
-}
-
-
-/***/ }),
-
-/***/ 2119:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oh: () => (/* binding */ failureMessage),
-  Gb: () => (/* binding */ historyNeeded),
-  i0: () => (/* binding */ runQualityGate)
-});
-
-// UNUSED EXPORTS: RESULTS_SCHEMA_VERSION, gateSummary
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-/** Escapes text for a markdown table cell. */
-function cell(value) {
-    return String(value ?? '')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-/** A GitHub-flavoured markdown table. */
-function table(header, rows) {
-    const lines = [
-        `| ${header.map(cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-    ];
-    return `${lines.join('\n')}\n`;
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    const fence = body.includes('```') ? '~~~~' : '```';
-    return `<details><summary>${cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
-}
-
-;// CONCATENATED MODULE: ./src/quality/metric-ids.ts
-/**
- * Stable, readable ids of the metrics a rule needs, e.g. `missing_count(email)` or
- * `invalid_count(status not in ["active","inactive"])`. The Spark job derives the same ids
- * (test/fixtures/quality/good-all-families.json pins them for both) and keys the metrics
- * document by them; change rules find earlier dates' values under the same id.
- */
-function canonical(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonical).join(',')}]`;
-    if (typeof value === 'number')
-        return String(value);
-    return JSON.stringify(value);
-}
-const bound = (value, open) => value === undefined ? open : String(value);
-/** The metric a rule is checked against (undefined for schema rules: every document carries
- * the column types). A change rule's own metric is the one it compares over time. */
-function metricIdOf(rule) {
-    switch (rule.family) {
-        case 'row_count':
-            return 'row_count';
-        case 'missing_count':
-        case 'missing_percent':
-            return `missing_count(${rule.column})`;
-        case 'duplicate_count':
-            return `duplicate_count(${rule.columns.join(',')})`;
-        case 'allowed_values':
-            return `invalid_count(${rule.column} not in ${canonical(rule.values)})`;
-        case 'range':
-            return `invalid_count(${rule.column} outside [${bound(rule.min, '-inf')}, ${bound(rule.max, 'inf')}])`;
-        case 'pattern':
-            return `invalid_count(${rule.column} not matching ${canonical(rule.regex)})`;
-        case 'freshness':
-            return `max_timestamp(${rule.column})`;
-        case 'schema':
-            return undefined;
-        case 'change':
-            return rule.metric.replace(/^missing_percent\(/, 'missing_count(');
-    }
-}
-/** The distinct metrics a rule set needs, in rule order; row_count always first. */
-function planMetrics(ruleSet) {
-    const ids = new Set(['row_count']);
-    for (const rule of ruleSet.rules) {
-        const id = metricIdOf(rule);
-        if (id !== undefined)
-            ids.add(id);
-    }
-    return [...ids];
-}
-
-;// CONCATENATED MODULE: ./src/quality/metrics-document.ts
-
-/** The metrics document schema version this gate reads (jobs/data_quality.py writes it). */
-const METRICS_SCHEMA_VERSION = 1;
-/** A metrics document that is missing, unreadable or not the one asked for. */
-class MetricsDocumentError extends errors/* UserError */.yo {
-    name = 'MetricsDocumentError';
-}
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-/**
- * Parses and checks a metrics document: valid JSON, the schema version this gate reads, and
- * the dataset and logical date expected (a document copied to the wrong folder must not
- * pass for another day's data).
- */
-function parseMetricsDocument(text, location, expected) {
-    const problem = (message) => new MetricsDocumentError(`Metrics document ${location}: ${message}`);
-    let document;
-    try {
-        document = JSON.parse(text);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw problem(`not valid JSON (${reason})`);
-    }
-    if (!isObject(document))
-        throw problem('expected a JSON object');
-    if (document.schema_version !== METRICS_SCHEMA_VERSION) {
-        throw problem(`schema_version is ${JSON.stringify(document.schema_version ?? null)}; this gate reads ` +
-            `version ${METRICS_SCHEMA_VERSION} (update the action or the data-quality job)`);
-    }
-    if (document.dataset !== expected.dataset) {
-        throw problem(`it is for dataset ${JSON.stringify(document.dataset ?? null)}, expected ` +
-            `'${expected.dataset}' (the rules file's dataset)`);
-    }
-    if (document.logical_date !== expected.logicalDate) {
-        throw problem(`it is for logical date ${JSON.stringify(document.logical_date ?? null)}, expected ` +
-            `${expected.logicalDate}`);
-    }
-    if (typeof document.row_count !== 'number' || !Number.isInteger(document.row_count)) {
-        throw problem("'row_count' must be a whole number");
-    }
-    const columns = document.columns;
-    if (!isObject(columns) || !Object.values(columns).every(type => typeof type === 'string')) {
-        throw problem("'columns' must map column names to type names");
-    }
-    const metrics = document.metrics;
-    if (!isObject(metrics))
-        throw problem("'metrics' must be an object keyed by metric id");
-    for (const [id, entry] of Object.entries(metrics)) {
-        const value = isObject(entry) ? entry.value : undefined;
-        if (!(typeof value === 'number' || typeof value === 'string' || value === null)) {
-            throw problem(`metric '${id}' has no number, timestamp or null 'value'`);
-        }
-    }
-    return document;
-}
-
-;// CONCATENATED MODULE: ./src/quality/evaluate.ts
-
-
-const DAY_MS = 86_400_000;
-/** A name for the summary table when the rule has none. */
-function describeRule(rule) {
-    if (rule.name)
-        return rule.name;
-    switch (rule.family) {
-        case 'row_count':
-            return 'row_count';
-        case 'missing_count':
-        case 'missing_percent':
-        case 'allowed_values':
-        case 'range':
-        case 'pattern':
-        case 'freshness':
-            return `${rule.family}(${rule.column})`;
-        case 'duplicate_count':
-            return `duplicate_count(${rule.columns.join(', ')})`;
-        case 'schema':
-            return 'schema';
-        case 'change':
-            return `change(${rule.metric} vs ${rule.compare} of last ${rule.last})`;
-    }
-}
-function formatNumber(value) {
-    if (!Number.isFinite(value))
-        return value > 0 ? '∞' : '-∞';
-    return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
-}
-const percentOf = (count, rows) => (rows === 0 ? 0 : (count * 100) / rows);
-function formatAge(ms) {
-    const minutes = Math.floor(Math.abs(ms) / 60_000);
-    const days = Math.floor(minutes / 1440);
-    const hours = Math.floor((minutes % 1440) / 60);
-    const rest = minutes % 60;
-    const parts = [days && `${days}d`, hours && `${hours}h`, rest && `${rest}m`].filter(Boolean);
-    return `${ms < 0 ? '-' : ''}${parts.join(' ') || '0m'}`;
-}
-/**
- * The metric value a change rule compares, read from one document; undefined when the
- * document does not have it (written with other rules).
- */
-function changeValue(document, reference) {
-    if (reference === 'row_count')
-        return document.row_count;
-    const percent = /^missing_percent\((.*)\)$/.exec(reference);
-    const id = percent ? `missing_count(${percent[1]})` : reference;
-    const value = document.metrics[id]?.value;
-    if (typeof value !== 'number')
-        return undefined;
-    return percent ? percentOf(value, document.row_count) : value;
-}
-/**
- * Checks that the document has every metric the rules need before evaluating any: a missing
- * one means the Spark job ran with another rules file.
- */
-function checkMetricsPresent(ruleSet, document, location) {
-    for (const rule of ruleSet.rules) {
-        const id = metricIdOf(rule);
-        if (id === undefined || id === 'row_count')
-            continue;
-        if (!(id in document.metrics)) {
-            throw new MetricsDocumentError(`Metrics document ${location}: no metric '${id}' for ${rule.label} ` +
-                `(was the data-quality job run with ${ruleSet.file}?)`);
-        }
-    }
-}
-/** Evaluates every rule against the date's document and the earlier ones (newest first). */
-function evaluateRules(ruleSet, document, history, options) {
-    return ruleSet.rules.map(rule => evaluateRule(rule, document, history, options));
-}
-function evaluateRule(rule, document, history, options) {
-    const check = checkRule(rule, document, history, options);
-    const failedStatus = rule.severity === 'error' ? 'fail' : 'warn';
-    return {
-        index: rule.index,
-        rule: describeRule(rule),
-        family: rule.family,
-        severity: rule.severity,
-        status: check.status ?? (check.passed ? 'pass' : failedStatus),
-        ...(check.metric === undefined ? {} : { metric: check.metric }),
-        value: check.value,
-        shown: check.shown,
-        bound: check.bound,
-        message: check.message,
-        ...(check.history ? { history: check.history } : {})
-    };
-}
-function count(document, id) {
-    const value = document.metrics[id]?.value;
-    if (typeof value !== 'number') {
-        throw new MetricsDocumentError(`Metrics document: metric '${id}' is not a count`);
-    }
-    return value;
-}
-function atMost(value, max, unit = '') {
-    return { passed: value <= max, bound: `<= ${formatNumber(max)}${unit}` };
-}
-function checkRule(rule, document, history, options) {
-    const rows = document.row_count;
-    switch (rule.family) {
-        case 'row_count': {
-            const low = rule.min ?? -Infinity;
-            const high = rule.max ?? Infinity;
-            const bounds = [
-                rule.min === undefined ? '' : `>= ${rule.min}`,
-                rule.max === undefined ? '' : `<= ${rule.max}`
-            ].filter(Boolean);
-            return {
-                passed: rows >= low && rows <= high,
-                value: rows,
-                shown: String(rows),
-                bound: bounds.join(' and '),
-                message: `${rows} rows`,
-                metric: 'row_count'
-            };
-        }
-        case 'missing_count': {
-            const metric = metricIdOf(rule);
-            const missing = count(document, metric);
-            return {
-                ...atMost(missing, rule.max),
-                value: missing,
-                shown: String(missing),
-                message: `${missing} rows without ${rule.column}`,
-                metric
-            };
-        }
-        case 'missing_percent': {
-            const metric = metricIdOf(rule);
-            const missing = count(document, metric);
-            const percent = percentOf(missing, rows);
-            return {
-                ...atMost(percent, rule.max, '%'),
-                value: percent,
-                shown: `${formatNumber(percent)}% (${missing} of ${rows})`,
-                message: `${formatNumber(percent)}% of rows (${missing} of ${rows}) without ${rule.column}`,
-                metric
-            };
-        }
-        case 'duplicate_count': {
-            const metric = metricIdOf(rule);
-            const duplicates = count(document, metric);
-            const keys = document.metrics[metric]?.duplicate_keys;
-            return {
-                ...atMost(duplicates, rule.max),
-                value: duplicates,
-                shown: String(duplicates),
-                message: `${duplicates} duplicate rows of ${rule.columns.join(', ')}` +
-                    (keys === undefined ? '' : ` (${keys} keys repeat)`),
-                metric
-            };
-        }
-        case 'allowed_values':
-        case 'range':
-        case 'pattern': {
-            const metric = metricIdOf(rule);
-            const invalid = count(document, metric);
-            const percent = percentOf(invalid, rows);
-            const what = rule.family === 'allowed_values'
-                ? `not in ${rule.values.join(', ')}`
-                : rule.family === 'range'
-                    ? `outside [${rule.min ?? '-∞'}, ${rule.max ?? '∞'}]`
-                    : `not matching ${rule.regex}`;
-            const limit = rule.maxInvalidPercent !== undefined
-                ? atMost(percent, rule.maxInvalidPercent, '% invalid')
-                : atMost(invalid, rule.maxInvalid ?? 0, ' invalid');
-            return {
-                ...limit,
-                value: rule.maxInvalidPercent !== undefined ? percent : invalid,
-                shown: `${invalid} invalid (${formatNumber(percent)}%)`,
-                message: `${invalid} values of ${rule.column} ${what}`,
-                metric
-            };
-        }
-        case 'freshness': {
-            const metric = metricIdOf(rule);
-            const newest = document.metrics[metric]?.value ?? null;
-            const bound = `age <= ${rule.maxAge}`;
-            const newestMs = typeof newest === 'string' ? Date.parse(newest) : Number.NaN;
-            if (Number.isNaN(newestMs)) {
-                return {
-                    passed: false,
-                    value: newest,
-                    shown: 'no timestamps',
-                    bound,
-                    message: `${rule.column} has no values, so the data's age is unknown`,
-                    metric
-                };
-            }
-            // The snapshot for a date holds changes up to the end of that (UTC) day.
-            const endOfDay = Date.parse(`${options.logicalDate}T00:00:00Z`) + DAY_MS;
-            const age = endOfDay - newestMs;
-            return {
-                passed: age <= rule.maxAgeSeconds * 1000,
-                value: newest,
-                shown: `${formatAge(age)} (newest ${newest})`,
-                bound,
-                message: `newest ${rule.column} is ${newest}, ${formatAge(age)} before the end of ${options.logicalDate}`,
-                metric
-            };
-        }
-        case 'schema': {
-            const problems = [];
-            for (const [column, type] of Object.entries(rule.columns)) {
-                const actual = document.columns[column];
-                if (actual === undefined)
-                    problems.push(`missing column ${column}`);
-                else if (actual.toLowerCase() !== type)
-                    problems.push(`${column} is ${actual}, expected ${type}`);
-            }
-            if (rule.exact) {
-                for (const column of Object.keys(document.columns)) {
-                    if (!(column in rule.columns))
-                        problems.push(`unexpected column ${column}`);
-                }
-            }
-            const expected = Object.keys(rule.columns).length;
-            return {
-                passed: problems.length === 0,
-                value: problems,
-                shown: problems.length ? problems.join('; ') : `${expected} columns match`,
-                bound: `${expected} columns with types${rule.exact ? ', no others' : ''}`,
-                message: problems.length ? problems.join('; ') : 'schema matches'
-            };
-        }
-        case 'change':
-            return checkChange(rule, document, history, options);
-    }
-}
-function checkChange(rule, document, history, options) {
-    const current = changeValue(document, rule.metric);
-    if (current === undefined) {
-        throw new MetricsDocumentError(`Metrics document: no metric for ${rule.metric} (${rule.label}); was the data-quality job run with this rules file?`);
-    }
-    const earlier = history
-        .slice(0, rule.last)
-        .map(point => ({ date: point.logicalDate, value: changeValue(point.document, rule.metric) }))
-        .filter((point) => point.value !== undefined);
-    const values = earlier.map(point => point.value);
-    const baseline = values.length === 0 ? undefined : aggregate(values, rule.compare);
-    const sufficient = values.length >= rule.last;
-    const used = {
-        wanted: rule.last,
-        dates: earlier.map(point => point.date),
-        ...(baseline === undefined ? {} : { baseline }),
-        sufficient
-    };
-    const boundParts = [
-        rule.minRatio === undefined ? '' : `ratio >= ${rule.minRatio}`,
-        rule.maxRatio === undefined ? '' : `ratio <= ${rule.maxRatio}`,
-        rule.minDelta === undefined ? '' : `change >= ${rule.minDelta}`,
-        rule.maxDelta === undefined ? '' : `change <= ${rule.maxDelta}`
-    ].filter(Boolean);
-    const bound = `${boundParts.join(' and ')} vs ${rule.compare} of last ${rule.last}`;
-    const base = { value: current, bound, metric: rule.metric, history: used };
-    if (!sufficient) {
-        const note = `only ${values.length} of ${rule.last} earlier dates have ${rule.metric}` +
-            (baseline === undefined ? '' : ` (${rule.compare} ${formatNumber(baseline)})`);
-        return {
-            ...base,
-            passed: options.missingHistory === 'pass',
-            status: options.missingHistory,
-            shown: `${formatNumber(current)}; not enough history: ${values.length} of ${rule.last} dates`,
-            message: `${note}: not compared (missing-history: ${options.missingHistory})`
-        };
-    }
-    const ratio = baseline === 0 ? (current === 0 ? 1 : Infinity) : current / baseline;
-    const delta = current - baseline;
-    const passed = (rule.minRatio === undefined || ratio >= rule.minRatio) &&
-        (rule.maxRatio === undefined || ratio <= rule.maxRatio) &&
-        (rule.minDelta === undefined || delta >= rule.minDelta) &&
-        (rule.maxDelta === undefined || delta <= rule.maxDelta);
-    const shown = `${formatNumber(current)} vs ${rule.compare} ${formatNumber(baseline)} ` +
-        `(ratio ${formatNumber(ratio)}, change ${delta >= 0 ? '+' : ''}${formatNumber(delta)})`;
-    return { ...base, passed, shown, message: `${rule.metric} is ${shown}` };
-}
-function aggregate(values, compare) {
-    if (compare === 'min')
-        return Math.min(...values);
-    if (compare === 'max')
-        return Math.max(...values);
-    return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-;// CONCATENATED MODULE: ./src/quality/gate.ts
-
-
-
-
-const RESULTS_SCHEMA_VERSION = 1;
-const HISTORY_READS_AT_ONCE = 8;
-/** The deepest history any change rule asks for; checked against `history-depth` up front. */
-function historyNeeded(ruleSet, historyDepth) {
-    let needed = 0;
-    for (const rule of ruleSet.rules) {
-        if (rule.family !== 'change')
-            continue;
-        if (rule.last > historyDepth) {
-            throw new errors/* InputError */.dz('history-depth', `at least ${rule.last} (${rule.label} of ${ruleSet.file} compares with the last ${rule.last} dates)`, String(historyDepth));
-        }
-        needed = Math.max(needed, rule.last);
-    }
-    return needed;
-}
-/**
- * Reads the date's metrics document and as many earlier ones as the change rules need,
- * evaluates every rule, and (when asked) writes results.json beside the metrics.
- */
-async function runQualityGate(options) {
-    const { ruleSet, logicalDate, store, logger } = options;
-    const dataset = ruleSet.dataset;
-    const needed = historyNeeded(ruleSet, options.historyDepth);
-    const location = store.locate(dataset, logicalDate, 'metrics.json');
-    const text = await store.read(dataset, logicalDate, 'metrics.json');
-    if (text === undefined) {
-        throw new MetricsDocumentError(`Metrics document ${location} not found (did the data-quality job run for ${logicalDate}?)`);
-    }
-    const document = parseMetricsDocument(text, location, { dataset, logicalDate });
-    checkMetricsPresent(ruleSet, document, location);
-    logger.info(`Read ${location}: ${document.row_count} rows, generated ${document.generated_at}`);
-    const history = [];
-    if (needed > 0) {
-        const earlier = (await store.listDates(dataset))
-            .filter(date => date < logicalDate)
-            .sort()
-            .reverse()
-            .slice(0, needed);
-        // A few reads at a time: a month of history is one round trip's worth, not thirty.
-        for (let start = 0; start < earlier.length; start += HISTORY_READS_AT_ONCE) {
-            const batch = earlier.slice(start, start + HISTORY_READS_AT_ONCE);
-            const texts = await Promise.all(batch.map(date => store.read(dataset, date, 'metrics.json')));
-            batch.forEach((date, index) => {
-                const historyText = texts[index];
-                if (historyText === undefined)
-                    return; // removed since the listing
-                history.push({
-                    logicalDate: date,
-                    document: parseMetricsDocument(historyText, store.locate(dataset, date, 'metrics.json'), {
-                        dataset,
-                        logicalDate: date
-                    })
-                });
-            });
-        }
-        logger.info(`History: ${history.length} earlier date(s) of the ${needed} asked for` +
-            (history.length ? ` (${history.at(-1).logicalDate} … ${history[0].logicalDate})` : ''));
-    }
-    const results = evaluateRules(ruleSet, document, history, {
-        logicalDate,
-        missingHistory: options.missingHistory
-    });
-    const failed = results.filter(result => result.status === 'fail').length;
-    const warnings = results.filter(result => result.status === 'warn').length;
-    const passed = failed === 0 && (options.failOn === 'error' || warnings === 0);
-    const resultsDocument = {
-        schema_version: RESULTS_SCHEMA_VERSION,
-        dataset,
-        logical_date: logicalDate,
-        evaluated_at: (options.now?.() ?? new Date()).toISOString(),
-        rules_file: ruleSet.file,
-        metrics: location,
-        fail_on: options.failOn,
-        missing_history: options.missingHistory,
-        passed,
-        failed,
-        warnings,
-        history_dates: history.map(point => point.logicalDate),
-        results
-    };
-    for (const result of results) {
-        const line = `${result.rule}: ${result.message} (expected ${result.bound})`;
-        if (result.status === 'fail')
-            logger.error(line);
-        else if (result.status === 'warn')
-            logger.warning(line);
-        else if (result.history && !result.history.sufficient)
-            logger.info(line);
-    }
-    let resultsLocation;
-    if (options.writeResults) {
-        await store.write(dataset, logicalDate, 'results.json', `${JSON.stringify(resultsDocument, null, 2)}\n`);
-        resultsLocation = store.locate(dataset, logicalDate, 'results.json');
-        logger.info(`Wrote ${resultsLocation}`);
-    }
-    return {
-        results: resultsDocument,
-        resultsLocation,
-        summary: gateSummary(resultsDocument, resultsLocation)
-    };
-}
-const STATUS_ICON = {
-    pass: '✅ pass',
-    warn: '⚠️ warn',
-    fail: '❌ fail'
-};
-function gateSummary(results, resultsLocation) {
-    const verdict = results.passed ? '✅ passed' : '❌ failed';
-    const rows = results.results.map(result => [
-        result.rule,
-        result.shown,
-        result.bound,
-        STATUS_ICON[result.status] +
-            (result.history && !result.history.sufficient ? ' (not enough history)' : '') +
-            (result.severity === 'warn' ? ' · warn rule' : '')
-    ]);
-    return [
-        `### Data quality: ${cell(results.dataset)} ${results.logical_date} ${verdict}\n`,
-        `${results.results.length} rules: ${results.failed} failed, ${results.warnings} warnings ` +
-            `(fail-on: ${results.fail_on}). Metrics: \`${results.metrics}\`` +
-            (resultsLocation ? `; results: \`${resultsLocation}\`` : '') +
-            '\n',
-        table(['rule', 'value', 'bound', 'status'], rows)
-    ].join('\n');
-}
-/** The step's failure line: which rules failed. */
-function failureMessage(results) {
-    const blocking = results.results.filter(result => result.status === 'fail' || (results.fail_on === 'warn' && result.status === 'warn'));
-    const names = blocking.map(result => result.rule);
-    const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? `, … (${names.length})` : '');
-    return (`Data quality gate failed for ${results.dataset} ${results.logical_date}: ` +
-        `${results.failed} failed, ${results.warnings} warnings (fail-on: ${results.fail_on}): ${shown}`);
 }
 
 

@@ -577,3 +577,76 @@ def test_an_empty_first_export_writes_an_empty_snapshot(
     report = cdc_ingest.run_ingest(spark, options(lake, D1))
     assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == []
     assert (report.input_rows, report.rows_written, report.customers_changed) == (0, 0, 0)
+
+
+def _line(row: dict) -> str:
+    return json.dumps(row)
+
+
+def keyed(seq: int, key: Any) -> dict:
+    """An insert whose customer_id is any JSON value."""
+    return {**change("I", seq, f"2026-01-01T08:{seq - 100:02d}:00Z", "K"), "customer_id": key}
+
+
+# Lines that are JSON but not one change, and keys and timestamps that only look usable. The
+# good rows around them prove the check is per line: C1, C2 and the number key 42 are applied.
+SHAPES: list[dict | str] = [
+    change("I", 100, "2026-01-01T08:00:00Z", "C1"),
+    "[]",
+    "[" + _line(change("I", 101, "2026-01-01T08:01:00Z", "C10")) + ", "
+    + _line(change("I", 102, "2026-01-01T08:02:00Z", "C11")) + "]",
+    "[" + _line(change("I", 103, "2026-01-01T08:03:00Z", "C12")) + "]",
+    "3",
+    '"C13"',
+    "null",
+    _line(change("I", 104, "2026-01-01T08:04:00Z", "C14"))
+    + _line(change("I", 105, "2026-01-01T08:05:00Z", "C15")),
+    _line(change("I", 106, "2026-01-01T08:06:00Z", "C16")) + " trailing",
+    keyed(107, {"id": "C17"}),
+    keyed(108, ["C18"]),
+    keyed(109, True),
+    change("I", 110, "2026", "C20"),
+    change("I", 111, "2026-01-01", "C21"),
+    keyed(112, 42),
+    # Strings that read like the rejected kinds are keys like any other.
+    change("I", 113, "2026-01-01T08:13:00Z", "{C2}", email="c2@example.com"),
+    change("I", 114, "2026-01-01T08:14:00Z", "true", email="t@example.com"),
+    "",
+    "   ",
+]  # fmt: skip
+
+
+def test_lines_that_are_not_one_object_and_unusable_keys_are_rejected_with_a_reason(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    write_bronze(lake / "bronze", D1, SHAPES)
+    report = cdc_ingest.run_ingest(spark, options(lake, D1, max_bad_fraction=1.0))
+    # The two blank lines are layout; each other line is one row, applied or rejected.
+    assert report.input_rows == len(SHAPES) - 2
+    assert report.bad_rows_by_reason == {
+        "malformed_record": 2,  # two objects on one line; an object followed by text
+        "not_an_object": 6,  # [], a list of two, a list of one, 3, a string, null
+        "bad_customer_id": 3,  # an object, a list, a boolean
+        "bad_change_ts": 2,  # only a year, only a date
+    }
+    assert report.bad_rows == 13
+    silver = read_silver(spark, str(lake / "silver" / f"date={D1}"))
+    assert [row["customer_id"] for row in silver] == ["42", "C1", "true", "{C2}"]
+
+    rejected = lake / "silver" / "_rejected" / f"date={D1}"
+    kept = [
+        json.loads(line)
+        for file in sorted(rejected.glob("*.json"))
+        for line in file.read_text().splitlines()
+    ]
+    by_reason: dict[str, list[str]] = {}
+    for row in kept:
+        by_reason.setdefault(row["reject_reason"], []).append(
+            row.get("_corrupt_record") or row["customer_id"]
+        )
+    assert sorted(by_reason["not_an_object"]) == sorted(
+        ["[]", SHAPES[2], SHAPES[3], "3", '"C13"', "null"]
+    )
+    assert sorted(by_reason["malformed_record"]) == sorted([SHAPES[7], SHAPES[8]])
+    assert sorted(by_reason["bad_change_ts"]) == ["C20", "C21"]

@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +237,9 @@ def test_a_rule_on_a_missing_column_fails_naming_the_column(
     assert code == 1
     assert document is None
     assert len(error.splitlines()) == 1
-    assert error.startswith(f"data_quality: {rules}: rule 1 'loyalty tier set' (missing_count): ")
+    assert error.startswith(
+        f"data_quality: error: {rules}: rule 1 'loyalty tier set' (missing_count): "
+    )
     assert "column 'loyalty_tier' is not in the data" in error
 
 
@@ -271,7 +276,9 @@ def test_a_missing_partition_fails_with_one_line(
     error = capsys.readouterr().err.strip()
     assert code == 1
     partition = f"{dataset}/date=2024-01-16"
-    assert error == f"data_quality: --input: no partition {partition} (did the ingest job run?)"
+    assert (
+        error == f"data_quality: error: --input: no partition {partition} (did the ingest job run?)"
+    )
 
 
 def test_a_bad_date_fails_before_spark_work(
@@ -280,7 +287,7 @@ def test_a_bad_date_fails_before_spark_work(
     code, _ = run_job(tmp_path, write_rules(tmp_path), tmp_path / "metrics", day="2024-02-30")
     assert code == 1
     assert capsys.readouterr().err.strip() == (
-        "data_quality: --date: expected a date as YYYY-MM-DD, got '2024-02-30'"
+        "data_quality: error: --date: expected a date as YYYY-MM-DD, got '2024-02-30'"
     )
 
 
@@ -322,7 +329,7 @@ def test_bad_rules_exit_1_with_the_line_on_stderr(capsys: pytest.CaptureFixture[
     path = str(FIXTURES / "bad-negative-k.yml")
     assert data_quality.main(["--rules", path, "--check-rules"]) == 1
     assert capsys.readouterr().err == (
-        f"data_quality: {path}: rule 2 'volume steady' (change): "
+        f"data_quality: error: {path}: rule 2 'volume steady' (change): "
         "'last' must be a whole number of 1 or more, got -3\n"
     )
 
@@ -396,4 +403,155 @@ def test_bad_arguments_exit_1_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
 ) -> None:
     assert data_quality.main(argv) == 1
-    assert capsys.readouterr().err == f"data_quality: {expected}\n"
+    assert capsys.readouterr().err == f"data_quality: error: {expected}\n"
+
+
+# ------------------------------------------------------------------ JSON rules, no PyYAML
+
+RULES_AS_JSON = {
+    "dataset": "customers",
+    "rules": [
+        {"row_count": {"min": 1}},
+        {"name": "ids set", "missing_count": {"column": "customer_id"}},
+        {"duplicate_count": {"column": "customer_id"}},
+        {"range": {"column": "lifetime_value", "min": 0, "max": 1e7}},
+        {"freshness": {"column": "updated_at", "max_age": "1d"}},
+    ],
+}
+
+
+def test_json_rules_are_read_like_the_same_yaml() -> None:
+    yaml_text = (
+        "dataset: customers\nrules:\n  - row_count: { min: 1 }\n"
+        "  - name: ids set\n    missing_count: { column: customer_id }\n"
+        "  - duplicate_count: { column: customer_id }\n"
+        "  - range: { column: lifetime_value, min: 0, max: 1e7 }\n"
+        "  - freshness: { column: updated_at, max_age: 1d }\n"
+    )
+    from_json = data_quality.parse_rules(json.dumps(RULES_AS_JSON), "customers.json")
+    from_yaml = data_quality.parse_rules(yaml_text, "customers.yml")
+    assert from_json.rules == from_yaml.rules
+    assert [spec.id for spec in data_quality.plan_metrics(from_json)] == [
+        spec.id for spec in data_quality.plan_metrics(from_yaml)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"dataset": "c", "rules": [', "r.json: JSON syntax error at line 1, column 28: "),
+        ('{"dataset": "c", "dataset": "d"}', "r.json: JSON syntax error: duplicate key 'dataset'"),
+        (
+            '{"dataset": "c", "rules": [{"range": {"column": "x", "max": NaN}}]}',
+            "r.json: JSON syntax error: NaN is not a JSON number",
+        ),
+        ('["dataset"]', "r.json: expected a mapping with 'dataset' and 'rules' at the top level"),
+    ],
+)
+def test_bad_json_rules_give_one_line(text: str, message: str) -> None:
+    with pytest.raises(data_quality.RulesError) as raised:
+        data_quality.parse_rules(text, "r.json")
+    assert str(raised.value).startswith(message)
+    assert "\n" not in str(raised.value)
+
+
+def _no_pyyaml_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of an interpreter where `import yaml` fails as on an image without
+    PyYAML: a `yaml` package first on PYTHONPATH whose import raises ModuleNotFoundError
+    (the .venv keeps PySpark; a second virtualenv would have to install PySpark again)."""
+    shadow = tmp_path / "no-pyyaml"
+    (shadow / "yaml").mkdir(parents=True)
+    (shadow / "yaml" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'yaml'\", name='yaml')\n"
+    )
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(shadow)
+    env["PYSPARK_PYTHON"] = env["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    if not env.get("JAVA_HOME") and shutil.which("java"):
+        env["JAVA_HOME"] = str(Path(shutil.which("java") or "").resolve().parent.parent)
+    return env
+
+
+def test_the_job_runs_without_pyyaml_on_json_rules_shipped_as_on_emr(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    env = _no_pyyaml_env(tmp_path)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import yaml"], env=env, capture_output=True, text=True
+    )
+    assert probe.returncode == 1 and "No module named 'yaml'" in probe.stderr
+
+    dataset = write_day(spark, tmp_path, ROWS)
+    # As EMR Serverless gets them: the entry point alone in its folder, job_common.py through
+    # --py-files, the rules' JSON form through --files, named by its bare name.
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    shutil.copy(PROJECT / "jobs" / "data_quality.py", staged / "data_quality.py")
+    rules = staged / "customers.json"
+    rules.write_text(json.dumps(RULES_AS_JSON), encoding="utf-8")
+    spark_submit = Path(sys.executable).parent / "spark-submit"
+    metrics = tmp_path / "metrics"
+    done = subprocess.run(
+        [
+            str(spark_submit),
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--files",
+            str(rules),
+            "--py-files",
+            str(PROJECT / "jobs" / "job_common.py"),
+            str(staged / "data_quality.py"),
+            "--input",
+            str(dataset),
+            "--rules",
+            "customers.json",
+            "--date",
+            DAY,
+            "--metrics-root",
+            str(metrics),
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    document = json.loads((metrics / "customers" / f"date={DAY}" / "metrics.json").read_text())
+    assert values(document) == {
+        "row_count": 12,
+        "missing_count(customer_id)": 2,
+        "duplicate_count(customer_id)": 3,
+        "invalid_count(lifetime_value outside [0, 10000000])": 2,
+        "max_timestamp(updated_at)": "2024-01-15T23:59:59.000Z",
+    }
+    assert document["rules_file"] == "customers.json"
+
+
+def test_yaml_rules_without_pyyaml_are_one_line_naming_the_json_form(tmp_path: Path) -> None:
+    rules = write_rules(tmp_path)
+    job = str(PROJECT / "jobs" / "data_quality.py")
+    done = subprocess.run(
+        [sys.executable, job, "--check-rules", "--rules", str(rules)],
+        env=_no_pyyaml_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"data_quality: error: --rules: {rules} is YAML and PyYAML is not installed where the "
+        "job runs: pass the JSON form the quality-gate action writes with mode: prepare, or "
+        "install PyYAML\n"
+    )
+
+
+def test_error_lines_never_copy_control_bytes_out_of_the_rules_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = write_rules(tmp_path, 'dataset: "a\\e[2J\\n::error::b"\nrules: []\n')
+    assert data_quality.main(["--rules", str(rules), "--check-rules"]) == 1
+    assert capsys.readouterr().err == (
+        f"data_quality: error: {rules}: 'dataset' must be a name of letters, digits, '_', '-' "
+        "or '.', got 'a\\u001b[2J\\u000a::error::b'\n"
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 import cdc_ingest
 import generate_cdc
+import job_common
 import pytest
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
@@ -161,7 +162,7 @@ def test_ingesting_every_day_in_order_rebuilds_the_generators_table(
     rows = frame.select(
         *[
             F.date_format(c, iso).alias(c) if c in ("created_at", "updated_at") else F.col(c)
-            for c in generate_cdc.BRONZE_COLUMNS[3:]
+            for c in job_common.CUSTOMER_COLUMNS
         ]
     ).collect()
     assert {row["customer_id"]: row.asDict() for row in rows} == truth

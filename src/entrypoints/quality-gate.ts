@@ -1,14 +1,28 @@
 import { UserError } from '../core/errors.js'
 import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
-import { createMetricsStore, readGateConfig } from '../quality/config.js'
+import {
+  createMetricsStore,
+  readGateConfig,
+  readMode,
+  readPrepareConfig
+} from '../quality/config.js'
 import { failureMessage, runQualityGate } from '../quality/gate.js'
+import { prepareRules } from '../quality/prepare.js'
 
 await runAction(async () => {
-  const config = readGateConfig(
-    actionInputs(),
-    process.env,
-    process.env.GITHUB_WORKSPACE ?? process.cwd()
-  )
+  const inputs = actionInputs()
+  const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
+  if (readMode(inputs) === 'prepare') {
+    const prepared = prepareRules(readPrepareConfig(inputs, workspace))
+    setOutputs({ 'rules-json': prepared.path, 'rules-json-name': prepared.name })
+    await writeSummary(prepared.summary)
+    actionLogger.info(
+      `Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
+        `${prepared.metrics.length} metrics; JSON form written to ${prepared.path}`
+    )
+    return
+  }
+  const config = readGateConfig(inputs, process.env, workspace)
   const outcome = await runQualityGate({
     ...config,
     store: createMetricsStore(config, process.env),

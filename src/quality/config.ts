@@ -14,6 +14,7 @@ import {
   parseMetricsRoot,
   S3MetricsStore
 } from './metrics-store.js'
+import type { PrepareOptions } from './prepare.js'
 import { parseRules, type RuleSet } from './rules.js'
 
 export interface GateConfig {
@@ -33,10 +34,7 @@ export interface GateConfig {
  * one line naming the input (or the rules file and rule).
  */
 export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: string): GateConfig {
-  const rulesPath = inputs.required(
-    'rules',
-    'the path of a rules file such as quality/customers.yml'
-  )
+  const rulesPath = rulesInput(inputs)
   const metricsRoot = inputs.required(
     'metrics-root',
     'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json'
@@ -50,19 +48,58 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
   const failOn = inputs.choice('fail-on', ['error', 'warn'] as const, 'error')
   const missingHistory = inputs.choice('missing-history', ['pass', 'warn', 'fail'] as const, 'warn')
 
-  let text: string
-  try {
-    text = readFileSync(path.resolve(cwd, rulesPath), 'utf8')
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new InputError('rules', `a readable rules file in the repository (${reason})`, rulesPath)
-  }
-  const ruleSet = parseRules(text, rulesPath)
+  const ruleSet = parseRules(readRulesText(rulesPath, cwd), rulesPath)
   historyNeeded(ruleSet, historyDepth)
 
   const root = parseMetricsRoot(metricsRoot, cwd)
   const aws = root.kind === 's3' ? awsClientSettings(inputs, env) : undefined
   return { ruleSet, logicalDate, historyDepth, missingHistory, failOn, writeResults, root, aws }
+}
+
+export type Mode = 'gate' | 'prepare'
+
+/** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
+export const readMode = (inputs: Inputs): Mode =>
+  inputs.choice('mode', ['gate', 'prepare'] as const, 'gate')
+
+/**
+ * The prepare mode's inputs: the rules file and where its JSON form goes, inside the
+ * workspace (the Spark job action stages only repository files), ending in `.json` (how the
+ * job knows to read JSON). By default `.quality-gate/<rules file name>.json`.
+ */
+export function readPrepareConfig(inputs: Inputs, cwd: string): PrepareOptions {
+  const rulesPath = rulesInput(inputs)
+  const expected = 'a path ending in .json inside the repository (the Spark job stages it)'
+  const given = inputs.string('rules-json').trim()
+  const shown = given || `.quality-gate/${path.basename(rulesPath, path.extname(rulesPath))}.json`
+  const output = path.resolve(cwd, shown)
+  const relative = path.relative(cwd, output)
+  if (
+    !shown.toLowerCase().endsWith('.json') ||
+    path.isAbsolute(shown) ||
+    relative.startsWith('..') ||
+    path.isAbsolute(relative)
+  ) {
+    throw new InputError('rules-json', expected, given)
+  }
+  return {
+    rulesFile: rulesPath,
+    text: readRulesText(rulesPath, cwd),
+    output,
+    outputShown: relative.split(path.sep).join('/')
+  }
+}
+
+const rulesInput = (inputs: Inputs): string =>
+  inputs.required('rules', 'the path of a rules file such as quality/customers.yml')
+
+function readRulesText(rulesPath: string, cwd: string): string {
+  try {
+    return readFileSync(path.resolve(cwd, rulesPath), 'utf8')
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new InputError('rules', `a readable rules file in the repository (${reason})`, rulesPath)
+  }
 }
 
 export function createMetricsStore(config: GateConfig, env: NodeJS.ProcessEnv): MetricsStore {

@@ -10,6 +10,7 @@ import {
 } from './evaluate.js'
 import { MetricsDocumentError, parseMetricsDocument } from './metrics-document.js'
 import type { MetricsStore } from './metrics-store.js'
+import { printable } from './printable.js'
 import type { RuleSet } from './rules.js'
 
 export type FailOn = 'error' | 'warn'
@@ -143,7 +144,8 @@ export async function runQualityGate(options: GateOptions): Promise<GateOutcome>
   }
 
   for (const result of results) {
-    const line = `${result.rule}: ${result.message} (expected ${result.bound})`
+    // Column names and values come from the metrics document: no control bytes in a log line.
+    const line = printable(`${result.rule}: ${result.message} (expected ${result.bound})`)
     if (result.status === 'fail') logger.error(line)
     else if (result.status === 'warn') logger.warning(line)
     else if (result.history && !result.history.sufficient) logger.info(line)

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml'
 import { parseRuleDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
+import { printable } from './printable.js'
 
 /**
  * The rules file: one YAML file per dataset. The data-quality Spark job
@@ -108,6 +109,9 @@ export interface RuleSet {
 /** A mistake in a rules file: one line naming the file, the rule and what is wrong. */
 export class RulesError extends UserError {
   override name = 'RulesError'
+  constructor(message: string) {
+    super(printable(message))
+  }
 }
 
 type Mapping = Record<string, unknown>
@@ -159,6 +163,14 @@ export function parseMetricRef(text: string): string | undefined {
 
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
 export function parseRules(text: string, file: string): RuleSet {
+  return loadRules(text, file).ruleSet
+}
+
+/**
+ * Parses and validates a rules file, and keeps the document as read (plain data: what the
+ * prepare mode writes as JSON for the Spark job, which validates it again).
+ */
+export function loadRules(text: string, file: string): { ruleSet: RuleSet; document: unknown } {
   // YAML 1.1, as PyYAML reads it in the Spark job (`yes` is true, `010` is octal).
   const document = parseDocument(text, { version: '1.1', uniqueKeys: true })
   const [error] = document.errors
@@ -168,7 +180,8 @@ export function parseRules(text: string, file: string): RuleSet {
     const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
     throw new RulesError(`${file}: YAML syntax error${where}: ${reason}`)
   }
-  return validateRules(document.toJS(), file)
+  const data: unknown = document.toJS()
+  return { ruleSet: validateRules(data, file), document: data }
 }
 
 export function validateRules(document: unknown, file: string): RuleSet {

@@ -223,6 +223,111 @@ describe('a metrics document that is not the one asked for fails with one line',
     )
   })
 
+  const withMetric = (id: string, entry: object): object => ({
+    metrics: {
+      row_count: { kind: 'row_count', value: 5 },
+      'missing_count(email)': { kind: 'missing_count', columns: ['email'], value: 0 },
+      [id]: entry
+    }
+  })
+  it.each<[string, () => void, string]>([
+    [
+      'a negative row count',
+      () => writeDoc(DAY, -1),
+      "'row_count' must be a whole number of 0 or more, got -1"
+    ],
+    [
+      'a negative missing count',
+      () => writeDoc(DAY, 5, -2),
+      `'metrics["missing_count(email)"].value' must be a whole number of 0 or more, got -2`
+    ],
+    [
+      'a top-level row_count that disagrees with metrics.row_count',
+      () => writeDoc(DAY, 5, 0, { row_count: 6 }),
+      `'metrics["row_count"].value' is 5 but 'row_count' is 6`
+    ],
+    [
+      'a freshness value that is not a timestamp',
+      () =>
+        writeDoc(
+          DAY,
+          5,
+          0,
+          withMetric('max_timestamp(updated_at)', { kind: 'max_timestamp', value: 'yesterday' })
+        ),
+      `'metrics["max_timestamp(updated_at)"].value' must be an ISO-8601 timestamp or null, got "yesterday"`
+    ],
+    [
+      'a freshness value that is only a date',
+      () =>
+        writeDoc(
+          DAY,
+          5,
+          0,
+          withMetric('max_timestamp(updated_at)', { kind: 'max_timestamp', value: '2024-03-10' })
+        ),
+      `'metrics["max_timestamp(updated_at)"].value' must be an ISO-8601 timestamp or null, got "2024-03-10"`
+    ],
+    [
+      'a freshness value that is a number',
+      () =>
+        writeDoc(
+          DAY,
+          5,
+          0,
+          withMetric('max_timestamp(updated_at)', { kind: 'max_timestamp', value: 1710028800 })
+        ),
+      `'metrics["max_timestamp(updated_at)"].value' must be an ISO-8601 timestamp or null, got 1710028800`
+    ],
+    [
+      'a fractional count',
+      () => writeDoc(DAY, 5, 0.5),
+      `'metrics["missing_count(email)"].value' must be a whole number of 0 or more, got 0.5`
+    ],
+    [
+      'more repeated keys than extra rows',
+      () =>
+        writeDoc(
+          DAY,
+          5,
+          0,
+          withMetric('duplicate_count(customer_id)', {
+            kind: 'duplicate_count',
+            value: 1,
+            duplicate_keys: 2
+          })
+        ),
+      `'metrics["duplicate_count(customer_id)"].duplicate_keys' must be a whole number from 0 to the value 1, got 2`
+    ],
+    [
+      'an unknown kind of metric',
+      () => writeDoc(DAY, 5, 0, withMetric('mean(x)', { kind: 'mean', value: 3 })),
+      `'metrics["mean(x)"].kind' must be one of row_count, missing_count, duplicate_count, invalid_count, max_timestamp, got "mean"`
+    ],
+    [
+      'a generated_at that is not a timestamp',
+      () => writeDoc(DAY, 5, 0, { generated_at: 'today' }),
+      `'generated_at' must be an ISO-8601 timestamp, got "today"`
+    ]
+  ])('with %s: a malformed-document error naming the field', async (_case, write, message) => {
+    write()
+    expect(await gateError()).toBe(`Metrics document ${location()}: ${message}`)
+  })
+
+  it('never copies control bytes out of the file into the error line', async () => {
+    // A metric id and a JSON syntax error carrying ESC, BEL, CR and a newline.
+    writeDoc(DAY, 5, 0, withMetric('x\u001b[31m\r\n::error::y', { kind: 'missing_count' }))
+    const badId = await gateError()
+    expect(badId).toContain("metric 'x\\u001b[31m\\u000d\\u000a::error::y' has no number")
+    writeFileSync(location(), '{"schema_version": 1, "dataset": "\u0007\u001b[2J" x}')
+    const badJson = await gateError()
+    expect(badJson).toMatch(/not valid JSON/)
+    for (const message of [badId, badJson]) {
+      // eslint-disable-next-line no-control-regex -- looking for control characters
+      expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    }
+  })
+
   it('an earlier date whose document is broken', async () => {
     writeDoc(DAY, 1)
     writeDoc('2024-03-09', 1, 0, { dataset: 'orders' })

@@ -200,3 +200,13 @@ describe('rules format', () => {
     expect(errorOf(text, 'r.yml')).toBe(message)
   })
 })
+
+describe('a rules error line', () => {
+  it('never copies control bytes out of the file', () => {
+    // A double-quoted YAML string holding ESC, BEL and a newline followed by a workflow command.
+    const message = errorOf('dataset: "a\\e[2J\\a\\n::error::b"\nrules: []\n', 'r.yml')
+    expect(message).toBe(
+      "r.yml: 'dataset' must be a name of letters, digits, '_', '-' or '.', got 'a\\u001b[2J\\u0007\\u000a::error::b'"
+    )
+  })
+})

@@ -1,6 +1,15 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +17,8 @@ import { parse } from 'yaml'
 import { motoClient } from '../s3/support/objects.js'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
+import { planMetrics } from '../../src/quality/metric-ids.js'
+import { parseRules } from '../../src/quality/rules.js'
 
 // The daily workflow's quality-gate step, with its own `with:` inputs, run as the runner runs
 // dist/quality-gate, on a metrics document the data-quality job wrote, in S3 (moto). The lake
@@ -16,24 +27,30 @@ const DS = '2024-03-01'
 const BUCKET = 'data-lake'
 
 interface Step {
+  id?: string
   uses?: string
   with?: Record<string, string>
 }
 const workflow = parse(
   readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl.yml'), 'utf8')
 ) as { jobs: Record<string, { steps: Step[] }> }
-const gateStep = workflow.jobs['validate-data-quality'].steps.find(
-  step => step.uses === './quality-gate'
-)
+const qualitySteps = workflow.jobs['validate-data-quality'].steps
+const gateStep = qualitySteps.find(step => step.uses === './quality-gate' && step.id === 'gate')
+const prepareStep = qualitySteps.find(step => step.uses === './quality-gate' && step.id === 'rules')
+const metricsStep = qualitySteps.find(step => step.uses === './')
 
-/** The step's inputs with its expressions resolved as the runner would. */
-function stepInputs(): Record<string, string> {
+/** A step's inputs with its expressions resolved as the runner would. */
+function stepInputs(
+  step: Step | undefined = gateStep,
+  outputs: Record<string, string> = {}
+): Record<string, string> {
   const values: Record<string, string> = {
     'env.LAKE': `s3://${BUCKET}`,
-    'needs.resolve-date.outputs.date': DS
+    'needs.resolve-date.outputs.date': DS,
+    ...outputs
   }
   return Object.fromEntries(
-    Object.entries(gateStep?.with ?? {}).map(([name, value]) => [
+    Object.entries(step?.with ?? {}).map(([name, value]) => [
       name,
       String(value).replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expression: string) => {
         const resolved = values[expression]
@@ -54,7 +71,9 @@ function javaEnv(): NodeJS.ProcessEnv {
 }
 
 let moto: Moto
+let workspace: string
 beforeAll(async () => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'gate-step-repo-'))
   moto = await startMoto()
   // One silver day and its metrics document, written by the data-quality job (local PySpark).
   const lake = mkdtempSync(path.join(tmpdir(), 'gate-step-lake-'))
@@ -77,6 +96,7 @@ beforeAll(async () => {
 }, 600_000)
 afterAll(async () => {
   await moto?.stop()
+  rmSync(workspace, { recursive: true, force: true })
 })
 
 describe('daily workflow: quality gate', () => {
@@ -95,5 +115,72 @@ describe('daily workflow: quality gate', () => {
     )
     const results = JSON.parse(await object.Body!.transformToString())
     expect(results).toMatchObject({ dataset: 'customers', logical_date: DS, passed: true })
+  })
+})
+
+describe('daily workflow: the data-quality step runs on the prepared JSON rules', () => {
+  it("validates the gate's rules file first and ships its JSON form, which the job reads without PyYAML", async () => {
+    // The prepare step checks the very file the gate evaluates, before the Spark step.
+    expect(prepareStep?.with).toEqual({ mode: 'prepare', rules: gateStep?.with?.rules })
+    expect(qualitySteps.indexOf(prepareStep!)).toBeLessThan(qualitySteps.indexOf(metricsStep!))
+
+    // Run it as the runner does, in a checkout of the repository's rules.
+    cpSync(path.join(projectRoot, 'quality'), path.join(workspace, 'quality'), { recursive: true })
+    const prepared = await runAction('quality-gate', {
+      inputs: stepInputs(prepareStep),
+      cwd: workspace
+    })
+    expect(prepared.code, prepared.stdout + prepared.stderr).toBe(0)
+    expect(prepared.outputs).toEqual({
+      'rules-json': '.quality-gate/customers.json',
+      'rules-json-name': 'customers.json'
+    })
+
+    // The Spark step ships that file (a repository path, as `files` stages it) and names it
+    // by the bare name spark-submit --files gives it.
+    const outputs = Object.fromEntries(
+      Object.entries(prepared.outputs).map(([name, value]) => [
+        `steps.rules.outputs.${name}`,
+        value
+      ])
+    )
+    const spark = stepInputs(metricsStep, {
+      ...outputs,
+      'vars.EMR_APPLICATION_ID': 'app',
+      'vars.EMR_EXECUTION_ROLE_ARN': 'role',
+      'vars.EMR_LOG_URI': 's3://logs',
+      'vars.EMR_STAGING_URI': 's3://staging',
+      'env.PIPELINE': 'daily-customer-etl'
+    })
+    const shipped = path.join(workspace, spark.files)
+    expect(existsSync(shipped)).toBe(true)
+    const args = spark['entry-point-arguments'].trim().split('\n')
+    expect(args[args.indexOf('--rules') + 1]).toBe(path.basename(shipped))
+
+    // The job, where `import yaml` fails, plans the metrics the gate will look for.
+    const shadow = path.join(workspace, 'no-pyyaml', 'yaml')
+    mkdirSync(shadow, { recursive: true })
+    writeFileSync(
+      path.join(shadow, '__init__.py'),
+      "raise ModuleNotFoundError('No module named yaml', name='yaml')\n"
+    )
+    const env = { ...process.env, PYTHONPATH: path.dirname(shadow) }
+    const planned = execFileSync(
+      venvPython,
+      [path.join(projectRoot, 'jobs', 'data_quality.py'), '--check-rules', '--rules', shipped],
+      { env, encoding: 'utf8' }
+    )
+    const rules = gateStep!.with!.rules
+    const ruleSet = parseRules(readFileSync(path.join(projectRoot, rules), 'utf8'), rules)
+    expect(JSON.parse(planned)).toEqual({ dataset: 'customers', metrics: planMetrics(ruleSet) })
+    const blocked = (() => {
+      try {
+        execFileSync(venvPython, ['-c', 'import yaml'], { env, stdio: 'pipe' })
+        return false
+      } catch {
+        return true
+      }
+    })()
+    expect(blocked, 'yaml must not be importable in this environment').toBe(true)
   })
 })

@@ -228,19 +228,39 @@ describe('the daily workflow is the seed DAG', () => {
       default: false
     })
     const quality = jobs['validate-data-quality'].steps?.map(candidate => candidate.uses)
+    // The rules are validated and written as JSON before the credentials and the Spark job.
     expect(quality).toEqual([
       'actions/checkout@v5',
+      './quality-gate',
       'aws-actions/configure-aws-credentials@v5',
       './',
       './quality-gate'
     ])
     expect(step('validate-data-quality', './')).toMatchObject({
       'entry-point': 'jobs/data_quality.py',
-      files: 'quality/customers.yml'
+      files: '${{ steps.rules.outputs.rules-json }}'
     })
     expect(step('compute-aggregates', './')).toMatchObject({
       'entry-point': 'jobs/customer_summary.py'
     })
+  })
+
+  it("sends the jobs' shared module with every Spark step", () => {
+    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    const sparkSteps = Object.values(jobs).flatMap(job =>
+      (job.steps ?? []).filter(candidate => candidate.uses === './')
+    )
+    expect(sparkSteps.map(candidate => candidate.with?.['entry-point'])).toEqual([
+      'jobs/cdc_ingest.py',
+      'jobs/data_quality.py',
+      'jobs/customer_summary.py'
+    ])
+    for (const candidate of sparkSteps) {
+      expect(candidate.with?.['py-files'], String(candidate.with?.['entry-point'])).toBe(
+        'jobs/job_common.py'
+      )
+    }
+    expect(existsSync(path.join(projectRoot, 'jobs/job_common.py'))).toBe(true)
   })
 })
 
