@@ -9,7 +9,7 @@ import {
 } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
 import { autoRetry, GITHUB_MAX_ATTEMPTS } from '../pipeline/auto-retry.js'
-import { parseRepository } from '../pipeline/github-rest.js'
+import { parseRepository } from '../core/github-rest.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
@@ -24,7 +24,7 @@ await runAction(async () => {
   if (!token) inputs.required('github-token', 'a token with actions: write')
   const repository = parseRepository(process.env.GITHUB_REPOSITORY)
 
-  const request = githubRequest(token)
+  const request = githubRequest(token, { logger: actionLogger })
   const result = await autoRetry(request, {
     repository,
     runId,

@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js'
 import type { Logger } from '../core/log.js'
 import type { Clock } from '../core/sleep.js'
-import { callGitHub, type GitHubRequest, type Repository } from './github-rest.js'
+import { callGitHub, type GitHubRequest, type Repository } from '../core/github-rest.js'
 import { getWorkflowRun, type WorkflowRun } from './workflow-run.js'
 
 /** GitHub re-runs a run at most 50 times (so 51 attempts) and only within 30 days. */
