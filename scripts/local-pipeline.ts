@@ -9,8 +9,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { awsTestEnv, projectRoot, startMoto, type Moto } from '../test/support/moto.js'
-import { runAction, type ActionRun } from '../test/support/run-action.js'
+import { awsTestEnv, projectRoot, startMoto, type Moto } from './lib/moto.js'
+import { runAction, type ActionRun } from './lib/run-action.js'
 
 const { values: args } = parseArgs({
   options: {
