@@ -39548,12 +39548,14 @@ const systemClock = { now: () => Date.now(), sleep };
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8352);
-/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6312);
-/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(870);
-/* harmony import */ var _pipeline_retry_delay_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3950);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
+/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6312);
+/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(870);
+/* harmony import */ var _pipeline_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3950);
+
 
 
 
@@ -39561,25 +39563,29 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const HOUR_MS = 3_600_000;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionInputs */ .eh)();
     const token = inputs.string('github-token');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
     inputs.required('run-id', 'the id of the failed workflow run');
     const runId = inputs.integer('run-id', 0, { min: 1 });
     const workflow = inputs.required('workflow', "the watched workflow's file name");
-    const retries = inputs.integer('retries', 3, { min: 0, max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .GITHUB_MAX_RERUNS */ .xz });
+    const retries = inputs.integer('retries', 3, { min: 0, max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_MAX_RERUNS */ .xz });
     const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS });
-    const backoff = inputs.choice('retry-backoff', _pipeline_retry_delay_js__WEBPACK_IMPORTED_MODULE_5__/* .RETRY_BACKOFFS */ .x, 'fixed');
+    const backoff = inputs.choice('retry-backoff', _pipeline_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__/* .RETRY_BACKOFFS */ .x, 'fixed');
     const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS });
+    if (backoff === 'exponential' && maxDelayMs < delayMs) {
+        // Same rule as the Spark job action's: a cap below the first wait is a typo.
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+    }
     const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS });
     const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS });
     const events = inputs.list('events');
     if (!token)
         inputs.required('github-token', 'a token with actions: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_1__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0 });
-    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .autoRetry */ .Ap)(request, {
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0 });
+    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .autoRetry */ .Ap)(request, {
         repository,
         runId,
         policy: {
@@ -39590,10 +39596,10 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async
         },
         timeoutMs,
         pollIntervalMs,
-        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .m,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0
+        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .m,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
         retried: result.reruns > 0,
         reruns: result.reruns,
         reason: result.reason,
@@ -39602,7 +39608,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async
     });
     const link = result.runUrl ? ` ([run](${result.runUrl}))` : '';
     const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run';
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)(`### Auto-retry: ${title}\n\n${result.reason}${link}\n`);
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSummary */ .Sy)(`### Auto-retry: ${title}\n\n${result.reason}${link}\n`);
 });
 
 __webpack_async_result__();

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.js'
 import { parseRepository } from '../core/github-rest.js'
 import { githubRequest } from '../core/github.js'
 import {
@@ -25,6 +26,14 @@ await runAction(async () => {
   const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS })
   const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed')
   const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS })
+  if (backoff === 'exponential' && maxDelayMs < delayMs) {
+    // Same rule as the Spark job action's: a cap below the first wait is a typo.
+    throw new InputError(
+      'max-retry-delay',
+      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
+      inputs.string('max-retry-delay', '1h')
+    )
+  }
   const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS })
   const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS })
   const events = inputs.list('events')

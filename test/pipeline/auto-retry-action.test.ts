@@ -157,6 +157,10 @@ describe('auto-retry action', () => {
       "::error::Input 'max-retry-delay': expected a duration such as 90s, 5m or 1h (at most 21600s), got '7h'"
     ],
     [
+      { 'retry-backoff': 'exponential', 'retry-delay': '10m', 'max-retry-delay': '5m' },
+      "::error::Input 'max-retry-delay': expected a duration no shorter than retry-delay (10m), got '5m'"
+    ],
+    [
       { timeout: 'soon' },
       "::error::Input 'timeout': expected a duration such as 90s, 5m or 1h, got 'soon'"
     ]
