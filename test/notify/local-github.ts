@@ -79,6 +79,11 @@ export class LocalGitHub {
   private readonly readsLeft = new Map<number, number>()
   private readonly pending = new Map<number, ScriptedAttempt | undefined>()
   webhookStatus = 200
+  /**
+   * Called once each request has been answered: lets a test act between two requests of an
+   * action (a person re-running a run) at a point that does not depend on timing.
+   */
+  onAnswered?: (request: RecordedRequest) => void
   private faults: Fault[] = []
   private server?: Server
   url = ''
@@ -119,6 +124,7 @@ export class LocalGitHub {
           : this.answer(req, url, body)
         res.writeHead(status, { 'content-type': 'application/json', ...fault?.headers })
         res.end(typeof answer === 'string' ? answer : JSON.stringify(answer))
+        this.onAnswered?.(this.requests[this.requests.length - 1])
       })
     })
     await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))
@@ -168,6 +174,7 @@ export class LocalGitHub {
     this.pending.clear()
     this.webhookMessages.length = 0
     this.webhookStatus = 200
+    this.onAnswered = undefined
     this.faults = []
   }
 
