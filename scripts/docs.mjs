@@ -4,14 +4,24 @@
 //   <!-- inputs: s3-sensor/action.yml -->  …  <!-- /inputs -->
 //   <!-- outputs: s3-sensor/action.yml --> …  <!-- /outputs -->
 // `--check` changes nothing and exits 1 when a table is out of step with its action.yml.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+// `--root DIR` checks another tree (the docs script's own test uses it).
+const rootFlag = process.argv.indexOf('--root')
+const root =
+  rootFlag > 0
+    ? path.resolve(process.argv[rootFlag + 1])
+    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const check = process.argv.includes('--check')
-const docs = ['README.md', 's3-sensor/README.md', 'quality-gate/README.md', 'notify/README.md']
+// The main README and the README of every action folder (a folder holding an action.yml).
+const actionFolders = readdirSync(root, { withFileTypes: true })
+  .filter(entry => entry.isDirectory() && existsSync(path.join(root, entry.name, 'action.yml')))
+  .map(entry => entry.name)
+  .sort()
+const docs = ['README.md', ...actionFolders.map(folder => `${folder}/README.md`)]
 
 const cell = text =>
   String(text ?? '')
@@ -40,9 +50,25 @@ function outputsTable(action) {
 }
 
 let stale = 0
+let missing = 0
 for (const doc of docs) {
   const file = path.join(root, doc)
-  if (!existsSync(file)) continue
+  const folder = path.dirname(doc)
+  const markers = [
+    `<!-- inputs: ${folder}/action.yml -->`,
+    `<!-- outputs: ${folder}/action.yml -->`
+  ]
+  if (
+    folder !== '.' &&
+    !(existsSync(file) && markers.every(m => readFileSync(file, 'utf8').includes(m)))
+  ) {
+    // Generated tables need a place to go: the README says what the action is for.
+    console.error(
+      `${doc}: every action folder needs a README with the markers ${markers.join(' and ')}`
+    )
+    missing++
+    continue
+  }
   const before = readFileSync(file, 'utf8')
   const after = before.replace(
     /<!-- (inputs|outputs): (\S+) -->\n[\s\S]*?<!-- \/\1 -->/g,
@@ -59,5 +85,5 @@ for (const doc of docs) {
     else writeFileSync(file, after)
   }
 }
-if (check && stale) process.exit(1)
+if (missing || (check && stale)) process.exit(1)
 if (!check) console.log(stale ? `updated ${stale} file(s)` : 'docs already in step with action.yml')

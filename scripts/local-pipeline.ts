@@ -7,51 +7,29 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { awsTestEnv, projectRoot, startMoto, type Moto } from '../test/support/moto.js'
-import { runAction, type ActionRun } from '../test/support/run-action.js'
+import { awsTestEnv, projectRoot, startMoto, type Moto } from './lib/moto.js'
+import { parsePipelineArgs, UsageError, USAGE, type PipelineArgs } from './lib/pipeline-args.js'
+import { runAction, type ActionRun } from './lib/run-action.js'
 
-const { values: args } = parseArgs({
-  options: {
-    start: { type: 'string', default: '2026-01-01' },
-    end: { type: 'string', default: '2026-01-03' },
-    scale: { type: 'string', default: '1' },
-    seed: { type: 'string', default: '7' },
-    lake: { type: 'string', default: '.work/lake' },
-    help: { type: 'boolean', default: false }
-  }
-})
-
+let args: PipelineArgs
+try {
+  args = parsePipelineArgs(process.argv.slice(2), projectRoot)
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error
+  console.error(`pipeline: ${error.message}`)
+  console.error(USAGE)
+  process.exit(2)
+}
 if (args.help) {
-  console.log(
-    'usage: npm run pipeline -- [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--scale N] [--seed N] [--lake DIR]'
-  )
+  console.log(USAGE)
   process.exit(0)
 }
 
 const bucket = 'data-lake'
-const lake = path.resolve(projectRoot, args.lake)
+const { lake, dates } = args
 const venvBin = path.join(projectRoot, '.venv', 'bin')
 const summaryFile = path.join(projectRoot, '.work', 'pipeline-summary.md')
-
-function datesBetween(start: string, end: string): string[] {
-  const valid = (text: string): boolean =>
-    /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
-  for (const [name, value] of [
-    ['--start', start],
-    ['--end', end]
-  ]) {
-    if (!valid(value)) fail(`${name}: expected a date YYYY-MM-DD, got '${value}'`)
-  }
-  if (start > end) fail(`--start ${start} is after --end ${end}`)
-  const dates: string[] = []
-  for (let day = new Date(`${start}T00:00:00Z`); day.toISOString().slice(0, 10) <= end;) {
-    dates.push(day.toISOString().slice(0, 10))
-    day = new Date(day.getTime() + 86_400_000)
-  }
-  return dates
-}
 
 function fail(message: string): never {
   console.error(`pipeline: ${message}`)
@@ -147,7 +125,6 @@ function actionStep(run: ActionRun, detail: (run: ActionRun) => string): [boolea
 }
 
 async function main(): Promise<void> {
-  const dates = datesBetween(args.start!, args.end!)
   rmSync(lake, { recursive: true, force: true })
   mkdirSync(lake, { recursive: true })
 
@@ -163,9 +140,9 @@ async function main(): Promise<void> {
     '--output',
     path.join(lake, 'bronze', 'customers'),
     '--seed',
-    args.seed!,
+    String(args.seed),
     '--scale',
-    args.scale!
+    String(args.scale)
   ])
   if (generated !== 0) fail('generating the sample bronze data failed')
 

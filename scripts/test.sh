@@ -35,8 +35,8 @@ fi
 step "lint and format (eslint, prettier, ruff)"
 npx eslint .
 npx prettier --check .
-.venv/bin/ruff check jobs test
-.venv/bin/ruff format --check jobs test
+.venv/bin/ruff check jobs test scripts
+.venv/bin/ruff format --check jobs test scripts
 
 step "typecheck"
 npx tsc --noEmit

@@ -1,3 +1,5 @@
+import { InputError } from '../core/errors.js'
+import { parseRepository } from '../core/github-rest.js'
 import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
@@ -8,8 +10,10 @@ import {
   writeSummary
 } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
-import { autoRetry, GITHUB_MAX_ATTEMPTS } from '../pipeline/auto-retry.js'
-import { parseRepository } from '../pipeline/github-rest.js'
+import { autoRetry, GITHUB_MAX_RERUNS } from '../pipeline/auto-retry.js'
+import { RETRY_BACKOFFS } from '../pipeline/retry-delay.js'
+
+const HOUR_MS = 3_600_000
 
 await runAction(async () => {
   const inputs = actionInputs()
@@ -18,28 +22,47 @@ await runAction(async () => {
   inputs.required('run-id', 'the id of the failed workflow run')
   const runId = inputs.integer('run-id', 0, { min: 1 })
   const workflow = inputs.required('workflow', "the watched workflow's file name")
-  const maxAttempts = inputs.integer('max-attempts', 3, { min: 1, max: GITHUB_MAX_ATTEMPTS })
-  const delayMs = inputs.duration('delay', '5m', { min: 0, max: 3_600_000 })
+  const retries = inputs.integer('retries', 3, { min: 0, max: GITHUB_MAX_RERUNS })
+  const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS })
+  const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed')
+  const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS })
+  if (backoff === 'exponential' && maxDelayMs < delayMs) {
+    // Same rule as the Spark job action's: a cap below the first wait is a typo.
+    throw new InputError(
+      'max-retry-delay',
+      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
+      inputs.string('max-retry-delay', '1h')
+    )
+  }
+  const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS })
+  const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS })
   const events = inputs.list('events')
   if (!token) inputs.required('github-token', 'a token with actions: write')
   const repository = parseRepository(process.env.GITHUB_REPOSITORY)
 
-  const request = githubRequest(token)
+  const request = githubRequest(token, { logger: actionLogger })
   const result = await autoRetry(request, {
     repository,
     runId,
     policy: {
       workflow,
-      maxAttempts,
-      delayMs,
+      retries,
+      delay: { delayMs, backoff, maxDelayMs },
       events: events.length ? events : ['schedule', 'workflow_dispatch']
     },
+    timeoutMs,
+    pollIntervalMs,
     clock: systemClock,
     logger: actionLogger
   })
-  setOutputs({ retried: result.retried, reason: result.reason, 'run-attempt': result.runAttempt })
+  setOutputs({
+    retried: result.reruns > 0,
+    reruns: result.reruns,
+    reason: result.reason,
+    'run-attempt': result.runAttempt,
+    conclusion: result.conclusion
+  })
   const link = result.runUrl ? ` ([run](${result.runUrl}))` : ''
-  await writeSummary(
-    `### Auto-retry: ${result.retried ? 're-running failed jobs' : 'no re-run'}\n\n${result.reason}${link}\n`
-  )
+  const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run'
+  await writeSummary(`### Auto-retry: ${title}\n\n${result.reason}${link}\n`)
 })

@@ -8,7 +8,7 @@ import {
   writeSummary
 } from '../core/runner.js'
 import { parseTimestamp } from '../core/calendar.js'
-import { parseRepository } from '../pipeline/github-rest.js'
+import { parseRepository } from '../core/github-rest.js'
 import { resolveLogicalDate } from '../pipeline/logical-date.js'
 import { getWorkflowRun } from '../pipeline/workflow-run.js'
 
@@ -27,7 +27,7 @@ await runAction(async () => {
     runCreatedAt ??= new Date()
   } else if (!runCreatedAt) {
     if (!token) inputs.required('github-token', 'a token to read the run creation time')
-    const request = githubRequest(token)
+    const request = githubRequest(token, { logger: actionLogger })
     const run = await getWorkflowRun(
       request,
       parseRepository(process.env.GITHUB_REPOSITORY),

@@ -10,7 +10,7 @@ import {
 } from '../core/runner.js'
 import { parseFailedJobs } from '../notify/failed-jobs.js'
 import { notify } from '../notify/notify.js'
-import { parseRepository } from '../pipeline/github-rest.js'
+import { parseRepository } from '../core/github-rest.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
@@ -45,7 +45,7 @@ await runAction(async () => {
   if (!token) inputs.required('github-token', 'a token with issues: write')
   const repository = parseRepository(env.GITHUB_REPOSITORY)
 
-  const request = githubRequest(token)
+  const request = githubRequest(token, { logger: actionLogger })
   const result = await notify(request, {
     repository,
     outcome,

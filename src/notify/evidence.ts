@@ -1,6 +1,6 @@
 import { errorMessage } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { callGitHub, type GitHubRequest, type Repository } from '../pipeline/github-rest.js'
+import { callGitHub, type GitHubRequest, type Repository } from '../core/github-rest.js'
 
 export interface FailureEvidence {
   /** Names of the failed jobs, as the run shows them. */
@@ -49,7 +49,7 @@ export async function collectFailureEvidence(
         request,
         'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
         { ...repository, run_id: runId, filter: 'latest', per_page: 100, page },
-        { permission: 'actions: read', attempts: 2 }
+        { permission: 'actions: read' }
       )
       failed.push(...jobs.filter(job => job.conclusion === 'failure'))
       if (jobs.length < 100) break
@@ -60,7 +60,7 @@ export async function collectFailureEvidence(
         request,
         'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations',
         { ...repository, check_run_id: job.id, per_page: 50 },
-        { permission: 'checks: read', attempts: 2 }
+        { permission: 'checks: read' }
       )
       const messages = annotations
         .filter(annotation => annotation.annotation_level === 'failure')

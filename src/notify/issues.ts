@@ -4,7 +4,7 @@ import {
   GitHubApiError,
   type GitHubRequest,
   type Repository
-} from '../pipeline/github-rest.js'
+} from '../core/github-rest.js'
 import {
   failureComment,
   issueBody,

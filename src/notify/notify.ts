@@ -1,5 +1,5 @@
 import type { Logger } from '../core/log.js'
-import type { GitHubRequest, Repository } from '../pipeline/github-rest.js'
+import type { GitHubRequest, Repository } from '../core/github-rest.js'
 import { collectFailureEvidence } from './evidence.js'
 import { updateStreakIssue, type IssueResult } from './issues.js'
 import { summaryLine, webhookMessage, type PipelineOutcome } from './message.js'

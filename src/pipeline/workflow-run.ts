@@ -1,4 +1,4 @@
-import { callGitHub, type CallOptions, type GitHubRequest, type Repository } from './github-rest.js'
+import { callGitHub, type GitHubRequest, type Repository } from '../core/github-rest.js'
 
 /** The fields of a workflow run (GET /repos/{owner}/{repo}/actions/runs/{id}) used here. */
 export interface WorkflowRun {
@@ -29,15 +29,34 @@ interface RunPayload {
 export async function getWorkflowRun(
   request: GitHubRequest,
   repository: Repository,
-  runId: number,
-  options: Partial<CallOptions> = {}
+  runId: number
 ): Promise<WorkflowRun> {
   const data = await callGitHub<RunPayload>(
     request,
     'GET /repos/{owner}/{repo}/actions/runs/{run_id}',
     { ...repository, run_id: runId },
-    { permission: 'actions: read', ...options }
+    { permission: 'actions: read' }
   )
+  return workflowRunOf(data, runId)
+}
+
+/** One attempt of a run as it is or ended (GET …/runs/{id}/attempts/{n}), not the latest. */
+export async function getRunAttempt(
+  request: GitHubRequest,
+  repository: Repository,
+  runId: number,
+  attemptNumber: number
+): Promise<WorkflowRun> {
+  const data = await callGitHub<RunPayload>(
+    request,
+    'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
+    { ...repository, run_id: runId, attempt_number: attemptNumber },
+    { permission: 'actions: read' }
+  )
+  return workflowRunOf(data, runId)
+}
+
+function workflowRunOf(data: RunPayload, runId: number): WorkflowRun {
   const createdAt = new Date(String(data.created_at ?? ''))
   if (Number.isNaN(createdAt.getTime())) {
     throw new Error(`workflow run ${runId} has no valid created_at (${String(data.created_at)})`)

@@ -7,7 +7,9 @@ import type { AddressInfo } from 'node:net'
  * can follow an issue through open → comment → close across several action runs, and it
  * RECORDS every request (method, path, query, body, headers) for the tests to assert on.
  * `fail()` injects error answers that the real API gives but cannot be provoked here
- * (403 without permission, 5xx).
+ * (403 without permission, 5xx, rate limits with their headers, a dropped connection), and
+ * `scriptReruns()` says how the attempts started by a re-run end, since no workflow runs
+ * here: each one is in progress for a given number of reads, then completes.
  */
 export interface RecordedRequest {
   method: string
@@ -39,6 +41,12 @@ export interface StoredRun {
   created_at: string
 }
 
+/** How one scripted attempt ends, and after how many reads of it (run or attempt route). */
+export interface ScriptedAttempt {
+  conclusion: 'success' | 'failure' | 'cancelled'
+  readsWhileRunning?: number
+}
+
 export interface StoredJob {
   id: number
   name: string
@@ -50,9 +58,11 @@ export interface StoredJob {
 interface Fault {
   method: string
   path: RegExp
+  /** 0 drops the connection without an answer. */
   status: number
   message: string
   times: number
+  headers: Record<string, string>
 }
 
 export class LocalGitHub {
@@ -63,7 +73,17 @@ export class LocalGitHub {
   readonly jobs = new Map<number, StoredJob[]>()
   readonly webhookMessages: unknown[] = []
   readonly labels = new Map<string, { color?: unknown; description?: unknown }>()
+  /** Earlier attempts of each run (by run id), as they ended; the latest is in `runs`. */
+  readonly pastAttempts = new Map<number, StoredRun[]>()
+  private readonly scripts = new Map<number, ScriptedAttempt[]>()
+  private readonly readsLeft = new Map<number, number>()
+  private readonly pending = new Map<number, ScriptedAttempt | undefined>()
   webhookStatus = 200
+  /**
+   * Called once each request has been answered: lets a test act between two requests of an
+   * action (a person re-running a run) at a point that does not depend on timing.
+   */
+  onAnswered?: (request: RecordedRequest) => void
   private faults: Fault[] = []
   private server?: Server
   url = ''
@@ -91,9 +111,20 @@ export class LocalGitHub {
           body,
           headers: req.headers
         })
-        const [status, answer] = this.answer(req, url, body)
-        res.writeHead(status, { 'content-type': 'application/json' })
+        const fault = this.takeFault(req.method ?? '', url.pathname)
+        if (fault?.status === 0) {
+          req.socket.destroy()
+          return
+        }
+        const [status, answer] = fault
+          ? [
+              fault.status,
+              { message: fault.message, documentation_url: 'https://docs.github.com/rest' }
+            ]
+          : this.answer(req, url, body)
+        res.writeHead(status, { 'content-type': 'application/json', ...fault?.headers })
         res.end(typeof answer === 'string' ? answer : JSON.stringify(answer))
+        this.onAnswered?.(this.requests[this.requests.length - 1])
       })
     })
     await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))
@@ -104,9 +135,31 @@ export class LocalGitHub {
     await new Promise(resolve => this.server?.close(resolve))
   }
 
-  /** Answers the next `times` matching requests with an error, as GitHub would. */
-  fail(method: string, path: RegExp, status: number, message: string, times = 1): void {
-    this.faults.push({ method, path, status, message, times })
+  /**
+   * Answers the next `times` matching requests with an error, as GitHub would (status 0:
+   * the connection is dropped instead), with the given response headers.
+   */
+  fail(
+    method: string,
+    path: RegExp,
+    status: number,
+    message: string,
+    times = 1,
+    headers: Record<string, string> = {}
+  ): void {
+    this.faults.push({ method, path, status, message, times, headers })
+  }
+
+  /** The attempts the next re-runs of a run start, in order, and how each one ends. */
+  scriptReruns(runId: number, attempts: ScriptedAttempt[]): void {
+    this.scripts.set(runId, [...attempts])
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    if (path.startsWith('/hooks/')) return undefined
+    const fault = this.faults.find(f => f.method === method && f.path.test(path) && f.times > 0)
+    if (fault) fault.times--
+    return fault
   }
 
   reset(): void {
@@ -115,8 +168,13 @@ export class LocalGitHub {
     this.runs.clear()
     this.jobs.clear()
     this.labels.clear()
+    this.pastAttempts.clear()
+    this.scripts.clear()
+    this.readsLeft.clear()
+    this.pending.clear()
     this.webhookMessages.length = 0
     this.webhookStatus = 200
+    this.onAnswered = undefined
     this.faults = []
   }
 
@@ -133,14 +191,6 @@ export class LocalGitHub {
     if (path.startsWith('/hooks/')) {
       this.webhookMessages.push(body)
       return [this.webhookStatus, this.webhookStatus < 300 ? 'ok' : 'no_service']
-    }
-    const fault = this.faults.find(f => f.method === method && f.path.test(path) && f.times > 0)
-    if (fault) {
-      fault.times--
-      return [
-        fault.status,
-        { message: fault.message, documentation_url: 'https://docs.github.com/rest' }
-      ]
     }
     if (req.headers.authorization !== `token ${this.token}`) {
       return [401, { message: 'Bad credentials' }]
@@ -216,27 +266,55 @@ export class LocalGitHub {
       const job = [...this.jobs.values()].flat().find(candidate => candidate.id === id)
       return job ? [200, job.annotations] : [404, { message: 'Not Found' }]
     }
+    const attemptRoute = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(route)
+    if (method === 'GET' && attemptRoute) {
+      const run = this.runs.get(Number(attemptRoute[1]))
+      const number = Number(attemptRoute[2])
+      if (!run) return [404, { message: 'Not Found' }]
+      if (number === run.run_attempt) return [200, this.runJson(this.read(run))]
+      const past = this.pastAttempts.get(run.id)?.find(attempt => attempt.run_attempt === number)
+      return past ? [200, this.runJson(past)] : [404, { message: 'Not Found' }]
+    }
     const runRoute = /^\/actions\/runs\/(\d+)(\/rerun-failed-jobs)?$/.exec(route)
     if (runRoute) {
       const run = this.runs.get(Number(runRoute[1]))
       if (!run) return [404, { message: 'Not Found' }]
-      if (method === 'GET' && !runRoute[2]) {
-        return [
-          200,
-          { ...run, html_url: `https://github.com/${this.repository}/actions/runs/${run.id}` }
-        ]
-      }
+      if (method === 'GET' && !runRoute[2]) return [200, this.runJson(this.read(run))]
       if (method === 'POST' && runRoute[2]) {
         if (run.status !== 'completed') {
           return [403, { message: 'This workflow is already running' }]
         }
+        this.pastAttempts.set(run.id, [...(this.pastAttempts.get(run.id) ?? []), { ...run }])
         run.run_attempt++
         run.status = 'queued'
         run.conclusion = null
+        const next = this.scripts.get(run.id)?.shift()
+        if (next) this.readsLeft.set(run.id, next.readsWhileRunning ?? 1)
+        this.pending.set(run.id, next)
         return [201, {}]
       }
     }
     return [404, { message: 'Not Found' }]
+  }
+
+  /** A read of a run whose scripted attempt is going: it runs, then completes as scripted. */
+  private read(run: StoredRun): StoredRun {
+    const script = this.pending.get(run.id)
+    if (!script || run.status === 'completed') return run
+    const left = (this.readsLeft.get(run.id) ?? 0) - 1
+    this.readsLeft.set(run.id, left)
+    if (left < 0) {
+      run.status = 'completed'
+      run.conclusion = script.conclusion
+      this.pending.delete(run.id)
+    } else {
+      run.status = 'in_progress'
+    }
+    return run
+  }
+
+  private runJson(run: StoredRun): Record<string, unknown> {
+    return { ...run, html_url: `https://github.com/${this.repository}/actions/runs/${run.id}` }
   }
 
   private issueJson(issue: StoredIssue): Record<string, unknown> {

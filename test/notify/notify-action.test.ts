@@ -306,6 +306,37 @@ describe('notify: errors are one clear line and the token never shows', () => {
     expect(run.outputs.action).toBe('opened')
   })
 
+  it('waits out a secondary rate limit as Retry-After says, then opens the issue', async () => {
+    // Fault injection: GitHub's secondary rate limit (403 with Retry-After) on the create.
+    github.fail(
+      'POST',
+      /\/issues$/,
+      403,
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      1,
+      { 'retry-after': '1' }
+    )
+    const run = await notify(failure)
+    expect(run.code, visibleLog(run)).toBe(0)
+    expect(run.outputs.action).toBe('opened')
+    expect(
+      github.calls().filter(call => call === 'POST /repos/example/pipeline/issues')
+    ).toHaveLength(2)
+    expect(run.stdout).toContain(
+      '::warning::GitHub secondary rate limit reached on POST /repos/{owner}/{repo}/issues; trying again in 1s (Retry-After)'
+    )
+  })
+
+  it('a 404 from GitHub is not retried and ends in one line with the hint', async () => {
+    github.fail('GET', /\/issues$/, 404, 'Not Found', 5)
+    const run = await notify(failure)
+    expect(run.code).toBe(1)
+    expect(run.stdout.split('\n').filter(line => line.startsWith('::error::'))).toEqual([
+      '::error::GitHub API GET /repos/{owner}/{repo}/issues answered HTTP 404 (Not Found): not found: check the repository and id, and that the token can see them (`issues: write`)'
+    ])
+    expect(github.calls()).toEqual(['GET /repos/example/pipeline/issues'])
+  })
+
   it('still posts to the webhook when GitHub refuses, then fails with the API error', async () => {
     github.fail('GET', /\/issues$/, 403, 'Resource not accessible by integration')
     const run = await notify({ ...failure, 'webhook-url': github.webhookUrl })

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { parseDuration } from '../../src/core/duration.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
 import { LocalGitHub, type StoredRun } from '../notify/local-github.js'
 
@@ -34,8 +38,9 @@ function autoRetry(inputs: Record<string, string> = {}): Promise<ActionRun> {
       'github-token': token,
       'run-id': '777',
       workflow: 'daily-customer-etl.yml',
-      'max-attempts': '3',
-      delay: '0s',
+      retries: '3',
+      'retry-delay': '0s',
+      'poll-interval': '1s',
       ...inputs
     },
     env: { GITHUB_API_URL: github.url },
@@ -44,36 +49,48 @@ function autoRetry(inputs: Record<string, string> = {}): Promise<ActionRun> {
 }
 
 describe('auto-retry action', () => {
-  it('re-runs the failed jobs of a failed scheduled run, checking the run again after the delay', async () => {
+  it('re-runs the failed jobs, waits for each attempt and re-runs again, up to retries', async () => {
     storeRun()
-    const run = await autoRetry({ delay: '1s' })
+    github.scriptReruns(777, [
+      { conclusion: 'failure', readsWhileRunning: 0 },
+      { conclusion: 'failure', readsWhileRunning: 0 },
+      { conclusion: 'failure', readsWhileRunning: 0 }
+    ])
+    const run = await autoRetry({ 'retry-delay': '1s' })
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs).toEqual({
       retried: 'true',
-      reason: 'run 777 attempt 1 failed; re-running its failed jobs as attempt 2 of 3',
-      'run-attempt': '1'
+      reruns: '3',
+      reason: 'run 777 attempt 4 failed and was the last of 4 attempts (retries: 3); giving up',
+      'run-attempt': '4',
+      conclusion: 'failure'
     })
+    const attempt = (n: number): string[] => [
+      'GET /repos/example/pipeline/actions/runs/777',
+      'POST /repos/example/pipeline/actions/runs/777/rerun-failed-jobs',
+      `GET /repos/example/pipeline/actions/runs/777/attempts/${n}`
+    ]
     expect(github.calls()).toEqual([
       'GET /repos/example/pipeline/actions/runs/777',
-      'GET /repos/example/pipeline/actions/runs/777',
-      'POST /repos/example/pipeline/actions/runs/777/rerun-failed-jobs'
+      ...attempt(2),
+      ...attempt(3),
+      ...attempt(4)
     ])
-    expect(run.summary).toContain('Auto-retry: re-running failed jobs')
-    expect(github.runs.get(777)?.run_attempt).toBe(2)
+    expect(run.summary).toContain('Auto-retry: 3 re-run(s), run failure')
+    expect(github.runs.get(777)?.run_attempt).toBe(4)
   })
 
-  it('a chain of failures ends at max-attempts', async () => {
-    const stored = storeRun()
-    const retried: string[] = []
-    for (let round = 0; round < 4; round++) {
-      const run = await autoRetry()
-      retried.push(run.outputs.retried)
-      // The re-run fails again (the daily workflow's next attempt), firing workflow_run.
-      stored.status = 'completed'
-      stored.conclusion = 'failure'
-    }
-    expect(retried).toEqual(['true', 'true', 'false', 'false'])
-    expect(stored.run_attempt).toBe(3)
+  it('stops when an attempt passes', async () => {
+    storeRun()
+    github.scriptReruns(777, [{ conclusion: 'success', readsWhileRunning: 1 }])
+    const run = await autoRetry()
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({
+      retried: 'true',
+      reruns: '1',
+      reason: 'run 777 attempt 2 succeeded after 1 re-run(s)',
+      conclusion: 'success'
+    })
   })
 
   it('leaves a successful run alone and says why', async () => {
@@ -87,12 +104,15 @@ describe('auto-retry action', () => {
 
   it('does nothing when someone re-ran the run during the delay', async () => {
     const stored = storeRun()
-    const pending = autoRetry({ delay: '2s' })
-    // A person presses "Re-run failed jobs" while the action waits.
-    await new Promise(resolve => setTimeout(resolve, 1000))
-    stored.run_attempt = 2
-    stored.status = 'in_progress'
-    const run = await pending
+    // A person presses "Re-run failed jobs" while the action waits: right after its first
+    // read of the run, whatever the machine's speed.
+    github.onAnswered = request => {
+      if (request.method !== 'GET') return
+      stored.run_attempt = 2
+      stored.status = 'in_progress'
+      github.onAnswered = undefined
+    }
+    const run = await autoRetry({ 'retry-delay': '1s' })
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs.retried).toBe('false')
     expect(run.outputs.reason).toBe(
@@ -124,17 +144,63 @@ describe('auto-retry action', () => {
       "::error::Input 'run-id': expected a whole number of 1 or more, got 'abc'"
     ],
     [
-      { 'max-attempts': '60' },
-      "::error::Input 'max-attempts': expected a whole number from 1 to 51 (at most 51), got '60'"
+      { retries: '51' },
+      "::error::Input 'retries': expected a whole number from 0 to 50 (at most 50), got '51'"
     ],
     [
-      { delay: '2h' },
-      "::error::Input 'delay': expected a duration such as 90s, 5m or 1h (at most 3600s), got '2h'"
+      { 'retry-delay': '2h' },
+      "::error::Input 'retry-delay': expected a duration such as 90s, 5m or 1h (at most 3600s), got '2h'"
+    ],
+    [
+      { 'retry-backoff': 'linear' },
+      "::error::Input 'retry-backoff': expected one of fixed, exponential, got 'linear'"
+    ],
+    [
+      { 'max-retry-delay': '7h' },
+      "::error::Input 'max-retry-delay': expected a duration such as 90s, 5m or 1h (at most 21600s), got '7h'"
+    ],
+    [
+      { 'retry-backoff': 'exponential', 'retry-delay': '10m', 'max-retry-delay': '5m' },
+      "::error::Input 'max-retry-delay': expected a duration no shorter than retry-delay (10m), got '5m'"
+    ],
+    [
+      { timeout: 'soon' },
+      "::error::Input 'timeout': expected a duration such as 90s, 5m or 1h, got 'soon'"
     ]
   ])('bad input %j → one line, no request', async (inputs, message) => {
     const run = await autoRetry(inputs)
     expect(run.code).toBe(1)
     expect(run.stdout.split('\n').filter(line => line.startsWith('::error::'))).toEqual([message])
     expect(github.requests).toEqual([])
+  })
+})
+
+describe('the auto-retry workflow', () => {
+  const workflow = parse(
+    readFileSync(path.join(import.meta.dirname, '../../.github/workflows/auto-retry.yml'), 'utf8')
+  ) as {
+    jobs: {
+      retry: {
+        'timeout-minutes': number
+        concurrency: Record<string, unknown>
+        steps: Array<{ uses?: string; with?: Record<string, string> }>
+      }
+    }
+  }
+  const job = workflow.jobs.retry
+  const step = job.steps.find(candidate => candidate.uses === './auto-retry')
+
+  it("lets the action's timeout run out before the job's timeout-minutes", () => {
+    const timeoutMs = parseDuration(step?.with?.timeout ?? '5h30m') ?? Infinity
+    expect(timeoutMs).toBeLessThan(job['timeout-minutes'] * 60_000)
+    // GitHub-hosted runners end every job at 6 hours.
+    expect(job['timeout-minutes']).toBeLessThanOrEqual(360)
+  })
+
+  it('holds a second listener for the same run until the first has finished (no parallel chains)', () => {
+    expect(job.concurrency).toEqual({
+      group: 'auto-retry-${{ github.event.workflow_run.id }}',
+      'cancel-in-progress': false
+    })
   })
 })

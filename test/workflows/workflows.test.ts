@@ -284,9 +284,9 @@ describe('documentation of the workflows', () => {
       'EMR_EXECUTION_ROLE_ARN',
       'EMR_LOG_URI',
       'EMR_STAGING_URI',
-      'PIPELINE_MAX_ATTEMPTS',
+      'PIPELINE_RETRIES',
+      'PIPELINE_RETRY_BACKOFF',
       'PIPELINE_RETRY_DELAY',
-      'PIPELINE_RETRY_TOKEN',
       'PIPELINE_WEBHOOK_URL'
     ])
     for (const name of names) expect(section, name).toContain(`| \`${name}\` |`)

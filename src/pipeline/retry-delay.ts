@@ -1,0 +1,28 @@
+/** How the wait between attempts grows: the seed's fixed delay, or Airflow's exponential one. */
+export type RetryBackoff = 'fixed' | 'exponential'
+
+export const RETRY_BACKOFFS: readonly RetryBackoff[] = ['fixed', 'exponential']
+
+export interface RetryDelayPolicy {
+  /** `retry-delay`: the wait before the first retry (and every one, when fixed). */
+  delayMs: number
+  backoff: RetryBackoff
+  /** `max-retry-delay`: no wait is longer, jitter included. */
+  maxDelayMs: number
+}
+
+/**
+ * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
+ * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
+ * up to as much again at random so that runs failing together do not retry in step, and
+ * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
+ */
+export function retryDelayMs(
+  retry: number,
+  { delayMs, backoff, maxDelayMs }: RetryDelayPolicy,
+  random: () => number = Math.random
+): number {
+  if (backoff === 'fixed') return delayMs
+  const base = delayMs * 2 ** Math.max(0, retry - 1)
+  return Math.min(maxDelayMs, Math.round(base + random() * base))
+}

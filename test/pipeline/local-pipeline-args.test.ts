@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parsePipelineArgs, UsageError, USAGE } from '../../scripts/lib/pipeline-args.js'
+import { projectRoot } from '../../scripts/lib/moto.js'
+
+// `npm run pipeline` deletes and rewrites its lake folder; a bad command line must stop it
+// before that, in one line plus the usage, with exit code 2.
+const temporary: string[] = []
+afterEach(() => {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A lake as an earlier run left it, outside the project. */
+function previousLake(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'pipeline-args-'))
+  temporary.push(root)
+  const lake = path.join(root, 'lake')
+  mkdirSync(path.join(lake, 'bronze', 'customers', 'date=2026-01-01'), { recursive: true })
+  writeFileSync(path.join(lake, 'bronze', 'customers', 'date=2026-01-01', '_SUCCESS'), '')
+  mkdirSync(path.join(lake, 'silver'))
+  return lake
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parsePipelineArgs(argv, projectRoot)
+  } catch (error) {
+    if (error instanceof UsageError) return error.message
+    throw error
+  }
+  return 'no error'
+}
+
+describe('npm run pipeline: the command line', () => {
+  it('takes the defaults: three days from 2026-01-01, scale 1, seed 7, .work/lake', () => {
+    expect(parsePipelineArgs([], projectRoot)).toEqual({
+      help: false,
+      dates: ['2026-01-01', '2026-01-02', '2026-01-03'],
+      scale: 1,
+      seed: 7,
+      lake: path.join(projectRoot, '.work', 'lake')
+    })
+  })
+
+  it('takes a range across a month end, and a lake of an earlier run', () => {
+    const lake = previousLake()
+    const args = parsePipelineArgs(
+      ['--start', '2026-02-27', '--end=2026-03-02', '--scale', '10', '--lake', lake],
+      projectRoot
+    )
+    expect(args.dates).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02'])
+    expect(args).toMatchObject({ scale: 10, lake })
+  })
+
+  it.each([
+    [['--scal', '10'], 'unknown option --scal'],
+    [['--scale'], '--scale needs a value'],
+    [['2026-01-01'], 'unexpected argument 2026-01-01'],
+    [['--scale', 'abc'], "--scale: expected a whole number from 1 to 1000, got 'abc'"],
+    [['--scale', '0'], "--scale: expected a whole number from 1 to 1000 (at least 1), got '0'"],
+    [['--scale', '1e3'], "--scale: expected a whole number from 1 to 1000, got '1e3'"],
+    [['--seed', '-1'], '--seed needs a value (one that starts with - is written --seed=-…)'],
+    [['--seed=-1'], "--seed: expected a whole number from 0 to 2147483647, got '-1'"],
+    [
+      ['--start', '2026-02-30'],
+      "--start: expected a real calendar date as YYYY-MM-DD (February 2026 has 28 days), got '2026-02-30'"
+    ],
+    [['--end', 'tomorrow'], "--end: expected a date as YYYY-MM-DD, got 'tomorrow'"],
+    [
+      ['--start', '2026-01-05', '--end', '2026-01-04'],
+      "--end: expected a date on or after --start 2026-01-05, got '2026-01-04'"
+    ],
+    [
+      ['--end', '2027-06-01'],
+      "--end: expected at most 366 days after --start 2026-01-01, got '2027-06-01'"
+    ],
+    [['--lake', '.'], "--lake: expected a folder that does not hold the project, got '.'"],
+    [['--lake', '..'], "--lake: expected a folder that does not hold the project, got '..'"],
+    [
+      ['--lake', 'src'],
+      "--lake: expected an empty folder or the lake of an earlier run (it holds core, emr, entrypoints, …), got 'src'"
+    ],
+    [['--lake', 'package.json'], "--lake: expected a folder, not a file, got 'package.json'"]
+  ])('%j → %s', (argv, message) => {
+    expect(usageError(argv)).toBe(message)
+  })
+
+  it('a bad flag exits 2 with one line and the usage, no stack trace, and leaves the lake alone', () => {
+    const lake = previousLake()
+    const before = readdirSync(lake, { recursive: true }).sort()
+    for (const argv of [
+      ['--scale', 'abc', '--lake', lake],
+      ['--lake', lake, '--no-such-flag']
+    ]) {
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/local-pipeline.ts', ...argv],
+        { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 }
+      )
+      expect(result.status, result.stderr).toBe(2)
+      const lines = result.stderr.trimEnd().split('\n')
+      expect(lines[0]).toMatch(/^pipeline: (--scale: expected|unknown option --no-such-flag)/)
+      expect(lines.slice(1).join('\n')).toBe(USAGE)
+      expect(result.stderr).not.toMatch(/^\s+at /m)
+      expect(result.stdout).toBe('')
+      expect(readdirSync(lake, { recursive: true }).sort()).toEqual(before)
+    }
+  })
+})

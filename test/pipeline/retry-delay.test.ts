@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { retryDelayMs, type RetryDelayPolicy } from '../../src/pipeline/retry-delay.js'
+
+const minute = 60_000
+const fixed: RetryDelayPolicy = { delayMs: 5 * minute, backoff: 'fixed', maxDelayMs: 60 * minute }
+const exponential: RetryDelayPolicy = { ...fixed, backoff: 'exponential' }
+
+describe('the wait between retries', () => {
+  it("is the seed's fixed 5 minutes by default, every time, without jitter", () => {
+    expect([1, 2, 3, 4].map(retry => retryDelayMs(retry, fixed, () => 0.99))).toEqual([
+      5 * minute,
+      5 * minute,
+      5 * minute,
+      5 * minute
+    ])
+  })
+
+  it('doubles with exponential backoff: at least delay × 2^(n−1), with jitter up to as much again', () => {
+    const least = [1, 2, 3].map(retry => retryDelayMs(retry, exponential, () => 0))
+    const most = [1, 2, 3].map(retry => retryDelayMs(retry, exponential, () => 0.999))
+    expect(least).toEqual([5 * minute, 10 * minute, 20 * minute])
+    expect(most.map(ms => Math.round(ms / minute))).toEqual([10, 20, 40])
+    expect(retryDelayMs(2, exponential, () => 0.5)).toBe(15 * minute)
+  })
+
+  it('never waits longer than max-retry-delay, jitter included', () => {
+    const capped = { ...exponential, maxDelayMs: 30 * minute }
+    expect([3, 4, 10, 60].map(retry => retryDelayMs(retry, capped, () => 0.999))).toEqual([
+      30 * minute,
+      30 * minute,
+      30 * minute,
+      30 * minute
+    ])
+  })
+})
