@@ -77,7 +77,11 @@ export class JobRunLauncher {
     const minutes = run.request.executionTimeoutMinutes
     if (minutes && minutes > 0) {
       active.timeoutTimer = setTimeout(
-        () => this.cancel(run, `Job run exceeded its execution timeout of ${minutes} minutes.`),
+        () =>
+          this.cancel(
+            run,
+            `Job run exceeded its execution timeout (executionTimeoutMinutes: ${minutes}) and was cancelled.`
+          ),
         minutes * this.options.minuteMs
       )
     }
@@ -201,7 +205,7 @@ export class JobRunLauncher {
       registry.transition(run, 'SUCCESS', this.estimateNote(parameters))
     } else {
       const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code}`
-      const error = await lastErrorLine(stderrFile)
+      const error = await lastErrorLine(stderrFile, stdoutFile)
       registry.transition(
         run,
         'FAILED',
@@ -314,8 +318,8 @@ export class JobRunLauncher {
     child.stdout!.pipe(stdout, { end: false })
     child.stderr!.pipe(stderr, { end: false })
     createInterface({ input: child.stderr! }).on('line', line => {
-      const ui = /Bound SparkUI to .*, and started at (http:\/\/\S+)/.exec(line)
-      if (ui) run.sparkUiUrl = ui[1]
+      const ui = /Successfully started service 'SparkUI' on port (\d+)/.exec(line)
+      if (ui) run.sparkUiUrl = `http://127.0.0.1:${ui[1]}`
     })
     run.resources = {
       vCpus: this.cores(),

@@ -38,6 +38,16 @@ export interface LocalEmrServerlessOptions {
   minuteMs?: number
   env?: NodeJS.ProcessEnv
   log?: (line: string) => void
+  /** Called on every state a run enters (for a runner's output, and for tests). */
+  onJobRunState?: (change: JobRunStateChange) => void
+}
+
+export interface JobRunStateChange {
+  applicationId: string
+  jobRunId: string
+  name?: string
+  state: string
+  stateDetails: string
 }
 
 export interface LocalEmrServerless {
@@ -99,7 +109,16 @@ export async function startLocalEmrServerless(
     baseEnv: env,
     log
   })
-  registry.onChange(run => log(`job run ${run.jobRunId} (${run.request.name ?? ''}): ${run.state}`))
+  registry.onChange(run => {
+    log(`job run ${run.jobRunId} (${run.request.name ?? ''}): ${run.state}`)
+    options.onJobRunState?.({
+      applicationId: run.applicationId,
+      jobRunId: run.jobRunId,
+      name: run.request.name,
+      state: run.state,
+      stateDetails: run.stateDetails
+    })
+  })
 
   let endpoint = ''
   const server = createServer((request, response) => {
