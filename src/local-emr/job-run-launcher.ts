@@ -197,7 +197,6 @@ export class JobRunLauncher {
     await this.uploadLogs(run, stdoutFile, stderrFile)
 
     if (active.cancelReason) {
-      if (run.state === 'SUBMITTED') registry.transition(run, 'CANCELLING', active.cancelReason)
       registry.transition(run, 'CANCELLED', active.cancelReason)
     } else if (failure) {
       registry.transition(run, 'FAILED', `Job failed: ${failure}`)
