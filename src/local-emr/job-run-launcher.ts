@@ -213,10 +213,14 @@ export class JobRunLauncher {
     }
   }
 
-  /** Local S3 settings < spark-defaults classification < sparkSubmitParameters, then ours. */
+  /** Local defaults < spark-defaults classification < sparkSubmitParameters < the local S3. */
   private parameters(run: LocalJobRun, stderr: WriteStream): SparkSubmitParameters {
+    const runDir = path.join(this.options.workDir, run.applicationId, run.jobRunId)
     const merged: SparkSubmitParameters = {
-      conf: {},
+      conf: {
+        'spark.sql.warehouse.dir': path.join(runDir, 'spark-warehouse'),
+        'spark.ui.showConsoleProgress': 'false'
+      },
       jars: [],
       files: [],
       pyFiles: [],
@@ -241,12 +245,11 @@ export class JobRunLauncher {
     for (const list of ['jars', 'files', 'pyFiles', 'archives'] as const)
       merged[list].push(...given[list])
     // The platform's own settings win, as EMR's do: the lake is the local S3, whatever the job says.
-    Object.assign(merged.conf, this.localProperties(run))
+    Object.assign(merged.conf, this.localS3Properties())
     return merged
   }
 
-  private localProperties(run: LocalJobRun): Record<string, string> {
-    const runDir = path.join(this.options.workDir, run.applicationId, run.jobRunId)
+  private localS3Properties(): Record<string, string> {
     const secure = this.options.s3Endpoint.startsWith('https:')
     return {
       'spark.hadoop.fs.s3.impl': 'org.apache.hadoop.fs.s3a.S3AFileSystem',
@@ -257,9 +260,7 @@ export class JobRunLauncher {
       'spark.hadoop.fs.s3a.connection.ssl.enabled': String(secure),
       // From the driver's environment, which this service sets: never the instance metadata.
       'spark.hadoop.fs.s3a.aws.credentials.provider':
-        'com.amazonaws.auth.EnvironmentVariableCredentialsProvider',
-      'spark.sql.warehouse.dir': path.join(runDir, 'spark-warehouse'),
-      'spark.ui.showConsoleProgress': 'false'
+        'com.amazonaws.auth.EnvironmentVariableCredentialsProvider'
     }
   }
 

@@ -65,11 +65,15 @@ spark.stop()
   await put(
     'sleeper.py',
     `import os, time
+from pyspark.sql import SparkSession
+
+spark = SparkSession.builder.appName("sleeper").getOrCreate()
 with open(os.path.join(os.getcwd(), "driver.pid"), "w") as handle:
     handle.write(str(os.getpid()))
 time.sleep(3600)
 `
   )
+  await put('idle.py', 'import time\ntime.sleep(3600)\n')
 })
 
 afterAll(async () => {
@@ -303,7 +307,7 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
   )
 
   it(
-    'cancels a running driver: CANCELLING, then CANCELLED once its process group is gone',
+    'shows the live Spark UI while a driver runs, and cancels it: CANCELLING, then CANCELLED once its process group is gone',
     async () => {
       const { emr, applicationId } = peers
       const { jobRunId } = await emr.send(
@@ -313,6 +317,17 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
       await waitUntil('the driver wrote its pid', () => existsSync(pidFile))
       const pid = Number(readFileSync(pidFile, 'utf8'))
       expect(alive(pid)).toBe(true)
+      // While the driver runs, the dashboard is its live Spark UI.
+      let url = ''
+      await waitUntil('the dashboard is the live Spark UI', async () => {
+        url =
+          (await emr.send(new GetDashboardForJobRunCommand({ applicationId, jobRunId: jobRunId! })))
+            .url ?? ''
+        return url.startsWith('http://127.0.0.1:') && !url.includes('/dashboard/')
+      })
+      const ui = await fetch(`${url}/jobs/`)
+      expect(ui.status).toBe(200)
+      expect(await ui.text()).toContain('sleeper')
       await emr.send(new CancelJobRunCommand({ applicationId, jobRunId: jobRunId! }))
       const jobRun = await waitForState(emr, applicationId, jobRunId!, ['CANCELLED', 'FAILED'])
       expect(jobRun.state).toBe('CANCELLED')
@@ -339,7 +354,7 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
         const applicationId = hurried.applications[0].id
         const { jobRunId } = await emr.send(
           new StartJobRunCommand({
-            ...request({ entryPoint: 's3://code/sleeper.py', executionTimeoutMinutes: 1 }),
+            ...request({ entryPoint: 's3://code/idle.py', executionTimeoutMinutes: 1 }),
             applicationId
           })
         )
