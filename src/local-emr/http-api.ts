@@ -253,10 +253,15 @@ function getDashboardForJobRun(
   return { url }
 }
 
+/** What ListJobRuns answers per run (its ID as `id`, with a `type`). */
 function jobRunSummary(run: LocalJobRun, region: string) {
+  return { id: run.jobRunId, ...jobRunFields(run, region), type: 'Spark' }
+}
+
+/** The fields GetJobRun and ListJobRuns share. */
+function jobRunFields(run: LocalJobRun, region: string) {
   return {
     applicationId: run.applicationId,
-    id: run.jobRunId,
     ...(run.request.name ? { name: run.request.name } : {}),
     mode: 'BATCH',
     arn: jobRunArn(run, region),
@@ -266,8 +271,7 @@ function jobRunSummary(run: LocalJobRun, region: string) {
     executionRole: run.request.executionRoleArn,
     state: run.state,
     stateDetails: run.stateDetails,
-    releaseLabel: 'emr-7.5.0',
-    type: 'Spark',
+    releaseLabel: run.releaseLabel,
     attempt: 1,
     attemptCreatedAt: seconds(run.createdAt),
     attemptUpdatedAt: seconds(run.updatedAt)
@@ -275,12 +279,10 @@ function jobRunSummary(run: LocalJobRun, region: string) {
 }
 
 function jobRunDetails(run: LocalJobRun, context: ApiContext) {
-  const { type: _type, id, ...summary } = jobRunSummary(run, context.region)
-  void _type
   const usage = utilization(run, context.now())
   return {
-    ...summary,
-    jobRunId: id,
+    jobRunId: run.jobRunId,
+    ...jobRunFields(run, context.region),
     jobDriver: run.request.jobDriver,
     ...(run.request.configurationOverrides
       ? { configurationOverrides: run.request.configurationOverrides }

@@ -115,7 +115,8 @@ export async function downloadJars(cacheDir: string, options: DownloadOptions = 
     const response = await fetchUrl(url)
     if (!response.ok || !response.body) throw new Error(`${url}: HTTP ${response.status}`)
     const totalBytes = Number(response.headers.get('content-length')) || jar.bytes
-    const partial = `${file}.part`
+    // Unique, so two processes fetching at once cannot mix their bytes; the rename is atomic.
+    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`
     const hash = createHash('sha1')
     let receivedBytes = 0
     const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)

@@ -50,6 +50,7 @@ export interface LauncherOptions {
 }
 
 interface ActiveRun {
+  run: LocalJobRun
   cancelReason?: string
   child?: ChildProcess
   killTimer?: NodeJS.Timeout
@@ -72,7 +73,7 @@ export class JobRunLauncher {
   constructor(private readonly options: LauncherOptions) {}
 
   launch(run: LocalJobRun): void {
-    const active: ActiveRun = { done: Promise.resolve() }
+    const active: ActiveRun = { run, done: Promise.resolve() }
     this.active.set(run.jobRunId, active)
     const minutes = run.request.executionTimeoutMinutes
     if (minutes && minutes > 0) {
@@ -111,24 +112,9 @@ export class JobRunLauncher {
 
   /** Cancels every run still going and waits until each has ended. */
   async stop(): Promise<void> {
-    const runs = [...this.active.keys()]
-    for (const jobRunId of runs) {
-      const active = this.active.get(jobRunId)
-      if (!active) continue
-      const run = this.findRun(jobRunId)
-      if (run) this.cancel(run, 'The local EMR Serverless was stopped.')
-    }
-    await Promise.all([...this.active.values()].map(active => active.done))
-  }
-
-  private findRun(jobRunId: string): LocalJobRun | undefined {
-    for (const application of this.options.registry.listApplications()) {
-      const found = this.options.registry
-        .listJobRuns(application.id)
-        .find(run => run.jobRunId === jobRunId)
-      if (found) return found
-    }
-    return undefined
+    const going = [...this.active.values()]
+    for (const { run } of going) this.cancel(run, 'The local EMR Serverless was stopped.')
+    await Promise.all(going.map(active => active.done))
   }
 
   private terminate(active: ActiveRun): void {
@@ -174,7 +160,6 @@ export class JobRunLauncher {
       writeFileSync(propertiesFile, propertiesFileText(parameters.conf))
       argv = sparkSubmitArgv({
         master: this.options.master,
-        properties: parameters.conf,
         propertiesFile,
         className: parameters.className,
         jars: [...this.options.jars, ...jars],

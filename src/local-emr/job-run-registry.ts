@@ -73,6 +73,8 @@ export interface LocalJobRun {
   applicationId: string
   jobRunId: string
   request: StartJobRunRequest
+  /** The application's, when the run was started. */
+  releaseLabel: string
   state: JobRunState
   stateDetails: string
   createdAt: number
@@ -171,6 +173,7 @@ export class JobRunRegistry {
       applicationId,
       jobRunId: newJobRunId(),
       request,
+      releaseLabel: application.releaseLabel,
       state: 'SUBMITTED',
       stateDetails: '',
       createdAt: at,

@@ -107,8 +107,7 @@ function splitList(value: string): string[] {
 export interface SparkSubmitCommand {
   /** `local[2]`, `local[*]`, … */
   master: string
-  /** The run's properties (already merged: local S3 settings < spark-defaults < --conf). */
-  properties: Record<string, string>
+  /** The run's properties, merged (see the launcher), as a spark-defaults.conf. */
   propertiesFile: string
   className?: string
   jars: string[]

@@ -5,7 +5,7 @@ import { EMRServerlessClient, GetApplicationCommand } from '@aws-sdk/client-emr-
 import { describe, expect, it } from 'vitest'
 import { awsTestEnv, projectRoot } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
-import { ensureJars } from './peers.js'
+import { ensureJars, SPARK_TEST_TIMEOUT_MS } from './peers.js'
 
 const script = path.join(projectRoot, 'scripts', 'local-emr-serverless.ts')
 const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
@@ -35,29 +35,33 @@ describe('npm run local-emr (the service on its own)', () => {
     ])
   })
 
-  it('serves the given applications until SIGINT', async () => {
-    await ensureJars()
-    const child = start([
-      '--s3-endpoint',
-      'http://127.0.0.1:9',
-      '--application',
-      'etl01=daily-etl',
-      '--work-dir',
-      tempDir('local-emr-cli')
-    ])
-    const lines = createInterface({ input: child.stdout })
-    const endpoint = await new Promise<string>((resolve, reject) => {
-      lines.on('line', line => {
-        const match = /^export AWS_ENDPOINT_URL_EMR_SERVERLESS=(\S+)$/.exec(line)
-        if (match) resolve(match[1])
+  it(
+    'serves the given applications until SIGINT',
+    async () => {
+      await ensureJars()
+      const child = start([
+        '--s3-endpoint',
+        'http://127.0.0.1:9',
+        '--application',
+        'etl01=daily-etl',
+        '--work-dir',
+        tempDir('local-emr-cli')
+      ])
+      const lines = createInterface({ input: child.stdout })
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        lines.on('line', line => {
+          const match = /^export AWS_ENDPOINT_URL_EMR_SERVERLESS=(\S+)$/.exec(line)
+          if (match) resolve(match[1])
+        })
+        child.once('close', code => reject(new Error(`exited with ${code} before serving`)))
       })
-      child.once('close', code => reject(new Error(`exited with ${code} before serving`)))
-    })
-    const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint })
-    const { application } = await emr.send(new GetApplicationCommand({ applicationId: 'etl01' }))
-    expect(application?.name).toBe('daily-etl')
-    emr.destroy()
-    child.kill('SIGINT')
-    expect(await new Promise(resolve => child.once('close', resolve))).toBe(0)
-  })
+      const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint })
+      const { application } = await emr.send(new GetApplicationCommand({ applicationId: 'etl01' }))
+      expect(application?.name).toBe('daily-etl')
+      emr.destroy()
+      child.kill('SIGINT')
+      expect(await new Promise(resolve => child.once('close', resolve))).toBe(0)
+    },
+    SPARK_TEST_TIMEOUT_MS
+  )
 })

@@ -74,7 +74,7 @@ time.sleep(3600)
 `
   )
   await put('idle.py', 'import time\ntime.sleep(3600)\n')
-})
+}, SPARK_TEST_TIMEOUT_MS)
 
 afterAll(async () => {
   await peers?.stop()

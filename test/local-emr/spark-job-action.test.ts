@@ -47,7 +47,7 @@ raise ValueError("no bronze rows for " + sys.argv[1])
 `
   )
   writeFileSync(path.join(workspace, 'jobs', 'slow.py'), 'import time\ntime.sleep(3600)\n')
-})
+}, SPARK_TEST_TIMEOUT_MS)
 
 afterAll(async () => {
   await peers?.stop()

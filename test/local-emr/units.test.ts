@@ -58,7 +58,6 @@ describe('sparkSubmitParameters, split as EMR Serverless splits them', () => {
     expect(
       sparkSubmitArgv({
         master: 'local[2]',
-        properties: {},
         propertiesFile: '/run/spark-defaults.conf',
         jars: ['/cache/a.jar', '/cache/b.jar'],
         files: ['/run/rules.yml'],
