@@ -359,6 +359,31 @@ function checkStartJobRun(body: Record<string, unknown>): StartJobRunRequest {
     (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0)
   )
     throw validation('executionTimeoutMinutes: expected a whole number of minutes')
+  const overrides = body.configurationOverrides as
+    { applicationConfiguration?: unknown; monitoringConfiguration?: unknown } | undefined
+  const classifications = overrides?.applicationConfiguration
+  if (
+    classifications !== undefined &&
+    (!Array.isArray(classifications) ||
+      classifications.some(
+        entry =>
+          typeof entry?.classification !== 'string' ||
+          (entry.properties !== undefined &&
+            (typeof entry.properties !== 'object' ||
+              Object.values(entry.properties as object).some(v => typeof v !== 'string')))
+      ))
+  )
+    throw validation(
+      'configurationOverrides.applicationConfiguration: expected a list of { classification, properties: map of strings }'
+    )
+  const logUri = (
+    overrides?.monitoringConfiguration as
+      { s3MonitoringConfiguration?: { logUri?: unknown } } | undefined
+  )?.s3MonitoringConfiguration?.logUri
+  if (logUri !== undefined && (typeof logUri !== 'string' || !/^s3a?:\/\/[^/]+/.test(logUri)))
+    throw validation(
+      'configurationOverrides.monitoringConfiguration.s3MonitoringConfiguration.logUri: expected an s3:// URI'
+    )
   const tags = body.tags
   if (
     tags !== undefined &&

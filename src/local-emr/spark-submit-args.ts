@@ -1,9 +1,9 @@
 /**
- * The job driver of a StartJobRun request turned into a local `spark-submit` command line,
- * the way EMR Serverless turns it into its own: `sparkSubmitParameters` is split on
- * whitespace (the service does not honour shell quoting, so a value cannot contain a space),
- * every `--conf` and the options that stand for a Spark property become properties, and the
- * file lists are rewritten to the copies fetched into the run's folder.
+ * The job driver of a StartJobRun request turned into a local `spark-submit` command line:
+ * `sparkSubmitParameters` is split on whitespace, as the service's documented examples
+ * write it (no shell quoting is interpreted, so a value cannot contain a space), every
+ * `--conf` and the options that stand for a Spark property become properties, and the file
+ * lists are rewritten to the copies fetched into the run's folder.
  */
 
 export interface SparkSubmitParameters {

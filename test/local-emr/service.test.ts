@@ -149,6 +149,23 @@ describe('local EMR Serverless: the API as the AWS SDK sees it', () => {
         )
       })
     )
+    await expect(
+      emr.send(
+        new StartJobRunCommand(
+          request({
+            configurationOverrides: {
+              monitoringConfiguration: { s3MonitoringConfiguration: { logUri: 'logs/emr' } }
+            }
+          })
+        )
+      )
+    ).rejects.toThrow(
+      expect.objectContaining({
+        name: 'ValidationException',
+        message:
+          'configurationOverrides.monitoringConfiguration.s3MonitoringConfiguration.logUri: expected an s3:// URI'
+      })
+    )
     expect((await emr.send(new ListJobRunsCommand({ applicationId }))).jobRuns?.length).toBe(before)
   })
 
