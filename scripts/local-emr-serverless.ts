@@ -1,0 +1,87 @@
+/**
+ * Starts the local EMR Serverless on its own, until Ctrl-C:
+ *   npm run local-emr -- --s3-endpoint http://127.0.0.1:5000 [--application ID=NAME]…
+ *     [--master local[2]] [--work-dir .work/local-emr] [--port N] [--verbose]
+ * then point the AWS SDK (the Spark job action) at it with AWS_ENDPOINT_URL_EMR_SERVERLESS.
+ */
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import type { ApplicationSpec } from '../src/local-emr/job-run-registry.js'
+import { DEFAULT_APPLICATION, startLocalEmrServerless } from '../src/local-emr/service.js'
+
+const projectRoot = path.resolve(import.meta.dirname, '..')
+
+function fail(message: string): never {
+  console.error(`local-emr-serverless: ${message}`)
+  process.exit(2)
+}
+
+let values
+try {
+  values = parseArgs({
+    options: {
+      's3-endpoint': { type: 'string' },
+      application: { type: 'string', multiple: true },
+      master: { type: 'string', default: 'local[2]' },
+      'work-dir': { type: 'string', default: path.join(projectRoot, '.work', 'local-emr') },
+      port: { type: 'string' },
+      verbose: { type: 'boolean', default: false }
+    }
+  }).values
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error))
+}
+
+const s3Endpoint =
+  values['s3-endpoint'] ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL
+if (!s3Endpoint || !/^https?:\/\/[^\s/]+/.test(s3Endpoint)) {
+  fail(
+    `--s3-endpoint: expected the local S3's http:// URL (or AWS_ENDPOINT_URL_S3), got '${s3Endpoint ?? ''}'`
+  )
+}
+const applications: ApplicationSpec[] = (values.application ?? []).map(text => {
+  const match = /^([0-9a-z]{1,64})=(\S+)$/.exec(text)
+  if (!match)
+    fail(`--application: expected ID=NAME (ID of lowercase letters and digits), got '${text}'`)
+  return { id: match[1], name: match[2] }
+})
+const port = values.port === undefined ? undefined : Number(values.port)
+if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+  fail(`--port: expected a port number, got '${values.port}'`)
+
+let service
+try {
+  service = await startLocalEmrServerless({
+    s3Endpoint,
+    workDir: path.resolve(values['work-dir']),
+    applications: applications.length ? applications : [DEFAULT_APPLICATION],
+    master: values.master,
+    port,
+    log: values.verbose ? line => console.log(line) : undefined,
+    onJobRunState: values.verbose
+      ? undefined
+      : change =>
+          console.log(
+            `job run ${change.jobRunId} ${change.name ?? ''}: ${change.state}${change.stateDetails ? ` (${change.stateDetails})` : ''}`
+          )
+  })
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error))
+}
+
+console.log(
+  `Local EMR Serverless on ${service.endpoint}, runs with spark-submit --master ${values.master}`
+)
+for (const application of service.applications)
+  console.log(`  application ${application.id} (${application.name})`)
+console.log(`export AWS_ENDPOINT_URL_EMR_SERVERLESS=${service.endpoint}`)
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    console.log('Stopping: cancelling the runs still going')
+    void service.stop().then(() => process.exit(0))
+  })
+}

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises'
+import type { LocalJobRun } from './job-run-registry.js'
+
+/**
+ * What GetDashboardForJobRun links to once the driver (and its live Spark UI) is gone: the
+ * run's state, times and driver logs, served by this service.
+ */
+export async function dashboardPage(
+  run: LocalJobRun,
+  stream: 'stdout' | 'stderr' | undefined,
+  runDir: string
+): Promise<{ contentType: string; body: string }> {
+  if (stream) {
+    const text = await readFile(`${runDir}/${stream}`, 'utf8').catch(() => '')
+    return { contentType: 'text/plain; charset=utf-8', body: text }
+  }
+  const rows: Array<[string, string]> = [
+    ['Job run', run.jobRunId],
+    ['Name', run.request.name ?? ''],
+    ['Application', run.applicationId],
+    ['State', run.state],
+    ['Details', run.stateDetails],
+    ['Entry point', run.request.jobDriver.sparkSubmit.entryPoint],
+    ['Created', new Date(run.createdAt).toISOString()],
+    ['Started', run.startedAt ? new Date(run.startedAt).toISOString() : ''],
+    ['Ended', run.endedAt ? new Date(run.endedAt).toISOString() : '']
+  ]
+  const body = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Job run ${escape(run.jobRunId)}</title></head>
+<body><h1>Local EMR Serverless job run</h1>
+<table>${rows.map(([name, value]) => `<tr><th align="left">${name}</th><td>${escape(value)}</td></tr>`).join('')}</table>
+<p><a href="${escape(run.jobRunId)}/stderr">driver stderr</a> · <a href="${escape(run.jobRunId)}/stdout">driver stdout</a></p>
+</body></html>
+`
+  return { contentType: 'text/html; charset=utf-8', body }
+}
+
+function escape(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!
+  )
+}

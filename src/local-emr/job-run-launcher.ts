@@ -1,0 +1,364 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import type { S3Client } from '@aws-sdk/client-s3'
+import type { JobRunRegistry, LocalJobRun } from './job-run-registry.js'
+import { TERMINAL } from './job-run-registry.js'
+import { lastErrorLine } from './last-error-line.js'
+import { driverLogUri, fetchJobFile, uploadGzipped } from './s3-files.js'
+import {
+  addProperty,
+  localMasterCores,
+  memoryGb,
+  parseSparkSubmitParameters,
+  propertiesFileText,
+  sparkSubmitArgv,
+  type SparkSubmitParameters
+} from './spark-submit-args.js'
+
+export interface AwsCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+export interface LauncherOptions {
+  registry: JobRunRegistry
+  /** The local S3, for staged files and logs. */
+  s3: S3Client
+  s3Endpoint: string
+  region: string
+  credentials: AwsCredentials
+  sparkSubmit: string
+  /** The Python the driver and workers run (the project's virtualenv). */
+  python: string
+  javaHome?: string
+  /** Passed with --jars (S3A, the AWS SDK bundle, Iceberg). */
+  jars: readonly string[]
+  master: string
+  machineCores: number
+  /** Each run gets `<workDir>/<application>/<run>/`. */
+  workDir: string
+  /** Between SIGTERM and SIGKILL when a run is cancelled. */
+  cancelGraceMs: number
+  /** How long one minute of `executionTimeoutMinutes` is (shorter in tests). */
+  minuteMs: number
+  /** The environment the driver starts from (PATH, HOME, …); AWS settings are added. */
+  baseEnv: NodeJS.ProcessEnv
+  log: (line: string) => void
+}
+
+interface ActiveRun {
+  run: LocalJobRun
+  cancelReason?: string
+  child?: ChildProcess
+  killTimer?: NodeJS.Timeout
+  timeoutTimer?: NodeJS.Timeout
+  done: Promise<void>
+}
+
+/** Set by the EMR Serverless image for a driver's environment variables. */
+const DRIVER_ENV_PREFIX = 'spark.emr-serverless.driverEnv.'
+
+/**
+ * Runs each job run as a local `spark-submit`: fetches its files from the local S3 into the
+ * run's folder, starts the driver, moves the run through its states as the process goes,
+ * uploads the driver's stdout and stderr gzipped to the S3 log layout, and kills the
+ * process group on a cancel or when the execution timeout passes.
+ */
+export class JobRunLauncher {
+  private readonly active = new Map<string, ActiveRun>()
+
+  constructor(private readonly options: LauncherOptions) {}
+
+  launch(run: LocalJobRun): void {
+    const active: ActiveRun = { run, done: Promise.resolve() }
+    this.active.set(run.jobRunId, active)
+    const minutes = run.request.executionTimeoutMinutes
+    if (minutes && minutes > 0) {
+      active.timeoutTimer = setTimeout(
+        () =>
+          this.cancel(
+            run,
+            `Job run exceeded its execution timeout (executionTimeoutMinutes: ${minutes}) and was cancelled.`
+          ),
+        minutes * this.options.minuteMs
+      )
+    }
+    active.done = this.execute(run, active)
+      .catch(error => {
+        const message = error instanceof Error ? error.message : String(error)
+        this.options.log(`job run ${run.jobRunId}: ${message}`)
+        if (TERMINAL.has(run.state)) return
+        if (run.state === 'CANCELLING') this.options.registry.transition(run, 'CANCELLED')
+        else this.options.registry.transition(run, 'FAILED', `Job failed: ${message}`)
+      })
+      .finally(() => {
+        clearTimeout(active.timeoutTimer)
+        clearTimeout(active.killTimer)
+        this.active.delete(run.jobRunId)
+      })
+  }
+
+  /** CancelJobRun, or the execution timeout: CANCELLING now, CANCELLED once the process is gone. */
+  cancel(run: LocalJobRun, reason = 'Job run was cancelled.'): void {
+    const active = this.active.get(run.jobRunId)
+    if (!active || TERMINAL.has(run.state) || run.state === 'CANCELLING') return
+    active.cancelReason = reason
+    this.options.registry.transition(run, 'CANCELLING', reason)
+    if (active.child) this.terminate(active)
+  }
+
+  /** Cancels every run still going and waits until each has ended. */
+  async stop(): Promise<void> {
+    const going = [...this.active.values()]
+    for (const { run } of going) this.cancel(run, 'The local EMR Serverless was stopped.')
+    await Promise.all(going.map(active => active.done))
+  }
+
+  private terminate(active: ActiveRun): void {
+    const child = active.child
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return
+    // The driver is spark-submit's JVM and the Python it starts: signal the whole group.
+    signalGroup(child.pid, 'SIGTERM')
+    active.killTimer = setTimeout(
+      () => signalGroup(child.pid!, 'SIGKILL'),
+      this.options.cancelGraceMs
+    )
+  }
+
+  private async execute(run: LocalJobRun, active: ActiveRun): Promise<void> {
+    const { registry } = this.options
+    const runDir = path.join(this.options.workDir, run.applicationId, run.jobRunId)
+    mkdirSync(runDir, { recursive: true })
+    const stdoutFile = path.join(runDir, 'stdout')
+    const stderrFile = path.join(runDir, 'stderr')
+    const stderr = createWriteStream(stderrFile)
+    const stdout = createWriteStream(stdoutFile)
+    const driver = run.request.jobDriver.sparkSubmit
+    const parameters = this.parameters(run, stderr)
+
+    // As on EMR, the files come from S3 into the driver's working directory.
+    const fetched = async (uris: string[]) => {
+      const files: string[] = []
+      for (const uri of uris) {
+        if (active.cancelReason) break
+        files.push(await fetchJobFile(this.options.s3, uri, runDir))
+      }
+      return files
+    }
+    let argv: string[] = []
+    let failure: string | undefined
+    try {
+      const entryPoint = (await fetched([driver.entryPoint]))[0]
+      const files = await fetched(parameters.files)
+      const pyFiles = await fetched(parameters.pyFiles)
+      const jars = await fetched(parameters.jars)
+      const archives = await fetched(parameters.archives)
+      const propertiesFile = path.join(runDir, 'spark-defaults.conf')
+      writeFileSync(propertiesFile, propertiesFileText(parameters.conf))
+      argv = sparkSubmitArgv({
+        master: this.options.master,
+        propertiesFile,
+        className: parameters.className,
+        jars: [...this.options.jars, ...jars],
+        files,
+        pyFiles,
+        archives,
+        entryPoint: entryPoint ?? '',
+        entryPointArguments: driver.entryPointArguments ?? []
+      })
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error)
+      stderr.write(`local EMR Serverless: ${failure}\n`)
+    }
+
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined
+    if (!failure && !active.cancelReason) {
+      exit = await this.runDriver(run, active, argv, runDir, parameters, stdout, stderr)
+    }
+    await Promise.all([closeStream(stdout), closeStream(stderr)])
+    await this.uploadLogs(run, stdoutFile, stderrFile)
+
+    if (active.cancelReason) {
+      registry.transition(run, 'CANCELLED', active.cancelReason)
+    } else if (failure) {
+      registry.transition(run, 'FAILED', `Job failed: ${failure}`)
+    } else if (exit?.code === 0) {
+      registry.transition(run, 'SUCCESS', this.estimateNote(parameters))
+    } else {
+      const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code}`
+      const error = await lastErrorLine(stderrFile, stdoutFile)
+      registry.transition(
+        run,
+        'FAILED',
+        `Job failed, spark-submit ${how}${error ? `. Last error: ${error}` : ''}`
+      )
+    }
+  }
+
+  /** Local defaults < spark-defaults classification < sparkSubmitParameters < the local S3. */
+  private parameters(run: LocalJobRun, stderr: WriteStream): SparkSubmitParameters {
+    const runDir = path.join(this.options.workDir, run.applicationId, run.jobRunId)
+    const merged: SparkSubmitParameters = {
+      conf: {
+        'spark.sql.warehouse.dir': path.join(runDir, 'spark-warehouse'),
+        'spark.ui.showConsoleProgress': 'false'
+      },
+      jars: [],
+      files: [],
+      pyFiles: [],
+      archives: []
+    }
+    for (const classification of run.request.configurationOverrides?.applicationConfiguration ??
+      []) {
+      if (classification.classification !== 'spark-defaults') {
+        stderr.write(
+          `local EMR Serverless: the '${classification.classification}' classification is not applied to local runs\n`
+        )
+        continue
+      }
+      for (const [key, value] of Object.entries(classification.properties ?? {}))
+        addProperty(merged, key, value)
+    }
+    const given = parseSparkSubmitParameters(
+      run.request.jobDriver.sparkSubmit.sparkSubmitParameters
+    )
+    Object.assign(merged.conf, given.conf)
+    merged.className = given.className
+    for (const list of ['jars', 'files', 'pyFiles', 'archives'] as const)
+      merged[list].push(...given[list])
+    // The platform's own settings win, as EMR's do: the lake is the local S3, whatever the job says.
+    Object.assign(merged.conf, this.localS3Properties())
+    return merged
+  }
+
+  private localS3Properties(): Record<string, string> {
+    const secure = this.options.s3Endpoint.startsWith('https:')
+    return {
+      'spark.hadoop.fs.s3.impl': 'org.apache.hadoop.fs.s3a.S3AFileSystem',
+      'spark.hadoop.fs.s3a.impl': 'org.apache.hadoop.fs.s3a.S3AFileSystem',
+      'spark.hadoop.fs.s3a.endpoint': this.options.s3Endpoint,
+      'spark.hadoop.fs.s3a.endpoint.region': this.options.region,
+      'spark.hadoop.fs.s3a.path.style.access': 'true',
+      'spark.hadoop.fs.s3a.connection.ssl.enabled': String(secure),
+      // From the driver's environment, which this service sets: never the instance metadata.
+      'spark.hadoop.fs.s3a.aws.credentials.provider':
+        'com.amazonaws.auth.EnvironmentVariableCredentialsProvider'
+    }
+  }
+
+  private async runDriver(
+    run: LocalJobRun,
+    active: ActiveRun,
+    argv: string[],
+    runDir: string,
+    parameters: SparkSubmitParameters,
+    stdout: WriteStream,
+    stderr: WriteStream
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const { credentials } = this.options
+    const env: NodeJS.ProcessEnv = {
+      ...this.options.baseEnv,
+      PATH: [path.dirname(this.options.python), this.options.baseEnv.PATH]
+        .filter(Boolean)
+        .join(':'),
+      PYSPARK_PYTHON: this.options.python,
+      PYSPARK_DRIVER_PYTHON: this.options.python,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: this.options.region,
+      AWS_DEFAULT_REGION: this.options.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // Spark's scratch space in the run's folder, and its driver and UI on loopback only.
+      SPARK_LOCAL_DIRS: path.join(runDir, 'tmp'),
+      SPARK_LOCAL_IP: '127.0.0.1'
+    }
+    if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken
+    else delete env.AWS_SESSION_TOKEN
+    if (this.options.javaHome) env.JAVA_HOME = this.options.javaHome
+    for (const [key, value] of Object.entries(parameters.conf)) {
+      if (key.startsWith(DRIVER_ENV_PREFIX)) env[key.slice(DRIVER_ENV_PREFIX.length)] = value
+    }
+    if (!existsSync(this.options.sparkSubmit)) {
+      throw new Error(
+        `no spark-submit at ${this.options.sparkSubmit} (run scripts/setup-python.sh)`
+      )
+    }
+
+    const child = spawn(this.options.sparkSubmit, argv, {
+      cwd: runDir,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    active.child = child
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+      (resolve, reject) => {
+        child.once('error', reject)
+        child.once('close', (code, signal) => resolve({ code, signal }))
+      }
+    )
+    child.stdout!.pipe(stdout, { end: false })
+    child.stderr!.pipe(stderr, { end: false })
+    createInterface({ input: child.stderr! }).on('line', line => {
+      const ui = /Successfully started service 'SparkUI' on port (\d+)/.exec(line)
+      if (ui) run.sparkUiUrl = `http://127.0.0.1:${ui[1]}`
+    })
+    run.resources = {
+      vCpus: this.cores(),
+      memoryGb: memoryGb(parameters.conf['spark.driver.memory'])
+    }
+    this.options.registry.transition(run, 'RUNNING')
+    // A cancel that came while the files were fetched.
+    if (active.cancelReason) this.terminate(active)
+    try {
+      return await exited
+    } finally {
+      run.sparkUiUrl = undefined
+    }
+  }
+
+  private async uploadLogs(
+    run: LocalJobRun,
+    stdoutFile: string,
+    stderrFile: string
+  ): Promise<void> {
+    const logUri =
+      run.request.configurationOverrides?.monitoringConfiguration?.s3MonitoringConfiguration?.logUri
+    if (!logUri) return
+    for (const [stream, file] of [
+      ['stdout', stdoutFile],
+      ['stderr', stderrFile]
+    ] as const) {
+      const uri = driverLogUri(logUri, run.applicationId, run.jobRunId, stream)
+      try {
+        await uploadGzipped(this.options.s3, uri, file)
+      } catch (error) {
+        this.options.log(`job run ${run.jobRunId}: cannot upload ${uri}: ${String(error)}`)
+      }
+    }
+  }
+
+  private cores(): number {
+    return localMasterCores(this.options.master, this.options.machineCores)
+  }
+
+  private estimateNote(parameters: SparkSubmitParameters): string {
+    const memory = memoryGb(parameters.conf['spark.driver.memory'])
+    return `Local run (spark-submit --master ${this.options.master}): resource utilization is an estimate, wall time x ${this.cores()} local cores and ${memory} GB driver memory.`
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // Already gone.
+  }
+}
+
+function closeStream(stream: WriteStream): Promise<void> {
+  return new Promise(resolve => stream.end(resolve))
+}
