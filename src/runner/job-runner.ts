@@ -207,7 +207,9 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
       const common = {
         jobId: scope.displayId,
         tempDir,
-        cancel,
+        // A step that runs after the cancel (if: always() / cancelled()) is not cancelled at
+        // once; like the post steps, only a second Ctrl-C stops it.
+        cancel: cancel.cancelled ? run.force : cancel,
         ...(stepTimeout !== undefined ? { timeoutMs: stepTimeout } : {}),
         ...(options.timings ? { timings: options.timings } : {}),
         reporter,
