@@ -65,7 +65,9 @@ export function parseCommandLine(
   const { values, positionals } = parsed
   if (values.help) return 'help'
   if (positionals[0] !== 'run') {
-    throw new UsageError(positionals[0] ? `unknown command '${positionals[0]}' (expected run)` : 'no command given')
+    throw new UsageError(
+      positionals[0] ? `unknown command '${positionals[0]}' (expected run)` : 'no command given'
+    )
   }
   if (positionals.length !== 2) throw new UsageError('run takes exactly one workflow file')
   const maxParallel = Number(values['max-parallel'])
@@ -76,16 +78,22 @@ export function parseCommandLine(
   if (values['event-time'] !== undefined) {
     eventTime = new Date(values['event-time'])
     if (!/^\d{4}-\d{2}-\d{2}T/.test(values['event-time']) || Number.isNaN(eventTime.getTime())) {
-      throw new UsageError(`--event-time ${values['event-time']}: expected an ISO 8601 time, e.g. 2026-01-02T02:00:00Z`)
+      throw new UsageError(
+        `--event-time ${values['event-time']}: expected an ISO 8601 time, e.g. 2026-01-02T02:00:00Z`
+      )
     }
   }
   const workspace = path.resolve(cwd, values.workspace ?? '.')
   const varsFile = values['vars-file'] ?? path.join(workspace, '.github', 'local-vars.env')
-  const vars = { ...readVarsFile(path.resolve(cwd, varsFile), values['vars-file'] !== undefined), ...assignments(values.var, '--var') }
+  const vars = {
+    ...readVarsFile(path.resolve(cwd, varsFile), values['vars-file'] !== undefined),
+    ...assignments(values.var, '--var')
+  }
   const secrets: Record<string, string> = {}
   for (const name of values.secret ?? []) {
     const value = hostEnv[name]
-    if (value === undefined) throw new UsageError(`--secret ${name}: the environment variable ${name} is not set`)
+    if (value === undefined)
+      throw new UsageError(`--secret ${name}: the environment variable ${name} is not set`)
     secrets[name] = value
   }
   return {

@@ -33,7 +33,9 @@ export function parseKeyValueFile(content: string, fileName: string): [string, s
     } else if (equals > 0) {
       pairs.push([line.slice(0, equals), line.slice(equals + 1)])
     } else {
-      throw new Error(`${fileName}: invalid line '${line}' (expected name=value or name<<DELIMITER)`)
+      throw new Error(
+        `${fileName}: invalid line '${line}' (expected name=value or name<<DELIMITER)`
+      )
     }
   }
   return pairs

@@ -73,7 +73,11 @@ function contextDictionary(contexts: Contexts): data.Dictionary {
   return dictionary
 }
 
-function evaluateData(expression: string, contexts: Contexts, status?: Status): data.ExpressionData {
+function evaluateData(
+  expression: string,
+  contexts: Contexts,
+  status?: Status
+): data.ExpressionData {
   const lexed = new Lexer(expression).lex()
   const functions = statusFunctions(status)
   const ast = new Parser(
@@ -85,7 +89,11 @@ function evaluateData(expression: string, contexts: Contexts, status?: Status): 
 }
 
 /** One `${{ }}` body, evaluated by GitHub's own expression engine. */
-export function evaluateExpression(expression: string, contexts: Contexts, status?: Status): unknown {
+export function evaluateExpression(
+  expression: string,
+  contexts: Contexts,
+  status?: Status
+): unknown {
   return fromExpressionData(evaluateData(expression, contexts, status))
 }
 

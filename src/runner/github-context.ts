@@ -11,7 +11,11 @@ export interface RunIdentity {
 
 function git(workspace: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd: workspace, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    return execFileSync('git', args, {
+      cwd: workspace,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    }).trim()
   } catch {
     return ''
   }
@@ -77,7 +81,10 @@ export function githubContext(request: GitHubContextRequest): Record<string, unk
 }
 
 /** The GITHUB_* variables every step sees, from the github context. */
-export function githubEnv(github: Record<string, unknown>, eventPath: string): Record<string, string> {
+export function githubEnv(
+  github: Record<string, unknown>,
+  eventPath: string
+): Record<string, string> {
   const text = (key: string): string => String(github[key] ?? '')
   return {
     CI: 'true',

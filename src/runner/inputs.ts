@@ -12,7 +12,9 @@ export function resolveInputs(
   where: string
 ): Record<string, unknown> {
   const inputs: Record<string, unknown> = {}
-  const byName = new Map(Object.entries(declared ?? {}).map(([name, config]) => [name.toLowerCase(), { name, config }]))
+  const byName = new Map(
+    Object.entries(declared ?? {}).map(([name, config]) => [name.toLowerCase(), { name, config }])
+  )
   for (const name of Object.keys(given)) {
     if (!byName.has(name.toLowerCase())) {
       const known = [...byName.values()].map(entry => entry.name).join(', ') || 'none'
@@ -23,7 +25,8 @@ export function resolveInputs(
     const key = Object.keys(given).find(candidate => candidate.toLowerCase() === name.toLowerCase())
     const value = key === undefined ? config.default : given[key]
     if (value === undefined || value === null) {
-      if (config.required) throw new UsageError(`input '${name}': required by ${where}, give --input ${name}=…`)
+      if (config.required)
+        throw new UsageError(`input '${name}': required by ${where}, give --input ${name}=…`)
       inputs[name] = config.type === 'boolean' ? false : ''
       continue
     }
@@ -49,7 +52,9 @@ function typed(name: string, config: InputConfig, value: unknown, where: string)
     }
     case 'choice':
       if (config.options && !config.options.includes(text)) {
-        throw new UsageError(`input '${name}': expected one of ${config.options.join(', ')} (${where}), got '${text}'`)
+        throw new UsageError(
+          `input '${name}': expected one of ${config.options.join(', ')} (${where}), got '${text}'`
+        )
       }
       return text
     default:

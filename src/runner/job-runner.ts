@@ -1,7 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isBoolean, isString } from '@actions/workflow-parser'
-import type { ActionStep, Job, RunStep, Step } from '@actions/workflow-parser/model/workflow-template'
+import type {
+  ActionStep,
+  Job,
+  RunStep,
+  Step
+} from '@actions/workflow-parser/model/workflow-template'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index'
 import { location, messageOf } from './errors.js'
 import { asText, evaluateCondition, type Contexts, type Status } from './expressions.js'
@@ -64,7 +69,10 @@ function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-function runDefaults(run: WorkflowRun, job: TemplateToken | undefined): {
+function runDefaults(
+  run: WorkflowRun,
+  job: TemplateToken | undefined
+): {
   shell?: string
   workingDirectory?: string
 } {
@@ -142,8 +150,10 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
   try {
     jobEnv = evaluateTextMap(job.env, contexts(), file)
     const timeout =
-      minutes(evaluateToken(property(raw, 'timeout-minutes'), contexts(), file), location(file, property(raw, 'timeout-minutes'))) ??
-      defaultJobTimeoutMinutes * 60_000
+      minutes(
+        evaluateToken(property(raw, 'timeout-minutes'), contexts(), file),
+        location(file, property(raw, 'timeout-minutes'))
+      ) ?? defaultJobTimeoutMinutes * 60_000
     timer = setTimeout(() => {
       timedOut = true
       reporter.line(scope.displayId, `The job has exceeded its timeout-minutes; cancelling it`, 0)
@@ -155,9 +165,22 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
     return { result: 'failure', outputs: {} }
   }
   const defaults = runDefaults(run, raw)
+  if (job.environment) {
+    reporter.line(
+      scope.displayId,
+      `environment: not applied locally (no protection rules, no environment variables or secrets)`,
+      0
+    )
+  }
 
-  const processEnv = (stepEnv: Record<string, string>, extra: Record<string, string>): Record<string, string> => {
-    const pathValue = [...addedPath].reverse().concat(run.baseEnv.PATH ?? '').join(path.delimiter)
+  const processEnv = (
+    stepEnv: Record<string, string>,
+    extra: Record<string, string>
+  ): Record<string, string> => {
+    const pathValue = [...addedPath]
+      .reverse()
+      .concat(run.baseEnv.PATH ?? '')
+      .join(path.delimiter)
     return {
       ...run.baseEnv,
       GITHUB_JOB: jobId,
@@ -182,7 +205,9 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
     const started = Date.now()
     try {
       name = stepDisplayName(step, evaluateToken(step.name, contexts(), file))
-      const condition = withStatusFunction((step as RunStep | ActionStep).if?.expression ?? 'success()')
+      const condition = withStatusFunction(
+        (step as RunStep | ActionStep).if?.expression ?? 'success()'
+      )
       const stepEnvRaw = (step as RunStep | ActionStep).env
       const runIt = evaluateCondition(condition, contexts(), status())
       if (!runIt) {
@@ -226,7 +251,8 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
           ? asText(evaluateToken(dirToken, ctx, file))
           : defaults.workingDirectory
         const command = shellCommand(shell, path.join(tempDir, `script_${index}`))
-        if (typeof command === 'string') throw new Error(`${location(file, shellToken)}: ${command}`)
+        if (typeof command === 'string')
+          throw new Error(`${location(file, shellToken)}: ${command}`)
         writeFileSync(command.scriptFile, script)
         result = await runStepProcess({
           ...common,
@@ -238,15 +264,23 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
       } else if ('uses' in step && step.uses.value.startsWith('./')) {
         const action = loadLocalAction(options.workspace, step.uses.value)
         if (typeof action === 'string') throw new Error(`${location(file, step.uses)}: ${action}`)
-        const inputEnv = actionInputs(action, evaluateTextMap(property(rawStep, 'with'), ctx, file), ctx, file, message =>
-          reporter.annotation(scope.displayId, { level: 'warning', message })
+        const inputEnv = actionInputs(
+          action,
+          evaluateTextMap(property(rawStep, 'with'), ctx, file),
+          ctx,
+          file,
+          message => reporter.annotation(scope.displayId, { level: 'warning', message })
         )
         result = await runStepProcess({
           ...common,
           command: process.execPath,
           args: [action.main],
           cwd: options.workspace,
-          env: processEnv(stepEnv, { ...inputEnv, GITHUB_ACTION: step.id, GITHUB_ACTION_PATH: action.dir })
+          env: processEnv(stepEnv, {
+            ...inputEnv,
+            GITHUB_ACTION: step.id,
+            GITHUB_ACTION_PATH: action.dir
+          })
         })
         if (action.post) posts.push({ name, action, stepEnv, inputEnv, state: result.state })
       } else if ('uses' in step) {
@@ -256,13 +290,31 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
           const done = standIn({ inputs, hostEnv: options.hostEnv })
           for (const secret of done.secrets) masker.add(secret)
           Object.assign(addedEnv, done.env)
-          reporter.line(scope.displayId, `local stand-in for ${actionName(step.uses.value)}: ${done.note}`, 0)
+          reporter.line(
+            scope.displayId,
+            `local stand-in for ${actionName(step.uses.value)}: ${done.note}`,
+            0
+          )
         } else {
-          reporter.line(scope.displayId, `skipped: no local stand-in for ${step.uses.value} (--strict makes this an error)`, 0)
+          reporter.line(
+            scope.displayId,
+            `skipped: no local stand-in for ${step.uses.value} (--strict makes this an error)`,
+            0
+          )
         }
-        result = { outcome: 'success', outputs: {}, env: {}, path: [], state: {}, summary: '', signalsSent: [] }
+        result = {
+          outcome: 'success',
+          outputs: {},
+          env: {},
+          path: [],
+          state: {},
+          summary: '',
+          signalsSent: []
+        }
       } else {
-        throw new Error(`${location(file, rawStep)}: this kind of step is not supported by the local runner`)
+        throw new Error(
+          `${location(file, rawStep)}: this kind of step is not supported by the local runner`
+        )
       }
 
       Object.assign(addedEnv, result.env)
@@ -309,7 +361,11 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
         command: process.execPath,
         args: [post.action.post ?? ''],
         cwd: options.workspace,
-        env: processEnv(post.stepEnv, { ...post.inputEnv, ...stateEnv, GITHUB_ACTION_PATH: post.action.dir })
+        env: processEnv(post.stepEnv, {
+          ...post.inputEnv,
+          ...stateEnv,
+          GITHUB_ACTION_PATH: post.action.dir
+        })
       })
       if (result.summary.trim()) reporter.summary(scope.displayId, name, result.summary)
       if (result.outcome === 'failure') jobStatus = 'failure'
@@ -336,7 +392,8 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
     jobStatus = 'failure'
   }
   const result: JobResult = cancel.cancelled ? 'cancelled' : jobStatus
-  if (timedOut) reporter.line(scope.displayId, 'The job ran out of time (timeout-minutes): cancelled', 0)
+  if (timedOut)
+    reporter.line(scope.displayId, 'The job ran out of time (timeout-minutes): cancelled', 0)
   return { result, outputs }
 }
 
@@ -352,10 +409,14 @@ function actionInputs(
   warn: (message: string) => void
 ): Record<string, string> {
   const env: Record<string, string> = {}
-  const declared = new Map((action.template.inputs ?? []).map(input => [input.id.toLowerCase(), input]))
+  const declared = new Map(
+    (action.template.inputs ?? []).map(input => [input.id.toLowerCase(), input])
+  )
   for (const input of declared.values()) {
     if (input.default !== undefined) {
-      const value = isBoolean(input.default) ? String(input.default.value) : evaluateToken(input.default, contexts, file)
+      const value = isBoolean(input.default)
+        ? String(input.default.value)
+        : evaluateToken(input.default, contexts, file)
       env[inputEnvName(input.id)] = asText(value)
     }
   }

@@ -18,7 +18,10 @@ export const localGitHubApi: LocalService = {
         response.writeHead(status, { 'content-type': 'application/json' })
         response.end(JSON.stringify(body))
       }
-      if (request.method === 'GET' && (url === runPath || url === `${runPath}/attempts/${run.runAttempt}`)) {
+      if (
+        request.method === 'GET' &&
+        (url === runPath || url === `${runPath}/attempts/${run.runAttempt}`)
+      ) {
         send(200, {
           id: run.runId,
           name: run.workflowPath,

@@ -2,7 +2,8 @@ import type { Masker } from './masker.js'
 import { markdownAsText } from './summary-text.js'
 import type { Annotation } from './workflow-commands.js'
 
-export type JobState = 'queued' | 'waiting' | 'running' | 'success' | 'failure' | 'cancelled' | 'skipped'
+export type JobState =
+  'queued' | 'waiting' | 'running' | 'success' | 'failure' | 'cancelled' | 'skipped'
 export type StepOutcome = 'success' | 'failure' | 'cancelled' | 'skipped'
 
 const stateWords: Record<JobState, string> = {
@@ -26,7 +27,13 @@ export interface JobRow {
 export interface Reporter {
   job(row: JobRow, detail?: string): void
   stepStarted(jobId: string, step: string): void
-  stepEnded(jobId: string, step: string, outcome: StepOutcome, durationMs: number, note?: string): void
+  stepEnded(
+    jobId: string,
+    step: string,
+    outcome: StepOutcome,
+    durationMs: number,
+    note?: string
+  ): void
   line(jobId: string, text: string, depth: number): void
   debug(jobId: string, text: string): void
   annotation(jobId: string, annotation: Annotation): void
@@ -76,10 +83,18 @@ export class TextReporter implements Reporter {
     this.out(`  ${jobId} ▸ ${step}`)
   }
 
-  stepEnded(jobId: string, step: string, outcome: StepOutcome, durationMs: number, note?: string): void {
+  stepEnded(
+    jobId: string,
+    step: string,
+    outcome: StepOutcome,
+    durationMs: number,
+    note?: string
+  ): void {
     if (outcome === 'success' && !note) return
     const word = outcome === 'success' ? 'passed' : outcome === 'failure' ? 'failed' : outcome
-    this.out(`  ${jobId} ▸ ${step}: ${word} (${formatDuration(durationMs)})${note ? ` — ${note}` : ''}`)
+    this.out(
+      `  ${jobId} ▸ ${step}: ${word} (${formatDuration(durationMs)})${note ? ` — ${note}` : ''}`
+    )
   }
 
   line(jobId: string, text: string, depth: number): void {

@@ -28,29 +28,38 @@ export function expandStrategy(value: unknown, where: string): Strategy {
   if (maxParallelValue !== undefined && maxParallelValue !== null && maxParallelValue !== '') {
     maxParallel = Number(maxParallelValue)
     if (!Number.isInteger(maxParallel) || maxParallel < 1) {
-      throw new Error(`${where}: strategy.max-parallel must be a positive integer, got '${String(maxParallelValue)}'`)
+      throw new Error(
+        `${where}: strategy.max-parallel must be a positive integer, got '${String(maxParallelValue)}'`
+      )
     }
   }
   const matrix = value.matrix
-  if (matrix === undefined || matrix === null) return { legs: [{}], failFast, ...(maxParallel ? { maxParallel } : {}) }
+  if (matrix === undefined || matrix === null)
+    return { legs: [{}], failFast, ...(maxParallel ? { maxParallel } : {}) }
   if (!isObject(matrix)) throw new Error(`${where}: strategy.matrix must be a mapping`)
 
   let combinations: Combination[] = [{}]
   for (const [key, values] of Object.entries(matrix)) {
     if (key === 'include' || key === 'exclude') continue
     if (!Array.isArray(values)) throw new Error(`${where}: matrix.${key} must be a list`)
-    combinations = combinations.flatMap(combination => values.map(item => ({ ...combination, [key]: item })))
+    combinations = combinations.flatMap(combination =>
+      values.map(item => ({ ...combination, [key]: item }))
+    )
   }
   const original = Object.keys(matrix).filter(key => key !== 'include' && key !== 'exclude')
   if (original.length === 0) combinations = []
   const exclude = Array.isArray(matrix.exclude) ? matrix.exclude.filter(isObject) : []
-  combinations = combinations.filter(combination => !exclude.some(pattern => matches(combination, pattern)))
+  combinations = combinations.filter(
+    combination => !exclude.some(pattern => matches(combination, pattern))
+  )
 
   const include = Array.isArray(matrix.include) ? matrix.include.filter(isObject) : []
   const extended = combinations.map(combination => ({ ...combination }))
   for (const entry of include) {
     let added = false
-    const originalPart = Object.fromEntries(Object.entries(entry).filter(([key]) => original.includes(key)))
+    const originalPart = Object.fromEntries(
+      Object.entries(entry).filter(([key]) => original.includes(key))
+    )
     for (const [index, combination] of extended.entries()) {
       if (matches(combinations[index] ?? {}, originalPart)) {
         Object.assign(combination, entry)

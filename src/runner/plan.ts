@@ -45,11 +45,16 @@ export async function planWorkflow(
     const planned: PlannedJob = { id: job.id.value, needs, stage, steps: [] }
     if (job.type === 'reusableWorkflowJob') {
       if (depth >= 3) {
-        problems.push(`${location(workflow.file, job.ref)}: reusable workflows nested more than 3 deep`)
+        problems.push(
+          `${location(workflow.file, job.ref)}: reusable workflows nested more than 3 deep`
+        )
       } else {
         try {
           const called = await loadWorkflow(workspace, job.ref.value)
-          planned.calls = { file: called.file, jobs: await planWorkflow(workspace, called, strict, depth + 1) }
+          planned.calls = {
+            file: called.file,
+            jobs: await planWorkflow(workspace, called, strict, depth + 1)
+          }
         } catch (error) {
           problems.push(error instanceof Error ? error.message : String(error))
         }
@@ -62,14 +67,18 @@ export async function planWorkflow(
       if ('run' in step) {
         const shell = property(raw[index], 'shell')
         if (shell && isString(shell) && ['pwsh', 'powershell', 'cmd'].includes(shell.value)) {
-          problems.push(`${location(workflow.file, shell)}: shell '${shell.value}' is not supported by the local runner`)
+          problems.push(
+            `${location(workflow.file, shell)}: shell '${shell.value}' is not supported by the local runner`
+          )
         }
         const script = isString(step.run) ? step.run.value : step.run.toDisplayString()
-        planned.steps.push({ label: script.trim().split("\n")[0], kind: 'run', post: false })
+        planned.steps.push({ label: script.trim().split('\n')[0], kind: 'run', post: false })
         return
       }
       if (!('uses' in step)) {
-        problems.push(`${location(workflow.file, raw[index])}: this kind of step is not supported by the local runner`)
+        problems.push(
+          `${location(workflow.file, raw[index])}: this kind of step is not supported by the local runner`
+        )
         return
       }
       const uses = step.uses.value

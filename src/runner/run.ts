@@ -48,7 +48,9 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
   const events = workflow.template.events
   if (!(request.event in events)) {
     const triggers = Object.keys(events).join(', ') || 'none'
-    throw new UsageError(`--event ${request.event}: ${workflow.file} is not triggered by it (on: ${triggers})`)
+    throw new UsageError(
+      `--event ${request.event}: ${workflow.file} is not triggered by it (on: ${triggers})`
+    )
   }
   const declared =
     request.event === 'workflow_dispatch'
@@ -80,10 +82,20 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
     request.event === 'schedule'
       ? { schedule }
       : request.event === 'workflow_dispatch'
-        ? { inputs: Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, String(value)])), ref: identity.ref, workflow: workflow.file }
+        ? {
+            inputs: Object.fromEntries(
+              Object.entries(inputs).map(([key, value]) => [key, String(value)])
+            ),
+            ref: identity.ref,
+            workflow: workflow.file
+          }
         : {}
   Object.assign(payload, {
-    repository: { full_name: identity.repository, name: identity.repository.split('/')[1], owner: { login: identity.repository.split('/')[0] } },
+    repository: {
+      full_name: identity.repository,
+      name: identity.repository.split('/')[1],
+      owner: { login: identity.repository.split('/')[0] }
+    },
     sender: { login: identity.actor }
   })
 
@@ -134,16 +146,28 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
       cancel: request.cancel ?? new CancelSignal(),
       force: request.force ?? new CancelSignal(),
       tempDir,
-      baseEnv: { ...hostEnv, ...githubEnv(github, eventPath), ...services.env, RUNNER_TEMP: tempDir, ...(request.verbose ? { RUNNER_DEBUG: '1' } : {}) },
+      baseEnv: {
+        ...hostEnv,
+        ...githubEnv(github, eventPath),
+        ...services.env,
+        RUNNER_TEMP: tempDir,
+        ...(request.verbose ? { RUNNER_DEBUG: '1' } : {})
+      },
       workflowEnv: {}
     }
-    run.workflowEnv = evaluateTextMap(workflow.template.env, { github, inputs, vars: request.vars, secrets }, workflow.file)
+    run.workflowEnv = evaluateTextMap(
+      workflow.template.env,
+      { github, inputs, vars: request.vars, secrets },
+      workflow.file
+    )
     const outcome = await runWorkflowJobs(run, {
       slots: new Slots(Math.max(1, request.maxParallel)),
       groups: new ConcurrencyGroups()
     })
     reporter.finish()
-    const failed = Object.values(outcome.jobs).some(job => job.result === 'failure' || job.result === 'cancelled')
+    const failed = Object.values(outcome.jobs).some(
+      job => job.result === 'failure' || job.result === 'cancelled'
+    )
     return { exitCode: failed ? 1 : 0, rows: outcome.rows, outcome }
   } finally {
     await services.stop()

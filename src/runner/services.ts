@@ -12,7 +12,14 @@ export interface LocalService {
 export interface ServiceContext {
   workspace: string
   /** The run's own facts a service may answer with (the GitHub API stand-in does). */
-  run: { repository: string; runId: number; runAttempt: number; createdAt: Date; event: string; workflowPath: string }
+  run: {
+    repository: string
+    runId: number
+    runAttempt: number
+    createdAt: Date
+    event: string
+    workflowPath: string
+  }
 }
 
 export interface StartedService {

@@ -46,10 +46,18 @@ function plain(text: string): string {
 
 function alignTable(rows: string[][]): string[] {
   const widths: number[] = []
-  for (const row of rows) row.forEach((cell, column) => {
-    widths[column] = Math.max(widths[column] ?? 0, cell.length)
-  })
+  for (const row of rows)
+    row.forEach((cell, column) => {
+      widths[column] = Math.max(widths[column] ?? 0, cell.length)
+    })
   const format = (row: string[]): string =>
-    row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()
-  return [format(rows[0]), widths.map(width => '-'.repeat(width)).join('  '), ...rows.slice(1).map(format)]
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd()
+  return [
+    format(rows[0]),
+    widths.map(width => '-'.repeat(width)).join('  '),
+    ...rows.slice(1).map(format)
+  ]
 }

@@ -65,7 +65,10 @@ export function evaluateTextMap(
 }
 
 /** A property of a mapping token by its key, as written in the file. */
-export function property(mapping: TemplateToken | undefined, key: string): TemplateToken | undefined {
+export function property(
+  mapping: TemplateToken | undefined,
+  key: string
+): TemplateToken | undefined {
   if (!mapping || !isMapping(mapping)) return undefined
   for (const pair of mapping as MappingToken) {
     if (isString(pair.key) && pair.key.value === key) return pair.value

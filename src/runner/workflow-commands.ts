@@ -29,7 +29,8 @@ export function parseWorkflowCommand(line: string): WorkflowCommand | undefined 
   const properties: Record<string, string> = {}
   for (const part of (match[2] ?? '').split(',')) {
     const equals = part.indexOf('=')
-    if (equals > 0) properties[part.slice(0, equals).trim()] = unescapeProperty(part.slice(equals + 1))
+    if (equals > 0)
+      properties[part.slice(0, equals).trim()] = unescapeProperty(part.slice(equals + 1))
   }
   return { command: match[1].toLowerCase(), properties, message: unescapeData(match[3]) }
 }

@@ -132,22 +132,31 @@ async function runMatrixJob(
   contexts: Contexts,
   displayId: string,
   row: JobRow,
-  runLeg: (scope: LegScope) => Promise<JobOutcome> = scope => runLeafJob(run, scheduler, job as Job, scope)
+  runLeg: (scope: LegScope) => Promise<JobOutcome> = scope =>
+    runLeafJob(run, scheduler, job as Job, scope)
 ): Promise<JobOutcome> {
   const file = run.workflow.file
-  const strategy = expandStrategy(evaluateToken(job.strategy, contexts, file), location(file, job.strategy))
+  const strategy = expandStrategy(
+    evaluateToken(job.strategy, contexts, file),
+    location(file, job.strategy)
+  )
   const legSlots = new Slots(strategy.maxParallel ?? Number.MAX_SAFE_INTEGER)
   const failFast = new CancelSignal()
   const results: JobResult[] = []
   let outputs: Record<string, string> = {}
   const started = Date.now()
   row.state = 'running'
-  const isMatrix = job.strategy !== undefined && strategy.legs.some(leg => Object.keys(leg).length > 0)
+  const isMatrix =
+    job.strategy !== undefined && strategy.legs.some(leg => Object.keys(leg).length > 0)
   await Promise.all(
     strategy.legs.map(async (matrix, index) => {
       const release = await legSlots.take()
       try {
-        const legId = isMatrix ? `${displayId} (${Object.values(matrix).map(value => asText(value)).join(', ')})` : displayId
+        const legId = isMatrix
+          ? `${displayId} (${Object.values(matrix)
+              .map(value => asText(value))
+              .join(', ')})`
+          : displayId
         const scope: LegScope = {
           displayId: legId,
           matrix,
@@ -206,11 +215,18 @@ async function runLeafJob(
   let releaseGroup: (() => void) | undefined
   try {
     const concurrency = evaluateToken(job.concurrency, legContexts, file)
-    const group = typeof concurrency === 'string' ? concurrency : (concurrency as { group?: unknown } | undefined)?.group
+    const group =
+      typeof concurrency === 'string'
+        ? concurrency
+        : (concurrency as { group?: unknown } | undefined)?.group
     if (group !== undefined && group !== null && group !== '') {
-      const cancelInProgress = Boolean((concurrency as { 'cancel-in-progress'?: unknown })['cancel-in-progress'])
+      const cancelInProgress = Boolean(
+        (concurrency as { 'cancel-in-progress'?: unknown })['cancel-in-progress']
+      )
       row.state = 'waiting'
-      const admission = await scheduler.groups.acquire(asText(group), cancelInProgress, () => jobCancel.cancel())
+      const admission = await scheduler.groups.acquire(asText(group), cancelInProgress, () =>
+        jobCancel.cancel()
+      )
       if (!admission.admitted) {
         row.state = 'cancelled'
         report(`a newer job of concurrency group '${asText(group)}' took its place`)
@@ -228,11 +244,12 @@ async function runLeafJob(
       }
       row.state = 'running'
       report()
-      const outcome = await runJob(
-        { ...run, cancel: mergeCancel(run.cancel, jobCancel) },
-        job,
-        { displayId: scope.displayId, needs: scope.contexts.needs as Record<string, NeedResult>, matrix: scope.matrix, strategy: scope.strategy }
-      )
+      const outcome = await runJob({ ...run, cancel: mergeCancel(run.cancel, jobCancel) }, job, {
+        displayId: scope.displayId,
+        needs: scope.contexts.needs as Record<string, NeedResult>,
+        matrix: scope.matrix,
+        strategy: scope.strategy
+      })
       row.state = outcome.result
       row.durationMs = Date.now() - started
       report()
@@ -270,12 +287,19 @@ async function runCalledWorkflow(
   const called = await loadWorkflow(run.options.workspace, job.ref.value)
   const declared = called.template.events.workflow_call
   if (!declared) {
-    throw new Error(`${location(run.workflow.file, job.ref)}: ${called.file} has no workflow_call trigger`)
+    throw new Error(
+      `${location(run.workflow.file, job.ref)}: ${called.file} has no workflow_call trigger`
+    )
   }
   const outcome = await runMatrixJob(run, scheduler, job, contexts, displayId, row, async scope => {
     const file = run.workflow.file
-    const given = evaluateToken(job['input-values'], scope.contexts, file) as Record<string, unknown> | undefined
-    const inputs = resolveInputs(declared.inputs as Record<string, InputConfig> | undefined, given ?? {}, called.file)
+    const given = evaluateToken(job['input-values'], scope.contexts, file) as
+      Record<string, unknown> | undefined
+    const inputs = resolveInputs(
+      declared.inputs as Record<string, InputConfig> | undefined,
+      given ?? {},
+      called.file
+    )
     const secrets = job['inherit-secrets']
       ? run.secrets
       : evaluateTextMap(job['secret-values'], { ...scope.contexts, secrets: run.secrets }, file)
@@ -286,7 +310,11 @@ async function runCalledWorkflow(
       secrets,
       workflowEnv: {}
     }
-    child.workflowEnv = evaluateTextMap(called.template.env, { github: run.github, inputs, vars: run.vars, secrets }, called.file)
+    child.workflowEnv = evaluateTextMap(
+      called.template.env,
+      { github: run.github, inputs, vars: run.vars, secrets },
+      called.file
+    )
     const result = await runWorkflowJobs(child, scheduler, `${scope.displayId} / `)
     // Jobs the called workflow skipped (its notify, say) do not make the call skipped.
     const ran = Object.values(result.jobs)

@@ -15,7 +15,10 @@ async function untilFileHas(file: string, text: string): Promise<void> {
   }
 }
 
-async function cancelledRun(vars: Record<string, string>, timings?: { sigtermAfterMs: number; sigkillAfterMs: number }) {
+async function cancelledRun(
+  vars: Record<string, string>,
+  timings?: { sigtermAfterMs: number; sigkillAfterMs: number }
+) {
   const markers = path.join(tempDir('runner-cancel'), 'markers')
   const cancel = new CancelSignal()
   const running = runFixture('test/fixtures/workflows/cancel.yml', {
@@ -48,7 +51,12 @@ describe('runner: a cancel (Ctrl-C)', () => {
       { IGNORE_SIGINT: 'true' },
       { sigtermAfterMs: 200, sigkillAfterMs: 200 }
     )
-    expect(markers).toEqual(['main started', 'main got SIGINT', 'main got SIGTERM', 'post cancels run-1'])
+    expect(markers).toEqual([
+      'main started',
+      'main got SIGINT',
+      'main got SIGTERM',
+      'post cancels run-1'
+    ])
     expect(output).toContain('cancelled (SIGINT → SIGTERM)')
   })
 })

@@ -26,7 +26,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}) {
 // The bin itself, as a person runs it: exit codes, usage, and SIGINT (Ctrl-C) wired to the cancel.
 describe('spark-pipeline (the bin)', () => {
   it('bad usage: one line, the usage, exit code 2', async () => {
-    const { code, stderr } = await start(["run"]).done
+    const { code, stderr } = await start(['run']).done
     expect(code).toBe(2)
     expect(stderr.split('\n')[0]).toBe('spark-pipeline: run takes exactly one workflow file')
     expect(stderr).toContain('Usage: spark-pipeline run <workflow-file> [options]')
@@ -42,7 +42,9 @@ describe('spark-pipeline (the bin)', () => {
 
   it('Ctrl-C: SIGINT to the runner cancels the step, runs the post step, exit code 1', async () => {
     const markers = path.join(tempDir('runner-cli'), 'markers')
-    const { child, done } = start(['run', 'test/fixtures/workflows/cancel.yml'], { MARKERS: markers })
+    const { child, done } = start(['run', 'test/fixtures/workflows/cancel.yml'], {
+      MARKERS: markers
+    })
     while (!(existsSync(markers) && readFileSync(markers, 'utf8').includes('main started'))) {
       await new Promise(resolve => setTimeout(resolve, 50))
     }

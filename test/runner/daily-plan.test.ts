@@ -18,10 +18,17 @@ describe('runner: the plan of the pipeline workflows', () => {
       ['notify', 5]
     ])
     const kinds = Object.fromEntries(
-      plan.map(job => [job.id, job.steps.map(step => `${step.kind} ${step.label}${step.post ? ' +post' : ''}`)])
+      plan.map(job => [
+        job.id,
+        job.steps.map(step => `${step.kind} ${step.label}${step.post ? ' +post' : ''}`)
+      ])
     )
     expect(kinds).toEqual({
-      'resolve-date': ['run missing=""', 'stand-in actions/checkout@v5', 'local-action ./logical-date'],
+      'resolve-date': [
+        'run missing=""',
+        'stand-in actions/checkout@v5',
+        'local-action ./logical-date'
+      ],
       'wait-for-data': [
         'stand-in actions/checkout@v5',
         'stand-in aws-actions/configure-aws-credentials@v5',
@@ -56,7 +63,10 @@ describe('runner: the plan of the pipeline workflows', () => {
   })
 
   it('--dry-run prints the plan and runs nothing', async () => {
-    const run = await runFixture('.github/workflows/daily-customer-etl.yml', { dryRun: true, strict: true })
+    const run = await runFixture('.github/workflows/daily-customer-etl.yml', {
+      dryRun: true,
+      strict: true
+    })
     expect(run.exitCode).toBe(0)
     expect(run.output).toContain(
       'stage 2: ingest-cdc (needs resolve-date, wait-for-data)\n' +

@@ -22,7 +22,9 @@ describe('runner: events', () => {
   })
 
   it('workflow_dispatch: the date input is used as given', async () => {
-    const run = await runFixture('test/fixtures/workflows/schedule.yml', { inputs: { date: '2025-12-30' } })
+    const run = await runFixture('test/fixtures/workflows/schedule.yml', {
+      inputs: { date: '2025-12-30' }
+    })
     expect(jobLines(run.output, 'resolve')).toContain('date=2025-12-30 source=input schedule=')
   })
 
@@ -66,7 +68,9 @@ describe('runner: concurrency and timeouts', () => {
     const second = first === 'one' ? 'two' : 'one'
     expect(order).toEqual([`start ${first}`, `end ${first}`, `start ${second}`, `end ${second}`])
 
-    expect(run.output).toMatch(/step-timeout ▸ too slow: failed .* timed out \(timeout-minutes\); SIGINT sent; continue-on-error/)
+    expect(run.output).toMatch(
+      /step-timeout ▸ too slow: failed .* timed out \(timeout-minutes\); SIGINT sent; continue-on-error/
+    )
     expect(jobLines(run.output, 'step-timeout')).toContain('after the timed-out step')
     expect(run.outcome?.jobs['step-timeout'].result).toBe('success')
 

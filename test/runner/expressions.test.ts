@@ -29,10 +29,13 @@ describe('expressions as GitHub documents them', () => {
     ["inputs.notify && '--notify' || ''", ''],
     ["github.event_name == 'schedule' || inputs.notify", false],
     ["GITHUB.EVENT_NAME == 'WORKFLOW_DISPATCH'", true],
-    ["needs.resolve-date.outputs.date || inputs.date", '2026-01-01'],
-    ["format('{0}/gold/{1}', env.LAKE, needs.resolve-date.outputs.date)", 's3://lake/gold/2026-01-01'],
+    ['needs.resolve-date.outputs.date || inputs.date', '2026-01-01'],
+    [
+      "format('{0}/gold/{1}', env.LAKE, needs.resolve-date.outputs.date)",
+      's3://lake/gold/2026-01-01'
+    ],
     ["join(github.event.labels.*.name, ', ')", 'a, b'],
-    ["fromJSON('[\"2026-01-01\",\"2026-01-02\"]')", ['2026-01-01', '2026-01-02']],
+    ['fromJSON(\'["2026-01-01","2026-01-02"]\')', ['2026-01-01', '2026-01-02']],
     ["startsWith('Hello world', 'He') && endsWith('Hello world', 'ld')", true],
     ["1 == '1'", true],
     ['inputs.missing', null]
@@ -62,10 +65,14 @@ describe('expressions as GitHub documents them', () => {
   it('an if: without a status function means success() && (…), as on GitHub', () => {
     expect(withStatusFunction("inputs.given == 'z'")).toBe("success() && (inputs.given == 'z')")
     expect(withStatusFunction('always()')).toBe('always()')
-    expect(evaluateCondition(withStatusFunction("inputs.given == 'z'"), contexts, failed)).toBe(false)
+    expect(evaluateCondition(withStatusFunction("inputs.given == 'z'"), contexts, failed)).toBe(
+      false
+    )
   })
 
   it('status functions outside an if: are an error', () => {
-    expect(() => evaluateExpression('success()', contexts)).toThrow('success() is only allowed in an if: condition')
+    expect(() => evaluateExpression('success()', contexts)).toThrow(
+      'success() is only allowed in an if: condition'
+    )
   })
 })

@@ -29,7 +29,9 @@ describe('environment files (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_STATE)', () => {
 
 describe('workflow commands', () => {
   it('parses properties and unescapes data and properties as the runner does', () => {
-    expect(parseWorkflowCommand('::error file=a%3Ab.ts,line=3,title=T%2Cx::bad%0Anews 100%25')).toEqual({
+    expect(
+      parseWorkflowCommand('::error file=a%3Ab.ts,line=3,title=T%2Cx::bad%0Anews 100%25')
+    ).toEqual({
       command: 'error',
       properties: { file: 'a:b.ts', line: '3', title: 'T,x' },
       message: 'bad\nnews 100%'
@@ -39,9 +41,16 @@ describe('workflow commands', () => {
 
   it('ignores commands between stop-commands and its token', () => {
     const masks: string[] = []
-    const processor = new CommandProcessor({ addMask: v => masks.push(v), setOutput: () => {}, saveState: () => {} })
+    const processor = new CommandProcessor({
+      addMask: v => masks.push(v),
+      setOutput: () => {},
+      saveState: () => {}
+    })
     expect(processor.process('::stop-commands::tok')).toEqual({ kind: 'none' })
-    expect(processor.process('::add-mask::secret')).toEqual({ kind: 'print', text: '::add-mask::secret' })
+    expect(processor.process('::add-mask::secret')).toEqual({
+      kind: 'print',
+      text: '::add-mask::secret'
+    })
     expect(processor.process('::tok::')).toEqual({ kind: 'none' })
     processor.process('::add-mask::secret')
     expect(masks).toEqual(['secret'])
@@ -68,7 +77,10 @@ describe('strategy', () => {
           os: ['a', 'b'],
           n: [1, 2],
           exclude: [{ os: 'b', n: 2 }],
-          include: [{ os: 'a', extra: 'x' }, { os: 'c', n: 9 }]
+          include: [
+            { os: 'a', extra: 'x' },
+            { os: 'c', n: 9 }
+          ]
         }
       },
       'w.yml:1'
@@ -94,7 +106,11 @@ describe('strategy', () => {
 
 describe('shells', () => {
   it('uses the commands GitHub documents for Linux', () => {
-    expect(shellCommand(undefined, '/t/s')).toEqual({ command: 'bash', args: ['-e', '/t/s.sh'], scriptFile: '/t/s.sh' })
+    expect(shellCommand(undefined, '/t/s')).toEqual({
+      command: 'bash',
+      args: ['-e', '/t/s.sh'],
+      scriptFile: '/t/s.sh'
+    })
     expect(shellCommand('bash', '/t/s')).toEqual({
       command: 'bash',
       args: ['--noprofile', '--norc', '-eo', 'pipefail', '/t/s.sh'],
@@ -102,7 +118,10 @@ describe('shells', () => {
     })
     expect(shellCommand('sh', '/t/s')).toMatchObject({ command: 'sh', args: ['-e', '/t/s.sh'] })
     expect(shellCommand('python', '/t/s')).toMatchObject({ command: 'python', args: ['/t/s.py'] })
-    expect(shellCommand('perl -w {0}', '/t/s')).toMatchObject({ command: 'perl', args: ['-w', '/t/s'] })
+    expect(shellCommand('perl -w {0}', '/t/s')).toMatchObject({
+      command: 'perl',
+      args: ['-w', '/t/s']
+    })
     expect(shellCommand('pwsh', '/t/s')).toMatch(/not supported/)
   })
 })
@@ -112,6 +131,8 @@ describe('job summaries as text', () => {
     const text = markdownAsText(
       '### Spark job\n\n| state | **duration** |\n| --- | ---: |\n| SUCCESS | 12 s |\n\n<details><summary>log</summary>\n\n`tail`\n</details>'
     )
-    expect(text).toBe('SPARK JOB\n\nstate    duration\n-------  --------\nSUCCESS  12 s\n\nlog\n\ntail')
+    expect(text).toBe(
+      'SPARK JOB\n\nstate    duration\n-------  --------\nSUCCESS  12 s\n\nlog\n\ntail'
+    )
   })
 })

@@ -19,18 +19,24 @@ describe('runner: what it refuses, before anything runs', () => {
       'skipped: no local stand-in for someone/unknown-action@v1 (--strict makes this an error)',
       'after the remote action'
     ])
-    await expect(runFixture('test/fixtures/workflows/remote.yml', { strict: true })).rejects.toThrow(
+    await expect(
+      runFixture('test/fixtures/workflows/remote.yml', { strict: true })
+    ).rejects.toThrow(
       'test/fixtures/workflows/remote.yml:7:15: remote action someone/unknown-action has no local stand-in (--strict)'
     )
   })
 
   it('an event the workflow is not triggered by, or an input it does not declare', async () => {
-    await expect(runFixture('test/fixtures/workflows/remote.yml', { event: 'schedule' })).rejects.toThrow(
+    await expect(
+      runFixture('test/fixtures/workflows/remote.yml', { event: 'schedule' })
+    ).rejects.toThrow(
       '--event schedule: test/fixtures/workflows/remote.yml is not triggered by it (on: workflow_dispatch)'
     )
     await expect(
       runFixture('test/fixtures/workflows/basics.yml', { inputs: { nope: '1' } })
-    ).rejects.toThrow("input 'nope': not declared by test/fixtures/workflows/basics.yml (declared: who, loud)")
+    ).rejects.toThrow(
+      "input 'nope': not declared by test/fixtures/workflows/basics.yml (declared: who, loud)"
+    )
     await expect(
       runFixture('test/fixtures/workflows/basics.yml', { inputs: { loud: 'maybe' } })
     ).rejects.toThrow("input 'loud': expected true or false, got 'maybe'")
@@ -42,9 +48,18 @@ describe('runner: what it refuses, before anything runs', () => {
     [['run'], 'run takes exactly one workflow file'],
     [['run', 'x.yml', '--max-parallel', '0'], '--max-parallel 0: expected a whole number ≥ 1'],
     [['run', 'x.yml', '--input', 'novalue'], '--input novalue: expected NAME=VALUE'],
-    [['run', 'x.yml', '--secret', 'ABSENT_SECRET'], '--secret ABSENT_SECRET: the environment variable ABSENT_SECRET is not set'],
-    [['run', 'x.yml', '--event-time', 'yesterday'], '--event-time yesterday: expected an ISO 8601 time, e.g. 2026-01-02T02:00:00Z'],
-    [['run', 'x.yml', '--vars-file', 'absent.env'], `--vars-file: no such file ${projectRoot}/absent.env`]
+    [
+      ['run', 'x.yml', '--secret', 'ABSENT_SECRET'],
+      '--secret ABSENT_SECRET: the environment variable ABSENT_SECRET is not set'
+    ],
+    [
+      ['run', 'x.yml', '--event-time', 'yesterday'],
+      '--event-time yesterday: expected an ISO 8601 time, e.g. 2026-01-02T02:00:00Z'
+    ],
+    [
+      ['run', 'x.yml', '--vars-file', 'absent.env'],
+      `--vars-file: no such file ${projectRoot}/absent.env`
+    ]
   ])('bad usage %j: %s', (argv, message) => {
     expect(() => parseCommandLine(argv, {}, projectRoot)).toThrow(new UsageError(message))
   })

@@ -93,7 +93,11 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
       timings: request.timings
     })
   } catch (error) {
-    return { ...base, outcome: 'failure', reason: `cannot start ${request.command}: ${messageOf(error)}` }
+    return {
+      ...base,
+      outcome: 'failure',
+      reason: `cannot start ${request.command}: ${messageOf(error)}`
+    }
   }
 
   let outcome: StepOutcome = result.exitCode === 0 ? 'success' : 'failure'
@@ -115,9 +119,11 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
   const env: Record<string, string> = {}
   const state = { ...commandState }
   try {
-    for (const [name, value] of readKeyValueFile(files.GITHUB_OUTPUT, 'GITHUB_OUTPUT')) outputs[name] = value
+    for (const [name, value] of readKeyValueFile(files.GITHUB_OUTPUT, 'GITHUB_OUTPUT'))
+      outputs[name] = value
     for (const [name, value] of readKeyValueFile(files.GITHUB_ENV, 'GITHUB_ENV')) env[name] = value
-    for (const [name, value] of readKeyValueFile(files.GITHUB_STATE, 'GITHUB_STATE')) state[name] = value
+    for (const [name, value] of readKeyValueFile(files.GITHUB_STATE, 'GITHUB_STATE'))
+      state[name] = value
   } catch (error) {
     outcome = 'failure'
     reason = messageOf(error)
