@@ -15,7 +15,7 @@ import { expandStrategy } from './matrix.js'
 import { CancelSignal } from './process.js'
 import type { JobResult, NeedResult, WorkflowRun } from './run-context.js'
 import { evaluateTextMap, evaluateToken, property } from './template.js'
-import { loadWorkflow, type WorkflowFile } from './workflow-file.js'
+import { jobToken, loadWorkflow, type WorkflowFile } from './workflow-file.js'
 
 /** What a whole run gives back: each job's row for the table, its result and outputs. */
 export interface WorkflowOutcome {
@@ -85,10 +85,13 @@ export async function runWorkflowJobs(
     }
     const row: JobRow = { id: displayId, name: displayId, state: 'queued' }
     rows.push(row)
+    // A plain job's runner reports its own line; this one is for a skipped job, and for a
+    // matrix or a called workflow, whose legs report theirs.
+    const compound = job.type === 'reusableWorkflowJob' || job.strategy !== undefined
     const finish = (result: JobResult, outputs: Record<string, string>, detail?: string): void => {
       done[id] = { result, outputs }
       row.state = result
-      reporter.job(row, detail)
+      if (compound || result === 'skipped' || detail) reporter.job(row, detail)
     }
     try {
       const condition = job.if?.expression ?? 'success()'
@@ -102,8 +105,7 @@ export async function runWorkflowJobs(
           : await runMatrixJob(run, scheduler, job, contexts, displayId, row)
       finish(outcome.result, outcome.outputs)
     } catch (error) {
-      reporter.note(`${displayId}: ${messageOf(error)}`)
-      finish('failure', {})
+      finish('failure', {}, messageOf(error))
     }
   }
 
@@ -170,6 +172,10 @@ async function runMatrixJob(
           failFast
         }
         if (failFast.cancelled) {
+          run.reporter.job(
+            { id: legId, name: legId, state: 'cancelled' },
+            'fail-fast: another leg failed'
+          )
           results.push('cancelled')
           return
         }
@@ -206,7 +212,8 @@ async function runLeafJob(
   const file = workflow.file
   const legContexts = { ...scope.contexts, strategy: scope.strategy }
   const name = job.name ? asText(evaluateToken(job.name, legContexts, file)) : scope.displayId
-  const row: JobRow = { id: scope.displayId, name: name || scope.displayId, state: 'queued' }
+  const named = name && name !== job.id.value ? name : scope.displayId
+  const row: JobRow = { id: scope.displayId, name: named, state: 'queued' }
   const report = (detail?: string): void => reporter.job(row, detail)
   report()
 
@@ -252,6 +259,17 @@ async function runLeafJob(
       })
       row.state = outcome.result
       row.durationMs = Date.now() - started
+      // Job-level continue-on-error: the job shows failed, but `needs.<id>.result` is success
+      // and the run does not fail for it (actions/runner#1161 describes GitHub's behaviour).
+      const continueToken = property(jobToken(workflow, job.id.value), 'continue-on-error')
+      if (
+        outcome.result === 'failure' &&
+        continueToken &&
+        evaluateToken(continueToken, legContexts, file)
+      ) {
+        report('continue-on-error: the run goes on as if it passed')
+        return { ...outcome, result: 'success' }
+      }
       report()
       return outcome
     } finally {
