@@ -16,13 +16,10 @@ beforeAll(async () => {
   moto = await startMoto()
   const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' })
   await s3.send(new CreateBucketCommand({ Bucket: 'lake' }))
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: 'lake',
-      Key: 'bronze/customers/date=2026-01-01/_SUCCESS',
-      Body: ''
-    })
-  )
+  for (const date of ['2026-01-01', '2026-01-02']) {
+    const marker = `bronze/customers/date=${date}/_SUCCESS`
+    await s3.send(new PutObjectCommand({ Bucket: 'lake', Key: marker, Body: '' }))
+  }
   const emr = new EMRServerlessClient({ endpoint: moto.endpoint, region: 'us-east-1' })
   const created = await emr.send(
     new CreateApplicationCommand({ name: 'etl', releaseLabel: 'emr-7.1.0', type: 'SPARK' })
@@ -50,7 +47,8 @@ const hostEnv = (): NodeJS.ProcessEnv => ({
   AWS_ENDPOINT_URL: moto.endpoint
 })
 
-describe('runner: the daily workflow as it is, against moto', () => {
+// Many Node processes per run: generous limits for a loaded machine.
+describe('runner: the daily workflow as it is, against moto', { timeout: 600_000 }, () => {
   it('workflow_dispatch: jobs in order, the date passed on, the gate fails, aggregates and notify skipped', async () => {
     const run = await runFixture('.github/workflows/daily-customer-etl.yml', {
       inputs: { date: '2026-01-01', notify: 'false' },
@@ -98,5 +96,29 @@ describe('runner: the daily workflow as it is, against moto', () => {
     )
     // On schedule notify runs after the failed gate (its if: is always() && schedule).
     expect(run.outcome?.jobs.notify.result).not.toBe('skipped')
+  })
+
+  it('backfill.yml: the daily workflow called once per date, oldest first (max-parallel 1)', async () => {
+    const run = await runFixture('.github/workflows/backfill.yml', {
+      inputs: { start: '2026-01-01', end: '2026-01-02' },
+      vars: vars(),
+      hostEnv: hostEnv(),
+      strict: true,
+      maxParallel: 2
+    })
+    const firstDayDone = run.output.indexOf('● run (2026-01-01) / notify: skipped')
+    const secondDayStarts = run.output.indexOf(
+      '● run (2026-01-02) / resolve-date (resolve the logical date): running'
+    )
+    expect(firstDayDone).toBeGreaterThan(0)
+    expect(secondDayStarts).toBeGreaterThan(firstDayDone)
+    for (const date of ['2026-01-01', '2026-01-02']) {
+      expect(jobLines(run.output, `run (${date}) / ingest-cdc`)).toContain(
+        `Application etl (${applicationId}); run name daily-customer-etl/ingest-cdc/${date}`
+      )
+    }
+    // fail-fast: false in backfill.yml: the second date ran although the first one failed.
+    expect(run.output).toMatch(/run \(2026-01-02\) \/ validate-data-quality +failed/)
+    expect(run.outcome?.jobs.run.result).toBe('failure')
   })
 })

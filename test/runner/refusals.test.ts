@@ -1,6 +1,8 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { UsageError, WorkflowFileError } from '../../src/runner/errors.js'
 import { parseCommandLine } from '../../src/runner/cli.js'
+import { tempDir } from '../support/temp.js'
 import { jobLines, projectRoot, runFixture } from './support.js'
 
 describe('runner: what it refuses, before anything runs', () => {
@@ -62,5 +64,30 @@ describe('runner: what it refuses, before anything runs', () => {
     ]
   ])('bad usage %j: %s', (argv, message) => {
     expect(() => parseCommandLine(argv, {}, projectRoot)).toThrow(new UsageError(message))
+  })
+})
+
+describe('runner: repository variables', () => {
+  it('reads .github/local-vars.env by default; --var wins over it', () => {
+    const workspace = tempDir('runner-vars')
+    mkdirSync(`${workspace}/.github`)
+    writeFileSync(
+      `${workspace}/.github/local-vars.env`,
+      '# local values\nDATA_LAKE_BUCKET=local-lake\nQUOTED="with spaces"\nREGION=eu-west-1\n'
+    )
+    const request = parseCommandLine(['run', 'w.yml', '--var', 'REGION=us-east-1'], {}, workspace)
+    expect(request === 'help' ? {} : request.vars).toEqual({
+      DATA_LAKE_BUCKET: 'local-lake',
+      QUOTED: 'with spaces',
+      REGION: 'us-east-1'
+    })
+  })
+
+  it('a line that is not NAME=VALUE names the file and line', () => {
+    const file = `${tempDir('runner-vars')}/vars.env`
+    writeFileSync(file, 'A=1\nnot a pair\n')
+    expect(() => parseCommandLine(['run', 'w.yml', '--vars-file', file], {}, projectRoot)).toThrow(
+      `${file}:2: expected NAME=VALUE, got 'not a pair'`
+    )
   })
 })

@@ -25,7 +25,10 @@ export async function runFixture(
     dryRun: false,
     maxParallel: 2,
     hostEnv: process.env,
-    write: text => printed.push(text),
+    write: text => {
+      printed.push(text)
+      if (process.env.RUNNER_TEST_ECHO) process.stderr.write(text)
+    },
     ...overrides
   })
   return { ...result, output: printed.join('') }
