@@ -118,7 +118,12 @@ export function parseCommandLine(
  * a second Ctrl-C stops the post steps too.
  */
 export async function main(argv: string[]): Promise<number> {
-  const write = (text: string): void => void process.stdout.write(text)
+  // When the reader goes away (`| head`), the run goes on to its end, silently.
+  let readerGone = false
+  process.stdout.on('error', () => (readerGone = true))
+  const write = (text: string): void => {
+    if (!readerGone) process.stdout.write(text)
+  }
   try {
     const request = parseCommandLine(argv, process.env, process.cwd())
     if (request === 'help') {

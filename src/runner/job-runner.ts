@@ -278,6 +278,7 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
           cwd: options.workspace,
           env: processEnv(stepEnv, {
             ...inputEnv,
+            ...olderNodeEnv(action),
             GITHUB_ACTION: step.id,
             GITHUB_ACTION_PATH: action.dir
           })
@@ -364,6 +365,7 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
         env: processEnv(post.stepEnv, {
           ...post.inputEnv,
           ...stateEnv,
+          ...olderNodeEnv(post.action),
           GITHUB_ACTION_PATH: post.action.dir
         })
       })
@@ -395,6 +397,16 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
   if (timedOut)
     reporter.line(scope.displayId, 'The job ran out of time (timeout-minutes): cancelled', 0)
   return { result, outputs }
+}
+
+/**
+ * GitHub runs a node24 action on Node 24; here it runs on the Node that runs the runner. When
+ * that is older, the AWS SDK's warning about it is noise the workflow would never print there.
+ */
+function olderNodeEnv(action: LocalAction): Record<string, string> {
+  const wanted = Number(/^node(\d+)$/.exec(action.template.runs.using)?.[1] ?? 0)
+  const running = Number(process.versions.node.split('.')[0])
+  return running < wanted ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}
 }
 
 /**
