@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { isBoolean, isString } from '@actions/workflow-parser'
+import { isString } from '@actions/workflow-parser'
 import type {
   ActionStep,
   Job,
@@ -13,7 +13,12 @@ import { asText, evaluateCondition, type Contexts, type Status } from './express
 import type { StepOutcome } from './log.js'
 import { CancelSignal } from './process.js'
 import type { JobResult, NeedResult, WorkflowRun } from './run-context.js'
-import { loadLocalAction, type LocalAction } from './steps/local-action.js'
+import {
+  actionInputs,
+  loadLocalAction,
+  olderNodeEnv,
+  type LocalAction
+} from './steps/local-action.js'
 import { actionName, standInFor } from './steps/remote-actions.js'
 import { shellCommand } from './steps/shell.js'
 import { runStepProcess, type StepProcessResult } from './steps/step-process.js'
@@ -63,10 +68,6 @@ function minutes(value: unknown, where: string): number | undefined {
     throw new Error(`${where}: timeout-minutes must be a positive number, got '${String(value)}'`)
   }
   return number * 60_000
-}
-
-function inputEnvName(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
 function runDefaults(
@@ -397,49 +398,4 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
   if (timedOut)
     reporter.line(scope.displayId, 'The job ran out of time (timeout-minutes): cancelled', 0)
   return { result, outputs }
-}
-
-/**
- * GitHub runs a node24 action on Node 24; here it runs on the Node that runs the runner. When
- * that is older, the AWS SDK's warning about it is noise the workflow would never print there.
- */
-function olderNodeEnv(action: LocalAction): Record<string, string> {
-  const wanted = Number(/^node(\d+)$/.exec(action.template.runs.using)?.[1] ?? 0)
-  const running = Number(process.versions.node.split('.')[0])
-  return running < wanted ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}
-}
-
-/**
- * INPUT_* for a Node action: the step's `with:` over the action.yml defaults (whose
- * `${{ }}` are evaluated in the step's contexts), as the runner sets them.
- */
-function actionInputs(
-  action: LocalAction,
-  given: Record<string, string>,
-  contexts: Contexts,
-  file: string,
-  warn: (message: string) => void
-): Record<string, string> {
-  const env: Record<string, string> = {}
-  const declared = new Map(
-    (action.template.inputs ?? []).map(input => [input.id.toLowerCase(), input])
-  )
-  for (const input of declared.values()) {
-    if (input.default !== undefined) {
-      const value = isBoolean(input.default)
-        ? String(input.default.value)
-        : evaluateToken(input.default, contexts, file)
-      env[inputEnvName(input.id)] = asText(value)
-    }
-  }
-  const unexpected: string[] = []
-  for (const [name, value] of Object.entries(given)) {
-    if (!declared.has(name.toLowerCase())) unexpected.push(name)
-    env[inputEnvName(name)] = value
-  }
-  if (unexpected.length > 0) {
-    const valid = [...declared.values()].map(input => input.id).join(', ')
-    warn(`Unexpected input(s) '${unexpected.join("', '")}', valid inputs are [${valid}]`)
-  }
-  return env
 }

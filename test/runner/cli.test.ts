@@ -35,7 +35,7 @@ describe('spark-pipeline (the bin)', () => {
   it('a workflow it cannot run: the file:line error, exit code 2', async () => {
     const { code, stderr } = await start(['run', 'test/fixtures/workflows/unsupported.yml']).done
     expect(code).toBe(2)
-    expect(stderr.trim()).toBe(
+    expect(stderr.split('\n')[0]).toBe(
       'spark-pipeline: test/fixtures/workflows/unsupported.yml:7:7: service containers (jobs.<id>.services) is not supported by the local runner'
     )
   })

@@ -6,11 +6,12 @@ import { tempDir } from '../support/temp.js'
 import { jobLines, projectRoot, runFixture } from './support.js'
 
 describe('runner: what it refuses, before anything runs', () => {
-  it('an unsupported feature: one error naming the file, line and feature', async () => {
+  it('unsupported features: one error, a line per feature naming the file, line and feature', async () => {
     const run = runFixture('test/fixtures/workflows/unsupported.yml')
     await expect(run).rejects.toThrow(WorkflowFileError)
     await expect(run).rejects.toThrow(
-      'test/fixtures/workflows/unsupported.yml:7:7: service containers (jobs.<id>.services) is not supported by the local runner'
+      'test/fixtures/workflows/unsupported.yml:7:7: service containers (jobs.<id>.services) is not supported by the local runner\n' +
+        'test/fixtures/workflows/unsupported.yml:12:11: a reusable workflow from another repository (octo-org/shared/.github/workflows/deploy.yml@v1) is not supported by the local runner'
     )
   })
 

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { NoOperationTraceWriter } from '@actions/workflow-parser'
+import { isBoolean, NoOperationTraceWriter } from '@actions/workflow-parser'
 import {
   convertActionTemplate,
   parseAction,
   type ActionTemplate
 } from '@actions/workflow-parser/actions/index'
+import { asText, type Contexts } from '../expressions.js'
+import { evaluateToken } from '../template.js'
 
 /** A `uses: ./<dir>` action that the runner can run: a Node action. */
 export interface LocalAction {
@@ -42,4 +44,53 @@ export function loadLocalAction(workspace: string, uses: string): LocalAction | 
     ...(node.post ? { post: path.resolve(dir, node.post) } : {}),
     postIf: node.postIf ?? 'always()'
   }
+}
+
+function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/**
+ * GitHub runs a node24 action on Node 24; here it runs on the Node that runs the runner. When
+ * that is older, the AWS SDK's warning about it is noise the workflow would never print there.
+ */
+export function olderNodeEnv(action: LocalAction): Record<string, string> {
+  const wanted = Number(/^node(\d+)$/.exec(action.template.runs.using)?.[1] ?? 0)
+  const running = Number(process.versions.node.split('.')[0])
+  return running < wanted ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}
+}
+
+/**
+ * INPUT_* for a Node action: the step's `with:` over the action.yml defaults (whose
+ * `${{ }}` are evaluated in the step's contexts), as the runner sets them.
+ */
+export function actionInputs(
+  action: LocalAction,
+  given: Record<string, string>,
+  contexts: Contexts,
+  file: string,
+  warn: (message: string) => void
+): Record<string, string> {
+  const env: Record<string, string> = {}
+  const declared = new Map(
+    (action.template.inputs ?? []).map(input => [input.id.toLowerCase(), input])
+  )
+  for (const input of declared.values()) {
+    if (input.default !== undefined) {
+      const value = isBoolean(input.default)
+        ? String(input.default.value)
+        : evaluateToken(input.default, contexts, file)
+      env[inputEnvName(input.id)] = asText(value)
+    }
+  }
+  const unexpected: string[] = []
+  for (const [name, value] of Object.entries(given)) {
+    if (!declared.has(name.toLowerCase())) unexpected.push(name)
+    env[inputEnvName(name)] = value
+  }
+  if (unexpected.length > 0) {
+    const valid = [...declared.values()].map(input => input.id).join(', ')
+    warn(`Unexpected input(s) '${unexpected.join("', '")}', valid inputs are [${valid}]`)
+  }
+  return env
 }
