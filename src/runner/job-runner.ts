@@ -112,7 +112,6 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
 
   const cancel = new CancelSignal()
   let jobStatus: 'success' | 'failure' = 'success'
-  let timedOut = false
   const stopListening = run.cancel.onCancel(() => cancel.cancel())
   const steps: Record<string, StepRecord> = {}
   const addedEnv: Record<string, string> = {}
@@ -156,7 +155,6 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
         location(file, property(raw, 'timeout-minutes'))
       ) ?? defaultJobTimeoutMinutes * 60_000
     timer = setTimeout(() => {
-      timedOut = true
       reporter.line(scope.displayId, `The job has exceeded its timeout-minutes; cancelling it`, 0)
       cancel.cancel()
     }, timeout)
@@ -395,7 +393,5 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
     jobStatus = 'failure'
   }
   const result: JobResult = cancel.cancelled ? 'cancelled' : jobStatus
-  if (timedOut)
-    reporter.line(scope.displayId, 'The job ran out of time (timeout-minutes): cancelled', 0)
   return { result, outputs }
 }
