@@ -251,7 +251,10 @@ async function runLeafJob(
       }
       row.state = 'running'
       report()
-      const outcome = await runJob({ ...run, cancel: mergeCancel(run.cancel, jobCancel) }, job, {
+      // A job that starts after the run was cancelled (its if: allows it, say always()) runs
+      // its steps; like the post steps, only a second Ctrl-C stops it.
+      const runCancel = run.cancel.cancelled ? run.force : run.cancel
+      const outcome = await runJob({ ...run, cancel: mergeCancel(runCancel, jobCancel) }, job, {
         displayId: scope.displayId,
         needs: scope.contexts.needs as Record<string, NeedResult>,
         matrix: scope.matrix,
