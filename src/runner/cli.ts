@@ -1,0 +1,160 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { messageOf, UsageError, WorkflowFileError } from './errors.js'
+import { CancelSignal } from './process.js'
+import { runWorkflowFile, type RunRequest } from './run.js'
+import { parseAssignment, readVarsFile } from './vars-file.js'
+
+export const usage = `Usage: spark-pipeline run <workflow-file> [options]
+
+Runs a GitHub Actions workflow on this machine (see README "Run your own workflow locally").
+
+Options:
+  --event <name>        the triggering event: workflow_dispatch (default), schedule, workflow_call, push, …
+  --input <name=value>  a workflow_dispatch / workflow_call input (repeatable)
+  --event-time <iso>    when the event happened (a schedule's tick); default now
+  --vars-file <file>    repository variables, NAME=VALUE lines (default .github/local-vars.env)
+  --var <NAME=VALUE>    a repository variable (repeatable; wins over the file)
+  --secret <NAME>       a secret, read from the environment variable NAME (repeatable)
+  --max-parallel <n>    jobs that run at once (default 2)
+  --strict              a remote action without a local stand-in is an error, not skipped
+  --dry-run             print the plan (jobs by stage, each step's kind) and run nothing
+  --verbose             show debug messages and Spark's INFO/WARN lines
+  --workspace <dir>     the repository root (default the current directory)
+  -h, --help            this text`
+
+function assignments(values: string[] | undefined, option: string): Record<string, string> {
+  const result: Record<string, string> = {}
+  for (const value of values ?? []) {
+    const pair = parseAssignment(value)
+    if (!pair) throw new UsageError(`${option} ${value}: expected NAME=VALUE`)
+    result[pair[0]] = pair[1]
+  }
+  return result
+}
+
+/** Turns the command line into a run request; throws UsageError with one line. */
+export function parseCommandLine(
+  argv: string[],
+  hostEnv: NodeJS.ProcessEnv,
+  cwd: string
+): Omit<RunRequest, 'write'> | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        event: { type: 'string', default: 'workflow_dispatch' },
+        input: { type: 'string', multiple: true },
+        'event-time': { type: 'string' },
+        'vars-file': { type: 'string' },
+        var: { type: 'string', multiple: true },
+        secret: { type: 'string', multiple: true },
+        'max-parallel': { type: 'string', default: '2' },
+        strict: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        workspace: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    })
+  } catch (error) {
+    throw new UsageError(messageOf(error))
+  }
+  const { values, positionals } = parsed
+  if (values.help) return 'help'
+  if (positionals[0] !== 'run') {
+    throw new UsageError(
+      positionals[0] ? `unknown command '${positionals[0]}' (expected run)` : 'no command given'
+    )
+  }
+  if (positionals.length !== 2) throw new UsageError('run takes exactly one workflow file')
+  const maxParallel = Number(values['max-parallel'])
+  if (!Number.isInteger(maxParallel) || maxParallel < 1) {
+    throw new UsageError(`--max-parallel ${values['max-parallel']}: expected a whole number ≥ 1`)
+  }
+  let eventTime: Date | undefined
+  if (values['event-time'] !== undefined) {
+    eventTime = new Date(values['event-time'])
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(values['event-time']) || Number.isNaN(eventTime.getTime())) {
+      throw new UsageError(
+        `--event-time ${values['event-time']}: expected an ISO 8601 time, e.g. 2026-01-02T02:00:00Z`
+      )
+    }
+  }
+  const workspace = path.resolve(cwd, values.workspace ?? '.')
+  const varsFile = values['vars-file'] ?? path.join(workspace, '.github', 'local-vars.env')
+  const vars = {
+    ...readVarsFile(path.resolve(cwd, varsFile), values['vars-file'] !== undefined),
+    ...assignments(values.var, '--var')
+  }
+  const secrets: Record<string, string> = {}
+  for (const name of values.secret ?? []) {
+    const value = hostEnv[name]
+    if (value === undefined)
+      throw new UsageError(`--secret ${name}: the environment variable ${name} is not set`)
+    secrets[name] = value
+  }
+  return {
+    workspace,
+    workflowFile: path.resolve(cwd, positionals[1]),
+    event: values.event,
+    inputs: assignments(values.input, '--input'),
+    ...(eventTime ? { eventTime } : {}),
+    vars,
+    secrets,
+    strict: values.strict,
+    verbose: values.verbose,
+    dryRun: values['dry-run'],
+    maxParallel,
+    hostEnv
+  }
+}
+
+/**
+ * The command: exit 0 when every job passed, 1 when a job failed or was cancelled, 2 for a
+ * bad command line or a workflow it cannot run. Ctrl-C cancels like GitHub's cancel button;
+ * a second Ctrl-C stops the post steps too.
+ */
+export async function main(argv: string[]): Promise<number> {
+  // When the reader goes away (`| head`), the run goes on to its end, silently.
+  let readerGone = false
+  process.stdout.on('error', () => (readerGone = true))
+  const write = (text: string): void => {
+    if (!readerGone) process.stdout.write(text)
+  }
+  try {
+    const request = parseCommandLine(argv, process.env, process.cwd())
+    if (request === 'help') {
+      write(`${usage}\n`)
+      return 0
+    }
+    const cancel = new CancelSignal()
+    const force = new CancelSignal()
+    const onInterrupt = (): void => {
+      if (!cancel.cancelled) {
+        write('\nCancelling the run (Ctrl-C again to stop the post steps too)\n')
+        cancel.cancel()
+      } else force.cancel()
+    }
+    process.on('SIGINT', onInterrupt)
+    try {
+      const result = await runWorkflowFile({ ...request, write, cancel, force })
+      return result.exitCode
+    } finally {
+      process.off('SIGINT', onInterrupt)
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`spark-pipeline: ${error.message}\n\n${usage}\n`)
+      return 2
+    }
+    if (error instanceof WorkflowFileError) {
+      process.stderr.write(`spark-pipeline: ${error.message}\n`)
+      return 2
+    }
+    process.stderr.write(`spark-pipeline: ${messageOf(error)}\n`)
+    return 1
+  }
+}

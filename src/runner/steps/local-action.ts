@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { isBoolean, NoOperationTraceWriter } from '@actions/workflow-parser'
+import {
+  convertActionTemplate,
+  parseAction,
+  type ActionTemplate
+} from '@actions/workflow-parser/actions/index'
+import { asText, type Contexts } from '../expressions.js'
+import { evaluateToken } from '../template.js'
+
+/** A `uses: ./<dir>` action that the runner can run: a Node action. */
+export interface LocalAction {
+  dir: string
+  template: ActionTemplate
+  main: string
+  post?: string
+  postIf: string
+}
+
+/** Reads `<dir>/action.yml` with GitHub's parser; a message says what is wrong, else the action. */
+export function loadLocalAction(workspace: string, uses: string): LocalAction | string {
+  const dir = path.resolve(workspace, uses)
+  const file = ['action.yml', 'action.yaml'].map(name => path.join(dir, name)).find(existsSync)
+  if (!file) return `${uses}: no action.yml in ${path.relative(workspace, dir) || '.'}`
+  const relative = path.relative(workspace, file)
+  const parsed = parseAction(
+    { name: relative, content: readFileSync(file, 'utf8') },
+    new NoOperationTraceWriter()
+  )
+  const errors = parsed.context.errors.getErrors().map(error => error.message)
+  if (errors.length > 0 || !parsed.value) return errors.join('; ') || `${relative}: not an action`
+  const template = convertActionTemplate(parsed.context, parsed.value)
+  const runs = template.runs
+  if (!runs.using.startsWith('node')) {
+    return `${relative}: runs.using '${runs.using}' actions are not supported by the local runner (only Node actions)`
+  }
+  const node = runs as Extract<ActionTemplate['runs'], { main: string }>
+  if (node.pre) return `${relative}: runs.pre is not supported by the local runner`
+  return {
+    dir,
+    template,
+    main: path.resolve(dir, node.main),
+    ...(node.post ? { post: path.resolve(dir, node.post) } : {}),
+    postIf: node.postIf ?? 'always()'
+  }
+}
+
+function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/**
+ * GitHub runs a node24 action on Node 24; here it runs on the Node that runs the runner. When
+ * that is older, the AWS SDK's warning about it is noise the workflow would never print there.
+ */
+export function olderNodeEnv(action: LocalAction): Record<string, string> {
+  const wanted = Number(/^node(\d+)$/.exec(action.template.runs.using)?.[1] ?? 0)
+  const running = Number(process.versions.node.split('.')[0])
+  return running < wanted ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}
+}
+
+/**
+ * INPUT_* for a Node action: the step's `with:` over the action.yml defaults (whose
+ * `${{ }}` are evaluated in the step's contexts), as the runner sets them.
+ */
+export function actionInputs(
+  action: LocalAction,
+  given: Record<string, string>,
+  contexts: Contexts,
+  file: string,
+  warn: (message: string) => void
+): Record<string, string> {
+  const env: Record<string, string> = {}
+  const declared = new Map(
+    (action.template.inputs ?? []).map(input => [input.id.toLowerCase(), input])
+  )
+  for (const input of declared.values()) {
+    if (input.default !== undefined) {
+      const value = isBoolean(input.default)
+        ? String(input.default.value)
+        : evaluateToken(input.default, contexts, file)
+      env[inputEnvName(input.id)] = asText(value)
+    }
+  }
+  const unexpected: string[] = []
+  for (const [name, value] of Object.entries(given)) {
+    if (!declared.has(name.toLowerCase())) unexpected.push(name)
+    env[inputEnvName(name)] = value
+  }
+  if (unexpected.length > 0) {
+    const valid = [...declared.values()].map(input => input.id).join(', ')
+    warn(`Unexpected input(s) '${unexpected.join("', '")}', valid inputs are [${valid}]`)
+  }
+  return env
+}

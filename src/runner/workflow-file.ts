@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import {
+  convertWorkflowTemplate,
+  isMapping,
+  isSequence,
+  isString,
+  NoOperationTraceWriter,
+  parseWorkflow,
+  type WorkflowTemplate
+} from '@actions/workflow-parser'
+import type { WorkflowJob } from '@actions/workflow-parser/model/workflow-template'
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index'
+import type { FileReference } from '@actions/workflow-parser/workflows/file-reference'
+import { location, WorkflowFileError } from './errors.js'
+import { property } from './template.js'
+
+/**
+ * A workflow as GitHub's parser reads it: the converted template (jobs, needs, if, events,
+ * inputs) and the parsed token tree, which keeps what the conversion drops (with:,
+ * defaults, timeout-minutes, working-directory, shell) together with its line and column.
+ */
+export interface WorkflowFile {
+  /** Path relative to the workspace, as errors name it. */
+  file: string
+  template: WorkflowTemplate
+  root: TemplateToken
+}
+
+export function jobToken(workflow: WorkflowFile, jobId: string): TemplateToken | undefined {
+  return property(property(workflow.root, 'jobs'), jobId)
+}
+
+export function stepTokens(workflow: WorkflowFile, jobId: string): TemplateToken[] {
+  const steps = property(jobToken(workflow, jobId), 'steps')
+  return steps && isSequence(steps) ? [...steps] : []
+}
+
+/** Reads and validates a workflow; throws one WorkflowFileError listing every problem. */
+export async function loadWorkflow(workspace: string, file: string): Promise<WorkflowFile> {
+  const relative = path.relative(workspace, path.resolve(workspace, file)) || file
+  let content: string
+  try {
+    content = readFileSync(path.resolve(workspace, file), 'utf8')
+  } catch {
+    throw new WorkflowFileError(`${relative}: no such workflow file`)
+  }
+  const parsed = parseWorkflow({ name: relative, content }, new NoOperationTraceWriter())
+  const parseErrors = parsed.context.errors.getErrors().map(error => error.message)
+  if (parseErrors.length > 0 || !parsed.value) {
+    throw new WorkflowFileError(parseErrors.join('\n') || `${relative}: not a workflow`)
+  }
+  const unsupported = unsupportedFeatures(relative, parsed.value)
+  if (unsupported.length > 0) throw new WorkflowFileError(unsupported.join('\n'))
+
+  const localFiles = {
+    getFileContent: async (ref: FileReference) => {
+      if (!('path' in ref) || 'repository' in ref) throw new Error('only local files')
+      return { name: ref.path, content: readFileSync(path.resolve(workspace, ref.path), 'utf8') }
+    }
+  }
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value, localFiles, {
+    fetchReusableWorkflowDepth: 1
+  })
+  const errors = [
+    ...parsed.context.errors.getErrors().map(error => error.message),
+    ...(template.errors ?? []).map(error => error.Message)
+  ]
+  if (errors.length > 0) throw new WorkflowFileError([...new Set(errors)].join('\n'))
+  return { file: relative, template, root: parsed.value }
+}
+
+/** Job keys the runner cannot honour; each is refused with its line before anything runs. */
+const unsupportedJobKeys: Record<string, string> = {
+  services: 'service containers (jobs.<id>.services)',
+  container: 'container jobs (jobs.<id>.container)',
+  snapshot: 'custom images (jobs.<id>.snapshot)'
+}
+
+function unsupportedFeatures(file: string, root: TemplateToken): string[] {
+  const problems: string[] = []
+  const say = (token: TemplateToken | undefined, feature: string): void => {
+    problems.push(`${location(file, token)}: ${feature} is not supported by the local runner`)
+  }
+  const jobs = property(root, 'jobs')
+  if (!jobs || !isMapping(jobs)) return problems
+  for (const pair of jobs) {
+    const job = pair.value
+    for (const [key, feature] of Object.entries(unsupportedJobKeys)) {
+      const value = property(job, key)
+      if (value) say(value, feature)
+    }
+    const uses = property(job, 'uses')
+    if (uses && isString(uses) && !uses.value.startsWith('./')) {
+      say(uses, `a reusable workflow from another repository (${uses.value})`)
+    }
+    const steps = property(job, 'steps')
+    for (const step of steps && isSequence(steps) ? steps : []) {
+      const stepUses = property(step, 'uses')
+      if (stepUses && isString(stepUses) && stepUses.value.startsWith('docker://')) {
+        say(stepUses, `a Docker action (${stepUses.value})`)
+      }
+    }
+  }
+  return problems
+}
+
+export type { WorkflowJob }
