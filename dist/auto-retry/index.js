@@ -30745,9 +30745,10 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
 /* harmony export */ });
+/* unused harmony export parseRuleDuration */
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -30756,23 +30757,53 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
+    const parts = durationParts(trimmed);
+    if (!parts)
         return undefined;
-    return Math.round(total);
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -39320,10 +39351,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -39344,6 +39375,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -39364,7 +39401,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
+        const parsed = (0,duration/* parseDuration */.E9)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -39739,11 +39776,11 @@ async function autoRetry(request, options) {
             return finish(decision.reason, run);
         logger.info(decision.reason);
         if (delayMs >= deadline - clock.now()) {
-            return finish(`waiting ${(0,duration/* formatDuration */.a)(delayMs)} before attempt ${decision.nextAttempt} would leave ` +
-                `nothing of the ${(0,duration/* formatDuration */.a)(timeoutMs)} timeout to watch it; leaving run ${runId} as it is`, run);
+            return finish(`waiting ${(0,duration/* formatDuration */.a3)(delayMs)} before attempt ${decision.nextAttempt} would leave ` +
+                `nothing of the ${(0,duration/* formatDuration */.a3)(timeoutMs)} timeout to watch it; leaving run ${runId} as it is`, run);
         }
         if (delayMs > 0) {
-            logger.info(`Waiting ${(0,duration/* formatDuration */.a)(delayMs)} before the re-run`);
+            logger.info(`Waiting ${(0,duration/* formatDuration */.a3)(delayMs)} before the re-run`);
             await clock.sleep(delayMs, signal);
         }
         const current = await getWorkflowRun(request, repository, runId);
@@ -39757,7 +39794,7 @@ async function autoRetry(request, options) {
         const attempt = await waitForAttempt(request, options, decision.nextAttempt, deadline);
         if (attempt.status !== 'completed') {
             return finish(`run ${runId} attempt ${attempt.runAttempt} was still ${attempt.status} when the ` +
-                `${(0,duration/* formatDuration */.a)(timeoutMs)} timeout ran out; it is not watched any more`, attempt);
+                `${(0,duration/* formatDuration */.a3)(timeoutMs)} timeout ran out; it is not watched any more`, attempt);
         }
         if (attempt.conclusion === 'success') {
             return finish(`run ${runId} attempt ${attempt.runAttempt} succeeded after ${reruns} re-run(s)`, attempt);

@@ -30741,6 +30741,108 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7249:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EH: () => (/* binding */ parseTimestamp),
+/* harmony export */   Mv: () => (/* binding */ previousUtcDay),
+/* harmony export */   d$: () => (/* binding */ formatIsoDate),
+/* harmony export */   jT: () => (/* binding */ parseIsoDate)
+/* harmony export */ });
+/* unused harmony exports daysInMonth, isIsoDate, addDays, daysBetween */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+const DAY_MS = 86_400_000;
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+function daysInMonth(year, month) {
+    return utcMidnight(year, month + 1, 0).getUTCDate();
+}
+/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
+function utcMidnight(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date;
+}
+/**
+ * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
+ * 2026-13-01): `new Date()` would silently roll them over into the next month.
+ */
+function parseIsoDate(text, input) {
+    const value = text.trim();
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!match)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
+    const [year, month, day] = match.slice(1).map(Number);
+    if (month < 1 || month > 12) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
+    }
+    const monthDays = daysInMonth(year, month);
+    if (day < 1 || day > monthDays) {
+        const name = `${MONTHS[month - 1]} ${year}`;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
+    }
+    return utcMidnight(year, month, day);
+}
+/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    try {
+        parseIsoDate(text, 'date');
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return false;
+        throw error;
+    }
+    return text === text.trim();
+}
+/**
+ * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
+ * `+01:00`): without one the day it falls on would depend on the runner's zone.
+ */
+function parseTimestamp(text, input) {
+    const value = text.trim();
+    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, value);
+    }
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime()))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, value);
+    return instant;
+}
+function formatIsoDate(instant) {
+    return instant.toISOString().slice(0, 10);
+}
+/** The UTC calendar day before the one `instant` falls on. */
+function previousUtcDay(instant) {
+    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+    return formatIsoDate(new Date(midnight - DAY_MS));
+}
+function addDays(date, days) {
+    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+}
+/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
+function daysBetween(start, end) {
+    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+}
+
+
+/***/ }),
+
 /***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39239,23 +39341,53 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
+    const parts = durationParts(trimmed);
+    if (!parts)
         return undefined;
-    return Math.round(total);
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -39309,10 +39441,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -39333,6 +39465,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -39513,7 +39651,7 @@ function firstLine(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(759);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9778);
-/* harmony import */ var _pipeline_calendar_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(250);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7249);
 /* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7383);
 /* harmony import */ var _pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5322);
 /* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1557);
@@ -39530,7 +39668,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
     const token = inputs.string('github-token');
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(token);
     let runCreatedAt = inputs.has('run-created-at')
-        ? (0,_pipeline_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
+        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
         : undefined;
     if (date) {
         // A given date is only checked against the run's day, never derived from the clock.
@@ -39558,90 +39696,6 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 250:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EH: () => (/* binding */ parseTimestamp),
-/* harmony export */   Mv: () => (/* binding */ previousUtcDay),
-/* harmony export */   d$: () => (/* binding */ formatIsoDate),
-/* harmony export */   jT: () => (/* binding */ parseIsoDate)
-/* harmony export */ });
-/* unused harmony exports daysInMonth, addDays, daysBetween */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-
-const DAY_MS = 86_400_000;
-const MONTHS = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December'
-];
-function daysInMonth(year, month) {
-    return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-/**
- * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
- * 2026-13-01): `new Date()` would silently roll them over into the next month.
- */
-function parseIsoDate(text, input) {
-    const value = text.trim();
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!match)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
-    if (month < 1 || month > 12) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
-    }
-    const monthDays = daysInMonth(year, month);
-    if (day < 1 || day > monthDays) {
-        const name = `${MONTHS[month - 1]} ${year}`;
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
-    }
-    return new Date(Date.UTC(year, month - 1, day));
-}
-/**
- * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
- * `+01:00`): without one the day it falls on would depend on the runner's zone.
- */
-function parseTimestamp(text, input) {
-    const value = text.trim();
-    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, value);
-    }
-    const instant = new Date(value);
-    if (Number.isNaN(instant.getTime()))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, value);
-    return instant;
-}
-function formatIsoDate(instant) {
-    return instant.toISOString().slice(0, 10);
-}
-/** The UTC calendar day before the one `instant` falls on. */
-function previousUtcDay(instant) {
-    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
-    return formatIsoDate(new Date(midnight - DAY_MS));
-}
-function addDays(date, days) {
-    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
-}
-/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
-function daysBetween(start, end) {
-    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
-}
-
-
-/***/ }),
-
 /***/ 5322:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39649,7 +39703,7 @@ function daysBetween(start, end) {
 /* harmony export */   _: () => (/* binding */ resolveLogicalDate)
 /* harmony export */ });
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _calendar_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(250);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7249);
 
 
 /**
@@ -39659,21 +39713,21 @@ function daysBetween(start, end) {
 function resolveLogicalDate(request) {
     const given = request.date.trim();
     if (given) {
-        const day = (0,_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIsoDate */ .jT)(given, 'date');
+        const day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIsoDate */ .jT)(given, 'date');
         if (request.runCreatedAt && day.getTime() > request.runCreatedAt.getTime()) {
-            const today = (0,_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(request.runCreatedAt);
+            const today = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(request.runCreatedAt);
             throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('date', `a date that is not after the run's day (${today})`, given);
         }
         return {
-            date: (0,_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day),
+            date: (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day),
             source: 'input',
-            explanation: `${(0,_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day)}: the date given to this ${describeEvent(request.eventName)}`
+            explanation: `${(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day)}: the date given to this ${describeEvent(request.eventName)}`
         };
     }
     if (!request.runCreatedAt) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-created-at', 'the run creation time when no date is given');
     }
-    const date = (0,_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .previousUtcDay */ .Mv)(request.runCreatedAt);
+    const date = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .previousUtcDay */ .Mv)(request.runCreatedAt);
     return {
         date,
         source: 'run-created',

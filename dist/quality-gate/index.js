@@ -1378,7 +1378,7 @@ const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPT
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, getEndpointPlugin, resolveEndpointConfig } = __nccwpck_require__(2085);
 const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(6579);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
@@ -8088,7 +8088,7 @@ const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
 const { NoOpLogger } = __nccwpck_require__(2658);
 const { InvokeStore } = __nccwpck_require__(9320);
 const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(5990);
+const { RETRY_MODES } = __nccwpck_require__(3609);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
 const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
@@ -13433,7 +13433,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
@@ -14043,7 +14043,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
@@ -14737,7 +14737,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
@@ -15218,7 +15218,7 @@ exports.__Client = Client;
 const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
 const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
 const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(5990);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
 const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
 const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
 const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
@@ -27429,7 +27429,7 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 5990:
+/***/ 3609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
@@ -61416,6 +61416,86 @@ module.exports = {
 
 /***/ }),
 
+/***/ 8571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   mL: () => (/* binding */ parseRuleDuration)
+/* harmony export */ });
+/* unused harmony export formatDuration */
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000
+};
+/**
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const parts = durationParts(trimmed);
+    if (!parts)
+        return undefined;
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = ['d', 'h', 'm', 's'];
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
+}
+/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+function formatDuration(ms) {
+    const totalSeconds = Math.max(0, Math.round(ms / 1000));
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
+    if (minutes > 0)
+        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
+    return `${seconds}s`;
+}
+
+
+/***/ }),
+
 /***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -61502,7 +61582,7 @@ function details(summary, body) {
 
 /***/ }),
 
-/***/ 5898:
+/***/ 6347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64466,46 +64546,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/duration.ts
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000
-};
-/**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const trimmed = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
-        return undefined;
-    return Math.round(total);
-}
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
-}
-
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
 
 
@@ -64545,10 +64587,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -64569,6 +64611,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -64589,7 +64637,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
+        const parsed = (0,duration/* parseDuration */.E9)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -64748,9 +64796,9 @@ function firstLine(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5898);
-/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
-/* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3609);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
+/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(360);
+/* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5990);
 /* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5770);
 
 
@@ -64792,7 +64840,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5020:
+/***/ 360:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64833,13 +64881,232 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, endpoint, maxAttempts: 5 };
 }
 
-// EXTERNAL MODULE: ./src/quality/gate.ts + 2 modules
-var gate = __nccwpck_require__(3609);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var submodules_retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/core/aws-clients.ts
+
+
+
+/** For small answers: a minute without one means a stalled connection. */
+const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+/**
+ * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
+ * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
+ * SDK keeps its 1 s base for throttling and its 20 s cap.
+ */
+const TRANSIENT_RETRY_BASE_MS = 500;
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings, timeouts, retry) {
+    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
+    const hook = retry.retryDelayMs;
+    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
+    return {
+        region: settings.region,
+        endpoint: settings.endpoint,
+        maxAttempts,
+        retryStrategy: new submodules_retry.StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: TRANSIENT_RETRY_BASE_MS,
+            ...(backoff ? { backoff } : {})
+        }),
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: timeouts.requestMs,
+            throwOnRequestTimeout: true
+        }
+    };
+}
+/**
+ * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
+ * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
+ */
+function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new dist_cjs/* S3Client */.YxF({
+        ...clientConfig(settings, timeouts, retry),
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+    });
+}
+/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
+function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
+}
+
+;// CONCATENATED MODULE: ./src/core/calendar.ts
+
+const DAY_MS = 86_400_000;
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+function daysInMonth(year, month) {
+    return utcMidnight(year, month + 1, 0).getUTCDate();
+}
+/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
+function utcMidnight(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date;
+}
+/**
+ * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
+ * 2026-13-01): `new Date()` would silently roll them over into the next month.
+ */
+function parseIsoDate(text, input) {
+    const value = text.trim();
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!match)
+        throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
+    const [year, month, day] = match.slice(1).map(Number);
+    if (month < 1 || month > 12) {
+        throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
+    }
+    const monthDays = daysInMonth(year, month);
+    if (day < 1 || day > monthDays) {
+        const name = `${MONTHS[month - 1]} ${year}`;
+        throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
+    }
+    return utcMidnight(year, month, day);
+}
+/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    try {
+        parseIsoDate(text, 'date');
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            return false;
+        throw error;
+    }
+    return text === text.trim();
+}
+/**
+ * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
+ * `+01:00`): without one the day it falls on would depend on the runner's zone.
+ */
+function parseTimestamp(text, input) {
+    const value = text.trim();
+    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+        throw new InputError(input, expected, value);
+    }
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime()))
+        throw new InputError(input, expected, value);
+    return instant;
+}
+function formatIsoDate(instant) {
+    return instant.toISOString().slice(0, 10);
+}
+/** The UTC calendar day before the one `instant` falls on. */
+function previousUtcDay(instant) {
+    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+    return formatIsoDate(new Date(midnight - DAY_MS));
+}
+function addDays(date, days) {
+    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+}
+/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
+function daysBetween(start, end) {
+    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+}
+
+// EXTERNAL MODULE: ./src/quality/gate.ts + 2 modules
+var gate = __nccwpck_require__(5990);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/core/s3-uri.ts
+
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+        return 'it must not start with xn-- or sthree-';
+    }
+    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+        return 'it is an access point alias, not a bucket name';
+    }
+    return undefined;
+}
+/**
+ * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
+ * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
+ * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
+ * required) a missing key throw an InputError naming the input, before any request.
+ */
+function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (!scheme) {
+        if (/^s3:/i.test(text))
+            throw new errors/* InputError */.dz(input, expected, text);
+        return undefined;
+    }
+    if (scheme[1].toLowerCase() !== 's3') {
+        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    }
+    const rest = text.slice(scheme[0].length);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!bucket)
+        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
+    const problem = bucketNameProblem(bucket);
+    if (problem)
+        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
+    if (!key && keyRequired) {
+        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
+    }
+    return { bucket, key };
+}
+/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
+function isS3Uri(text, rules = {}) {
+    try {
+        return parseS3Uri('uri', text, rules) !== undefined;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return false;
+        throw error;
+    }
+}
+/**
+ * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
+ * anything else is a bug, not a user's mistake.
+ */
+function s3Location(uri) {
+    if (!isS3Uri(uri))
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return parseS3Uri('uri', uri);
+}
+
 ;// CONCATENATED MODULE: ./src/quality/metrics-store.ts
+
 
 
 
@@ -64847,15 +65114,12 @@ var promises_ = __nccwpck_require__(1455);
 const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/;
 /** Parses the `metrics-root` input: `s3://bucket[/prefix]` or a local path. */
 function parseMetricsRoot(text, cwd) {
-    const expected = 'an s3://bucket/prefix URI or a local directory';
-    if (/^s3:\/\//i.test(text)) {
-        const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(text);
-        if (!match)
-            throw new errors/* InputError */.dz('metrics-root', expected, text);
-        return { kind: 's3', bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text))
-        throw new errors/* InputError */.dz('metrics-root', expected, text);
+    const uri = parseS3Uri('metrics-root', text, {
+        expected: 'an s3://bucket/prefix URI or a local directory',
+        namesScheme: false
+    });
+    if (uri)
+        return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') };
     return { kind: 'local', dir: external_node_path_default().resolve(cwd, text) };
 }
 const relativeKey = (dataset, logicalDate, file) => `${dataset}/date=${logicalDate}/${file}`;
@@ -64906,25 +65170,6 @@ class LocalMetricsStore {
         }
         return dates;
     }
-}
-/**
- * An S3 client for the gate. A custom endpoint (input or AWS_ENDPOINT_URL_S3) means a local
- * peer or gateway, which needs path-style addressing. A stalled request fails after its
- * timeout (the SDK only warns unless told to throw, and S3 has no socket timeout by default,
- * so the step would hang until the job's own limit).
- */
-function createMetricsS3Client(settings, env = process.env, { connectionMs = 10_000, requestMs = 60_000 } = {}) {
-    return new dist_cjs/* S3Client */.YxF({
-        region: settings.region,
-        endpoint: settings.endpoint,
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
-        maxAttempts: settings.maxAttempts,
-        requestHandler: {
-            connectionTimeout: connectionMs,
-            requestTimeout: requestMs,
-            throwOnRequestTimeout: true
-        }
-    });
 }
 class S3MetricsStore {
     client;
@@ -65006,6 +65251,8 @@ var rules = __nccwpck_require__(1345);
 
 
 
+
+
 /**
  * Reads and checks every input, and the rules file, before the first request: a mistake is
  * one line naming the input (or the rules file and rule).
@@ -65014,7 +65261,7 @@ function readGateConfig(inputs, env, cwd) {
     const rulesPath = rulesInput(inputs);
     const metricsRoot = inputs.required('metrics-root', 'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json');
     const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD');
-    if (!(0,gate/* isValidLogicalDate */.Yd)(logicalDate)) {
+    if (!isIsoDate(logicalDate)) {
         throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
     }
     const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 });
@@ -65067,13 +65314,13 @@ function readRulesText(rulesPath, cwd) {
 function createMetricsStore(config, env) {
     if (config.root.kind === 'local')
         return new LocalMetricsStore(config.root.dir);
-    return new S3MetricsStore(createMetricsS3Client(config.aws, env), config.root.bucket, config.root.prefix);
+    return new S3MetricsStore(createS3Client(config.aws, env), config.root.bucket, config.root.prefix);
 }
 
 
 /***/ }),
 
-/***/ 3609:
+/***/ 5990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65081,7 +65328,6 @@ function createMetricsStore(config, env) {
 __nccwpck_require__.d(__webpack_exports__, {
   oh: () => (/* binding */ failureMessage),
   Gb: () => (/* binding */ historyNeeded),
-  Yd: () => (/* binding */ isValidLogicalDate),
   i0: () => (/* binding */ runQualityGate)
 });
 
@@ -65511,12 +65757,6 @@ function historyNeeded(ruleSet, historyDepth) {
     }
     return needed;
 }
-function isValidLogicalDate(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
-        return false;
-    const parsed = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(text);
-}
 /**
  * Reads the date's metrics document and as many earlier ones as the change rules need,
  * evaluates every rule, and (when asked) writes results.json beside the metrics.
@@ -65798,10 +66038,12 @@ function printable(text) {
 /* harmony export */   WH: () => (/* binding */ validateRules),
 /* harmony export */   mX: () => (/* binding */ RulesError)
 /* harmony export */ });
-/* unused harmony exports FAMILIES, ruleLabel, describe, normaliseType, durationSeconds, parseMetricRef */
+/* unused harmony exports FAMILIES, ruleLabel, describe, normaliseType, parseMetricRef */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1402);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1402);
+
 
 
 
@@ -65859,13 +66101,12 @@ const TYPE_ALIASES = {
     real: 'float'
 };
 const DATASET_NAME = /^[A-Za-z0-9_.-]+$/;
-const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const METRIC_REF = /^(missing_count|missing_percent|duplicate_count)\((.*)\)$/;
 /** A mistake in a rules file: one line naming the file, the rule and what is wrong. */
-class RulesError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo {
+class RulesError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo {
     name = 'RulesError';
     constructor(message) {
-        super((0,_printable_js__WEBPACK_IMPORTED_MODULE_2__/* .printable */ .g)(message));
+        super((0,_printable_js__WEBPACK_IMPORTED_MODULE_3__/* .printable */ .g)(message));
     }
 }
 function ruleLabel(index, name) {
@@ -65904,13 +66145,6 @@ function normaliseType(text) {
     if (/^(array|map|struct)<.+>$/.test(lowered))
         return lowered;
     return undefined;
-}
-function durationSeconds(text) {
-    const match = DURATION.exec(text.trim());
-    if (!match || !match.slice(1).some(Boolean))
-        return undefined;
-    const [days, hours, minutes, seconds] = match.slice(1).map(part => Number(part ?? 0));
-    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
 }
 /** The canonical metric id a change rule refers to, or undefined when it is not one. */
 function parseMetricRef(text) {
@@ -66165,7 +66399,7 @@ function validateSettings(family, settings, where) {
             const maxAge = settings.max_age;
             if (absent(maxAge))
                 throw fail(where, "'max_age' is required");
-            const seconds = typeof maxAge === 'string' ? durationSeconds(maxAge) : undefined;
+            const seconds = typeof maxAge === 'string' ? (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRuleDuration */ .mL)(maxAge) : undefined;
             if (typeof maxAge !== 'string' || seconds === undefined) {
                 throw fail(where, `'max_age' must be a duration such as 36h, 2d or 1d12h, got ${describe(maxAge)}`);
             }

@@ -63924,9 +63924,10 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
 /* harmony export */ });
+/* unused harmony export parseRuleDuration */
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -63935,23 +63936,53 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
+    const parts = durationParts(trimmed);
+    if (!parts)
         return undefined;
-    return Math.round(total);
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -67078,7 +67109,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
+        const parsed = (0,duration/* parseDuration */.E9)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -67236,9 +67267,9 @@ function firstLine(text) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ systemClock),
-/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */   m: () => (/* binding */ systemClock)
 /* harmony export */ });
+/* unused harmony export sleep */
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
@@ -67265,11 +67296,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6312);
-/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(511);
+/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5394);
 /* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
 /* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(395);
 /* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9862);
-/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9288);
+/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(817);
 
 
 
@@ -67281,7 +67312,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
     const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
     const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .q)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .wn)({
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .w)({
         ...config,
         lister,
         clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
@@ -67306,36 +67337,75 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 511:
+/***/ 5394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ createS3Client)
-/* harmony export */ });
-/* unused harmony export S3_REQUEST_TIMEOUTS */
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
 
-const S3_REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  q: () => (/* reexport */ createS3Client)
+});
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var submodules_retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/core/aws-clients.ts
+
+
+
+/** For small answers: a minute without one means a stalled connection. */
+const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
 /**
- * An S3 client for the sensor. A custom endpoint (input or AWS_ENDPOINT_URL_S3 /
- * AWS_ENDPOINT_URL) means a local peer or gateway, which needs path-style addressing.
- * Request timeouts keep one stuck connection from eating the whole sensor timeout: the SDK
- * only warns when a request outlives its timeout unless told to throw.
+ * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
+ * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
+ * SDK keeps its 1 s base for throttling and its 20 s cap.
  */
-function createS3Client(settings, env = process.env, timeouts = S3_REQUEST_TIMEOUTS) {
-    const customEndpoint = Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-    return new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .S3Client */ .YxF({
+const TRANSIENT_RETRY_BASE_MS = 500;
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings, timeouts, retry) {
+    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
+    const hook = retry.retryDelayMs;
+    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
+    return {
         region: settings.region,
         endpoint: settings.endpoint,
-        forcePathStyle: customEndpoint,
-        maxAttempts: settings.maxAttempts,
+        maxAttempts,
+        retryStrategy: new submodules_retry.StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: TRANSIENT_RETRY_BASE_MS,
+            ...(backoff ? { backoff } : {})
+        }),
         requestHandler: {
             connectionTimeout: timeouts.connectionMs,
             requestTimeout: timeouts.requestMs,
             throwOnRequestTimeout: true
         }
+    };
+}
+/**
+ * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
+ * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
+ */
+function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new dist_cjs/* S3Client */.YxF({
+        ...clientConfig(settings, timeouts, retry),
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
     });
 }
+/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
+function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
+}
+
+;// CONCATENATED MODULE: ./src/s3/client.ts
+// The sensor's S3 client is the shared one: the same request timeouts and the same single
+// retry layer as every other AWS client.
+
 
 
 /***/ }),
@@ -67349,7 +67419,7 @@ function createS3Client(settings, env = process.env, timeouts = S3_REQUEST_TIMEO
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
-/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6273);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8745);
 
 
 /** How many offending keys a message names before it says "and N more". */
@@ -67368,7 +67438,7 @@ function formatBytes(bytes) {
 }
 /** Like formatDuration, but sub-second waits read as milliseconds instead of `0s`. */
 function formatWait(ms) {
-    return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(ms);
+    return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ms);
 }
 function nameSome(items) {
     const named = items.slice(0, NAMED_KEYS).join(', ');
@@ -67502,8 +67572,8 @@ function awsClientSettings(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
 var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/target.ts
-var s3_target = __nccwpck_require__(6273);
+// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
+var s3_target = __nccwpck_require__(8745);
 ;// CONCATENATED MODULE: ./src/s3/config.ts
 
 
@@ -67902,8 +67972,8 @@ function details(summary, body) {
 var conditions = __nccwpck_require__(7830);
 // EXTERNAL MODULE: ./src/s3/glob.ts
 var glob = __nccwpck_require__(6290);
-// EXTERNAL MODULE: ./src/s3/target.ts
-var s3_target = __nccwpck_require__(6273);
+// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
+var s3_target = __nccwpck_require__(8745);
 ;// CONCATENATED MODULE: ./src/s3/report.ts
 
 
@@ -68000,110 +68070,47 @@ function sensorErrorSummary(config, message) {
 
 /***/ }),
 
-/***/ 9288:
+/***/ 817:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  wn: () => (/* binding */ runSensor)
+  w: () => (/* binding */ runSensor)
 });
 
-// UNUSED EXPORTS: DEFAULT_SENSOR_RETRY, needEveryObject
+// UNUSED EXPORTS: needEveryObject
 
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./src/core/sleep.ts
-var core_sleep = __nccwpck_require__(6312);
-;// CONCATENATED MODULE: ./src/core/retry.ts
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/core/aws-errors.ts
 
-
-/** Error names AWS (and the SDK) use for throttling. */
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException'
-]);
-/** Error names and network codes worth another try: the service or the path had a moment. */
-const TRANSIENT = new Set([
-    'InternalServerException',
-    'InternalServerError',
-    'InternalError',
-    'ServiceUnavailable',
-    'ServiceUnavailableException',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'TimeoutError',
-    'NetworkingError',
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
+/** Only objects can be AWS errors; the SDK's classifiers read properties without a guard. */
+const asSdkError = (error) => error !== null && typeof error === 'object' ? error : undefined;
+/**
+ * Throttling as the AWS SDK itself judges it (HTTP 429, ThrottlingException, SlowDown, …):
+ * the very classification its retry strategy uses, so the two never disagree.
+ */
 function isThrottling(error) {
-    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
-}
-/** True for throttling, 5xx answers and dropped or refused connections. */
-function isTransient(error) {
-    if (isThrottling(error))
-        return true;
-    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
-        return true;
-    const code = error?.code;
-    if (typeof code === 'string' && TRANSIENT.has(code))
-        return true;
-    const status = httpStatus(error);
-    if (status !== undefined)
-        return status >= 500;
-    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
-    // that carry no service answer are read this way: a service error whose text happens to
-    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
-    const message = error instanceof Error ? error.message : '';
-    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
-}
-function httpStatus(error) {
-    const metadata = error?.$metadata;
-    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+    const sdkError = asSdkError(error);
+    return sdkError !== undefined && isThrottlingError(sdkError);
 }
 /**
- * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
- * runners throttled at once do not come back in step.
+ * True for what another try later may fix: throttling, timeouts, dropped or refused
+ * connections and 5xx answers, by the SDK's own classification. It goes by error names,
+ * status codes and socket codes only, never by message text: a service's answer whose text
+ * happens to mention a network or a timeout (a ValidationException about
+ * networkConfiguration) is final.
  */
-function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-    return Math.round(random() * ceiling);
-}
-async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = core_sleep/* sleep */.y, random = Math.random, signal } = {}) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await operation();
-        }
-        catch (error) {
-            if (attempt >= attempts || !retryable(error) || signal?.aborted)
-                throw error;
-            const delay = backoffDelay(attempt - 1, baseDelayMs, maxDelayMs, random);
-            onRetry?.(error, attempt, delay);
-            await sleep(delay, signal);
-        }
-    }
+function isTransient(error) {
+    const sdkError = asSdkError(error);
+    if (sdkError === undefined)
+        return false;
+    return (0,retry.isThrottlingError)(sdkError) || (0,retry.isTransientError)(sdkError) || (0,retry.isServerError)(sdkError);
 }
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
@@ -68125,7 +68132,7 @@ const WRONG_REGION = new Set([
     'AuthorizationHeaderMalformed',
     'IllegalLocationConstraintException'
 ]);
-function errors_httpStatus(error) {
+function httpStatus(error) {
     const status = error?.$metadata
         ?.httpStatusCode;
     return typeof status === 'number' ? status : undefined;
@@ -68136,7 +68143,7 @@ function errors_httpStatus(error) {
  */
 function explainS3Error(error, bucket, prefix) {
     const name = (0,errors/* errorName */.Is)(error);
-    const status = errors_httpStatus(error);
+    const status = httpStatus(error);
     const where = `s3://${bucket}/${prefix}`;
     if (name === 'NoSuchBucket') {
         return new errors/* UserError */.yo(`Bucket '${bucket}' does not exist (NoSuchBucket): check the 'bucket' input (or the bucket in the s3:// URI) and that the credentials are for the right AWS account`);
@@ -68448,8 +68455,8 @@ function fingerprint(observation) {
     return hash.digest('hex');
 }
 
-// EXTERNAL MODULE: ./src/s3/target.ts
-var s3_target = __nccwpck_require__(6273);
+// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
+var s3_target = __nccwpck_require__(8745);
 ;// CONCATENATED MODULE: ./src/s3/sensor.ts
 
 
@@ -68458,15 +68465,10 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
-const DEFAULT_SENSOR_RETRY = {
-    attempts: 5,
-    baseDelayMs: 500,
-    maxDelayMs: 15_000
-};
 /**
  * Pokes until every condition holds or the timeout passes. Throttling and transient
- * errors are retried inside a poke; a poke that still fails is logged and the next poke
- * tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
+ * errors are retried by the S3 client, request by request; a poke that still fails is
+ * logged and the next poke tries again, so only the timeout ends an unlucky wait. Errors no retry can fix (access
  * denied, no such bucket, rejected credentials) end it at once with what to check.
  */
 async function runSensor(options) {
@@ -68509,7 +68511,6 @@ function needEveryObject(conditions, countAll = false) {
 }
 async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }) {
     const { target, conditions, timing, lister, clock, logger } = options;
-    const retry = options.retry ?? DEFAULT_SENSOR_RETRY;
     const listedPrefix = target.kind === 'glob' || target.kind === 'prefix' ? target.prefix : '';
     const everyObject = needEveryObject(conditions, options.countAll);
     const lists = target.kind === 'glob' || target.kind === 'prefix';
@@ -68530,25 +68531,10 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
     let lastError;
     let unfinished;
     for (let poke = 1;; poke++) {
-        let retries = 0;
         let pokeFailed = false;
         try {
-            const seen = await withRetry(() => observe(target, conditions, lister, observeOptions), {
-                attempts: retry.attempts,
-                baseDelayMs: retry.baseDelayMs,
-                maxDelayMs: retry.maxDelayMs,
-                retryable: error => !(error instanceof ListingUnfinished) &&
-                    !explainS3Error(error, target.bucket, listedPrefix) &&
-                    isTransient(error) &&
-                    untilDeadline() > 0,
-                onRetry: (error, attempt, delayMs) => {
-                    retries = attempt;
-                    logger.debug(`poke ${poke}: ${(0,errors/* errorName */.Is)(error)} (${(0,errors/* errorMessage */.gJ)(error)}); try ${attempt + 1} in ${delayMs} ms`);
-                },
-                sleep: (ms, sleepSignal) => clock.sleep(Math.min(ms, untilDeadline()), sleepSignal),
-                random: options.random,
-                signal
-            });
+            // No retry here: the client has retried each request already (README, "Retries").
+            const seen = await observe(target, conditions, lister, observeOptions);
             const now = clock.now();
             const print = fingerprint(seen);
             if (print !== lastFingerprint) {
@@ -68577,7 +68563,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
                 lastError = signal.aborted
                     ? (0,errors/* errorMessage */.gJ)(signal.reason)
                     : `${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`;
-                logger.warning(`Poke ${poke}: S3 did not answer after ${retries + 1} tries (${lastError}); trying again at the next poke`);
+                logger.warning(`Poke ${poke}: S3 did not answer after ${triesOf(error)} tr${triesOf(error) === 1 ? 'y' : 'ies'} (${lastError}); trying again at the next poke`);
             }
         }
         const waitedMs = clock.now() - start;
@@ -68621,25 +68607,33 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             interval = Math.min(interval * 2, timing.maxPokeIntervalMs);
     }
 }
+/** Tries the SDK made for the request that failed (it records them on the error). */
+function triesOf(error) {
+    const attempts = error?.$metadata
+        ?.attempts;
+    return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
 
 
 /***/ }),
 
-/***/ 6273:
+/***/ 8745:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ff: () => (/* binding */ describeTarget),
-/* harmony export */   hu: () => (/* binding */ parseTarget),
-/* harmony export */   s8: () => (/* binding */ markerKey)
-/* harmony export */ });
-/* unused harmony exports bucketNameProblem, parseS3Uri, targetFolder */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6290);
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ff: () => (/* binding */ describeTarget),
+  s8: () => (/* binding */ markerKey),
+  hu: () => (/* binding */ parseTarget)
+});
 
-/** S3's limit on key length, in UTF-8 bytes. */
-const MAX_KEY_BYTES = 1024;
+// UNUSED EXPORTS: bucketNameProblem, parseS3Uri, targetFolder
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/s3-uri.ts
+
 /**
  * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
  * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
@@ -68663,29 +68657,73 @@ function bucketNameProblem(name) {
     return undefined;
 }
 /**
- * Splits `s3://bucket/key` into its parts; throws an InputError naming `input` when the
- * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
+ * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
+ * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
+ * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
+ * required) a missing key throw an InputError naming the input, before any request.
  */
-function parseS3Uri(input, text) {
+function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
     if (!scheme) {
         if (/^s3:/i.test(text))
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI', text);
+            throw new errors/* InputError */.dz(input, expected, text);
         return undefined;
     }
     if (scheme[1].toLowerCase() !== 's3') {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `an s3://bucket/key URI (not ${scheme[1]}://)`, text);
+        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
     const bucket = slash < 0 ? rest : rest.slice(0, slash);
     const key = slash < 0 ? '' : rest.slice(slash + 1);
     if (!bucket)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI with a bucket name', text);
-    if (!key) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)', text);
+        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
+    const problem = bucketNameProblem(bucket);
+    if (problem)
+        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
+    if (!key && keyRequired) {
+        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
     }
     return { bucket, key };
+}
+/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
+function isS3Uri(text, rules = {}) {
+    try {
+        return parseS3Uri('uri', text, rules) !== undefined;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return false;
+        throw error;
+    }
+}
+/**
+ * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
+ * anything else is a bug, not a user's mistake.
+ */
+function s3Location(uri) {
+    if (!isS3Uri(uri))
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return parseS3Uri('uri', uri);
+}
+
+// EXTERNAL MODULE: ./src/s3/glob.ts
+var glob = __nccwpck_require__(6290);
+;// CONCATENATED MODULE: ./src/s3/target.ts
+
+
+
+/** S3's limit on key length, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+
+/**
+ * Splits `s3://bucket/key` into its parts; throws an InputError naming `input` when the
+ * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
+ */
+function target_parseS3Uri(input, text) {
+    return parseS3Uri(input, text, {
+        keyRequired: 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)'
+    });
 }
 /** Control characters (C0, DEL, C1): never part of a key anyone meant (a stray newline, say). */
 const CONTROL_CHARACTER = /\p{Cc}/u;
@@ -68706,34 +68744,34 @@ function checkPrintable(input, text, what) {
     const found = CONTROL_CHARACTER.exec(text);
     if (!found)
         return;
-    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
+    throw new errors/* InputError */.dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
 }
 function checkBucket(input, bucket) {
     const problem = bucketNameProblem(bucket);
     if (problem)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
+        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
 }
 function checkKey(input, key) {
     if (key.startsWith('/')) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
+        throw new errors/* InputError */.dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
     }
     if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
+        throw new errors/* InputError */.dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
     }
 }
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
 function locate(input, text, bucketInput) {
     checkPrintable(input, text, 'a key or s3:// URI');
-    const uri = parseS3Uri(input, text);
+    const uri = target_parseS3Uri(input, text);
     if (uri) {
         checkBucket(input, uri.bucket);
         if (bucketInput && bucketInput !== uri.bucket) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
+            throw new errors/* InputError */.dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
         }
         return uri;
     }
     if (!bucketInput) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
+        throw new errors/* InputError */.dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
     }
     return { bucket: bucketInput, key: text };
 }
@@ -68743,37 +68781,37 @@ function parseTarget({ bucket, key, keys }) {
     if (bucket)
         checkBucket('bucket', bucket);
     if (key && keys.length) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "either 'key' or 'keys', not both");
+        throw new errors/* InputError */.dz('keys', "either 'key' or 'keys', not both");
     }
     if (keys.length)
         return parseKeyList(bucket, keys);
     if (!key) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
+        throw new errors/* InputError */.dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
     }
     const location = locate('key', key, bucket);
     checkKey('key', location.key);
-    if (!(0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(location.key)) {
-        const literal = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(location.key);
+    if (!(0,glob/* isGlob */.fg)(location.key)) {
+        const literal = (0,glob/* unescapeKey */.iE)(location.key);
         return literal.endsWith('/')
             ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
             : { kind: 'key', bucket: location.bucket, key: literal };
     }
-    const unclosed = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unclosedBracket */ .eD)(location.key);
+    const unclosed = (0,glob/* unclosedBracket */.eD)(location.key);
     if (unclosed) {
         const closing = unclosed.char === '[' ? ']' : '}';
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
+        throw new errors/* InputError */.dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
     }
     let matches;
     try {
-        matches = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .compileGlob */ .SO)(location.key);
+        matches = (0,glob/* compileGlob */.SO)(location.key);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a valid glob (${reason})`, location.key);
+        throw new errors/* InputError */.dz('key', `a valid glob (${reason})`, location.key);
     }
-    const prefix = (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .literalPrefix */ .Qz)(location.key);
+    const prefix = (0,glob/* literalPrefix */.Qz)(location.key);
     if (!prefix) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
+        throw new errors/* InputError */.dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
     }
     return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches };
 }
@@ -68781,15 +68819,15 @@ function parseKeyList(bucketInput, entries) {
     const located = entries.map(entry => {
         const location = locate('keys', entry, bucketInput);
         checkKey('keys', location.key);
-        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(location.key) || location.key.endsWith('/')) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
+        if ((0,glob/* isGlob */.fg)(location.key) || location.key.endsWith('/')) {
+            throw new errors/* InputError */.dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
         }
-        return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(location.key) };
+        return { bucket: location.bucket, key: (0,glob/* unescapeKey */.iE)(location.key) };
     });
     const bucket = located[0].bucket;
     const other = located.find(location => location.bucket !== bucket);
     if (other) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
+        throw new errors/* InputError */.dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
     }
     return { kind: 'keys', bucket, keys: [...new Set(located.map(location => location.key))] };
 }
@@ -68837,21 +68875,21 @@ function targetFolder(target) {
  */
 function markerKey(target, marker) {
     checkPrintable('success-marker', marker, 'a marker name or s3:// URI');
-    const uri = parseS3Uri('success-marker', marker);
+    const uri = target_parseS3Uri('success-marker', marker);
     if (uri) {
         if (uri.bucket !== target.bucket) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
+            throw new errors/* InputError */.dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
         }
         checkKey('success-marker', uri.key);
-        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(uri.key)) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'one object, not a glob', marker);
+        if ((0,glob/* isGlob */.fg)(uri.key)) {
+            throw new errors/* InputError */.dz('success-marker', 'one object, not a glob', marker);
         }
-        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(uri.key);
+        return (0,glob/* unescapeKey */.iE)(uri.key);
     }
-    if (marker.startsWith('/') || (0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .isGlob */ .fg)(marker) || marker.endsWith('/')) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
+    if (marker.startsWith('/') || (0,glob/* isGlob */.fg)(marker) || marker.endsWith('/')) {
+        throw new errors/* InputError */.dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
     }
-    const key = `${targetFolder(target)}${(0,_glob_js__WEBPACK_IMPORTED_MODULE_1__/* .unescapeKey */ .iE)(marker)}`;
+    const key = `${targetFolder(target)}${(0,glob/* unescapeKey */.iE)(marker)}`;
     checkKey('success-marker', key);
     return key;
 }

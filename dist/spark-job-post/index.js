@@ -53679,6 +53679,69 @@ module.exports = {
 
 /***/ }),
 
+/***/ 8675:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EQ: () => (/* binding */ createEmrServerlessClient)
+/* harmony export */ });
+/* unused harmony exports REQUEST_TIMEOUTS, createS3Client */
+/* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3302);
+/* harmony import */ var _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3609);
+
+
+
+/** For small answers: a minute without one means a stalled connection. */
+const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+/**
+ * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
+ * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
+ * SDK keeps its 1 s base for throttling and its 20 s cap.
+ */
+const TRANSIENT_RETRY_BASE_MS = 500;
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings, timeouts, retry) {
+    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
+    const hook = retry.retryDelayMs;
+    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
+    return {
+        region: settings.region,
+        endpoint: settings.endpoint,
+        maxAttempts,
+        retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: TRANSIENT_RETRY_BASE_MS,
+            ...(backoff ? { backoff } : {})
+        }),
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: timeouts.requestMs,
+            throwOnRequestTimeout: true
+        }
+    };
+}
+/**
+ * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
+ * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
+ */
+function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new S3Client({
+        ...clientConfig(settings, timeouts, retry),
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+    });
+}
+/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
+function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_1__/* .EMRServerlessClient */ .s(clientConfig(settings, timeouts, retry));
+}
+
+
+/***/ }),
+
 /***/ 6302:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -56736,23 +56799,53 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
+    const parts = durationParts(trimmed);
+    if (!parts)
         return undefined;
-    return Math.round(total);
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -56806,10 +56899,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -56830,6 +56923,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -57036,70 +57135,6 @@ const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
 
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
-
-/** Error names AWS (and the SDK) use for throttling. */
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException'
-]);
-/** Error names and network codes worth another try: the service or the path had a moment. */
-const TRANSIENT = new Set([
-    'InternalServerException',
-    'InternalServerError',
-    'InternalError',
-    'ServiceUnavailable',
-    'ServiceUnavailableException',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'TimeoutError',
-    'NetworkingError',
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-function isThrottling(error) {
-    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
-}
-/** True for throttling, 5xx answers and dropped or refused connections. */
-function retry_isTransient(error) {
-    if (isThrottling(error))
-        return true;
-    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
-        return true;
-    const code = error?.code;
-    if (typeof code === 'string' && TRANSIENT.has(code))
-        return true;
-    const status = httpStatus(error);
-    if (status !== undefined)
-        return status >= 500;
-    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
-    // that carry no service answer are read this way: a service error whose text happens to
-    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
-    const message = error instanceof Error ? error.message : '';
-    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
-}
-function httpStatus(error) {
-    const metadata = error?.$metadata;
-    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
 /**
  * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
  * runners throttled at once do not come back in step.
@@ -57108,7 +57143,12 @@ function retry_backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.rand
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     return Math.round(random() * ceiling);
 }
-async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = retry_isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
+/**
+ * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
+ * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
+ * would multiply the requests (see the README's "Retries").
+ */
+async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
         try {
             return await operation();
@@ -57124,6 +57164,7 @@ async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, max
 }
 
 ;// CONCATENATED MODULE: ./src/emr/job-runs.ts
+
 
 
 
@@ -57155,9 +57196,7 @@ async function listActiveRuns(emr, applicationId, name, signal) {
     do {
         let page;
         try {
-            page = await retry_withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
-                abortSignal: signal
-            }), { signal });
+            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), { abortSignal: signal });
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
@@ -57183,9 +57222,10 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
     for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
         if (!jobRunId)
             continue;
-        const { jobRun } = await retry_withRetry(() => emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
+        // No retry here: the client has retried the request already (README, "Retries").
+        const { jobRun } = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
             abortSignal: signal
-        }), { signal });
+        });
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
         else
@@ -57233,7 +57273,7 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
 async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5000) {
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
-        await retry_withRetry(() => emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline }), { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline });
+        await emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline });
         logger.info(`Cancellation of job run ${jobRunId} requested`);
         return true;
     }
@@ -57261,11 +57301,11 @@ async function confirmCancelled(emr, applicationId, jobRunId, clock) {
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     try {
-        const { url } = await withRetry(() => emr.send(new GetDashboardForJobRunCommand({
+        const { url } = await emr.send(new GetDashboardForJobRunCommand({
             applicationId,
             jobRunId,
             ...(attempt && attempt > 1 ? { attempt } : {})
-        })));
+        }));
         return url ?? '';
     }
     catch (error) {
@@ -57399,10 +57439,10 @@ async function cancelRunInFlight({ applicationId, runName, clientToken }, client
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3302);
 /* harmony import */ var _core_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5898);
-/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1803);
+/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8675);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5898);
+/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1803);
 
 
 
@@ -57410,15 +57450,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // Runs after the job's steps whatever their outcome (post-if: always()), including when the
 // main step was killed before it could cancel its job run: cancels a run it left going, so a
 // cancelled or crashed workflow never leaves a Spark job billing.
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    await (0,_emr_post_js__WEBPACK_IMPORTED_MODULE_2__/* .cancelRunLeftBehind */ .X)(_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionState */ .M3, () => {
-        const aws = (0,_core_aws_js__WEBPACK_IMPORTED_MODULE_0__/* .awsClientSettings */ .S)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
-        return new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_3__/* .EMRServerlessClient */ .s({
-            region: aws.region,
-            endpoint: aws.endpoint,
-            maxAttempts: aws.maxAttempts
-        });
-    }, _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
+    await (0,_emr_post_js__WEBPACK_IMPORTED_MODULE_3__/* .cancelRunLeftBehind */ .X)(_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionState */ .M3, () => (0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .createEmrServerlessClient */ .EQ)((0,_core_aws_js__WEBPACK_IMPORTED_MODULE_0__/* .awsClientSettings */ .S)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)())), _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0);
 });
 
 __webpack_async_result__();

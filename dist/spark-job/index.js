@@ -62899,9 +62899,10 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
 /* harmony export */ });
+/* unused harmony export parseRuleDuration */
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -62910,23 +62911,53 @@ const UNIT_MS = {
     d: 86_400_000
 };
 /**
- * Parses a duration such as `90s`, `5m`, `1h30m`, `250ms` or a bare number of seconds.
- * Returns milliseconds, or undefined when the text is not a duration.
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: match[1], unit: match[2] });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
  */
 function parseDuration(text) {
     const trimmed = text.trim().toLowerCase();
     if (/^\d+(\.\d+)?$/.test(trimmed))
         return Math.round(Number(trimmed) * 1000);
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    let total = 0;
-    let consumed = 0;
-    for (let match = part.exec(trimmed); match; match = part.exec(trimmed)) {
-        total += Number(match[1]) * (UNIT_MS[match[2]] ?? 0);
-        consumed = part.lastIndex;
-    }
-    if (consumed === 0 || consumed !== trimmed.length)
+    const parts = durationParts(trimmed);
+    if (!parts)
         return undefined;
-    return Math.round(total);
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
+ * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
 }
 /** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
 function formatDuration(ms) {
@@ -66004,10 +66035,10 @@ class Inputs {
                 .filter(Boolean)
             : [line]);
     }
-    /** Non-empty, non-comment lines, each trimmed. */
+    /** Non-empty, non-comment lines, each trimmed; `\r\n`, `\n` and a lone `\r` all end a line. */
     lines(name) {
         return (this.source(name) ?? '')
-            .split(/\r?\n/)
+            .split(/\r\n|\n|\r/)
             .map(line => line.trim())
             .filter(line => line !== '' && !line.startsWith('#'));
     }
@@ -66028,6 +66059,12 @@ class Inputs {
         if (!/^[+-]?\d+$/.test(value))
             throw new errors/* InputError */.dz(name, describeInteger(bounds), value);
         const parsed = Number(value);
+        // Beyond 2^53 a number no longer holds every whole value: 99999999999999999999 would
+        // silently become 1e20.
+        if (!Number.isSafeInteger(parsed)) {
+            const limit = parsed > 0 ? `at most ${Number.MAX_SAFE_INTEGER}` : `at least ${-Number.MAX_SAFE_INTEGER}`;
+            throw new errors/* InputError */.dz(name, `${describeInteger(bounds)} (${limit})`, value);
+        }
         checkBounds(name, parsed, bounds, value, describeInteger(bounds));
         return parsed;
     }
@@ -66048,7 +66085,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = (0,duration/* parseDuration */.E)(value);
+        const parsed = (0,duration/* parseDuration */.E9)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -66202,51 +66239,174 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 7436:
+/***/ 8194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ createEmrClients)
+/* harmony export */   eS: () => (/* binding */ s3Location),
+/* harmony export */   tL: () => (/* binding */ isS3Uri)
 /* harmony export */ });
-/* unused harmony export EMR_REQUEST_TIMEOUTS */
-/* harmony import */ var _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3302);
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
+/* unused harmony exports bucketNameProblem, parseS3Uri */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+        return 'it must not start with xn-- or sthree-';
+    }
+    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+        return 'it is an access point alias, not a bucket name';
+    }
+    return undefined;
+}
+/**
+ * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
+ * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
+ * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
+ * required) a missing key throw an InputError naming the input, before any request.
+ */
+function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (!scheme) {
+        if (/^s3:/i.test(text))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
+        return undefined;
+    }
+    if (scheme[1].toLowerCase() !== 's3') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    }
+    const rest = text.slice(scheme[0].length);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!bucket)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${expected} with a bucket name`, text);
+    const problem = bucketNameProblem(bucket);
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
+    if (!key && keyRequired) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
+    }
+    return { bucket, key };
+}
+/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
+function isS3Uri(text, rules = {}) {
+    try {
+        return parseS3Uri('uri', text, rules) !== undefined;
+    }
+    catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return false;
+        throw error;
+    }
+}
+/**
+ * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
+ * anything else is a bug, not a user's mistake.
+ */
+function s3Location(uri) {
+    if (!isS3Uri(uri))
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return parseS3Uri('uri', uri);
+}
+
+
+/***/ }),
+
+/***/ 8742:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  d: () => (/* binding */ createEmrClients)
+});
+
+// UNUSED EXPORTS: EMR_REQUEST_TIMEOUTS
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3302);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var submodules_retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/core/aws-clients.ts
+
+
+
+/** For small answers: a minute without one means a stalled connection. */
+const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+/**
+ * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
+ * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
+ * SDK keeps its 1 s base for throttling and its 20 s cap.
+ */
+const TRANSIENT_RETRY_BASE_MS = 500;
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings, timeouts, retry) {
+    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
+    const hook = retry.retryDelayMs;
+    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
+    return {
+        region: settings.region,
+        endpoint: settings.endpoint,
+        maxAttempts,
+        retryStrategy: new submodules_retry.StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: TRANSIENT_RETRY_BASE_MS,
+            ...(backoff ? { backoff } : {})
+        }),
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: timeouts.requestMs,
+            throwOnRequestTimeout: true
+        }
+    };
+}
+/**
+ * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
+ * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
+ */
+function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new client_s3_dist_cjs/* S3Client */.YxF({
+        ...clientConfig(settings, timeouts, retry),
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+    });
+}
+/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
+function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new dist_cjs/* EMRServerlessClient */.s(clientConfig(settings, timeouts, retry));
+}
+
+;// CONCATENATED MODULE: ./src/emr/clients.ts
 
 const EMR_REQUEST_TIMEOUTS = {
     connectionMs: 10_000,
     emrRequestMs: 60_000,
     s3RequestMs: 300_000
 };
-function createEmrClients(settings, env = process.env, timeouts = EMR_REQUEST_TIMEOUTS) {
-    const common = { region: settings.region, endpoint: settings.endpoint };
-    // Without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
-    // a stalled poll would hold the step far past wait-timeout.
-    const handler = (requestMs) => ({
-        requestHandler: {
-            connectionTimeout: timeouts.connectionMs,
-            requestTimeout: requestMs,
-            throwOnRequestTimeout: true
-        }
-    });
+function createEmrClients(settings, env = process.env, timeouts = EMR_REQUEST_TIMEOUTS, retry = {}) {
+    const emrTimeouts = { connectionMs: timeouts.connectionMs, requestMs: timeouts.emrRequestMs };
     return {
-        emr: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({
-            ...common,
-            maxAttempts: settings.maxAttempts,
-            ...handler(timeouts.emrRequestMs)
-        }),
-        emrSubmit: new _aws_sdk_client_emr_serverless__WEBPACK_IMPORTED_MODULE_0__/* .EMRServerlessClient */ .s({
-            ...common,
-            maxAttempts: 1,
-            ...handler(timeouts.emrRequestMs)
-        }),
-        s3: new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
-            ...common,
-            maxAttempts: settings.maxAttempts,
-            // Local peers and VPC endpoints serve buckets by path, not by virtual host.
-            forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL),
-            ...handler(timeouts.s3RequestMs)
-        })
+        emr: createEmrServerlessClient(settings, emrTimeouts, retry),
+        emrSubmit: createEmrServerlessClient(settings, emrTimeouts, { ...retry, maxAttempts: 1 }),
+        s3: createS3Client(settings, env, { connectionMs: timeouts.connectionMs, requestMs: timeouts.s3RequestMs }, retry)
     };
 }
 
@@ -66322,7 +66482,7 @@ function sparkJobSummary(outcome) {
         ['Attempts', outcome.attempts.length],
         [
             'Duration',
-            outcome.waited ? (0,duration/* formatDuration */.a)(outcome.durationSeconds * 1000) : 'not waited for'
+            outcome.waited ? (0,duration/* formatDuration */.a3)(outcome.durationSeconds * 1000) : 'not waited for'
         ],
         ['Billed vCPU-hours', (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours)],
         ['Billed memory GB-hours', (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours)],
@@ -66338,7 +66498,7 @@ function sparkJobSummary(outcome) {
                 `\`${attempt.jobRunId}\``,
                 attempt.attached ? 'attached to a running run' : 'submitted',
                 attempt.state,
-                (0,duration/* formatDuration */.a)(attempt.durationSeconds * 1000),
+                (0,duration/* formatDuration */.a3)(attempt.durationSeconds * 1000),
                 attempt.stateDetails ?? ''
             ])));
     }
@@ -66357,7 +66517,7 @@ function sparkJobSummary(outcome) {
 
 /***/ }),
 
-/***/ 3920:
+/***/ 7731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66395,6 +66555,97 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, endpoint, maxAttempts: 5 };
 }
 
+;// CONCATENATED MODULE: ./src/core/calendar.ts
+
+const DAY_MS = 86_400_000;
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+function daysInMonth(year, month) {
+    return utcMidnight(year, month + 1, 0).getUTCDate();
+}
+/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
+function utcMidnight(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date;
+}
+/**
+ * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
+ * 2026-13-01): `new Date()` would silently roll them over into the next month.
+ */
+function parseIsoDate(text, input) {
+    const value = text.trim();
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!match)
+        throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
+    const [year, month, day] = match.slice(1).map(Number);
+    if (month < 1 || month > 12) {
+        throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
+    }
+    const monthDays = daysInMonth(year, month);
+    if (day < 1 || day > monthDays) {
+        const name = `${MONTHS[month - 1]} ${year}`;
+        throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
+    }
+    return utcMidnight(year, month, day);
+}
+/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    try {
+        parseIsoDate(text, 'date');
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            return false;
+        throw error;
+    }
+    return text === text.trim();
+}
+/**
+ * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
+ * `+01:00`): without one the day it falls on would depend on the runner's zone.
+ */
+function parseTimestamp(text, input) {
+    const value = text.trim();
+    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+        throw new InputError(input, expected, value);
+    }
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime()))
+        throw new InputError(input, expected, value);
+    return instant;
+}
+function formatIsoDate(instant) {
+    return instant.toISOString().slice(0, 10);
+}
+/** The UTC calendar day before the one `instant` falls on. */
+function previousUtcDay(instant) {
+    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+    return formatIsoDate(new Date(midnight - DAY_MS));
+}
+function addDays(date, days) {
+    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+}
+/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
+function daysBetween(start, end) {
+    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+}
+
+// EXTERNAL MODULE: ./src/core/s3-uri.ts
+var s3_uri = __nccwpck_require__(8194);
 ;// CONCATENATED MODULE: ./src/emr/run-identity.ts
 /**
  * `<pipeline>/<task>/<logical-date>`: the same for every re-run of a date, so a re-run can
@@ -66434,9 +66685,15 @@ function tagValue(value) {
 
 
 
+
+
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/;
-const S3_OBJECT = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/;
+/**
+ * URIs reach EMR Serverless and Spark as written: in lower case, and without spaces, which
+ * would split one in two inside spark-submit parameters.
+ */
+const isS3Prefix = (text) => text.startsWith('s3://') && !/\s/.test(text) && (0,s3_uri/* isS3Uri */.tL)(text);
+const isS3Object = (text) => isS3Prefix(text) && (0,s3_uri/* isS3Uri */.tL)(text, { keyRequired: true });
 const CONF_KEY = /^[A-Za-z0-9_.-]+$/;
 /**
  * Reads and checks every input. Throws an InputError naming the first bad one, so nothing is
@@ -66462,13 +66719,13 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
     const pyFiles = inputs.list('py-files').map(file => jobFile('py-files', file, workspace));
     const configurationOverrides = readOverrides(inputs);
     const logUriInput = inputs.string('log-uri');
-    if (logUriInput && !S3_URI.test(logUriInput)) {
+    if (logUriInput && !isS3Prefix(logUriInput)) {
         throw new errors/* InputError */.dz('log-uri', 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput);
     }
     const overridesLogUri = s3LogUriOf(configurationOverrides);
     const logUri = stripSlash(logUriInput || overridesLogUri || '') || undefined;
     const stagingInput = inputs.string('staging-uri');
-    if (stagingInput && !S3_URI.test(stagingInput)) {
+    if (stagingInput && !isS3Prefix(stagingInput)) {
         throw new errors/* InputError */.dz('staging-uri', 'an s3:// URI such as s3://my-bucket/staging/', stagingInput);
     }
     const needsStaging = [entryPoint, ...files, ...pyFiles].find(file => file.kind === 'local');
@@ -66476,7 +66733,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         throw new errors/* InputError */.dz('staging-uri', `an s3:// prefix to upload ${needsStaging.kind === 'local' ? needsStaging.shown : 'local files'} to (a repository file is staged before the run)`);
     }
     const logicalDate = inputs.string('logical-date');
-    if (logicalDate && !isDate(logicalDate)) {
+    if (logicalDate && !isIsoDate(logicalDate)) {
         throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
     }
     const identity = {
@@ -66544,7 +66801,7 @@ function rawLines(inputs, name) {
 }
 function jobFile(input, value, workspace) {
     if (value.startsWith('s3://')) {
-        if (!S3_OBJECT.test(value))
+        if (!isS3Object(value))
             throw new errors/* InputError */.dz(input, 'an s3://bucket/key URI', value);
         return { kind: 's3', uri: value };
     }
@@ -66589,17 +66846,11 @@ function readOverrides(inputs) {
 function s3LogUriOf(overrides) {
     const s3 = overrides?.monitoringConfiguration?.s3MonitoringConfiguration;
     const logUri = isObject(s3) ? s3.logUri : undefined;
-    return typeof logUri === 'string' && S3_URI.test(logUri) ? logUri : undefined;
+    return typeof logUri === 'string' && isS3Prefix(logUri) ? logUri : undefined;
 }
 function defaultPipeline(env) {
     const repository = (env.GITHUB_REPOSITORY ?? '').split('/').pop() || 'pipeline';
     return env.GITHUB_WORKFLOW ? `${repository}/${env.GITHUB_WORKFLOW}` : repository;
-}
-function isDate(text) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
-        return false;
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66611,7 +66862,7 @@ function stripSlash(uri) {
 
 /***/ }),
 
-/***/ 2544:
+/***/ 3037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66628,7 +66879,7 @@ var duration = __nccwpck_require__(8571);
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/sleep.ts
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
         return reject(signal.reason);
     const onAbort = () => {
@@ -66641,76 +66892,40 @@ const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
 });
-const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
+const systemClock = { now: () => Date.now(), sleep };
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3302);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/core/aws-errors.ts
+
+/** Only objects can be AWS errors; the SDK's classifiers read properties without a guard. */
+const asSdkError = (error) => error !== null && typeof error === 'object' ? error : undefined;
+/**
+ * Throttling as the AWS SDK itself judges it (HTTP 429, ThrottlingException, SlowDown, …):
+ * the very classification its retry strategy uses, so the two never disagree.
+ */
+function isThrottling(error) {
+    const sdkError = asSdkError(error);
+    return sdkError !== undefined && (0,retry.isThrottlingError)(sdkError);
+}
+/**
+ * True for what another try later may fix: throttling, timeouts, dropped or refused
+ * connections and 5xx answers, by the SDK's own classification. It goes by error names,
+ * status codes and socket codes only, never by message text: a service's answer whose text
+ * happens to mention a network or a timeout (a ValidationException about
+ * networkConfiguration) is final.
+ */
+function isTransient(error) {
+    const sdkError = asSdkError(error);
+    if (sdkError === undefined)
+        return false;
+    return (0,retry.isThrottlingError)(sdkError) || (0,retry.isTransientError)(sdkError) || (0,retry.isServerError)(sdkError);
+}
+
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
-
-/** Error names AWS (and the SDK) use for throttling. */
-const THROTTLING = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'ThrottledException',
-    'RequestThrottledException',
-    'TooManyRequestsException',
-    'ProvisionedThroughputExceededException',
-    'TransactionInProgressException',
-    'RequestLimitExceeded',
-    'BandwidthLimitExceeded',
-    'LimitExceededException',
-    'RequestThrottled',
-    'SlowDown',
-    'PriorRequestNotComplete',
-    'EC2ThrottledException'
-]);
-/** Error names and network codes worth another try: the service or the path had a moment. */
-const TRANSIENT = new Set([
-    'InternalServerException',
-    'InternalServerError',
-    'InternalError',
-    'ServiceUnavailable',
-    'ServiceUnavailableException',
-    'RequestTimeout',
-    'RequestTimeoutException',
-    'TimeoutError',
-    'NetworkingError',
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT'
-]);
-function isThrottling(error) {
-    return THROTTLING.has((0,errors/* errorName */.Is)(error)) || httpStatus(error) === 429;
-}
-/** True for throttling, 5xx answers and dropped or refused connections. */
-function isTransient(error) {
-    if (isThrottling(error))
-        return true;
-    if (TRANSIENT.has((0,errors/* errorName */.Is)(error)))
-        return true;
-    const code = error?.code;
-    if (typeof code === 'string' && TRANSIENT.has(code))
-        return true;
-    const status = httpStatus(error);
-    if (status !== undefined)
-        return status >= 500;
-    // The SDK wraps some socket failures in errors whose only clue is the message. Only errors
-    // that carry no service answer are read this way: a service error whose text happens to
-    // mention a network or a timeout (a ValidationException about networkConfiguration) is final.
-    const message = error instanceof Error ? error.message : '';
-    return /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|other side closed|socket disconnected|request timed? ?out|connection timed? ?out/i.test(message);
-}
-function httpStatus(error) {
-    const metadata = error?.$metadata;
-    return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
-}
 /**
  * Exponential backoff with full jitter (delay drawn from [0, min(cap, base·2^n)]), so many
  * runners throttled at once do not come back in step.
@@ -66719,7 +66934,12 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     return Math.round(random() * ceiling);
 }
-async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable = isTransient, onRetry, sleep = sleep_sleep, random = Math.random, signal } = {}) {
+/**
+ * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
+ * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
+ * would multiply the requests (see the README's "Retries").
+ */
+async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
         try {
             return await operation();
@@ -66735,6 +66955,7 @@ async function retry_withRetry(operation, { attempts = 6, baseDelayMs = 500, max
 }
 
 ;// CONCATENATED MODULE: ./src/emr/job-runs.ts
+
 
 
 
@@ -66766,9 +66987,7 @@ async function listActiveRuns(emr, applicationId, name, signal) {
     do {
         let page;
         try {
-            page = await retry_withRetry(() => emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), {
-                abortSignal: signal
-            }), { signal });
+            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), { abortSignal: signal });
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
@@ -66794,9 +67013,10 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
     for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
         if (!jobRunId)
             continue;
-        const { jobRun } = await withRetry(() => emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
+        // No retry here: the client has retried the request already (README, "Retries").
+        const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
             abortSignal: signal
-        }), { signal });
+        });
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
         else
@@ -66844,7 +67064,7 @@ async function submitJobRun(emrSubmit, emr, request, { clock, logger, random = M
 async function cancelJobRun(emr, applicationId, jobRunId, logger, deadlineMs = 5000) {
     const deadline = AbortSignal.timeout(deadlineMs);
     try {
-        await retry_withRetry(() => emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline }), { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000, signal: deadline });
+        await emr.send(new dist_cjs/* CancelJobRunCommand */.If({ applicationId, jobRunId }), { abortSignal: deadline });
         logger.info(`Cancellation of job run ${jobRunId} requested`);
         return true;
     }
@@ -66872,11 +67092,11 @@ async function confirmCancelled(emr, applicationId, jobRunId, clock) {
 /** The Spark UI link for a run; '' (with a warning) when the service cannot give one. */
 async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     try {
-        const { url } = await retry_withRetry(() => emr.send(new dist_cjs/* GetDashboardForJobRunCommand */.T9({
+        const { url } = await emr.send(new dist_cjs/* GetDashboardForJobRunCommand */.T9({
             applicationId,
             jobRunId,
             ...(attempt && attempt > 1 ? { attempt } : {})
-        })));
+        }));
         return url ?? '';
     }
     catch (error) {
@@ -66957,7 +67177,6 @@ async function waitForJobRun(emr, applicationId, jobRunId, { pollMinMs, pollMaxM
 
 
 
-
 const ID = /^[0-9a-z]{1,64}$/;
 /**
  * The application the `application` input names: an ID as is, or a name matched exactly
@@ -66966,7 +67185,7 @@ const ID = /^[0-9a-z]{1,64}$/;
 async function resolveApplication(emr, reference) {
     if (ID.test(reference)) {
         try {
-            const { application } = await retry_withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId: reference })));
+            const { application } = await emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId: reference }));
             if (application)
                 return application;
         }
@@ -66979,7 +67198,7 @@ async function resolveApplication(emr, reference) {
     const matches = [];
     let nextToken;
     do {
-        const page = await retry_withRetry(() => emr.send(new dist_cjs/* ListApplicationsCommand */.BJ({ nextToken })));
+        const page = await emr.send(new dist_cjs/* ListApplicationsCommand */.BJ({ nextToken }));
         for (const application of page.applications ?? []) {
             if (application.name === reference && application.state !== 'TERMINATED')
                 matches.push(application);
@@ -67005,7 +67224,9 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
     let startSeen = false;
     let lastState;
     for (let poll = 0;; poll++) {
-        const { application } = await retry_withRetry(() => emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), { abortSignal: signal }), { signal });
+        const { application } = await emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), {
+            abortSignal: signal
+        });
         const state = application?.state ?? 'UNKNOWN';
         if (state !== lastState && lastState !== undefined)
             logger.info(`Application ${applicationId}: ${state}`);
@@ -67026,7 +67247,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
         }
         if (idle && !startRequested) {
             logger.info(`Application ${applicationId} is ${state}: starting it`);
-            await retry_withRetry(() => emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId })), { signal });
+            await emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId }), { abortSignal: signal });
             startRequested = true;
         }
         if (clock.now() - started > timeoutMs) {
@@ -67044,66 +67265,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/emr/staging.ts
-
-
-
-
-
-/** `s3://bucket/key` → parts. */
-function parseS3Uri(uri) {
-    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-    if (!match)
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return { bucket: match[1], key: match[2] };
-}
-/**
- * Uploads a repository file to `<staging-uri>/<sha256 of its content>/<file name>`, so the
- * run uses exactly this commit's code and an unchanged file is uploaded once. Returns the
- * S3 URI the run should use; S3 files are used as they are.
- */
-async function stageJobFile(s3, file, stagingUri, logger) {
-    if (file.kind === 's3')
-        return file.uri;
-    if (!stagingUri)
-        throw new Error(`no staging-uri to upload ${file.shown} to`);
-    const content = await (0,promises_.readFile)(file.path);
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
-    const { bucket, key: prefix } = parseS3Uri(stagingUri);
-    const key = [prefix.replace(/\/+$/, ''), digest, external_node_path_default().basename(file.path)]
-        .filter(Boolean)
-        .join('/');
-    const uri = `s3://${bucket}/${key}`;
-    if (await objectExists(s3, bucket, key)) {
-        logger.info(`${file.shown} is already staged at ${uri}`);
-        return uri;
-    }
-    await s3.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({ Bucket: bucket, Key: key, Body: content }));
-    logger.info(`Staged ${file.shown} at ${uri}`);
-    return uri;
-}
-async function objectExists(s3, bucket, key) {
-    try {
-        await s3.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: bucket, Key: key }));
-        return true;
-    }
-    catch (error) {
-        const status = error.$metadata?.httpStatusCode;
-        if (['NotFound', 'NoSuchKey'].includes((0,errors/* errorName */.Is)(error)) || status === 404)
-            return false;
-        // Without s3:ListBucket (not among the documented staging permissions) S3 answers a
-        // missing key with 403: upload it, and let PutObject say whether writing is allowed.
-        if (['Forbidden', 'AccessDenied'].includes((0,errors/* errorName */.Is)(error)) || status === 403)
-            return false;
-        throw error;
-    }
-}
-
+// EXTERNAL MODULE: ./src/core/s3-uri.ts
+var s3_uri = __nccwpck_require__(8194);
 ;// CONCATENATED MODULE: ./src/emr/driver-logs.ts
 
 
@@ -67129,7 +67292,7 @@ async function readDriverLogTail(s3, logUri, applicationId, jobRunId, stream, { 
     const uris = driverLogUris(logUri, applicationId, jobRunId, stream, attempt);
     let problem = '';
     for (const uri of uris) {
-        const { bucket, key } = parseS3Uri(uri);
+        const { bucket, key } = (0,s3_uri/* s3Location */.eS)(uri);
         try {
             const object = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: bucket, Key: key }));
             const lines = await tailLines(object.Body, maxLines, key.endsWith('.gz'));
@@ -67242,6 +67405,60 @@ function placeSparkConf(sparkConf) {
             submitParameters[key] = value;
     }
     return { submitParameters, sparkDefaults };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/emr/staging.ts
+
+
+
+
+
+
+/**
+ * Uploads a repository file to `<staging-uri>/<sha256 of its content>/<file name>`, so the
+ * run uses exactly this commit's code and an unchanged file is uploaded once. Returns the
+ * S3 URI the run should use; S3 files are used as they are.
+ */
+async function stageJobFile(s3, file, stagingUri, logger) {
+    if (file.kind === 's3')
+        return file.uri;
+    if (!stagingUri)
+        throw new Error(`no staging-uri to upload ${file.shown} to`);
+    const content = await (0,promises_.readFile)(file.path);
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
+    const { bucket, key: prefix } = (0,s3_uri/* s3Location */.eS)(stagingUri);
+    const key = [prefix.replace(/\/+$/, ''), digest, external_node_path_default().basename(file.path)]
+        .filter(Boolean)
+        .join('/');
+    const uri = `s3://${bucket}/${key}`;
+    if (await objectExists(s3, bucket, key)) {
+        logger.info(`${file.shown} is already staged at ${uri}`);
+        return uri;
+    }
+    await s3.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({ Bucket: bucket, Key: key, Body: content }));
+    logger.info(`Staged ${file.shown} at ${uri}`);
+    return uri;
+}
+async function objectExists(s3, bucket, key) {
+    try {
+        await s3.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: bucket, Key: key }));
+        return true;
+    }
+    catch (error) {
+        const status = error.$metadata?.httpStatusCode;
+        if (['NotFound', 'NoSuchKey'].includes((0,errors/* errorName */.Is)(error)) || status === 404)
+            return false;
+        // Without s3:ListBucket (not among the documented staging permissions) S3 answers a
+        // missing key with 403: upload it, and let PutObject say whether writing is allowed.
+        if (['Forbidden', 'AccessDenied'].includes((0,errors/* errorName */.Is)(error)) || status === 403)
+            return false;
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/emr/job-request.ts
@@ -67556,7 +67773,7 @@ async function waitForEnd(job, attempt) {
         handOver(job, { finished: true });
         return { timedOut: false, cancelAccepted: false, jobRun };
     }
-    logger.warning(`Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)}): cancelling it`);
+    logger.warning(`Job run ${jobRunId} did not finish within wait-timeout (${(0,duration/* formatDuration */.a3)(settings.waitTimeoutMs)}): cancelling it`);
     const cancelAccepted = await cancelJobRun(deps.emr, job.applicationId, jobRunId, logger);
     if (cancelAccepted)
         jobRun = (await confirmCancelled(deps.emr, job.applicationId, jobRunId, clock)) ?? jobRun;
@@ -67576,7 +67793,7 @@ function recordEnd(job, outcome, attempt, attemptBegan, { jobRun }) {
     outcome.usage = (0,usage/* addUsage */.vk)(outcome.usage, attempt.usage);
 }
 async function succeed(job, outcome, attempt, jobRun) {
-    job.logger.info(`Job run ${attempt.jobRunId} succeeded in ${(0,duration/* formatDuration */.a)(attempt.durationSeconds * 1000)}`);
+    job.logger.info(`Job run ${attempt.jobRunId} succeeded in ${(0,duration/* formatDuration */.a3)(attempt.durationSeconds * 1000)}`);
     outcome.dashboardUrl = await sparkUiLink(job, attempt.jobRunId, jobRun?.attempt);
     return outcome;
 }
@@ -67598,7 +67815,7 @@ function afterFailure(job, attempt, end) {
     const { jobRunId, number, state } = attempt;
     const details = detailsOf(attempt);
     if (end.timedOut) {
-        const limit = `wait-timeout (${(0,duration/* formatDuration */.a)(settings.waitTimeoutMs)})`;
+        const limit = `wait-timeout (${(0,duration/* formatDuration */.a3)(settings.waitTimeoutMs)})`;
         return {
             failure: end.cancelAccepted
                 ? `Job run ${jobRunId} did not finish within ${limit} and was cancelled (now ${state})`
@@ -67622,7 +67839,7 @@ function afterFailure(job, attempt, end) {
 async function pauseBeforeRetry(job, attempt, delayMs) {
     const { jobRunId, number } = attempt;
     const details = detailsOf(attempt);
-    job.logger.warning(`Attempt ${number} of ${job.totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${(0,duration/* formatDuration */.a)(delayMs)}`);
+    job.logger.warning(`Attempt ${number} of ${job.totalAttempts} failed (job run ${jobRunId}${details}); submitting again in ${(0,duration/* formatDuration */.a3)(delayMs)}`);
     try {
         await job.clock.sleep(delayMs, job.signal);
         return undefined;
@@ -67721,10 +67938,10 @@ function formatHours(value) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
-/* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
+/* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8742);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
-/* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2544);
+/* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7731);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3037);
 
 
 
