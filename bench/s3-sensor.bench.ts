@@ -6,11 +6,11 @@ import { performance } from 'node:perf_hooks'
 import { Inputs } from '../src/core/inputs.js'
 import { silentLogger } from '../src/core/log.js'
 import { systemClock, type Clock } from '../src/core/sleep.js'
-import { createS3Client } from '../src/s3/client.js'
+import { createS3Client } from '../src/core/aws-clients.js'
 import { readSensorConfig } from '../src/s3/config.js'
 import { S3Lister } from '../src/s3/lister.js'
 import { runSensor } from '../src/s3/sensor.js'
-import { startMoto } from '../test/support/moto.js'
+import { startMoto } from '../scripts/lib/moto.js'
 import { countRequests, createBucket, motoClient, putObjects } from '../test/s3/support/objects.js'
 
 const OBJECTS = Number(process.env.OBJECTS ?? 50_000)

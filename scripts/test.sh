@@ -26,6 +26,11 @@ fi
 step "Python virtualenv"
 bash scripts/setup-python.sh
 
+# The jars local Spark needs for s3:// (S3A) and Iceberg, from Maven Central, once into
+# .cache/jars/: the local EMR Serverless tests run spark-submit with them.
+step "Maven jars for local Spark"
+npx tsx scripts/setup-jars.ts
+
 # PySpark needs a JDK; use the machine's when JAVA_HOME is not set.
 if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")

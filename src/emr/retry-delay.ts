@@ -1,4 +1,6 @@
-export type RetryBackoff = 'fixed' | 'exponential'
+import { retryDelayMs, type RetryBackoff } from '../core/retry-delay.js'
+
+export type { RetryBackoff }
 
 export interface RetryDelaySettings {
   retryBackoff: RetryBackoff
@@ -7,18 +9,17 @@ export interface RetryDelaySettings {
 }
 
 /**
- * The pause before re-submission `retry` of a failed run (1 = the first re-submission).
- * - fixed: `retry-delay` every time, exactly (the seed's 5 minutes).
- * - exponential, as Airflow's `retry_exponential_backoff`: drawn between
- *   `retry-delay × 2^(retry−1)` and twice that, so runs that failed together do not come back
- *   together, and never above `max-retry-delay` (Airflow's `max_retry_delay`).
+ * The pause before re-submission `retry` of a failed run (1 = the first re-submission):
+ * the same policy as auto-retry's (src/core/retry-delay.ts), read from the action's inputs.
  */
 export function resubmitDelay(
-  { retryBackoff, retryDelayMs, maxRetryDelayMs }: RetryDelaySettings,
+  { retryBackoff, retryDelayMs: delayMs, maxRetryDelayMs }: RetryDelaySettings,
   retry: number,
   random: () => number = Math.random
 ): number {
-  if (retryBackoff === 'fixed') return retryDelayMs
-  const nominal = retryDelayMs * 2 ** (retry - 1)
-  return Math.round(Math.min(maxRetryDelayMs, nominal * (1 + random())))
+  return retryDelayMs(
+    retry,
+    { delayMs, backoff: retryBackoff, maxDelayMs: maxRetryDelayMs },
+    random
+  )
 }

@@ -11,7 +11,7 @@ import {
 } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
 import { autoRetry, GITHUB_MAX_RERUNS } from '../pipeline/auto-retry.js'
-import { RETRY_BACKOFFS } from '../pipeline/retry-delay.js'
+import { RETRY_BACKOFFS } from '../core/retry-delay.js'
 
 const HOUR_MS = 3_600_000
 

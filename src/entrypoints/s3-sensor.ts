@@ -1,7 +1,7 @@
 import { errorMessage, UserError } from '../core/errors.js'
 import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
-import { createS3Client } from '../s3/client.js'
+import { createS3Client } from '../core/aws-clients.js'
 import { readSensorConfig } from '../s3/config.js'
 import { S3Lister } from '../s3/lister.js'
 import { sensorErrorSummary, sensorOutputs, sensorSummary } from '../s3/report.js'

@@ -7,7 +7,7 @@ import {
 } from '../core/github-rest.js'
 import type { Logger } from '../core/log.js'
 import type { Clock } from '../core/sleep.js'
-import { retryDelayMs, type RetryDelayPolicy } from './retry-delay.js'
+import { retryDelayMs, type RetryDelayPolicy } from '../core/retry-delay.js'
 import { getRunAttempt, getWorkflowRun, type WorkflowRun } from './workflow-run.js'
 
 /** GitHub re-runs a run at most 50 times (so 51 attempts) and only within 30 days. */

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   GetObjectCommand,
@@ -15,6 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { MemoryLogger } from '../../src/core/log.js'
 import { driverLogUris, readDriverLogTail } from '../../src/emr/driver-logs.js'
 import { stageJobFile } from '../../src/emr/staging.js'
+import { tempDir } from '../support/temp.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -88,7 +88,7 @@ describe('driver logs', () => {
 
 describe('staging', () => {
   it('fault injection (client mock): uploads a new file when HeadObject answers 403 for lack of s3:ListBucket', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'staging-'))
+    const dir = tempDir('staging')
     const file = path.join(dir, 'cdc_ingest.py')
     writeFileSync(file, 'print(1)\n')
     // S3 answers a HEAD of a missing key with a bodiless 403 when the caller may not list.

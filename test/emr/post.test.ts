@@ -9,8 +9,7 @@ import {
   StartJobRunCommand,
   type JobRun
 } from '@aws-sdk/client-emr-serverless'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { mockClient } from 'aws-sdk-client-mock'
@@ -23,6 +22,7 @@ import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { runSparkJob } from '../../src/emr/spark-job.js'
 import { FakeClock } from './support/fake-clock.js'
 import { sparkJobSettings } from './support/spark-settings.js'
+import { tempDir } from '../support/temp.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -141,7 +141,7 @@ describe('post step', () => {
       controller.abort(new Error('received SIGINT'))
       return {}
     })
-    const workspace = mkdtempSync(path.join(tmpdir(), 'spark-post-'))
+    const workspace = tempDir('spark-post')
     writeFileSync(path.join(workspace, 'job.py'), 'print(1)\n')
     const raw: Record<string, string> = {
       application: 'app',

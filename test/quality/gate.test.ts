@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { InputError, UserError } from '../../src/core/errors.js'
@@ -9,6 +8,7 @@ import { readGateConfig } from '../../src/quality/config.js'
 import { failureMessage, runQualityGate, type GateOptions } from '../../src/quality/gate.js'
 import { LocalMetricsStore, parseMetricsRoot } from '../../src/quality/metrics-store.js'
 import { parseRules } from '../../src/quality/rules.js'
+import { tempDir } from '../support/temp.js'
 
 const DAY = '2024-03-10'
 const RULES = `
@@ -72,7 +72,7 @@ async function gateError(overrides: Partial<GateOptions> = {}): Promise<string> 
 }
 
 beforeEach(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'quality-gate-'))
+  root = tempDir('quality-gate')
   logger = new MemoryLogger()
 })
 
@@ -338,7 +338,7 @@ describe('a metrics document that is not the one asked for fails with one line',
 describe('readGateConfig', () => {
   let repo: string
   beforeEach(() => {
-    repo = mkdtempSync(path.join(tmpdir(), 'quality-repo-'))
+    repo = tempDir('quality-repo')
     mkdirSync(path.join(repo, 'quality'))
     writeFileSync(path.join(repo, 'quality', 'customers.yml'), RULES)
   })

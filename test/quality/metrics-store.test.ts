@@ -1,13 +1,13 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createS3Client } from '../../src/core/aws-clients.js'
 import { UserError } from '../../src/core/errors.js'
 import { LocalMetricsStore, S3MetricsStore } from '../../src/quality/metrics-store.js'
 import { startMoto, type Moto } from '../support/moto.js'
+import { tempDir } from '../support/temp.js'
 
 let moto: Moto
 let client: S3Client
@@ -93,7 +93,7 @@ describe('S3MetricsStore, fault injection (a server that accepts and never answe
 
 describe('LocalMetricsStore', () => {
   it('lists date folders holding a metrics.json and writes whole files', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'metrics-store-'))
+    const root = tempDir('metrics-store')
     for (const folder of ['date=2024-03-01', 'date=2024-03-02', 'notes', 'date=2024-3-3']) {
       mkdirSync(path.join(root, 'customers', folder), { recursive: true })
     }

@@ -5,12 +5,12 @@ import {
   S3Client
 } from '@aws-sdk/client-s3'
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
+import { tempDir } from '../support/temp.js'
 
 /**
  * The whole path as the pipeline runs it: the data-quality Spark job (local PySpark) writes
@@ -83,7 +83,7 @@ async function readS3(key: string): Promise<string> {
 beforeAll(async () => {
   moto = await startMoto()
   s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' })
-  lake = mkdtempSync(path.join(tmpdir(), 'quality-lake-'))
+  lake = tempDir('quality-lake')
   // Silver data for 2024-03-01..05 and the job for the three history days (one JVM) ...
   execFileSync(
     venvPython,

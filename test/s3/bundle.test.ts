@@ -243,23 +243,22 @@ describe('s3-sensor bundle', () => {
   })
 
   it('a request that hangs does not carry the sensor far past its timeout (fault injection: HTTP proxy)', async () => {
+    // The proxy never answers. Without the sensor abandoning the request at its timeout, the
+    // SDK's own 60 s request timeout would hold the step past this test's limit; the error
+    // line below only comes from that abandonment, so no clock is read here.
     const proxy = await startFaultProxy(moto.endpoint, [], 'hang')
     try {
-      const started = Date.now()
       const run = await sensor({
         key: PREFIX,
         endpoint: proxy.endpoint,
         'poke-interval': '200ms',
         timeout: '1s'
       })
-      const took = Date.now() - started
       expect(run.code).toBe(1)
       expect(errorLines(run)).toEqual([
         `::error::Timed out after 1s waiting for s3://data-lake/${PREFIX}: S3 never answered a poke; last poke failed: the sensor timeout passed while S3 had not answered`
       ])
       expect(proxy.requests).toBeGreaterThanOrEqual(1)
-      // 1 s timeout + 1 s grace + start-up; the SDK's own request timeout alone is 60 s.
-      expect(took).toBeLessThan(15_000)
     } finally {
       await proxy.close()
     }

@@ -19,6 +19,7 @@ import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../su
 import { runAction } from '../support/run-action.js'
 import { planMetrics } from '../../src/quality/metric-ids.js'
 import { parseRules } from '../../src/quality/rules.js'
+import { tempDir } from '../support/temp.js'
 
 // The daily workflow's quality-gate step, with its own `with:` inputs, run as the runner runs
 // dist/quality-gate, on a metrics document the data-quality job wrote, in S3 (moto). The lake
@@ -76,7 +77,7 @@ beforeAll(async () => {
   workspace = mkdtempSync(path.join(tmpdir(), 'gate-step-repo-'))
   moto = await startMoto()
   // One silver day and its metrics document, written by the data-quality job (local PySpark).
-  const lake = mkdtempSync(path.join(tmpdir(), 'gate-step-lake-'))
+  const lake = tempDir('gate-step-lake')
   execFileSync(venvPython, ['test/quality/make_lake.py', lake, DS, '1', '2000-01-01', DS], {
     cwd: projectRoot,
     env: javaEnv(),

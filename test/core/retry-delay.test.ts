@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retryDelayMs, type RetryDelayPolicy } from '../../src/pipeline/retry-delay.js'
+import { retryDelayMs, type RetryDelayPolicy } from '../../src/core/retry-delay.js'
 
 const minute = 60_000
 const fixed: RetryDelayPolicy = { delayMs: 5 * minute, backoff: 'fixed', maxDelayMs: 60 * minute }
