@@ -7,6 +7,10 @@ import { sparkJobSettings } from './support/spark-settings.js'
 import { Inputs } from '../../src/core/inputs.js'
 import { readSparkJobSettings } from '../../src/emr/settings.js'
 
+/** A value as an error line shows it: cut at 80 characters (long temp paths are). */
+const shownValue = (value: string): string =>
+  value.length <= 80 ? value : `${value.slice(0, 79)}…`
+
 // A repository with a job in it, and beside it a folder outside the repository whose files
 // exist, so a refusal can only come from where the path leads, not from a missing file.
 const root = mkdtempSync(path.join(tmpdir(), 'spark-job-files-'))
@@ -49,7 +53,7 @@ describe('repository files for entry-point, files and py-files', () => {
     expect(error).toBeInstanceOf(InputError)
     expect((error as InputError).input).toBe(input)
     expect((error as InputError).message).toBe(
-      `Input '${input}': expected an s3:// URI or a file inside the repository, but this path leads outside it, got '${value}'`
+      `Input '${input}': expected an s3:// URI or a file inside the repository, but this path leads outside it, got '${shownValue(value)}'`
     )
   })
 

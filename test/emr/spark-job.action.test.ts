@@ -18,6 +18,10 @@ import { awsTestEnv, startMoto, type Moto } from '../support/moto.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
 import { isGetJobRun, isStartJobRun, startFaultProxy, type Fault } from './fault-proxy.js'
 
+/** A value as an error line shows it: cut at 80 characters (long temp paths are). */
+const shownValue = (value: string): string =>
+  value.length <= 80 ? value : `${value.slice(0, 79)}…`
+
 /**
  * The bundled action (dist/spark-job, dist/spark-job-post) run as the runner runs it, against
  * moto's EMR Serverless and S3. test/support/harness_emr.py scripts each run's states over
@@ -688,7 +692,7 @@ describe('spark-job action against moto', () => {
         const result = await run('spark-job', { ...base, [input]: value })
         expect(result.code, `${input}: ${result.stdout}`).toBe(1)
         expect(errorLines(result), input).toEqual([
-          `::error::Input '${input}': expected an s3:// URI or a file inside the repository, but this path leads outside it, got '${value}'`
+          `::error::Input '${input}': expected an s3:// URI or a file inside the repository, but this path leads outside it, got '${shownValue(value)}'`
         ])
         expect(proxy.requests, `${input}: no request may be sent`).toEqual([])
       }

@@ -41,6 +41,7 @@ describe('runner: the plan of the pipeline workflows', () => {
       ],
       'validate-data-quality': [
         'stand-in actions/checkout@v5',
+        'local-action ./quality-gate',
         'stand-in aws-actions/configure-aws-credentials@v5',
         'local-action ./ +post',
         'local-action ./quality-gate'

@@ -1,5 +1,6 @@
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jobLines, runFixture, type Captured } from './support.js'
+import { jobLines, projectRoot, runFixture, type Captured } from './support.js'
 
 // test/fixtures/workflows/basics.yml run through the runner, its steps in real bash and its
 // local action in real Node, as a GitHub runner would run them.
@@ -21,12 +22,12 @@ describe('runner: basics.yml', () => {
   it('applies defaults.run.working-directory and a step working-directory over it', async () => {
     const lines = jobLines((await result()).output, 'first')
     expect(lines[0]).toMatch(/cwd=fixtures$/)
-    expect(lines).toContain('exported=yes tool=tool-on-path cwd=runner')
+    expect(lines).toContain(`exported=yes tool=tool-on-path cwd=${path.basename(projectRoot)}`)
   })
 
   it('passes GITHUB_ENV and GITHUB_PATH to the later steps', async () => {
     expect(jobLines((await result()).output, 'first')).toContain(
-      'exported=yes tool=tool-on-path cwd=runner'
+      `exported=yes tool=tool-on-path cwd=${path.basename(projectRoot)}`
     )
   })
 
