@@ -1,4 +1,8 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3'
+import {
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client
+} from '@aws-sdk/client-s3'
 
 /** What the sensor needs to know about one object. */
 export interface ListedObject {
@@ -50,18 +54,12 @@ export class S3Lister implements ObjectLister {
     { limit = Infinity, onPage, signal }: ListRequest = {}
   ): Promise<ListedObject[]> {
     const objects: ListedObject[] = []
-    let continuationToken: string | undefined
-    do {
-      this.requests++
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ContinuationToken: continuationToken,
-          MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
-        }),
-        { abortSignal: signal }
-      )
+    const pages = this.pages(
+      { Prefix: prefix },
+      () => Math.min(PAGE_SIZE, limit - objects.length),
+      signal
+    )
+    for await (const { page, more } of pages) {
       const listed: ListedObject[] = []
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue
@@ -73,33 +71,46 @@ export class S3Lister implements ObjectLister {
         })
       }
       objects.push(...listed)
-      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
-      const more = Boolean(continuationToken) && objects.length < limit
-      if (onPage?.(listed, more)) break
-    } while (continuationToken && objects.length < limit)
+      const continues = more && objects.length < limit
+      if (onPage?.(listed, continues) || !continues) break
+    }
     return objects
   }
 
   async folders(prefix: string, signal?: AbortSignal): Promise<string[]> {
     const folders: string[] = []
+    for await (const { page } of this.pages(
+      { Prefix: prefix, Delimiter: '/' },
+      () => PAGE_SIZE,
+      signal
+    )) {
+      for (const common of page.CommonPrefixes ?? []) {
+        if (common.Prefix !== undefined) folders.push(common.Prefix)
+      }
+    }
+    return folders
+  }
+
+  /** ListObjectsV2 page after page; the caller stops early by leaving the loop. */
+  private async *pages(
+    request: { Prefix: string; Delimiter?: string },
+    maxKeys: () => number,
+    signal: AbortSignal | undefined
+  ): AsyncGenerator<{ page: ListObjectsV2CommandOutput; more: boolean }> {
     let continuationToken: string | undefined
     do {
       this.requests++
       const page = await this.client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
-          Prefix: prefix,
-          Delimiter: '/',
+          ...request,
           ContinuationToken: continuationToken,
-          MaxKeys: PAGE_SIZE
+          MaxKeys: maxKeys()
         }),
         { abortSignal: signal }
       )
-      for (const common of page.CommonPrefixes ?? []) {
-        if (common.Prefix !== undefined) folders.push(common.Prefix)
-      }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+      yield { page, more: Boolean(continuationToken) }
     } while (continuationToken)
-    return folders
   }
 }
