@@ -1,5 +1,4 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer, type Socket } from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
@@ -14,6 +13,7 @@ import { readSparkJobSettings } from '../../src/emr/settings.js'
 import { sparkSubmitParameters } from '../../src/emr/spark-submit.js'
 import { waitForJobRun } from '../../src/emr/waiter.js'
 import { tempDir } from '../support/temp.js'
+import { withStalledServer } from '../support/stalled-server.js'
 
 const workspace = tempDir('spark-settings')
 mkdirSync(path.join(workspace, 'jobs'))
@@ -192,13 +192,9 @@ describe('sparkSubmitParameters', () => {
 
 describe('clients', () => {
   it('fault injection (a server that accepts and never answers): stalled polls fail after the request timeout, so wait-timeout still holds', async () => {
-    const sockets: Socket[] = []
-    const stalled = createServer(socket => sockets.push(socket))
-    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
-    const { port } = stalled.address() as { port: number }
-    try {
+    await withStalledServer(async endpoint => {
       const { emr } = createEmrClients(
-        { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
+        { region: 'us-east-1', endpoint: endpoint, maxAttempts: 1 },
         {},
         { connectionMs: 1000, emrRequestMs: 300, s3RequestMs: 300 }
       )
@@ -216,25 +212,18 @@ describe('clients', () => {
       expect(logger.lines).toContainEqual(
         expect.stringMatching(/^warning: GetJobRun failed \(TimeoutError: /)
       )
-    } finally {
-      for (const socket of sockets) socket.destroy()
-      stalled.close()
-    }
-  }, 10_000)
+    })
+  })
 })
 
 describe('cancelJobRun', () => {
   // Fault injection (a server that accepts and never answers): the action must not wait past
   // the runner's 7.5 s between SIGINT and SIGTERM for a cancel the service never confirms.
   it('gives up on a CancelJobRun that does not answer by its deadline, and says so', async () => {
-    const sockets: Socket[] = []
-    const stalled = createServer(socket => sockets.push(socket))
-    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
-    const { port } = stalled.address() as { port: number }
-    try {
+    await withStalledServer(async endpoint => {
       const direct = new EMRServerlessClient({
         region: 'us-east-1',
-        endpoint: `http://127.0.0.1:${port}`,
+        endpoint: endpoint,
         maxAttempts: 1,
         credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }
       })
@@ -245,9 +234,6 @@ describe('cancelJobRun', () => {
       expect(logger.lines).toContainEqual(
         expect.stringMatching(/^warning: Could not cancel job run run-1: /)
       )
-    } finally {
-      for (const socket of sockets) socket.destroy()
-      stalled.close()
-    }
+    })
   })
 })

@@ -1,6 +1,5 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer, type Socket } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createS3Client } from '../../src/core/aws-clients.js'
@@ -8,6 +7,7 @@ import { UserError } from '../../src/core/errors.js'
 import { LocalMetricsStore, S3MetricsStore } from '../../src/quality/metrics-store.js'
 import { startMoto, type Moto } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
+import { withStalledServer } from '../support/stalled-server.js'
 
 let moto: Moto
 let client: S3Client
@@ -68,13 +68,9 @@ describe('S3MetricsStore (moto)', () => {
 
 describe('S3MetricsStore, fault injection (a server that accepts and never answers)', () => {
   it('a stalled read fails after the request timeout as one line, instead of hanging the step', async () => {
-    const sockets: Socket[] = []
-    const stalled = createServer(socket => sockets.push(socket))
-    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
-    const { port } = stalled.address() as { port: number }
-    try {
+    await withStalledServer(async endpoint => {
       const stalledClient = createS3Client(
-        { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
+        { region: 'us-east-1', endpoint: endpoint, maxAttempts: 1 },
         {},
         { connectionMs: 1000, requestMs: 300 }
       )
@@ -84,11 +80,8 @@ describe('S3MetricsStore, fault injection (a server that accepts and never answe
       expect(error.message).toMatch(
         /^Cannot read s3:\/\/lake\/m\/customers\/date=2024-03-01\/metrics\.json: TimeoutError: /
       )
-    } finally {
-      for (const socket of sockets) socket.destroy()
-      stalled.close()
-    }
-  }, 10_000)
+    })
+  })
 })
 
 describe('LocalMetricsStore', () => {

@@ -1,4 +1,3 @@
-import { createServer, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { UserError } from '../../src/core/errors.js'
 import { Inputs } from '../../src/core/inputs.js'
@@ -11,6 +10,7 @@ import { runSensor } from '../../src/s3/sensor.js'
 import { startMoto, type Moto } from '../support/moto.js'
 import { FakeClock } from './support/fakes.js'
 import { createBucket, emptyBucket, motoClient, putObjects } from './support/objects.js'
+import { withStalledServer } from '../support/stalled-server.js'
 
 // The sensor's domain code against moto over real HTTP, with short real waits.
 let moto: Moto
@@ -322,13 +322,9 @@ describe('S3 sensor against moto', () => {
   })
 
   it('fault injection (a server that accepts and never answers): a stalled listing fails after the request timeout', async () => {
-    const sockets: Socket[] = []
-    const stalled = createServer(socket => sockets.push(socket))
-    await new Promise<void>(resolve => stalled.listen(0, '127.0.0.1', resolve))
-    const { port } = stalled.address() as { port: number }
-    try {
+    await withStalledServer(async endpoint => {
       const client = createS3Client(
-        { region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 },
+        { region: 'us-east-1', endpoint: endpoint, maxAttempts: 1 },
         {},
         { connectionMs: 1000, requestMs: 300 }
       )
@@ -336,9 +332,6 @@ describe('S3 sensor against moto', () => {
       // test's own limit, so reaching the assertion at all is the proof (no clock involved).
       const error = await new S3Lister(client, 'data-lake').list(PREFIX).catch(caught => caught)
       expect((error as Error).name).toBe('TimeoutError')
-    } finally {
-      for (const socket of sockets) socket.destroy()
-      stalled.close()
-    }
+    })
   }, 60_000)
 })
