@@ -36345,6 +36345,30 @@ function githubRequest(token, { baseUrl, policy = github_rest/* DEFAULT_GITHUB_R
 
 /***/ }),
 
+/***/ 5555:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ retryDelayMs),
+/* harmony export */   x: () => (/* binding */ RETRY_BACKOFFS)
+/* harmony export */ });
+const RETRY_BACKOFFS = ['fixed', 'exponential'];
+/**
+ * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
+ * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
+ * up to as much again at random so that runs failing together do not retry in step, and
+ * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
+ */
+function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
+    if (backoff === 'fixed')
+        return delayMs;
+    const base = delayMs * 2 ** Math.max(0, retry - 1);
+    return Math.min(maxDelayMs, Math.round(base + random() * base));
+}
+
+
+/***/ }),
+
 /***/ 8352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39591,7 +39615,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6312);
 /* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(870);
-/* harmony import */ var _pipeline_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3950);
+/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5555);
 
 
 
@@ -39609,7 +39633,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async
     const workflow = inputs.required('workflow', "the watched workflow's file name");
     const retries = inputs.integer('retries', 3, { min: 0, max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_MAX_RERUNS */ .xz });
     const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS });
-    const backoff = inputs.choice('retry-backoff', _pipeline_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__/* .RETRY_BACKOFFS */ .x, 'fixed');
+    const backoff = inputs.choice('retry-backoff', _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__/* .RETRY_BACKOFFS */ .x, 'fixed');
     const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS });
     if (backoff === 'exponential' && maxDelayMs < delayMs) {
         // Same rule as the Spark job action's: a cap below the first wait is a typo.
@@ -39669,8 +39693,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/github-rest.ts
 var github_rest = __nccwpck_require__(7383);
-// EXTERNAL MODULE: ./src/pipeline/retry-delay.ts
-var retry_delay = __nccwpck_require__(3950);
+// EXTERNAL MODULE: ./src/core/retry-delay.ts
+var retry_delay = __nccwpck_require__(5555);
 ;// CONCATENATED MODULE: ./src/pipeline/workflow-run.ts
 
 async function getWorkflowRun(request, repository, runId) {
@@ -39836,30 +39860,6 @@ async function readAttempt(request, repository, runId, attemptNumber) {
         const run = await getWorkflowRun(request, repository, runId);
         return { ...run, runAttempt: attemptNumber, status: 'queued', conclusion: null };
     }
-}
-
-
-/***/ }),
-
-/***/ 3950:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ retryDelayMs),
-/* harmony export */   x: () => (/* binding */ RETRY_BACKOFFS)
-/* harmony export */ });
-const RETRY_BACKOFFS = ['fixed', 'exponential'];
-/**
- * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
- * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
- * up to as much again at random so that runs failing together do not retry in step, and
- * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
- */
-function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
-    if (backoff === 'fixed')
-        return delayMs;
-    const base = delayMs * 2 ** Math.max(0, retry - 1);
-    return Math.min(maxDelayMs, Math.round(base + random() * base));
 }
 
 

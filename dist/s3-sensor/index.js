@@ -63920,6 +63920,69 @@ module.exports = {
 
 /***/ }),
 
+/***/ 8675:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   qo: () => (/* binding */ createS3Client)
+/* harmony export */ });
+/* unused harmony exports REQUEST_TIMEOUTS, createEmrServerlessClient */
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
+/* harmony import */ var _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3609);
+
+
+
+/** For small answers: a minute without one means a stalled connection. */
+const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+/**
+ * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
+ * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
+ * SDK keeps its 1 s base for throttling and its 20 s cap.
+ */
+const TRANSIENT_RETRY_BASE_MS = 500;
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings, timeouts, retry) {
+    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
+    const hook = retry.retryDelayMs;
+    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
+    return {
+        region: settings.region,
+        endpoint: settings.endpoint,
+        maxAttempts,
+        retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: TRANSIENT_RETRY_BASE_MS,
+            ...(backoff ? { backoff } : {})
+        }),
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: timeouts.requestMs,
+            throwOnRequestTimeout: true
+        }
+    };
+}
+/**
+ * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
+ * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
+ */
+function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
+        ...clientConfig(settings, timeouts, retry),
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+    });
+}
+/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
+function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
+}
+
+
+/***/ }),
+
 /***/ 8571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67296,7 +67359,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6312);
-/* harmony import */ var _s3_client_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5394);
+/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8675);
 /* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
 /* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(395);
 /* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9862);
@@ -67311,7 +67374,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
     const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
-    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_s3_client_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .q)(config.aws), config.target.bucket);
+    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .qo)(config.aws), config.target.bucket);
     const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .w)({
         ...config,
         lister,
@@ -67334,79 +67397,6 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 5394:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  q: () => (/* reexport */ createS3Client)
-});
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var submodules_retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-clients.ts
-
-
-
-/** For small answers: a minute without one means a stalled connection. */
-const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
-/**
- * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
- * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
- * SDK keeps its 1 s base for throttling and its 20 s cap.
- */
-const TRANSIENT_RETRY_BASE_MS = 500;
-/**
- * What every client shares: region and endpoint, the retry strategy, and request timeouts
- * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit).
- */
-function clientConfig(settings, timeouts, retry) {
-    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
-    const hook = retry.retryDelayMs;
-    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
-    return {
-        region: settings.region,
-        endpoint: settings.endpoint,
-        maxAttempts,
-        retryStrategy: new submodules_retry.StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: TRANSIENT_RETRY_BASE_MS,
-            ...(backoff ? { backoff } : {})
-        }),
-        requestHandler: {
-            connectionTimeout: timeouts.connectionMs,
-            requestTimeout: timeouts.requestMs,
-            throwOnRequestTimeout: true
-        }
-    };
-}
-/**
- * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
- * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
- */
-function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new dist_cjs/* S3Client */.YxF({
-        ...clientConfig(settings, timeouts, retry),
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    });
-}
-/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
-function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
-}
-
-;// CONCATENATED MODULE: ./src/s3/client.ts
-// The sensor's S3 client is the shared one: the same request timeouts and the same single
-// retry layer as every other AWS client.
-
-
 
 /***/ }),
 
@@ -67880,15 +67870,8 @@ class S3Lister {
     }
     async list(prefix, { limit = Infinity, onPage, signal } = {}) {
         const objects = [];
-        let continuationToken;
-        do {
-            this.requests++;
-            const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
-                Bucket: this.bucket,
-                Prefix: prefix,
-                ContinuationToken: continuationToken,
-                MaxKeys: Math.min(PAGE_SIZE, limit - objects.length)
-            }), { abortSignal: signal });
+        const pages = this.pages({ Prefix: prefix }, () => Math.min(PAGE_SIZE, limit - objects.length), signal);
+        for await (const { page, more } of pages) {
             const listed = [];
             for (const object of page.Contents ?? []) {
                 if (object.Key === undefined)
@@ -67901,32 +67884,36 @@ class S3Lister {
                 });
             }
             objects.push(...listed);
-            continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-            const more = Boolean(continuationToken) && objects.length < limit;
-            if (onPage?.(listed, more))
+            const continues = more && objects.length < limit;
+            if (onPage?.(listed, continues) || !continues)
                 break;
-        } while (continuationToken && objects.length < limit);
+        }
         return objects;
     }
     async folders(prefix, signal) {
         const folders = [];
+        for await (const { page } of this.pages({ Prefix: prefix, Delimiter: '/' }, () => PAGE_SIZE, signal)) {
+            for (const common of page.CommonPrefixes ?? []) {
+                if (common.Prefix !== undefined)
+                    folders.push(common.Prefix);
+            }
+        }
+        return folders;
+    }
+    /** ListObjectsV2 page after page; the caller stops early by leaving the loop. */
+    async *pages(request, maxKeys, signal) {
         let continuationToken;
         do {
             this.requests++;
             const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
                 Bucket: this.bucket,
-                Prefix: prefix,
-                Delimiter: '/',
+                ...request,
                 ContinuationToken: continuationToken,
-                MaxKeys: PAGE_SIZE
+                MaxKeys: maxKeys()
             }), { abortSignal: signal });
-            for (const common of page.CommonPrefixes ?? []) {
-                if (common.Prefix !== undefined)
-                    folders.push(common.Prefix);
-            }
             continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+            yield { page, more: Boolean(continuationToken) };
         } while (continuationToken);
-        return folders;
     }
 }
 

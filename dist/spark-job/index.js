@@ -66862,7 +66862,7 @@ function stripSlash(uri) {
 
 /***/ }),
 
-/***/ 3037:
+/***/ 7875:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67541,19 +67541,29 @@ function configurationOverrides(settings) {
     return Object.keys(overrides).length ? overrides : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/emr/retry-delay.ts
+;// CONCATENATED MODULE: ./src/core/retry-delay.ts
+const RETRY_BACKOFFS = (/* unused pure expression or super */ null && (['fixed', 'exponential']));
 /**
- * The pause before re-submission `retry` of a failed run (1 = the first re-submission).
- * - fixed: `retry-delay` every time, exactly (the seed's 5 minutes).
- * - exponential, as Airflow's `retry_exponential_backoff`: drawn between
- *   `retry-delay × 2^(retry−1)` and twice that, so runs that failed together do not come back
- *   together, and never above `max-retry-delay` (Airflow's `max_retry_delay`).
+ * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
+ * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
+ * up to as much again at random so that runs failing together do not retry in step, and
+ * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
  */
-function resubmitDelay({ retryBackoff, retryDelayMs, maxRetryDelayMs }, retry, random = Math.random) {
-    if (retryBackoff === 'fixed')
-        return retryDelayMs;
-    const nominal = retryDelayMs * 2 ** (retry - 1);
-    return Math.round(Math.min(maxRetryDelayMs, nominal * (1 + random())));
+function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
+    if (backoff === 'fixed')
+        return delayMs;
+    const base = delayMs * 2 ** Math.max(0, retry - 1);
+    return Math.min(maxDelayMs, Math.round(base + random() * base));
+}
+
+;// CONCATENATED MODULE: ./src/emr/retry-delay.ts
+
+/**
+ * The pause before re-submission `retry` of a failed run (1 = the first re-submission):
+ * the same policy as auto-retry's (src/core/retry-delay.ts), read from the action's inputs.
+ */
+function resubmitDelay({ retryBackoff, retryDelayMs: delayMs, maxRetryDelayMs }, retry, random = Math.random) {
+    return retryDelayMs(retry, { delayMs, backoff: retryBackoff, maxDelayMs: maxRetryDelayMs }, random);
 }
 
 ;// CONCATENATED MODULE: ./src/emr/run-state.ts
@@ -67941,7 +67951,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8742);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7731);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3037);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7875);
 
 
 
