@@ -5,8 +5,9 @@ import type { LocalService } from './services.js'
 /**
  * The piece of the GitHub REST API a run reads about itself: GET the current workflow run
  * (its creation time is the scheduled run's event time, from which the logical-date action
- * derives the date). Everything else answers 501, so an action that needs more of the API
- * fails with one clear line instead of reaching github.com.
+ * derives the date). Everything else answers 404 with a message saying so, so an action that
+ * needs more of the API fails with one clear line instead of reaching github.com; not a 5xx,
+ * which GitHub clients retry with backoff (notify would wait ~15 s per call for nothing).
  */
 export const localGitHubApi: LocalService = {
   name: 'GitHub API (runs only)',
@@ -35,7 +36,7 @@ export const localGitHubApi: LocalService = {
         })
         return
       }
-      send(501, {
+      send(404, {
         message: `the local runner's GitHub API stand-in only answers GET ${runPath} (got ${request.method} ${url})`
       })
     })
