@@ -1,16 +1,26 @@
 /**
- * The daily pipeline, run locally: the same steps and order as
- * .github/workflows/daily-customer-etl.yml, with the actions run from dist/ exactly as the
- * runner runs them, moto playing S3, and spark-submit from the virtualenv playing EMR
- * Serverless (the Spark job action itself needs a real EMR Serverless application).
+ * `npm run pipeline`: the real .github/workflows/daily-customer-etl.yml, run by the local
+ * workflow runner (src/runner) with the real action bundles, once per date, oldest first,
+ * against a local S3 (moto) and the local EMR Serverless (src/local-emr), on generated
+ * sample CDC data. Nothing here stands in for a step of the workflow: what runs is the file.
  */
-import { spawn } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { awsTestEnv, projectRoot, startMoto, type Moto } from './lib/moto.js'
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
+import { spawnSync } from 'node:child_process'
+import { formatDuration } from '../src/runner/log.js'
+import { CancelSignal } from '../src/runner/process.js'
+import { runWorkflowFile } from '../src/runner/run.js'
+import { readVarsFile } from '../src/runner/vars-file.js'
+import { startLocalEmrServerless } from '../src/local-emr/service.js'
+import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
+import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
+import { awsTestEnv, projectRoot, startMoto } from './lib/moto.js'
 import { parsePipelineArgs, UsageError, USAGE, type PipelineArgs } from './lib/pipeline-args.js'
-import { runAction, type ActionRun } from './lib/run-action.js'
+
+const WORKFLOW = '.github/workflows/daily-customer-etl.yml'
+const VARS_FILE = path.join(projectRoot, '.github', 'local-vars.env')
 
 let args: PipelineArgs
 try {
@@ -26,236 +36,164 @@ if (args.help) {
   process.exit(0)
 }
 
-const bucket = 'data-lake'
-const { lake, dates } = args
-const venvBin = path.join(projectRoot, '.venv', 'bin')
-const summaryFile = path.join(projectRoot, '.work', 'pipeline-summary.md')
-
 function fail(message: string): never {
   console.error(`pipeline: ${message}`)
   process.exit(1)
 }
 
-/** Runs a command, streaming its output with a prefix; resolves with its exit code. */
-function run(label: string, command: string, commandArgs: string[]): Promise<number> {
-  return new Promise(resolve => {
-    const child = spawn(command, commandArgs, {
-      cwd: projectRoot,
-      env: { ...process.env, PYSPARK_PYTHON: path.join(venvBin, 'python') },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    const echo = (chunk: Buffer): void => {
-      for (const line of String(chunk).split('\n')) {
-        // Spark's own INFO/WARN chatter is noise here; the job's lines and errors are not.
-        if (line.trim() && !/^\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d (INFO|WARN) /.test(line)) {
-          console.log(`  [${label}] ${line}`)
-        }
-      }
-    }
-    child.stdout.on('data', echo)
-    child.stderr.on('data', echo)
-    child.on('close', code => resolve(code ?? 1))
-  })
+const { lake, dates } = args
+const vars = readVarsFile(VARS_FILE, true)
+const bucket = vars.DATA_LAKE_BUCKET
+if (!bucket) fail(`${path.relative(projectRoot, VARS_FILE)}: DATA_LAKE_BUCKET is not set`)
+try {
+  cachedJarPaths(defaultJarCacheDir(projectRoot))
+} catch (error) {
+  fail(`${error instanceof Error ? error.message : String(error)} (npm run setup:jars)`)
 }
 
-function sparkSubmit(label: string, job: string, jobArgs: string[]): Promise<number> {
-  return run(label, path.join(venvBin, 'spark-submit'), [
-    '--master',
-    'local[2]',
-    '--conf',
-    'spark.sql.adaptive.enabled=true',
-    '--conf',
-    'spark.sql.shuffle.partitions=8',
-    '--conf',
-    'spark.ui.enabled=false',
-    path.join('jobs', job),
-    ...jobArgs
-  ])
-}
+const bronze = path.join(lake, 'bronze', 'customers')
+const marker = (date: string): string => path.join(bronze, `date=${date}`, '_SUCCESS')
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap(name => {
-    const full = path.join(dir, name)
-    return statSync(full).isDirectory() ? filesUnder(full) : [full]
-  })
-}
-
-async function uploadBronze(moto: Moto): Promise<number> {
-  const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' })
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }))
-  const files = filesUnder(path.join(lake, 'bronze'))
-  for (const file of files) {
-    const key = path.relative(lake, file).split(path.sep).join('/')
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }))
-  }
-  return files.length
-}
-
-interface StepResult {
-  date: string
-  step: string
-  ok: boolean
-  seconds: number
-  detail: string
-}
-
-const results: StepResult[] = []
-const summaries: string[] = []
-
-async function step(
-  date: string,
-  name: string,
-  body: () => Promise<[boolean, string]>
-): Promise<boolean> {
-  console.log(`\n▶ ${date} ${name}`)
-  const started = Date.now()
-  const [ok, detail] = await body()
-  const seconds = Math.round((Date.now() - started) / 100) / 10
-  results.push({ date, step: name, ok, seconds, detail })
-  console.log(`${ok ? '✔' : '✘'} ${date} ${name} (${seconds}s) ${detail}`)
-  return ok
-}
-
-function actionStep(run: ActionRun, detail: (run: ActionRun) => string): [boolean, string] {
-  summaries.push(run.summary)
-  for (const line of run.stdout.split('\n')) {
-    if (line.trim() && !line.startsWith('::debug::')) console.log(`  ${line}`)
-  }
-  return [run.code === 0, detail(run)]
-}
-
-async function main(): Promise<void> {
-  rmSync(lake, { recursive: true, force: true })
-  mkdirSync(lake, { recursive: true })
-
-  console.log(
-    `pipeline: ${dates.length} day(s) ${dates[0]} … ${dates.at(-1)}, lake ${path.relative(projectRoot, lake)}`
-  )
-  const generated = await run('generate', path.join(venvBin, 'python'), [
-    'jobs/generate_cdc.py',
-    '--start',
-    dates[0],
-    '--end',
-    dates.at(-1)!,
-    '--output',
-    path.join(lake, 'bronze', 'customers'),
-    '--seed',
-    String(args.seed),
-    '--scale',
-    String(args.scale)
-  ])
-  if (generated !== 0) fail('generating the sample bronze data failed')
-
-  const moto = await startMoto()
+/** Sample CDC data for the dates that have none yet; a date already there is kept as it is. */
+function generateMissingDates(): void {
+  const missing = dates.filter(date => !existsSync(marker(date)))
+  if (missing.length === 0) return
+  const scratch = mkdtempSync(path.join(tmpdir(), 'pipeline-sample-'))
   try {
-    console.log(`local S3 on ${moto.endpoint}: uploaded ${await uploadBronze(moto)} bronze files`)
-    const actionEnv = { ...awsTestEnv }
-    const silver = path.join(lake, 'silver', 'customers')
-    const metricsRoot = path.join(lake, 'quality', 'metrics')
-
-    for (const date of dates) {
-      const ok =
-        (await step(date, 'wait-for-data', async () =>
-          actionStep(
-            await runAction('s3-sensor', {
-              env: actionEnv,
-              inputs: {
-                bucket,
-                key: `bronze/customers/date=${date}/`,
-                // As in the workflow: a day without changes holds only its marker.
-                'min-objects': '0',
-                'success-marker': '_SUCCESS',
-                timeout: '1m',
-                'poke-interval': '1s',
-                endpoint: moto.endpoint
-              }
-            }),
-            run => `${run.outputs.count ?? 0} objects, ${run.outputs['total-bytes'] ?? 0} bytes`
-          )
-        )) &&
-        (await step(date, 'ingest-cdc', async () => {
-          const code = await sparkSubmit('ingest', 'cdc_ingest.py', [
-            '--date',
-            date,
-            '--source',
-            path.join(lake, 'bronze', 'customers'),
-            '--target',
-            silver
-          ])
-          return [code === 0, `exit ${code}`]
-        })) &&
-        (await step(date, 'validate-data-quality', async () => {
-          const code = await sparkSubmit('quality', 'data_quality.py', [
-            '--input',
-            silver,
-            '--rules',
-            'quality/customers.yml',
-            '--date',
-            date,
-            '--metrics-root',
-            metricsRoot
-          ])
-          if (code !== 0) return [false, `metrics job exit ${code}`]
-          return actionStep(
-            await runAction('quality-gate', {
-              env: actionEnv,
-              inputs: {
-                rules: 'quality/customers.yml',
-                'metrics-root': metricsRoot,
-                'logical-date': date,
-                'history-depth': '7',
-                'write-results': 'true',
-                'missing-history': 'warn'
-              }
-            }),
-            run =>
-              `gate: ${run.outputs.passed === 'true' ? 'passed' : 'failed'}, ${run.outputs.failed ?? '?'} failed, ${run.outputs.warnings ?? '?'} warnings`
-          )
-        })) &&
-        (await step(date, 'compute-aggregates', async () => {
-          const code = await sparkSubmit('aggregates', 'customer_summary.py', [
-            '--date',
-            date,
-            '--input',
-            silver,
-            '--output',
-            path.join(lake, 'gold', 'customer_summary')
-          ])
-          return [code === 0, `exit ${code}`]
-        }))
-      if (!ok) {
-        console.log(
-          `\n${date}: a step failed; what depends on it was skipped (as in the workflow).`
-        )
-        break
-      }
-      results.push({
-        date,
-        step: 'notify',
-        ok: true,
-        seconds: 0,
-        detail: 'success (locally: printed only)'
-      })
+    console.log(
+      `pipeline: generating sample CDC data for ${missing.length} date(s) (scale ${args.scale}, seed ${args.seed})`
+    )
+    const generated = spawnSync(
+      path.join(projectRoot, '.venv', 'bin', 'python'),
+      [
+        'jobs/generate_cdc.py',
+        '--start',
+        dates[0],
+        '--end',
+        dates.at(-1)!,
+        '--output',
+        scratch,
+        '--seed',
+        String(args.seed),
+        '--scale',
+        String(args.scale)
+      ],
+      { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] }
+    )
+    if (generated.status !== 0) fail('generating the sample CDC data failed (see above)')
+    for (const date of missing) {
+      const folder = path.join(scratch, `date=${date}`)
+      if (existsSync(folder)) cpSync(folder, path.join(bronze, `date=${date}`), { recursive: true })
     }
   } finally {
-    await moto.stop()
+    rmSync(scratch, { recursive: true, force: true })
   }
-
-  const table = [
-    '| date | step | result | seconds | detail |',
-    '| --- | --- | --- | --- | --- |',
-    ...results.map(
-      r => `| ${r.date} | ${r.step} | ${r.ok ? 'ok' : 'FAILED'} | ${r.seconds} | ${r.detail} |`
-    )
-  ].join('\n')
-  mkdirSync(path.dirname(summaryFile), { recursive: true })
-  writeFileSync(summaryFile, `# Local pipeline run\n\n${table}\n\n${summaries.join('\n')}`)
-  console.log(
-    `\n${table}\n\nlake: ${path.relative(projectRoot, lake)}   summaries: ${path.relative(projectRoot, summaryFile)}`
-  )
-  const failed =
-    results.some(r => !r.ok) || results.filter(r => r.step === 'notify').length !== dates.length
-  process.exit(failed ? 1 : 0)
 }
 
-await main()
+interface DateResult {
+  date: string
+  exitCode: number
+  jobs: { id: string; state: string; duration: string }[]
+}
+
+async function main(): Promise<number> {
+  if (args.fresh) rmSync(lake, { recursive: true, force: true })
+  mkdirSync(lake, { recursive: true })
+  generateMissingDates()
+
+  const moto = await startMoto()
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true })
+  // The runs' scratch space; their driver logs are kept in the lake (<EMR_LOG_URI>).
+  const workDir = mkdtempSync(path.join(tmpdir(), 'pipeline-emr-'))
+  const emr = await startLocalEmrServerless({
+    s3Endpoint: moto.endpoint,
+    workDir,
+    env: { ...process.env, ...awsTestEnv },
+    log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined
+  })
+  const cancel = new CancelSignal()
+  const force = new CancelSignal()
+  const onInterrupt = (): void => {
+    if (!cancel.cancelled) {
+      console.log('\nCancelling the run (Ctrl-C again to stop the post steps too)')
+      cancel.cancel()
+    } else force.cancel()
+  }
+  process.on('SIGINT', onInterrupt)
+  const results: DateResult[] = []
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+    const loaded = await loadFolderIntoBucket(s3, bucket, lake)
+    console.log(
+      `pipeline: ${dates.length} date(s) ${dates[0]} … ${dates.at(-1)} through ${WORKFLOW}\n` +
+        `  local S3 ${moto.endpoint}: s3://${bucket} loaded from ${path.relative(projectRoot, lake)} (${loaded} objects)\n` +
+        `  local EMR Serverless ${emr.endpoint}: application ${emr.applications[0].id}\n` +
+        '  notify: skipped (it needs a GitHub token and the issues API; run on GitHub to try it)'
+    )
+    for (const date of dates) {
+      console.log(`\n━━ ${date} ━━`)
+      const result = await runWorkflowFile({
+        workflowFile: WORKFLOW,
+        workspace: projectRoot,
+        event: 'workflow_dispatch',
+        inputs: { date, notify: 'false' },
+        vars,
+        secrets: {},
+        strict: true,
+        verbose: args.verbose,
+        maxParallel: 2,
+        dryRun: false,
+        hostEnv: {
+          ...process.env,
+          ...awsTestEnv,
+          AWS_ENDPOINT_URL_S3: moto.endpoint,
+          AWS_ENDPOINT_URL_EMR_SERVERLESS: emr.endpoint
+        },
+        write: text => process.stdout.write(text),
+        cancel,
+        force
+      })
+      results.push({
+        date,
+        exitCode: result.exitCode,
+        jobs: result.rows.map(row => ({
+          id: row.id,
+          state: row.state,
+          duration: row.durationMs === undefined ? '' : formatDuration(row.durationMs)
+        }))
+      })
+      // Dates run in order, as backfill runs them: a later date builds on this one's silver.
+      if (result.exitCode !== 0) break
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt)
+    await emr.stop()
+    rmSync(workDir, { recursive: true, force: true })
+    try {
+      const saved = await saveBucketToFolder(s3, bucket, lake)
+      console.log(
+        `\npipeline: lake saved to ${path.relative(projectRoot, lake)} (${saved} objects)`
+      )
+    } finally {
+      s3.destroy()
+      await moto.stop()
+    }
+  }
+
+  console.log('\n| date | result | jobs |\n| --- | --- | --- |')
+  for (const result of results) {
+    const jobs = result.jobs.map(
+      job => `${job.id} ${job.state}${job.duration ? ` ${job.duration}` : ''}`
+    )
+    console.log(
+      `| ${result.date} | ${result.exitCode === 0 ? 'passed' : 'FAILED'} | ${jobs.join(', ')} |`
+    )
+  }
+  const skipped = dates.slice(results.length)
+  if (skipped.length) console.log(`not run (an earlier date failed): ${skipped.join(', ')}`)
+  const gold = path.join(lake, 'gold', 'customer_summary')
+  if (existsSync(gold)) console.log(`gold: ${path.relative(projectRoot, gold)}`)
+  return results.length === dates.length && results.every(r => r.exitCode === 0) ? 0 : 1
+}
+
+process.exit(await main())

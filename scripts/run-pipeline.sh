@@ -16,4 +16,5 @@ if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   export JAVA_HOME
 fi
+npx tsx scripts/setup-jars.ts
 exec npx tsx scripts/local-pipeline.ts "$@"

@@ -6,11 +6,14 @@ import { Inputs } from '../../src/core/inputs.js'
 import { addDays, daysBetween, formatIsoDate, parseIsoDate } from '../../src/core/calendar.js'
 
 export const USAGE =
-  'usage: npm run pipeline -- [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--scale N] [--seed N] [--lake DIR]\n' +
+  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--lake DIR] [--verbose]\n' +
+  '  --date          one logical date (instead of --start and --end)\n' +
   '  --start, --end  the first and last logical date (default 2026-01-01 … 2026-01-03, at most 366 days)\n' +
   '  --scale N       sample size: 200 × N customers, 100 × N changes a day (1 to 1000, default 1)\n' +
   '  --seed N        random seed of the sample data (default 7)\n' +
-  '  --lake DIR      where the lake is written, replacing a lake of an earlier run (default .work/lake)'
+  '  --fresh         start from an empty lake (default: keep the lake of the earlier run)\n' +
+  '  --lake DIR      the folder the local S3 lake is kept in between runs (default .work/lake)\n' +
+  "  --verbose       show Spark's own INFO/WARN output and the actions' debug lines"
 
 /** A command line that cannot run: one line for the user, then the usage, exit 2. */
 export class UsageError extends Error {
@@ -22,14 +25,26 @@ export interface PipelineArgs {
   dates: string[]
   scale: number
   seed: number
+  /** Start from an empty lake instead of the earlier run's. */
+  fresh: boolean
+  verbose: boolean
   /** Absolute. */
   lake: string
 }
 
 const MAX_DAYS = 366
+const defaults: Record<string, string> = { start: '2026-01-01', end: '2026-01-03' }
 
 /** What a lake written by `npm run pipeline` holds; anything else in the folder is not ours. */
-const LAKE_ENTRIES = new Set(['bronze', 'silver', 'gold', 'quality', '_pipeline'])
+const LAKE_ENTRIES = new Set([
+  'bronze',
+  'silver',
+  'gold',
+  'quality',
+  '_pipeline',
+  '_staging',
+  '_logs'
+])
 
 /**
  * Parses and checks the whole command line before anything runs: the lake folder is
@@ -43,11 +58,14 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
       strict: true,
       allowPositionals: false,
       options: {
-        start: { type: 'string', default: '2026-01-01' },
-        end: { type: 'string', default: '2026-01-03' },
+        date: { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
         scale: { type: 'string', default: '1' },
         seed: { type: 'string', default: '7' },
         lake: { type: 'string', default: '.work/lake' },
+        fresh: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false }
       }
     }).values
@@ -59,9 +77,19 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
     return typeof value === 'string' ? value : undefined
   }
   try {
-    const inputs = new Inputs(given)
-    const start = formatIsoDate(parseIsoDate(inputs.raw('start'), 'start'))
-    const end = formatIsoDate(parseIsoDate(inputs.raw('end'), 'end'))
+    const date = given('date')
+    if (date !== undefined && (given('start') !== undefined || given('end') !== undefined)) {
+      throw new InputError('date', 'either --date or --start/--end, not both', date)
+    }
+    const inputs = new Inputs(name =>
+      date !== undefined && (name === 'start' || name === 'end')
+        ? date
+        : (given(name) ?? defaults[name])
+    )
+    const start = formatIsoDate(
+      parseIsoDate(inputs.raw('start'), date === undefined ? 'start' : 'date')
+    )
+    const end = formatIsoDate(parseIsoDate(inputs.raw('end'), date === undefined ? 'end' : 'date'))
     const days = daysBetween(start, end) + 1
     if (days < 1) throw new InputError('end', `a date on or after --start ${start}`, end)
     if (days > MAX_DAYS) {
@@ -72,6 +100,8 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
       dates: Array.from({ length: days }, (_, index) => addDays(start, index)),
       scale: inputs.integer('scale', 1, { min: 1, max: 1000 }),
       seed: inputs.integer('seed', 7, { min: 0, max: 2 ** 31 - 1 }),
+      fresh: values.fresh === true,
+      verbose: values.verbose === true,
       lake: lakeFolder(inputs.raw('lake'), projectRoot)
     }
   } catch (error) {

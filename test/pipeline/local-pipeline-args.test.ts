@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parsePipelineArgs, UsageError, USAGE } from '../../scripts/lib/pipeline-args.js'
 import { projectRoot } from '../../scripts/lib/moto.js'
 
-// `npm run pipeline` deletes and rewrites its lake folder; a bad command line must stop it
+// `npm run pipeline` rewrites its lake folder (and --fresh deletes it); a bad command line must stop it
 // before that, in one line plus the usage, with exit code 2.
 const temporary: string[] = []
 afterEach(() => {
@@ -41,8 +41,16 @@ describe('npm run pipeline: the command line', () => {
       dates: ['2026-01-01', '2026-01-02', '2026-01-03'],
       scale: 1,
       seed: 7,
+      fresh: false,
+      verbose: false,
       lake: path.join(projectRoot, '.work', 'lake')
     })
+  })
+
+  it('takes one --date, and --fresh / --verbose', () => {
+    expect(
+      parsePipelineArgs(['--date', '2026-03-01', '--fresh', '--verbose'], projectRoot)
+    ).toMatchObject({ dates: ['2026-03-01'], fresh: true, verbose: true })
   })
 
   it('takes a range across a month end, and a lake of an earlier run', () => {
@@ -76,6 +84,14 @@ describe('npm run pipeline: the command line', () => {
     [
       ['--end', '2027-06-01'],
       "--end: expected at most 366 days after --start 2026-01-01, got '2027-06-01'"
+    ],
+    [
+      ['--date', '2026-01-02', '--start', '2026-01-01'],
+      "--date: expected either --date or --start/--end, not both, got '2026-01-02'"
+    ],
+    [
+      ['--date', '2026-13-01'],
+      "--date: expected a real calendar date as YYYY-MM-DD (month 01 to 12), got '2026-13-01'"
     ],
     [['--lake', '.'], "--lake: expected a folder that does not hold the project, got '.'"],
     [['--lake', '..'], "--lake: expected a folder that does not hold the project, got '..'"],

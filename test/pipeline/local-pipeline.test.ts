@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { projectRoot } from '../../scripts/lib/moto.js'
+import { filesUnder } from '../../scripts/lib/lake-folder.js'
+import { tempDir } from '../support/temp.js'
+
+// `npm run pipeline` end to end, as the README's main command runs it: the real daily
+// workflow file through the local runner, the real action bundles, moto as S3 and the local
+// EMR Serverless running real spark-submit. Slow (three Spark jobs), so one date only.
+function runPipeline(argv: string[]): Promise<{ code: number; output: string }> {
+  return new Promise(resolve => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/local-pipeline.ts', ...argv],
+      {
+        cwd: projectRoot,
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
+    let output = ''
+    child.stdout.on('data', chunk => (output += String(chunk)))
+    child.stderr.on('data', chunk => (output += String(chunk)))
+    child.on('close', code => resolve({ code: code ?? 1, output }))
+  })
+}
+
+describe(
+  'npm run pipeline: the daily workflow through the local runner',
+  { timeout: 1_200_000 },
+  () => {
+    it('runs one date end to end and keeps the lake, gold included, in the lake folder', async () => {
+      const lake = path.join(tempDir('pipeline-run'), 'lake')
+      const run = await runPipeline(['--date', '2026-01-01', '--lake', lake, '--fresh'])
+      expect(run.code, run.output.slice(-4000)).toBe(0)
+      // The jobs of the workflow file, in its order, each with its result.
+      expect(run.output).toMatch(
+        /── Jobs ──\nresolve-date +passed.*\nwait-for-data +passed.*\ningest-cdc +passed.*\nvalidate-data-quality +passed.*\ncompute-aggregates +passed.*\nnotify +skipped/
+      )
+      // The Spark job action's own summary, against the local EMR Serverless's application.
+      expect(run.output).toContain('SPARK JOB DAILY-CUSTOMER-ETL/INGEST-CDC/2026-01-01: SUCCESS')
+      expect(run.output).toContain('Application              00localspark0001')
+      expect(run.output).toContain('DATA QUALITY: CUSTOMERS 2026-01-01 ✅ PASSED')
+      // Spark's log4j chatter stays hidden without --verbose.
+      expect(run.output).not.toMatch(/^\s*\S+ │ \d\d\/\d\d\/\d\d \d\d:\d\d:\d\d INFO /m)
+      expect(run.output).toContain(
+        'notify: skipped (it needs a GitHub token and the issues API; run on GitHub to try it)'
+      )
+
+      const relative = filesUnder(lake).map(file =>
+        path.relative(lake, file).split(path.sep).join('/')
+      )
+      expect(relative).toContain('bronze/customers/date=2026-01-01/_SUCCESS')
+      expect(
+        relative.filter(file => /^gold\/customer_summary\/.*\.parquet$/.test(file)).length
+      ).toBeGreaterThan(0)
+      expect(
+        relative.filter(file => /^silver\/customers\/.*\.parquet$/.test(file)).length
+      ).toBeGreaterThan(0)
+      const results = path.join(lake, 'quality/metrics/customers/date=2026-01-01/results.json')
+      expect(existsSync(results)).toBe(true)
+      expect(JSON.parse(readFileSync(results, 'utf8'))).toMatchObject({ passed: true })
+      // The drivers' logs, in the layout EMR Serverless writes, under EMR_LOG_URI.
+      expect(
+        relative.some(file =>
+          /^_logs\/applications\/00localspark0001\/jobs\/[^/]+\/SPARK_DRIVER\/stdout\.gz$/.test(
+            file
+          )
+        )
+      ).toBe(true)
+    })
+  }
+)
