@@ -4,7 +4,7 @@
  * against a local S3 (moto) and the local EMR Serverless (src/local-emr), on generated
  * sample CDC data. Nothing here stands in for a step of the workflow: what runs is the file.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
@@ -96,7 +96,30 @@ interface DateResult {
   jobs: { id: string; state: string; duration: string }[]
 }
 
+/** How long each job run's spark-submit process lived: the Spark time of the run. */
+class SparkTimes {
+  private readonly runs = new Map<string, { start: number; end?: number }>()
+  record(jobRunId: string, state: string): void {
+    const now = performance.now()
+    if (state === 'SUBMITTED' && !this.runs.has(jobRunId)) this.runs.set(jobRunId, { start: now })
+    if (['SUCCESS', 'FAILED', 'CANCELLED'].includes(state)) {
+      const run = this.runs.get(jobRunId)
+      if (run && run.end === undefined) run.end = now
+    }
+  }
+  totalMs(): number {
+    let total = 0
+    for (const run of this.runs.values()) total += (run.end ?? performance.now()) - run.start
+    return total
+  }
+  get count(): number {
+    return this.runs.size
+  }
+}
+const sparkTimes = new SparkTimes()
+
 async function main(): Promise<number> {
+  const started = performance.now()
   if (args.fresh) rmSync(lake, { recursive: true, force: true })
   mkdirSync(lake, { recursive: true })
   generateMissingDates()
@@ -109,7 +132,8 @@ async function main(): Promise<number> {
     s3Endpoint: moto.endpoint,
     workDir,
     env: { ...process.env, ...awsTestEnv },
-    log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined
+    log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
+    onJobRunState: change => sparkTimes.record(change.jobRunId, change.state)
   })
   const cancel = new CancelSignal()
   const force = new CancelSignal()
@@ -193,6 +217,16 @@ async function main(): Promise<number> {
   if (skipped.length) console.log(`not run (an earlier date failed): ${skipped.join(', ')}`)
   const gold = path.join(lake, 'gold', 'customer_summary')
   if (existsSync(gold)) console.log(`gold: ${path.relative(projectRoot, gold)}`)
+  const totalMs = performance.now() - started
+  console.log(
+    `time: ${formatDuration(Math.round(totalMs))} in all, ${formatDuration(Math.round(sparkTimes.totalMs()))} of it in ${sparkTimes.count} Spark job run(s)`
+  )
+  if (args.timings) {
+    writeFileSync(
+      args.timings,
+      JSON.stringify({ totalMs, sparkMs: sparkTimes.totalMs(), jobRuns: sparkTimes.count })
+    )
+  }
   return results.length === dates.length && results.every(r => r.exitCode === 0) ? 0 : 1
 }
 

@@ -6,14 +6,15 @@ import { Inputs } from '../../src/core/inputs.js'
 import { addDays, daysBetween, formatIsoDate, parseIsoDate } from '../../src/core/calendar.js'
 
 export const USAGE =
-  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--lake DIR] [--verbose]\n' +
+  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--lake DIR] [--verbose] [--timings FILE]\n' +
   '  --date          one logical date (instead of --start and --end)\n' +
   '  --start, --end  the first and last logical date (default 2026-01-01 … 2026-01-03, at most 366 days)\n' +
   '  --scale N       sample size: 200 × N customers, 100 × N changes a day (1 to 1000, default 1)\n' +
   '  --seed N        random seed of the sample data (default 7)\n' +
   '  --fresh         start from an empty lake (default: keep the lake of the earlier run)\n' +
   '  --lake DIR      the folder the local S3 lake is kept in between runs (default .work/lake)\n' +
-  "  --verbose       show Spark's own INFO/WARN output and the actions' debug lines"
+  "  --verbose       show Spark's own INFO/WARN output and the actions' debug lines\n" +
+  "  --timings FILE  also write the run's wall time and Spark time as JSON (for npm run bench -- pipeline)"
 
 /** A command line that cannot run: one line for the user, then the usage, exit 2. */
 export class UsageError extends Error {
@@ -28,6 +29,8 @@ export interface PipelineArgs {
   /** Start from an empty lake instead of the earlier run's. */
   fresh: boolean
   verbose: boolean
+  /** Where to write the wall and Spark times as JSON, if given. */
+  timings?: string
   /** Absolute. */
   lake: string
 }
@@ -66,6 +69,7 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
         lake: { type: 'string', default: '.work/lake' },
         fresh: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
+        timings: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
       }
     }).values
@@ -102,6 +106,7 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
       seed: inputs.integer('seed', 7, { min: 0, max: 2 ** 31 - 1 }),
       fresh: values.fresh === true,
       verbose: values.verbose === true,
+      ...(given('timings') ? { timings: path.resolve(given('timings')!) } : {}),
       lake: lakeFolder(inputs.raw('lake'), projectRoot)
     }
   } catch (error) {
