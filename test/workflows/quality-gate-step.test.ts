@@ -151,6 +151,8 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       'vars.EMR_EXECUTION_ROLE_ARN': 'role',
       'vars.EMR_LOG_URI': 's3://logs',
       'vars.EMR_STAGING_URI': 's3://staging',
+      "vars.EMR_POLL_INTERVAL_MIN || '5s'": '5s',
+      "vars.EMR_POLL_INTERVAL_MAX || '30s'": '30s',
       'env.PIPELINE': 'daily-customer-etl'
     })
     const shipped = path.join(workspace, spark.files)

@@ -283,6 +283,8 @@ describe('documentation of the workflows', () => {
       'EMR_APPLICATION_ID',
       'EMR_EXECUTION_ROLE_ARN',
       'EMR_LOG_URI',
+      'EMR_POLL_INTERVAL_MAX',
+      'EMR_POLL_INTERVAL_MIN',
       'EMR_STAGING_URI',
       'PIPELINE_RETRIES',
       'PIPELINE_RETRY_BACKOFF',
