@@ -10,7 +10,7 @@ import path from 'node:path'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { spawnSync } from 'node:child_process'
 import { formatDuration } from '../src/runner/log.js'
-import { CancelSignal } from '../src/runner/process.js'
+import { cancelOnInterrupt } from '../src/runner/process.js'
 import { runWorkflowFile } from '../src/runner/run.js'
 import { readVarsFile } from '../src/runner/vars-file.js'
 import { startLocalEmrServerless } from '../src/local-emr/service.js'
@@ -135,15 +135,7 @@ async function main(): Promise<number> {
     log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
     onJobRunState: change => sparkTimes.record(change.jobRunId, change.state)
   })
-  const cancel = new CancelSignal()
-  const force = new CancelSignal()
-  const onInterrupt = (): void => {
-    if (!cancel.cancelled) {
-      console.log('\nCancelling the run (Ctrl-C again to stop the post steps too)')
-      cancel.cancel()
-    } else force.cancel()
-  }
-  process.on('SIGINT', onInterrupt)
+  const { cancel, force, release } = cancelOnInterrupt(text => process.stdout.write(text))
   const results: DateResult[] = []
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }))
@@ -190,7 +182,7 @@ async function main(): Promise<number> {
       if (result.exitCode !== 0) break
     }
   } finally {
-    process.off('SIGINT', onInterrupt)
+    release()
     await emr.stop()
     rmSync(workDir, { recursive: true, force: true })
     try {

@@ -26,16 +26,10 @@ export async function loadFolderIntoBucket(
   folder: string
 ): Promise<number> {
   const files = filesUnder(folder)
-  // A few requests at once: moto answers them one by one, but the round trips overlap.
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++]
-      const key = path.relative(folder, file).split(path.sep).join('/')
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }))
-    }
-  }
-  await Promise.all(Array.from({ length: 8 }, worker))
+  await forEachAtOnce(files, async file => {
+    const key = path.relative(folder, file).split(path.sep).join('/')
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }))
+  })
   return files.length
 }
 
@@ -56,25 +50,34 @@ export async function saveBucketToFolder(
   } while (token)
   const staged = `${folder}.saving`
   rmSync(staged, { recursive: true, force: true })
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < keys.length) {
-      const key = keys[next++]
-      // A key ending in / is a folder marker (S3A writes some): nothing to keep.
-      if (key.endsWith('/')) continue
+  // A key ending in / is a folder marker (S3A writes some): nothing to keep.
+  await forEachAtOnce(
+    keys.filter(key => !key.endsWith('/')),
+    async key => {
       const target = path.join(staged, ...key.split('/'))
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
       mkdirSync(path.dirname(target), { recursive: true })
       writeFileSync(target, await object.Body!.transformToByteArray())
     }
-  }
-  await Promise.all(Array.from({ length: 8 }, worker))
+  )
   mkdirSync(staged, { recursive: true })
   // Swapped in only once complete: an interrupted save never leaves half a lake behind.
   rmSync(folder, { recursive: true, force: true })
   mkdirSync(path.dirname(folder), { recursive: true })
   renameSync(staged, folder)
   return keys.length
+}
+
+/** A few requests at once: moto answers them one by one, but the round trips overlap. */
+async function forEachAtOnce<T>(
+  items: readonly T[],
+  body: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await body(items[next++])
+  }
+  await Promise.all(Array.from({ length: 8 }, worker))
 }
 
 export function filesUnder(dir: string): string[] {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { messageOf, UsageError, WorkflowFileError } from './errors.js'
-import { CancelSignal } from './process.js'
+import { cancelOnInterrupt } from './process.js'
 import { runWorkflowFile, type RunRequest } from './run.js'
 import { parseAssignment, readVarsFile } from './vars-file.js'
 
@@ -130,20 +130,12 @@ export async function main(argv: string[]): Promise<number> {
       write(`${usage}\n`)
       return 0
     }
-    const cancel = new CancelSignal()
-    const force = new CancelSignal()
-    const onInterrupt = (): void => {
-      if (!cancel.cancelled) {
-        write('\nCancelling the run (Ctrl-C again to stop the post steps too)\n')
-        cancel.cancel()
-      } else force.cancel()
-    }
-    process.on('SIGINT', onInterrupt)
+    const { cancel, force, release } = cancelOnInterrupt(write)
     try {
       const result = await runWorkflowFile({ ...request, write, cancel, force })
       return result.exitCode
     } finally {
-      process.off('SIGINT', onInterrupt)
+      release()
     }
   } catch (error) {
     if (error instanceof UsageError) {

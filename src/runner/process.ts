@@ -35,6 +35,27 @@ export class CancelSignal {
   }
 }
 
+/**
+ * Ctrl-C as GitHub's cancel button: the first SIGINT cancels the run, a second one stops the
+ * post steps too. Returns the two signals and a function that unhooks the handler.
+ */
+export function cancelOnInterrupt(write: (text: string) => void): {
+  cancel: CancelSignal
+  force: CancelSignal
+  release: () => void
+} {
+  const cancel = new CancelSignal()
+  const force = new CancelSignal()
+  const onInterrupt = (): void => {
+    if (!cancel.cancelled) {
+      write('\nCancelling the run (Ctrl-C again to stop the post steps too)\n')
+      cancel.cancel()
+    } else force.cancel()
+  }
+  process.on('SIGINT', onInterrupt)
+  return { cancel, force, release: () => process.off('SIGINT', onInterrupt) }
+}
+
 export interface ProcessRequest {
   command: string
   args: string[]
