@@ -49,6 +49,10 @@ export async function startMoto({ extensions = [] }: MotoOptions = {}): Promise<
   const child = spawn(venvPython, [path.join(import.meta.dirname, 'moto_harness.py')], {
     cwd: import.meta.dirname,
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C at the terminal reaches the whole foreground group,
+    // and the local S3 must outlive the cancel (the post steps and the lake's save use it).
+    // It still ends with its parent: its stdin closes then.
+    detached: true,
     env: {
       ...process.env,
       PYTHONUNBUFFERED: '1',

@@ -5,9 +5,11 @@ import { UsageError } from './errors.js'
 import { resolveInputs } from './inputs.js'
 import { githubContext, githubEnv, runIdentity } from './github-context.js'
 import { localGitHubApi } from './local-github-api.js'
+import { LocalGitHubStore } from './local-github-store.js'
 import { TextReporter, type JobRow } from './log.js'
 import { Masker } from './masker.js'
 import { describePlan, planWorkflow } from './plan.js'
+import { journaled, RunJournal } from './run-journal.js'
 import { CancelSignal } from './process.js'
 import type { RunOptions, WorkflowRun } from './run-context.js'
 import { startServices, type LocalService } from './services.js'
@@ -26,6 +28,11 @@ export interface RunRequest extends RunOptions {
   secrets: Record<string, string>
   /** Started before the first job, stopped after the last; their env reaches every step. */
   services?: LocalService[]
+  /**
+   * The repository's issues and labels as the GitHub API stand-in keeps them; pass the same
+   * store to several runs to follow a failure issue across them. Default: a new, empty one.
+   */
+  github?: LocalGitHubStore
   write: (text: string) => void
   /** Ctrl-C once: cancel; twice: force. The CLI wires SIGINT to them. */
   cancel?: CancelSignal
@@ -67,16 +74,17 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
   const masker = new Masker()
   for (const secret of Object.values(request.secrets)) masker.add(secret)
   masker.add(localToken)
-  const reporter = new TextReporter(request.write, masker, request.verbose)
+  const identity = runIdentity(workspace, request.hostEnv)
+  const eventTime = request.eventTime ?? new Date()
+  const runId = request.runId ?? Math.floor(eventTime.getTime() / 1000)
+  const journal = new RunJournal(runId * 1000 + 1, text => masker.mask(text))
+  const reporter = journaled(new TextReporter(request.write, masker, request.verbose), journal)
   if (request.dryRun) {
     reporter.note(`Plan for ${workflow.file} (${request.event}):`)
     for (const line of describePlan(plan)) reporter.note(line)
     return { exitCode: 0, rows: [] }
   }
 
-  const identity = runIdentity(workspace, request.hostEnv)
-  const eventTime = request.eventTime ?? new Date()
-  const runId = request.runId ?? Math.floor(eventTime.getTime() / 1000)
   const schedule = events.schedule?.[0]?.cron
   const payload: Record<string, unknown> =
     request.event === 'schedule'
@@ -100,7 +108,10 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
   })
 
   const tempDir = mkdtempSync(path.join(tmpdir(), 'spark-pipeline-run-'))
-  const services = await startServices([localGitHubApi, ...(request.services ?? [])], {
+  const store = request.github ?? new LocalGitHubStore(identity.repository)
+  const activityBefore = store.activity.length
+  const gitHubApi = localGitHubApi({ store, journal, token: localToken })
+  const services = await startServices([gitHubApi, ...(request.services ?? [])], {
     workspace,
     run: {
       repository: identity.repository,
@@ -165,6 +176,9 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
       groups: new ConcurrencyGroups()
     })
     reporter.finish()
+    for (const done of store.activity.slice(activityBefore)) {
+      reporter.note(`local GitHub API: ${done}`)
+    }
     const failed = Object.values(outcome.jobs).some(
       job => job.result === 'failure' || job.result === 'cancelled'
     )

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { LocalGitHubStore } from '../../src/runner/local-github-store.js'
+
+export type { StoredIssue } from '../../src/runner/local-github-store.js'
 
 /**
  * A local stand-in for the GitHub REST API (the few routes the pipeline actions call) and
@@ -17,17 +20,6 @@ export interface RecordedRequest {
   query: URLSearchParams
   body: unknown
   headers: IncomingMessage['headers']
-}
-
-export interface StoredIssue {
-  number: number
-  title: string
-  body: string
-  labels: string[]
-  state: 'open' | 'closed'
-  state_reason?: string
-  comments: string[]
-  pull_request?: unknown
 }
 
 export interface StoredRun {
@@ -67,12 +59,10 @@ interface Fault {
 
 export class LocalGitHub {
   readonly requests: RecordedRequest[] = []
-  readonly issues: StoredIssue[] = []
   readonly runs = new Map<number, StoredRun>()
   /** Jobs of a run (by run id), with the annotations their steps wrote. */
   readonly jobs = new Map<number, StoredJob[]>()
   readonly webhookMessages: unknown[] = []
-  readonly labels = new Map<string, { color?: unknown; description?: unknown }>()
   /** Earlier attempts of each run (by run id), as they ended; the latest is in `runs`. */
   readonly pastAttempts = new Map<number, StoredRun[]>()
   private readonly scripts = new Map<number, ScriptedAttempt[]>()
@@ -88,10 +78,23 @@ export class LocalGitHub {
   private server?: Server
   url = ''
 
+  /** Issues and labels: the runner's own in-memory store, so both answer alike. */
+  readonly store: LocalGitHubStore
+
   constructor(
     readonly token: string,
     readonly repository = 'example/pipeline'
-  ) {}
+  ) {
+    this.store = new LocalGitHubStore(repository)
+  }
+
+  get issues(): LocalGitHubStore['issues'] {
+    return this.store.issues
+  }
+
+  get labels(): LocalGitHubStore['labels'] {
+    return this.store.labels
+  }
 
   get webhookUrl(): string {
     return `${this.url}/hooks/T000/B000/not-a-real-secret-xyz`
@@ -164,10 +167,9 @@ export class LocalGitHub {
 
   reset(): void {
     this.requests.length = 0
-    this.issues.length = 0
+    this.store.reset()
     this.runs.clear()
     this.jobs.clear()
-    this.labels.clear()
     this.pastAttempts.clear()
     this.scripts.clear()
     this.readsLeft.clear()
@@ -198,61 +200,8 @@ export class LocalGitHub {
     const prefix = `/repos/${this.repository}`
     if (!path.startsWith(prefix)) return [404, { message: 'Not Found' }]
     const route = path.slice(prefix.length)
-    const data = (body ?? {}) as Record<string, unknown>
-
-    if (method === 'GET' && route === '/issues') {
-      const label = url.searchParams.get('labels')
-      const state = url.searchParams.get('state') ?? 'open'
-      const perPage = Number(url.searchParams.get('per_page') ?? 30)
-      const page = Number(url.searchParams.get('page') ?? 1)
-      const matching = this.issues
-        .filter(issue => issue.state === state && (!label || issue.labels.includes(label)))
-        .sort((a, b) => b.number - a.number)
-        .slice((page - 1) * perPage, page * perPage)
-      return [200, matching.map(issue => this.issueJson(issue))]
-    }
-    const labelRoute = /^\/labels\/([^/]+)$/.exec(route)
-    if (method === 'GET' && labelRoute) {
-      const name = decodeURIComponent(labelRoute[1])
-      const label = this.labels.get(name)
-      return label ? [200, { name, ...label }] : [404, { message: 'Not Found' }]
-    }
-    if (method === 'POST' && route === '/labels') {
-      const name = String(data.name)
-      if (this.labels.has(name)) return [422, { message: 'Validation Failed' }]
-      this.labels.set(name, { color: data.color, description: data.description })
-      return [201, { name }]
-    }
-    if (method === 'POST' && route === '/issues') {
-      // As GitHub does for a token that may not create labels: an unknown label is dropped.
-      const labels = ((data.labels as string[] | undefined) ?? []).filter(name =>
-        this.labels.has(name)
-      )
-      const issue: StoredIssue = {
-        number: this.issues.length + 1,
-        title: String(data.title),
-        body: String(data.body ?? ''),
-        labels,
-        state: 'open',
-        comments: []
-      }
-      this.issues.push(issue)
-      return [201, this.issueJson(issue)]
-    }
-    const issueRoute = /^\/issues\/(\d+)(\/comments)?$/.exec(route)
-    if (issueRoute) {
-      const issue = this.issues.find(candidate => candidate.number === Number(issueRoute[1]))
-      if (!issue) return [404, { message: 'Not Found' }]
-      if (method === 'POST' && issueRoute[2]) {
-        issue.comments.push(String(data.body))
-        return [201, { id: issue.comments.length, body: data.body }]
-      }
-      if (method === 'PATCH' && !issueRoute[2]) {
-        if (data.state === 'closed' || data.state === 'open') issue.state = data.state
-        if (typeof data.state_reason === 'string') issue.state_reason = data.state_reason
-        return [200, this.issueJson(issue)]
-      }
-    }
+    const stored = this.store.answer(method, route, url.searchParams, body)
+    if (stored) return stored
     const jobsRoute = /^\/actions\/runs\/(\d+)\/jobs$/.exec(route)
     if (method === 'GET' && jobsRoute) {
       const jobs = this.jobs.get(Number(jobsRoute[1]))
@@ -315,18 +264,6 @@ export class LocalGitHub {
 
   private runJson(run: StoredRun): Record<string, unknown> {
     return { ...run, html_url: `https://github.com/${this.repository}/actions/runs/${run.id}` }
-  }
-
-  private issueJson(issue: StoredIssue): Record<string, unknown> {
-    return {
-      number: issue.number,
-      title: issue.title,
-      body: issue.body,
-      state: issue.state,
-      labels: issue.labels.map(name => ({ name })),
-      html_url: `https://github.com/${this.repository}/issues/${issue.number}`,
-      ...(issue.pull_request ? { pull_request: issue.pull_request } : {})
-    }
   }
 }
 
