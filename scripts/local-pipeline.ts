@@ -11,6 +11,8 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { spawnSync } from 'node:child_process'
 import { formatDuration } from '../src/runner/log.js'
 import { cancelOnInterrupt } from '../src/runner/process.js'
+import { runIdentity } from '../src/runner/github-context.js'
+import { LocalGitHubStore } from '../src/runner/local-github-store.js'
 import { runWorkflowFile } from '../src/runner/run.js'
 import { readVarsFile } from '../src/runner/vars-file.js'
 import { startLocalEmrServerless } from '../src/local-emr/service.js'
@@ -137,6 +139,12 @@ async function main(): Promise<number> {
   })
   const { cancel, force, release } = cancelOnInterrupt(text => process.stdout.write(text))
   const results: DateResult[] = []
+  // One repository's issues for every date: a failure opens notify's issue, a later date
+  // that passes closes it, as the streak goes on GitHub.
+  const github = new LocalGitHubStore(
+    runIdentity(projectRoot, process.env).repository,
+    'http://localhost'
+  )
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }))
     const loaded = await loadFolderIntoBucket(s3, bucket, lake)
@@ -144,7 +152,7 @@ async function main(): Promise<number> {
       `pipeline: ${dates.length} date(s) ${dates[0]} … ${dates.at(-1)} through ${WORKFLOW}\n` +
         `  local S3 ${moto.endpoint}: s3://${bucket} loaded from ${path.relative(projectRoot, lake)} (${loaded} objects)\n` +
         `  local EMR Serverless ${emr.endpoint}: application ${emr.applications[0].id}\n` +
-        '  notify: skipped (it needs a GitHub token and the issues API; run on GitHub to try it)'
+        '  notify: against the local GitHub API stand-in (issues kept for this run only)'
     )
     for (const date of dates) {
       console.log(`\n━━ ${date} ━━`)
@@ -152,9 +160,10 @@ async function main(): Promise<number> {
         workflowFile: WORKFLOW,
         workspace: projectRoot,
         event: 'workflow_dispatch',
-        inputs: { date, notify: 'false' },
+        inputs: { date, notify: 'true' },
         vars,
         secrets: {},
+        github,
         strict: true,
         verbose: args.verbose,
         maxParallel: 2,
@@ -205,6 +214,8 @@ async function main(): Promise<number> {
       `| ${result.date} | ${result.exitCode === 0 ? 'passed' : 'FAILED'} | ${jobs.join(', ')} |`
     )
   }
+  const open = github.issues.filter(issue => issue.state === 'open')
+  for (const issue of open) console.log(`open issue #${issue.number}: ${issue.title}`)
   const skipped = dates.slice(results.length)
   if (skipped.length) console.log(`not run (an earlier date failed): ${skipped.join(', ')}`)
   const gold = path.join(lake, 'gold', 'customer_summary')

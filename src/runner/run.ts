@@ -108,7 +108,7 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
   })
 
   const tempDir = mkdtempSync(path.join(tmpdir(), 'spark-pipeline-run-'))
-  const store = request.github ?? new LocalGitHubStore(identity.repository)
+  const store = request.github ?? new LocalGitHubStore(identity.repository, 'http://localhost')
   const activityBefore = store.activity.length
   const gitHubApi = localGitHubApi({ store, journal, token: localToken })
   const services = await startServices([gitHubApi, ...(request.services ?? [])], {

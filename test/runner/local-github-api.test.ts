@@ -7,13 +7,12 @@ import { runFixture } from './support.js'
 // two runs gives the streak issue's open → close.
 describe('the local GitHub API stand-in', { timeout: 120_000 }, () => {
   it('serves the run, its jobs and the issues, so notify opens and then closes its issue', async () => {
-    const store = new LocalGitHubStore('local/repository')
+    const store = new LocalGitHubStore('local/repository', 'http://localhost')
     const secret = 'canary-key-5f2b9c'
     const failed = await runFixture('test/fixtures/workflows/notify.yml', {
       github: store,
       inputs: { fail: 'true' },
-      secrets: { API_KEY: secret },
-      hostEnv: { ...process.env, GITHUB_REPOSITORY: 'local/repository' }
+      secrets: { API_KEY: secret }
     })
     expect(failed.exitCode, failed.output).toBe(1)
     expect(failed.output).toMatch(/notify +passed/)
@@ -30,8 +29,7 @@ describe('the local GitHub API stand-in', { timeout: 120_000 }, () => {
 
     const recovered = await runFixture('test/fixtures/workflows/notify.yml', {
       github: store,
-      inputs: { fail: 'false' },
-      hostEnv: { ...process.env, GITHUB_REPOSITORY: 'local/repository' }
+      inputs: { fail: 'false' }
     })
     expect(recovered.exitCode, recovered.output).toBe(0)
     expect(store.issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed' })

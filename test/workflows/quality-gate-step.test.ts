@@ -153,6 +153,8 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       'vars.EMR_STAGING_URI': 's3://staging',
       "vars.EMR_POLL_INTERVAL_MIN || '5s'": '5s',
       "vars.EMR_POLL_INTERVAL_MAX || '30s'": '30s',
+      "vars.EMR_RETRIES || '3'": '3',
+      "vars.EMR_RETRY_DELAY || '5m'": '5m',
       'env.PIPELINE': 'daily-customer-etl'
     })
     const shipped = path.join(workspace, spark.files)

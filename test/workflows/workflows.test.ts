@@ -206,8 +206,9 @@ describe('the daily workflow is the seed DAG', () => {
     const ingest = step('ingest-cdc', './')
     expect(ingest).toMatchObject({
       'entry-point': 'jobs/cdc_ingest.py',
-      retries: 3,
-      'retry-delay': '5m'
+      // The seed's 3 retries 5 minutes apart, unless the repository variables say otherwise.
+      retries: "${{ vars.EMR_RETRIES || '3' }}",
+      'retry-delay': "${{ vars.EMR_RETRY_DELAY || '5m' }}"
     })
     expect(String(ingest['spark-conf']).trim().split('\n')).toEqual([
       'spark.sql.adaptive.enabled=true',
@@ -285,6 +286,8 @@ describe('documentation of the workflows', () => {
       'EMR_LOG_URI',
       'EMR_POLL_INTERVAL_MAX',
       'EMR_POLL_INTERVAL_MIN',
+      'EMR_RETRIES',
+      'EMR_RETRY_DELAY',
       'EMR_STAGING_URI',
       'PIPELINE_RETRIES',
       'PIPELINE_RETRY_BACKOFF',
