@@ -15,7 +15,7 @@ import { runIdentity } from '../src/runner/github-context.js'
 import { LocalGitHubStore } from '../src/runner/local-github-store.js'
 import { runWorkflowFile } from '../src/runner/run.js'
 import { readVarsFile } from '../src/runner/vars-file.js'
-import { startLocalEmrServerless } from '../src/local-emr/service.js'
+import { startLocalEmrServerless, type JobRunStateChange } from '../src/local-emr/service.js'
 import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
 import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
 import { awsTestEnv, projectRoot, startMoto } from './lib/moto.js'
@@ -98,16 +98,24 @@ interface DateResult {
   jobs: { id: string; state: string; duration: string }[]
 }
 
-/** How long each job run's spark-submit process lived: the Spark time of the run. */
-class SparkTimes {
-  private readonly runs = new Map<string, { start: number; end?: number }>()
-  record(jobRunId: string, state: string): void {
+/**
+ * Each job run of the local EMR Serverless, from its state changes: how long its
+ * spark-submit process lived (the Spark time of the run) and how it ended.
+ */
+class SparkRuns {
+  private readonly runs = new Map<
+    string,
+    { name: string; state: string; start: number; end?: number }
+  >()
+  record(change: JobRunStateChange): void {
     const now = performance.now()
-    if (state === 'SUBMITTED' && !this.runs.has(jobRunId)) this.runs.set(jobRunId, { start: now })
-    if (['SUCCESS', 'FAILED', 'CANCELLED'].includes(state)) {
-      const run = this.runs.get(jobRunId)
-      if (run && run.end === undefined) run.end = now
+    let run = this.runs.get(change.jobRunId)
+    if (!run) {
+      run = { name: change.name ?? '', state: change.state, start: now }
+      this.runs.set(change.jobRunId, run)
     }
+    run.state = change.state
+    if (['SUCCESS', 'FAILED', 'CANCELLED'].includes(change.state)) run.end ??= now
   }
   totalMs(): number {
     let total = 0
@@ -117,8 +125,16 @@ class SparkTimes {
   get count(): number {
     return this.runs.size
   }
+  /** One line per job run, in the order they were submitted. */
+  lines(): string[] {
+    const width = Math.max(0, ...[...this.runs.values()].map(run => run.name.length))
+    return [...this.runs].map(
+      ([id, run]) =>
+        `${id}  ${run.name.padEnd(width)}  ${run.state.padEnd(9)}  ${formatDuration(Math.round((run.end ?? performance.now()) - run.start))}`
+    )
+  }
 }
-const sparkTimes = new SparkTimes()
+const sparkTimes = new SparkRuns()
 
 async function main(): Promise<number> {
   const started = performance.now()
@@ -135,7 +151,7 @@ async function main(): Promise<number> {
     workDir,
     env: { ...process.env, ...awsTestEnv },
     log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
-    onJobRunState: change => sparkTimes.record(change.jobRunId, change.state)
+    onJobRunState: change => sparkTimes.record(change)
   })
   const { cancel, force, release } = cancelOnInterrupt(text => process.stdout.write(text))
   const results: DateResult[] = []
@@ -213,6 +229,10 @@ async function main(): Promise<number> {
     console.log(
       `| ${result.date} | ${result.exitCode === 0 ? 'passed' : 'FAILED'} | ${jobs.join(', ')} |`
     )
+  }
+  if (sparkTimes.count > 0) {
+    console.log('\nSpark job runs (local EMR Serverless):')
+    for (const line of sparkTimes.lines()) console.log(`  ${line}`)
   }
   const open = github.issues.filter(issue => issue.state === 'open')
   for (const issue of open) console.log(`open issue #${issue.number}: ${issue.title}`)

@@ -9,19 +9,32 @@ import { tempDir } from '../support/temp.js'
 // `npm run pipeline` end to end, as the README's main command runs it: the real daily
 // workflow file through the local runner, the real action bundles, moto as S3 and the local
 // EMR Serverless running real spark-submit. Slow (three Spark jobs), so one date only.
-function runPipeline(argv: string[]): Promise<{ code: number; output: string }> {
+function runPipeline(
+  argv: string[],
+  onOutput?: (output: string, interrupt: () => void) => void
+): Promise<{ code: number; output: string }> {
   return new Promise(resolve => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/local-pipeline.ts', ...argv],
       {
         cwd: projectRoot,
-        stdio: ['ignore', 'pipe', 'pipe']
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // A process group of its own, as a terminal's foreground job is.
+        detached: true
       }
     )
+    // Ctrl-C at a terminal: SIGINT to every process of the foreground group.
+    const interrupt = (): void => {
+      if (child.pid) process.kill(-child.pid, 'SIGINT')
+    }
     let output = ''
-    child.stdout.on('data', chunk => (output += String(chunk)))
-    child.stderr.on('data', chunk => (output += String(chunk)))
+    const take = (chunk: unknown): void => {
+      output += String(chunk)
+      onOutput?.(output, interrupt)
+    }
+    child.stdout.on('data', take)
+    child.stderr.on('data', take)
     child.on('close', code => resolve({ code: code ?? 1, output }))
   })
 }
@@ -69,6 +82,38 @@ describe(
           )
         )
       ).toBe(true)
+    })
+
+    it('Ctrl-C during a Spark step cancels the job run, runs the post step and keeps the lake', async () => {
+      const lake = path.join(tempDir('pipeline-cancel'), 'lake')
+      let interrupted = false
+      const run = await runPipeline(
+        ['--date', '2026-01-01', '--lake', lake, '--fresh'],
+        (output, interrupt) => {
+          if (!interrupted && /ingest-cdc │ Job run \S+: RUNNING/.test(output)) {
+            interrupted = true
+            interrupt()
+          }
+        }
+      )
+      expect(interrupted, run.output.slice(-4000)).toBe(true)
+      expect(run.code).not.toBe(0)
+      const jobRun = /ingest-cdc │ Job run (\S+): RUNNING/.exec(run.output)![1]
+      expect(run.output).toContain('Cancelling the run')
+      // The action asked the local EMR Serverless to cancel, and the run ended CANCELLED.
+      expect(run.output).toContain(`ingest-cdc │ Cancellation of job run ${jobRun} requested`)
+      expect(run.output).toMatch(
+        new RegExp(`\\n  ${jobRun}  daily-customer-etl/ingest-cdc/2026-01-01  CANCELLED `)
+      )
+      // The Spark action's post step ran after the cancelled main step.
+      expect(run.output).toMatch(
+        / {2}ingest-cdc ▸ Run \.\/: cancelled .*\n(?:.*\n)* {2}ingest-cdc ▸ Post Run \.\//
+      )
+      expect(run.output).toMatch(/── Jobs ──\n(?:.*\n)*ingest-cdc +cancelled/)
+      expect(run.output).toMatch(/compute-aggregates +(skipped|cancelled)/)
+      // The local S3 outlived the Ctrl-C: the lake was saved, the day's bronze in it.
+      expect(run.output).toContain('pipeline: lake saved to')
+      expect(existsSync(path.join(lake, 'bronze/customers/date=2026-01-01/_SUCCESS'))).toBe(true)
     })
   }
 )
