@@ -144,9 +144,12 @@ describe(
         end: '2026-01-03'
       })
       expect(backfill.exitCode, backfill.output.slice(-6000)).toBe(0)
-      expect(backfill.jobs.plan).toBe('success')
+      expect(backfill.jobs).toMatchObject({ plan: 'success', run: 'success' })
       for (const date of ['2026-01-01', '2026-01-02', '2026-01-03']) {
-        expect(backfill.jobs[`run (${date})`], date).toBe('success')
+        // Each matrix leg ran the daily workflow's jobs, down to the aggregates.
+        expect(backfill.output).toMatch(
+          new RegExp(`● run \\(${date}\\) / compute-aggregates\\b.*: passed`)
+        )
         expect(await keys(`gold/customer_summary/date=${date}/`)).toContain(
           `gold/customer_summary/date=${date}/_SUCCESS`
         )
