@@ -147,7 +147,8 @@ function actTrace(log: string): RunTrace {
 function runnerTrace(output: string, outcome: WorkflowOutcome | undefined): RunTrace {
   if (!outcome) throw new Error('the runner gave no outcome (a dry run?)')
   const jobs: RunTrace = {}
-  for (const [id, need] of Object.entries(outcome.jobs)) jobs[id] = { result: need.result, steps: [] }
+  for (const [id, need] of Object.entries(outcome.jobs))
+    jobs[id] = { result: need.result, steps: [] }
   const current: Record<string, StepTrace | undefined> = {}
   const ended = /^(.*): (passed|failed|skipped|cancelled) \([^)]*\)(?: — .*)?$/
   const words: Record<string, Result> = {
@@ -296,7 +297,10 @@ describe('the local runner agrees with nektos/act', () => {
       for (const [jobId, job] of Object.entries(trace)) {
         expect(job.result, `${workflow} ${jobId}: act logged no job result`).toBeDefined()
         for (const step of job.steps) {
-          expect(step.result, `${workflow} ${jobId} ${step.step}: act logged no result`).toBeDefined()
+          expect(
+            step.result,
+            `${workflow} ${jobId} ${step.step}: act logged no result`
+          ).toBeDefined()
         }
       }
     }
