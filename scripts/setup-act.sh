@@ -28,5 +28,11 @@ export GOBIN="$root/.cache/bin"
 export GOTOOLCHAIN=local
 # A module cache that rm -rf can remove.
 export GOFLAGS=-modcacherw
-go install "github.com/nektos/act@v$version"
-"$act" --version
+# Go's per-module download lines only on failure: one line above says what is happening.
+mkdir -p "$go_home"
+if ! go install "github.com/nektos/act@v$version" 2>"$go_home/install.log"; then
+  cat "$go_home/install.log" >&2
+  echo "setup-act: go install github.com/nektos/act@v$version failed" >&2
+  exit 1
+fi
+echo "setup-act: $("$act" --version) in .cache/bin/act"
