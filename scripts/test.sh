@@ -31,6 +31,11 @@ bash scripts/setup-python.sh
 step "Maven jars for local Spark"
 npx tsx scripts/setup-jars.ts
 
+# nektos/act, the peer the local workflow runner is checked against (test/runner/act-peer.test.ts),
+# built once from the Go module proxy into .cache/bin.
+step "nektos/act for the runner's peer test"
+bash scripts/setup-act.sh
+
 # PySpark needs a JDK; use the machine's when JAVA_HOME is not set.
 if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")

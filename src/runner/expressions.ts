@@ -1,5 +1,6 @@
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 import type { FunctionDefinition } from '@actions/expressions/funcs/info'
+import { TokenType } from '@actions/expressions/lexer'
 import { truthy } from '@actions/expressions/result'
 
 /** The contexts an expression can read, as plain JSON values (GitHub's names, lower case). */
@@ -79,6 +80,13 @@ function evaluateData(
   status?: Status
 ): data.ExpressionData {
   const lexed = new Lexer(expression).lex()
+  // @actions/expressions 0.3.61 turns only the first '' of a string literal back into ', so a
+  // run: script with an expression and a few single quotes reached bash broken. Every '' is one
+  // quote, as in GitHub's own runner.
+  for (const token of lexed.tokens) {
+    if (token.type === TokenType.STRING)
+      token.value = token.lexeme.slice(1, -1).replaceAll("''", "'")
+  }
   const functions = statusFunctions(status)
   const ast = new Parser(
     lexed.tokens,
