@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Lints every workflow (.github/workflows and examples/.github/workflows) and every
-# action.yml with actionlint and zizmor (offline, .github/zizmor.yml), so a new file is
-# checked without being listed anywhere. Fails on any actionlint error and on any zizmor
+# Lints every workflow (.github/workflows and examples/.github/workflows) with actionlint,
+# and those, every action.yml and .github/dependabot.yml with zizmor (offline, with
+# .github/zizmor.yml), so a new file is checked without being listed anywhere. Fails on any actionlint error and on any zizmor
 # finding of medium or high severity (low ones are printed, not counted).
 #   bash scripts/lint-workflows.sh [folder]   # default: the project; the tests lint fixtures
 # Needs bash scripts/setup-python.sh and bash scripts/setup-lint-tools.sh (npm test runs both).
@@ -21,7 +21,7 @@ cd "$target"
 shopt -s nullglob
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml examples/.github/workflows/*.yml examples/.github/workflows/*.yaml)
 actions=()
-for file in action.yml */action.yml; do
+for file in action.yml */action.yml .github/dependabot.yml; do
   if [ -f "$file" ]; then actions+=("$file"); fi
 done
 if [ ${#workflows[@]} -eq 0 ]; then
@@ -36,6 +36,6 @@ status=0
 "$zizmor" --offline --quiet --no-progress --config "$root/.github/zizmor.yml" --min-severity medium \
   "${workflows[@]}" "${actions[@]}" || status=1
 if [ $status -eq 0 ]; then
-  echo "lint-workflows: ${#workflows[@]} workflows and ${#actions[@]} action.yml files: actionlint clean, zizmor 0 high and 0 medium"
+  echo "lint-workflows: ${#workflows[@]} workflows and ${#actions[@]} action.yml/dependabot files: actionlint clean, zizmor 0 high and 0 medium"
 fi
 exit $status

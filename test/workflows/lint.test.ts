@@ -20,7 +20,7 @@ describe('workflow lint (actionlint + zizmor)', () => {
     const { status, output } = lint()
     expect(status, output).toBe(0)
     expect(output).toMatch(
-      /lint-workflows: \d+ workflows and \d+ action\.yml files: actionlint clean, zizmor 0 high and 0 medium/
+      /lint-workflows: \d+ workflows and \d+ action\.yml\/dependabot files: actionlint clean, zizmor 0 high and 0 medium/
     )
   })
 
