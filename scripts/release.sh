@@ -1,28 +1,19 @@
 #!/usr/bin/env bash
-# Tags a release and moves its major tag, so users of `@v1` get it:
+# Releases from a person's machine what .github/workflows/release.yml releases on GitHub:
 #   bash scripts/release.sh 1.2.0
-# Refuses a dirty tree or a dist/ that differs from a fresh build of src/.
+# Refuses a dirty tree, a dist/ that differs from a fresh build of src/, or a CHANGELOG.md
+# without a '## [1.2.0]' section; then tags HEAD v1.2.0. Pushing the tag starts the release
+# workflow, which runs the tests, publishes the release and moves v1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=${1:-}
-if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-  echo "release: expected a version such as 1.2.0, got '${version}'" >&2
-  exit 1
-fi
+# Checks the version and the CHANGELOG section before anything is built or tagged.
+bash scripts/release-tag.sh notes "$version" > /dev/null
 if [ -n "$(git status --porcelain)" ]; then
   echo "release: the work tree has uncommitted changes; commit or stash them first" >&2
   exit 1
 fi
-npm run -s bundle
-if [ -n "$(git status --porcelain -- dist)" ]; then
-  echo "release: dist/ is stale; commit the rebuilt dist/ first" >&2
-  exit 1
-fi
-if ! grep -q "^## \[$version\]" CHANGELOG.md; then
-  echo "release: CHANGELOG.md has no '## [$version]' heading" >&2
-  exit 1
-fi
-major="v${version%%.*}"
-git tag -a "v$version" -m "v$version"
-git tag -fa "$major" -m "$major → v$version"
-echo "tagged v$version and moved $major; push with: git push origin v$version && git push -f origin $major"
+node scripts/check-dist.mjs
+bash scripts/release-tag.sh tag "$version"
+version=${version#v}
+echo "push with: git push origin v$version (the release workflow publishes it and moves v${version%%.*})"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command that sets everything up on a fresh machine and runs every check and test:
-# npm packages, the Python virtualenv (moto, PySpark, pytest, ruff), lint, types, the
-# TypeScript tests (unit, moto integration, bundles run as the runner runs them, workflow
-# checks) and the PySpark job tests.
+# npm packages, the Python virtualenv (moto, PySpark, pytest, ruff, zizmor), actionlint, lint
+# (code and workflows), types, the TypeScript tests (unit, moto integration, bundles run as
+# the runner runs them, workflow checks) and the PySpark job tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +26,10 @@ fi
 step "Python virtualenv"
 bash scripts/setup-python.sh
 
+# actionlint, built from source through the Go module proxy into .cache/bin once.
+step "workflow linters (actionlint; zizmor comes with the virtualenv)"
+bash scripts/setup-lint-tools.sh
+
 # The jars local Spark needs for s3:// (S3A) and Iceberg, from Maven Central, once into
 # .cache/jars/: the local EMR Serverless tests run spark-submit with them.
 step "Maven jars for local Spark"
@@ -47,6 +51,9 @@ npx eslint .
 npx prettier --check .
 .venv/bin/ruff check jobs test scripts
 .venv/bin/ruff format --check jobs test scripts
+
+step "workflows and action.yml files (actionlint, zizmor)"
+bash scripts/lint-workflows.sh
 
 step "typecheck"
 npx tsc --noEmit

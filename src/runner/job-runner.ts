@@ -19,7 +19,7 @@ import {
   olderNodeEnv,
   type LocalAction
 } from './steps/local-action.js'
-import { actionName, standInFor } from './steps/remote-actions.js'
+import { actionName, remoteLabel, standInFor } from './steps/remote-actions.js'
 import { shellCommand } from './steps/shell.js'
 import { runStepProcess, type StepProcessResult } from './steps/step-process.js'
 import { evaluateTextMap, evaluateToken, property } from './template.js'
@@ -298,7 +298,7 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
         } else {
           reporter.line(
             scope.displayId,
-            `skipped: no local stand-in for ${step.uses.value} (--strict makes this an error)`,
+            `skipped: no local stand-in for ${remoteLabel(step.uses.value)} (--strict makes this an error)`,
             0
           )
         }

@@ -1,7 +1,7 @@
 import { isString } from '@actions/workflow-parser'
 import { location, WorkflowFileError } from './errors.js'
 import { loadLocalAction } from './steps/local-action.js'
-import { actionName, standInFor } from './steps/remote-actions.js'
+import { actionName, remoteLabel, standInFor } from './steps/remote-actions.js'
 import { property } from './template.js'
 import { loadWorkflow, stepTokens, type WorkflowFile } from './workflow-file.js'
 
@@ -90,13 +90,13 @@ export async function planWorkflow(
         }
         planned.steps.push({ label: uses, kind: 'local-action', post: action.post !== undefined })
       } else if (standInFor(uses)) {
-        planned.steps.push({ label: uses, kind: 'stand-in', post: false })
+        planned.steps.push({ label: remoteLabel(uses), kind: 'stand-in', post: false })
       } else if (strict) {
         problems.push(
           `${location(workflow.file, step.uses)}: remote action ${actionName(uses)} has no local stand-in (--strict)`
         )
       } else {
-        planned.steps.push({ label: uses, kind: 'skipped-remote', post: false })
+        planned.steps.push({ label: remoteLabel(uses), kind: 'skipped-remote', post: false })
       }
     })
     jobs.push(planned)

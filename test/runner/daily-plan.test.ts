@@ -26,32 +26,32 @@ describe('runner: the plan of the pipeline workflows', () => {
     expect(kinds).toEqual({
       'resolve-date': [
         'run missing=""',
-        'stand-in actions/checkout@v5',
+        'stand-in actions/checkout@fbc6f39',
         'local-action ./logical-date'
       ],
       'wait-for-data': [
-        'stand-in actions/checkout@v5',
-        'stand-in aws-actions/configure-aws-credentials@v5',
+        'stand-in actions/checkout@fbc6f39',
+        'stand-in aws-actions/configure-aws-credentials@61815dc',
         'local-action ./s3-sensor'
       ],
       'ingest-cdc': [
-        'stand-in actions/checkout@v5',
-        'stand-in aws-actions/configure-aws-credentials@v5',
+        'stand-in actions/checkout@fbc6f39',
+        'stand-in aws-actions/configure-aws-credentials@61815dc',
         'local-action ./ +post'
       ],
       'validate-data-quality': [
-        'stand-in actions/checkout@v5',
+        'stand-in actions/checkout@fbc6f39',
         'local-action ./quality-gate',
-        'stand-in aws-actions/configure-aws-credentials@v5',
+        'stand-in aws-actions/configure-aws-credentials@61815dc',
         'local-action ./ +post',
         'local-action ./quality-gate'
       ],
       'compute-aggregates': [
-        'stand-in actions/checkout@v5',
-        'stand-in aws-actions/configure-aws-credentials@v5',
+        'stand-in actions/checkout@fbc6f39',
+        'stand-in aws-actions/configure-aws-credentials@61815dc',
         'local-action ./ +post'
       ],
-      notify: ['stand-in actions/checkout@v5', 'local-action ./notify']
+      notify: ['stand-in actions/checkout@fbc6f39', 'local-action ./notify']
     })
   })
 
@@ -71,8 +71,8 @@ describe('runner: the plan of the pipeline workflows', () => {
     expect(run.exitCode).toBe(0)
     expect(run.output).toContain(
       'stage 2: ingest-cdc (needs resolve-date, wait-for-data)\n' +
-        '  - stand-in: actions/checkout@v5\n' +
-        '  - stand-in: aws-actions/configure-aws-credentials@v5\n' +
+        '  - stand-in: actions/checkout@fbc6f39\n' +
+        '  - stand-in: aws-actions/configure-aws-credentials@61815dc\n' +
         '  - local-action: ./ (+ post step)\n'
     )
     expect(run.output).not.toContain('● ')

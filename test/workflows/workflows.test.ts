@@ -91,11 +91,11 @@ describe.each(workflowFiles)('%s', file => {
     }
   })
 
-  it('pins third-party actions to a major version', () => {
+  it('pins third-party actions to a full commit SHA (test/workflows/security.test.ts checks every file)', () => {
     for (const job of Object.values(yamlOf(file).jobs)) {
       for (const step of job.steps ?? []) {
         if (step.uses && !step.uses.startsWith('./'))
-          expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/)
+          expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/)
       }
     }
   })
@@ -230,10 +230,10 @@ describe('the daily workflow is the seed DAG', () => {
     })
     const quality = jobs['validate-data-quality'].steps?.map(candidate => candidate.uses)
     // The rules are validated and written as JSON before the credentials and the Spark job.
-    expect(quality).toEqual([
-      'actions/checkout@v5',
+    expect(quality?.map(uses => uses?.replace(/@[0-9a-f]{40}$/, '@<sha>'))).toEqual([
+      'actions/checkout@<sha>',
       './quality-gate',
-      'aws-actions/configure-aws-credentials@v5',
+      'aws-actions/configure-aws-credentials@<sha>',
       './',
       './quality-gate'
     ])
@@ -344,7 +344,16 @@ describe('auto-retry and backfill', () => {
       'max-parallel': '${{ fromJSON(needs.plan.outputs.max-parallel) }}',
       matrix: { date: '${{ fromJSON(needs.plan.outputs.dates) }}' }
     })
-    expect((jobs.run as { secrets?: string }).secrets).toBe('inherit')
+    // Named secrets only, each one declared by the called workflow.
+    expect((jobs.run as { secrets?: unknown }).secrets).toEqual({
+      PIPELINE_WEBHOOK_URL: '${{ secrets.PIPELINE_WEBHOOK_URL }}'
+    })
+    const daily = parse(read('daily-customer-etl.yml')) as {
+      on: { workflow_call: { secrets: Record<string, { required: boolean }> } }
+    }
+    expect(daily.on.workflow_call.secrets).toEqual({
+      PIPELINE_WEBHOOK_URL: expect.objectContaining({ required: false })
+    })
     expect(jobs.plan.steps?.map(step => step.uses)).toContain('./backfill-dates')
   })
 

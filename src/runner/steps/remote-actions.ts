@@ -57,8 +57,23 @@ export function actionName(uses: string): string {
   return name.split('/').slice(0, 2).join('/').toLowerCase()
 }
 
+/** A full commit SHA, as workflows pin third-party actions (README "Workflow security"). */
+const commitSha = /^[0-9a-f]{40}$/i
+
+/**
+ * The stand-in for a remote action, whatever its ref: a tag (`@v5`, `@v5.1.0`), a branch or a
+ * full commit SHA (`@fbc6f39…`, the pinned form) all run the same local stand-in.
+ */
 export function standInFor(uses: string): StandIn | undefined {
   return standIns[actionName(uses)]
+}
+
+/** How the plan and the log name a remote step: a pinned SHA shortened as git shows it. */
+export function remoteLabel(uses: string): string {
+  const at = uses.lastIndexOf('@')
+  if (at < 0) return uses
+  const ref = uses.slice(at + 1)
+  return commitSha.test(ref) ? `${uses.slice(0, at)}@${ref.slice(0, 7)}` : uses
 }
 
 export const standInNames = Object.keys(standIns)

@@ -1,0 +1,253 @@
+"""What the pipeline's jobs share: the customer columns, one-line errors, the lake's dates and
+paths, Hadoop file system access, and the entry point around a job.
+
+On EMR Serverless this file travels beside each job with `spark-submit --py-files` (the daily
+workflow's `py-files:` input). Locally nothing is needed: Python puts the folder of the script
+it runs on `sys.path`, so `spark-submit jobs/cdc_ingest.py` finds it next to the job.
+
+PySpark is imported only where Spark is used: generate_cdc.py writes local files with plain
+Python and imports this module too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+# The customers table of the Oracle export, in its order: bronze carries these after the CDC
+# columns, silver keeps them and adds its lineage columns.
+CUSTOMER_COLUMNS: tuple[str, ...] = (
+    "customer_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "country",
+    "segment",
+    "status",
+    "lifetime_value",
+    "created_at",
+    "updated_at",
+)
+CDC_COLUMNS: tuple[str, ...] = ("op", "change_seq", "change_ts")
+BRONZE_COLUMNS: tuple[str, ...] = (*CDC_COLUMNS, *CUSTOMER_COLUMNS)
+
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_BUCKET_SCHEMES = ("s3", "s3a", "s3n", "gs", "abfs", "abfss", "hdfs")
+
+
+class JobError(Exception):
+    """A problem the operator can fix (bad argument, missing input): one line, exit 1."""
+
+
+def printable(text: str) -> str:
+    """Text from a file, safe for one log line: control characters become `\\uXXXX` (a byte
+    read out of a rules file must not end the line or start a workflow command)."""
+    return _CONTROL_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its errors as one line and exit 1 like every other input error (not the
+    usage text and exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise JobError(message)
+
+
+# ------------------------------------------------------------------------- dates and paths
+
+
+def parse_date(value: str, name: str = "--date") -> dt.date:
+    """A calendar date written exactly YYYY-MM-DD."""
+    if not DATE_RE.match(value or ""):
+        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
+
+
+def normalize_root(value: str, name: str) -> str:
+    """A dataset root as Hadoop should see it: `s3://`, `s3a://`, `file:` … URIs kept as given,
+    local paths made absolute; no trailing slash."""
+    text = (value or "").strip()
+    if not text:
+        raise JobError(f"{name}: expected an s3:// URI or a local path, got ''")
+    scheme = _SCHEME_RE.match(text)
+    if scheme and len(scheme.group(1)) > 1:  # a one-letter "scheme" is a Windows drive
+        if scheme.group(1).lower() in _BUCKET_SCHEMES:
+            rest = text[len(scheme.group(0)) :]
+            if not rest.startswith("//") or not rest[2:].split("/")[0]:
+                raise JobError(
+                    f"{name}: expected {scheme.group(1)}://<bucket>/<prefix>, got '{value}'"
+                )
+        stripped = text.rstrip("/")
+        return stripped if not stripped.endswith(":/") else text
+    return os.path.abspath(text).rstrip("/") or "/"
+
+
+def partition_path(root: str, ds: dt.date | str) -> str:
+    """`<root>/date=<ds>`, the layout every dataset of the lake uses."""
+    return f"{root.rstrip('/')}/date={ds}"
+
+
+# ------------------------------------------------------------------ Hadoop file system access
+
+
+def jvm_of(spark: SparkSession) -> Any:
+    """The session's JVM gateway; a stopped session has none."""
+    jvm = spark.sparkContext._jvm
+    if jvm is None:
+        raise JobError("the Spark session has no JVM (was it stopped?)")
+    return jvm
+
+
+def java_message(error: Exception) -> str:
+    """The first line of a py4j-wrapped Java exception: it says enough."""
+    java = getattr(error, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
+def fs_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
+    """Hadoop's FileSystem and Path for `uri`: every scheme the cluster knows (EMRFS s3://,
+    s3a://, hdfs://, file:), without boto3."""
+    path = jvm_of(spark).org.apache.hadoop.fs.Path(uri)
+    try:
+        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+    except Exception as error:
+        raise JobError(f"cannot access {uri}: {java_message(error)}") from None
+    return fs, path
+
+
+def path_exists(spark: SparkSession, uri: str) -> bool:
+    fs, path = fs_path(spark, uri)
+    try:
+        return bool(fs.exists(path))
+    except Exception as error:  # access denied, unknown bucket, network: name the path
+        raise JobError(f"cannot access {uri}: {java_message(error)}") from None
+
+
+def list_children(spark: SparkSession, uri: str) -> list[tuple[str, bool]]:
+    """(name, is_directory) of the entries directly under `uri`; [] when it does not exist."""
+    if not path_exists(spark, uri):
+        return []
+    fs, path = fs_path(spark, uri)
+    try:
+        statuses = fs.listStatus(path)
+    except Exception as error:
+        raise JobError(f"cannot list {uri}: {java_message(error)}") from None
+    return [(str(s.getPath().getName()), bool(s.isDirectory())) for s in statuses]
+
+
+def partition_dates(spark: SparkSession, root: str) -> list[dt.date]:
+    """The dates of the `date=YYYY-MM-DD` folders under `root`, sorted."""
+    dates = []
+    for name, is_dir in list_children(spark, root):
+        if is_dir and name.startswith("date=") and DATE_RE.match(name[5:]):
+            try:
+                dates.append(dt.date.fromisoformat(name[5:]))
+            except ValueError:
+                continue
+    return sorted(dates)
+
+
+def write_text(spark: SparkSession, uri: str, text: str) -> None:
+    """Creates or replaces the file at `uri`."""
+    fs, path = fs_path(spark, uri)
+    stream = fs.create(path, True)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
+
+
+def delete_path(spark: SparkSession, uri: str) -> None:
+    fs, path = fs_path(spark, uri)
+    if fs.exists(path):
+        fs.delete(path, True)
+
+
+# ------------------------------------------------------------------------------ entry point
+
+
+def configure_logging(log: logging.Logger) -> None:
+    # Only the job's logger: py4j and Spark keep their own levels.
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+class LazySession:
+    """The job's Spark session, started on first use, so that a bad argument or a rules check
+    starts no JVM; `close()` stops it only if this object started it (a session handed in, or
+    already active in the process as in the tests, is left running)."""
+
+    def __init__(self, app_name: str, given: SparkSession | None = None) -> None:
+        self.app_name = app_name
+        self._session = given
+        self._owned = False
+
+    def get(self) -> SparkSession:
+        if self._session is None:
+            from pyspark.sql import SparkSession
+
+            self._owned = SparkSession.getActiveSession() is None
+            self._session = SparkSession.builder.appName(self.app_name).getOrCreate()
+        return self._session
+
+    def close(self) -> None:
+        if self._owned and self._session is not None:
+            self._session.stop()
+            self._session = None
+
+
+Options = TypeVar("Options")
+
+
+def run_job(
+    job: str,
+    argv: Sequence[str] | None,
+    parse: Callable[[Sequence[str] | None], Options],
+    work: Callable[[LazySession, Options], object],
+    spark: SparkSession | None = None,
+    errors: tuple[type[Exception], ...] = (),
+) -> int:
+    """A job's main(): parses the arguments, runs the work, and turns every error the user can
+    fix (JobError, and `errors`) into one line `<job>: error: <message>` and exit code 1.
+
+    A session passed in is left running; one the job started is stopped at the end.
+    """
+    configure_logging(logging.getLogger(job))
+    expected = (JobError, *errors)
+
+    def report(error: Exception) -> int:
+        print(f"{job}: error: {printable(str(error))}", file=sys.stderr, flush=True)
+        return 1
+
+    try:
+        options = parse(argv)
+    except expected as error:
+        return report(error)
+    date = getattr(options, "date", None)
+    session = LazySession(f"{job} {date}" if date else job, spark)
+    try:
+        work(session, options)
+        return 0
+    except expected as error:
+        return report(error)
+    finally:
+        session.close()
