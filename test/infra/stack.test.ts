@@ -83,6 +83,11 @@ const defaults = (source: Template): Record<string, string> =>
   )
 
 beforeAll(async () => {
+  if (!existsSync(awsCli)) {
+    throw new Error(
+      'No .venv-lint/bin/aws: run `bash scripts/setup-python.sh` (the test command does it)'
+    )
+  }
   moto = await startMoto()
   work = tempDir('infra-stack')
   awsEnv = {
