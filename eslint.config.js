@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.venv/', 'coverage/', '.work/', 'jobs/'] },
+  { ignores: ['dist/', 'node_modules/', '.venv/', '.venv-lint/', 'coverage/', '.work/', 'jobs/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that sets everything up on a fresh machine and runs every check and test:
-# npm packages, the Python virtualenv (moto, PySpark, pytest, ruff, zizmor), actionlint, lint
-# (code and workflows), types, the TypeScript tests (unit, moto integration, bundles run as
-# the runner runs them, workflow checks) and the PySpark job tests.
+# npm packages, the Python virtualenvs (moto, PySpark, pytest, ruff, zizmor; cfn-lint,
+# checkov), actionlint and nektos/act, lint (code and workflows), the CloudFormation
+# template's checks, types, the TypeScript tests (unit, moto integration, bundles run as the
+# runner runs them, workflow checks, the runner against act) and the PySpark job tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +55,12 @@ npx prettier --check .
 
 step "workflows and action.yml files (actionlint, zizmor)"
 bash scripts/lint-workflows.sh
+
+# infra/pipeline.yaml: cfn-lint with no error or warning, checkov with no failed check (a
+# skipped one says why in the template). Both from .venv-lint (requirements-lint.txt).
+step "CloudFormation template (cfn-lint, checkov)"
+.venv-lint/bin/cfn-lint infra/pipeline.yaml
+.venv-lint/bin/checkov --file infra/pipeline.yaml --framework cloudformation --skip-download --quiet --compact
 
 step "typecheck"
 npx tsc --noEmit

@@ -1,0 +1,291 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import {
+  checkPolicy,
+  COMMAND_GRANTS,
+  deployRoleStatements,
+  NOT_GRANTED,
+  type Statement
+} from '../../infra/lib/permissions.js'
+import { withIamBlocks } from '../../infra/lib/readme-iam.js'
+import {
+  allCommands,
+  commandsOf,
+  projectRoot,
+  type CommandUse
+} from '../../infra/lib/sdk-commands.js'
+import { loadTemplate, referenceText } from '../../infra/lib/template.js'
+import { tempDir } from '../support/temp.js'
+
+const template = loadTemplate()
+const statements = deployRoleStatements(template)
+const commands = allCommands()
+
+const names = (action: string): string[] => [...new Set(commandsOf(action).map(use => use.command))]
+
+describe('the AWS SDK commands each action sends (read from src/)', () => {
+  it('follows each entry point through its imports', () => {
+    expect(names('s3-sensor')).toEqual(['ListObjectsV2Command'])
+    expect(names('quality-gate')).toEqual([
+      'GetObjectCommand',
+      'ListObjectsV2Command',
+      'PutObjectCommand'
+    ])
+    expect(names('spark-job')).toEqual([
+      'CancelJobRunCommand',
+      'GetApplicationCommand',
+      'GetDashboardForJobRunCommand',
+      'GetJobRunCommand',
+      'ListApplicationsCommand',
+      'ListJobRunsCommand',
+      'StartApplicationCommand',
+      'StartJobRunCommand',
+      'GetObjectCommand',
+      'HeadObjectCommand',
+      'PutObjectCommand'
+    ])
+    expect(names('spark-job-post')).toContain('CancelJobRunCommand')
+    // The GitHub-only actions talk to no AWS service.
+    for (const action of ['notify', 'logical-date', 'auto-retry', 'backfill-dates']) {
+      expect(names(action), action).toEqual([])
+    }
+  })
+
+  it('finds a command sent through a relative import, and not one that is only a type or a comment', () => {
+    const dir = tempDir('sdk-commands')
+    mkdirSync(path.join(dir, 'lib'))
+    writeFileSync(
+      path.join(dir, 'entry.ts'),
+      "import { removeDay } from './lib/remove.js'\nawait removeDay()\n"
+    )
+    writeFileSync(
+      path.join(dir, 'lib', 'remove.ts'),
+      [
+        "import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3'",
+        "import type { CopyObjectCommand } from '@aws-sdk/client-s3'",
+        "import { PutObjectCommand } from '@aws-sdk/client-s3'",
+        '// new PutObjectCommand( is only mentioned here',
+        'declare const s3: S3Client',
+        "export const removeDay = () => s3.send(new DeleteObjectCommand({ Bucket: 'b', Key: 'k' }))",
+        'export type Copy = CopyObjectCommand'
+      ].join('\n')
+    )
+    const found = commandsOf('synthetic', path.join(dir, 'entry.ts'))
+    expect(found.map(use => `${use.client}:${use.command}`)).toEqual([
+      'client-s3:DeleteObjectCommand'
+    ])
+  })
+})
+
+describe('the deploy role grants exactly what the actions send', () => {
+  it('every command is mapped, granted on its resource, and nothing else is granted', () => {
+    expect(checkPolicy(commands, statements)).toEqual([])
+  })
+
+  it('maps every command only once: granted, or not granted with a reason', () => {
+    for (const key of Object.keys(NOT_GRANTED)) expect(COMMAND_GRANTS, key).not.toHaveProperty(key)
+    // Nothing mapped is dead: each entry is sent by some action today.
+    const sent = new Set(commands.map(use => `${use.client}:${use.command}`))
+    for (const key of [...Object.keys(COMMAND_GRANTS), ...Object.keys(NOT_GRANTED)]) {
+      expect(sent.has(key), key).toBe(true)
+    }
+  })
+})
+
+describe('the policy checker (synthetic commands and statements)', () => {
+  const sensor: CommandUse = {
+    action: 's3-sensor',
+    client: 'client-s3',
+    command: 'ListObjectsV2Command',
+    file: 'src/s3/lister.ts'
+  }
+  const listLake: Statement = {
+    Sid: 'List',
+    Effect: 'Allow',
+    Action: 's3:ListBucket',
+    Resource: { 'Fn::GetAtt': ['LakeBucket', 'Arn'] },
+    Condition: { StringLike: { 's3:prefix': ['bronze/*'] } }
+  }
+
+  it('passes a policy that grants exactly the commands', () => {
+    expect(checkPolicy([sensor], [listLake])).toEqual([])
+  })
+
+  it('fails when a command without a policy line is added', () => {
+    const added: CommandUse = {
+      ...sensor,
+      command: 'DeleteObjectCommand',
+      file: 'src/s3/cleanup.ts'
+    }
+    expect(checkPolicy([sensor, added], [listLake])).toEqual([
+      'DeleteObjectCommand (client-s3, sent by s3-sensor in src/s3/cleanup.ts) has no IAM mapping: add it to COMMAND_GRANTS in infra/lib/permissions.ts and its policy line to infra/pipeline.yaml'
+    ])
+  })
+
+  it('fails when a mapped command is not granted', () => {
+    const cancel: CommandUse = {
+      action: 'spark-job',
+      client: 'client-emr-serverless',
+      command: 'CancelJobRunCommand',
+      file: 'src/emr/job-runs.ts'
+    }
+    expect(checkPolicy([sensor, cancel], [listLake])).toEqual([
+      'the deploy role does not grant emr-serverless:CancelJobRun on jobRun, needed by CancelJobRunCommand (spark-job)'
+    ])
+    // The real policy lacking that line fails the same way.
+    const without = statements.map(statement => ({
+      ...statement,
+      Action: [statement.Action ?? []]
+        .flat()
+        .filter(action => action !== 'emr-serverless:CancelJobRun')
+    }))
+    expect(checkPolicy(commands, without)).toEqual([
+      'the deploy role does not grant emr-serverless:CancelJobRun on jobRun, needed by CancelJobRunCommand (spark-job), CancelJobRunCommand (spark-job-post)'
+    ])
+  })
+
+  it('fails on a grant no command needs, a wildcard action and an unscoped resource', () => {
+    const lake = { 'Fn::GetAtt': ['LakeBucket', 'Arn'] }
+    expect(
+      checkPolicy(
+        [sensor],
+        [
+          listLake,
+          {
+            Sid: 'Extra',
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Sub': '${LakeBucket.Arn}/gold/*' }
+          },
+          { Sid: 'Wild', Effect: 'Allow', Action: 's3:*', Resource: lake },
+          { Sid: 'Everything', Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' },
+          { Sid: 'WholeBucket', Effect: 'Allow', Action: 's3:ListBucket', Resource: lake },
+          { Sid: 'Not', Effect: 'Allow', NotAction: 's3:DeleteObject', Resource: lake }
+        ]
+      )
+    ).toEqual([
+      'Wild: wildcard action s3:*',
+      'Everything: s3:ListBucket on *: expected the bucket (^\\$\\{LakeBucket\\.Arn\\}$)',
+      'Everything: s3:ListBucket without an s3:prefix condition lists the whole bucket',
+      'WholeBucket: s3:ListBucket without an s3:prefix condition lists the whole bucket',
+      'Not: NotAction/NotResource grant more than they name',
+      'Extra: grants s3:PutObject on object, which no command sent needs'
+    ])
+  })
+
+  it('fails on an object grant over the whole bucket and an unconditioned PassRole', () => {
+    const startJobRun: CommandUse = {
+      action: 'spark-job',
+      client: 'client-emr-serverless',
+      command: 'StartJobRunCommand',
+      file: 'src/emr/job-runs.ts'
+    }
+    const problems = checkPolicy(
+      [startJobRun, { ...sensor, command: 'GetObjectCommand' }],
+      [
+        {
+          Sid: 'Start',
+          Effect: 'Allow',
+          Action: 'emr-serverless:StartJobRun',
+          Resource: { 'Fn::GetAtt': ['EmrApplication', 'Arn'] }
+        },
+        {
+          Sid: 'Tag',
+          Effect: 'Allow',
+          Action: 'emr-serverless:TagResource',
+          Resource: { 'Fn::Sub': '${EmrApplication.Arn}/jobruns/*' }
+        },
+        {
+          Sid: 'Pass',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: { 'Fn::GetAtt': ['JobExecutionRole', 'Arn'] }
+        },
+        {
+          Sid: 'Read',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Sub': '${LakeBucket.Arn}/*' }
+        }
+      ]
+    )
+    expect(problems).toEqual([
+      'Pass: iam:PassRole must be limited to emr-serverless.amazonaws.com (iam:PassedToService)',
+      expect.stringMatching(/^Read: s3:GetObject on \$\{LakeBucket\.Arn\}\/\*: expected the object/)
+    ])
+  })
+})
+
+describe('what the workflows read and the policy allows', () => {
+  const workflowDir = path.join(projectRoot, '.github', 'workflows')
+  const workflows = readdirSync(workflowDir)
+    .filter(file => file.endsWith('.yml'))
+    .map(file => readFileSync(path.join(workflowDir, file), 'utf8'))
+  const grantsOf = (action: string): string[] =>
+    statements
+      .filter(statement => [statement.Action].flat().includes(action))
+      .flatMap(statement =>
+        action === 's3:ListBucket'
+          ? [statement.Condition?.StringLike?.['s3:prefix'] ?? []].flat().map(String)
+          : [statement.Resource]
+              .flat()
+              .map(referenceText)
+              .map(arn => arn.replace('${LakeBucket.Arn}/', ''))
+      )
+  const covers = (patterns: string[], key: string): boolean =>
+    patterns.some(pattern => pattern.endsWith('*') && key.startsWith(pattern.slice(0, -1)))
+
+  it('the daily sensor and the quality gate work on prefixes the role may list, read and write', () => {
+    interface Step {
+      uses?: string
+      with?: Record<string, string>
+    }
+    const steps = workflows
+      .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
+      .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
+    const lake = (value: string): string | undefined =>
+      /^\$\{\{ (?:env\.LAKE|vars\.DATA_LAKE_BUCKET) \}\}\/?(.*)$/.exec(value)?.[1]
+    const sensed = steps
+      .filter(
+        step => step.uses === './s3-sensor' && step.with?.bucket === '${{ vars.DATA_LAKE_BUCKET }}'
+      )
+      .map(step => String(step.with?.key))
+    const metricsRoots = steps
+      .filter(step => step.uses === './quality-gate' && step.with?.['metrics-root'])
+      .map(step => `${lake(String(step.with?.['metrics-root']))}/`)
+    expect(sensed.length).toBeGreaterThan(0)
+    expect(metricsRoots).toEqual(['quality/metrics/'])
+    for (const key of sensed) expect(covers(grantsOf('s3:ListBucket'), key), key).toBe(true)
+    for (const root of metricsRoots) {
+      for (const action of ['s3:ListBucket', 's3:GetObject', 's3:PutObject']) {
+        expect(covers(grantsOf(action), `${root}customers/2026-01-01/metrics.json`), action).toBe(
+          true
+        )
+      }
+    }
+  })
+
+  it('the staging and log locations the stack outputs are the ones the role may use', () => {
+    const prefixOf = (output: string): string =>
+      referenceText(template.Outputs[output].Value).replace('s3://${LakeBucket}/', '')
+    const staged = `${prefixOf('EmrStagingUri')}0123abcd/cdc_ingest.py`
+    const log = `${prefixOf('EmrLogUri')}applications/app/jobs/run/SPARK_DRIVER/stderr.gz`
+    expect(covers(grantsOf('s3:GetObject'), staged)).toBe(true)
+    expect(covers(grantsOf('s3:PutObject'), staged)).toBe(true)
+    expect(covers(grantsOf('s3:GetObject'), log)).toBe(true)
+    // The action only reads logs: EMR Serverless writes them as the job role.
+    expect(covers(grantsOf('s3:PutObject'), log)).toBe(false)
+  })
+})
+
+describe('the README IAM blocks', () => {
+  it('are what infra/readme-iam.ts generates from the template', () => {
+    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
+    expect(
+      withIamBlocks(readme, template) === readme,
+      'README.md IAM blocks differ from infra/pipeline.yaml: run `npx tsx infra/readme-iam.ts`'
+    ).toBe(true)
+  })
+})
