@@ -289,3 +289,36 @@ describe('the README IAM blocks', () => {
     ).toBe(true)
   })
 })
+
+describe('the sessions the workflows ask for', () => {
+  const template = loadTemplate()
+  const maxSession = Number(template.Resources.DeployRole.Properties?.MaxSessionDuration)
+  const workflowDir = path.join(projectRoot, '.github', 'workflows')
+
+  it("outlive each AWS job's timeout-minutes and fit in the deploy role's MaxSessionDuration", () => {
+    let checked = 0
+    for (const file of readdirSync(workflowDir).filter(name => name.endsWith('.yml'))) {
+      const workflow = parse(readFileSync(path.join(workflowDir, file), 'utf8')) as {
+        jobs: Record<
+          string,
+          {
+            'timeout-minutes'?: number
+            steps?: { uses?: string; with?: Record<string, unknown> }[]
+          }
+        >
+      }
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('aws-actions/configure-aws-credentials@')) continue
+          checked++
+          // The default session (1 h) would expire under a long Spark wait: ExpiredToken.
+          const seconds = Number(step.with?.['role-duration-seconds'] ?? 3600)
+          expect(job['timeout-minutes'], `${file} ${id}: timeout-minutes`).toBeDefined()
+          expect(seconds, `${file} ${id}`).toBeGreaterThanOrEqual(job['timeout-minutes']! * 60)
+          expect(seconds, `${file} ${id}`).toBeLessThanOrEqual(maxSession)
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4)
+  })
+})
