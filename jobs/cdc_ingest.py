@@ -41,6 +41,7 @@ from job_common import (
     date_tag,
     date_tags,
     delete_path,
+    iceberg_table,
     list_children,
     normalize_root,
     parse_date,
@@ -610,8 +611,18 @@ def _customers_of(spark: SparkSession, table: str, snapshot_id: int, base: DataF
 
 def _make_current(spark: SparkSession, table: str, snapshot_id: int) -> None:
     """A re-run (or a replay) starts from the previous date's snapshot: the table's current
-    state is moved back to it first, so the MERGE gives the same content as the first run."""
-    if current_snapshot_id(spark, table) != snapshot_id:
+    state is moved back to it first, so the MERGE gives the same content as the first run.
+
+    Commits that only rewrite files (the maintenance job's compaction, operation `replace`)
+    keep the content: a night after them builds on them rather than undoing the compaction.
+    """
+    jtable = iceberg_table(spark, table)
+    current = jtable.currentSnapshot()
+    while current is not None and int(current.snapshotId()) != snapshot_id:
+        if str(current.operation()) != "replace" or current.parentId() is None:
+            break
+        current = jtable.snapshot(current.parentId())  # None once expired
+    if current is None or int(current.snapshotId()) != snapshot_id:
         catalog, name = table.split(".", 1)
         spark.sql(f"CALL {catalog}.system.set_current_snapshot('{name}', {snapshot_id})")
 
