@@ -153,7 +153,8 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       'vars.EMR_STAGING_URI': 's3://staging',
       "vars.EMR_POLL_INTERVAL_MIN || '5s'": '5s',
       "vars.EMR_POLL_INTERVAL_MAX || '30s'": '30s',
-      'env.PIPELINE': 'daily-customer-etl'
+      'env.PIPELINE': 'daily-customer-etl',
+      'env.ICEBERG_SPARK_CONF': 'spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog'
     })
     const shipped = path.join(workspace, spark.files)
     expect(existsSync(shipped)).toBe(true)
