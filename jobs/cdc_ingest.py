@@ -579,6 +579,10 @@ def ingest_date(
     if snapshot_id is None:  # a write always commits a snapshot
         raise RuntimeError(f"no snapshot in {table} after the commit of {ds}")
     tag_snapshot(spark, table, ds, snapshot_id)
+    if snapshot_summary(spark, table, snapshot_id).get(f"{PROPERTY_PREFIX}ds") != str(ds):
+        # Only when PySpark's gateway does not pin threads (PYSPARK_PIN_THREAD=false): the
+        # properties went to another thread. The content and the tag are right regardless.
+        log.warning("the commit of %s has no %sds summary property", ds, PROPERTY_PREFIX)
     report.snapshot_id = snapshot_id
     write_text(spark, report_path(options.reports, ds), report.to_json())
     log.info(

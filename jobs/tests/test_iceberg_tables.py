@@ -24,7 +24,6 @@ from test_cdc_ingest import (
     DAY2,
     SILVER_D1,
     SILVER_D2,
-    Lake,
     change,
     new_lake,
     options,
@@ -149,7 +148,7 @@ def test_migration_gives_the_rows_of_the_latest_snapshot_and_ingest_continues_fr
     parquet = tmp_path / "parquet-silver"
     _write_parquet_snapshot(spark, parquet, D1, SILVER_D1)
     _write_parquet_snapshot(spark, parquet, D2, SILVER_D2)
-    lake = Lake(tmp_path / "lake", new_lake(tmp_path).table)
+    lake = new_lake(tmp_path)
     argv = ["--source", str(parquet), "--table", lake.table]
     assert migrate_to_iceberg.main(argv, spark=spark) == 0
 
