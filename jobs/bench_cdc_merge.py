@@ -135,7 +135,15 @@ def snapshot_ingest(spark: SparkSession, bronze: str, previous: str, target: str
     classified.unpersist()
 
 
-def run_size(spark: SparkSession, root: Path, customers: int, changes: int) -> dict[str, object]:
+@dataclass
+class SizeResult:
+    customers: int
+    change_bytes: int
+    snapshot: Figures
+    iceberg: Figures
+
+
+def run_size(spark: SparkSession, root: Path, customers: int, changes: int) -> SizeResult:
     work = root / f"n{customers}"
     bronze = work / "bronze"
     change_bytes = write_changes(bronze / f"date={D2}", customers, changes, seed=customers)
@@ -164,14 +172,9 @@ def run_size(spark: SparkSession, root: Path, customers: int, changes: int) -> d
     seconds = time.perf_counter() - started
     summary = snapshot_summary(spark, table, date_tags(spark, table)[D2])
     new = Figures(seconds, folder_bytes(location) - before, int(summary.get("added-files-size", 0)))
-    return {
-        "customers": customers,
-        "changes": report.input_rows,
-        "change_bytes": change_bytes,
-        "snapshot": old,
-        "iceberg": new,
-        "summary": summary,
-    }
+    if report.input_rows < changes:  # the export is read whole, duplicates included
+        raise RuntimeError(f"{report.input_rows} changes read, {changes} written")
+    return SizeResult(customers, change_bytes, old, new)
 
 
 GOLD_DATES = 30
@@ -244,6 +247,10 @@ def mib(count: int) -> str:
     return f"{count / 2**20:,.2f} MiB"
 
 
+def kib(count: int) -> str:
+    return f"{count / 2**10:,.1f} KiB"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -291,39 +298,35 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     for r in results:
-        old, new = r["snapshot"], r["iceberg"]
-        assert isinstance(old, Figures) and isinstance(new, Figures)
+        old, new = r.snapshot, r.iceberg
         print(
-            f"{r['customers']:>11,} | {old.seconds:>10.1f} {mib(old.bytes_written):>13} | "
+            f"{r.customers:>11,} | {old.seconds:>10.1f} {mib(old.bytes_written):>13} | "
             f"{new.seconds:>9.1f} {mib(new.bytes_written):>13} {mib(new.data_bytes):>13} | "
-            f"{mib(int(str(r['change_bytes']))):>13}"
+            f"{mib(r.change_bytes):>13}"
         )
     first, last = results[0], results[-1]
     print()
     for r in results:
-        new = r["iceberg"]
-        assert isinstance(new, Figures)
-        change_bytes = int(str(r["change_bytes"]))
+        new = r.iceberg
         print(
-            f"{r['customers']:>11,} customers: Iceberg data+delete bytes / change file = "
-            f"{new.data_bytes / change_bytes:.2f} (target <= 2), metadata "
+            f"{r.customers:>11,} customers: Iceberg data+delete bytes / change file = "
+            f"{new.data_bytes / r.change_bytes:.2f} (target <= 2), metadata "
             f"{mib(new.bytes_written - new.data_bytes)}; snapshot bytes / Iceberg bytes = "
-            f"{r['snapshot'].bytes_written / max(new.bytes_written, 1):.1f}"  # type: ignore[union-attr]
+            f"{r.snapshot.bytes_written / max(new.bytes_written, 1):.1f}"
         )
     print(
         f"\ngold, date {GOLD_DATES} of {GOLD_DATES} (a few hundred rows a date): Parquet "
-        f"{mib(gold['parquet'].bytes_written)} in {gold['parquet'].seconds:.2f} s; Iceberg "
-        f"partition replaced {mib(gold['iceberg'].bytes_written)} (data "
-        f"{mib(gold['iceberg'].data_bytes)}, the rest metadata, growing with every date) in "
+        f"{kib(gold['parquet'].bytes_written)} in {gold['parquet'].seconds:.2f} s; Iceberg "
+        f"partition replaced {kib(gold['iceberg'].bytes_written)} (data "
+        f"{kib(gold['iceberg'].data_bytes)}, the rest metadata, growing with every date) in "
         f"{gold['iceberg'].seconds:.2f} s"
     )
     if len(results) > 1:
         for name in ("snapshot", "iceberg"):
-            a, b = first[name], last[name]
-            assert isinstance(a, Figures) and isinstance(b, Figures)
+            a, b = getattr(first, name), getattr(last, name)
             target = " (target <= 1.5)" if name == "iceberg" else ""
             print(
-                f"{name:>8} wall time {first['customers']:,} -> {last['customers']:,} "
+                f"{name:>8} wall time {first.customers:,} -> {last.customers:,} "
                 f"customers: x{b.seconds / a.seconds:.2f}{target}; bytes written "
                 f"x{b.bytes_written / max(a.bytes_written, 1):.1f}"
             )
