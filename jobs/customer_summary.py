@@ -1,11 +1,12 @@
 """Customer summary: the gold aggregate of one silver customers snapshot.
 
     spark-submit customer_summary.py --date 2026-01-02 \
-        --input s3://data-lake/silver/customers --output s3://data-lake/gold/customer_summary
+        --table lake.silver.customers --output s3://data-lake/gold/customer_summary
 
-Reads the silver snapshot `<input>/date=<ds>/` and the latest snapshot strictly before it (the
-one cdc_ingest built ds on) and writes one row per (segment, country, status) to
-`<output>/date=<ds>/`, overwriting that partition only:
+Reads the silver Iceberg table as of the tag `ds-<ds>` and as of the latest date tag before it
+(the one cdc_ingest built ds on): time travel, so a re-run for an older date sees that date's
+customers. Writes one row per (segment, country, status) to `<output>/date=<ds>/` (Parquet),
+overwriting that partition only:
 
     snapshot_date         date    ds
     segment, country, status      the group (null kept as its own group)
@@ -32,11 +33,12 @@ from dataclasses import dataclass
 from job_common import (
     ArgumentParser,
     JobError,
+    date_tag,
+    date_tags,
     normalize_root,
     parse_date,
-    partition_dates,
+    parse_table,
     partition_path,
-    path_exists,
     run_job,
 )
 from pyspark.sql import DataFrame, SparkSession
@@ -65,7 +67,7 @@ _EXACT = DecimalType(38, 6)
 @dataclass
 class SummaryOptions:
     date: dt.date
-    input: str
+    table: str
     output: str
 
 
@@ -130,24 +132,20 @@ def summarize(current: DataFrame, previous: DataFrame | None, ds: dt.date) -> Da
 
 def run_summary(spark: SparkSession, options: SummaryOptions) -> SummaryResult:
     ds = options.date
-    snapshot = partition_path(options.input, ds)
-    if not path_exists(spark, snapshot):
+    tags = date_tags(spark, options.table)
+    if ds not in tags:
         raise JobError(
-            f"silver partition {snapshot} not found: expected the customers snapshot of {ds} "
-            f"(run cdc_ingest for {ds} first)"
+            f"silver {options.table} has no snapshot tagged {date_tag(ds)}: expected the "
+            f"customers of {ds} (run cdc_ingest for {ds} first)"
         )
-    if not path_exists(spark, f"{snapshot}/_SUCCESS"):
-        raise JobError(
-            f"silver partition {snapshot} has no _SUCCESS marker (an interrupted write): "
-            f"re-run cdc_ingest for {ds} first"
-        )
-    earlier = [d for d in partition_dates(spark, options.input) if d < ds]
+    earlier = [d for d in tags if d < ds]
     previous_date = earlier[-1] if earlier else None
 
-    current = spark.read.parquet(snapshot)
-    previous = (
-        spark.read.parquet(partition_path(options.input, previous_date)) if previous_date else None
-    )
+    def as_of(day: dt.date) -> DataFrame:
+        return spark.read.option("snapshot-id", tags[day]).table(options.table)
+
+    current = as_of(ds)
+    previous = as_of(previous_date) if previous_date else None
     output_partition = partition_path(options.output, ds)
     # A few hundred rows at most: one sorted file is what a reader wants.
     gold = summarize(current, previous, ds).coalesce(1).sortWithinPartitions(*GROUP_COLUMNS)
@@ -193,12 +191,14 @@ def parse_args(argv: Sequence[str] | None) -> SummaryOptions:
         prog=JOB, description="Compute the gold customer summary of a silver snapshot."
     )
     parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")
-    parser.add_argument("--input", required=True, help="silver root (s3:// URI or local path)")
+    parser.add_argument(
+        "--table", required=True, help="silver Iceberg table <catalog>.<namespace>.<table>"
+    )
     parser.add_argument("--output", required=True, help="gold root (s3:// URI or local path)")
     args = parser.parse_args(argv)
     return SummaryOptions(
         date=parse_date(args.date),
-        input=normalize_root(args.input, "--input"),
+        table=parse_table(args.table),
         output=normalize_root(args.output, "--output"),
     )
 

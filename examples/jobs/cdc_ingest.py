@@ -1,21 +1,24 @@
-"""CDC ingest: apply one day's Oracle change export (bronze) to the customers snapshot (silver).
+"""CDC ingest: merge one day's Oracle change export (bronze) into the silver customers table.
 
-    spark-submit cdc_ingest.py --date 2026-01-02 \
-        --source s3://data-lake/bronze/customers --target s3://data-lake/silver/customers
+    spark-submit cdc_ingest.py --date 2026-01-02 --source s3://data-lake/bronze/customers \
+        --table lake.silver.customers --reports s3://data-lake/silver/_ingest/customers
 
-Silver for ``ds`` = the latest silver snapshot strictly before ``ds`` (if any) + the changes in
-``<source>/date=<ds>/``. Per customer the latest change wins (change_seq, then change_ts, then
-the operation D > U > I, then the row's values: deterministic whatever the file order), a
-delete removes the customer, a change not newer than the snapshot's row is ignored as stale.
-Rows that cannot be applied (malformed JSON, a line that is not one object, no key or one that
-is not a string or number, unknown operation, unparsable values, a change_ts without a time of
-day) are counted, logged, kept in ``<target>/_rejected/date=<ds>/`` and summarised in
-``<target>/_reports/date=<ds>/ingest.json``. The snapshot goes to ``<target>/date=<ds>/``
-(overwritten as a whole), so a second run for the same date gives the same silver.
+Silver is an Apache Iceberg table (merge-on-read). For ``ds`` the job takes the table as of the
+latest earlier date's tag, applies the changes in ``<source>/date=<ds>/`` with one ``MERGE INTO``
+and tags the commit ``ds-<ds>`` (its summary carries ``pipeline.ds`` and the row counts). Per
+customer the latest change wins (change_seq, then change_ts, then the operation D > U > I, then
+the row's values: deterministic whatever the file order), a delete removes the customer, a
+change not newer than the table's row is ignored as stale. Rows that cannot be applied
+(malformed JSON, a line that is not one object, no key or one that is not a string or number,
+unknown operation, unparsable values, a change_ts without a time of day) are counted, logged,
+kept in ``<reports>/_rejected/date=<ds>/`` and summarised in
+``<reports>/_reports/date=<ds>/ingest.json``. Re-running the latest date moves the table back to
+the previous date's snapshot first, so it gives the same content; an older date needs
+``--allow-rewrite``, which replays the later dates after it.
 
-Formats, refusals and options: jobs/README.md. Spark conf (adaptive execution, shuffle
-partitions) is the submitter's business (``--conf``); this file sets none. Needs job_common.py
-beside it (``--py-files`` on EMR).
+Formats, refusals, layout and options: jobs/README.md. The catalog (Glue on EMR, a Hadoop
+catalog locally), adaptive execution and shuffle partitions are the submitter's Spark conf
+(``--conf``); this file sets none. Needs job_common.py beside it (``--py-files`` on EMR).
 """
 
 from __future__ import annotations
@@ -34,19 +37,26 @@ from job_common import (
     CUSTOMER_COLUMNS,
     ArgumentParser,
     JobError,
+    current_snapshot_id,
+    date_tag,
+    date_tags,
     delete_path,
+    iceberg_table,
     list_children,
     normalize_root,
     parse_date,
+    parse_table,
     partition_dates,
     partition_path,
     path_exists,
     run_job,
+    snapshot_summary,
+    tag_snapshot,
+    with_commit_properties,
     write_text,
 )
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.observation import Observation
 from pyspark.sql.types import (
     DateType,
     DoubleType,
@@ -104,7 +114,7 @@ REJECT_REASONS: tuple[str, ...] = (
     "bad_created_at",
     "bad_updated_at",
 )
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 _INTEGER_RE = r"^[+-]?[0-9]+$"
 # A change's moment needs a time of day: Spark casts "2026" or "2026-01-02" to midnight, which
@@ -132,7 +142,8 @@ def data_files(spark: SparkSession, uri: str) -> list[str]:
 class IngestOptions:
     date: dt.date
     source: str
-    target: str
+    table: str
+    reports: str
     allow_rewrite: bool = False
     allow_gaps: bool = False
     require_success: bool = True
@@ -141,12 +152,12 @@ class IngestOptions:
 
 @dataclass
 class IngestReport:
-    """What the run did; written as JSON to `<target>/_reports/date=<ds>/ingest.json`."""
+    """What the run did; written as JSON to `<reports>/_reports/date=<ds>/ingest.json`."""
 
     date: str
     source_partition: str
-    target_partition: str
-    previous_snapshot: str | None
+    table: str
+    previous_date: str | None
     input_rows: int = 0
     valid_changes: int = 0
     bad_rows: int = 0
@@ -161,8 +172,9 @@ class IngestReport:
     deletes_of_unknown: int = 0
     unchanged: int = 0
     rows_written: int = 0
+    snapshot_id: int | None = None
     rejected_rows_path: str | None = None
-    stale_later_snapshots: list[str] = field(default_factory=list)
+    replayed_dates: list[str] = field(default_factory=list)
     status: str = "succeeded"
     message: str | None = None
 
@@ -171,12 +183,12 @@ class IngestReport:
         return json.dumps(body, indent=2, sort_keys=False) + "\n"
 
 
-def report_path(target: str, ds: dt.date) -> str:
-    return f"{partition_path(f'{target}/_reports', ds)}/ingest.json"
+def report_path(reports: str, ds: dt.date) -> str:
+    return f"{partition_path(f'{reports}/_reports', ds)}/ingest.json"
 
 
-def rejected_path(target: str, ds: dt.date) -> str:
-    return partition_path(f"{target}/_rejected", ds)
+def rejected_path(reports: str, ds: dt.date) -> str:
+    return partition_path(f"{reports}/_rejected", ds)
 
 
 def _text(name: str) -> str:
@@ -349,71 +361,116 @@ def latest_per_customer(changes: DataFrame) -> DataFrame:
     )
 
 
-def merge(previous: DataFrame | None, latest: DataFrame, ds: dt.date) -> DataFrame:
-    """The day's winning changes applied to the previous snapshot.
+def effective_changes(base: DataFrame | None, latest: DataFrame, ds: dt.date) -> DataFrame:
+    """The day's winning changes against the silver rows they touch.
 
-    Returns the silver columns plus `_action`: inserted | updated | unchanged | stale (the
-    change is not newer than the snapshot's row, which is kept) | deleted | delete_unknown
-    (the last two produce no silver row), and the customer's `_change_count` and
-    `_distinct_changes` of the day (null when it had none).
+    `base` is the previous date's table content (only `customer_id` and `_cdc_seq` are read:
+    the scan of a large table stays narrow). Returns one row per changed customer: the silver
+    columns of the change and `_action`: inserted | updated | deleted | stale (not newer than
+    the table's row, which is kept) | delete_unknown, with `_change_count` and
+    `_distinct_changes` of the day.
     """
-    if previous is None:
-        previous = latest.sparkSession.createDataFrame([], SILVER_SCHEMA)
-    prev = previous.select(*[F.col(c).alias(f"p_{c}") for c in SILVER_COLUMNS]).withColumn(
-        "p_present", F.lit(True)
-    )
-    change = latest.select(
-        F.col("customer_id").alias("c_customer_id"),
-        *[F.col(c).alias(f"c_{c}") for c in CUSTOMER_COLUMNS if c != "customer_id"],
-        F.col("op").alias("c_op"),
-        F.col("change_seq").alias("c_change_seq"),
-        F.col("change_count").alias("_change_count"),
-        F.col("distinct_changes").alias("_distinct_changes"),
-    )
-    joined = prev.join(change, prev.p_customer_id == change.c_customer_id, "full_outer")
-    in_prev = F.col("p_present").isNotNull()
-    has_change = F.col("c_change_seq").isNotNull()
-    newer = ~in_prev | (F.col("c_change_seq") > F.col("p__cdc_seq"))
+    if base is None:
+        base = latest.sparkSession.createDataFrame([], SILVER_SCHEMA)
+    prev = base.select(F.col("customer_id").alias("p_id"), F.col("_cdc_seq").alias("p_seq"))
+    joined = latest.join(prev, latest.customer_id == prev.p_id, "left")
+    in_prev = F.col("p_id").isNotNull()
+    newer = ~in_prev | F.col("p_seq").isNull() | (F.col("change_seq") > F.col("p_seq"))
     action = (
-        F.when(~has_change, "unchanged")
-        .when(~newer, "stale")
-        .when((F.col("c_op") == "D") & in_prev, "deleted")
-        .when(F.col("c_op") == "D", "delete_unknown")
+        F.when(~newer, "stale")
+        .when((F.col("op") == "D") & in_prev, "deleted")
+        .when(F.col("op") == "D", "delete_unknown")
         .when(in_prev, "updated")
         .otherwise("inserted")
     )
-    take_change = F.col("_action").isin("inserted", "updated")
     lineage = {
-        "_cdc_seq": F.col("c_change_seq"),
-        "_cdc_op": F.col("c_op"),
+        "_cdc_seq": F.col("change_seq"),
+        "_cdc_op": F.col("op"),
         "_ingest_date": F.lit(ds).cast(DateType()),
     }
-    columns = []
-    for name in SILVER_COLUMNS:
-        from_change = lineage.get(name, F.col(f"c_{name}"))
-        columns.append(F.when(take_change, from_change).otherwise(F.col(f"p_{name}")).alias(name))
-    return joined.withColumn("_action", action).select(
-        *columns, "_action", "_change_count", "_distinct_changes"
+    return joined.select(
+        *[
+            lineage.get(f.name, F.col(f.name)).cast(f.dataType).alias(f.name)
+            for f in SILVER_SCHEMA.fields
+        ],
+        action.alias("_action"),
+        F.col("change_count").alias("_change_count"),
+        F.col("distinct_changes").alias("_distinct_changes"),
     )
 
 
-def snapshot_columns(merged: DataFrame) -> DataFrame:
-    """The rows that make the silver snapshot, in the contract's columns and types."""
-    kept = merged.where(F.col("_action").isin("inserted", "updated", "unchanged", "stale"))
-    return kept.select(
-        *[F.col(f.name).cast(f.dataType).alias(f.name) for f in SILVER_SCHEMA.fields]
+def table_ddl(table: str) -> str:
+    """Silver's table: merge-on-read, unpartitioned (jobs/README.md says why)."""
+    columns = ", ".join(
+        f"{f.name} {f.dataType.simpleString()}{'' if f.nullable else ' NOT NULL'}"
+        for f in SILVER_SCHEMA.fields
+    )
+    properties = ", ".join(f"'{k}' = '{v}'" for k, v in TABLE_PROPERTIES.items())
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table} ({columns}) USING iceberg TBLPROPERTIES ({properties})"
     )
 
 
-def check_inputs(
-    spark: SparkSession, options: IngestOptions
-) -> tuple[str, dt.date | None, list[dt.date]]:
-    """Every refusal happens here, before anything is written.
+# Merge-on-read: a night writes the changed rows and small position-delete files, never the
+# untouched rows of the data files its changes land in (copy-on-write would rewrite nearly
+# every file of the table for 10,000 random keys). The maintenance job compacts them.
+TABLE_PROPERTIES = {
+    "format-version": "2",
+    "write.merge.mode": "merge-on-read",
+    "write.update.mode": "merge-on-read",
+    "write.delete.mode": "merge-on-read",
+    # Changes arrive in no key order: no shuffle to cluster a few thousand rows.
+    "write.distribution-mode": "none",
+    "write.merge.distribution-mode": "none",
+}
 
-    Returns the bronze partition, the date of the snapshot to build on, and the later
-    snapshots a permitted rewrite leaves stale.
-    """
+
+def ensure_table(spark: SparkSession, table: str) -> None:
+    namespace = table.rsplit(".", 1)[0]
+    spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {namespace}")
+    spark.sql(table_ddl(table))
+
+
+@dataclass
+class IngestPlan:
+    bronze: str
+    previous: tuple[dt.date, int] | None
+    later: list[dt.date]
+
+
+def check_inputs(spark: SparkSession, options: IngestOptions) -> IngestPlan:
+    """Every refusal happens here, before anything is written: the bronze partition of the
+    date (and of every later date a rewrite replays), the dates already in silver, the gaps."""
     ds = options.date
+    bronze = _check_bronze(spark, options, ds)
+    tags = date_tags(spark, options.table)
+    later = [d for d in tags if d > ds]
+    if later and not options.allow_rewrite:
+        raise JobError(
+            f"silver {options.table} already has later dates ({_dates(later)}): re-running "
+            f"{ds} alone would leave them stale; pass --allow-rewrite to re-run {ds} and "
+            f"replay the later dates in order"
+        )
+    for day in later:
+        _check_bronze(spark, options, day)
+    earlier = [d for d in tags if d < ds]
+    previous = (earlier[-1], tags[earlier[-1]]) if earlier else None
+    skipped = [
+        d
+        for d in partition_dates(spark, options.source)
+        if d < ds and (previous is None or d > previous[0])
+    ]
+    if skipped and not options.allow_gaps:
+        base = f"the table as of {previous[0]}" if previous else "an empty table"
+        raise JobError(
+            f"bronze has changes for {_dates(skipped)} that silver has not applied ({base} "
+            f"is the latest before {ds}): ingest those dates first, in order, or pass "
+            f"--allow-gaps to skip them"
+        )
+    return IngestPlan(bronze, previous, later)
+
+
+def _check_bronze(spark: SparkSession, options: IngestOptions, ds: dt.date) -> str:
     bronze = partition_path(options.source, ds)
     if not path_exists(spark, bronze):
         raise JobError(
@@ -425,37 +482,7 @@ def check_inputs(
             f"bronze partition {bronze} has no _SUCCESS marker: the export is incomplete "
             f"(wait for it, or pass --no-require-success to ingest it as it is)"
         )
-
-    silver_dates = partition_dates(spark, options.target)
-    later = [d for d in silver_dates if d > ds]
-    if later and not options.allow_rewrite:
-        raise JobError(
-            f"silver {options.target} already has later snapshots ({_dates(later)}): "
-            f"rewriting {ds} would leave them stale; re-run {ds} and every later date in "
-            f"order with --allow-rewrite"
-        )
-    earlier = [d for d in silver_dates if d < ds]
-    previous = earlier[-1] if earlier else None
-    if previous is not None:
-        snapshot = partition_path(options.target, previous)
-        if not path_exists(spark, f"{snapshot}/_SUCCESS"):
-            raise JobError(
-                f"silver snapshot {snapshot} has no _SUCCESS marker (an interrupted write): "
-                f"re-run cdc_ingest for {previous} first"
-            )
-    skipped = [
-        d
-        for d in partition_dates(spark, options.source)
-        if d < ds and (previous is None or d > previous)
-    ]
-    if skipped and not options.allow_gaps:
-        base = f"the snapshot of {previous}" if previous else "no snapshot"
-        raise JobError(
-            f"bronze has changes for {_dates(skipped)} that silver has not applied ({base} "
-            f"is the latest before {ds}): ingest those dates first, in order, or pass "
-            f"--allow-gaps to skip them"
-        )
-    return bronze, previous, later
+    return bronze
 
 
 def _dates(dates: Sequence[dt.date]) -> str:
@@ -464,28 +491,46 @@ def _dates(dates: Sequence[dt.date]) -> str:
 
 
 def run_ingest(spark: SparkSession, options: IngestOptions) -> IngestReport:
-    """Builds silver for `options.date`; raises JobError for anything the operator must fix."""
-    ds = options.date
-    bronze_partition, previous_date, later = check_inputs(spark, options)
-    target_partition = partition_path(options.target, ds)
+    """Commits silver for `options.date` (and, with --allow-rewrite, replays the later dates);
+    raises JobError for anything the operator must fix."""
+    plan = check_inputs(spark, options)
+    if plan.later:
+        log.warning(
+            "rewriting %s although silver has later dates: replaying %s after it",
+            options.date,
+            _dates(plan.later),
+        )
+    report = ingest_date(spark, options, options.date, plan.bronze, plan.previous)
+    previous = (options.date, int(report.snapshot_id or 0))
+    for day in plan.later:
+        replayed = ingest_date(spark, options, day, partition_path(options.source, day), previous)
+        previous = (day, int(replayed.snapshot_id or 0))
+    if plan.later:
+        report.replayed_dates = [str(d) for d in plan.later]
+        write_text(spark, report_path(options.reports, options.date), report.to_json())
+    return report
+
+
+def ingest_date(
+    spark: SparkSession,
+    options: IngestOptions,
+    ds: dt.date,
+    bronze_partition: str,
+    previous: tuple[dt.date, int] | None,
+) -> IngestReport:
+    """One date: the day's changes merged onto the table as of `previous` (the earlier date's
+    tagged snapshot), committed as one snapshot tagged `ds-<ds>`."""
+    table = options.table
     report = IngestReport(
         date=str(ds),
         source_partition=bronze_partition,
-        target_partition=target_partition,
-        previous_snapshot=str(previous_date) if previous_date else None,
-        stale_later_snapshots=[str(d) for d in later],
+        table=table,
+        previous_date=str(previous[0]) if previous else None,
     )
-    if later:
-        log.warning(
-            "rewriting %s although silver has later snapshots (%s): re-run them in order",
-            ds,
-            _dates(later),
-        )
-
     classified = classify(read_bronze(spark, bronze_partition)).cache()
     try:
         _count_input(classified, report)
-        rejects = rejected_path(options.target, ds)
+        rejects = rejected_path(options.reports, ds)
         if report.bad_rows:
             log.warning(
                 "%d bad rows of %d in %s (%s): kept in %s, not applied",
@@ -500,27 +545,53 @@ def run_ingest(spark: SparkSession, options: IngestOptions) -> IngestReport:
         if too_many:
             report.status = "failed"
             report.message = too_many
-            write_text(spark, report_path(options.target, ds), report.to_json())
-            raise JobError(f"{too_many}; silver {target_partition} left as it was")
+            write_text(spark, report_path(options.reports, ds), report.to_json())
+            raise JobError(f"{too_many}; silver {table} left as it was")
 
-        previous = None
-        if previous_date is not None:
-            previous = spark.read.parquet(partition_path(options.target, previous_date))
-        merged = merge(previous, latest_per_customer(valid_changes(classified)), ds)
-        # The merge counts are gathered while the snapshot is written: one pass, and no cache
-        # pinning the join's shuffle partitions (adaptive execution can coalesce them).
-        observation = Observation()
-        observed = merged.observe(observation, *_merge_metrics())
-        snapshot_columns(observed).write.mode("overwrite").parquet(target_partition)
-        _count_merge(observation.get, report)
+        ensure_table(spark, table)
+        base = None
+        previous_rows = 0
+        if previous is not None:
+            base = spark.read.option("snapshot-id", previous[1]).table(table)
+            previous_rows = _customers_of(spark, table, previous[1], base)
+        latest = latest_per_customer(valid_changes(classified))
+        # Pinned once: the counts and the MERGE must see the same rows, and the table read
+        # for them is not read again by the MERGE's own join.
+        changes = effective_changes(base, latest, ds).localCheckpoint()
+        _count_changes(changes, report, previous_rows)
+        properties = _commit_properties(report)
+        if previous is None:
+            # Nothing to build on: the date's content replaces whatever the table held.
+            def write() -> None:
+                inserted = changes.where(F.col("_action") == "inserted")
+                inserted.select(*SILVER_COLUMNS).writeTo(table).overwrite(F.lit(True))
+        else:
+            _make_current(spark, table, previous[1])
+
+            def write() -> None:
+                _merge_into(spark, table, changes)
+
+        with_commit_properties(spark, properties, write)
     finally:
         classified.unpersist()
 
-    write_text(spark, report_path(options.target, ds), report.to_json())
+    snapshot_id = current_snapshot_id(spark, table)
+    if snapshot_id is None:  # a write always commits a snapshot
+        raise RuntimeError(f"no snapshot in {table} after the commit of {ds}")
+    tag_snapshot(spark, table, ds, snapshot_id)
+    if snapshot_summary(spark, table, snapshot_id).get(f"{PROPERTY_PREFIX}ds") != str(ds):
+        # Only when PySpark's gateway does not pin threads (PYSPARK_PIN_THREAD=false): the
+        # properties went to another thread. The content and the tag are right regardless.
+        log.warning("the commit of %s has no %sds summary property", ds, PROPERTY_PREFIX)
+    report.snapshot_id = snapshot_id
+    write_text(spark, report_path(options.reports, ds), report.to_json())
     log.info(
-        "silver %s: %d customers (inserted %d, updated %d, deleted %d, unchanged %d) from %d "
-        "changes (%d bad, %d duplicate, %d stale); built on %s",
-        target_partition,
+        "silver %s at %s (snapshot %d, tag %s): %d customers (inserted %d, updated %d, "
+        "deleted %d, unchanged %d) from %d changes (%d bad, %d duplicate, %d stale); built on %s",
+        table,
+        ds,
+        snapshot_id,
+        date_tag(ds),
         report.rows_written,
         report.inserted,
         report.updated,
@@ -530,9 +601,69 @@ def run_ingest(spark: SparkSession, options: IngestOptions) -> IngestReport:
         report.bad_rows,
         report.duplicate_changes,
         report.stale_changes,
-        f"the snapshot of {previous_date}" if previous_date else "nothing (first snapshot)",
+        f"the table as of {previous[0]}" if previous else "an empty table",
     )
     return report
+
+
+def _customers_of(spark: SparkSession, table: str, snapshot_id: int, base: DataFrame) -> int:
+    """Rows in a snapshot: its own summary property when this job (or the migration) wrote
+    it, a count otherwise."""
+    recorded = snapshot_summary(spark, table, snapshot_id).get(f"{PROPERTY_PREFIX}customers")
+    return int(recorded) if recorded and recorded.isdigit() else base.count()
+
+
+def _make_current(spark: SparkSession, table: str, snapshot_id: int) -> None:
+    """A re-run (or a replay) starts from the previous date's snapshot: the table's current
+    state is moved back to it first, so the MERGE gives the same content as the first run.
+
+    Commits that only rewrite files (the maintenance job's compaction, operation `replace`)
+    keep the content: a night after them builds on them rather than undoing the compaction.
+    """
+    jtable = iceberg_table(spark, table)
+    current = jtable.currentSnapshot()
+    while current is not None and int(current.snapshotId()) != snapshot_id:
+        if str(current.operation()) != "replace" or current.parentId() is None:
+            break
+        current = jtable.snapshot(current.parentId())  # None once expired
+    if current is None or int(current.snapshotId()) != snapshot_id:
+        catalog, name = table.split(".", 1)
+        spark.sql(f"CALL {catalog}.system.set_current_snapshot('{name}', {snapshot_id})")
+
+
+def _merge_into(spark: SparkSession, table: str, changes: DataFrame) -> None:
+    view = "_cdc_ingest_changes"
+    applied = changes.where(F.col("_action").isin("inserted", "updated", "deleted"))
+    applied.createOrReplaceTempView(view)
+    columns = [c for c in SILVER_COLUMNS if c != "customer_id"]
+    assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
+    spark.sql(
+        f"MERGE INTO {table} t USING {view} s ON t.customer_id = s.customer_id "
+        f"WHEN MATCHED AND s._action = 'deleted' THEN DELETE "
+        f"WHEN MATCHED AND s._action = 'updated' THEN UPDATE SET {assignments} "
+        f"WHEN NOT MATCHED AND s._action = 'inserted' THEN INSERT ({', '.join(SILVER_COLUMNS)}) "
+        f"VALUES ({', '.join(f's.{c}' for c in SILVER_COLUMNS)})"
+    )
+    spark.catalog.dropTempView(view)
+
+
+PROPERTY_PREFIX = "pipeline."
+
+
+def _commit_properties(report: IngestReport) -> dict[str, str]:
+    """The snapshot summary of a date's commit: which date and what it did."""
+    values = {
+        "ds": report.date,
+        "job": JOB,
+        "customers": report.rows_written,
+        "input-rows": report.input_rows,
+        "bad-rows": report.bad_rows,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "deleted": report.deleted,
+        "stale": report.stale_changes,
+    }
+    return {f"{PROPERTY_PREFIX}{key}": str(value) for key, value in values.items()}
 
 
 def _count_input(classified: DataFrame, report: IngestReport) -> None:
@@ -577,20 +708,19 @@ def _write_rejects(
     report.rejected_rows_path = path
 
 
-def _merge_metrics() -> list[Column]:
+def _count_changes(changes: DataFrame, report: IngestReport, previous_rows: int) -> None:
     def count_of(action: str) -> Column:
         return F.sum(F.when(F.col("_action") == action, 1).otherwise(0)).alias(action)
 
-    actions = ("inserted", "updated", "deleted", "delete_unknown", "stale", "unchanged")
-    return [
+    actions = ("inserted", "updated", "deleted", "delete_unknown", "stale")
+    row = changes.agg(
         *[count_of(action) for action in actions],
-        F.count("_change_count").alias("customers_changed"),
+        F.count(F.lit(1)).alias("customers_changed"),
         F.sum("_change_count").alias("changes"),
         F.sum(F.col("_change_count") - F.col("_distinct_changes")).alias("duplicates"),
-    ]
+    ).first()
+    metrics: dict[str, Any] = row.asDict() if row is not None else {}
 
-
-def _count_merge(metrics: dict[str, Any], report: IngestReport) -> None:
     def get(name: str) -> int:
         return int(metrics.get(name) or 0)
 
@@ -602,8 +732,8 @@ def _count_merge(metrics: dict[str, Any], report: IngestReport) -> None:
     report.deleted = get("deleted")
     report.deletes_of_unknown = get("delete_unknown")
     report.stale_changes = get("stale")
-    report.unchanged = get("unchanged")
-    report.rows_written = report.inserted + report.updated + report.unchanged + report.stale_changes
+    report.unchanged = previous_rows - report.updated - report.deleted - report.stale_changes
+    report.rows_written = previous_rows + report.inserted - report.deleted
 
 
 # ------------------------------------------------------------------------------ command line
@@ -615,16 +745,23 @@ def parse_args(argv: Sequence[str] | None) -> IngestOptions:
     )
     parser.add_argument("--date", required=True, help="the logical date ds, YYYY-MM-DD")
     parser.add_argument("--source", required=True, help="bronze root (s3:// URI or local path)")
-    parser.add_argument("--target", required=True, help="silver root (s3:// URI or local path)")
+    parser.add_argument(
+        "--table", required=True, help="silver Iceberg table <catalog>.<namespace>.<table>"
+    )
+    parser.add_argument(
+        "--reports",
+        required=True,
+        help="root of the ingest reports and rejected rows (s3:// URI or local path)",
+    )
     parser.add_argument(
         "--allow-rewrite",
         action="store_true",
-        help="rebuild ds even though silver has later snapshots (re-run those after it)",
+        help="re-run ds although silver has later dates, then replay those dates in order",
     )
     parser.add_argument(
         "--allow-gaps",
         action="store_true",
-        help="build on the latest earlier snapshot though bronze dates in between are not ingested",
+        help="build on the latest earlier date though bronze dates in between are not ingested",
     )
     parser.add_argument(
         "--require-success",
@@ -647,7 +784,8 @@ def parse_args(argv: Sequence[str] | None) -> IngestOptions:
     return IngestOptions(
         date=parse_date(args.date),
         source=normalize_root(args.source, "--source"),
-        target=normalize_root(args.target, "--target"),
+        table=parse_table(args.table),
+        reports=normalize_root(args.reports, "--reports"),
         allow_rewrite=args.allow_rewrite,
         allow_gaps=args.allow_gaps,
         require_success=args.require_success,

@@ -1,9 +1,11 @@
 """Data-quality metrics job: computes the metrics a dataset's rules file needs for one date.
 
-    spark-submit data_quality.py --input <root>/silver/customers --rules customers.yml \
+    spark-submit data_quality.py --table lake.silver.customers --rules customers.yml \
         --date 2024-01-01 --metrics-root <root>/quality/metrics
 
-Reads `<input>/date=<date>` (Parquet), validates the rules file (the same checks, with the
+Reads an Iceberg table as of the date's tag `ds-<date>` (`--table`: time travel, so a re-run
+for an older date sees that date's rows) or a Parquet dataset's `<input>/date=<date>`
+(`--input`), validates the rules file (the same checks, with the
 same messages, as the quality-gate action), computes exactly the metrics the rules need in
 one aggregate pass plus one groupBy per uniqueness key, and writes the metrics document to
 `<metrics-root>/<dataset>/date=<date>/metrics.json`, replacing the one of an earlier run.
@@ -33,7 +35,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from job_common import ArgumentParser, JobError, LazySession, jvm_of, run_job
+from job_common import (
+    ArgumentParser,
+    JobError,
+    LazySession,
+    date_tag,
+    date_tags,
+    jvm_of,
+    parse_table,
+    run_job,
+)
 from job_common import write_text as write_hadoop_text
 
 if TYPE_CHECKING:
@@ -931,7 +942,11 @@ def metrics_location(metrics_root: str, dataset: str, logical_date: str) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = ArgumentParser(prog=JOB, description=__doc__.splitlines()[0])
-    parser.add_argument("--input", help="dataset root; the job reads <input>/date=<date>")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--input", help="Parquet dataset root; the job reads <input>/date=<date>")
+    source.add_argument(
+        "--table", help="Iceberg table <catalog>.<namespace>.<table>, read as of ds-<date>"
+    )
     parser.add_argument("--rules", required=True, help="rules file (path, s3:// URI, --files name)")
     parser.add_argument("--date", help="logical date YYYY-MM-DD")
     parser.add_argument("--metrics-root", help="metrics root; writes <root>/<dataset>/date=<date>/")
@@ -942,7 +957,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if not args.check_rules:
-        for option in ("input", "date", "metrics_root"):
+        if not args.input and not args.table:
+            raise JobError("--input or --table is required")
+        if args.table:
+            args.table = parse_table(args.table)
+        for option in ("date", "metrics_root"):
             if not getattr(args, option):
                 raise JobError(f"--{option.replace('_', '-')} is required")
         try:
@@ -952,6 +971,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         if parsed is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):
             raise JobError(f"--date: expected a date as YYYY-MM-DD, got '{args.date}'")
     return args
+
+
+def read_table_date(spark: SparkSession, table: str, logical_date: str) -> tuple[DataFrame, str]:
+    """The table as of the date's tag, and how the metrics document names what it read."""
+    tags = date_tags(spark, table)
+    snapshot = tags.get(dt.date.fromisoformat(logical_date))
+    if snapshot is None:
+        raise JobError(
+            f"--table: {table} has no snapshot tagged {date_tag(logical_date)} "
+            "(did the ingest job run?)"
+        )
+    return spark.read.option("snapshot-id", snapshot).table(
+        table
+    ), f"{table}@{date_tag(logical_date)}"
 
 
 def run_quality(session: LazySession, args: argparse.Namespace) -> str | None:
@@ -966,13 +999,18 @@ def run_quality(session: LazySession, args: argparse.Namespace) -> str | None:
 
     spark = session.get()
     check_patterns(spark, plan, args.rules)
-    partition = f"{args.input.rstrip('/')}/date={args.date}"
-    try:
-        df = spark.read.parquet(partition)
-    except Exception as error:
-        if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
-            raise JobError(f"--input: no partition {partition} (did the ingest job run?)") from None
-        raise
+    if args.table:
+        df, partition = read_table_date(spark, args.table, args.date)
+    else:
+        partition = f"{args.input.rstrip('/')}/date={args.date}"
+        try:
+            df = spark.read.parquet(partition)
+        except Exception as error:
+            if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
+                raise JobError(
+                    f"--input: no partition {partition} (did the ingest job run?)"
+                ) from None
+            raise
     check_columns(df, plan, partition, args.rules)
     document = build_document(rule_set, df, plan, args.date, partition, args.rules)
     location = metrics_location(args.metrics_root, rule_set.dataset, args.date)

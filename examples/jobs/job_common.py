@@ -1,5 +1,6 @@
 """What the pipeline's jobs share: the customer columns, one-line errors, the lake's dates and
-paths, Hadoop file system access, and the entry point around a job.
+paths, Hadoop file system access, the Iceberg tables' date tags and commits, and the entry
+point around a job.
 
 On EMR Serverless this file travels beside each job with `spark-submit --py-files` (the daily
 workflow's `py-files:` input). Locally nothing is needed: Python puts the folder of the script
@@ -177,6 +178,129 @@ def delete_path(spark: SparkSession, uri: str) -> None:
     fs, path = fs_path(spark, uri)
     if fs.exists(path):
         fs.delete(path, True)
+
+
+# ---------------------------------------------------------------------------- Iceberg tables
+# The catalog behind a table name (Glue on EMR, a Hadoop catalog on a local lake) is Spark
+# conf the submitter gives (`spark.sql.catalog.<name>...`); nothing here depends on which.
+
+TAG_PREFIX = "ds-"
+_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def parse_table(value: str, name: str = "--table") -> str:
+    """A table name `<catalog>.<namespace>.<table>` (plain identifiers, no quoting)."""
+    parts = (value or "").strip().split(".")
+    if len(parts) != 3 or not all(_IDENTIFIER_RE.match(part) for part in parts):
+        raise JobError(
+            f"{name}: expected an Iceberg table <catalog>.<namespace>.<table> "
+            f"(e.g. lake.silver.customers), got '{value}'"
+        )
+    return ".".join(parts)
+
+
+def date_tag(ds: dt.date | str) -> str:
+    """The tag of the snapshot that holds a logical date's table content."""
+    return f"{TAG_PREFIX}{ds}"
+
+
+def iceberg_table(spark: SparkSession, table: str) -> Any:
+    """The Java `org.apache.iceberg.Table` behind a Spark table name, freshly loaded."""
+    jvm = jvm_of(spark)
+    try:
+        return jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, table)
+    except Exception as error:
+        raise JobError(f"cannot load the Iceberg table {table}: {java_message(error)}") from None
+
+
+def table_exists(spark: SparkSession, table: str) -> bool:
+    try:
+        return bool(spark.catalog.tableExists(table))
+    except Exception as error:
+        raise JobError(f"cannot look up the table {table}: {java_message(error)}") from None
+
+
+def date_tags(spark: SparkSession, table: str) -> dict[dt.date, int]:
+    """Snapshot id per logical date, from the table's `ds-YYYY-MM-DD` tags; {} without a table."""
+    if not table_exists(spark, table):
+        return {}
+    tags: dict[dt.date, int] = {}
+    refs = iceberg_table(spark, table).refs()
+    for name in list(refs.keySet()):
+        ref = refs.get(name)
+        text = str(name)
+        if not ref.isTag() or not text.startswith(TAG_PREFIX):
+            continue
+        day = text[len(TAG_PREFIX) :]
+        if DATE_RE.match(day):
+            try:
+                tags[dt.date.fromisoformat(day)] = int(ref.snapshotId())
+            except ValueError:
+                continue
+    return dict(sorted(tags.items()))
+
+
+def current_snapshot_id(spark: SparkSession, table: str) -> int | None:
+    snapshot = iceberg_table(spark, table).currentSnapshot()
+    return None if snapshot is None else int(snapshot.snapshotId())
+
+
+def snapshot_summary(spark: SparkSession, table: str, snapshot_id: int) -> dict[str, str]:
+    snapshot = iceberg_table(spark, table).snapshot(snapshot_id)
+    if snapshot is None:
+        raise JobError(f"the table {table} has no snapshot {snapshot_id} (expired?)")
+    summary = snapshot.summary()
+    return {str(key): str(summary.get(key)) for key in list(summary.keySet())}
+
+
+def read_date(spark: SparkSession, table: str, ds: dt.date | str) -> Any:
+    """The table as of a logical date's tag (time travel), as a DataFrame."""
+    return spark.read.option("tag", date_tag(ds)).table(table)
+
+
+def tag_snapshot(spark: SparkSession, table: str, ds: dt.date | str, snapshot_id: int) -> None:
+    spark.sql(
+        f"ALTER TABLE {table} CREATE OR REPLACE TAG `{date_tag(ds)}` AS OF VERSION {snapshot_id}"
+    )
+
+
+def with_commit_properties(
+    spark: SparkSession, properties: dict[str, str], work: Callable[[], None]
+) -> None:
+    """Runs `work` (one Spark write: MERGE, overwrite) so that the snapshot it commits carries
+    `properties` in its summary.
+
+    Iceberg reads them from a thread-local (`CommitMetadata.withCommitProperties`) that only
+    a Java callback sees; a SQL MERGE has no write options. PySpark's pinned-thread gateway
+    runs the Python callback, and the Spark calls it makes, on the Java thread that set it.
+    """
+    from pyspark.java_gateway import ensure_callback_server_started
+
+    gateway = spark.sparkContext._gateway
+    if gateway is None:
+        raise JobError("the Spark session has no gateway (was it stopped?)")
+    ensure_callback_server_started(gateway)
+    jvm = jvm_of(spark)
+    failure: list[BaseException] = []
+
+    class Work:
+        def call(self) -> None:
+            try:
+                work()
+            except BaseException as error:  # handed back to the caller below
+                failure.append(error)
+
+        class Java:
+            implements = ("java.util.concurrent.Callable",)
+
+    java_properties = jvm.java.util.HashMap()
+    for key, value in properties.items():
+        java_properties.put(key, value)
+    jvm.org.apache.iceberg.spark.CommitMetadata.withCommitProperties(
+        java_properties, Work(), jvm.java.lang.Class.forName("java.lang.RuntimeException")
+    )
+    if failure:
+        raise failure[0]
 
 
 # ------------------------------------------------------------------------------ entry point

@@ -24,8 +24,7 @@ const PLACEHOLDERS: [RegExp, string][] = [
   [/\$\{JobExecutionRole\.Arn\}/g, '<EMR_EXECUTION_ROLE_ARN>'],
   [/\$\{AWS::Partition\}/g, 'aws'],
   [/\$\{AWS::Region\}/g, '<AWS_REGION>'],
-  [/\$\{AWS::AccountId\}/g, '<account>'],
-  [/\$\{GlueDatabaseName\}/g, '<GlueDatabaseName>']
+  [/\$\{AWS::AccountId\}/g, '<account>']
 ]
 
 function placeholders(value: unknown): unknown {

@@ -1,12 +1,16 @@
 """Shared pytest set-up for the PySpark job tests.
 
 One local Spark session serves every test file: starting the JVM is the slow part, so it is
-started once per pytest run. The job files are single self-contained scripts (EMR Serverless
-ships one entry-point file), so the tests import them by module name from `jobs/`.
+started once per pytest run. It has the Iceberg runtime (the jar `npm run setup:jars` caches)
+and a Hadoop catalog `lake` on a temporary warehouse, configured as the local pipeline
+configures it: tests give each lake its own namespace (`new_table`). The job files are single
+self-contained scripts (EMR Serverless ships one entry-point file), so the tests import them by
+module name from `jobs/`.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sys
@@ -20,6 +24,16 @@ from pyspark.sql import SparkSession
 JOBS_DIR = Path(__file__).resolve().parent.parent
 if str(JOBS_DIR) not in sys.path:
     sys.path.insert(0, str(JOBS_DIR))
+
+
+ICEBERG_JAR = JOBS_DIR.parent / ".cache" / "jars" / "iceberg-spark-runtime-3.5_2.12-1.9.2.jar"
+CATALOG = "lake"
+_namespaces = itertools.count(1)
+
+
+def new_table(name: str = "customers") -> str:
+    """A table name in a namespace no other test uses."""
+    return f"{CATALOG}.t{next(_namespaces)}.{name}"
 
 
 def _ensure_java_home() -> None:
@@ -39,9 +53,21 @@ def spark() -> Iterator[SparkSession]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
+    if not ICEBERG_JAR.is_file():
+        pytest.fail(f"{ICEBERG_JAR} is missing: run `npm run setup:jars` once", pytrace=False)
     warehouse = tempfile.mkdtemp(prefix="spark-warehouse-")
     session = (
         SparkSession.builder.master("local[2]")
+        .config("spark.jars", str(ICEBERG_JAR))
+        .config(
+            "spark.sql.extensions",
+            "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        )
+        .config(f"spark.sql.catalog.{CATALOG}", "org.apache.iceberg.spark.SparkCatalog")
+        .config(
+            f"spark.sql.catalog.{CATALOG}.catalog-impl", "org.apache.iceberg.hadoop.HadoopCatalog"
+        )
+        .config(f"spark.sql.catalog.{CATALOG}.warehouse", f"{warehouse}/iceberg")
         .appName("jobs-tests")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")

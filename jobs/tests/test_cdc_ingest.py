@@ -1,16 +1,19 @@
-"""cdc_ingest against local PySpark: hand-written bronze days and the silver computed by hand."""
+"""cdc_ingest against local PySpark and Iceberg: hand-written bronze days and the silver table
+computed by hand, read back per date through the date tags (time travel)."""
 
 from __future__ import annotations
 
 import gzip
 import json
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cdc_ingest
 import pytest
 from cdc_ingest import IngestOptions, JobError, normalize_root, parse_date, partition_path
+from conftest import new_table
+from job_common import date_tags, iceberg_table, snapshot_summary
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -158,8 +161,29 @@ SILVER_D2 = [
 ]  # fmt: skip
 
 
-def read_silver(spark: SparkSession, path: str) -> list[dict[str, Any]]:
-    frame = spark.read.parquet(path)
+@dataclass
+class Lake:
+    """A test lake: bronze and the ingest reports in a folder, silver in its own table."""
+
+    root: Path
+    table: str
+
+    @property
+    def bronze(self) -> Path:
+        return self.root / "bronze"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "ingest"
+
+
+def new_lake(tmp_path: Path) -> Lake:
+    return Lake(tmp_path / "lake", new_table())
+
+
+def read_silver(spark: SparkSession, lake: Lake, ds: str) -> list[dict[str, Any]]:
+    """The table as of the date's tag."""
+    frame = spark.read.option("tag", f"ds-{ds}").table(lake.table)
     assert [f.name for f in frame.schema.fields] == list(cdc_ingest.SILVER_COLUMNS)
     iso = "yyyy-MM-dd'T'HH:mm:ss'Z'"
     rows = frame.select(
@@ -175,50 +199,58 @@ def read_silver(spark: SparkSession, path: str) -> list[dict[str, Any]]:
     return sorted((row.asDict() for row in rows), key=lambda r: r["customer_id"])
 
 
-def read_report(target: Path, ds: str) -> dict[str, Any]:
-    return json.loads((target / "_reports" / f"date={ds}" / "ingest.json").read_text())
+def read_report(lake: Lake, ds: str) -> dict[str, Any]:
+    return json.loads((lake.reports / "_reports" / f"date={ds}" / "ingest.json").read_text())
 
 
-def options(lake: Path, ds: str, **extra: Any) -> IngestOptions:
+def options(lake: Lake, ds: str, **extra: Any) -> IngestOptions:
     return IngestOptions(
         date=parse_date(ds),
-        source=str(lake / "bronze"),
-        target=str(lake / "silver"),
+        source=str(lake.bronze),
+        table=lake.table,
+        reports=str(lake.reports),
         **extra,
     )
 
 
-def run_cli(spark: SparkSession, lake: Path, ds: str, *flags: str) -> int:
-    argv = ["--date", ds, "--source", str(lake / "bronze"), "--target", str(lake / "silver")]
-    return cdc_ingest.main([*argv, *flags], spark=spark)
+def run_cli(spark: SparkSession, lake: Lake, ds: str, *flags: str) -> int:
+    argv = ["--date", ds, "--source", str(lake.bronze), "--table", lake.table]
+    return cdc_ingest.main([*argv, "--reports", str(lake.reports), *flags], spark=spark)
 
 
-@pytest.fixture(scope="module")
-def two_days(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_two_days(spark: SparkSession, root: Path) -> Lake:
     """A lake with DAY1 and DAY2 ingested, in order."""
-    lake = tmp_path_factory.mktemp("lake")
-    write_bronze(lake / "bronze", D1, DAY1)
-    write_bronze(lake / "bronze", D2, DAY2)
+    lake = new_lake(root)
+    write_bronze(lake.bronze, D1, DAY1)
+    write_bronze(lake.bronze, D2, DAY2)
     cdc_ingest.run_ingest(spark, options(lake, D1))
     cdc_ingest.run_ingest(spark, options(lake, D2))
     return lake
 
 
-def copy_lake(source: Path, tmp_path: Path) -> Path:
-    lake = tmp_path / "lake"
-    shutil.copytree(source, lake)
-    return lake
+@pytest.fixture(scope="module")
+def two_days(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Lake:
+    """The shared two-day lake; tests that write to silver build their own."""
+    return build_two_days(spark, tmp_path_factory.mktemp("shared"))
+
+
+def summaries(spark: SparkSession, lake: Lake) -> dict[str, dict[str, str]]:
+    """Snapshot summary per date tag."""
+    return {
+        str(ds): snapshot_summary(spark, lake.table, snapshot)
+        for ds, snapshot in date_tags(spark, lake.table).items()
+    }
 
 
 # ------------------------------------------------------------------------------ merge results
 
 
-def test_first_day_builds_the_snapshot_from_the_days_changes(
-    spark: SparkSession, two_days: Path
+def test_first_day_builds_the_table_from_the_days_changes(
+    spark: SparkSession, two_days: Lake
 ) -> None:
-    assert read_silver(spark, str(two_days / "silver" / f"date={D1}")) == SILVER_D1
-    report = read_report(two_days / "silver", D1)
-    assert report["previous_snapshot"] is None
+    assert read_silver(spark, two_days, D1) == SILVER_D1
+    report = read_report(two_days, D1)
+    assert report["previous_date"] is None
     assert {
         k: report[k]
         for k in (
@@ -247,15 +279,15 @@ def test_first_day_builds_the_snapshot_from_the_days_changes(
         "deletes_of_unknown": 1,
         "rows_written": 3,
     }
-    assert not (two_days / "silver" / "_rejected" / f"date={D1}").exists()
+    assert not (two_days.reports / "_rejected" / f"date={D1}").exists()
 
 
-def test_second_day_applies_latest_change_per_customer_over_the_previous_snapshot(
-    spark: SparkSession, two_days: Path
+def test_second_day_merges_the_latest_change_per_customer_into_the_table(
+    spark: SparkSession, two_days: Lake
 ) -> None:
-    assert read_silver(spark, str(two_days / "silver" / f"date={D2}")) == SILVER_D2
-    report = read_report(two_days / "silver", D2)
-    assert report["previous_snapshot"] == D1
+    assert read_silver(spark, two_days, D2) == SILVER_D2
+    report = read_report(two_days, D2)
+    assert report["previous_date"] == D1
     assert report["status"] == "succeeded"
     assert {
         k: report[k]
@@ -287,10 +319,40 @@ def test_second_day_applies_latest_change_per_customer_over_the_previous_snapsho
     }
 
 
-def test_bad_rows_are_counted_reported_and_kept_not_applied(
-    spark: SparkSession, two_days: Path
+def test_each_date_is_one_tagged_commit_with_its_summary_properties(
+    spark: SparkSession, two_days: Lake
 ) -> None:
-    report = read_report(two_days / "silver", D2)
+    table = iceberg_table(spark, two_days.table)
+    snapshots = list(table.snapshots())
+    assert len(snapshots) == 2  # one commit per date, nothing else
+    tags = date_tags(spark, two_days.table)
+    assert list(tags) == [parse_date(D1), parse_date(D2)]
+    assert tags[parse_date(D2)] == int(table.currentSnapshot().snapshotId())
+    report = read_report(two_days, D2)
+    assert report["snapshot_id"] == tags[parse_date(D2)]
+    summary = summaries(spark, two_days)
+    assert {k: v for k, v in summary[D2].items() if k.startswith("pipeline.")} == {
+        "pipeline.ds": D2,
+        "pipeline.job": "cdc_ingest",
+        "pipeline.customers": "5",
+        "pipeline.input-rows": "20",
+        "pipeline.bad-rows": "8",
+        "pipeline.inserted": "3",
+        "pipeline.updated": "1",
+        "pipeline.deleted": "1",
+        "pipeline.stale": "1",
+    }
+    assert summary[D1]["pipeline.ds"] == D1 and summary[D1]["pipeline.customers"] == "3"
+    # Merge-on-read: the second night wrote the changed rows and a delete file, and left the
+    # first night's data file in place.
+    assert int(summary[D2]["added-delete-files"]) >= 1
+    assert summary[D2].get("deleted-data-files") is None
+
+
+def test_bad_rows_are_counted_reported_and_kept_not_applied(
+    spark: SparkSession, two_days: Lake
+) -> None:
+    report = read_report(two_days, D2)
     assert report["input_rows"] == 20
     assert report["bad_rows"] == 8
     assert report["bad_rows_by_reason"] == {
@@ -302,7 +364,7 @@ def test_bad_rows_are_counted_reported_and_kept_not_applied(
         "bad_lifetime_value": 1,
         "bad_created_at": 1,
     }
-    rejected = two_days / "silver" / "_rejected" / f"date={D2}"
+    rejected = two_days.reports / "_rejected" / f"date={D2}"
     assert report["rejected_rows_path"] == str(rejected)
     kept = [
         json.loads(line)
@@ -315,138 +377,163 @@ def test_bad_rows_are_counted_reported_and_kept_not_applied(
     malformed = [row for row in kept if row["reject_reason"] == "malformed_record"]
     assert malformed[0]["_corrupt_record"].startswith('{"op":"U","change_seq":270')
     # None of them reached silver: C2 keeps its seq-210 image.
-    silver = {
-        r["customer_id"]: r for r in read_silver(spark, str(two_days / "silver" / f"date={D2}"))
-    }
+    silver = {r["customer_id"]: r for r in read_silver(spark, two_days, D2)}
     assert silver["C2"]["_cdc_seq"] == 210
 
 
-def test_bad_rows_are_logged_in_one_line(
-    spark: SparkSession, two_days: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_rerunning_the_latest_date_gives_identical_table_report_and_rejects(
+    spark: SparkSession, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    lake = copy_lake(two_days, tmp_path)
+    lake = build_two_days(spark, tmp_path)
+    report_file = lake.reports / "_reports" / f"date={D2}" / "ingest.json"
+    rejects = lake.reports / "_rejected" / f"date={D2}"
+
+    def rejected_lines() -> list[str]:
+        return sorted(line for f in rejects.glob("*.json") for line in f.read_text().splitlines())
+
+    before = json.loads(report_file.read_text())
+    rejects_before = rejected_lines()
+    first_snapshot = date_tags(spark, lake.table)[parse_date(D2)]
+
+    caplog.clear()  # building the lake logged D2's bad rows once already
     with caplog.at_level("WARNING", logger="cdc_ingest"):
         cdc_ingest.run_ingest(spark, options(lake, D2))
+    # The bad rows are logged in one line.
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 1
-    assert warnings[0].startswith(f"8 bad rows of 20 in {lake / 'bronze'}/date={D2}")
+    assert warnings[0].startswith(f"8 bad rows of 20 in {lake.bronze}/date={D2}")
     assert "null_key=2" in warnings[0] and "malformed_record=1" in warnings[0]
-
-
-def test_running_a_date_twice_gives_identical_silver_report_and_rejects(
-    spark: SparkSession, two_days: Path, tmp_path: Path
-) -> None:
-    lake = copy_lake(two_days, tmp_path)
-    silver = str(lake / "silver" / f"date={D2}")
-    assert run_cli(spark, lake, D2) == 0  # the report names its paths: first run in this lake
-    before = read_silver(spark, silver)
-    report_before = (lake / "silver" / "_reports" / f"date={D2}" / "ingest.json").read_text()
-    rejects = lake / "silver" / "_rejected" / f"date={D2}"
-    rejects_before = sorted(
-        line for f in rejects.glob("*.json") for line in f.read_text().splitlines()
-    )
-
     assert run_cli(spark, lake, D2) == 0
 
-    assert read_silver(spark, silver) == before == SILVER_D2
-    report_after = (lake / "silver" / "_reports" / f"date={D2}" / "ingest.json").read_text()
-    assert report_after == report_before
-    assert (
-        sorted(line for f in rejects.glob("*.json") for line in f.read_text().splitlines())
-        == rejects_before
-    )
+    assert read_silver(spark, lake, D2) == SILVER_D2
+    # The current table is the new D2 commit, built on D1's snapshot (not on the first D2).
+    table = iceberg_table(spark, lake.table)
+    current = table.currentSnapshot()
+    assert int(current.parentId()) == date_tags(spark, lake.table)[parse_date(D1)]
+    assert int(current.snapshotId()) == date_tags(spark, lake.table)[parse_date(D2)]
+    assert int(current.snapshotId()) != first_snapshot
+    spark_rows = spark.table(lake.table).count()
+    assert spark_rows == len(SILVER_D2)
+    after = json.loads(report_file.read_text())
+    assert {k: v for k, v in after.items() if k != "snapshot_id"} == {
+        k: v for k, v in before.items() if k != "snapshot_id"
+    }
+    assert rejected_lines() == rejects_before
+    assert summaries(spark, lake)[D2]["pipeline.customers"] == "5"
 
 
 def test_the_result_does_not_depend_on_file_order_or_file_split(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    lake = tmp_path / "lake"
-    write_bronze(lake / "bronze", D1, DAY1[::-1][:4], name="part-00000")
-    write_bronze(lake / "bronze", D1, DAY1[::-1][4:], name="part-00001")
+    lake = new_lake(tmp_path)
+    write_bronze(lake.bronze, D1, DAY1[::-1][:4], name="part-00000")
+    write_bronze(lake.bronze, D1, DAY1[::-1][4:], name="part-00001")
+    folder = lake.bronze / f"date={D1}"
+    # And a gzipped export file is read too.
+    text = "".join(json.dumps(line) + "\n" for line in DAY1[:2])
+    (folder / "part-00002.json.gz").write_bytes(gzip.compress(text.encode("utf-8")))
     cdc_ingest.run_ingest(spark, options(lake, D1))
-    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
+    assert read_silver(spark, lake, D1) == SILVER_D1
 
 
-def test_gzipped_export_files_are_read_too(spark: SparkSession, tmp_path: Path) -> None:
-    lake = tmp_path / "lake"
-    folder = write_bronze(lake / "bronze", D1, DAY1[:3])
-    text = "".join(json.dumps(line) + "\n" for line in DAY1[3:])
-    (folder / "part-00001.json.gz").write_bytes(gzip.compress(text.encode("utf-8")))
-    cdc_ingest.run_ingest(spark, options(lake, D1))
-    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
-
-
-def test_a_day_with_no_changes_carries_the_snapshot_forward(
-    spark: SparkSession, two_days: Path, tmp_path: Path
+def test_a_day_with_only_the_marker_is_a_tagged_commit_with_the_same_rows(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lake = copy_lake(two_days, tmp_path)
-    empty = lake / "bronze" / f"date={D3}"
-    empty.mkdir()
-    (empty / "_SUCCESS").write_bytes(b"")
+    lake = build_two_days(spark, tmp_path)
+    # First an export without its marker: refused unless asked.
+    write_bronze(lake.bronze, D3, [change("U", 300, "2026-01-03T01:00:00Z", "C1")], False)
+    assert run_cli(spark, lake, D3) == 1
+    assert "has no _SUCCESS marker" in capsys.readouterr().err
+    assert parse_date(D3) not in date_tags(spark, lake.table)
+
+    # Then the real D3: only the marker.
+    (lake.bronze / f"date={D3}" / "part-00000.json").unlink()
+    (lake.bronze / f"date={D3}" / "_SUCCESS").write_bytes(b"")
     report = cdc_ingest.run_ingest(spark, options(lake, D3))
-    assert read_silver(spark, str(lake / "silver" / f"date={D3}")) == SILVER_D2
+    assert read_silver(spark, lake, D3) == SILVER_D2
     assert (report.input_rows, report.unchanged, report.rows_written) == (0, 5, 5)
+    assert summaries(spark, lake)[D3]["pipeline.ds"] == D3
+    # Earlier dates still read as they were.
+    assert read_silver(spark, lake, D1) == SILVER_D1
+
+
+def test_no_require_success_ingests_an_export_without_marker(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    lake = new_lake(tmp_path)
+    write_bronze(lake.bronze, D1, DAY1, success=False)
+    assert run_cli(spark, lake, D1, "--no-require-success") == 0
+    assert read_silver(spark, lake, D1) == SILVER_D1
+
+
+def test_a_late_change_for_a_customer_deleted_earlier_recreates_it(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # C3 is deleted on D2 (seq 220). An update with an older sequence arriving on D3 cannot
+    # be told from a re-creation: silver keeps no tombstones, so it inserts the customer.
+    lake = build_two_days(spark, tmp_path)
+    assert "C3" not in {r["customer_id"] for r in read_silver(spark, lake, D2)}
+    write_bronze(lake.bronze, D3, [change("U", 219, "2026-01-03T08:00:00Z", "C3")])
+    report = cdc_ingest.run_ingest(spark, options(lake, D3))
+    rows = {r["customer_id"]: r for r in read_silver(spark, lake, D3)}
+    assert rows["C3"]["_cdc_seq"] == 219 and rows["C3"]["_ingest_date"] == D3
+    assert report.inserted == 1 and report.stale_changes == 0
 
 
 # ----------------------------------------------------------------------- refusals and errors
 
 
 def test_missing_bronze_partition_fails_with_one_clear_line(
-    spark: SparkSession, two_days: Path, capsys: pytest.CaptureFixture[str]
+    spark: SparkSession, two_days: Lake, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run_cli(spark, two_days, "2026-02-01") == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        f"cdc_ingest: error: bronze partition {two_days / 'bronze'}/date=2026-02-01 not found: "
+        f"cdc_ingest: error: bronze partition {two_days.bronze}/date=2026-02-01 not found: "
         "expected the day's CDC export (JSON lines files and a _SUCCESS marker)"
     ]
-    assert not (two_days / "silver" / "date=2026-02-01").exists()
+    assert parse_date("2026-02-01") not in date_tags(spark, two_days.table)
 
 
-def test_an_export_without_success_marker_is_refused_unless_asked(
-    spark: SparkSession, two_days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_an_earlier_date_is_refused_and_allow_rewrite_replays_the_later_dates(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lake = copy_lake(two_days, tmp_path)
-    write_bronze(lake / "bronze", D3, [change("U", 300, "2026-01-03T01:00:00Z", "C1")], False)
-    assert run_cli(spark, lake, D3) == 1
-    assert "has no _SUCCESS marker" in capsys.readouterr().err
-    assert not (lake / "silver" / f"date={D3}").exists()
-
-    assert run_cli(spark, lake, D3, "--no-require-success") == 0
-    rows = {r["customer_id"]: r for r in read_silver(spark, str(lake / "silver" / f"date={D3}"))}
-    assert rows["C1"]["_cdc_seq"] == 300 and rows["C1"]["_ingest_date"] == D3
-
-
-def test_an_earlier_date_is_refused_when_later_snapshots_exist(
-    spark: SparkSession, two_days: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    lake = copy_lake(two_days, tmp_path)
-    silver_d2 = read_silver(spark, str(lake / "silver" / f"date={D2}"))
+    lake = build_two_days(spark, tmp_path)
+    snapshots_before = len(list(iceberg_table(spark, lake.table).snapshots()))
     assert run_cli(spark, lake, D1) == 1
     message = capsys.readouterr().err.strip()
     assert message.count("\n") == 0
-    assert f"already has later snapshots ({D2})" in message and "--allow-rewrite" in message
+    assert f"already has later dates ({D2})" in message and "--allow-rewrite" in message
+    assert len(list(iceberg_table(spark, lake.table).snapshots())) == snapshots_before
 
+    # D1's export was corrected: C2 is now a different person. The rewrite replays D2 on it.
+    corrected = [*DAY1, change("U", 106, "2026-01-01T09:30:00Z", "C2", first_name="Bob")]
+    write_bronze(lake.bronze, D1, corrected)
     assert run_cli(spark, lake, D1, "--allow-rewrite") == 0
-    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == SILVER_D1
-    assert read_report(lake / "silver", D1)["stale_later_snapshots"] == [D2]
-    # The later snapshot is left alone: re-running it is the operator's next step.
-    assert read_silver(spark, str(lake / "silver" / f"date={D2}")) == silver_d2
+    d1 = {r["customer_id"]: r for r in read_silver(spark, lake, D1)}
+    assert d1["C2"]["first_name"] == "Bob" and d1["C2"]["_cdc_seq"] == 106
+    # D2 was replayed on the new D1: its own C2 change (seq 210) still wins, the rest is equal.
+    assert read_silver(spark, lake, D2) == SILVER_D2
+    assert read_report(lake, D1)["replayed_dates"] == [D2]
+    tags = date_tags(spark, lake.table)
+    table = iceberg_table(spark, lake.table)
+    assert int(table.snapshot(tags[parse_date(D2)]).parentId()) == tags[parse_date(D1)]
+    assert int(table.currentSnapshot().snapshotId()) == tags[parse_date(D2)]
 
 
 def test_skipping_an_unprocessed_bronze_date_is_refused_unless_asked(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lake = tmp_path / "lake"
-    write_bronze(lake / "bronze", D1, DAY1)
-    write_bronze(lake / "bronze", D2, DAY2)
+    lake = new_lake(tmp_path)
+    write_bronze(lake.bronze, D1, DAY1)
+    write_bronze(lake.bronze, D2, DAY2)
     assert run_cli(spark, lake, D2) == 1
     message = capsys.readouterr().err
     assert f"bronze has changes for {D1} that silver has not applied" in message
-    assert not (lake / "silver").exists()
+    assert not spark.catalog.tableExists(lake.table)
 
     assert run_cli(spark, lake, D2, "--allow-gaps") == 0
-    ids = [r["customer_id"] for r in read_silver(spark, str(lake / "silver" / f"date={D2}"))]
+    ids = [r["customer_id"] for r in read_silver(spark, lake, D2)]
     # Without the first day, C1 is created by its (otherwise stale) update and C3 never exists.
     assert ids == ["C1", "C2", "C5", "C6", "C9"]
 
@@ -454,31 +541,32 @@ def test_skipping_an_unprocessed_bronze_date_is_refused_unless_asked(
 def test_too_many_bad_rows_fail_the_run_and_leave_silver_alone(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lake = tmp_path / "lake"
-    write_bronze(lake / "bronze", D1, DAY1)
-    write_bronze(lake / "bronze", D2, DAY2)
+    lake = new_lake(tmp_path)
+    write_bronze(lake.bronze, D1, DAY1)
+    write_bronze(lake.bronze, D2, DAY2)
     assert run_cli(spark, lake, D1) == 0
     assert run_cli(spark, lake, D2, "--max-bad-fraction", "0.25") == 1
     assert "8 of 20 bad rows (40.00%)" in capsys.readouterr().err
-    assert not (lake / "silver" / f"date={D2}").exists()
-    report = read_report(lake / "silver", D2)
+    assert list(date_tags(spark, lake.table)) == [parse_date(D1)]
+    assert len(list(iceberg_table(spark, lake.table).snapshots())) == 1
+    report = read_report(lake, D2)
     assert report["status"] == "failed" and report["bad_rows"] == 8
 
     assert run_cli(spark, lake, D2, "--max-bad-fraction", "0.5") == 0
-    assert read_silver(spark, str(lake / "silver" / f"date={D2}")) == SILVER_D2
+    assert read_silver(spark, lake, D2) == SILVER_D2
 
 
 def test_an_export_of_mostly_bad_rows_fails_by_default(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lake = tmp_path / "lake"
+    lake = new_lake(tmp_path)
     lines: list[dict | str] = ["op;change_seq;customer_id", "U;1;C1", DAY1[1]]
-    write_bronze(lake / "bronze", D1, lines)
+    write_bronze(lake.bronze, D1, lines)
     assert run_cli(spark, lake, D1) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "2 of 3 bad rows (66.67%)" in err[0]
     assert "exceed --max-bad-fraction 0.5" in err[0]
-    assert not (lake / "silver" / f"date={D1}").exists()
+    assert not spark.catalog.tableExists(lake.table)
 
 
 @pytest.mark.parametrize(
@@ -487,6 +575,8 @@ def test_an_export_of_mostly_bad_rows_fails_by_default(
         (["--date", "2026-13-01"], "--date: expected a date YYYY-MM-DD, got '2026-13-01'"),
         (["--date", "20260101"], "--date: expected a date YYYY-MM-DD, got '20260101'"),
         (["--date", D1, "--source", "s3://"], "--source: expected s3://<bucket>/<prefix>"),
+        (["--date", D1, "--table", "customers"], "--table: expected an Iceberg table"),
+        (["--date", D1, "--table", "lake.silver.cust-omers"], "--table: expected an Iceberg"),
         (["--date", D1, "--max-bad-fraction", "2"], "--max-bad-fraction: expected a number"),
         (["--date", D1, "--max-bad-fraction", "x"], "argument --max-bad-fraction: invalid float"),
         ([], "the following arguments are required: --date"),
@@ -499,7 +589,11 @@ def test_bad_arguments_fail_with_one_line(
     argv: list[str],
     expected: str,
 ) -> None:
-    defaults = {"--source": str(tmp_path / "b"), "--target": str(tmp_path / "s")}
+    defaults = {
+        "--source": str(tmp_path / "b"),
+        "--table": "lake.silver.customers",
+        "--reports": str(tmp_path / "r"),
+    }
     for flag, value in defaults.items():
         if flag not in argv:
             argv = [*argv, flag, value]
@@ -511,10 +605,11 @@ def test_bad_arguments_fail_with_one_line(
 def test_an_s3_uri_is_passed_to_hadoop_and_an_unusable_one_is_one_line(
     spark: SparkSession, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Local Spark has no S3 file system (hadoop-aws is not installed): the job must still
-    # fail with one line naming the URI, not a Java stack trace.
+    # The test session has no S3 file system (hadoop-aws is not on its classpath): the job
+    # must still fail with one line naming the URI, not a Java stack trace.
     argv = ["--date", D1, "--source", "s3://data-lake/bronze/customers/"]
-    code = cdc_ingest.main([*argv, "--target", "s3://data-lake/silver/customers"], spark=spark)
+    argv += ["--table", "lake.silver.customers", "--reports", "s3://data-lake/silver/_ingest"]
+    code = cdc_ingest.main(argv, spark=spark)
     assert code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
@@ -569,13 +664,11 @@ def test_the_job_leaves_spark_conf_to_the_submitter() -> None:
         assert setting not in source
 
 
-def test_an_empty_first_export_writes_an_empty_snapshot(
-    spark: SparkSession, tmp_path: Path
-) -> None:
-    lake = tmp_path / "lake"
-    write_bronze(lake / "bronze", D1, [])
+def test_an_empty_first_export_commits_an_empty_table(spark: SparkSession, tmp_path: Path) -> None:
+    lake = new_lake(tmp_path)
+    write_bronze(lake.bronze, D1, [])
     report = cdc_ingest.run_ingest(spark, options(lake, D1))
-    assert read_silver(spark, str(lake / "silver" / f"date={D1}")) == []
+    assert read_silver(spark, lake, D1) == []
     assert (report.input_rows, report.rows_written, report.customers_changed) == (0, 0, 0)
 
 
@@ -619,8 +712,8 @@ SHAPES: list[dict | str] = [
 def test_lines_that_are_not_one_object_and_unusable_keys_are_rejected_with_a_reason(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    lake = tmp_path / "lake"
-    write_bronze(lake / "bronze", D1, SHAPES)
+    lake = new_lake(tmp_path)
+    write_bronze(lake.bronze, D1, SHAPES)
     report = cdc_ingest.run_ingest(spark, options(lake, D1, max_bad_fraction=1.0))
     # The two blank lines are layout; each other line is one row, applied or rejected.
     assert report.input_rows == len(SHAPES) - 2
@@ -631,10 +724,10 @@ def test_lines_that_are_not_one_object_and_unusable_keys_are_rejected_with_a_rea
         "bad_change_ts": 2,  # only a year, only a date
     }
     assert report.bad_rows == 13
-    silver = read_silver(spark, str(lake / "silver" / f"date={D1}"))
+    silver = read_silver(spark, lake, D1)
     assert [row["customer_id"] for row in silver] == ["42", "C1", "true", "{C2}"]
 
-    rejected = lake / "silver" / "_rejected" / f"date={D1}"
+    rejected = lake.reports / "_rejected" / f"date={D1}"
     kept = [
         json.loads(line)
         for file in sorted(rejected.glob("*.json"))

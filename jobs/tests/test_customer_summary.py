@@ -1,4 +1,5 @@
-"""customer_summary against local PySpark: hand-written silver snapshots, gold computed by hand."""
+"""customer_summary against local PySpark: hand-written silver dates in an Iceberg table (one
+tagged commit each), gold computed by hand."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from typing import Any
 import cdc_ingest
 import customer_summary
 import pytest
+from conftest import new_table
 from customer_summary import GOLD_COLUMNS, SummaryOptions, parse_date
+from job_common import current_snapshot_id, tag_snapshot
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 from test_cdc_ingest import DAY1, DAY2, write_bronze
 
 D1, D2 = "2026-01-01", "2026-01-02"
@@ -80,9 +84,15 @@ GOLD_D2 = [
 ]
 
 
-def write_silver(spark: SparkSession, root: Path, ds: str, rows: list[tuple[Any, ...]]) -> None:
+def write_silver(
+    spark: SparkSession, table: str, ds: str | None, rows: list[tuple[Any, ...]]
+) -> None:
+    """Replaces the table's rows in one commit and tags it for `ds` (None: no tag)."""
+    cdc_ingest.ensure_table(spark, table)
     frame = spark.createDataFrame(rows, cdc_ingest.SILVER_SCHEMA)
-    frame.write.mode("overwrite").parquet(str(root / f"date={ds}"))
+    frame.writeTo(table).overwrite(F.lit(True))
+    if ds is not None:
+        tag_snapshot(spark, table, ds, current_snapshot_id(spark, table) or 0)
 
 
 def read_gold(spark: SparkSession, root: Path, ds: str) -> list[tuple[Any, ...]]:
@@ -107,24 +117,28 @@ def read_gold(spark: SparkSession, root: Path, ds: str) -> list[tuple[Any, ...]]
     )
 
 
-def run_cli(spark: SparkSession, lake: Path, ds: str) -> int:
-    argv = ["--date", ds, "--input", str(lake / "silver"), "--output", str(lake / "gold")]
+def run_cli(spark: SparkSession, lake: Path, ds: str, table: str) -> int:
+    argv = ["--date", ds, "--table", table, "--output", str(lake / "gold")]
     return customer_summary.main(argv, spark=spark)
+
+
+TABLE = new_table()
 
 
 @pytest.fixture(scope="module")
 def lake(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lake")
-    write_silver(spark, root / "silver", D1, PREVIOUS)
-    write_silver(spark, root / "silver", D2, CURRENT)
+    write_silver(spark, TABLE, D1, PREVIOUS)
+    write_silver(spark, TABLE, D2, CURRENT)
     return root
 
 
-def test_first_snapshot_counts_every_touched_customer_as_new(
+def test_first_date_counts_every_touched_customer_as_new_reading_its_own_tag(
     spark: SparkSession, lake: Path
 ) -> None:
+    # The table's current state is D2: D1 is read by time travel to its tag.
     result = customer_summary.run_summary(
-        spark, SummaryOptions(parse_date(D1), str(lake / "silver"), str(lake / "gold"))
+        spark, SummaryOptions(parse_date(D1), TABLE, str(lake / "gold"))
     )
     assert read_gold(spark, lake / "gold", D1) == GOLD_D1
     assert result.previous_snapshot is None
@@ -134,16 +148,16 @@ def test_first_snapshot_counts_every_touched_customer_as_new(
 def test_summary_counts_new_updated_and_deleted_against_the_previous_snapshot(
     spark: SparkSession, lake: Path
 ) -> None:
-    assert run_cli(spark, lake, D2) == 0
+    assert run_cli(spark, lake, D2, TABLE) == 0
     assert read_gold(spark, lake / "gold", D2) == GOLD_D2
 
 
 def test_running_a_date_twice_gives_identical_gold_in_one_file(
     spark: SparkSession, lake: Path
 ) -> None:
-    assert run_cli(spark, lake, D2) == 0
+    assert run_cli(spark, lake, D2, TABLE) == 0
     first = read_gold(spark, lake / "gold", D2)
-    assert run_cli(spark, lake, D2) == 0
+    assert run_cli(spark, lake, D2, TABLE) == 0
     assert read_gold(spark, lake / "gold", D2) == first == GOLD_D2
     assert len(list((lake / "gold" / f"date={D2}").glob("part-*.parquet"))) == 1
     # Only the date's partition is rewritten.
@@ -153,10 +167,11 @@ def test_running_a_date_twice_gives_identical_gold_in_one_file(
 def test_bronze_to_gold_through_both_jobs(spark: SparkSession, tmp_path: Path) -> None:
     write_bronze(tmp_path / "bronze", D1, DAY1)
     write_bronze(tmp_path / "bronze", D2, DAY2)
+    table = new_table()
     for ds in (D1, D2):
-        argv = ["--date", ds, "--source", str(tmp_path / "bronze")]
-        assert cdc_ingest.main([*argv, "--target", str(tmp_path / "silver")], spark=spark) == 0
-    assert run_cli(spark, tmp_path, D2) == 0
+        argv = ["--date", ds, "--source", str(tmp_path / "bronze"), "--table", table]
+        assert cdc_ingest.main([*argv, "--reports", str(tmp_path / "ingest")], spark=spark) == 0
+    assert run_cli(spark, tmp_path, D2, table) == 0
     # Silver D1: C1 consumer/US/inactive 150.25, C2 smb/GB/active 20, C3 enterprise/DE/active
     # 1000. Silver D2: C1 unchanged, C2 updated to 30, C3 deleted, C5 (10) and C6 (2) new in
     # consumer/US/active, C9 (10) new in consumer/FR/active.
@@ -169,35 +184,39 @@ def test_bronze_to_gold_through_both_jobs(spark: SparkSession, tmp_path: Path) -
     ]
 
 
-def test_missing_silver_partition_fails_with_one_clear_line(
+def test_a_date_without_its_tag_fails_with_one_clear_line(
     spark: SparkSession, lake: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli(spark, lake, "2026-01-05") == 1
+    assert run_cli(spark, lake, "2026-01-05", TABLE) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
-        f"customer_summary: error: silver partition {lake / 'silver'}/date=2026-01-05 not "
-        "found: expected the customers snapshot of 2026-01-05 (run cdc_ingest for 2026-01-05 "
-        "first)"
+        f"customer_summary: error: silver {TABLE} has no snapshot tagged ds-2026-01-05: "
+        "expected the customers of 2026-01-05 (run cdc_ingest for 2026-01-05 first)"
     ]
     assert not (lake / "gold" / "date=2026-01-05").exists()
 
 
-def test_an_interrupted_silver_write_is_refused(
-    spark: SparkSession, lake: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_an_untagged_commit_is_not_read_as_a_date(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_silver(spark, tmp_path / "silver", D2, CURRENT)
-    (tmp_path / "silver" / f"date={D2}" / "_SUCCESS").unlink()
-    assert run_cli(spark, tmp_path, D2) == 1
-    assert "has no _SUCCESS marker" in capsys.readouterr().err
+    # An ingest stopped between its commit and its tag: the date does not exist yet, and the
+    # earlier date still reads its own tagged rows, not the table's current ones.
+    table = new_table()
+    write_silver(spark, table, D1, PREVIOUS)
+    write_silver(spark, table, None, CURRENT)
+    assert run_cli(spark, tmp_path, D2, table) == 1
+    assert f"has no snapshot tagged ds-{D2}" in capsys.readouterr().err
     assert not (tmp_path / "gold").exists()
+    assert run_cli(spark, tmp_path, D1, table) == 0
+    assert read_gold(spark, tmp_path / "gold", D1) == GOLD_D1
 
 
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
         (["--date", "2026-02-30"], "--date: expected a date YYYY-MM-DD, got '2026-02-30'"),
-        (["--date", D1, "--input", "s3://"], "--input: expected s3://<bucket>/<prefix>"),
+        (["--date", D1, "--table", "silver/customers"], "--table: expected an Iceberg table"),
         (["--date", D1, "--output", ""], "--output: expected an s3:// URI or a local path"),
-        (["--input", "x", "--output", "y"], "the following arguments are required: --date"),
+        (["--table", "a.b.c", "--output", "y"], "the following arguments are required: --date"),
     ],
 )
 def test_bad_arguments_fail_with_one_line(
@@ -207,9 +226,10 @@ def test_bad_arguments_fail_with_one_line(
     argv: list[str],
     expected: str,
 ) -> None:
-    for flag in ("--input", "--output"):
+    defaults = {"--table": "lake.silver.customers", "--output": str(tmp_path / "output")}
+    for flag, value in defaults.items():
         if flag not in argv:
-            argv = [*argv, flag, str(tmp_path / flag.strip("-"))]
+            argv = [*argv, flag, value]
     assert customer_summary.main(argv, spark=spark) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"customer_summary: error: {expected}")

@@ -16,12 +16,16 @@ from typing import Any
 import cdc_ingest
 import data_quality
 import pytest
+from conftest import new_table
+from job_common import current_snapshot_id, tag_snapshot
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIXTURES = PROJECT / "test" / "fixtures" / "quality"
 DAY = "2024-01-15"
+NEXT_DAY = "2024-01-16"
 
 # The silver contract as the ingest job writes it, but every column nullable: the fixtures
 # deliberately hold rows that break it (a missing key is what a rule must catch).
@@ -281,6 +285,35 @@ def test_a_missing_partition_fails_with_one_line(
     )
 
 
+def test_table_metrics_for_an_older_date_read_that_dates_tag(
+    spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Silver as the ingest job leaves it: one tagged commit per date. The rows that break the
+    # contract (a null key) go in through a nullable schema, as in the Parquet tests.
+    table = new_table()
+    spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {table.rsplit('.', 1)[0]}")
+    spark.createDataFrame([], SILVER).writeTo(table).using("iceberg").create()
+    for day, rows in ((DAY, ROWS[:2]), (NEXT_DAY, ROWS)):
+        spark.createDataFrame(rows, SILVER).writeTo(table).overwrite(F.lit(True))
+        tag_snapshot(spark, table, day, current_snapshot_id(spark, table) or 0)
+    metrics = tmp_path / "metrics"
+    argv = ["--table", table, "--rules", str(write_rules(tmp_path)), "--metrics-root"]
+
+    assert data_quality.main([*argv, str(metrics), "--date", DAY]) == 0
+    older = json.loads((metrics / "customers" / f"date={DAY}" / "metrics.json").read_text())
+    assert older["row_count"] == 2 and older["input"] == f"{table}@ds-{DAY}"
+    assert data_quality.main([*argv, str(metrics), "--date", NEXT_DAY]) == 0
+    newer = json.loads((metrics / "customers" / f"date={NEXT_DAY}" / "metrics.json").read_text())
+    assert newer["row_count"] == len(ROWS)
+    capsys.readouterr()
+
+    assert data_quality.main([*argv, str(metrics), "--date", "2024-01-17"]) == 1
+    assert capsys.readouterr().err == (
+        f"data_quality: error: --table: {table} has no snapshot tagged ds-2024-01-17 "
+        "(did the ingest job run?)\n"
+    )
+
+
 def test_a_bad_date_fails_before_spark_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -396,6 +429,15 @@ def test_a_missing_rules_uri_fails_with_one_line(spark: SparkSession, tmp_path: 
     ("argv", "expected"),
     [
         (["--input", "x", "--date", DAY], "the following arguments are required: --rules"),
+        (
+            ["--rules", "r.yml", "--input", "x", "--table", "a.b.c"],
+            "argument --table: not allowed with argument --input",
+        ),
+        (
+            ["--rules", "r.yml", "--table", "silver.customers", "--date", DAY],
+            "--table: expected an Iceberg table <catalog>.<namespace>.<table> "
+            "(e.g. lake.silver.customers), got 'silver.customers'",
+        ),
         (["--rules", "r.yml", "--dates", DAY], "unrecognized arguments: --dates 2024-01-15"),
     ],
 )

@@ -12,6 +12,7 @@ import cdc_ingest
 import generate_cdc
 import job_common
 import pytest
+from conftest import new_table
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -138,7 +139,7 @@ def test_bad_arguments_fail_with_one_line(
 def test_ingesting_every_day_in_order_rebuilds_the_generators_table(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    bronze, silver = tmp_path / "bronze", tmp_path / "silver"
+    bronze, table = tmp_path / "bronze", new_table()
     options = generate_cdc.parse_args(
         ["--start", START, "--end", END, "--output", str(bronze), "--seed", "11"]
     )
@@ -146,7 +147,9 @@ def test_ingesting_every_day_in_order_rebuilds_the_generators_table(
     for ds in DAYS:
         report = cdc_ingest.run_ingest(
             spark,
-            cdc_ingest.IngestOptions(cdc_ingest.parse_date(ds), str(bronze), str(silver)),
+            cdc_ingest.IngestOptions(
+                cdc_ingest.parse_date(ds), str(bronze), table, str(tmp_path / "ingest")
+            ),
         )
         assert report.bad_rows_by_reason == {
             "malformed_record": 1,
@@ -158,7 +161,7 @@ def test_ingesting_every_day_in_order_rebuilds_the_generators_table(
         assert report.duplicate_changes >= 1
 
     iso = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
-    frame = spark.read.parquet(str(silver / f"date={END}"))
+    frame = spark.read.option("tag", f"ds-{END}").table(table)
     rows = frame.select(
         *[
             F.date_format(c, iso).alias(c) if c in ("created_at", "updated_at") else F.col(c)

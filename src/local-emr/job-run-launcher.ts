@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { JobRunRegistry, LocalJobRun } from './job-run-registry.js'
 import { TERMINAL } from './job-run-registry.js'
+import { withoutImageJars } from './image-jars.js'
 import { lastErrorLine } from './last-error-line.js'
 import { driverLogUri, fetchJobFile, uploadGzipped } from './s3-files.js'
 import {
@@ -154,7 +155,8 @@ export class JobRunLauncher {
       const entryPoint = (await fetched([driver.entryPoint]))[0]
       const files = await fetched(parameters.files)
       const pyFiles = await fetched(parameters.pyFiles)
-      const jars = await fetched(parameters.jars)
+      // The image's own jars (Iceberg) are the service's cached jars here.
+      const jars = await fetched(withoutImageJars(parameters.jars, this.options.jars))
       const archives = await fetched(parameters.archives)
       const propertiesFile = path.join(runDir, 'spark-defaults.conf')
       writeFileSync(propertiesFile, propertiesFileText(parameters.conf))

@@ -10,6 +10,7 @@ import {
   MAVEN_JARS,
   type MavenJar
 } from '../../src/local-emr/jar-cache.js'
+import { IMAGE_JARS, withoutImageJars } from '../../src/local-emr/image-jars.js'
 import { JobRunRegistry, type StartJobRunRequest } from '../../src/local-emr/job-run-registry.js'
 import { lastErrorLine } from '../../src/local-emr/last-error-line.js'
 import {
@@ -242,5 +243,27 @@ describe('jar cache', () => {
     ).rejects.toThrow(`publishes SHA-1 ${'f'.repeat(40)}, this project pins ${jar.sha1}`)
     expect(readdirSync(dir)).toEqual([])
     expect(existsSync(path.join(dir, jarFileName(jar)))).toBe(false)
+  })
+})
+
+describe("the EMR Serverless image's own jars", () => {
+  const image = '/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar'
+  const cached = [
+    '/cache/hadoop-aws-3.3.4.jar',
+    `/cache/${jarFileName(MAVEN_JARS.find(jar => jar.artifact.startsWith('iceberg'))!)}`
+  ]
+
+  it('stand for the cached jar of the same library: the Iceberg runtime the workflows name', () => {
+    expect(Object.keys(IMAGE_JARS)).toContain(image)
+    expect(withoutImageJars([image, 's3://b/udf.jar'], cached)).toEqual(['s3://b/udf.jar'])
+    // Every image jar has its artifact among the jars the service caches.
+    for (const artifact of Object.values(IMAGE_JARS))
+      expect(MAVEN_JARS.map(jar => jar.artifact)).toContain(artifact)
+  })
+
+  it('without their stand-in fail naming the jar and the set-up step', () => {
+    expect(() => withoutImageJars([image], ['/cache/hadoop-aws-3.3.4.jar'])).toThrow(
+      `${image} is a jar of the EMR Serverless image; locally iceberg-spark-runtime-3.5_2.12 stands in for it, but it is not among the service's jars (run \`npm run setup:jars\`)`
+    )
   })
 })

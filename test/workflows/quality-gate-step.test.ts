@@ -155,7 +155,8 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       "vars.EMR_POLL_INTERVAL_MAX || '30s'": '30s',
       "vars.EMR_RETRIES || '3'": '3',
       "vars.EMR_RETRY_DELAY || '5m'": '5m',
-      'env.PIPELINE': 'daily-customer-etl'
+      'env.PIPELINE': 'daily-customer-etl',
+      'env.ICEBERG_SPARK_CONF': 'spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog'
     })
     const shipped = path.join(workspace, spark.files)
     expect(existsSync(shipped)).toBe(true)

@@ -13,7 +13,12 @@ import { projectRoot } from '../support/moto.js'
 
 // Everything here goes through GitHub's own workflow parser (@actions/workflow-parser):
 // schema, expressions and their allowed contexts, cron syntax, and local reusable workflows.
-const workflowFiles = ['daily-customer-etl.yml', 'auto-retry.yml', 'backfill.yml']
+const workflowFiles = [
+  'daily-customer-etl.yml',
+  'auto-retry.yml',
+  'backfill.yml',
+  'iceberg-maintenance.yml'
+]
 
 const read = (file: string): string =>
   readFileSync(path.join(projectRoot, '.github', 'workflows', file), 'utf8')
@@ -212,15 +217,18 @@ describe('the daily workflow is the seed DAG', () => {
     })
     expect(String(ingest['spark-conf']).trim().split('\n')).toEqual([
       'spark.sql.adaptive.enabled=true',
-      'spark.sql.shuffle.partitions=400'
+      'spark.sql.shuffle.partitions=400',
+      '${{ env.ICEBERG_SPARK_CONF }}'
     ])
     expect(String(ingest['entry-point-arguments']).trim().split('\n')).toEqual([
       '--date',
       '${{ needs.resolve-date.outputs.date }}',
       '--source',
       '${{ env.LAKE }}/bronze/customers',
-      '--target',
-      '${{ env.LAKE }}/silver/customers',
+      '--table',
+      'lake.silver.customers',
+      '--reports',
+      '${{ env.LAKE }}/silver/_ingest/customers',
       // An empty line (dropped by the action) unless a person asked to rewrite history.
       "${{ inputs.allow-rewrite && '--allow-rewrite' || '' }}"
     ])
@@ -265,6 +273,57 @@ describe('the daily workflow is the seed DAG', () => {
   })
 })
 
+describe('the Iceberg catalog reaches every Spark step by configuration', () => {
+  it('Glue and the image runtime on EMR, the catalog class a repository variable', () => {
+    for (const file of ['daily-customer-etl.yml', 'iceberg-maintenance.yml']) {
+      const workflow = parse(read(file)) as YamlWorkflow & { env: Record<string, string> }
+      const conf = workflow.env.ICEBERG_SPARK_CONF.trim().split('\n')
+      expect(conf, file).toEqual([
+        'spark.jars=/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar',
+        'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
+        'spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog',
+        "spark.sql.catalog.lake.catalog-impl=${{ vars.ICEBERG_CATALOG_IMPL || 'org.apache.iceberg.aws.glue.GlueCatalog' }}",
+        'spark.sql.catalog.lake.warehouse=s3://${{ vars.DATA_LAKE_BUCKET }}'
+      ])
+      const sparkSteps = Object.values(workflow.jobs).flatMap(job =>
+        (job.steps ?? []).filter(candidate => candidate.uses === './')
+      )
+      expect(sparkSteps.length, file).toBeGreaterThan(0)
+      for (const candidate of sparkSteps) {
+        expect(String(candidate.with?.['spark-conf']), file).toContain(
+          '${{ env.ICEBERG_SPARK_CONF }}'
+        )
+        expect(String(candidate.with?.['entry-point-arguments']), file).toContain(
+          'lake.silver.customers'
+        )
+      }
+    }
+  })
+
+  it('the weekly maintenance runs the maintenance job with a retention input', async () => {
+    const { template } = await load('iceberg-maintenance.yml')
+    expect(template.events.schedule).toEqual([{ cron: '0 5 * * 0' }])
+    expect(template.events.workflow_dispatch?.inputs?.['retention-days']).toMatchObject({
+      type: 'string',
+      default: ''
+    })
+    const step = yamlOf('iceberg-maintenance.yml').jobs.maintain.steps?.find(
+      candidate => candidate.uses === './'
+    )
+    expect(step?.with).toMatchObject({
+      'entry-point': 'jobs/iceberg_maintenance.py',
+      'py-files': 'jobs/job_common.py'
+    })
+    expect(String(step?.with?.['entry-point-arguments']).trim().split('\n')).toEqual([
+      '--table',
+      'lake.silver.customers',
+      '--retention-days',
+      "${{ inputs.retention-days || vars.ICEBERG_RETENTION_DAYS || '35' }}"
+    ])
+    expect(existsSync(path.join(projectRoot, 'jobs/iceberg_maintenance.py'))).toBe(true)
+  })
+})
+
 describe('documentation of the workflows', () => {
   it('every repository variable and secret the workflows read is documented in the README', () => {
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
@@ -289,6 +348,8 @@ describe('documentation of the workflows', () => {
       'EMR_RETRIES',
       'EMR_RETRY_DELAY',
       'EMR_STAGING_URI',
+      'ICEBERG_CATALOG_IMPL',
+      'ICEBERG_RETENTION_DAYS',
       'PIPELINE_RETRIES',
       'PIPELINE_RETRY_BACKOFF',
       'PIPELINE_RETRY_DELAY',
