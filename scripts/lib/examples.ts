@@ -14,7 +14,12 @@ export const exampleOwner = 'your-org'
 export const exampleRepository = `${exampleOwner}/spark-pipeline-actions`
 /** The major tag users follow (scripts/release-tag.sh moves it with every release). */
 export const exampleRef = 'v1'
-export const exampleWorkflows = ['daily-customer-etl.yml', 'backfill.yml', 'auto-retry.yml']
+export const exampleWorkflows = [
+  'daily-customer-etl.yml',
+  'backfill.yml',
+  'auto-retry.yml',
+  'iceberg-maintenance.yml'
+]
 
 const usesLine = /^(\s*(?:- )?uses: )(\S+)(.*)$/
 
