@@ -31,6 +31,10 @@ bash scripts/setup-python.sh
 step "Maven jars for local Spark"
 npx tsx scripts/setup-jars.ts
 
+# The dashboard's tests open it in a real headless Chromium (Debian's package).
+step "headless Chromium for the dashboard tests"
+bash scripts/setup-browser.sh
+
 # PySpark needs a JDK; use the machine's when JAVA_HOME is not set.
 if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
