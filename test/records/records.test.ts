@@ -317,6 +317,7 @@ describe('run records in S3 (moto)', () => {
           'min-objects': '0',
           'success-marker': '_SUCCESS',
           timeout: '30s',
+          'poke-interval': '1s',
           'run-records': runRecords,
           pipeline: 'daily',
           task: 'wait-for-data',

@@ -67,6 +67,12 @@ afterAll(async () => {
   await browser?.close()
 })
 
+/** What the page's window has that Node's globalThis does not (the tests run in both). */
+interface BrowserGlobals {
+  getComputedStyle(element: unknown): { backgroundColor: string }
+  Chart: { getChart(canvas: unknown): unknown }
+}
+
 /** The grid as the browser shows it: per row, its name and each cell's class, text, link. */
 async function gridOf(
   target: Page
@@ -80,7 +86,7 @@ async function gridOf(
         state: [...td.classList].find(name => name.startsWith('s-'))!.slice(2),
         text: td.textContent!,
         href: td.querySelector('a')?.getAttribute('href') ?? null,
-        colour: getComputedStyle(td).backgroundColor
+        colour: (globalThis as unknown as BrowserGlobals).getComputedStyle(td).backgroundColor
       }))
     }))
   )
@@ -132,9 +138,7 @@ describe('the dashboard in headless Chromium', () => {
     const charts = await page.$$eval('figure.chart', figures =>
       figures.map(figure => {
         const canvas = figure.querySelector('canvas')!
-        const chart = (
-          window as unknown as { Chart: { getChart(c: HTMLCanvasElement): unknown } }
-        ).Chart.getChart(canvas)
+        const chart = (globalThis as unknown as BrowserGlobals).Chart.getChart(canvas)
         const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
         let painted = 0
         for (let index = 3; index < pixels.length; index += 4) if (pixels[index] > 0) painted++
