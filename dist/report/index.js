@@ -73917,7 +73917,7 @@ h1{margin:0 0 4px}h2{margin:24px 0 8px;border-bottom:1px solid #d0d7de}h3{font-s
 a{color:#0969da}.scroll{overflow-x:auto;max-width:100%}
 table.grid{border-collapse:separate;border-spacing:2px;font-size:12px}
 table.grid th{text-align:left;white-space:nowrap;font-weight:600;padding-right:6px}
-table.grid th.d{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:400;font-size:10px;padding:0}
+table.grid th.d{writing-mode:vertical-rl;font-weight:400;font-size:10px;padding:0}
 table.grid td{width:16px;min-width:16px;height:18px;text-align:center;border-radius:3px;padding:0;font-weight:700;color:#fff}
 table.grid td a{color:inherit;text-decoration:none;display:block}
 .s-passed{background:#2da44e;color:#fff}.s-retried{background:#d4a72c;color:#1f2328!important}
@@ -73945,11 +73945,11 @@ specs.forEach(function(spec){
   var canvas=document.getElementById('chart-'+spec.id);if(!canvas)return;
   new Chart(canvas,{type:spec.type,data:{labels:spec.labels,datasets:spec.datasets.map(function(set){
     return {label:set.label,data:set.data,borderColor:set.colour,backgroundColor:set.colour,borderWidth:set.dashed?1:2,
-      borderDash:set.dashed?[6,4]:[],pointRadius:set.dashed?0:1.5,spanGaps:false,type:set.dashed?'line':undefined};})},
+      borderDash:set.dashed?[6,4]:[],pointRadius:set.dashed||spec.labels.length>90?0:1.5,spanGaps:false,type:set.dashed?'line':undefined};})},
     options:{responsive:true,maintainAspectRatio:false,normalized:true,
       plugins:{title:{display:true,text:spec.title},legend:{position:'bottom'}},
       interaction:{mode:'index',intersect:false},
-      scales:{x:{stacked:!!spec.stacked,ticks:{maxTicksLimit:12}},y:{stacked:!!spec.stacked,title:{display:true,text:spec.yTitle}}}}});
+      scales:{x:{stacked:!!spec.stacked,ticks:{maxTicksLimit:12,autoSkip:true,maxRotation:0}},y:{stacked:!!spec.stacked,title:{display:true,text:spec.yTitle}}}}});
   drawn++;
 });
 document.documentElement.setAttribute('data-charts',String(drawn));
