@@ -73411,6 +73411,11 @@ const CELL_STATES = {
     invalid: { mark: '!', emoji: '⚠️', label: 'unreadable record' }
 };
 const DAY_MS = 86_400_000;
+/**
+ * The landing chart shows a day either side of the run day; data that landed later than that
+ * (a backfill of old dates, the local run's sample data) would flatten every other point.
+ */
+const DRAWN_HOURS = 48;
 /** Turns what the lake (and GitHub) hold into what the page and the summary show. */
 function buildModel(contents, options) {
     const { start, end } = options;
@@ -73511,7 +73516,8 @@ function buildModel(contents, options) {
         costUsd,
         costByTask,
         landing: {
-            hoursAfterMidnight: landingHours,
+            hoursAfterMidnight: landingHours.map(hours => hours !== null && hours >= -DRAWN_HOURS && hours <= DRAWN_HOURS ? hours : null),
+            farLate: dates.filter((_, index) => (landingHours[index] ?? 0) > DRAWN_HOURS),
             scheduleHour: options.scheduleHour,
             slaHour: options.slaHour
         },
@@ -73554,8 +73560,15 @@ function recordCell(record, runs) {
         parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`);
     if (record.message)
         parts.push(record.message);
-    const link = record.run?.url ?? (record.run ? runs.get(record.run.id)?.url : undefined);
+    const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined);
     return { state, title: parts.join(' · '), ...(link ? { link } : {}) };
+}
+/**
+ * Only http(s) links reach the page: a record is data anyone with write access to the lake
+ * can write, and a `javascript:` URL in it must not become a link.
+ */
+function webLink(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"<>]+$/.test(url) ? url : undefined;
 }
 function runCell(run) {
     if (!run)
@@ -73694,7 +73707,7 @@ ${model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''}
 </section>
 ${problems(model)}
 ${totals(model)}
-<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}</section>
+<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}${farLate(model)}</section>
 <section id="cost"><h2>Cost</h2>${figures.get('cost') ?? ''}${costByTask(model)}</section>
 <section id="quality"><h2>Data quality</h2>${figures.get('quality-counts') ?? ''}${qualityMatrix(model)}
 <div class="rules">${ruleCharts.map(spec => figures.get(spec.id)).join('')}</div></section>
@@ -73762,6 +73775,12 @@ function totals(model) {
     return `<section id="totals"><h2>Totals</h2><table class="totals">${rows
         .map(([name, value]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
         .join('')}</table></section>`;
+}
+function farLate(model) {
+    const dates = model.landing.farLate;
+    if (!dates.length)
+        return '';
+    return `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${escapeHtml(dates.slice(0, 10).join(', '))}${dates.length > 10 ? ', …' : ''}.</p>`;
 }
 function costByTask(model) {
     if (!model.costByTask.length)

@@ -51,7 +51,7 @@ ${model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''}
 </section>
 ${problems(model)}
 ${totals(model)}
-<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}</section>
+<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}${farLate(model)}</section>
 <section id="cost"><h2>Cost</h2>${figures.get('cost') ?? ''}${costByTask(model)}</section>
 <section id="quality"><h2>Data quality</h2>${figures.get('quality-counts') ?? ''}${qualityMatrix(model)}
 <div class="rules">${ruleCharts.map(spec => figures.get(spec.id)).join('')}</div></section>
@@ -143,6 +143,12 @@ function totals(model: DashboardModel): string {
         `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`
     )
     .join('')}</table></section>`
+}
+
+function farLate(model: DashboardModel): string {
+  const dates = model.landing.farLate
+  if (!dates.length) return ''
+  return `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${escapeHtml(dates.slice(0, 10).join(', '))}${dates.length > 10 ? ', …' : ''}.</p>`
 }
 
 function costByTask(model: DashboardModel): string {

@@ -57,7 +57,14 @@ export interface DashboardModel {
   durationsMinutes: Series[]
   costUsd: Series[]
   costByTask: { task: string; usd: number }[]
-  landing: { hoursAfterMidnight: (number | null)[]; scheduleHour: number; slaHour: number }
+  landing: {
+    /** For the chart: within a day either side of the run day, else null. */
+    hoursAfterMidnight: (number | null)[]
+    /** Dates whose data landed days after the run day (a backfill, sample data): not drawn. */
+    farLate: string[]
+    scheduleHour: number
+    slaHour: number
+  }
   quality: QualityRule[]
   rows: Series[]
   header: {
@@ -92,6 +99,11 @@ export interface ModelOptions {
 }
 
 const DAY_MS = 86_400_000
+/**
+ * The landing chart shows a day either side of the run day; data that landed later than that
+ * (a backfill of old dates, the local run's sample data) would flatten every other point.
+ */
+const DRAWN_HOURS = 48
 
 /** Turns what the lake (and GitHub) hold into what the page and the summary show. */
 export function buildModel(contents: LakeContents, options: ModelOptions): DashboardModel {
@@ -206,7 +218,10 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
     costUsd,
     costByTask,
     landing: {
-      hoursAfterMidnight: landingHours,
+      hoursAfterMidnight: landingHours.map(hours =>
+        hours !== null && hours >= -DRAWN_HOURS && hours <= DRAWN_HOURS ? hours : null
+      ),
+      farLate: dates.filter((_, index) => (landingHours[index] ?? 0) > DRAWN_HOURS),
       scheduleHour: options.scheduleHour,
       slaHour: options.slaHour
     },
@@ -247,8 +262,16 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
   if (attempts > 1) parts.push(`${attempts} attempts`)
   if (record.spark) parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`)
   if (record.message) parts.push(record.message)
-  const link = record.run?.url ?? (record.run ? runs.get(record.run.id)?.url : undefined)
+  const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined)
   return { state, title: parts.join(' · '), ...(link ? { link } : {}) }
+}
+
+/**
+ * Only http(s) links reach the page: a record is data anyone with write access to the lake
+ * can write, and a `javascript:` URL in it must not become a link.
+ */
+function webLink(url: unknown): string | undefined {
+  return typeof url === 'string' && /^https?:\/\/[^\s"<>]+$/.test(url) ? url : undefined
 }
 
 function runCell(run: WorkflowRunInfo | undefined): Cell {

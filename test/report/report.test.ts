@@ -1,6 +1,6 @@
 import { PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3'
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -412,5 +412,90 @@ describe('the report bundle, reading an s3:// lake (moto)', () => {
     // Chart.js inlined from the bundle's own copy: the page works offline.
     expect(page).toContain('Chart.js v4.6.1')
     expect(page).not.toMatch(/<script[^>]+src=/)
+  })
+})
+
+describe('what a record says is data', () => {
+  it('links only to http(s) addresses and escapes every text it shows', async () => {
+    const dir = tempDir('hostile-lake')
+    const write = (task: string, record: Record<string, unknown>): void => {
+      const folder = path.join(dir, '_pipeline', 'runs', 'daily', 'date=2026-03-01')
+      mkdirSync(folder, { recursive: true })
+      writeFileSync(path.join(folder, `${task}.json`), JSON.stringify(record))
+    }
+    const base = {
+      schema_version: 1,
+      pipeline: 'daily',
+      logical_date: '2026-03-01',
+      started_at: '2026-03-02T02:00:00Z'
+    }
+    write('a', {
+      ...base,
+      task: 'a',
+      state: 'failure',
+      run: { id: '1', attempt: 1, url: 'javascript:alert(1)' },
+      message: '<img src=x onerror=alert(1)>'
+    })
+    write('b', {
+      ...base,
+      task: 'b',
+      state: 'success',
+      run: { id: '2', attempt: 1, url: 'https://github.com/o/r/actions/runs/2/attempts/1' }
+    })
+    const { model, html } = await buildDashboard(
+      settingsOf({ lake: dir, pipeline: 'daily', days: '1' }),
+      {
+        lake: new LakeFolder(dir),
+        logger: new MemoryLogger(),
+        now: () => NOW
+      }
+    )
+    expect(model.grid.map(row => row[0].link)).toEqual([
+      undefined,
+      'https://github.com/o/r/actions/runs/2/attempts/1'
+    ])
+    const page = readFileSync(html, 'utf8')
+    expect(page).not.toContain('javascript:alert')
+    expect(page).not.toContain('<img src=x')
+    expect(page).toContain('&#60;img src=x onerror=alert(1)&#62;')
+  })
+})
+
+describe('landing times far from the run day', () => {
+  it('are left off the chart and named instead (a backfill, sample data)', async () => {
+    const dir = tempDir('late-lake')
+    for (const [date, landed] of [
+      ['2026-02-28', '2026-03-01T01:30:00Z'],
+      ['2026-03-01', '2026-06-01T00:00:00Z']
+    ]) {
+      const folder = path.join(dir, '_pipeline', 'runs', 'daily', `date=${date}`)
+      mkdirSync(folder, { recursive: true })
+      writeFileSync(
+        path.join(folder, 'wait.json'),
+        JSON.stringify({
+          schema_version: 1,
+          pipeline: 'daily',
+          task: 'wait',
+          logical_date: date,
+          state: 'success',
+          started_at: landed,
+          sensor: { found: true, waited_seconds: 0, landed_at: landed, objects: 1, bytes: 1 }
+        })
+      )
+    }
+    const { model, html } = await buildDashboard(
+      settingsOf({ lake: dir, pipeline: 'daily', days: '2' }),
+      {
+        lake: new LakeFolder(dir),
+        logger: new MemoryLogger(),
+        now: () => new Date('2026-07-01T00:00:00Z')
+      }
+    )
+    expect(model.landing.hoursAfterMidnight).toEqual([1.5, null])
+    expect(model.landing.farLate).toEqual(['2026-03-01'])
+    expect(model.totals).toMatchObject({ landed: 2, slaMisses: 1 })
+    expect(readFileSync(html, 'utf8')).toContain(
+      'Landed more than 48 hours after the run day (not drawn): 1 date(s), 2026-03-01.'
+    )
   })
 })
