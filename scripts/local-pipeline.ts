@@ -18,6 +18,7 @@ import { readVarsFile } from '../src/runner/vars-file.js'
 import { startLocalEmrServerless, type JobRunStateChange } from '../src/local-emr/service.js'
 import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
 import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
+import { buildLocalDashboard } from './lib/local-dashboard.js'
 import { awsTestEnv, projectRoot, startMoto } from './lib/moto.js'
 import { parsePipelineArgs, UsageError, USAGE, type PipelineArgs } from './lib/pipeline-args.js'
 
@@ -244,6 +245,7 @@ async function main(): Promise<number> {
   console.log(
     `time: ${formatDuration(Math.round(totalMs))} in all, ${formatDuration(Math.round(sparkTimes.totalMs()))} of it in ${sparkTimes.count} Spark job run(s)`
   )
+  await printDashboard()
   if (args.timings) {
     writeFileSync(
       args.timings,
@@ -251,6 +253,22 @@ async function main(): Promise<number> {
     )
   }
   return results.length === dates.length && results.every(r => r.exitCode === 0) ? 0 : 1
+}
+
+/** The runs' dashboard, built from the records the run left in the lake; never fails the run. */
+async function printDashboard(): Promise<void> {
+  try {
+    const quiet = { info: () => undefined, debug: () => undefined, group: () => undefined }
+    const warn = (message: string): void => console.log(`dashboard: ${message}`)
+    const outcome = await buildLocalDashboard(lake, path.join(projectRoot, '.work', 'dashboard'), {
+      ...quiet,
+      warning: warn,
+      error: warn
+    })
+    if (outcome) console.log(`dashboard: ${path.relative(projectRoot, outcome.html)}`)
+  } catch (error) {
+    console.log(`dashboard: not built: ${error instanceof Error ? error.message : String(error)}`)
+  }
 }
 
 process.exit(await main())

@@ -41,6 +41,10 @@ npx tsx scripts/setup-jars.ts
 step "nektos/act for the runner's peer test"
 bash scripts/setup-act.sh
 
+# The dashboard's tests open it in a real headless Chromium (Debian's package).
+step "headless Chromium for the dashboard tests"
+bash scripts/setup-browser.sh
+
 # PySpark needs a JDK; use the machine's when JAVA_HOME is not set.
 if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")

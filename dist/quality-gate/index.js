@@ -61416,6 +61416,168 @@ module.exports = {
 
 /***/ }),
 
+/***/ 8675:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   qo: () => (/* binding */ createS3Client)
+/* harmony export */ });
+/* unused harmony exports REQUEST_TIMEOUTS, createEmrServerlessClient */
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3711);
+/* harmony import */ var _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3609);
+
+
+
+/** For small answers: a minute without one means a stalled connection. */
+const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
+/**
+ * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
+ * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
+ * SDK keeps its 1 s base for throttling and its 20 s cap.
+ */
+const TRANSIENT_RETRY_BASE_MS = 500;
+/**
+ * What every client shares: region and endpoint, the retry strategy, and request timeouts
+ * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
+ * a stalled request would hold the step until the job's own limit).
+ */
+function clientConfig(settings, timeouts, retry) {
+    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
+    const hook = retry.retryDelayMs;
+    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
+    return {
+        region: settings.region,
+        endpoint: settings.endpoint,
+        maxAttempts,
+        retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
+            maxAttempts,
+            baseDelay: TRANSIENT_RETRY_BASE_MS,
+            ...(backoff ? { backoff } : {})
+        }),
+        requestHandler: {
+            connectionTimeout: timeouts.connectionMs,
+            requestTimeout: timeouts.requestMs,
+            throwOnRequestTimeout: true
+        }
+    };
+}
+/**
+ * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
+ * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
+ */
+function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_1__/* .S3Client */ .YxF({
+        ...clientConfig(settings, timeouts, retry),
+        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
+    });
+}
+/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
+function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
+    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
+}
+
+
+/***/ }),
+
+/***/ 7249:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s6: () => (/* binding */ isIsoDate)
+/* harmony export */ });
+/* unused harmony exports daysInMonth, parseIsoDate, parseTimestamp, formatIsoDate, previousUtcDay, addDays, daysBetween */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+const DAY_MS = 86_400_000;
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+function daysInMonth(year, month) {
+    return utcMidnight(year, month + 1, 0).getUTCDate();
+}
+/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
+function utcMidnight(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date;
+}
+/**
+ * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
+ * 2026-13-01): `new Date()` would silently roll them over into the next month.
+ */
+function parseIsoDate(text, input) {
+    const value = text.trim();
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!match)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
+    const [year, month, day] = match.slice(1).map(Number);
+    if (month < 1 || month > 12) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
+    }
+    const monthDays = daysInMonth(year, month);
+    if (day < 1 || day > monthDays) {
+        const name = `${MONTHS[month - 1]} ${year}`;
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
+    }
+    return utcMidnight(year, month, day);
+}
+/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    try {
+        parseIsoDate(text, 'date');
+    }
+    catch (error) {
+        if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz)
+            return false;
+        throw error;
+    }
+    return text === text.trim();
+}
+/**
+ * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
+ * `+01:00`): without one the day it falls on would depend on the runner's zone.
+ */
+function parseTimestamp(text, input) {
+    const value = text.trim();
+    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+        throw new InputError(input, expected, value);
+    }
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime()))
+        throw new InputError(input, expected, value);
+    return instant;
+}
+function formatIsoDate(instant) {
+    return instant.toISOString().slice(0, 10);
+}
+/** The UTC calendar day before the one `instant` falls on. */
+function previousUtcDay(instant) {
+    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+    return formatIsoDate(new Date(midnight - DAY_MS));
+}
+function addDays(date, days) {
+    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+}
+/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
+function daysBetween(start, end) {
+    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+}
+
+
+/***/ }),
+
 /***/ 8571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -64791,15 +64953,109 @@ function firstLine(text) {
 
 /***/ }),
 
+/***/ 8194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   yc: () => (/* binding */ parseS3Uri)
+/* harmony export */ });
+/* unused harmony exports bucketNameProblem, isS3Uri, s3Location */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+        return 'it must not start with xn-- or sthree-';
+    }
+    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+        return 'it is an access point alias, not a bucket name';
+    }
+    return undefined;
+}
+/**
+ * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
+ * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
+ * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
+ * required) a missing key throw an InputError naming the input, before any request.
+ */
+function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (!scheme) {
+        if (/^s3:/i.test(text))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
+        return undefined;
+    }
+    if (scheme[1].toLowerCase() !== 's3') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    }
+    const rest = text.slice(scheme[0].length);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!bucket)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${expected} with a bucket name`, text);
+    const problem = bucketNameProblem(bucket);
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
+    if (!key && keyRequired) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
+    }
+    return { bucket, key };
+}
+/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
+function isS3Uri(text, rules = {}) {
+    try {
+        return parseS3Uri('uri', text, rules) !== undefined;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return false;
+        throw error;
+    }
+}
+/**
+ * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
+ * anything else is a bug, not a user's mistake.
+ */
+function s3Location(uri) {
+    if (!isS3Uri(uri))
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return parseS3Uri('uri', uri);
+}
+
+
+/***/ }),
+
 /***/ 7868:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
-/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(360);
+/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
 /* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5990);
 /* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5770);
+/* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1976);
+/* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(426);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2285);
+
+
+
+
+
 
 
 
@@ -64817,11 +65073,19 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
         return;
     }
     const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readGateConfig */ .Gg)(inputs, process.env, workspace);
+    const target = (0,_records_target_js__WEBPACK_IMPORTED_MODULE_8__/* .readRecordTarget */ .Pr)(inputs, process.env, workspace, { defaultTask: 'quality-gate' });
+    const recorder = new _records_index_js__WEBPACK_IMPORTED_MODULE_6__/* .RunRecorder */ .KS(target, target && (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__/* .openLake */ .g)(target.root, config.aws), _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
+    await recorder.start();
     const outcome = await (0,_quality_gate_js__WEBPACK_IMPORTED_MODULE_3__/* .runQualityGate */ .i0)({
         ...config,
         store: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .createMetricsStore */ .t3)(config, process.env),
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
+    }).catch(async (error) => {
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] });
+        throw error;
     });
+    const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_5__/* .qualityRecord */ .DI)(outcome.results);
+    await recorder.finish(record.state, record.details);
     const { results } = outcome;
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({
         passed: results.passed,
@@ -64840,7 +65104,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 360:
+/***/ 5020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64881,230 +65145,18 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, endpoint, maxAttempts: 5 };
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var submodules_retry = __nccwpck_require__(3609);
-;// CONCATENATED MODULE: ./src/core/aws-clients.ts
-
-
-
-/** For small answers: a minute without one means a stalled connection. */
-const REQUEST_TIMEOUTS = { connectionMs: 10_000, requestMs: 60_000 };
-/**
- * Base of the backoff for transient errors (a dropped connection, a 5xx): the SDK's own 50 ms
- * suits interactive calls, while a pipeline step would rather wait seconds than fail. The
- * SDK keeps its 1 s base for throttling and its 20 s cap.
- */
-const TRANSIENT_RETRY_BASE_MS = 500;
-/**
- * What every client shares: region and endpoint, the retry strategy, and request timeouts
- * (without throwOnRequestTimeout the SDK only warns when a request outlives its timeout, and
- * a stalled request would hold the step until the job's own limit).
- */
-function clientConfig(settings, timeouts, retry) {
-    const maxAttempts = retry.maxAttempts ?? settings.maxAttempts;
-    const hook = retry.retryDelayMs;
-    const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
-    return {
-        region: settings.region,
-        endpoint: settings.endpoint,
-        maxAttempts,
-        retryStrategy: new submodules_retry.StandardRetryStrategy({
-            maxAttempts,
-            baseDelay: TRANSIENT_RETRY_BASE_MS,
-            ...(backoff ? { backoff } : {})
-        }),
-        requestHandler: {
-            connectionTimeout: timeouts.connectionMs,
-            requestTimeout: timeouts.requestMs,
-            throwOnRequestTimeout: true
-        }
-    };
-}
-/**
- * An S3 client. A custom endpoint (input, AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL) means a
- * local peer, gateway or VPC endpoint, which serves buckets by path, not by virtual host.
- */
-function createS3Client(settings, env = process.env, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new dist_cjs/* S3Client */.YxF({
-        ...clientConfig(settings, timeouts, retry),
-        forcePathStyle: Boolean(settings.endpoint || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL)
-    });
-}
-/** An EMR Serverless client (the SDK itself honours AWS_ENDPOINT_URL_EMR_SERVERLESS). */
-function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry = {}) {
-    return new EMRServerlessClient(clientConfig(settings, timeouts, retry));
-}
-
-;// CONCATENATED MODULE: ./src/core/calendar.ts
-
-const DAY_MS = 86_400_000;
-const MONTHS = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December'
-];
-function daysInMonth(year, month) {
-    return utcMidnight(year, month + 1, 0).getUTCDate();
-}
-/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
-function utcMidnight(year, month, day) {
-    const date = new Date(0);
-    date.setUTCFullYear(year, month - 1, day);
-    return date;
-}
-/**
- * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
- * 2026-13-01): `new Date()` would silently roll them over into the next month.
- */
-function parseIsoDate(text, input) {
-    const value = text.trim();
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!match)
-        throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
-    if (month < 1 || month > 12) {
-        throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
-    }
-    const monthDays = daysInMonth(year, month);
-    if (day < 1 || day > monthDays) {
-        const name = `${MONTHS[month - 1]} ${year}`;
-        throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
-    }
-    return utcMidnight(year, month, day);
-}
-/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
-function isIsoDate(text) {
-    try {
-        parseIsoDate(text, 'date');
-    }
-    catch (error) {
-        if (error instanceof errors/* InputError */.dz)
-            return false;
-        throw error;
-    }
-    return text === text.trim();
-}
-/**
- * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
- * `+01:00`): without one the day it falls on would depend on the runner's zone.
- */
-function parseTimestamp(text, input) {
-    const value = text.trim();
-    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
-        throw new InputError(input, expected, value);
-    }
-    const instant = new Date(value);
-    if (Number.isNaN(instant.getTime()))
-        throw new InputError(input, expected, value);
-    return instant;
-}
-function formatIsoDate(instant) {
-    return instant.toISOString().slice(0, 10);
-}
-/** The UTC calendar day before the one `instant` falls on. */
-function previousUtcDay(instant) {
-    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
-    return formatIsoDate(new Date(midnight - DAY_MS));
-}
-function addDays(date, days) {
-    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
-}
-/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
-function daysBetween(start, end) {
-    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
-}
-
+// EXTERNAL MODULE: ./src/core/aws-clients.ts
+var aws_clients = __nccwpck_require__(8675);
+// EXTERNAL MODULE: ./src/core/calendar.ts
+var calendar = __nccwpck_require__(7249);
 // EXTERNAL MODULE: ./src/quality/gate.ts + 2 modules
 var gate = __nccwpck_require__(5990);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3711);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/core/s3-uri.ts
-
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-        return 'it must not start with xn-- or sthree-';
-    }
-    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-        return 'it is an access point alias, not a bucket name';
-    }
-    return undefined;
-}
-/**
- * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
- * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
- * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
- * required) a missing key throw an InputError naming the input, before any request.
- */
-function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (!scheme) {
-        if (/^s3:/i.test(text))
-            throw new errors/* InputError */.dz(input, expected, text);
-        return undefined;
-    }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
-    }
-    const rest = text.slice(scheme[0].length);
-    const slash = rest.indexOf('/');
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const key = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!bucket)
-        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
-    const problem = bucketNameProblem(bucket);
-    if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
-    if (!key && keyRequired) {
-        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
-    }
-    return { bucket, key };
-}
-/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
-function isS3Uri(text, rules = {}) {
-    try {
-        return parseS3Uri('uri', text, rules) !== undefined;
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            return false;
-        throw error;
-    }
-}
-/**
- * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
- * anything else is a bug, not a user's mistake.
- */
-function s3Location(uri) {
-    if (!isS3Uri(uri))
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return parseS3Uri('uri', uri);
-}
-
+// EXTERNAL MODULE: ./src/core/s3-uri.ts
+var s3_uri = __nccwpck_require__(8194);
 ;// CONCATENATED MODULE: ./src/quality/metrics-store.ts
 
 
@@ -65114,7 +65166,7 @@ function s3Location(uri) {
 const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/;
 /** Parses the `metrics-root` input: `s3://bucket[/prefix]` or a local path. */
 function parseMetricsRoot(text, cwd) {
-    const uri = parseS3Uri('metrics-root', text, {
+    const uri = (0,s3_uri/* parseS3Uri */.yc)('metrics-root', text, {
         expected: 'an s3://bucket/prefix URI or a local directory',
         namesScheme: false
     });
@@ -65261,7 +65313,7 @@ function readGateConfig(inputs, env, cwd) {
     const rulesPath = rulesInput(inputs);
     const metricsRoot = inputs.required('metrics-root', 'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json');
     const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD');
-    if (!isIsoDate(logicalDate)) {
+    if (!(0,calendar/* isIsoDate */.s6)(logicalDate)) {
         throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
     }
     const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 });
@@ -65314,7 +65366,7 @@ function readRulesText(rulesPath, cwd) {
 function createMetricsStore(config, env) {
     if (config.root.kind === 'local')
         return new LocalMetricsStore(config.root.dir);
-    return new S3MetricsStore(createS3Client(config.aws, env), config.root.bucket, config.root.prefix);
+    return new S3MetricsStore((0,aws_clients/* createS3Client */.qo)(config.aws, env), config.root.bucket, config.root.prefix);
 }
 
 
@@ -66463,6 +66515,474 @@ function validateSettings(family, settings, where) {
 }
 function defined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+}
+
+
+/***/ }),
+
+/***/ 1976:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DI: () => (/* binding */ qualityRecord)
+/* harmony export */ });
+/* unused harmony exports sparkJobRecord, sensorRecord */
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(426);
+
+/** What the Spark job action records: its job runs, attempts, usage and estimated cost. */
+function sparkJobRecord(outcome, prices) {
+    const usage = {
+        vcpu_hours: round(outcome.usage.vcpuHours),
+        memory_gb_hours: round(outcome.usage.memoryGbHours),
+        storage_gb_hours: round(outcome.usage.storageGbHours)
+    };
+    const cancelled = ['CANCELLED', 'CANCELLING'].includes(outcome.state) ||
+        Boolean(outcome.failure?.startsWith('The workflow was cancelled'));
+    const state = !outcome.failure ? 'success' : cancelled ? 'cancelled' : 'failure';
+    return {
+        state,
+        details: {
+            ...(outcome.failure ? { message: outcome.failure } : {}),
+            spark: {
+                job_run_ids: outcome.attempts.map(attempt => attempt.jobRunId).filter(Boolean),
+                attempts: outcome.attempts.length,
+                ...usage,
+                estimated_cost_usd: estimatedCost(usage, prices),
+                prices
+            }
+        }
+    };
+}
+/**
+ * What the sensor records: how long it waited, and when the data landed: the newest matched
+ * object's last-modified time (S3's own clock), else when the sensor saw it complete.
+ */
+function sensorRecord(result, endedAt, softFail) {
+    const newest = Math.max(0, ...result.objects.map(object => object.lastModified));
+    const landedAt = new Date(newest || endedAt.getTime());
+    return {
+        state: result.found ? 'success' : softFail ? 'skipped' : 'failure',
+        details: {
+            ...(result.found ? {} : { message: result.message }),
+            sensor: {
+                found: result.found,
+                waited_seconds: Math.round(result.waitedMs / 1000),
+                ...(result.found ? { landed_at: landedAt.toISOString() } : {}),
+                objects: result.objects.length,
+                bytes: result.totalBytes
+            }
+        }
+    };
+}
+/** What the quality gate records: the verdict and how many rules passed, warned, failed. */
+function qualityRecord(results) {
+    const count = (status) => results.results.filter(result => result.status === status).length;
+    const rowCount = results.results.find(result => result.metric === 'row_count');
+    return {
+        state: results.passed ? 'success' : 'failure',
+        details: {
+            quality: {
+                dataset: results.dataset,
+                passed: results.passed,
+                rules_passed: count('pass'),
+                rules_warned: count('warn'),
+                rules_failed: count('fail')
+            },
+            ...(typeof rowCount?.value === 'number' ? { rows: { out: rowCount.value } } : {})
+        }
+    };
+}
+const round = (value) => Math.round(value * 1_000_000) / 1_000_000;
+
+
+/***/ }),
+
+/***/ 426:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  KS: () => (/* reexport */ RunRecorder)
+});
+
+// UNUSED EXPORTS: NAME, RUNS_FOLDER, RUN_RECORD_SCHEMA_VERSION, TASK_STATES, US_EAST_1_PRICES, estimatedCost, recordKey
+
+// EXTERNAL MODULE: ./src/records/record.ts
+var records_record = __nccwpck_require__(5385);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/records/recorder.ts
+
+
+/**
+ * Writes one task's run record: `running` when it starts, its end state when it ends. A
+ * re-run of the date overwrites the record (the latest attempt is the one that counts), and
+ * only that date's. Writing never fails the task: a failed write is one warning and the
+ * task goes on.
+ */
+class RunRecorder {
+    target;
+    lake;
+    logger;
+    now;
+    startedAt;
+    warned = false;
+    constructor(target, lake, logger, now = () => new Date()) {
+        this.target = target;
+        this.lake = lake;
+        this.logger = logger;
+        this.now = now;
+        this.startedAt = now();
+    }
+    get enabled() {
+        return Boolean(this.target && this.lake);
+    }
+    async start() {
+        await this.write('running', {});
+    }
+    async finish(state, details = {}) {
+        await this.write(state, details);
+    }
+    /** The record as it would be written now (exposed for tests and the summary). */
+    build(state, details) {
+        const { target } = this;
+        if (!target)
+            return undefined;
+        const ended = state === 'running' ? undefined : this.now();
+        return {
+            schema_version: records_record/* RUN_RECORD_SCHEMA_VERSION */.LE,
+            pipeline: target.pipeline,
+            task: target.task,
+            logical_date: target.logicalDate,
+            ...(target.run ? { run: target.run } : {}),
+            state,
+            started_at: this.startedAt.toISOString(),
+            ...(ended
+                ? {
+                    ended_at: ended.toISOString(),
+                    duration_seconds: Math.max(0, Math.round((ended.getTime() - this.startedAt.getTime()) / 1000))
+                }
+                : {}),
+            ...details
+        };
+    }
+    async write(state, details) {
+        const record = this.build(state, details);
+        if (!record || !this.lake)
+            return;
+        const key = (0,records_record/* recordKey */.Hy)(record.pipeline, record.logical_date, record.task);
+        try {
+            await this.lake.write(key, `${JSON.stringify(record, null, 2)}\n`);
+        }
+        catch (error) {
+            // One warning per task: a lake that refused the first write likely refuses the next.
+            if (this.warned)
+                return;
+            this.warned = true;
+            this.logger.warning(`Run record not written to ${this.lake.locate(key)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/records/index.ts
+
+
+
+
+/***/ }),
+
+/***/ 5819:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MZ: () => (/* binding */ LakeBucket),
+/* harmony export */   m1: () => (/* binding */ LakeFolder),
+/* harmony export */   tn: () => (/* binding */ parseLakeRoot)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3711);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8194);
+
+
+
+
+
+/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
+function parseLakeRoot(input, text, cwd) {
+    const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
+        expected: 'an s3://bucket/prefix URI or a local folder',
+        namesScheme: false
+    });
+    if (uri)
+        return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') };
+    return { kind: 'local', dir: node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(cwd, text) };
+}
+class LakeFolder {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    locate(key) {
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(this.dir, ...key.split('/'));
+    }
+    async read(key) {
+        try {
+            return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(this.locate(key), 'utf8');
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot read ${this.locate(key)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+        }
+    }
+    async write(key, body) {
+        const target = this.locate(key);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(target), { recursive: true });
+        // Write then rename: a reader never sees half a record.
+        const temporary = `${target}.${process.pid}.tmp`;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(temporary, body);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(temporary, target);
+    }
+    async list(prefix) {
+        const keys = [];
+        const walk = async (relative) => {
+            let entries;
+            try {
+                entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(this.locate(relative), { withFileTypes: true });
+            }
+            catch (error) {
+                if (error.code === 'ENOENT')
+                    return;
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot list ${this.locate(relative)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+            }
+            await Promise.all(entries.map(entry => entry.isDirectory()
+                ? walk(`${relative}${entry.name}/`)
+                : entry.name.endsWith('.tmp')
+                    ? undefined
+                    : keys.push(`${relative}${entry.name}`)));
+        };
+        await walk(prefix);
+        return keys;
+    }
+}
+class LakeBucket {
+    client;
+    bucket;
+    prefix;
+    constructor(client, bucket, prefix) {
+        this.client = client;
+        this.bucket = bucket;
+        this.prefix = prefix;
+    }
+    key(key) {
+        return this.prefix ? `${this.prefix}/${key}` : key;
+    }
+    locate(key) {
+        return `s3://${this.bucket}/${this.key(key)}`;
+    }
+    async read(key) {
+        try {
+            const response = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .GetObjectCommand */ .jLs({ Bucket: this.bucket, Key: this.key(key) }));
+            return (await response.Body?.transformToString('utf-8')) ?? '';
+        }
+        catch (error) {
+            if ((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'NoSuchKey' || (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'NotFound')
+                return undefined;
+            throw this.failure('read', this.locate(key), error);
+        }
+    }
+    async write(key, body) {
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .PutObjectCommand */ .wKZ({
+                Bucket: this.bucket,
+                Key: this.key(key),
+                Body: body,
+                ContentType: 'application/json'
+            }));
+        }
+        catch (error) {
+            throw this.failure('write', this.locate(key), error);
+        }
+    }
+    async list(prefix) {
+        const full = this.key(prefix);
+        const strip = this.prefix ? this.prefix.length + 1 : 0;
+        const keys = [];
+        let token;
+        try {
+            do {
+                const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .ListObjectsV2Command */ .u6x({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+                for (const object of page.Contents ?? [])
+                    if (object.Key)
+                        keys.push(object.Key.slice(strip));
+                token = page.IsTruncated ? page.NextContinuationToken : undefined;
+            } while (token);
+        }
+        catch (error) {
+            throw this.failure('list', `s3://${this.bucket}/${full}`, error);
+        }
+        return keys;
+    }
+    failure(action, location, error) {
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot ${action} ${location}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 4682:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ openLake)
+/* harmony export */ });
+/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8675);
+/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5819);
+
+
+/**
+ * The lake at `root`. An s3:// root uses the action's AWS settings, or the runner's region
+ * (AWS_REGION, as aws-actions/configure-aws-credentials sets it) when the action has none.
+ */
+function openLake(root, aws, env = process.env) {
+    if (root.kind === 'local')
+        return new _lake_js__WEBPACK_IMPORTED_MODULE_1__/* .LakeFolder */ .m1(root.dir);
+    const settings = aws ?? {
+        region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+        maxAttempts: 3
+    };
+    return new _lake_js__WEBPACK_IMPORTED_MODULE_1__/* .LakeBucket */ .MZ((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .createS3Client */ .qo)(settings, env), root.bucket, root.prefix);
+}
+
+
+/***/ }),
+
+/***/ 5385:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hy: () => (/* binding */ recordKey),
+/* harmony export */   LE: () => (/* binding */ RUN_RECORD_SCHEMA_VERSION),
+/* harmony export */   o_: () => (/* binding */ NAME)
+/* harmony export */ });
+/* unused harmony exports RUNS_FOLDER, TASK_STATES, US_EAST_1_PRICES, estimatedCost */
+/**
+ * The run record: one small JSON document per pipeline, logical date and task, written by
+ * each action of the pipeline into the lake beside the quality documents, and read by the
+ * report. Layout and fields: README, "Run records".
+ */
+const RUN_RECORD_SCHEMA_VERSION = 1;
+const RUNS_FOLDER = '_pipeline/runs';
+const TASK_STATES = (/* unused pure expression or super */ null && ([
+    'success',
+    'failure',
+    'cancelled',
+    'skipped',
+    'running'
+]));
+/**
+ * EMR Serverless on-demand prices in us-east-1 (x86): $0.052624 per vCPU-hour, $0.0057785
+ * per memory GB-hour, $0.000111 per storage GB-hour (the first 20 GB of a worker are free;
+ * the service bills only the rest, and its billed figure already leaves them out).
+ */
+const US_EAST_1_PRICES = {
+    vcpu_hour: 0.052624,
+    memory_gb_hour: 0.0057785,
+    storage_gb_hour: 0.000111
+};
+/** `_pipeline/runs/<pipeline>/date=<ds>/<task>.json`, relative to the lake root. */
+const recordKey = (pipeline, logicalDate, task) => `${RUNS_FOLDER}/${pipeline}/date=${logicalDate}/${task}.json`;
+/** A name that is safe as one path segment: the pipeline and task end up in keys. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+function estimatedCost(usage, prices) {
+    const dollars = usage.vcpu_hours * prices.vcpu_hour +
+        usage.memory_gb_hours * prices.memory_gb_hour +
+        usage.storage_gb_hours * prices.storage_gb_hour;
+    return Math.round(dollars * 1_000_000) / 1_000_000;
+}
+
+
+/***/ }),
+
+/***/ 2285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pr: () => (/* binding */ readRecordTarget)
+/* harmony export */ });
+/* unused harmony exports githubRunOf, readPrices */
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5819);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5385);
+
+
+
+
+/**
+ * The `run-records`, `pipeline`, `task` and `logical-date` inputs, shared by every action
+ * that records itself. Off (undefined) when `run-records` is empty; when it is set, the
+ * names must be usable in a key and the date valid: a mistake fails the step before any
+ * request, as every bad input does.
+ */
+function readRecordTarget(inputs, env, cwd, { defaultTask }) {
+    const where = inputs.string('run-records');
+    if (!where)
+        return undefined;
+    const root = (0,_lake_js__WEBPACK_IMPORTED_MODULE_2__/* .parseLakeRoot */ .tn)('run-records', where, cwd);
+    const pipeline = inputs.required('pipeline', 'the pipeline name, for the run record');
+    if (!_record_js__WEBPACK_IMPORTED_MODULE_3__/* .NAME */ .o_.test(pipeline))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
+    const task = inputs.string('task', env.GITHUB_JOB || defaultTask);
+    if (!_record_js__WEBPACK_IMPORTED_MODULE_3__/* .NAME */ .o_.test(task))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('task', 'letters, digits, _ . - (at most 100)', task);
+    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD, for the run record');
+    if (!(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(logicalDate))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+    return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
+}
+/** The workflow run writing the record, from the runner's environment. */
+function githubRunOf(env) {
+    const id = env.GITHUB_RUN_ID;
+    if (!id)
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    const url = env.GITHUB_REPOSITORY
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}/attempts/${attempt}`
+        : undefined;
+    return {
+        id,
+        attempt,
+        ...(url ? { url } : {}),
+        ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {})
+    };
+}
+const PRICE_KEYS = {
+    'vcpu-hour': 'vcpu_hour',
+    'memory-gb-hour': 'memory_gb_hour',
+    'storage-gb-hour': 'storage_gb_hour'
+};
+/** The `prices` input: `vcpu-hour=…`, `memory-gb-hour=…`, `storage-gb-hour=…` lines, in US dollars. */
+function readPrices(inputs, defaults) {
+    const prices = { ...defaults };
+    const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars';
+    for (const [key, text] of Object.entries(inputs.keyValues('prices'))) {
+        const field = PRICE_KEYS[key];
+        const value = Number(text);
+        if (!field)
+            throw new InputError('prices', expected, key);
+        if (text === '' || !Number.isFinite(value) || value < 0)
+            throw new InputError('prices', `${key} as a number of 0 or more`, text);
+        prices[field] = value;
+    }
+    return prices;
 }
 
 
@@ -69386,7 +69906,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 9630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -70105,7 +70625,7 @@ exports.YAMLSeq = YAMLSeq;
 
 
 
-var log = __nccwpck_require__(7249);
+var log = __nccwpck_require__(9630);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
@@ -72571,7 +73091,7 @@ exports.Parser = Parser;
 var composer = __nccwpck_require__(9984);
 var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
+var log = __nccwpck_require__(9630);
 var identity = __nccwpck_require__(1127);
 var lineCounter = __nccwpck_require__(6628);
 var parser = __nccwpck_require__(3456);

@@ -7654,7 +7654,7 @@ __webpack_unused_export__ = GetObjectAttributesCommand;
 __webpack_unused_export__ = GetObjectAttributesOutput$;
 __webpack_unused_export__ = GetObjectAttributesParts$;
 __webpack_unused_export__ = GetObjectAttributesRequest$;
-__webpack_unused_export__ = GetObjectCommand;
+exports.jLs = GetObjectCommand;
 __webpack_unused_export__ = GetObjectLegalHold$;
 __webpack_unused_export__ = GetObjectLegalHoldCommand;
 __webpack_unused_export__ = GetObjectLegalHoldOutput$;
@@ -7924,7 +7924,7 @@ __webpack_unused_export__ = PutObjectAnnotation$;
 __webpack_unused_export__ = PutObjectAnnotationCommand;
 __webpack_unused_export__ = PutObjectAnnotationOutput$;
 __webpack_unused_export__ = PutObjectAnnotationRequest$;
-__webpack_unused_export__ = PutObjectCommand;
+exports.wKZ = PutObjectCommand;
 __webpack_unused_export__ = PutObjectLegalHold$;
 __webpack_unused_export__ = PutObjectLegalHoldCommand;
 __webpack_unused_export__ = PutObjectLegalHoldOutput$;
@@ -67326,6 +67326,92 @@ function firstLine(text) {
 
 /***/ }),
 
+/***/ 8194:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ bucketNameProblem),
+/* harmony export */   yc: () => (/* binding */ parseS3Uri)
+/* harmony export */ });
+/* unused harmony exports isS3Uri, s3Location */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+        return 'it must not start with xn-- or sthree-';
+    }
+    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+        return 'it is an access point alias, not a bucket name';
+    }
+    return undefined;
+}
+/**
+ * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
+ * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
+ * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
+ * required) a missing key throw an InputError naming the input, before any request.
+ */
+function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (!scheme) {
+        if (/^s3:/i.test(text))
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
+        return undefined;
+    }
+    if (scheme[1].toLowerCase() !== 's3') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    }
+    const rest = text.slice(scheme[0].length);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!bucket)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${expected} with a bucket name`, text);
+    const problem = bucketNameProblem(bucket);
+    if (problem)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
+    if (!key && keyRequired) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
+    }
+    return { bucket, key };
+}
+/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
+function isS3Uri(text, rules = {}) {
+    try {
+        return parseS3Uri('uri', text, rules) !== undefined;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return false;
+        throw error;
+    }
+}
+/**
+ * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
+ * anything else is a bug, not a user's mistake.
+ */
+function s3Location(uri) {
+    if (!isS3Uri(uri))
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return parseS3Uri('uri', uri);
+}
+
+
+/***/ }),
+
 /***/ 6312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67360,10 +67446,18 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6347);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6312);
 /* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8675);
-/* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4800);
-/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(395);
-/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9862);
-/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(817);
+/* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1976);
+/* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(426);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4682);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3071);
+/* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4800);
+/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(395);
+/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9862);
+/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(817);
+
+
+
+
 
 
 
@@ -67373,20 +67467,28 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_4__/* .readSensorConfig */ .X)((0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)());
-    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_7__/* .S3Lister */ .C((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .qo)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_6__/* .runSensor */ .w)({
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
+    const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_8__/* .readSensorConfig */ .X)(inputs);
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const target = (0,_records_target_js__WEBPACK_IMPORTED_MODULE_7__/* .readRecordTarget */ .Pr)(inputs, process.env, workspace, { defaultTask: 's3-sensor' });
+    const recorder = new _records_index_js__WEBPACK_IMPORTED_MODULE_5__/* .RunRecorder */ .KS(target, target && (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_6__/* .openLake */ .g)(target.root, config.aws), _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
+    await recorder.start();
+    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_11__/* .S3Lister */ .C((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .qo)(config.aws), config.target.bucket);
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_10__/* .runSensor */ .w)({
         ...config,
         lister,
         clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
     }).catch(async (error) => {
         (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ found: false });
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] });
         throw error;
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorOutputs */ .n)(result) });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorSummary */ .XL)(config, result));
+    const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorRecord */ .I6)(result, new Date(), config.timing.softFail);
+    await recorder.finish(record.state, record.details);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorOutputs */ .n)(result) });
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorSummary */ .XL)(config, result));
     if (result.found)
         _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(result.message);
     else if (config.timing.softFail)
@@ -67400,6 +67502,570 @@ __webpack_async_result__();
 
 /***/ }),
 
+/***/ 1976:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I6: () => (/* binding */ sensorRecord)
+/* harmony export */ });
+/* unused harmony exports sparkJobRecord, qualityRecord */
+/* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(426);
+
+/** What the Spark job action records: its job runs, attempts, usage and estimated cost. */
+function sparkJobRecord(outcome, prices) {
+    const usage = {
+        vcpu_hours: round(outcome.usage.vcpuHours),
+        memory_gb_hours: round(outcome.usage.memoryGbHours),
+        storage_gb_hours: round(outcome.usage.storageGbHours)
+    };
+    const cancelled = ['CANCELLED', 'CANCELLING'].includes(outcome.state) ||
+        Boolean(outcome.failure?.startsWith('The workflow was cancelled'));
+    const state = !outcome.failure ? 'success' : cancelled ? 'cancelled' : 'failure';
+    return {
+        state,
+        details: {
+            ...(outcome.failure ? { message: outcome.failure } : {}),
+            spark: {
+                job_run_ids: outcome.attempts.map(attempt => attempt.jobRunId).filter(Boolean),
+                attempts: outcome.attempts.length,
+                ...usage,
+                estimated_cost_usd: estimatedCost(usage, prices),
+                prices
+            }
+        }
+    };
+}
+/**
+ * What the sensor records: how long it waited, and when the data landed: the newest matched
+ * object's last-modified time (S3's own clock), else when the sensor saw it complete.
+ */
+function sensorRecord(result, endedAt, softFail) {
+    const newest = Math.max(0, ...result.objects.map(object => object.lastModified));
+    const landedAt = new Date(newest || endedAt.getTime());
+    return {
+        state: result.found ? 'success' : softFail ? 'skipped' : 'failure',
+        details: {
+            ...(result.found ? {} : { message: result.message }),
+            sensor: {
+                found: result.found,
+                waited_seconds: Math.round(result.waitedMs / 1000),
+                ...(result.found ? { landed_at: landedAt.toISOString() } : {}),
+                objects: result.objects.length,
+                bytes: result.totalBytes
+            }
+        }
+    };
+}
+/** What the quality gate records: the verdict and how many rules passed, warned, failed. */
+function qualityRecord(results) {
+    const count = (status) => results.results.filter(result => result.status === status).length;
+    const rowCount = results.results.find(result => result.metric === 'row_count');
+    return {
+        state: results.passed ? 'success' : 'failure',
+        details: {
+            quality: {
+                dataset: results.dataset,
+                passed: results.passed,
+                rules_passed: count('pass'),
+                rules_warned: count('warn'),
+                rules_failed: count('fail')
+            },
+            ...(typeof rowCount?.value === 'number' ? { rows: { out: rowCount.value } } : {})
+        }
+    };
+}
+const round = (value) => Math.round(value * 1_000_000) / 1_000_000;
+
+
+/***/ }),
+
+/***/ 426:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  KS: () => (/* reexport */ RunRecorder)
+});
+
+// UNUSED EXPORTS: NAME, RUNS_FOLDER, RUN_RECORD_SCHEMA_VERSION, TASK_STATES, US_EAST_1_PRICES, estimatedCost, recordKey
+
+// EXTERNAL MODULE: ./src/records/record.ts
+var records_record = __nccwpck_require__(5385);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/records/recorder.ts
+
+
+/**
+ * Writes one task's run record: `running` when it starts, its end state when it ends. A
+ * re-run of the date overwrites the record (the latest attempt is the one that counts), and
+ * only that date's. Writing never fails the task: a failed write is one warning and the
+ * task goes on.
+ */
+class RunRecorder {
+    target;
+    lake;
+    logger;
+    now;
+    startedAt;
+    warned = false;
+    constructor(target, lake, logger, now = () => new Date()) {
+        this.target = target;
+        this.lake = lake;
+        this.logger = logger;
+        this.now = now;
+        this.startedAt = now();
+    }
+    get enabled() {
+        return Boolean(this.target && this.lake);
+    }
+    async start() {
+        await this.write('running', {});
+    }
+    async finish(state, details = {}) {
+        await this.write(state, details);
+    }
+    /** The record as it would be written now (exposed for tests and the summary). */
+    build(state, details) {
+        const { target } = this;
+        if (!target)
+            return undefined;
+        const ended = state === 'running' ? undefined : this.now();
+        return {
+            schema_version: records_record/* RUN_RECORD_SCHEMA_VERSION */.LE,
+            pipeline: target.pipeline,
+            task: target.task,
+            logical_date: target.logicalDate,
+            ...(target.run ? { run: target.run } : {}),
+            state,
+            started_at: this.startedAt.toISOString(),
+            ...(ended
+                ? {
+                    ended_at: ended.toISOString(),
+                    duration_seconds: Math.max(0, Math.round((ended.getTime() - this.startedAt.getTime()) / 1000))
+                }
+                : {}),
+            ...details
+        };
+    }
+    async write(state, details) {
+        const record = this.build(state, details);
+        if (!record || !this.lake)
+            return;
+        const key = (0,records_record/* recordKey */.Hy)(record.pipeline, record.logical_date, record.task);
+        try {
+            await this.lake.write(key, `${JSON.stringify(record, null, 2)}\n`);
+        }
+        catch (error) {
+            // One warning per task: a lake that refused the first write likely refuses the next.
+            if (this.warned)
+                return;
+            this.warned = true;
+            this.logger.warning(`Run record not written to ${this.lake.locate(key)}: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/records/index.ts
+
+
+
+
+/***/ }),
+
+/***/ 5819:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MZ: () => (/* binding */ LakeBucket),
+/* harmony export */   m1: () => (/* binding */ LakeFolder),
+/* harmony export */   tn: () => (/* binding */ parseLakeRoot)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3711);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8194);
+
+
+
+
+
+/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
+function parseLakeRoot(input, text, cwd) {
+    const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
+        expected: 'an s3://bucket/prefix URI or a local folder',
+        namesScheme: false
+    });
+    if (uri)
+        return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') };
+    return { kind: 'local', dir: node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(cwd, text) };
+}
+class LakeFolder {
+    dir;
+    constructor(dir) {
+        this.dir = dir;
+    }
+    locate(key) {
+        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(this.dir, ...key.split('/'));
+    }
+    async read(key) {
+        try {
+            return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(this.locate(key), 'utf8');
+        }
+        catch (error) {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot read ${this.locate(key)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+        }
+    }
+    async write(key, body) {
+        const target = this.locate(key);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(target), { recursive: true });
+        // Write then rename: a reader never sees half a record.
+        const temporary = `${target}.${process.pid}.tmp`;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(temporary, body);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(temporary, target);
+    }
+    async list(prefix) {
+        const keys = [];
+        const walk = async (relative) => {
+            let entries;
+            try {
+                entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(this.locate(relative), { withFileTypes: true });
+            }
+            catch (error) {
+                if (error.code === 'ENOENT')
+                    return;
+                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot list ${this.locate(relative)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+            }
+            await Promise.all(entries.map(entry => entry.isDirectory()
+                ? walk(`${relative}${entry.name}/`)
+                : entry.name.endsWith('.tmp')
+                    ? undefined
+                    : keys.push(`${relative}${entry.name}`)));
+        };
+        await walk(prefix);
+        return keys;
+    }
+}
+class LakeBucket {
+    client;
+    bucket;
+    prefix;
+    constructor(client, bucket, prefix) {
+        this.client = client;
+        this.bucket = bucket;
+        this.prefix = prefix;
+    }
+    key(key) {
+        return this.prefix ? `${this.prefix}/${key}` : key;
+    }
+    locate(key) {
+        return `s3://${this.bucket}/${this.key(key)}`;
+    }
+    async read(key) {
+        try {
+            const response = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .GetObjectCommand */ .jLs({ Bucket: this.bucket, Key: this.key(key) }));
+            return (await response.Body?.transformToString('utf-8')) ?? '';
+        }
+        catch (error) {
+            if ((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'NoSuchKey' || (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'NotFound')
+                return undefined;
+            throw this.failure('read', this.locate(key), error);
+        }
+    }
+    async write(key, body) {
+        try {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .PutObjectCommand */ .wKZ({
+                Bucket: this.bucket,
+                Key: this.key(key),
+                Body: body,
+                ContentType: 'application/json'
+            }));
+        }
+        catch (error) {
+            throw this.failure('write', this.locate(key), error);
+        }
+    }
+    async list(prefix) {
+        const full = this.key(prefix);
+        const strip = this.prefix ? this.prefix.length + 1 : 0;
+        const keys = [];
+        let token;
+        try {
+            do {
+                const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .ListObjectsV2Command */ .u6x({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+                for (const object of page.Contents ?? [])
+                    if (object.Key)
+                        keys.push(object.Key.slice(strip));
+                token = page.IsTruncated ? page.NextContinuationToken : undefined;
+            } while (token);
+        }
+        catch (error) {
+            throw this.failure('list', `s3://${this.bucket}/${full}`, error);
+        }
+        return keys;
+    }
+    failure(action, location, error) {
+        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot ${action} ${location}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 4682:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ openLake)
+/* harmony export */ });
+/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8675);
+/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5819);
+
+
+/**
+ * The lake at `root`. An s3:// root uses the action's AWS settings, or the runner's region
+ * (AWS_REGION, as aws-actions/configure-aws-credentials sets it) when the action has none.
+ */
+function openLake(root, aws, env = process.env) {
+    if (root.kind === 'local')
+        return new _lake_js__WEBPACK_IMPORTED_MODULE_1__/* .LakeFolder */ .m1(root.dir);
+    const settings = aws ?? {
+        region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+        maxAttempts: 3
+    };
+    return new _lake_js__WEBPACK_IMPORTED_MODULE_1__/* .LakeBucket */ .MZ((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .createS3Client */ .qo)(settings, env), root.bucket, root.prefix);
+}
+
+
+/***/ }),
+
+/***/ 5385:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hy: () => (/* binding */ recordKey),
+/* harmony export */   LE: () => (/* binding */ RUN_RECORD_SCHEMA_VERSION),
+/* harmony export */   o_: () => (/* binding */ NAME)
+/* harmony export */ });
+/* unused harmony exports RUNS_FOLDER, TASK_STATES, US_EAST_1_PRICES, estimatedCost */
+/**
+ * The run record: one small JSON document per pipeline, logical date and task, written by
+ * each action of the pipeline into the lake beside the quality documents, and read by the
+ * report. Layout and fields: README, "Run records".
+ */
+const RUN_RECORD_SCHEMA_VERSION = 1;
+const RUNS_FOLDER = '_pipeline/runs';
+const TASK_STATES = (/* unused pure expression or super */ null && ([
+    'success',
+    'failure',
+    'cancelled',
+    'skipped',
+    'running'
+]));
+/**
+ * EMR Serverless on-demand prices in us-east-1 (x86): $0.052624 per vCPU-hour, $0.0057785
+ * per memory GB-hour, $0.000111 per storage GB-hour (the first 20 GB of a worker are free;
+ * the service bills only the rest, and its billed figure already leaves them out).
+ */
+const US_EAST_1_PRICES = {
+    vcpu_hour: 0.052624,
+    memory_gb_hour: 0.0057785,
+    storage_gb_hour: 0.000111
+};
+/** `_pipeline/runs/<pipeline>/date=<ds>/<task>.json`, relative to the lake root. */
+const recordKey = (pipeline, logicalDate, task) => `${RUNS_FOLDER}/${pipeline}/date=${logicalDate}/${task}.json`;
+/** A name that is safe as one path segment: the pipeline and task end up in keys. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+function estimatedCost(usage, prices) {
+    const dollars = usage.vcpu_hours * prices.vcpu_hour +
+        usage.memory_gb_hours * prices.memory_gb_hour +
+        usage.storage_gb_hours * prices.storage_gb_hour;
+    return Math.round(dollars * 1_000_000) / 1_000_000;
+}
+
+
+/***/ }),
+
+/***/ 3071:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Pr: () => (/* binding */ readRecordTarget)
+});
+
+// UNUSED EXPORTS: githubRunOf, readPrices
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/core/calendar.ts
+
+const DAY_MS = 86_400_000;
+const MONTHS = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+];
+function daysInMonth(year, month) {
+    return utcMidnight(year, month + 1, 0).getUTCDate();
+}
+/** Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written. */
+function utcMidnight(year, month, day) {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date;
+}
+/**
+ * Parses YYYY-MM-DD into UTC midnight, rejecting dates that do not exist (2026-02-30,
+ * 2026-13-01): `new Date()` would silently roll them over into the next month.
+ */
+function parseIsoDate(text, input) {
+    const value = text.trim();
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!match)
+        throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
+    const [year, month, day] = match.slice(1).map(Number);
+    if (month < 1 || month > 12) {
+        throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
+    }
+    const monthDays = daysInMonth(year, month);
+    if (day < 1 || day > monthDays) {
+        const name = `${MONTHS[month - 1]} ${year}`;
+        throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
+    }
+    return utcMidnight(year, month, day);
+}
+/** Whether the text, as it is, is a real calendar date written YYYY-MM-DD. */
+function isIsoDate(text) {
+    try {
+        parseIsoDate(text, 'date');
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            return false;
+        throw error;
+    }
+    return text === text.trim();
+}
+/**
+ * Parses an ISO 8601 timestamp that names its time zone (`2026-03-01T02:13:44Z` or
+ * `+01:00`): without one the day it falls on would depend on the runner's zone.
+ */
+function parseTimestamp(text, input) {
+    const value = text.trim();
+    const expected = 'an ISO 8601 time with a time zone, such as 2026-03-01T02:13:44Z';
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+        throw new InputError(input, expected, value);
+    }
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime()))
+        throw new InputError(input, expected, value);
+    return instant;
+}
+function formatIsoDate(instant) {
+    return instant.toISOString().slice(0, 10);
+}
+/** The UTC calendar day before the one `instant` falls on. */
+function previousUtcDay(instant) {
+    const midnight = Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), instant.getUTCDate());
+    return formatIsoDate(new Date(midnight - DAY_MS));
+}
+function addDays(date, days) {
+    return formatIsoDate(new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS));
+}
+/** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
+function daysBetween(start, end) {
+    return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+}
+
+// EXTERNAL MODULE: ./src/records/lake.ts
+var lake = __nccwpck_require__(5819);
+// EXTERNAL MODULE: ./src/records/record.ts
+var record = __nccwpck_require__(5385);
+;// CONCATENATED MODULE: ./src/records/target.ts
+
+
+
+
+/**
+ * The `run-records`, `pipeline`, `task` and `logical-date` inputs, shared by every action
+ * that records itself. Off (undefined) when `run-records` is empty; when it is set, the
+ * names must be usable in a key and the date valid: a mistake fails the step before any
+ * request, as every bad input does.
+ */
+function readRecordTarget(inputs, env, cwd, { defaultTask }) {
+    const where = inputs.string('run-records');
+    if (!where)
+        return undefined;
+    const root = (0,lake/* parseLakeRoot */.tn)('run-records', where, cwd);
+    const pipeline = inputs.required('pipeline', 'the pipeline name, for the run record');
+    if (!record/* NAME */.o_.test(pipeline))
+        throw new errors/* InputError */.dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
+    const task = inputs.string('task', env.GITHUB_JOB || defaultTask);
+    if (!record/* NAME */.o_.test(task))
+        throw new errors/* InputError */.dz('task', 'letters, digits, _ . - (at most 100)', task);
+    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD, for the run record');
+    if (!isIsoDate(logicalDate))
+        throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+    return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
+}
+/** The workflow run writing the record, from the runner's environment. */
+function githubRunOf(env) {
+    const id = env.GITHUB_RUN_ID;
+    if (!id)
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    const url = env.GITHUB_REPOSITORY
+        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}/attempts/${attempt}`
+        : undefined;
+    return {
+        id,
+        attempt,
+        ...(url ? { url } : {}),
+        ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {})
+    };
+}
+const PRICE_KEYS = {
+    'vcpu-hour': 'vcpu_hour',
+    'memory-gb-hour': 'memory_gb_hour',
+    'storage-gb-hour': 'storage_gb_hour'
+};
+/** The `prices` input: `vcpu-hour=…`, `memory-gb-hour=…`, `storage-gb-hour=…` lines, in US dollars. */
+function readPrices(inputs, defaults) {
+    const prices = { ...defaults };
+    const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars';
+    for (const [key, text] of Object.entries(inputs.keyValues('prices'))) {
+        const field = PRICE_KEYS[key];
+        const value = Number(text);
+        if (!field)
+            throw new InputError('prices', expected, key);
+        if (text === '' || !Number.isFinite(value) || value < 0)
+            throw new InputError('prices', `${key} as a number of 0 or more`, text);
+        prices[field] = value;
+    }
+    return prices;
+}
+
+
+/***/ }),
+
 /***/ 7830:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67409,7 +68075,7 @@ __webpack_async_result__();
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
-/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8745);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6273);
 
 
 /** How many offending keys a message names before it says "and N more". */
@@ -67562,8 +68228,8 @@ function awsClientSettings(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
 var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var s3_target = __nccwpck_require__(8745);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/config.ts
 
 
@@ -67959,8 +68625,8 @@ function details(summary, body) {
 var conditions = __nccwpck_require__(7830);
 // EXTERNAL MODULE: ./src/s3/glob.ts
 var glob = __nccwpck_require__(6290);
-// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var s3_target = __nccwpck_require__(8745);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/report.ts
 
 
@@ -68442,8 +69108,8 @@ function fingerprint(observation) {
     return hash.digest('hex');
 }
 
-// EXTERNAL MODULE: ./src/s3/target.ts + 1 modules
-var s3_target = __nccwpck_require__(8745);
+// EXTERNAL MODULE: ./src/s3/target.ts
+var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/sensor.ts
 
 
@@ -68604,99 +69270,18 @@ function triesOf(error) {
 
 /***/ }),
 
-/***/ 8745:
+/***/ 6273:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ff: () => (/* binding */ describeTarget),
-  s8: () => (/* binding */ markerKey),
-  hu: () => (/* binding */ parseTarget)
-});
-
-// UNUSED EXPORTS: bucketNameProblem, parseS3Uri, targetFolder
-
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
-;// CONCATENATED MODULE: ./src/core/s3-uri.ts
-
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-        return 'it must not start with xn-- or sthree-';
-    }
-    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-        return 'it is an access point alias, not a bucket name';
-    }
-    return undefined;
-}
-/**
- * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
- * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
- * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
- * required) a missing key throw an InputError naming the input, before any request.
- */
-function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (!scheme) {
-        if (/^s3:/i.test(text))
-            throw new errors/* InputError */.dz(input, expected, text);
-        return undefined;
-    }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
-    }
-    const rest = text.slice(scheme[0].length);
-    const slash = rest.indexOf('/');
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const key = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!bucket)
-        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
-    const problem = bucketNameProblem(bucket);
-    if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
-    if (!key && keyRequired) {
-        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
-    }
-    return { bucket, key };
-}
-/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
-function isS3Uri(text, rules = {}) {
-    try {
-        return parseS3Uri('uri', text, rules) !== undefined;
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            return false;
-        throw error;
-    }
-}
-/**
- * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
- * anything else is a bug, not a user's mistake.
- */
-function s3Location(uri) {
-    if (!isS3Uri(uri))
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return parseS3Uri('uri', uri);
-}
-
-// EXTERNAL MODULE: ./src/s3/glob.ts
-var glob = __nccwpck_require__(6290);
-;// CONCATENATED MODULE: ./src/s3/target.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ff: () => (/* binding */ describeTarget),
+/* harmony export */   hu: () => (/* binding */ parseTarget),
+/* harmony export */   s8: () => (/* binding */ markerKey)
+/* harmony export */ });
+/* unused harmony exports parseS3Uri, targetFolder */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_s3_uri_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8194);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6290);
 
 
 
@@ -68707,8 +69292,8 @@ const MAX_KEY_BYTES = 1024;
  * Splits `s3://bucket/key` into its parts; throws an InputError naming `input` when the
  * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
  */
-function target_parseS3Uri(input, text) {
-    return parseS3Uri(input, text, {
+function parseS3Uri(input, text) {
+    return (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_1__/* .parseS3Uri */ .yc)(input, text, {
         keyRequired: 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)'
     });
 }
@@ -68731,34 +69316,34 @@ function checkPrintable(input, text, what) {
     const found = CONTROL_CHARACTER.exec(text);
     if (!found)
         return;
-    throw new errors/* InputError */.dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
 }
 function checkBucket(input, bucket) {
-    const problem = bucketNameProblem(bucket);
+    const problem = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_1__/* .bucketNameProblem */ .Bn)(bucket);
     if (problem)
-        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
 }
 function checkKey(input, key) {
     if (key.startsWith('/')) {
-        throw new errors/* InputError */.dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
     }
     if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-        throw new errors/* InputError */.dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
     }
 }
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
 function locate(input, text, bucketInput) {
     checkPrintable(input, text, 'a key or s3:// URI');
-    const uri = target_parseS3Uri(input, text);
+    const uri = parseS3Uri(input, text);
     if (uri) {
         checkBucket(input, uri.bucket);
         if (bucketInput && bucketInput !== uri.bucket) {
-            throw new errors/* InputError */.dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
         }
         return uri;
     }
     if (!bucketInput) {
-        throw new errors/* InputError */.dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
     }
     return { bucket: bucketInput, key: text };
 }
@@ -68768,37 +69353,37 @@ function parseTarget({ bucket, key, keys }) {
     if (bucket)
         checkBucket('bucket', bucket);
     if (key && keys.length) {
-        throw new errors/* InputError */.dz('keys', "either 'key' or 'keys', not both");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "either 'key' or 'keys', not both");
     }
     if (keys.length)
         return parseKeyList(bucket, keys);
     if (!key) {
-        throw new errors/* InputError */.dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
     }
     const location = locate('key', key, bucket);
     checkKey('key', location.key);
-    if (!(0,glob/* isGlob */.fg)(location.key)) {
-        const literal = (0,glob/* unescapeKey */.iE)(location.key);
+    if (!(0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(location.key)) {
+        const literal = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(location.key);
         return literal.endsWith('/')
             ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
             : { kind: 'key', bucket: location.bucket, key: literal };
     }
-    const unclosed = (0,glob/* unclosedBracket */.eD)(location.key);
+    const unclosed = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unclosedBracket */ .eD)(location.key);
     if (unclosed) {
         const closing = unclosed.char === '[' ? ']' : '}';
-        throw new errors/* InputError */.dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
     }
     let matches;
     try {
-        matches = (0,glob/* compileGlob */.SO)(location.key);
+        matches = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .compileGlob */ .SO)(location.key);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz('key', `a valid glob (${reason})`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a valid glob (${reason})`, location.key);
     }
-    const prefix = (0,glob/* literalPrefix */.Qz)(location.key);
+    const prefix = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .literalPrefix */ .Qz)(location.key);
     if (!prefix) {
-        throw new errors/* InputError */.dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
     }
     return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches };
 }
@@ -68806,15 +69391,15 @@ function parseKeyList(bucketInput, entries) {
     const located = entries.map(entry => {
         const location = locate('keys', entry, bucketInput);
         checkKey('keys', location.key);
-        if ((0,glob/* isGlob */.fg)(location.key) || location.key.endsWith('/')) {
-            throw new errors/* InputError */.dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(location.key) || location.key.endsWith('/')) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
         }
-        return { bucket: location.bucket, key: (0,glob/* unescapeKey */.iE)(location.key) };
+        return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(location.key) };
     });
     const bucket = located[0].bucket;
     const other = located.find(location => location.bucket !== bucket);
     if (other) {
-        throw new errors/* InputError */.dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
     }
     return { kind: 'keys', bucket, keys: [...new Set(located.map(location => location.key))] };
 }
@@ -68862,21 +69447,21 @@ function targetFolder(target) {
  */
 function markerKey(target, marker) {
     checkPrintable('success-marker', marker, 'a marker name or s3:// URI');
-    const uri = target_parseS3Uri('success-marker', marker);
+    const uri = parseS3Uri('success-marker', marker);
     if (uri) {
         if (uri.bucket !== target.bucket) {
-            throw new errors/* InputError */.dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
         }
         checkKey('success-marker', uri.key);
-        if ((0,glob/* isGlob */.fg)(uri.key)) {
-            throw new errors/* InputError */.dz('success-marker', 'one object, not a glob', marker);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(uri.key)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'one object, not a glob', marker);
         }
-        return (0,glob/* unescapeKey */.iE)(uri.key);
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(uri.key);
     }
-    if (marker.startsWith('/') || (0,glob/* isGlob */.fg)(marker) || marker.endsWith('/')) {
-        throw new errors/* InputError */.dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
+    if (marker.startsWith('/') || (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(marker) || marker.endsWith('/')) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
     }
-    const key = `${targetFolder(target)}${(0,glob/* unescapeKey */.iE)(marker)}`;
+    const key = `${targetFolder(target)}${(0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(marker)}`;
     checkKey('success-marker', key);
     return key;
 }

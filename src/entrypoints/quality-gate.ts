@@ -8,6 +8,11 @@ import {
 } from '../quality/config.js'
 import { failureMessage, runQualityGate } from '../quality/gate.js'
 import { prepareRules } from '../quality/prepare.js'
+import { qualityRecord } from '../records/details.js'
+import { RunRecorder } from '../records/index.js'
+import { openLake } from '../records/open-lake.js'
+import { readRecordTarget } from '../records/target.js'
+import { errorMessage } from '../core/errors.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
@@ -23,11 +28,23 @@ await runAction(async () => {
     return
   }
   const config = readGateConfig(inputs, process.env, workspace)
+  const target = readRecordTarget(inputs, process.env, workspace, { defaultTask: 'quality-gate' })
+  const recorder = new RunRecorder(
+    target,
+    target && openLake(target.root, config.aws),
+    actionLogger
+  )
+  await recorder.start()
   const outcome = await runQualityGate({
     ...config,
     store: createMetricsStore(config, process.env),
     logger: actionLogger
+  }).catch(async (error: unknown) => {
+    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] })
+    throw error
   })
+  const record = qualityRecord(outcome.results)
+  await recorder.finish(record.state, record.details)
   const { results } = outcome
   setOutputs({
     passed: results.passed,

@@ -1,11 +1,15 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { writeFile } from 'node:fs/promises'
+import { UserError } from '../core/errors.js'
+import { parseReportArgs, reportUsage, runReportCommand } from '../report/cli.js'
 import { messageOf, UsageError, WorkflowFileError } from './errors.js'
 import { cancelOnInterrupt } from './process.js'
 import { runWorkflowFile, type RunRequest } from './run.js'
 import { parseAssignment, readVarsFile } from './vars-file.js'
 
 export const usage = `Usage: spark-pipeline run <workflow-file> [options]
+       spark-pipeline report --lake <uri|dir> --pipeline <name> [options] (report --help)
 
 Runs a GitHub Actions workflow on this machine (see README "Run your own workflow locally").
 
@@ -124,6 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   const write = (text: string): void => {
     if (!readerGone) process.stdout.write(text)
   }
+  if (argv[0] === 'report') return report(argv.slice(1), write)
   try {
     const request = parseCommandLine(argv, process.env, process.cwd())
     if (request === 'help') {
@@ -148,5 +153,34 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`spark-pipeline: ${messageOf(error)}\n`)
     return 1
+  }
+}
+
+/** `spark-pipeline report`: exit 0 with the page's path, 2 for a bad option or input, 1 otherwise. */
+async function report(argv: string[], write: (text: string) => void): Promise<number> {
+  const warn = (message: string): void => void process.stderr.write(`warning: ${message}\n`)
+  try {
+    const command = parseReportArgs(argv, process.env)
+    if (command.help) {
+      write(`${reportUsage}\n`)
+      return 0
+    }
+    const outcome = await runReportCommand(command, process.env, process.cwd(), {
+      info: message => write(`${message}\n`),
+      warning: warn,
+      error: warn,
+      debug: () => undefined,
+      group: () => undefined
+    })
+    if (command.summaryFile) await writeFile(command.summaryFile, outcome.summary)
+    const { cells } = outcome.model.totals
+    write(
+      `dashboard: ${outcome.html} (${outcome.model.dates.length} dates × ${outcome.model.tasks.length} tasks; ` +
+        `${cells.failed} failed, ${cells.missing} missing, ${outcome.model.problems.length} record(s) not used)\n`
+    )
+    return 0
+  } catch (error) {
+    process.stderr.write(`spark-pipeline report: ${messageOf(error).split('\n')[0]}\n`)
+    return error instanceof UserError ? 2 : 1
   }
 }

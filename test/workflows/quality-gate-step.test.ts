@@ -47,6 +47,7 @@ function stepInputs(
 ): Record<string, string> {
   const values: Record<string, string> = {
     'env.LAKE': `s3://${BUCKET}`,
+    'env.PIPELINE': 'daily-customer-etl',
     'needs.resolve-date.outputs.date': DS,
     ...outputs
   }

@@ -24,6 +24,8 @@ const sensorStep = workflow.jobs['wait-for-data'].steps.find(step => step.uses =
 function stepInputs(): Record<string, string> {
   const values: Record<string, string> = {
     'vars.DATA_LAKE_BUCKET': 'data-lake',
+    'env.LAKE': 's3://data-lake',
+    'env.PIPELINE': 'daily-customer-etl',
     'needs.resolve-date.outputs.date': DS
   }
   const inputs = Object.fromEntries(

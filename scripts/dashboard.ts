@@ -1,0 +1,31 @@
+/**
+ * `npm run dashboard`: rebuilds the dashboard of the local pipeline's runs from the lake
+ * folder (.work/lake, or --lake DIR) into .work/dashboard/index.html (or --output DIR).
+ */
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { buildLocalDashboard } from './lib/local-dashboard.js'
+import { projectRoot } from './lib/moto.js'
+
+const { values } = parseArgs({
+  options: { lake: { type: 'string' }, output: { type: 'string' } }
+})
+const lake = path.resolve(values.lake ?? path.join(projectRoot, '.work', 'lake'))
+const output = path.resolve(values.output ?? path.join(projectRoot, '.work', 'dashboard'))
+const say = (message: string): void => console.log(`dashboard: ${message}`)
+const outcome = await buildLocalDashboard(lake, output, {
+  info: say,
+  warning: message => console.warn(`dashboard: warning: ${message}`),
+  error: message => console.error(`dashboard: ${message}`),
+  debug: () => undefined,
+  group: () => undefined
+})
+if (!outcome) {
+  console.error(
+    `dashboard: no run records under ${path.relative(projectRoot, lake) || lake}/_pipeline/runs/ (run npm run pipeline first)`
+  )
+  process.exit(1)
+}
+say(
+  `${path.relative(projectRoot, outcome.html)} (${outcome.model.dates.length} dates × ${outcome.model.tasks.length} tasks)`
+)

@@ -1,0 +1,357 @@
+import {
+  CELL_STATES,
+  type Cell,
+  type CellState,
+  type DashboardModel,
+  type Series
+} from './model.js'
+
+/** A chart as the page's script draws it with Chart.js; `table` is its fallback's id. */
+interface ChartSpec {
+  id: string
+  title: string
+  type: 'line' | 'bar'
+  stacked?: boolean
+  yTitle: string
+  labels: string[]
+  datasets: { label: string; data: (number | null)[]; dashed?: boolean; colour?: string }[]
+}
+
+const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e', '#57606a']
+const STATUS_CLASS: Record<string, string> = { pass: 'passed', warn: 'retried', fail: 'failed' }
+
+export const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`)
+
+/**
+ * The dashboard as one self-contained HTML page: the grid and every table are plain HTML
+ * (the page reads without JavaScript); the charts are drawn by the inlined Chart.js from
+ * the data embedded beside it. Nothing is fetched when it is viewed.
+ */
+export function renderDashboard(model: DashboardModel, chartLibrary: string): string {
+  const charts = chartSpecs(model)
+  const figures = new Map<string, string>()
+  const fallback = (spec: ChartSpec): string => seriesTable(spec)
+  for (const spec of charts) figures.set(spec.id, figure(spec, fallback(spec)))
+  const ruleCharts = charts.filter(spec => spec.id.startsWith('rule-'))
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(model.pipeline)}: pipeline runs ${model.start} to ${model.end}</title>
+<style>${STYLE}</style></head>
+<body>
+${header(model)}
+<main>
+<section id="grid"><h2>Runs by date and task</h2>
+${legend()}
+<div class="scroll"><table class="grid" data-testid="grid">
+<thead><tr><th scope="col">task</th>${model.dates.map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`).join('')}</tr></thead>
+<tbody>
+${model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''}${model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task')).join('')}</tbody></table></div>
+</section>
+${problems(model)}
+${totals(model)}
+<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}${farLate(model)}</section>
+<section id="cost"><h2>Cost</h2>${figures.get('cost') ?? ''}${costByTask(model)}</section>
+<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts') ?? ''}${qualityMatrix(model)}
+<div class="rules">${ruleCharts.map(spec => figures.get(spec.id)).join('')}</div></section>
+<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? '<p>No task reported row counts.</p>'}</section>
+</main>
+<footer>Built ${escapeHtml(model.generatedAt)} from the run records in the lake${model.runRow ? ' and the GitHub run history' : ''}. Charts: Chart.js (inlined).</footer>
+<script type="application/json" id="dashboard-data">${jsonForScript(charts)}</script>
+<script>${chartLibrary.replace(/<\/script/gi, '<\\/script')}</script>
+<script>${INIT}</script>
+</body></html>
+`
+}
+
+function header(model: DashboardModel): string {
+  const { latestDate, latestState, latestRun, openIssue } = model.header
+  const status = latestDate
+    ? `<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState!].mark} ${escapeHtml(CELL_STATES[latestState!].label)}</span> latest date ${latestDate}`
+    : '<span class="badge s-missing" data-testid="latest-status">? no records</span>'
+  const run = latestRun
+    ? ` · latest workflow run <a href="${escapeHtml(latestRun.url)}">#${escapeHtml(latestRun.id)}</a>: ${escapeHtml(latestRun.conclusion ?? latestRun.status)}${latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : ''}${
+        latestRun.jobs?.length
+          ? ` <span class="jobs">${latestRun.jobs
+              .map(
+                job =>
+                  `<a href="${escapeHtml(job.url)}" class="job j-${escapeHtml(job.conclusion ?? 'running')}">${escapeHtml(job.name)}: ${escapeHtml(job.conclusion ?? 'running')}</a>`
+              )
+              .join(' ')}</span>`
+          : ''
+      }`
+    : ''
+  const issue = openIssue
+    ? `<p class="issue" data-testid="open-issue">Open failure issue: <a href="${escapeHtml(openIssue.url)}">#${openIssue.number} ${escapeHtml(openIssue.title)}</a></p>`
+    : model.runRow
+      ? '<p class="issue" data-testid="open-issue">No open failure issue.</p>'
+      : ''
+  return `<header><h1>${escapeHtml(model.pipeline)}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
+<p class="status">${status}${run}</p>${issue}</header>`
+}
+
+function legend(): string {
+  return `<p class="legend">${(Object.keys(CELL_STATES) as CellState[])
+    .map(
+      state =>
+        `<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${escapeHtml(CELL_STATES[state].label)}`
+    )
+    .join(' ')}</p>`
+}
+
+function gridRow(name: string, cells: Cell[], dates: string[], kind: string): string {
+  const tds = cells
+    .map((cell, index) => {
+      const mark = CELL_STATES[cell.state].mark
+      const inner = cell.link ? `<a href="${escapeHtml(cell.link)}">${mark}</a>` : mark
+      return `<td class="s-${cell.state}" title="${dates[index]} ${escapeHtml(short(cell.title))}">${inner}</td>`
+    })
+    .join('')
+  return `<tr class="${kind}"><th scope="row">${escapeHtml(name)}</th>${tds}</tr>\n`
+}
+
+function problems(model: DashboardModel): string {
+  if (!model.problems.length) return ''
+  return `<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${model.problems
+    .map(
+      problem =>
+        `<li><code>${escapeHtml(problem.location)}</code>: ${escapeHtml(problem.reason)}</li>`
+    )
+    .join('')}</ul></section>`
+}
+
+function totals(model: DashboardModel): string {
+  const { totals } = model
+  const rows: [string, string][] = [
+    ...(Object.keys(CELL_STATES) as CellState[]).map(
+      state =>
+        [`${CELL_STATES[state].mark} ${CELL_STATES[state].label}`, String(totals.cells[state])] as [
+          string,
+          string
+        ]
+    ),
+    ['estimated cost', `$${totals.costUsd.toFixed(2)}`],
+    ['vCPU-hours', String(totals.vcpuHours)],
+    ['memory GB-hours', String(totals.memoryGbHours)],
+    ['storage GB-hours', String(totals.storageGbHours)],
+    ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
+  ]
+  return `<section id="totals"><h2>Totals</h2><table class="totals">${rows
+    .map(
+      ([name, value]) =>
+        `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`
+    )
+    .join('')}</table></section>`
+}
+
+function farLate(model: DashboardModel): string {
+  const dates = model.landing.farLate
+  if (!dates.length) return ''
+  return `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${escapeHtml(dates.slice(0, 10).join(', '))}${dates.length > 10 ? ', …' : ''}.</p>`
+}
+
+function costByTask(model: DashboardModel): string {
+  if (!model.costByTask.length) return ''
+  return `<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${model.costByTask
+    .map(entry => `<tr><td>${escapeHtml(entry.task)}</td><td>${entry.usd.toFixed(4)}</td></tr>`)
+    .join('')}</table>`
+}
+
+function qualityMatrix(model: DashboardModel): string {
+  if (!model.quality.length) return '<p>No quality results in the range.</p>'
+  const columns = model.dates
+    .map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`)
+    .join('')
+  const rows = model.quality
+    .map(rule => {
+      const cells = rule.statuses
+        .map((status, index) => {
+          if (!status) return '<td class="s-missing"></td>'
+          const value = rule.values[index]
+          return `<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${status}${value === null ? '' : ` ${value}`}">${status === 'pass' ? '✓' : status === 'warn' ? '!' : '✗'}</td>`
+        })
+        .join('')
+      return `<tr><th scope="row">${escapeHtml(rule.rule)} <small>${escapeHtml(rule.severity)}; ${escapeHtml(rule.bound)}</small></th>${cells}</tr>`
+    })
+    .join('\n')
+  return `<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`
+}
+
+function figure(spec: ChartSpec, table: string): string {
+  return `<figure class="chart" id="fig-${spec.id}"><h3>${escapeHtml(spec.title)}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>
+<details><summary>Table</summary>${table}</details></figure>`
+}
+
+/** The chart's data as a table; only the dates that have a value. */
+function seriesTable(spec: ChartSpec): string {
+  const head = `<tr><th>date</th>${spec.datasets.map(set => `<th>${escapeHtml(set.label)}</th>`).join('')}</tr>`
+  const rows = spec.labels
+    .map((label, index) => {
+      const values = spec.datasets.map(set => set.data[index])
+      const measured = spec.datasets.filter(set => !set.dashed).map(set => set.data[index])
+      if (measured.every(value => value === null || value === undefined)) return ''
+      return `<tr><td>${label}</td>${values.map(value => `<td>${value ?? ''}</td>`).join('')}</tr>`
+    })
+    .join('')
+  return `<table class="small">${head}${rows}</table>`
+}
+
+function chartSpecs(model: DashboardModel): ChartSpec[] {
+  const labels = model.dates
+  const colour = (index: number): string => PALETTE[index % PALETTE.length]
+  const plain = (series: Series[]): ChartSpec['datasets'] =>
+    series.map((entry, index) => ({ label: entry.name, data: entry.values, colour: colour(index) }))
+  const constant = (
+    label: string,
+    value: number,
+    colourOf: string
+  ): ChartSpec['datasets'][number] => ({
+    label,
+    data: labels.map(() => value),
+    dashed: true,
+    colour: colourOf
+  })
+  const specs: ChartSpec[] = []
+  if (model.durationsMinutes.length) {
+    specs.push({
+      id: 'durations',
+      title: 'Duration per task (minutes)',
+      type: 'line',
+      yTitle: 'minutes',
+      labels,
+      datasets: plain(model.durationsMinutes)
+    })
+  }
+  const { landing } = model
+  specs.push({
+    id: 'landing',
+    title: `Landing time of the data (hours after 00:00 UTC of the run day; schedule ${hourText(landing.scheduleHour)}, SLA ${hourText(landing.slaHour)})`,
+    type: 'line',
+    yTitle: 'hours',
+    labels,
+    datasets: [
+      { label: 'landed', data: landing.hoursAfterMidnight, colour: colour(0) },
+      constant('schedule', landing.scheduleHour, '#57606a'),
+      constant('SLA', landing.slaHour, '#cf222e')
+    ]
+  })
+  if (model.costUsd.length) {
+    specs.push({
+      id: 'cost',
+      title: 'Estimated cost per day and task (US$)',
+      type: 'bar',
+      stacked: true,
+      yTitle: 'US$',
+      labels,
+      datasets: plain(model.costUsd)
+    })
+  }
+  if (model.quality.length) {
+    const count = (status: string): (number | null)[] =>
+      labels.map((_, index) => {
+        const present = model.quality.filter(rule => rule.statuses[index] !== null)
+        return present.length
+          ? present.filter(rule => rule.statuses[index] === status).length
+          : null
+      })
+    specs.push({
+      id: 'quality-counts',
+      title: 'Quality rules passed, warned and failed per day',
+      type: 'bar',
+      stacked: true,
+      yTitle: 'rules',
+      labels,
+      datasets: [
+        { label: 'pass', data: count('pass'), colour: '#2da44e' },
+        { label: 'warn', data: count('warn'), colour: '#d4a72c' },
+        { label: 'fail', data: count('fail'), colour: '#cf222e' }
+      ]
+    })
+  }
+  model.quality.forEach((rule, index) => {
+    if (!rule.values.some(value => value !== null)) return
+    const datasets: ChartSpec['datasets'] = [
+      { label: 'value', data: rule.values, colour: colour(0) }
+    ]
+    if (rule.min !== undefined) datasets.push(constant('min', rule.min, '#cf222e'))
+    if (rule.max !== undefined) datasets.push(constant('max', rule.max, '#cf222e'))
+    specs.push({
+      id: `rule-${index}`,
+      title: `${rule.rule} (${rule.dataset}, ${rule.severity}; ${rule.bound || 'no bound'})`,
+      type: 'line',
+      yTitle: 'value',
+      labels,
+      datasets
+    })
+  })
+  if (model.rows.length) {
+    specs.push({
+      id: 'rows',
+      title: 'Rows in and out per task',
+      type: 'line',
+      yTitle: 'rows',
+      labels,
+      datasets: plain(model.rows)
+    })
+  }
+  return specs
+}
+
+const hourText = (hours: number): string =>
+  `${String(Math.floor(hours)).padStart(2, '0')}:${String(Math.round((hours % 1) * 60)).padStart(2, '0')}`
+
+const short = (text: string): string => (text.length > 160 ? `${text.slice(0, 159)}…` : text)
+
+/** JSON inside a <script> element: `<` escaped so that no text can close the element. */
+const jsonForScript = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c')
+
+const STYLE = `
+:root{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328}
+body{margin:0 auto;max-width:1400px;padding:16px}
+h1{margin:0 0 4px}h2{margin:24px 0 8px;border-bottom:1px solid #d0d7de}h3{font-size:14px;margin:12px 0 4px}
+a{color:#0969da}.scroll{overflow-x:auto;max-width:100%}
+table.grid{border-collapse:separate;border-spacing:2px;font-size:12px}
+table.grid th{text-align:left;white-space:nowrap;font-weight:600;padding-right:6px}
+table.grid th.d{writing-mode:vertical-rl;font-weight:400;font-size:10px;padding:0}
+table.grid td{width:16px;min-width:16px;height:18px;text-align:center;border-radius:3px;padding:0;font-weight:700;color:#fff}
+table.grid td a{color:inherit;text-decoration:none;display:block}
+.s-passed{background:#2da44e;color:#fff}.s-retried{background:#d4a72c;color:#1f2328!important}
+.s-failed{background:#cf222e;color:#fff}.s-skipped{background:#afb8c1;color:#1f2328!important}
+.s-running{background:#0969da;color:#fff}.s-missing{background:#fff;color:#57606a!important;outline:1px dashed #8c959f;outline-offset:-1px}
+.s-invalid{background:#8250df;color:#fff}
+.legend .cell,.badge{display:inline-block;min-width:16px;text-align:center;border-radius:3px;padding:0 4px;font-weight:700}
+.badge{padding:2px 8px}
+table.small,table.totals{border-collapse:collapse;font-size:12px;margin:4px 0}
+table.small td,table.small th,table.totals td,table.totals th{border:1px solid #d0d7de;padding:2px 6px;text-align:right}
+table.totals th{text-align:left}
+.chart{margin:8px 0 16px}.canvas{position:relative;height:260px}
+.rules{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:8px}.rules .canvas{height:180px}
+.job{margin-right:6px}.j-failure{color:#cf222e}.issue{font-weight:600}
+footer{margin-top:24px;color:#57606a;font-size:12px}
+`
+
+/** Draws every chart from the embedded data; marks the page when all are drawn. */
+const INIT = `
+(function(){
+var started=performance.now();
+var specs=JSON.parse(document.getElementById('dashboard-data').textContent);
+Chart.defaults.animation=false;Chart.defaults.responsiveAnimationDuration=0;
+var drawn=0;
+specs.forEach(function(spec){
+  var canvas=document.getElementById('chart-'+spec.id);if(!canvas)return;
+  new Chart(canvas,{type:spec.type,data:{labels:spec.labels,datasets:spec.datasets.map(function(set){
+    return {label:set.label,data:set.data,borderColor:set.colour,backgroundColor:set.colour,borderWidth:set.dashed?1:2,
+      borderDash:set.dashed?[6,4]:[],pointRadius:set.dashed||spec.labels.length>90?0:1.5,spanGaps:false,type:set.dashed?'line':undefined};})},
+    options:{responsive:true,maintainAspectRatio:false,normalized:true,
+      plugins:{title:{display:true,text:spec.title},legend:{position:'bottom'}},
+      interaction:{mode:'index',intersect:false},
+      scales:{x:{stacked:!!spec.stacked,ticks:{maxTicksLimit:12,autoSkip:true,maxRotation:0}},y:{stacked:!!spec.stacked,title:{display:true,text:spec.yTitle}}}}});
+  drawn++;
+});
+document.documentElement.setAttribute('data-charts',String(drawn));
+document.documentElement.setAttribute('data-render-ms',String(Math.round(performance.now()-started)));
+document.documentElement.setAttribute('data-rendered-at',String(Math.round(performance.now())));
+document.documentElement.setAttribute('data-rendered','true');
+})();
+`

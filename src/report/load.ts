@@ -1,0 +1,143 @@
+import { errorMessage } from '../core/errors.js'
+import type { RuleResult } from '../quality/evaluate.js'
+import type { Lake } from '../records/lake.js'
+import { RUNS_FOLDER, type RunRecord } from '../records/record.js'
+import { parseRunRecord, type RecordProblem } from './parse-record.js'
+
+/** A date's quality verdicts, from the gate's results.json. */
+export interface QualityDay {
+  dataset: string
+  logicalDate: string
+  passed: boolean
+  results: Pick<
+    RuleResult,
+    'rule' | 'status' | 'severity' | 'value' | 'bound' | 'family' | 'metric'
+  >[]
+}
+
+export interface LakeContents {
+  records: RunRecord[]
+  quality: QualityDay[]
+  problems: RecordProblem[]
+}
+
+export interface LoadOptions {
+  lake: Lake
+  pipeline: string
+  /** Folder of the quality documents, relative to the lake (`quality/metrics`). */
+  qualityPrefix: string
+  start: string
+  end: string
+  /** The last date a record may be for. */
+  today: string
+}
+
+const RECORD_KEY = /^date=(\d{4}-\d{2}-\d{2})\/([^/]+)\.json$/
+const RESULTS_KEY = /^([^/]+)\/date=(\d{4}-\d{2}-\d{2})\/results\.json$/
+/** Reads in flight at once: S3 answers small GETs in parallel well; a folder does not care. */
+const READS_AT_ONCE = 16
+
+/**
+ * Reads every run record of the pipeline and every quality results document in the date
+ * range. An unreadable, malformed or out-of-place file becomes a problem, never an error:
+ * the dashboard shows what it could not use.
+ */
+export async function loadLake(options: LoadOptions): Promise<LakeContents> {
+  const { lake, pipeline, start, end, today } = options
+  const runsPrefix = `${RUNS_FOLDER}/${pipeline}/`
+  const qualityPrefix = options.qualityPrefix ? `${options.qualityPrefix.replace(/\/+$/, '')}/` : ''
+  const [recordKeys, qualityKeys] = await Promise.all([
+    lake.list(runsPrefix),
+    lake.list(qualityPrefix)
+  ])
+  const inRange = (date: string): boolean => date >= start && date <= end
+  const problems: RecordProblem[] = []
+  const records: RunRecord[] = []
+  const quality: QualityDay[] = []
+
+  const recordJobs = recordKeys.flatMap(key => {
+    const match = RECORD_KEY.exec(key.slice(runsPrefix.length))
+    // A date past the range's end is still read: a record "from the future" is reported.
+    if (!match || match[1] < start || (match[1] > end && match[1] <= today)) return []
+    return [{ key, logicalDate: match[1], task: match[2] }]
+  })
+  const qualityJobs = qualityKeys.flatMap(key => {
+    const match = RESULTS_KEY.exec(key.slice(qualityPrefix.length))
+    return match && inRange(match[2]) ? [{ key, dataset: match[1], logicalDate: match[2] }] : []
+  })
+
+  await eachBounded(recordJobs, async ({ key, logicalDate, task }) => {
+    const location = lake.locate(key)
+    const text = await readOrProblem(lake, key)
+    if (typeof text !== 'string') {
+      problems.push({ location, logicalDate, task, reason: text.reason })
+      return
+    }
+    const parsed = parseRunRecord(text, location, { logicalDate, task }, today)
+    if ('problem' in parsed) problems.push(parsed.problem)
+    else records.push(parsed.record)
+  })
+  await eachBounded(qualityJobs, async ({ key, dataset, logicalDate }) => {
+    const location = lake.locate(key)
+    const text = await readOrProblem(lake, key)
+    if (typeof text !== 'string') {
+      problems.push({ location, logicalDate, task: `quality ${dataset}`, reason: text.reason })
+      return
+    }
+    const day = parseResults(text, dataset, logicalDate)
+    if (typeof day === 'string')
+      problems.push({ location, logicalDate, task: `quality ${dataset}`, reason: day })
+    else quality.push(day)
+  })
+  const byPlace = (a: { logicalDate?: string; location: string }, b: typeof a): number =>
+    (a.logicalDate ?? '').localeCompare(b.logicalDate ?? '') || a.location.localeCompare(b.location)
+  problems.sort(byPlace)
+  records.sort(
+    (a, b) => a.logical_date.localeCompare(b.logical_date) || a.task.localeCompare(b.task)
+  )
+  quality.sort(
+    (a, b) => a.logicalDate.localeCompare(b.logicalDate) || a.dataset.localeCompare(b.dataset)
+  )
+  return { records, quality, problems }
+}
+
+async function readOrProblem(lake: Lake, key: string): Promise<string | { reason: string }> {
+  try {
+    return (await lake.read(key)) ?? { reason: 'gone while reading' }
+  } catch (error) {
+    return { reason: `unreadable: ${errorMessage(error).split('\n')[0]}` }
+  }
+}
+
+function parseResults(text: string, dataset: string, logicalDate: string): QualityDay | string {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return 'results.json is not valid JSON (truncated?)'
+  }
+  const document = value as { schema_version?: unknown; passed?: unknown; results?: unknown }
+  if (document?.schema_version !== 1) {
+    return `results.json schema_version ${JSON.stringify(document?.schema_version)}, this report reads version 1`
+  }
+  if (!Array.isArray(document.results)) return 'results.json has no results list'
+  return {
+    dataset,
+    logicalDate,
+    passed: document.passed === true,
+    results: (document.results as QualityDay['results']).filter(
+      result => typeof result?.rule === 'string' && typeof result?.status === 'string'
+    )
+  }
+}
+
+async function eachBounded<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++])
+  }
+  await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, items.length) }, worker))
+}

@@ -1,0 +1,53 @@
+import { cell, table } from '../core/markdown.js'
+import { CELL_STATES, type CellState, type DashboardModel } from './model.js'
+
+const SUMMARY_DAYS = 14
+
+/** The job summary: the last 14 dates' grid, the totals, and the records not used. */
+export function dashboardSummary(model: DashboardModel, dashboardLink?: string): string {
+  const first = Math.max(0, model.dates.length - SUMMARY_DAYS)
+  const dates = model.dates.slice(first)
+  const mark = (state: CellState): string => CELL_STATES[state].emoji
+  const rows = [
+    ...(model.runRow
+      ? [['workflow run', ...model.runRow.slice(first).map(run => mark(run.state))]]
+      : []),
+    ...model.tasks.map((task, row) => [
+      task,
+      ...model.grid[row].slice(first).map(c => mark(c.state))
+    ])
+  ]
+  const parts = [
+    `### Pipeline ${cell(model.pipeline)}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}\n\n`
+  ]
+  if (dashboardLink) parts.push(`Dashboard: ${dashboardLink}\n\n`)
+  parts.push(table(['task', ...dates.map(date => date.slice(5))], rows))
+  parts.push(
+    `\n${(Object.keys(CELL_STATES) as CellState[]).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}\n\n`
+  )
+  const { totals } = model
+  parts.push(
+    table(
+      [`${model.start} to ${model.end}`, ''],
+      [
+        ...(Object.keys(CELL_STATES) as CellState[]).map(state => [
+          `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`,
+          totals.cells[state]
+        ]),
+        ['estimated cost', `$${totals.costUsd.toFixed(2)}`],
+        ['vCPU-hours', totals.vcpuHours],
+        ['memory GB-hours', totals.memoryGbHours],
+        ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
+      ]
+    )
+  )
+  if (model.problems.length) {
+    parts.push(`\n**Records not used (${model.problems.length}):**\n\n`)
+    for (const problem of model.problems.slice(0, 20)) {
+      parts.push(`- \`${cell(problem.location)}\`: ${cell(problem.reason)}\n`)
+    }
+    if (model.problems.length > 20)
+      parts.push(`- … and ${model.problems.length - 20} more (see the dashboard)\n`)
+  }
+  return parts.join('')
+}

@@ -1,0 +1,114 @@
+import path from 'node:path'
+import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
+import { addDays, isIsoDate, previousUtcDay, daysBetween } from '../core/calendar.js'
+import { InputError } from '../core/errors.js'
+import { parseRepository, type Repository } from '../core/github-rest.js'
+import type { Inputs } from '../core/inputs.js'
+import { parseLakeRoot, type LakeRoot } from '../records/lake.js'
+import { NAME } from '../records/record.js'
+
+export interface ReportSettings {
+  lake: LakeRoot
+  pipeline: string
+  qualityPrefix: string
+  start: string
+  end: string
+  tasks: string[]
+  scheduleHour: number
+  slaHour: number
+  /** The folder the page is written to (index.html in it). */
+  output: string
+  github?: {
+    token: string
+    repository: Repository
+    workflow: string
+    issueLabel: string
+    apiUrl?: string
+  }
+  aws?: AwsClientSettings
+}
+
+const MAX_DAYS = 1000
+
+/**
+ * The report's inputs, shared by the action and `spark-pipeline report`: every mistake is
+ * one line naming the input, before anything is read.
+ */
+export function readReportSettings(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  now: Date
+): ReportSettings {
+  const lake = parseLakeRoot(
+    'lake',
+    inputs.required('lake', 'an s3://bucket/prefix URI or a local folder'),
+    cwd
+  )
+  const pipeline = inputs.required('pipeline', 'the pipeline name the run records are under')
+  if (!NAME.test(pipeline))
+    throw new InputError('pipeline', 'letters, digits, _ . - (at most 100)', pipeline)
+  const end = inputs.string('end', previousUtcDay(now))
+  if (!isIsoDate(end)) throw new InputError('end', 'a date as YYYY-MM-DD', end)
+  const days = inputs.integer('days', 60, { min: 1, max: MAX_DAYS })
+  const start = inputs.string('start', addDays(end, 1 - days))
+  if (!isIsoDate(start)) throw new InputError('start', 'a date as YYYY-MM-DD', start)
+  if (start > end) throw new InputError('start', `a date on or before end (${end})`, start)
+  if (daysBetween(start, end) >= MAX_DAYS) {
+    throw new InputError('start', `at most ${MAX_DAYS} days before end (${end})`, start)
+  }
+  const tasks = inputs.list('tasks')
+  for (const task of tasks)
+    if (!NAME.test(task)) throw new InputError('tasks', 'task names (letters, digits, _ . -)', task)
+  const scheduleHour = hourOf(inputs, 'schedule', '02:00')
+  const slaHour = hourOf(inputs, 'sla', '03:00')
+  const output = path.resolve(cwd, inputs.string('output', 'dashboard'))
+  const qualityPrefix = inputs.string('quality-prefix', 'quality/metrics').replace(/^\/+|\/+$/g, '')
+
+  const token = inputs.string('github-token')
+  let github: ReportSettings['github']
+  if (token) {
+    const workflow = inputs.required(
+      'workflow',
+      "the pipeline workflow's file name, e.g. daily-customer-etl.yml"
+    )
+    github = {
+      token,
+      repository: inputs.has('repository')
+        ? repositoryInput(inputs.string('repository'))
+        : parseRepository(env.GITHUB_REPOSITORY),
+      workflow,
+      issueLabel: inputs.string('issue-label', 'pipeline-failure'),
+      ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {})
+    }
+  }
+  const aws = lake.kind === 's3' ? awsClientSettings(inputs, env) : undefined
+  return {
+    lake,
+    pipeline,
+    qualityPrefix,
+    start,
+    end,
+    tasks,
+    scheduleHour,
+    slaHour,
+    output,
+    github,
+    ...(aws ? { aws } : {})
+  }
+}
+
+function repositoryInput(text: string): Repository {
+  const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text)
+  if (!match) throw new InputError('repository', 'owner/name', text)
+  return { owner: match[1], repo: match[2] }
+}
+
+/** `HH:MM` (UTC, of the day after the logical date) as hours; up to 47:59 for the next day. */
+function hourOf(inputs: Inputs, name: string, fallback: string): number {
+  const text = inputs.string(name, fallback)
+  const match = /^(\d{1,2}):([0-5]\d)$/.exec(text)
+  if (!match || Number(match[1]) > 47)
+    throw new InputError(name, 'a time of day as HH:MM (UTC), e.g. 03:00', text)
+  return Number(match[1]) + Number(match[2]) / 60
+}
