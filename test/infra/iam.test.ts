@@ -27,7 +27,12 @@ const names = (action: string): string[] => [...new Set(commandsOf(action).map(u
 
 describe('the AWS SDK commands each action sends (read from src/)', () => {
   it('follows each entry point through its imports', () => {
-    expect(names('s3-sensor')).toEqual(['ListObjectsV2Command'])
+    // The sensor lists bronze; it also writes (and re-reads) its run record.
+    expect(names('s3-sensor')).toEqual([
+      'GetObjectCommand',
+      'ListObjectsV2Command',
+      'PutObjectCommand'
+    ])
     expect(names('quality-gate')).toEqual([
       'GetObjectCommand',
       'ListObjectsV2Command',
@@ -44,6 +49,7 @@ describe('the AWS SDK commands each action sends (read from src/)', () => {
       'StartJobRunCommand',
       'GetObjectCommand',
       'HeadObjectCommand',
+      'ListObjectsV2Command',
       'PutObjectCommand'
     ])
     expect(names('spark-job-post')).toContain('CancelJobRunCommand')
@@ -264,6 +270,21 @@ describe('what the workflows read and the policy allows', () => {
           true
         )
       }
+    }
+  })
+
+  it('the run records the actions write and the report reads are under prefixes the role may list, read and write', () => {
+    const roots = workflows.flatMap(text =>
+      [...text.matchAll(/^\s*(?:run-records|lake): (.+)$/gm)].map(match => match[1].trim())
+    )
+    expect(roots.length).toBeGreaterThan(3)
+    // The lake's root in every workflow: records go to <lake>/_pipeline/runs/...
+    for (const root of roots) {
+      expect(root).toMatch(/^(?:\$\{\{ env\.LAKE \}\}|s3:\/\/\$\{\{ vars\.DATA_LAKE_BUCKET \}\})$/)
+    }
+    const record = '_pipeline/runs/daily-customer-etl/date=2026-01-01/ingest-cdc.json'
+    for (const action of ['s3:ListBucket', 's3:GetObject', 's3:PutObject']) {
+      expect(covers(grantsOf(action), record), action).toBe(true)
     }
   })
 
