@@ -226,7 +226,7 @@ describe(
       expect(refused.output).toMatch(
         /Driver stderr of job run \S+ \(last \d+ lines of s3:\/\/data-lake\/_logs\/applications\/00localspark0001\/jobs\/\S+\/SPARK_DRIVER\/stderr\.gz\)/
       )
-      expect(refused.output).toContain('rewriting 2026-01-02 would leave them stale')
+      expect(refused.output).toContain('re-running 2026-01-02 alone would leave them stale')
       // The failure streak goes on in the open issue, as a comment.
       expect(github.issues.filter(issue => issue.state === 'open')).toHaveLength(1)
       expect(refused.output).toMatch(/local GitHub API: commented on issue #1/)
