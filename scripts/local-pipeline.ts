@@ -19,7 +19,7 @@ import { startLocalEmrServerless, type JobRunStateChange } from '../src/local-em
 import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
 import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
-import { awsTestEnv, projectRoot, startMoto } from './lib/moto.js'
+import { awsTestEnv, localAwsEnv, projectRoot, startMoto } from './lib/moto.js'
 import { parsePipelineArgs, UsageError, USAGE, type PipelineArgs } from './lib/pipeline-args.js'
 
 const WORKFLOW = '.github/workflows/daily-customer-etl.yml'
@@ -185,12 +185,7 @@ async function main(): Promise<number> {
         verbose: args.verbose,
         maxParallel: 2,
         dryRun: false,
-        hostEnv: {
-          ...process.env,
-          ...awsTestEnv,
-          AWS_ENDPOINT_URL_S3: moto.endpoint,
-          AWS_ENDPOINT_URL_EMR_SERVERLESS: emr.endpoint
-        },
+        hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
         write: text => process.stdout.write(text),
         cancel,
         force

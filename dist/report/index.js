@@ -72698,7 +72698,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(759);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9778);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5115);
-/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9679);
+/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4445);
 /* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3721);
 
 
@@ -73099,7 +73099,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 9679:
+/***/ 4445:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74034,7 +74034,23 @@ function parseRunRecord(text, location, expected, today) {
     return { record };
 }
 
+;// CONCATENATED MODULE: ./src/s3/map-bounded.ts
+/** Maps every item with at most `concurrency` calls in flight; results in item order. */
+async function mapBounded(items, concurrency, map) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await map(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./src/report/load.ts
+
 
 
 
@@ -74070,7 +74086,7 @@ async function loadLake(options) {
         const match = RESULTS_KEY.exec(key.slice(qualityPrefix.length));
         return match && inRange(match[2]) ? [{ key, dataset: match[1], logicalDate: match[2] }] : [];
     });
-    await eachBounded(recordJobs, async ({ key, logicalDate, task }) => {
+    await mapBounded(recordJobs, READS_AT_ONCE, async ({ key, logicalDate, task }) => {
         const location = lake.locate(key);
         const text = await readOrProblem(lake, key);
         if (typeof text !== 'string') {
@@ -74083,7 +74099,7 @@ async function loadLake(options) {
         else
             records.push(parsed.record);
     });
-    await eachBounded(qualityJobs, async ({ key, dataset, logicalDate }) => {
+    await mapBounded(qualityJobs, READS_AT_ONCE, async ({ key, dataset, logicalDate }) => {
         const location = lake.locate(key);
         const text = await readOrProblem(lake, key);
         if (typeof text !== 'string') {
@@ -74130,14 +74146,6 @@ function parseResults(text, dataset, logicalDate) {
         passed: document.passed === true,
         results: document.results.filter(result => typeof result?.rule === 'string' && typeof result?.status === 'string')
     };
-}
-async function eachBounded(items, work) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await work(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, items.length) }, worker));
 }
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts

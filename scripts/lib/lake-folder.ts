@@ -14,6 +14,10 @@ import {
   PutObjectCommand,
   type S3Client
 } from '@aws-sdk/client-s3'
+import { mapBounded } from '../../src/s3/map-bounded.js'
+
+/** A few requests at once: moto answers them one by one, but the round trips overlap. */
+const REQUESTS_AT_ONCE = 8
 
 /**
  * The local S3 (moto) keeps its objects in memory, so the local lake lives in a folder
@@ -26,7 +30,7 @@ export async function loadFolderIntoBucket(
   folder: string
 ): Promise<number> {
   const files = filesUnder(folder)
-  await forEachAtOnce(files, async file => {
+  await mapBounded(files, REQUESTS_AT_ONCE, async file => {
     const key = path.relative(folder, file).split(path.sep).join('/')
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }))
   })
@@ -51,8 +55,9 @@ export async function saveBucketToFolder(
   const staged = `${folder}.saving`
   rmSync(staged, { recursive: true, force: true })
   // A key ending in / is a folder marker (S3A writes some): nothing to keep.
-  await forEachAtOnce(
+  await mapBounded(
     keys.filter(key => !key.endsWith('/')),
+    REQUESTS_AT_ONCE,
     async key => {
       const target = path.join(staged, ...key.split('/'))
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
@@ -66,18 +71,6 @@ export async function saveBucketToFolder(
   mkdirSync(path.dirname(folder), { recursive: true })
   renameSync(staged, folder)
   return keys.length
-}
-
-/** A few requests at once: moto answers them one by one, but the round trips overlap. */
-async function forEachAtOnce<T>(
-  items: readonly T[],
-  body: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await body(items[next++])
-  }
-  await Promise.all(Array.from({ length: 8 }, worker))
 }
 
 export function filesUnder(dir: string): string[] {

@@ -17,6 +17,15 @@ export const awsTestEnv = {
 }
 Object.assign(process.env, awsTestEnv)
 
+/** What an action needs to reach the local S3 and the local EMR Serverless, as on AWS. */
+export function localAwsEnv(s3Endpoint: string, emrEndpoint: string): Record<string, string> {
+  return {
+    ...awsTestEnv,
+    AWS_ENDPOINT_URL_S3: s3Endpoint,
+    AWS_ENDPOINT_URL_EMR_SERVERLESS: emrEndpoint
+  }
+}
+
 export interface Moto {
   /** http://127.0.0.1:<port> */
   endpoint: string

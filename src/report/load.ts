@@ -3,6 +3,7 @@ import type { RuleResult } from '../quality/evaluate.js'
 import type { Lake } from '../records/lake.js'
 import { RUNS_FOLDER, type RunRecord } from '../records/record.js'
 import { parseRunRecord, type RecordProblem } from './parse-record.js'
+import { mapBounded } from '../s3/map-bounded.js'
 
 /** A date's quality verdicts, from the gate's results.json. */
 export interface QualityDay {
@@ -66,7 +67,7 @@ export async function loadLake(options: LoadOptions): Promise<LakeContents> {
     return match && inRange(match[2]) ? [{ key, dataset: match[1], logicalDate: match[2] }] : []
   })
 
-  await eachBounded(recordJobs, async ({ key, logicalDate, task }) => {
+  await mapBounded(recordJobs, READS_AT_ONCE, async ({ key, logicalDate, task }) => {
     const location = lake.locate(key)
     const text = await readOrProblem(lake, key)
     if (typeof text !== 'string') {
@@ -77,7 +78,7 @@ export async function loadLake(options: LoadOptions): Promise<LakeContents> {
     if ('problem' in parsed) problems.push(parsed.problem)
     else records.push(parsed.record)
   })
-  await eachBounded(qualityJobs, async ({ key, dataset, logicalDate }) => {
+  await mapBounded(qualityJobs, READS_AT_ONCE, async ({ key, dataset, logicalDate }) => {
     const location = lake.locate(key)
     const text = await readOrProblem(lake, key)
     if (typeof text !== 'string') {
@@ -129,15 +130,4 @@ function parseResults(text: string, dataset: string, logicalDate: string): Quali
       result => typeof result?.rule === 'string' && typeof result?.status === 'string'
     )
   }
-}
-
-async function eachBounded<T>(
-  items: readonly T[],
-  work: (item: T) => Promise<void>
-): Promise<void> {
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++])
-  }
-  await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, items.length) }, worker))
 }

@@ -12,7 +12,7 @@ import {
   type LocalEmrServerless,
   type LocalEmrServerlessOptions
 } from '../../src/local-emr/service.js'
-import { awsTestEnv, projectRoot, startMoto, type Moto } from '../support/moto.js'
+import { localAwsEnv, projectRoot, startMoto, type Moto } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
 
 export interface LocalPeers {
@@ -60,11 +60,7 @@ export async function startLocalPeers(
     applicationId: localEmr.applications[0].id,
     emr,
     s3,
-    actionEnv: {
-      ...awsTestEnv,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
-      AWS_ENDPOINT_URL_EMR_SERVERLESS: localEmr.endpoint
-    },
+    actionEnv: localAwsEnv(moto.endpoint, localEmr.endpoint),
     stop: async () => {
       await localEmr.stop()
       emr.destroy()

@@ -14,7 +14,13 @@ import { LocalGitHubStore } from '../../src/runner/local-github-store.js'
 import { runWorkflowFile } from '../../src/runner/run.js'
 import { readVarsFile } from '../../src/runner/vars-file.js'
 import { loadFolderIntoBucket } from '../../scripts/lib/lake-folder.js'
-import { awsTestEnv, projectRoot, startMoto, type Moto } from '../../scripts/lib/moto.js'
+import {
+  awsTestEnv,
+  localAwsEnv,
+  projectRoot,
+  startMoto,
+  type Moto
+} from '../../scripts/lib/moto.js'
 import { tempDir } from '../support/temp.js'
 
 // The real workflow files through the local runner on real Spark, in one lake, in the order a
@@ -47,12 +53,7 @@ async function run(
     verbose: false,
     maxParallel: 2,
     dryRun: false,
-    hostEnv: {
-      ...process.env,
-      ...awsTestEnv,
-      AWS_ENDPOINT_URL_S3: moto.endpoint,
-      AWS_ENDPOINT_URL_EMR_SERVERLESS: emr.endpoint
-    },
+    hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
     write: text => (output += text)
   })
   const jobs = Object.fromEntries(result.rows.map(row => [row.id, row.state]))

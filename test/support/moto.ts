@@ -1,6 +1,12 @@
 import { startMoto as startLocalMoto, type Moto } from '../../scripts/lib/moto.js'
 
-export { awsTestEnv, projectRoot, venvPython, type Moto } from '../../scripts/lib/moto.js'
+export {
+  awsTestEnv,
+  localAwsEnv,
+  projectRoot,
+  venvPython,
+  type Moto
+} from '../../scripts/lib/moto.js'
 
 /**
  * The local AWS peer (scripts/lib/moto.ts) with the tests' own harness extensions
