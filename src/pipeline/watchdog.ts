@@ -59,11 +59,12 @@ export function watchDates({ book, now, sla, days }: WatchRequest): Watch {
     else notYetDue = date
   }
   const last = book.lastCompleted()
-  const known = [...book.entries.keys()].sort()[0]
-  const checked = last
-    ? due.filter(date => date > last || !book.isCompleted(date))
-    : known
-      ? due.filter(date => date >= known)
+  const firstKnown = [...book.entries.keys()].sort()[0]
+  // A pre-ledger lake's dates up to its last one count as done; a ledger starts at its first.
+  const checked = book.legacyLast
+    ? due
+    : firstKnown
+      ? due.filter(date => date >= firstKnown)
       : due.slice(-1)
   const overdue = checked.filter(date => !book.isCompleted(date) && (!last || date > last))
   const first = overdue[0]

@@ -115,7 +115,9 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
     repository: {
       full_name: identity.repository,
       name: identity.repository.split('/')[1],
-      owner: { login: identity.repository.split('/')[0] }
+      owner: { login: identity.repository.split('/')[0] },
+      // A clone knows no default branch of its own: the branch checked out stands in.
+      default_branch: identity.refName
     },
     sender: { login: identity.actor }
   })
