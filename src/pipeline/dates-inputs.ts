@@ -69,6 +69,19 @@ export function readDataMarker(inputs: Inputs): DataMarker | undefined {
   }
 }
 
+/**
+ * S3 URL-encodes object keys in the event notifications it sends (`date%3D2026-01-05`);
+ * whether its EventBridge events do is not documented, so both forms are read.
+ */
+function decodedKey(key: string): string {
+  if (!key.includes('%')) return key
+  try {
+    return decodeURIComponent(key)
+  } catch {
+    return key
+  }
+}
+
 export interface PlanSettings {
   date: string
   dataKey: string
@@ -85,7 +98,7 @@ export interface PlanSettings {
 /** The date slots a workflow has bound max-catch-up; 31 is the most a backfill runs. */
 export function readPlanSettings(inputs: Inputs, env: NodeJS.ProcessEnv): PlanSettings {
   const date = inputs.string('date')
-  const dataKey = inputs.string('data-key')
+  const dataKey = decodedKey(inputs.string('data-key'))
   if (date && dataKey) {
     throw new InputError('data-key', 'no data-key when a date is given (one or the other)', dataKey)
   }

@@ -9,7 +9,7 @@ import { LocalGitHubStore } from './local-github-store.js'
 import { TextReporter, type JobRow } from './log.js'
 import { Masker } from './masker.js'
 import { describePlan, planWorkflow } from './plan.js'
-import { journaled, RunJournal } from './run-journal.js'
+import { journaled, RunJournal, type JournalJob } from './run-journal.js'
 import { CancelSignal } from './process.js'
 import type { RunOptions, WorkflowRun } from './run-context.js'
 import { startServices, type LocalService } from './services.js'
@@ -51,6 +51,8 @@ export interface RunResult {
   exitCode: number
   rows: JobRow[]
   outcome?: WorkflowOutcome
+  /** The run's jobs as GitHub's REST API lists them (steps, conclusions, annotations). */
+  jobs?: JournalJob[]
 }
 
 const localToken = 'local-runner-token'
@@ -201,7 +203,7 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
     const failed = Object.values(outcome.jobs).some(
       job => job.result === 'failure' || job.result === 'cancelled'
     )
-    return { exitCode: failed ? 1 : 0, rows: outcome.rows, outcome }
+    return { exitCode: failed ? 1 : 0, rows: outcome.rows, outcome, jobs: journal.jobs }
   } finally {
     await services.stop()
     rmSync(tempDir, { recursive: true, force: true })

@@ -273,6 +273,38 @@ describe('what the workflows read and the policy allows', () => {
     }
   })
 
+  it("the dates' ledger is read and written, and the markers pipeline-dates looks for are listed, under the role's prefixes", () => {
+    interface Step {
+      uses?: string
+      with?: Record<string, string>
+    }
+    const steps = workflows
+      .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
+      .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
+      .filter(step => step.uses === './pipeline-dates' || step.uses === './watchdog')
+    expect(steps.length).toBeGreaterThan(3)
+    const ledger = '_pipeline/dates/daily-customer-etl/2026-01-01.json'
+    for (const action of ['s3:ListBucket', 's3:GetObject', 's3:PutObject']) {
+      expect(covers(grantsOf(action), ledger), action).toBe(true)
+    }
+    const markers = steps.flatMap(step =>
+      [step.with?.['data-marker'], ...String(step.with?.['legacy-markers'] ?? '').split('\n')]
+        .filter((key): key is string => Boolean(key?.trim()))
+        .map(key => key.trim().replace('{date}', '2026-01-01'))
+    )
+    expect(markers).toEqual(
+      expect.arrayContaining([
+        'bronze/customers/date=2026-01-01/_SUCCESS',
+        'gold/customer_summary/date=2026-01-01/_SUCCESS'
+      ])
+    )
+    // A marker is looked for by listing its folder: ListBucket, and no read of the data.
+    for (const key of markers) expect(covers(grantsOf('s3:ListBucket'), key), key).toBe(true)
+    expect(
+      covers(grantsOf('s3:GetObject'), 'gold/customer_summary/date=2026-01-01/part-0.parquet')
+    ).toBe(false)
+  })
+
   it('the run records the actions write and the report reads are under prefixes the role may list, read and write', () => {
     const roots = workflows.flatMap(text =>
       [...text.matchAll(/^\s*(?:run-records|lake): (.+)$/gm)].map(match => match[1].trim())
