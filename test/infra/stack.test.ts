@@ -95,6 +95,8 @@ const defaults = (source: Template): Record<string, string> =>
     ])
   )
 
+// Two stacks and about a dozen AWS CLI processes: more than the default hook timeout allows
+// on a busy 2-core machine.
 beforeAll(async () => {
   if (!existsSync(awsCli)) {
     throw new Error(
@@ -200,7 +202,7 @@ beforeAll(async () => {
     secretArn: eventsParameters.GitHubDispatchTokenSecretArn,
     destinationArn
   }
-})
+}, 300_000)
 
 /**
  * Deploys the template (less what moto lacks) as a stack with create-stack and returns its
