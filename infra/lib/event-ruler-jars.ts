@@ -3,7 +3,7 @@ import type { MavenJar } from '../../src/local-emr/jar-cache.js'
 /**
  * Event Ruler, the library EventBridge matches event patterns with, and its runtime
  * dependencies (its POM's compile scope: Jackson and fastdoubleparser; jsr305 holds only
- * annotations). test/infra/event-pattern.test.ts runs the stack's rule patterns through it;
+ * annotations). test/infra/data-arrival.test.ts runs the stack's rule patterns through it;
  * `npm run setup:jars` fetches them from Maven Central into .cache/jars/ with the Spark jars.
  */
 export const EVENT_RULER_JARS: readonly MavenJar[] = [
