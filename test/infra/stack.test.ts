@@ -206,13 +206,13 @@ beforeAll(async () => {
 
 /**
  * Deploys the template (less what moto lacks) as a stack with create-stack and returns its
- * outputs and resources. `moto` fills the parameters that stand for the removed resources
+ * outputs and resources. `fills` gives the parameters that stand for the removed resources
  * beyond the EMR application and the OIDC provider every stack references.
  */
 async function createStack(
   name: string,
   parameters: Record<string, string>,
-  moto: Record<string, string>
+  fills: Record<string, string>
 ): Promise<{ outputs: Record<string, string>; resources: Record<string, string> }> {
   const forMoto = templateForMoto(template, lacking)
   const filled: Record<string, string> = {
@@ -220,7 +220,7 @@ async function createStack(
     MotoEmrApplicationApplicationId: createdApp.id,
     MotoEmrApplicationArn: createdApp.arn,
     MotoGitHubOidcProvider: providerArn,
-    ...moto
+    ...fills
   }
   for (const parameter of forMoto.parameters) {
     expect(filled[parameter], `${name}: ${parameter}`).toBeDefined()
