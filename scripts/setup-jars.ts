@@ -1,10 +1,12 @@
 /**
  * Downloads, once, the jars local Spark needs to read and write s3:// through S3A (and the
- * Iceberg runtime) from Maven Central into .cache/jars/, with progress. Run by
- * `npm run setup:jars`; a job run never downloads anything.
+ * Iceberg runtime), and Event Ruler for the stack's event-pattern tests, from Maven Central
+ * into .cache/jars/, with progress. Run by `npm run setup:jars`; a job run never downloads
+ * anything.
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { EVENT_RULER_JARS } from '../infra/lib/event-ruler-jars.js'
 import {
   defaultJarCacheDir,
   downloadJars,
@@ -19,7 +21,8 @@ const { values } = parseArgs({
 })
 const cacheDir = path.resolve(values.dir!)
 const megabytes = (bytes: number) => (bytes / 1_000_000).toFixed(1)
-const totalMb = megabytes(MAVEN_JARS.reduce((sum, jar) => sum + jar.bytes, 0))
+const jars = [...MAVEN_JARS, ...EVENT_RULER_JARS]
+const totalMb = megabytes(jars.reduce((sum, jar) => sum + jar.bytes, 0))
 
 let shownStep = -1
 function progress({ jar, receivedBytes, totalBytes }: DownloadProgress): void {
@@ -37,9 +40,10 @@ function progress({ jar, receivedBytes, totalBytes }: DownloadProgress): void {
   }
 }
 
-console.log(`Local Spark jars (${totalMb} MB in all) in ${cacheDir}:`)
+console.log(`Local Spark jars and Event Ruler (${totalMb} MB in all) in ${cacheDir}:`)
 try {
   await downloadJars(cacheDir, {
+    jars,
     onProgress: progress,
     onJar: (jar, outcome) => {
       shownStep = -1

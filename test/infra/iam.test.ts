@@ -9,6 +9,11 @@ import {
   NOT_GRANTED,
   type Statement
 } from '../../infra/lib/permissions.js'
+import {
+  checkTargetRoles,
+  requiredTargetGrants,
+  ruleTargets
+} from '../../infra/lib/event-targets.js'
 import { withIamBlocks } from '../../infra/lib/readme-iam.js'
 import {
   allCommands,
@@ -16,7 +21,7 @@ import {
   projectRoot,
   type CommandUse
 } from '../../infra/lib/sdk-commands.js'
-import { loadTemplate, referenceText } from '../../infra/lib/template.js'
+import { loadTemplate, referenceText, type Template } from '../../infra/lib/template.js'
 import { tempDir } from '../support/temp.js'
 
 const template = loadTemplate()
@@ -330,6 +335,76 @@ describe('what the workflows read and the policy allows', () => {
     expect(covers(grantsOf('s3:GetObject'), log)).toBe(true)
     // The action only reads logs: EMR Serverless writes them as the job role.
     expect(covers(grantsOf('s3:PutObject'), log)).toBe(false)
+  })
+})
+
+describe('the roles EventBridge assumes for the data-arrival rules grant exactly what their targets need', () => {
+  const copy = (): Template => JSON.parse(JSON.stringify(template)) as Template
+  const policyOf = (source: Template, role: string): Statement[] =>
+    (
+      source.Resources[role].Properties!.Policies as {
+        PolicyDocument: { Statement: Statement[] }
+      }[]
+    )[0].PolicyDocument.Statement
+
+  it('derives one grant per role from the rules: PutEvents on the bus, InvokeApiDestination on the destination', () => {
+    expect(ruleTargets(template)).toEqual([
+      {
+        rule: 'ExportMarkerRule',
+        id: 'data-arrival-bus',
+        target: 'DataArrivalBus',
+        role: 'ForwardMarkerRole'
+      },
+      {
+        rule: 'DispatchDailyWorkflowRule',
+        id: 'dispatch-daily-workflow',
+        target: 'GitHubDispatchDestination',
+        role: 'DispatchRole'
+      }
+    ])
+    expect(
+      Object.fromEntries(
+        [...requiredTargetGrants(template)].map(([role, grants]) => [role, [...grants]])
+      )
+    ).toEqual({
+      ForwardMarkerRole: ['events:PutEvents on DataArrivalBus'],
+      DispatchRole: ['events:InvokeApiDestination on GitHubDispatchDestination']
+    })
+  })
+
+  it('the template: every target mapped, every role trusted by EventBridge of this account, nothing more granted', () => {
+    expect(checkTargetRoles(template)).toEqual([])
+  })
+
+  it('fails on a grant no target needs, a wildcard resource and a missing grant', () => {
+    const extra = copy()
+    policyOf(extra, 'DispatchRole').push({
+      Sid: 'Extra',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': ['DataArrivalBus', 'Arn'] }
+    })
+    policyOf(extra, 'ForwardMarkerRole')[0].Resource = '*'
+    expect(checkTargetRoles(extra)).toEqual([
+      'ForwardMarkerRole PutOnTheDataArrivalBus: grants events:PutEvents on *, which none of its targets needs',
+      'ForwardMarkerRole: does not grant events:PutEvents on DataArrivalBus, which its target needs',
+      'DispatchRole Extra: grants events:PutEvents on DataArrivalBus, which none of its targets needs'
+    ])
+  })
+
+  it('fails on a trust without the account condition and on a target type it cannot map', () => {
+    const changed = copy()
+    const trust = changed.Resources.DispatchRole.Properties!.AssumeRolePolicyDocument as {
+      Statement: { Condition: Record<string, unknown> }[]
+    }
+    delete trust.Statement[0].Condition.StringEquals
+    const rule = changed.Resources.ExportMarkerRule.Properties!.Targets as { Arn: unknown }[]
+    rule[0].Arn = { 'Fn::GetAtt': ['DataArrivalDeadLetters', 'Arn'] }
+    expect(checkTargetRoles(changed)).toEqual([
+      'ExportMarkerRule target data-arrival-bus: a AWS::SQS::Queue target has no IAM mapping: add it to TARGET_GRANTS in infra/lib/event-targets.ts',
+      'ForwardMarkerRole: trusted by EventBridge but the role of no rule target',
+      "DispatchRole: trust without aws:SourceAccount = the stack's account"
+    ])
   })
 })
 

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { GetBucketEncryptionCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadTemplate, type Template } from '../../infra/lib/template.js'
+import { loadTemplate, referenceText, type Template } from '../../infra/lib/template.js'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
@@ -26,13 +26,20 @@ import { templateForMoto } from './moto-template.js'
  */
 const MOTO_LACKS = [
   'AWS::EMRServerless::Application',
+  'AWS::Events::ApiDestination',
+  'AWS::Events::Connection',
   'AWS::Glue::Database',
   'AWS::IAM::OIDCProvider',
-  'AWS::S3::BucketPolicy'
+  'AWS::S3::BucketPolicy',
+  'AWS::SQS::QueuePolicy'
 ]
 
 const STACK = 'spark-pipeline'
 const BUCKET = 'octo-lake-test'
+/** The same template with GitHubDispatchTokenSecretArn given: the data-arrival trigger. */
+const EVENTS_STACK = 'spark-pipeline-events'
+const EVENTS_BUCKET = 'octo-lake-events'
+const DISPATCH_TOKEN = 'github_pat_11AAAAAAA0123456789_stack-test-only'
 const template = loadTemplate()
 const awsCli = path.join(projectRoot, '.venv-lint', 'bin', 'aws')
 const run = promisify(execFile)
@@ -43,6 +50,10 @@ let awsEnv: Record<string, string>
 let applicationId: string
 let providerArn: string
 let outputs: Record<string, string>
+let base: { outputs: Record<string, string>; resources: Record<string, string> }
+let createdApp: { id: string; arn: string }
+/** The data-arrival stack: its resources (logical → physical ID) and the secret it names. */
+let events: { resources: Record<string, string>; secretArn: string; destinationArn: string }
 /** Asked of moto once: the template's resource types its CloudFormation cannot create. */
 let lacking: string[]
 
@@ -63,6 +74,7 @@ async function typesMotoLacks(types: string[]): Promise<string[]> {
 /** `!Ref Parameter` and `!Sub '${AWS::StackName}-…'` with the stack's values. */
 function resolve(value: unknown, refs: Record<string, string>): unknown {
   if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map(item => resolve(item, refs))
   const fn = value as Record<string, unknown>
   if (typeof fn.Ref === 'string') return refs[fn.Ref] ?? fail(`no value for Ref ${fn.Ref}`)
   if (typeof fn['Fn::Sub'] === 'string') {
@@ -70,6 +82,7 @@ function resolve(value: unknown, refs: Record<string, string>): unknown {
   }
   return Object.fromEntries(Object.entries(fn).map(([key, inner]) => [key, resolve(inner, refs)]))
 }
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const fail = (message: string): never => {
   throw new Error(message)
 }
@@ -82,6 +95,8 @@ const defaults = (source: Template): Record<string, string> =>
     ])
   )
 
+// Two stacks and about a dozen AWS CLI processes: more than the default hook timeout allows
+// on a busy 2-core machine.
 beforeAll(async () => {
   if (!existsSync(awsCli)) {
     throw new Error(
@@ -147,19 +162,70 @@ beforeAll(async () => {
     })
   )
   applicationId = created.applicationId!
+  createdApp = { id: applicationId, arn: created.arn! }
 
   lacking = await typesMotoLacks([
     ...new Set(Object.values(template.Resources).map(resource => resource.Type))
   ])
+  // Without the dispatch token no resource refers to the API destination.
+  base = await createStack(STACK, parameters, { MotoGitHubDispatchDestinationArn: '' })
+  outputs = base.outputs
+
+  // The data-arrival trigger: the token in moto's Secrets Manager, the connection and the
+  // API destination (types moto's CloudFormation lacks) from moto's EventBridge API with the
+  // template's own properties, the rest deployed by the template.
+  const eventsParameters = {
+    ...parameters,
+    LakeBucketName: EVENTS_BUCKET,
+    GitHubDispatchTokenSecretArn: (
+      JSON.parse(
+        await aws(
+          'secretsmanager',
+          'create-secret',
+          '--name',
+          'spark-pipeline/github-dispatch-token',
+          '--secret-string',
+          DISPATCH_TOKEN
+        )
+      ) as { ARN: string }
+    ).ARN
+  }
+  const destinationArn = await createDispatchDestination({
+    ...eventsParameters,
+    'AWS::StackName': EVENTS_STACK
+  })
+  const eventsStack = await createStack(EVENTS_STACK, eventsParameters, {
+    MotoGitHubDispatchDestinationArn: destinationArn
+  })
+  events = {
+    resources: eventsStack.resources,
+    secretArn: eventsParameters.GitHubDispatchTokenSecretArn,
+    destinationArn
+  }
+}, 300_000)
+
+/**
+ * Deploys the template (less what moto lacks) as a stack with create-stack and returns its
+ * outputs and resources. `fills` gives the parameters that stand for the removed resources
+ * beyond the EMR application and the OIDC provider every stack references.
+ */
+async function createStack(
+  name: string,
+  parameters: Record<string, string>,
+  fills: Record<string, string>
+): Promise<{ outputs: Record<string, string>; resources: Record<string, string> }> {
   const forMoto = templateForMoto(template, lacking)
   const filled: Record<string, string> = {
     ...parameters,
-    MotoEmrApplicationApplicationId: applicationId,
-    MotoEmrApplicationArn: created.arn!,
-    MotoGitHubOidcProvider: providerArn
+    MotoEmrApplicationApplicationId: createdApp.id,
+    MotoEmrApplicationArn: createdApp.arn,
+    MotoGitHubOidcProvider: providerArn,
+    ...fills
   }
-  expect(Object.keys(filled)).toEqual(expect.arrayContaining(forMoto.parameters))
-  const templateFile = path.join(work, 'pipeline-for-moto.json')
+  for (const parameter of forMoto.parameters) {
+    expect(filled[parameter], `${name}: ${parameter}`).toBeDefined()
+  }
+  const templateFile = path.join(work, `${name}-for-moto.json`)
   writeFileSync(templateFile, JSON.stringify(forMoto.template))
   // create-stack, not `aws cloudformation deploy`: deploy goes through a change set, and
   // moto's change sets leave the stack's Outputs empty.
@@ -167,7 +233,7 @@ beforeAll(async () => {
     'cloudformation',
     'create-stack',
     '--stack-name',
-    STACK,
+    name,
     '--template-body',
     `file://${templateFile}`,
     '--capabilities',
@@ -178,19 +244,144 @@ beforeAll(async () => {
     )
   )
   const described = JSON.parse(
-    await aws('cloudformation', 'describe-stacks', '--stack-name', STACK)
+    await aws('cloudformation', 'describe-stacks', '--stack-name', name)
   ) as {
     Stacks: { StackStatus: string; Outputs?: { OutputKey: string; OutputValue: string }[] }[]
   }
   // moto creates a stack within the CreateStack call (the CLI's waiter would first sleep 30 s).
-  expect(described.Stacks[0].StackStatus).toBe('CREATE_COMPLETE')
-  outputs = Object.fromEntries(
-    (described.Stacks[0].Outputs ?? []).map(output => [output.OutputKey, output.OutputValue])
-  )
-})
+  expect(described.Stacks[0].StackStatus, name).toBe('CREATE_COMPLETE')
+  const listed = JSON.parse(
+    await aws('cloudformation', 'list-stack-resources', '--stack-name', name)
+  ) as {
+    StackResourceSummaries: {
+      LogicalResourceId: string
+      PhysicalResourceId: string
+      ResourceStatus: string
+    }[]
+  }
+  // moto 5.2 lists each resource whose Condition is false as an entry without ID or type
+  // (AWS leaves it out): those are not resources of the stack.
+  const created = listed.StackResourceSummaries.filter(resource => resource.LogicalResourceId)
+  for (const resource of created) {
+    expect(resource.ResourceStatus, `${name} ${resource.LogicalResourceId}`).toBe('CREATE_COMPLETE')
+  }
+  return {
+    outputs: Object.fromEntries(
+      (described.Stacks[0].Outputs ?? []).map(output => [output.OutputKey, output.OutputValue])
+    ),
+    resources: Object.fromEntries(
+      created.map(resource => [resource.LogicalResourceId, resource.PhysicalResourceId])
+    )
+  }
+}
+
+/**
+ * A `{{resolve:secretsmanager:<secret-id>:SecretString:<json-key>:<version-stage>:<version-id>}}`
+ * dynamic reference (CloudFormation's documented form; the secret ID may be an ARN, which
+ * has colons of its own) read from moto's Secrets Manager, as CloudFormation resolves it.
+ */
+async function resolveSecretReferences(text: string): Promise<string> {
+  let resolved = text
+  for (const [reference, body] of text.matchAll(/\{\{resolve:secretsmanager:(.+?)\}\}/g)) {
+    const parts = body.split(':')
+    const idParts = parts[0] === 'arn' ? 7 : 1
+    const secretId = parts.slice(0, idParts).join(':')
+    const [field = 'SecretString', jsonKey = '', stage = '', version = ''] = parts.slice(idParts)
+    expect(field, reference).toBe('SecretString')
+    const answer = JSON.parse(
+      await aws(
+        'secretsmanager',
+        'get-secret-value',
+        '--secret-id',
+        secretId,
+        ...(stage ? ['--version-stage', stage] : []),
+        ...(version ? ['--version-id', version] : [])
+      )
+    ) as { SecretString: string }
+    const value = jsonKey
+      ? String((JSON.parse(answer.SecretString) as Record<string, unknown>)[jsonKey])
+      : answer.SecretString
+    resolved = resolved.replace(reference, value)
+  }
+  return resolved
+}
+
+/** GitHubConnection and GitHubDispatchDestination through moto's EventBridge API; the destination's ARN. */
+async function createDispatchDestination(refs: Record<string, string>): Promise<string> {
+  const connection = resolve(template.Resources.GitHubConnection.Properties, refs) as {
+    AuthorizationType: string
+    AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: string; ApiKeyValue: string } }
+  }
+  const apiKey = connection.AuthParameters.ApiKeyAuthParameters
+  apiKey.ApiKeyValue = await resolveSecretReferences(apiKey.ApiKeyValue)
+  expect(apiKey).toEqual({ ApiKeyName: 'Authorization', ApiKeyValue: `Bearer ${DISPATCH_TOKEN}` })
+  const connectionArn = (
+    JSON.parse(
+      await aws(
+        'events',
+        'create-connection',
+        '--cli-input-json',
+        JSON.stringify({
+          Name: `${refs['AWS::StackName']}-github`,
+          AuthorizationType: connection.AuthorizationType,
+          AuthParameters: connection.AuthParameters
+        })
+      )
+    ) as { ConnectionArn: string }
+  ).ConnectionArn
+  const destination = resolve(
+    { ...template.Resources.GitHubDispatchDestination.Properties, ConnectionArn: connectionArn },
+    refs
+  ) as { HttpMethod: string; InvocationEndpoint: string; InvocationRateLimitPerSecond: number }
+  // --cli-input-json: given as an argument, a value that starts with https:// is a URL the
+  // AWS CLI would fetch (its paramfile rule).
+  return (
+    JSON.parse(
+      await aws(
+        'events',
+        'create-api-destination',
+        '--cli-input-json',
+        JSON.stringify({
+          Name: `${refs['AWS::StackName']}-github-dispatch`,
+          ConnectionArn: connectionArn,
+          InvocationEndpoint: destination.InvocationEndpoint,
+          HttpMethod: destination.HttpMethod,
+          InvocationRateLimitPerSecond: destination.InvocationRateLimitPerSecond
+        })
+      )
+    ) as { ApiDestinationArn: string }
+  ).ApiDestinationArn
+}
 afterAll(async () => {
   await moto?.stop()
 })
+
+interface PolicyDocument {
+  Statement: {
+    Sid: string
+    Effect: string
+    Action: string | string[]
+    Resource: string | string[]
+  }[]
+}
+
+/** A role's inline policy as IAM (moto) keeps it. */
+async function rolePolicy(roleName: string, policyName: string): Promise<PolicyDocument> {
+  const answer = JSON.parse(
+    await aws('iam', 'get-role-policy', '--role-name', roleName, '--policy-name', policyName)
+  ) as { PolicyDocument: string }
+  // moto keeps a policy that CloudFormation created as Python's repr of the document, not
+  // JSON (AWS returns the JSON): read it as Python reads it.
+  return JSON.parse(
+    (
+      await run(venvPython, [
+        '-c',
+        'import ast, json, sys; print(json.dumps(ast.literal_eval(sys.argv[1])))',
+        answer.PolicyDocument
+      ])
+    ).stdout
+  ) as PolicyDocument
+}
 
 const variableName = (outputKey: string): string =>
   outputKey.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
@@ -215,17 +406,13 @@ describe('the stack on moto', () => {
     expect(lacking).toEqual(MOTO_LACKS)
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
     for (const type of MOTO_LACKS) expect(readme, type).toContain(`\`${type}\``)
-    const resources = JSON.parse(
-      await aws('cloudformation', 'list-stack-resources', '--stack-name', STACK)
-    ) as { StackResourceSummaries: { LogicalResourceId: string; ResourceStatus: string }[] }
-    expect(
-      resources.StackResourceSummaries.map(resource => resource.LogicalResourceId).sort()
-    ).toEqual(['AccessLogBucket', 'DeployRole', 'JobExecutionRole', 'LakeBucket'])
-    expect(
-      resources.StackResourceSummaries.every(
-        resource => resource.ResourceStatus === 'CREATE_COMPLETE'
-      )
-    ).toBe(true)
+    // Without GitHubDispatchTokenSecretArn no resource of the data-arrival trigger exists.
+    expect(Object.keys(base.resources).sort()).toEqual([
+      'AccessLogBucket',
+      'DeployRole',
+      'JobExecutionRole',
+      'LakeBucket'
+    ])
   })
 
   it('outputs exactly the repository variables the workflows read without a default', () => {
@@ -262,27 +449,7 @@ describe('the stack on moto', () => {
         }
       ]
     })
-    const answer = JSON.parse(
-      await aws(
-        'iam',
-        'get-role-policy',
-        '--role-name',
-        roleName,
-        '--policy-name',
-        'spark-pipeline-actions'
-      )
-    ) as { PolicyDocument: string }
-    // moto keeps a policy that CloudFormation created as Python's repr of the document, not
-    // JSON (AWS returns the JSON): read it as Python reads it.
-    const policy = JSON.parse(
-      (
-        await run(venvPython, [
-          '-c',
-          'import ast, json, sys; print(json.dumps(ast.literal_eval(sys.argv[1])))',
-          answer.PolicyDocument
-        ])
-      ).stdout
-    ) as { Statement: { Sid: string; Resource: string | string[] }[] }
+    const policy = await rolePolicy(roleName, 'spark-pipeline-actions')
     const resources = Object.fromEntries(
       policy.Statement.map(statement => [statement.Sid, statement.Resource])
     )
@@ -339,6 +506,194 @@ describe('the stack on moto', () => {
     expect(sensor.code, sensor.stdout + sensor.stderr).toBe(0)
     expect(sensor.outputs).toMatchObject({ found: 'true', count: '1' })
     expect(sensor.summary).toContain(`s3://${BUCKET}/${prefix}`)
+  })
+})
+
+describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)', () => {
+  const bus = `${EVENTS_STACK}-data-arrival`
+  interface Rule {
+    Arn: string
+    EventBusName: string
+    EventPattern: string
+    State: string
+  }
+  interface Target {
+    Id: string
+    Arn: string
+    RoleArn?: string
+    Input?: string
+    InputPath?: string
+    InputTransformer?: { InputPathsMap: Record<string, string>; InputTemplate: string }
+    RetryPolicy?: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number }
+    DeadLetterConfig?: { Arn: string }
+  }
+  const describeRule = async (logicalId: string, eventBus: string): Promise<Rule> =>
+    JSON.parse(
+      await aws(
+        'events',
+        'describe-rule',
+        '--name',
+        events.resources[logicalId],
+        '--event-bus-name',
+        eventBus
+      )
+    ) as Rule
+  const targetsOf = async (logicalId: string, eventBus: string): Promise<Target[]> =>
+    (
+      JSON.parse(
+        await aws(
+          'events',
+          'list-targets-by-rule',
+          '--rule',
+          events.resources[logicalId],
+          '--event-bus-name',
+          eventBus
+        )
+      ) as { Targets: Target[] }
+    ).Targets
+  const roleArn = async (logicalId: string): Promise<string> =>
+    (
+      JSON.parse(await aws('iam', 'get-role', '--role-name', events.resources[logicalId])) as {
+        Role: { Arn: string }
+      }
+    ).Role.Arn
+  // The queue's ARN from its URL (https://sqs.<region>.amazonaws.com/<account>/<name>):
+  // the AWS CLI sends SQS calls to the host in the queue URL, which is not moto's.
+  const queueArn = (): string => {
+    const [, account, name] = new URL(events.resources.DataArrivalDeadLetters).pathname.split('/')
+    return `arn:aws:sqs:us-east-1:${account}:${name}`
+  }
+  /** A rule's pattern in the template, with the stack's bucket for `!Ref LakeBucket`. */
+  const templatePattern = (logicalId: string): unknown =>
+    resolve(template.Resources[logicalId].Properties?.EventPattern, {
+      LakeBucket: EVENTS_BUCKET
+    })
+
+  it('adds the two rules, the bus, their roles and the dead-letter queue to the same stack', () => {
+    // Created by the template on moto; GitHubConnection, GitHubDispatchDestination and
+    // DataArrivalDeadLettersPolicy are types moto lacks (the first two come from moto's
+    // EventBridge API above), so they are not in the list.
+    expect(Object.keys(events.resources).sort()).toEqual([
+      'AccessLogBucket',
+      'DataArrivalBus',
+      'DataArrivalDeadLetters',
+      'DeployRole',
+      'DispatchDailyWorkflowRule',
+      'DispatchRole',
+      'ExportMarkerRule',
+      'ForwardMarkerRole',
+      'JobExecutionRole',
+      'LakeBucket'
+    ])
+    // Without the token none of them exists (the first stack lists the four others only):
+    // each carries the condition.
+    const optional = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Condition === 'StartWhenDataLands'
+    )
+    expect(optional.map(([id]) => id).sort()).toEqual([
+      'DataArrivalBus',
+      'DataArrivalDeadLetters',
+      'DataArrivalDeadLettersPolicy',
+      'DispatchDailyWorkflowRule',
+      'DispatchRole',
+      'ExportMarkerRule',
+      'ForwardMarkerRole',
+      'GitHubConnection',
+      'GitHubDispatchDestination'
+    ])
+  })
+
+  it("the marker rule on the default bus passes the event unchanged to the stack's bus", async () => {
+    const rule = await describeRule('ExportMarkerRule', 'default')
+    expect(rule.State).toBe('ENABLED')
+    expect(JSON.parse(rule.EventPattern)).toEqual(templatePattern('ExportMarkerRule'))
+    const [target, ...others] = await targetsOf('ExportMarkerRule', 'default')
+    expect(others).toEqual([])
+    // No Input, InputPath or InputTransformer: the second rule matches what S3 sent.
+    expect(target).toEqual({
+      Id: 'data-arrival-bus',
+      Arn: `arn:aws:events:us-east-1:123456789012:event-bus/${bus}`,
+      RoleArn: await roleArn('ForwardMarkerRole'),
+      DeadLetterConfig: { Arn: queueArn() }
+    })
+  })
+
+  it('the rule on that bus sends the workflow_dispatch body to the GitHub destination, with retries and dead letters', async () => {
+    const rule = await describeRule('DispatchDailyWorkflowRule', bus)
+    expect(rule.EventBusName).toBe(bus)
+    expect(JSON.parse(rule.EventPattern)).toEqual(templatePattern('DispatchDailyWorkflowRule'))
+    expect(await targetsOf('DispatchDailyWorkflowRule', bus)).toEqual([
+      {
+        Id: 'dispatch-daily-workflow',
+        Arn: events.destinationArn,
+        RoleArn: await roleArn('DispatchRole'),
+        // The branch is DeployRef (DeployRefType branch), put in by CloudFormation's Fn::Sub.
+        InputTransformer: {
+          InputPathsMap: { key: '$.detail.object.key' },
+          InputTemplate: '{"ref":"main","inputs":{"data-key":<key>}}'
+        },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: queueArn() }
+      }
+    ])
+  })
+
+  it('each role may do one thing on one resource, and only rules of this account (and bus) may assume it', async () => {
+    const forward = await rolePolicy(
+      events.resources.ForwardMarkerRole,
+      'forward-to-the-data-arrival-bus'
+    )
+    expect(forward.Statement).toEqual([
+      {
+        Sid: 'PutOnTheDataArrivalBus',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: `arn:aws:events:us-east-1:123456789012:event-bus/${bus}`
+      }
+    ])
+    const dispatch = await rolePolicy(events.resources.DispatchRole, 'dispatch-the-daily-workflow')
+    expect(dispatch.Statement).toEqual([
+      {
+        Sid: 'InvokeTheGitHubDispatch',
+        Effect: 'Allow',
+        Action: 'events:InvokeApiDestination',
+        Resource: events.destinationArn
+      }
+    ])
+    const trust = JSON.parse(
+      await aws('iam', 'get-role', '--role-name', events.resources.DispatchRole)
+    ) as {
+      Role: {
+        AssumeRolePolicyDocument: {
+          Statement: { Condition: { ArnLike: { 'aws:SourceArn': string } } }[]
+        }
+      }
+    }
+    const sourceArn =
+      trust.Role.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:SourceArn']
+    // IAM's ArnLike: * matches any run of characters. The dispatch rule's real ARN is one
+    // the trust admits; the marker rule's (default bus) is not.
+    const admits = (arn: string): boolean =>
+      new RegExp(`^${sourceArn.split('*').map(escapeRegExp).join('.*')}$`).test(arn)
+    expect(admits((await describeRule('DispatchDailyWorkflowRule', bus)).Arn)).toBe(true)
+    expect(admits((await describeRule('ExportMarkerRule', 'default')).Arn)).toBe(false)
+  })
+
+  it('the token is read from the secret the parameter names, never written into the template', () => {
+    const text = readFileSync(path.join(projectRoot, 'infra', 'pipeline.yaml'), 'utf8')
+    const value = referenceText(
+      (
+        template.Resources.GitHubConnection.Properties?.AuthParameters as {
+          ApiKeyAuthParameters: { ApiKeyValue: unknown }
+        }
+      ).ApiKeyAuthParameters.ApiKeyValue
+    )
+    expect(value).toBe(
+      'Bearer {{resolve:secretsmanager:${GitHubDispatchTokenSecretArn}:SecretString:::}}'
+    )
+    expect(text).not.toMatch(/gh[pousr]_[A-Za-z0-9]{20,}|github_pat_/)
+    // createDispatchDestination (beforeAll) resolved it against moto's Secrets Manager.
+    expect(events.secretArn).toMatch(/:secret:spark-pipeline\/github-dispatch-token-/)
   })
 })
 
