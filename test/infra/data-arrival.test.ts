@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { projectRoot } from '../../infra/lib/sdk-commands.js'
 import { loadTemplate } from '../../infra/lib/template.js'
 import { TemplateEvaluator } from './cfn-evaluate.js'
 import { matchEvents } from './event-ruler.js'
@@ -210,6 +214,23 @@ describe('the dispatch request (EventBridge input transformer, emulated as docum
     })
     const other = deployed('DispatchDailyWorkflowRule', { DeployRef: 'release/2026' }).transformer
     expect(dispatchBody(transformInput(other, s3Event(MARKER))).ref).toBe('release/2026')
+  })
+
+  it('dispatches an input the daily workflow declares, and a key its plan reads as the date', () => {
+    const daily = parse(
+      readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl.yml'), 'utf8')
+    ) as {
+      on: { workflow_dispatch: { inputs: Record<string, { type: string; required?: boolean }> } }
+      jobs: { plan: { steps: { uses?: string; with?: Record<string, string> }[] } }
+    }
+    expect(daily.on.workflow_dispatch.inputs['data-key']).toMatchObject({
+      type: 'string',
+      required: false
+    })
+    const plan = daily.jobs.plan.steps.find(step => step.uses === './pipeline-dates')?.with
+    expect(plan?.['data-key']).toBe('${{ inputs.data-key }}')
+    const marker = String(plan?.['data-marker'])
+    expect(marker.replace('{date}', '2026-01-05')).toBe(MARKER)
   })
 
   it('with an environment as DeployRef, dispatches on DispatchBranch', () => {
