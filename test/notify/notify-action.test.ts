@@ -44,6 +44,49 @@ const failure = {
     'Traceback (most recent call last):\nAnalysisException: Path does not exist: s3://lake/bronze/customers/date=2026-02-28'
 }
 
+describe('notify: runs that did nothing, and failures that repeat', () => {
+  it('skipped (the dates were completed, or the run was superseded): no issue touched, nothing posted', async () => {
+    await notify(failure)
+    const requestsBefore = github.requests.length
+    const run = await notify({
+      status: 'skipped',
+      'logical-date': '2026-03-01',
+      'webhook-url': github.webhookUrl
+    })
+    expect(run.code, visibleLog(run)).toBe(0)
+    expect(run.outputs).toEqual({ 'issue-number': '', action: 'none' })
+    expect(github.requests.slice(requestsBefore)).toEqual([])
+    expect(github.webhookMessages).toEqual([])
+    expect(github.issues[0].state).toBe('open')
+    expect(run.summary).toContain('⏭️ daily-customer-etl: nothing to do for 2026-03-01')
+  })
+
+  it('once-per-streak: the open issue hears of a blocked date once; the dates are listed', async () => {
+    const blocked = {
+      status: 'failure',
+      'logical-date': '2026-03-02',
+      details: '2026-03-01: completed\n2026-03-02: blocked (quality gate failed)',
+      'once-per-streak': 'blocked 2026-03-02',
+      'webhook-url': github.webhookUrl
+    }
+    const first = await notify(blocked)
+    expect(first.outputs).toEqual({ 'issue-number': '1', action: 'opened' })
+    expect(github.issues[0].body).toContain('- 2026-03-02: blocked (quality gate failed)')
+    expect(github.webhookMessages).toHaveLength(1)
+    const second = await notify({ ...blocked, 'logical-date': '2026-03-03' })
+    expect(second.code, visibleLog(second)).toBe(0)
+    expect(second.outputs).toEqual({ 'issue-number': '1', action: 'none' })
+    expect(github.issues[0].comments).toEqual([])
+    expect(github.webhookMessages).toHaveLength(1)
+    // Another failure in the same streak is told as usual, and its key once too.
+    const other = await notify({ ...blocked, 'once-per-streak': 'blocked 2026-03-04' })
+    expect(other.outputs.action).toBe('commented')
+    const again = await notify({ ...blocked, 'once-per-streak': 'blocked 2026-03-04' })
+    expect(again.outputs.action).toBe('none')
+    expect(github.issues[0].comments).toHaveLength(1)
+  })
+})
+
 describe('notify: one issue per failure streak', () => {
   it('opens an issue on the first failure, with the pipeline, date, failed job, run link and error', async () => {
     const run = await notify(failure)
