@@ -72719,17 +72719,11 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
 /* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7383);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9778);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5115);
-/* harmony import */ var _pipeline_catch_up_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7355);
-/* harmony import */ var _pipeline_date_claim_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2565);
-/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7792);
-/* harmony import */ var _pipeline_date_outcome_js__WEBPACK_IMPORTED_MODULE_15__ = __nccwpck_require__(1850);
-/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2210);
-/* harmony import */ var _pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5322);
-/* harmony import */ var _pipeline_dates_summary_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4277);
-/* harmony import */ var _pipeline_run_outcome_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(3710);
-/* harmony import */ var _pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(1476);
-/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(1557);
+/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2210);
+/* harmony import */ var _pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4550);
+/* harmony import */ var _pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1476);
+/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1557);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5115);
 
 
 
@@ -72740,723 +72734,75 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-
-
-
-
-
-
-const env = process.env;
-const workspace = env.GITHUB_WORKSPACE || process.cwd();
-const warn = (message) => _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.warning(message);
-/** Whether the export of `date` has landed: its marker is there. */
-async function hasLanded(lake, marker, date) {
-    if (!marker)
-        return false;
-    const key = marker.keyOf(date);
-    const folder = key.slice(0, key.lastIndexOf('/') + 1);
-    return (await lake.list(folder)).includes(key);
-}
-/** Blocked dates whose export was missing and has landed since: they may run again. */
-async function landedSince(lake, book, marker) {
-    const landed = new Set();
-    for (const entry of book.entries.values()) {
-        if (entry.state !== 'blocked' || entry.kind !== 'data-missing')
-            continue;
-        if (await hasLanded(lake, marker, entry.logical_date))
-            landed.add(entry.logical_date);
-    }
-    return landed;
-}
-async function plan(inputs) {
-    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readLedgerTarget */ .dA)(inputs, env, workspace);
-    const settings = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readPlanSettings */ .ND)(inputs, env);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(settings.token);
-    let runCreatedAt = inputs.has('run-created-at')
-        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
-        : undefined;
-    if (!runCreatedAt && !settings.date) {
-        if (!settings.token)
-            inputs.required('github-token', 'a token to read the run creation time');
-        const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(settings.token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
-        const run = await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_14__/* .getWorkflowRun */ .p)(request, (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY), Number(env.GITHUB_RUN_ID));
-        runCreatedAt = run.createdAt;
-    }
-    runCreatedAt ??= new Date();
-    const logical = (0,_pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveLogicalDate */ ._)({ date: '', eventName: settings.eventName, runCreatedAt });
-    const explicit = settings.date
-        ? (0,_pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_10__/* .resolveLogicalDate */ ._)({ date: settings.date, eventName: settings.eventName, runCreatedAt }).date
-        : undefined;
-    const dataDate = settings.dataKey ? settings.dataMarker.dateOf(settings.dataKey) : undefined;
-    if (dataDate && dataDate > runCreatedAt.toISOString().slice(0, 10)) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('data-key', "a marker of a date not after the run's day", settings.dataKey);
-    }
-    const lake = (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_5__/* .openLake */ .g)(target.root, target.aws);
-    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .openDateBook */ .Ss)(lake, target.pipeline, settings.legacy, warn);
-    const planned = (0,_pipeline_catch_up_js__WEBPACK_IMPORTED_MODULE_6__/* .planDates */ .ll)({
-        book,
-        logicalDate: logical.date,
-        ...(explicit ? { explicitDate: explicit } : {}),
-        ...(dataDate ? { dataDate } : {}),
-        force: settings.force,
-        allowGaps: settings.allowGaps,
-        maxCatchUp: settings.maxCatchUp,
-        landed: await landedSince(lake, book, settings.dataMarker)
-    });
-    const why = explicit
-        ? `the date given to this ${settings.eventName || 'run'}`
-        : dataDate
-            ? `the export whose marker started this run (${settings.dataKey})`
-            : logical.explanation;
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(`Target ${planned.target}: ${why}`);
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(planned.message);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
-        dates: JSON.stringify(planned.dates),
-        owed: JSON.stringify(planned.owed),
-        count: planned.dates.length,
-        target: planned.target,
-        'last-completed': planned.lastCompleted ?? '',
-        'blocked-date': planned.blocked?.date ?? '',
-        'blocked-reason': planned.blocked?.entry.reason ?? '',
-        message: planned.message,
-        refused: planned.refusal ? 'true' : 'false',
-        'alert-key': planned.refusal && planned.owed.length ? `too many owed from ${planned.owed[0]}` : ''
-    });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_pipeline_dates_summary_js__WEBPACK_IMPORTED_MODULE_11__/* .planSummary */ .MM)(planned, why));
-    if (planned.refusal)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CertainFailure */ .Nq(planned.refusal);
-}
-async function claim(inputs) {
-    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readLedgerTarget */ .dA)(inputs, env, workspace);
-    const settings = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readClaimSettings */ .Ak)(inputs);
-    const lake = (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_5__/* .openLake */ .g)(target.root, target.aws);
-    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .openDateBook */ .Ss)(lake, target.pipeline, settings.legacy, warn);
-    const entry = book.entry(settings.date);
-    const landed = entry?.state === 'blocked' && entry.kind === 'data-missing'
-        ? await hasLanded(lake, settings.dataMarker, settings.date)
-        : false;
-    const claimed = (0,_pipeline_date_claim_js__WEBPACK_IMPORTED_MODULE_7__/* .claimDate */ .R)({ book, ...settings, landed });
-    const run = (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .ledgerRunOf */ .Mn)(env);
-    for (const date of claimed.replay) {
-        await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .writeDateEntry */ .S0)(lake, {
-            schema_version: _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .LEDGER_SCHEMA_VERSION */ .F_,
-            pipeline: target.pipeline,
-            logical_date: date,
-            state: 'replayed',
-            at: new Date().toISOString(),
-            ...(run ? { run } : {}),
-            replayed_by: settings.date
-        });
-    }
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(claimed.message);
-    const status = claimed.status === 'completed' ? 'nothing-to-do' : claimed.status;
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
-        run: claimed.status === 'run',
-        status,
-        ingest: claimed.ingest,
-        'allow-rewrite': claimed.allowRewrite,
-        'allow-gaps': claimed.allowGaps,
-        message: claimed.message
-    });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_pipeline_dates_summary_js__WEBPACK_IMPORTED_MODULE_11__/* .datesSummary */ .UO)(settings.date, status, claimed.message));
-    if (claimed.status === 'blocked' || claimed.status === 'refused') {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CertainFailure */ .Nq(claimed.message);
-    }
-}
-async function finish(inputs) {
-    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readLedgerTarget */ .dA)(inputs, env, workspace);
-    const date = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readClaimSettings */ .Ak)(inputs).date;
-    const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readNeeds */ .Mu)(inputs);
-    const lastTask = inputs.required('last-task', 'the job whose success completes the date');
-    if (!(lastTask in needs)) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('last-task', `one of the needs (${Object.keys(needs).join(', ')})`, lastTask);
-    }
-    const outcome = (0,_pipeline_date_outcome_js__WEBPACK_IMPORTED_MODULE_15__/* .dateOutcome */ .N)(needs, lastTask);
-    const lake = (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_5__/* .openLake */ .g)(target.root, target.aws);
-    const run = (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .ledgerRunOf */ .Mn)(env);
-    const base = {
-        schema_version: _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .LEDGER_SCHEMA_VERSION */ .F_,
-        pipeline: target.pipeline,
-        logical_date: date,
-        at: new Date().toISOString(),
-        ...(run ? { run } : {})
-    };
-    if (outcome.status === 'completed') {
-        await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .writeDateEntry */ .S0)(lake, { ...base, state: 'completed' });
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(`${date} completed: recorded in ${lake.locate(`_pipeline/dates/${target.pipeline}/`)}`);
-    }
-    else if (outcome.status === 'blocked') {
-        await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .writeDateEntry */ .S0)(lake, {
-            ...base,
-            state: 'blocked',
-            kind: outcome.kind,
-            task: outcome.task,
-            reason: outcome.reason
-        });
-    }
-    else {
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(`${date}: ${outcome.message}`);
-    }
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({ status: outcome.status, message: outcome.message });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_pipeline_dates_summary_js__WEBPACK_IMPORTED_MODULE_11__/* .datesSummary */ .UO)(date, outcome.status, outcome.message));
-    if (outcome.status === 'blocked') {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CertainFailure */ .Nq(`${date} is blocked (${outcome.kind}): ${outcome.message}; no trigger processes it again until a person forces, skips or backfills it`);
-    }
-}
-async function report(inputs) {
-    const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readNeeds */ .Mu)(inputs);
-    const planJob = inputs.string('plan-job', 'plan');
-    const planNeed = needs[planJob];
-    if (!planNeed) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('plan-job', `one of the needs (${Object.keys(needs).join(', ')})`, planJob);
-    }
-    const dateJobs = inputs.list('date-jobs').map(id => ({ id, need: needs[id] }));
-    const token = inputs.string('github-token');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
-    let superseded = new Set();
-    const cancelled = dateJobs.some(job => job.need?.result === 'cancelled');
-    if (cancelled && token && env.GITHUB_RUN_ID) {
-        try {
-            const dates = JSON.parse(planNeed.outputs.dates || '[]');
-            const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
-            superseded = await (0,_pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_13__/* .supersededDates */ .cq)(request, (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY), Number(env.GITHUB_RUN_ID), dates);
-        }
-        catch (error) {
-            warn(`Could not tell a superseded date from a cancelled one: ${error.message}`);
-        }
-    }
-    const outcome = (0,_pipeline_run_outcome_js__WEBPACK_IMPORTED_MODULE_12__/* .runOutcome */ .C)({ plan: planNeed, dateJobs, superseded });
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(outcome.headline);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
-        status: outcome.status,
-        label: outcome.label,
-        'failed-jobs': outcome.failedJobs.join('\n'),
-        details: outcome.lines
-            .map(line => `${line.date}: ${line.result}${line.detail ? ` (${line.detail})` : ''}`)
-            .join('\n'),
-        'once-per-streak': outcome.alertKey ?? ''
-    });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_pipeline_dates_summary_js__WEBPACK_IMPORTED_MODULE_11__/* .runSummary */ .KL)(outcome));
-    if (outcome.status === 'failure') {
-        throw outcome.certain ? new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CertainFailure */ .Nq(outcome.headline) : new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(outcome.headline);
-    }
-}
 await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
     const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
-    const mode = inputs.choice('mode', _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .DATES_MODES */ .p8, 'plan');
-    if (mode === 'plan')
-        await plan(inputs);
-    else if (mode === 'claim')
-        await claim(inputs);
-    else if (mode === 'finish')
-        await finish(inputs);
-    else
-        await report(inputs);
+    const env = process.env;
+    const mode = inputs.choice('mode', _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .DATES_MODES */ .p8, 'plan');
+    const token = inputs.string('github-token');
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
+    const warn = (message) => _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.warning(message);
+    const ledger = () => {
+        const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
+        return { lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_9__/* .openLake */ .g)(target.root, target.aws), pipeline: target.pipeline, env, warn };
+    };
+    const github = () => ({
+        request: (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 }),
+        repository: (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY),
+        runId: Number(env.GITHUB_RUN_ID)
+    });
+    let result;
+    if (mode === 'plan') {
+        const deps = ledger();
+        const settings = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readPlanSettings */ .ND)(inputs, env);
+        let runCreatedAt = inputs.has('run-created-at')
+            ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
+            : undefined;
+        if (!runCreatedAt && !settings.date) {
+            if (!token)
+                inputs.required('github-token', 'a token to read the run creation time');
+            const { request, repository, runId } = github();
+            runCreatedAt = (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_8__/* .getWorkflowRun */ .p)(request, repository, runId)).createdAt;
+        }
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .planStep */ .ek)(settings, runCreatedAt ?? new Date(), deps);
+    }
+    else if (mode === 'claim') {
+        const deps = ledger();
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .claimStep */ .bX)((0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readClaimSettings */ .Ak)(inputs), deps);
+    }
+    else if (mode === 'finish') {
+        const deps = ledger();
+        const date = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readClaimSettings */ .Ak)(inputs).date;
+        const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readNeeds */ .Mu)(inputs);
+        const lastTask = inputs.required('last-task', 'the job whose success completes the date');
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .finishStep */ .IT)(date, needs, lastTask, deps);
+    }
+    else {
+        const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readNeeds */ .Mu)(inputs);
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .reportStep */ .$P)(needs, inputs.string('plan-job', 'plan'), inputs.list('date-jobs'), async (dates) => {
+            if (!token || !env.GITHUB_RUN_ID)
+                return new Set();
+            try {
+                const { request, repository, runId } = github();
+                return await (0,_pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_7__/* .supersededDates */ .cq)(request, repository, runId, dates);
+            }
+            catch (error) {
+                warn(`Could not tell a superseded date from a cancelled one: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+                return new Set();
+            }
+        });
+    }
+    for (const line of result.lines)
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(line);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)(result.outputs);
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)(result.summary);
+    if (result.failure) {
+        const { message, certain } = result.failure;
+        throw certain ? new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CertainFailure */ .Nq(message) : new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(message);
+    }
 });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7355:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D1: () => (/* binding */ blockedLine),
-/* harmony export */   bp: () => (/* binding */ gapRefusal),
-/* harmony export */   hO: () => (/* binding */ describeDates),
-/* harmony export */   ll: () => (/* binding */ planDates)
-/* harmony export */ });
-/* unused harmony export backfillCommand */
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _date_ledger_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7792);
-
-
-/** `gh workflow run backfill.yml …` for a range: what a person starts when too much is owed. */
-function backfillCommand(start, end) {
-    return `gh workflow run backfill.yml -f start=${start} -f end=${end}`;
-}
-function datesFrom(start, end) {
-    const dates = [];
-    for (let day = start; day <= end; day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .addDays */ .fi)(day, 1))
-        dates.push(day);
-    return dates;
-}
-function completedBy(book, date) {
-    const entry = book.entry(date);
-    if (entry?.state === 'completed') {
-        return `${date} was completed by ${(0,_date_ledger_js__WEBPACK_IMPORTED_MODULE_1__/* .describeRun */ .vZ)(entry.run)} at ${entry.at}`;
-    }
-    return `${date} was completed before this pipeline kept its ledger (its last task's run record and output say so)`;
-}
-/** Why a blocked date stops the run, in one line. */
-function blockedLine(blocked) {
-    const { entry } = blocked;
-    const what = entry.task ? `${entry.task}: ` : '';
-    return (`${blocked.date} is blocked since ${entry.at} (${entry.kind ?? 'failure'}, ${what}` +
-        `${entry.reason ?? 'see the run'}): it fails the same way every time, so no trigger ` +
-        `processes it again until a person forces it (force), skips it (allow-gaps on the next ` +
-        `date) or backfills it`);
-}
-/**
- * The dates a run owes. An explicit date is that date alone; otherwise every date after the
- * last completed one up to the run's logical date (or the landed export's date), oldest
- * first, at most `maxCatchUp`, stopping at a blocked date. Nothing here reads the clock or
- * the lake: the caller has read the ledger into `book`.
- */
-function planDates(request) {
-    const { book } = request;
-    if (request.explicitDate)
-        return planExplicit(request, request.explicitDate);
-    const target = request.dataDate ?? request.logicalDate;
-    const lastCompleted = book.lastCompleted();
-    if (lastCompleted !== undefined && lastCompleted >= target) {
-        const message = book.isCompleted(target)
-            ? `${completedBy(book, target)}; nothing to do`
-            : `every date up to ${target} is done (the last completed is ${lastCompleted}); nothing to do`;
-        return { mode: 'catch-up', target, dates: [], owed: [], lastCompleted, message };
-    }
-    // A lake with no completed date starts at its earliest known date (a first date that was
-    // blocked), or at the target itself: a new pipeline owes no history.
-    const known = [...book.entries.keys()].sort();
-    const first = lastCompleted !== undefined
-        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .addDays */ .fi)(lastCompleted, 1)
-        : known[0] !== undefined && known[0] < target
-            ? known[0]
-            : target;
-    const owed = datesFrom(first, target);
-    const base = { mode: 'catch-up', target, owed, lastCompleted };
-    if (owed.length > request.maxCatchUp) {
-        const refusal = `${owed.length} dates are owed (${owed[0]} … ${target}), more than max-catch-up ` +
-            `${request.maxCatchUp}: start a backfill for them: ` +
-            backfillCommand(owed[0], target);
-        return { ...base, dates: [], refusal, message: refusal };
-    }
-    const dates = [];
-    for (const date of owed) {
-        const entry = book.entry(date);
-        if (entry?.state === 'blocked' && !request.landed?.has(date)) {
-            const blocked = { date, entry };
-            const before = dates.length ? `${describeDates(dates)}, then stopping: ` : '';
-            return { ...base, dates, blocked, message: `${before}${blockedLine(blocked)}` };
-        }
-        dates.push(date);
-    }
-    const since = lastCompleted ? ` (the last completed is ${lastCompleted})` : '';
-    return { ...base, dates, message: `${describeDates(dates)}${since}` };
-}
-function planExplicit(request, date) {
-    const { book } = request;
-    const base = { mode: 'date', target: date, lastCompleted: book.lastCompleted() };
-    if (book.isCompleted(date) && !request.force) {
-        const message = `${completedBy(book, date)}; nothing to do (force: true processes it again)`;
-        return { ...base, dates: [], owed: [], message };
-    }
-    if (!request.force && !request.allowGaps && !book.predecessorReady(date)) {
-        const refusal = gapRefusal(book, date);
-        return { ...base, dates: [], owed: [date], refusal, message: refusal };
-    }
-    const how = request.force ? ' (force: processed again, later dates replayed)' : '';
-    return { ...base, dates: [date], owed: [date], message: `${date}: the date asked for${how}` };
-}
-/** The one line that refuses a date whose predecessor has not completed. */
-function gapRefusal(book, date) {
-    const previous = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .addDays */ .fi)(date, -1);
-    const entry = book.entry(previous);
-    const state = entry?.state === 'blocked'
-        ? `is blocked (${entry.reason ?? entry.kind ?? 'see its run'})`
-        : entry?.state === 'replayed'
-            ? 'was replayed by a rewrite and its quality and gold are owed'
-            : 'has not completed';
-    return (`${date}: the day before, ${previous}, ${state}; a date is processed only after the one ` +
-        `before it: process ${previous} first, or dispatch ${date} with allow-gaps to skip it`);
-}
-/** "2026-01-04, 2026-01-05 and 2026-01-06 (3 dates)" */
-function describeDates(dates) {
-    if (dates.length === 0)
-        return 'no date';
-    if (dates.length === 1)
-        return dates[0];
-    const span = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .daysBetween */ .YM)(dates[0], dates.at(-1)) + 1;
-    const listed = dates.length <= 4
-        ? `${dates.slice(0, -1).join(', ')} and ${dates.at(-1)}`
-        : `${dates[0]} … ${dates.at(-1)}`;
-    return span === dates.length ? `${listed} (${dates.length} dates)` : listed;
-}
-
-
-/***/ }),
-
-/***/ 2565:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ claimDate)
-/* harmony export */ });
-/* harmony import */ var _catch_up_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7355);
-/* harmony import */ var _date_ledger_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7792);
-
-
-/**
- * The check a date's first job makes once it holds the date's concurrency group: the ledger
- * may have changed since the run planned its dates (another trigger completed the date, or
- * it became blocked), and a queued or re-run trigger keeps the plan it made before waiting.
- */
-function claimDate(request) {
-    const { book, date, force, allowGaps } = request;
-    const entry = book.entry(date);
-    const stop = (status, message) => ({
-        status,
-        ingest: false,
-        allowRewrite: false,
-        allowGaps: false,
-        replay: [],
-        message
-    });
-    if (force) {
-        const replay = book.completedAfter(date);
-        const later = replay.length
-            ? `; the later dates it replays lose their completion: ${replay.join(', ')}`
-            : '';
-        return {
-            status: 'run',
-            ingest: true,
-            allowRewrite: true,
-            allowGaps,
-            replay,
-            message: `${date}: processed again on purpose (force)${later}`
-        };
-    }
-    if (book.isCompleted(date)) {
-        const by = entry?.state === 'completed'
-            ? `${date} was completed by ${(0,_date_ledger_js__WEBPACK_IMPORTED_MODULE_1__/* .describeRun */ .vZ)(entry.run)} at ${entry.at}`
-            : `${date} was completed before this pipeline kept its ledger`;
-        return stop('completed', `${by}; nothing to do`);
-    }
-    if (entry?.state === 'blocked' && !request.landed && !request.explicit) {
-        return stop('blocked', (0,_catch_up_js__WEBPACK_IMPORTED_MODULE_0__/* .blockedLine */ .D1)({ date, entry }));
-    }
-    if (!allowGaps && !book.predecessorReady(date))
-        return stop('refused', (0,_catch_up_js__WEBPACK_IMPORTED_MODULE_0__/* .gapRefusal */ .bp)(book, date));
-    const run = (ingest, message) => ({
-        status: 'run',
-        ingest,
-        allowRewrite: false,
-        allowGaps,
-        replay: [],
-        message
-    });
-    if (entry?.state === 'replayed') {
-        return run(false, `${date}: silver was replayed by the rewrite of ${entry.replayed_by ?? 'an earlier date'}; ` +
-            'its quality checks and gold are owed (no ingest)');
-    }
-    if (entry?.state === 'blocked') {
-        const why = request.landed ? 'its export has landed since' : 'it was asked for by date';
-        return run(true, `${date}: was blocked (${entry.kind ?? 'failure'}); processing it: ${why}`);
-    }
-    const gaps = allowGaps ? ' (allow-gaps: the dates before it may be skipped)' : '';
-    return run(true, `${date}: processing${gaps}`);
-}
-
-
-/***/ }),
-
-/***/ 7792:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F_: () => (/* binding */ LEDGER_SCHEMA_VERSION),
-/* harmony export */   Mn: () => (/* binding */ ledgerRunOf),
-/* harmony export */   S0: () => (/* binding */ writeDateEntry),
-/* harmony export */   Ss: () => (/* binding */ openDateBook),
-/* harmony export */   vZ: () => (/* binding */ describeRun)
-/* harmony export */ });
-/* unused harmony exports DATES_FOLDER, ledgerKey, parseDateEntry, readLedger, legacyLastCompleted, DateBook */
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _records_record_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5385);
-
-
-/**
- * The ledger of a pipeline's logical dates: one small JSON document per date that says it
- * is completed (its last task succeeded), blocked (it fails the same way every time) or
- * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
- * again). Every trigger reads it before any work; only the date's own run writes it, and
- * only after its outcome is known. Layout and schema: README "When GitHub's schedule is
- * late or dropped".
- *
- *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
- */
-const LEDGER_SCHEMA_VERSION = 1;
-const DATES_FOLDER = '_pipeline/dates';
-const DATE_STATES = ['completed', 'blocked', 'replayed'];
-const BLOCK_KINDS = ['refusal', 'quality', 'data-missing'];
-const ledgerKey = (pipeline, date) => `${DATES_FOLDER}/${pipeline}/${date}.json`;
-/** A ledger entry as read from the lake: untrusted until every field has been checked. */
-function parseDateEntry(text, pipeline, date) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch {
-        throw new Error('not valid JSON');
-    }
-    if (!data || typeof data !== 'object' || Array.isArray(data))
-        throw new Error('not an object');
-    const entry = data;
-    if (entry.schema_version !== LEDGER_SCHEMA_VERSION) {
-        throw new Error(`schema_version ${JSON.stringify(entry.schema_version)}, not 1`);
-    }
-    if (entry.pipeline !== pipeline || entry.logical_date !== date) {
-        throw new Error(`names ${String(entry.pipeline)} ${String(entry.logical_date)}, not its key`);
-    }
-    if (!DATE_STATES.includes(entry.state)) {
-        throw new Error(`state ${JSON.stringify(entry.state)} is none of ${DATE_STATES.join(', ')}`);
-    }
-    if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) {
-        throw new Error('no valid time in "at"');
-    }
-    if (entry.kind !== undefined && !BLOCK_KINDS.includes(entry.kind)) {
-        throw new Error(`kind ${JSON.stringify(entry.kind)} is none of ${BLOCK_KINDS.join(', ')}`);
-    }
-    const text_ = (value) => typeof value === 'string' ? value.slice(0, 2000) : undefined;
-    const run = entry.run;
-    return {
-        schema_version: LEDGER_SCHEMA_VERSION,
-        pipeline,
-        logical_date: date,
-        state: entry.state,
-        at: entry.at,
-        ...(run && typeof run === 'object' && typeof run.id === 'string'
-            ? {
-                run: {
-                    id: run.id,
-                    attempt: Number.isSafeInteger(run.attempt) ? Number(run.attempt) : 1,
-                    ...(typeof run.url === 'string' && /^https?:\/\//.test(run.url)
-                        ? { url: run.url }
-                        : {}),
-                    ...(typeof run.event === 'string' ? { event: run.event } : {})
-                }
-            }
-            : {}),
-        ...(entry.kind ? { kind: entry.kind } : {}),
-        ...(text_(entry.task) ? { task: text_(entry.task) } : {}),
-        ...(text_(entry.reason) ? { reason: text_(entry.reason) } : {}),
-        ...(typeof entry.replayed_by === 'string' && (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(entry.replayed_by)
-            ? { replayed_by: entry.replayed_by }
-            : {})
-    };
-}
-/**
- * Every date the ledger knows, read from the lake. An entry that cannot be read as one is
- * left out with a warning: the date then counts as owed, and processing a date again is
- * safe (every job is idempotent), while trusting a broken "completed" is not.
- */
-async function readLedger(lake, pipeline, warn) {
-    const folder = `${DATES_FOLDER}/${pipeline}/`;
-    const ledger = new Map();
-    for (const key of await lake.list(folder)) {
-        const date = key.slice(folder.length).replace(/\.json$/, '');
-        if (!key.endsWith('.json') || !(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(date))
-            continue;
-        const text = await lake.read(key);
-        if (text === undefined)
-            continue;
-        try {
-            ledger.set(date, parseDateEntry(text, pipeline, date));
-        }
-        catch (error) {
-            warn(`${lake.locate(key)} is not a ledger entry (${error.message}); ignored`);
-        }
-    }
-    return ledger;
-}
-async function writeDateEntry(lake, entry) {
-    await lake.write(ledgerKey(entry.pipeline, entry.logical_date), `${JSON.stringify(entry, null, 2)}\n`);
-}
-/**
- * The newest date a lake from before the ledger completed: the newest date whose last task
- * left a `success` run record and whose output markers exist. Earlier dates of such a lake
- * count as completed: its ingest refused to skip a date, so they ran in order.
- */
-async function legacyLastCompleted(lake, pipeline, evidence) {
-    const folder = `${_records_record_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNS_FOLDER */ .Oi}/${pipeline}/`;
-    const dates = (await lake.list(folder))
-        .filter(key => key.endsWith(`/${evidence.task}.json`))
-        .map(key => /^date=(\d{4}-\d{2}-\d{2})\//.exec(key.slice(folder.length))?.[1])
-        .filter((date) => date !== undefined && (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(date))
-        .sort()
-        .reverse();
-    // The newest few are enough: a lake whose latest runs all failed is caught up from there.
-    for (const date of dates.slice(0, 14)) {
-        const text = await lake.read((0,_records_record_js__WEBPACK_IMPORTED_MODULE_1__/* .recordKey */ .Hy)(pipeline, date, evidence.task));
-        let record;
-        try {
-            record = text ? JSON.parse(text) : undefined;
-        }
-        catch {
-            record = undefined;
-        }
-        if (record?.state !== 'success')
-            continue;
-        const markers = await Promise.all(evidence.markers.map(marker => exists(lake, marker.replaceAll('{date}', date))));
-        if (markers.every(Boolean))
-            return date;
-    }
-    return undefined;
-}
-/** By listing its folder: a marker's presence needs no read access to the data beside it. */
-async function exists(lake, key) {
-    const folder = key.slice(0, key.lastIndexOf('/') + 1);
-    return (await lake.list(folder)).includes(key);
-}
-/**
- * What the pipeline's dates look like to a trigger: the ledger, with a lake from before the
- * ledger read through its legacy evidence.
- */
-class DateBook {
-    pipeline;
-    entries;
-    legacyLast;
-    constructor(pipeline, entries, 
-    /** The newest date a pre-ledger lake completed (undefined when none or not looked for). */
-    legacyLast) {
-        this.pipeline = pipeline;
-        this.entries = entries;
-        this.legacyLast = legacyLast;
-    }
-    entry(date) {
-        return this.entries.get(date);
-    }
-    isCompleted(date) {
-        const entry = this.entries.get(date);
-        if (entry)
-            return entry.state === 'completed';
-        return this.legacyLast !== undefined && date <= this.legacyLast;
-    }
-    /** The newest completed date; the legacy evidence only counts when no entry is newer. */
-    lastCompleted() {
-        const completed = [...this.entries.values()]
-            .filter(entry => entry.state === 'completed')
-            .map(entry => entry.logical_date)
-            .sort();
-        const newest = completed.at(-1);
-        if (this.legacyLast && (!newest || this.legacyLast > newest))
-            return this.legacyLast;
-        return newest;
-    }
-    /** Whether any date before `date` was ever processed (its first date has none). */
-    hasEarlierDates(date) {
-        if (this.legacyLast !== undefined && this.legacyLast < date)
-            return true;
-        return [...this.entries.keys()].some(known => known < date);
-    }
-    /** May `date` be processed: the day before it has completed, or it is the lake's first. */
-    predecessorReady(date) {
-        const previous = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .addDays */ .fi)(date, -1);
-        return this.isCompleted(previous) || !this.hasEarlierDates(date);
-    }
-    /** Dates after `date` that count as completed (a rewrite of `date` replays them). */
-    completedAfter(date) {
-        const dates = new Set();
-        for (const entry of this.entries.values()) {
-            if (entry.logical_date > date && entry.state === 'completed')
-                dates.add(entry.logical_date);
-        }
-        if (this.legacyLast && this.legacyLast > date) {
-            for (let day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .addDays */ .fi)(date, 1); day <= this.legacyLast; day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .addDays */ .fi)(day, 1)) {
-                if (!this.entries.has(day))
-                    dates.add(day);
-            }
-        }
-        return [...dates].sort();
-    }
-}
-/** Reads the ledger (and, when given, the legacy evidence) of one pipeline. */
-async function openDateBook(lake, pipeline, legacy, warn) {
-    const entries = await readLedger(lake, pipeline, warn);
-    const legacyLast = legacy ? await legacyLastCompleted(lake, pipeline, legacy) : undefined;
-    return new DateBook(pipeline, entries, legacyLast);
-}
-/** The run writing an entry, from the runner's environment. */
-function ledgerRunOf(env) {
-    const id = env.GITHUB_RUN_ID;
-    if (!id)
-        return undefined;
-    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    return {
-        id,
-        attempt,
-        ...(env.GITHUB_REPOSITORY
-            ? { url: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}` }
-            : {}),
-        ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {})
-    };
-}
-/** "run 123 (https://…)" for a log line. */
-function describeRun(run) {
-    if (!run)
-        return 'a run outside GitHub Actions';
-    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
-}
-
-
-/***/ }),
-
-/***/ 1850:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ dateOutcome)
-/* harmony export */ });
-const oneLine = (text) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
-/**
- * How a date's chain ended, from its jobs' results and the outputs the pipeline's actions
- * set: completed when the last task succeeded and nothing failed; blocked when a failure
- * would repeat on every re-run (a Spark job's refusal: `failure-kind: certain`; the quality
- * gate's verdict: `passed: false`; an export that never landed: the sensor's `found: false`);
- * otherwise failed, and left to the retries (nothing is written: a re-run may pass).
- */
-function dateOutcome(needs, lastTask) {
-    for (const [task, need] of Object.entries(needs)) {
-        if (need.outputs.found === 'false') {
-            return {
-                status: 'blocked',
-                kind: 'data-missing',
-                task,
-                reason: 'the export did not land within the sensor timeout',
-                message: `${task}: the export did not land within the sensor timeout`
-            };
-        }
-        if (need.result !== 'failure')
-            continue;
-        if (need.outputs['failure-kind'] === 'certain') {
-            const details = need.outputs['state-details'] ?? '';
-            const reason = oneLine(details) || 'the Spark job refused the date';
-            return { status: 'blocked', kind: 'refusal', task, reason, message: `${task}: ${reason}` };
-        }
-        if (need.outputs.passed === 'false') {
-            const failed = need.outputs.failed ? `${need.outputs.failed} blocking rule(s) failed` : '';
-            const reason = `the quality gate failed${failed ? `: ${failed}` : ''}`;
-            return { status: 'blocked', kind: 'quality', task, reason, message: `${task}: ${reason}` };
-        }
-    }
-    const broken = Object.entries(needs).filter(([, need]) => ['failure', 'cancelled'].includes(need.result));
-    if (broken.length) {
-        const jobs = broken.map(([task, need]) => `${task} (${need.result})`).join(', ');
-        return { status: 'failed', message: `${jobs}: may pass on a re-run, so nothing is recorded` };
-    }
-    const last = needs[lastTask];
-    if (last?.result !== 'success') {
-        return {
-            status: 'failed',
-            message: `${lastTask} did not run (${last?.result ?? 'not among the needs'}): not completed`
-        };
-    }
-    return { status: 'completed', message: `${lastTask} succeeded: the date is completed` };
-}
-
 
 /***/ }),
 
@@ -73605,8 +72951,7 @@ function readPlanSettings(inputs, env) {
         maxCatchUp,
         ...(legacy ? { legacy } : {}),
         ...(dataMarker ? { dataMarker } : {}),
-        eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? ''),
-        token: inputs.string('github-token')
+        eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? '')
     };
 }
 function readClaimSettings(inputs) {
@@ -73654,16 +72999,477 @@ function readNeeds(inputs, name = 'needs') {
 
 /***/ }),
 
-/***/ 4277:
+/***/ 4550:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  UO: () => (/* binding */ datesSummary),
-  MM: () => (/* binding */ planSummary),
-  KL: () => (/* binding */ runSummary)
+  bX: () => (/* binding */ claimStep),
+  IT: () => (/* binding */ finishStep),
+  ek: () => (/* binding */ planStep),
+  $P: () => (/* binding */ reportStep)
 });
+
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/calendar.ts
+var calendar = __nccwpck_require__(7249);
+// EXTERNAL MODULE: ./src/records/record.ts
+var records_record = __nccwpck_require__(5385);
+;// CONCATENATED MODULE: ./src/pipeline/date-ledger.ts
+
+
+/**
+ * The ledger of a pipeline's logical dates: one small JSON document per date that says it
+ * is completed (its last task succeeded), blocked (it fails the same way every time) or
+ * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
+ * again). Every trigger reads it before any work; only the date's own run writes it, and
+ * only after its outcome is known. Layout and schema: README "When GitHub's schedule is
+ * late or dropped".
+ *
+ *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
+ */
+const LEDGER_SCHEMA_VERSION = 1;
+const DATES_FOLDER = '_pipeline/dates';
+const DATE_STATES = ['completed', 'blocked', 'replayed'];
+const BLOCK_KINDS = ['refusal', 'quality', 'data-missing'];
+const ledgerKey = (pipeline, date) => `${DATES_FOLDER}/${pipeline}/${date}.json`;
+/** A ledger entry as read from the lake: untrusted until every field has been checked. */
+function parseDateEntry(text, pipeline, date) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        throw new Error('not valid JSON');
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+        throw new Error('not an object');
+    const entry = data;
+    if (entry.schema_version !== LEDGER_SCHEMA_VERSION) {
+        throw new Error(`schema_version ${JSON.stringify(entry.schema_version)}, not 1`);
+    }
+    if (entry.pipeline !== pipeline || entry.logical_date !== date) {
+        throw new Error(`names ${String(entry.pipeline)} ${String(entry.logical_date)}, not its key`);
+    }
+    if (!DATE_STATES.includes(entry.state)) {
+        throw new Error(`state ${JSON.stringify(entry.state)} is none of ${DATE_STATES.join(', ')}`);
+    }
+    if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) {
+        throw new Error('no valid time in "at"');
+    }
+    if (entry.kind !== undefined && !BLOCK_KINDS.includes(entry.kind)) {
+        throw new Error(`kind ${JSON.stringify(entry.kind)} is none of ${BLOCK_KINDS.join(', ')}`);
+    }
+    const text_ = (value) => typeof value === 'string' ? value.slice(0, 2000) : undefined;
+    const run = entry.run;
+    return {
+        schema_version: LEDGER_SCHEMA_VERSION,
+        pipeline,
+        logical_date: date,
+        state: entry.state,
+        at: entry.at,
+        ...(run && typeof run === 'object' && typeof run.id === 'string'
+            ? {
+                run: {
+                    id: run.id,
+                    attempt: Number.isSafeInteger(run.attempt) ? Number(run.attempt) : 1,
+                    ...(typeof run.url === 'string' && /^https?:\/\//.test(run.url)
+                        ? { url: run.url }
+                        : {}),
+                    ...(typeof run.event === 'string' ? { event: run.event } : {})
+                }
+            }
+            : {}),
+        ...(entry.kind ? { kind: entry.kind } : {}),
+        ...(text_(entry.task) ? { task: text_(entry.task) } : {}),
+        ...(text_(entry.reason) ? { reason: text_(entry.reason) } : {}),
+        ...(typeof entry.replayed_by === 'string' && (0,calendar/* isIsoDate */.s6)(entry.replayed_by)
+            ? { replayed_by: entry.replayed_by }
+            : {})
+    };
+}
+/**
+ * Every date the ledger knows, read from the lake. An entry that cannot be read as one is
+ * left out with a warning: the date then counts as owed, and processing a date again is
+ * safe (every job is idempotent), while trusting a broken "completed" is not.
+ */
+async function readLedger(lake, pipeline, warn) {
+    const folder = `${DATES_FOLDER}/${pipeline}/`;
+    const ledger = new Map();
+    for (const key of await lake.list(folder)) {
+        const date = key.slice(folder.length).replace(/\.json$/, '');
+        if (!key.endsWith('.json') || !(0,calendar/* isIsoDate */.s6)(date))
+            continue;
+        const text = await lake.read(key);
+        if (text === undefined)
+            continue;
+        try {
+            ledger.set(date, parseDateEntry(text, pipeline, date));
+        }
+        catch (error) {
+            warn(`${lake.locate(key)} is not a ledger entry (${error.message}); ignored`);
+        }
+    }
+    return ledger;
+}
+async function writeDateEntry(lake, entry) {
+    await lake.write(ledgerKey(entry.pipeline, entry.logical_date), `${JSON.stringify(entry, null, 2)}\n`);
+}
+/**
+ * The newest date a lake from before the ledger completed: the newest date whose last task
+ * left a `success` run record and whose output markers exist. Earlier dates of such a lake
+ * count as completed: its ingest refused to skip a date, so they ran in order.
+ */
+async function legacyLastCompleted(lake, pipeline, evidence) {
+    const folder = `${records_record/* RUNS_FOLDER */.Oi}/${pipeline}/`;
+    const dates = (await lake.list(folder))
+        .filter(key => key.endsWith(`/${evidence.task}.json`))
+        .map(key => /^date=(\d{4}-\d{2}-\d{2})\//.exec(key.slice(folder.length))?.[1])
+        .filter((date) => date !== undefined && (0,calendar/* isIsoDate */.s6)(date))
+        .sort()
+        .reverse();
+    // The newest few are enough: a lake whose latest runs all failed is caught up from there.
+    for (const date of dates.slice(0, 14)) {
+        const text = await lake.read((0,records_record/* recordKey */.Hy)(pipeline, date, evidence.task));
+        let record;
+        try {
+            record = text ? JSON.parse(text) : undefined;
+        }
+        catch {
+            record = undefined;
+        }
+        if (record?.state !== 'success')
+            continue;
+        const markers = await Promise.all(evidence.markers.map(marker => exists(lake, marker.replaceAll('{date}', date))));
+        if (markers.every(Boolean))
+            return date;
+    }
+    return undefined;
+}
+/** By listing its folder: a marker's presence needs no read access to the data beside it. */
+async function exists(lake, key) {
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    return (await lake.list(folder)).includes(key);
+}
+/**
+ * What the pipeline's dates look like to a trigger: the ledger, with a lake from before the
+ * ledger read through its legacy evidence.
+ */
+class DateBook {
+    pipeline;
+    entries;
+    legacyLast;
+    constructor(pipeline, entries, 
+    /** The newest date a pre-ledger lake completed (undefined when none or not looked for). */
+    legacyLast) {
+        this.pipeline = pipeline;
+        this.entries = entries;
+        this.legacyLast = legacyLast;
+    }
+    entry(date) {
+        return this.entries.get(date);
+    }
+    isCompleted(date) {
+        const entry = this.entries.get(date);
+        if (entry)
+            return entry.state === 'completed';
+        return this.legacyLast !== undefined && date <= this.legacyLast;
+    }
+    /** The newest completed date; the legacy evidence only counts when no entry is newer. */
+    lastCompleted() {
+        const completed = [...this.entries.values()]
+            .filter(entry => entry.state === 'completed')
+            .map(entry => entry.logical_date)
+            .sort();
+        const newest = completed.at(-1);
+        if (this.legacyLast && (!newest || this.legacyLast > newest))
+            return this.legacyLast;
+        return newest;
+    }
+    /** Whether any date before `date` was ever processed (its first date has none). */
+    hasEarlierDates(date) {
+        if (this.legacyLast !== undefined && this.legacyLast < date)
+            return true;
+        return [...this.entries.keys()].some(known => known < date);
+    }
+    /** May `date` be processed: the day before it has completed, or it is the lake's first. */
+    predecessorReady(date) {
+        const previous = (0,calendar/* addDays */.fi)(date, -1);
+        return this.isCompleted(previous) || !this.hasEarlierDates(date);
+    }
+    /** Dates after `date` that count as completed (a rewrite of `date` replays them). */
+    completedAfter(date) {
+        const dates = new Set();
+        for (const entry of this.entries.values()) {
+            if (entry.logical_date > date && entry.state === 'completed')
+                dates.add(entry.logical_date);
+        }
+        if (this.legacyLast && this.legacyLast > date) {
+            for (let day = (0,calendar/* addDays */.fi)(date, 1); day <= this.legacyLast; day = (0,calendar/* addDays */.fi)(day, 1)) {
+                if (!this.entries.has(day))
+                    dates.add(day);
+            }
+        }
+        return [...dates].sort();
+    }
+}
+/** Reads the ledger (and, when given, the legacy evidence) of one pipeline. */
+async function openDateBook(lake, pipeline, legacy, warn) {
+    const entries = await readLedger(lake, pipeline, warn);
+    const legacyLast = legacy ? await legacyLastCompleted(lake, pipeline, legacy) : undefined;
+    return new DateBook(pipeline, entries, legacyLast);
+}
+/** The run writing an entry, from the runner's environment. */
+function ledgerRunOf(env) {
+    const id = env.GITHUB_RUN_ID;
+    if (!id)
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    const server = env.GITHUB_SERVER_URL || 'https://github.com';
+    return {
+        id,
+        attempt,
+        ...(env.GITHUB_REPOSITORY
+            ? { url: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}` }
+            : {}),
+        ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {})
+    };
+}
+/** "run 123 (https://…)" for a log line. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/catch-up.ts
+
+
+/** `gh workflow run backfill.yml …` for a range: what a person starts when too much is owed. */
+function backfillCommand(start, end) {
+    return `gh workflow run backfill.yml -f start=${start} -f end=${end}`;
+}
+function datesFrom(start, end) {
+    const dates = [];
+    for (let day = start; day <= end; day = (0,calendar/* addDays */.fi)(day, 1))
+        dates.push(day);
+    return dates;
+}
+function completedBy(book, date) {
+    const entry = book.entry(date);
+    if (entry?.state === 'completed') {
+        return `${date} was completed by ${describeRun(entry.run)} at ${entry.at}`;
+    }
+    return `${date} was completed before this pipeline kept its ledger (its last task's run record and output say so)`;
+}
+/** Why a blocked date stops the run, in one line. */
+function blockedLine(blocked) {
+    const { entry } = blocked;
+    const what = entry.task ? `${entry.task}: ` : '';
+    return (`${blocked.date} is blocked since ${entry.at} (${entry.kind ?? 'failure'}, ${what}` +
+        `${entry.reason ?? 'see the run'}): it fails the same way every time, so no trigger ` +
+        `processes it again until a person forces it (force), skips it (allow-gaps on the next ` +
+        `date) or backfills it`);
+}
+/**
+ * The dates a run owes. An explicit date is that date alone; otherwise every date after the
+ * last completed one up to the run's logical date (or the landed export's date), oldest
+ * first, at most `maxCatchUp`, stopping at a blocked date. Nothing here reads the clock or
+ * the lake: the caller has read the ledger into `book`.
+ */
+function planDates(request) {
+    const { book } = request;
+    if (request.explicitDate)
+        return planExplicit(request, request.explicitDate);
+    const target = request.dataDate ?? request.logicalDate;
+    const lastCompleted = book.lastCompleted();
+    if (lastCompleted !== undefined && lastCompleted >= target) {
+        const message = book.isCompleted(target)
+            ? `${completedBy(book, target)}; nothing to do`
+            : `every date up to ${target} is done (the last completed is ${lastCompleted}); nothing to do`;
+        return { mode: 'catch-up', target, dates: [], owed: [], lastCompleted, message };
+    }
+    // A lake with no completed date starts at its earliest known date (a first date that was
+    // blocked), or at the target itself: a new pipeline owes no history.
+    const known = [...book.entries.keys()].sort();
+    const first = lastCompleted !== undefined
+        ? (0,calendar/* addDays */.fi)(lastCompleted, 1)
+        : known[0] !== undefined && known[0] < target
+            ? known[0]
+            : target;
+    const owed = datesFrom(first, target);
+    const base = { mode: 'catch-up', target, owed, lastCompleted };
+    if (owed.length > request.maxCatchUp) {
+        const refusal = `${owed.length} dates are owed (${owed[0]} … ${target}), more than max-catch-up ` +
+            `${request.maxCatchUp}: start a backfill for them: ` +
+            backfillCommand(owed[0], target);
+        return { ...base, dates: [], refusal, message: refusal };
+    }
+    const dates = [];
+    for (const date of owed) {
+        const entry = book.entry(date);
+        if (entry?.state === 'blocked' && !request.landed?.has(date)) {
+            const blocked = { date, entry };
+            const before = dates.length ? `${describeDates(dates)}, then stopping: ` : '';
+            return { ...base, dates, blocked, message: `${before}${blockedLine(blocked)}` };
+        }
+        dates.push(date);
+    }
+    const since = lastCompleted ? ` (the last completed is ${lastCompleted})` : '';
+    return { ...base, dates, message: `${describeDates(dates)}${since}` };
+}
+function planExplicit(request, date) {
+    const { book } = request;
+    const base = { mode: 'date', target: date, lastCompleted: book.lastCompleted() };
+    if (book.isCompleted(date) && !request.force) {
+        const message = `${completedBy(book, date)}; nothing to do (force: true processes it again)`;
+        return { ...base, dates: [], owed: [], message };
+    }
+    if (!request.force && !request.allowGaps && !book.predecessorReady(date)) {
+        const refusal = gapRefusal(book, date);
+        return { ...base, dates: [], owed: [date], refusal, message: refusal };
+    }
+    const how = request.force ? ' (force: processed again, later dates replayed)' : '';
+    return { ...base, dates: [date], owed: [date], message: `${date}: the date asked for${how}` };
+}
+/** The one line that refuses a date whose predecessor has not completed. */
+function gapRefusal(book, date) {
+    const previous = (0,calendar/* addDays */.fi)(date, -1);
+    const entry = book.entry(previous);
+    const state = entry?.state === 'blocked'
+        ? `is blocked (${entry.reason ?? entry.kind ?? 'see its run'})`
+        : entry?.state === 'replayed'
+            ? 'was replayed by a rewrite and its quality and gold are owed'
+            : 'has not completed';
+    return (`${date}: the day before, ${previous}, ${state}; a date is processed only after the one ` +
+        `before it: process ${previous} first, or dispatch ${date} with allow-gaps to skip it`);
+}
+/** "2026-01-04, 2026-01-05 and 2026-01-06 (3 dates)" */
+function describeDates(dates) {
+    if (dates.length === 0)
+        return 'no date';
+    if (dates.length === 1)
+        return dates[0];
+    const span = (0,calendar/* daysBetween */.YM)(dates[0], dates.at(-1)) + 1;
+    const listed = dates.length <= 4
+        ? `${dates.slice(0, -1).join(', ')} and ${dates.at(-1)}`
+        : `${dates[0]} … ${dates.at(-1)}`;
+    return span === dates.length ? `${listed} (${dates.length} dates)` : listed;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/date-claim.ts
+
+
+/**
+ * The check a date's first job makes once it holds the date's concurrency group: the ledger
+ * may have changed since the run planned its dates (another trigger completed the date, or
+ * it became blocked), and a queued or re-run trigger keeps the plan it made before waiting.
+ */
+function claimDate(request) {
+    const { book, date, force, allowGaps } = request;
+    const entry = book.entry(date);
+    const stop = (status, message) => ({
+        status,
+        ingest: false,
+        allowRewrite: false,
+        allowGaps: false,
+        replay: [],
+        message
+    });
+    if (force) {
+        const replay = book.completedAfter(date);
+        const later = replay.length
+            ? `; the later dates it replays lose their completion: ${replay.join(', ')}`
+            : '';
+        return {
+            status: 'run',
+            ingest: true,
+            allowRewrite: true,
+            allowGaps,
+            replay,
+            message: `${date}: processed again on purpose (force)${later}`
+        };
+    }
+    if (book.isCompleted(date)) {
+        const by = entry?.state === 'completed'
+            ? `${date} was completed by ${describeRun(entry.run)} at ${entry.at}`
+            : `${date} was completed before this pipeline kept its ledger`;
+        return stop('completed', `${by}; nothing to do`);
+    }
+    if (entry?.state === 'blocked' && !request.landed && !request.explicit) {
+        return stop('blocked', blockedLine({ date, entry }));
+    }
+    if (!allowGaps && !book.predecessorReady(date))
+        return stop('refused', gapRefusal(book, date));
+    const run = (ingest, message) => ({
+        status: 'run',
+        ingest,
+        allowRewrite: false,
+        allowGaps,
+        replay: [],
+        message
+    });
+    if (entry?.state === 'replayed') {
+        return run(false, `${date}: silver was replayed by the rewrite of ${entry.replayed_by ?? 'an earlier date'}; ` +
+            'its quality checks and gold are owed (no ingest)');
+    }
+    if (entry?.state === 'blocked') {
+        const why = request.landed ? 'its export has landed since' : 'it was asked for by date';
+        return run(true, `${date}: was blocked (${entry.kind ?? 'failure'}); processing it: ${why}`);
+    }
+    const gaps = allowGaps ? ' (allow-gaps: the dates before it may be skipped)' : '';
+    return run(true, `${date}: processing${gaps}`);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/date-outcome.ts
+const oneLine = (text) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
+/**
+ * How a date's chain ended, from its jobs' results and the outputs the pipeline's actions
+ * set: completed when the last task succeeded and nothing failed; blocked when a failure
+ * would repeat on every re-run (a Spark job's refusal: `failure-kind: certain`; the quality
+ * gate's verdict: `passed: false`; an export that never landed: the sensor's `found: false`);
+ * otherwise failed, and left to the retries (nothing is written: a re-run may pass).
+ */
+function dateOutcome(needs, lastTask) {
+    for (const [task, need] of Object.entries(needs)) {
+        if (need.outputs.found === 'false') {
+            return {
+                status: 'blocked',
+                kind: 'data-missing',
+                task,
+                reason: 'the export did not land within the sensor timeout',
+                message: `${task}: the export did not land within the sensor timeout`
+            };
+        }
+        if (need.result !== 'failure')
+            continue;
+        if (need.outputs['failure-kind'] === 'certain') {
+            const details = need.outputs['state-details'] ?? '';
+            const reason = oneLine(details) || 'the Spark job refused the date';
+            return { status: 'blocked', kind: 'refusal', task, reason, message: `${task}: ${reason}` };
+        }
+        if (need.outputs.passed === 'false') {
+            const failed = need.outputs.failed ? `${need.outputs.failed} blocking rule(s) failed` : '';
+            const reason = `the quality gate failed${failed ? `: ${failed}` : ''}`;
+            return { status: 'blocked', kind: 'quality', task, reason, message: `${task}: ${reason}` };
+        }
+    }
+    const broken = Object.entries(needs).filter(([, need]) => ['failure', 'cancelled'].includes(need.result));
+    if (broken.length) {
+        const jobs = broken.map(([task, need]) => `${task} (${need.result})`).join(', ');
+        return { status: 'failed', message: `${jobs}: may pass on a re-run, so nothing is recorded` };
+    }
+    const last = needs[lastTask];
+    if (last?.result !== 'success') {
+        return {
+            status: 'failed',
+            message: `${lastTask} did not run (${last?.result ?? 'not among the needs'}): not completed`
+        };
+    }
+    return { status: 'completed', message: `${lastTask} succeeded: the date is completed` };
+}
 
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
 /** Escapes text for a markdown table cell. */
@@ -73743,17 +73549,7 @@ function runSummary(outcome) {
             : ''));
 }
 
-
-/***/ }),
-
-/***/ 5322:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   _: () => (/* binding */ resolveLogicalDate)
-/* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7249);
+;// CONCATENATED MODULE: ./src/pipeline/logical-date.ts
 
 
 /**
@@ -73763,21 +73559,21 @@ function runSummary(outcome) {
 function resolveLogicalDate(request) {
     const given = request.date.trim();
     if (given) {
-        const day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIsoDate */ .jT)(given, 'date');
+        const day = (0,calendar/* parseIsoDate */.jT)(given, 'date');
         if (request.runCreatedAt && day.getTime() > request.runCreatedAt.getTime()) {
-            const today = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(request.runCreatedAt);
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('date', `a date that is not after the run's day (${today})`, given);
+            const today = (0,calendar/* formatIsoDate */.d$)(request.runCreatedAt);
+            throw new errors/* InputError */.dz('date', `a date that is not after the run's day (${today})`, given);
         }
         return {
-            date: (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day),
+            date: (0,calendar/* formatIsoDate */.d$)(day),
             source: 'input',
-            explanation: `${(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day)}: the date given to this ${describeEvent(request.eventName)}`
+            explanation: `${(0,calendar/* formatIsoDate */.d$)(day)}: the date given to this ${describeEvent(request.eventName)}`
         };
     }
     if (!request.runCreatedAt) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-created-at', 'the run creation time when no date is given');
+        throw new errors/* InputError */.dz('run-created-at', 'the run creation time when no date is given');
     }
-    const date = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .previousUtcDay */ .Mv)(request.runCreatedAt);
+    const date = (0,calendar/* previousUtcDay */.Mv)(request.runCreatedAt);
     return {
         date,
         source: 'run-created',
@@ -73798,90 +73594,7 @@ function describeEvent(eventName) {
     }
 }
 
-
-/***/ }),
-
-/***/ 1476:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   cq: () => (/* binding */ supersededDates)
-/* harmony export */ });
-/* unused harmony exports SUPERSEDED_PREFIX, jobAnnotations, certainFailures */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7383);
-
-
-const MAX_JOB_PAGES = 5;
-/**
- * What GitHub writes on a job it cancels because a newer run or job of its concurrency
- * group took its place in the queue ("… for '<group>' exists").
- */
-const SUPERSEDED_PREFIX = 'Canceling since a higher priority waiting request for';
-/**
- * The jobs of a run (its latest attempt) whose conclusion `wanted` accepts, with their
- * annotations (`actions: read` for the jobs, `checks: read` for the annotations).
- */
-async function jobAnnotations(request, repository, runId, wanted) {
-    const jobs = [];
-    for (let page = 1; page <= MAX_JOB_PAGES; page++) {
-        const { jobs: pageJobs } = await (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .callGitHub */ .ur)(request, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repository, run_id: runId, filter: 'latest', per_page: 100, page }, { permission: 'actions: read' });
-        jobs.push(...pageJobs.filter(job => wanted(job.conclusion)));
-        if (pageJobs.length < 100)
-            break;
-    }
-    const result = [];
-    for (const job of jobs) {
-        const annotations = await (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .callGitHub */ .ur)(request, 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations', { ...repository, check_run_id: job.id, per_page: 50 }, { permission: 'checks: read' });
-        result.push({
-            name: job.name,
-            conclusion: job.conclusion,
-            annotations: annotations.map(annotation => ({
-                level: annotation.annotation_level ?? '',
-                title: annotation.title ?? '',
-                message: annotation.message ?? ''
-            }))
-        });
-    }
-    return result;
-}
-/** The certain failures of a run's failed jobs: the messages marked not to be retried. */
-async function certainFailures(request, repository, runId) {
-    const jobs = await jobAnnotations(request, repository, runId, conclusion => conclusion === 'failure');
-    return jobs.flatMap(job => job.annotations
-        .filter(annotation => annotation.level === 'failure' && annotation.title === CERTAIN_FAILURE_TITLE)
-        .map(annotation => `${job.name}: ${annotation.message}`));
-}
-/**
- * The dates among `dates` whose jobs GitHub cancelled because a newer trigger of the same
- * date replaced them in the queue: the concurrency group named in the annotation holds the
- * date (`daily-customer-etl-<date>`).
- */
-async function supersededDates(request, repository, runId, dates) {
-    const jobs = await jobAnnotations(request, repository, runId, conclusion => conclusion === 'cancelled');
-    const superseded = new Set();
-    for (const job of jobs) {
-        for (const annotation of job.annotations) {
-            if (!annotation.message.startsWith(SUPERSEDED_PREFIX))
-                continue;
-            for (const date of dates)
-                if (annotation.message.includes(date))
-                    superseded.add(date);
-        }
-    }
-    return superseded;
-}
-
-
-/***/ }),
-
-/***/ 3710:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ runOutcome)
-/* harmony export */ });
-/* harmony import */ var _catch_up_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7355);
+;// CONCATENATED MODULE: ./src/pipeline/run-outcome.ts
 
 function jsonDates(text) {
     try {
@@ -73969,7 +73682,7 @@ function runOutcome(request) {
         .filter(line => line.job && ['failed', 'cancelled', 'refused', 'blocked'].includes(line.result))
         .map(line => `${line.job} (${line.date})`);
     const done = completed.length
-        ? `${(0,_catch_up_js__WEBPACK_IMPORTED_MODULE_0__/* .describeDates */ .hO)(completed.map(line => line.date))} completed; `
+        ? `${describeDates(completed.map(line => line.date))} completed; `
         : '';
     if (failed.length || blocked) {
         const first = failed[0] ?? blocked;
@@ -74003,8 +73716,278 @@ function runOutcome(request) {
         lines,
         failedJobs: [],
         certain: false,
-        headline: `${(0,_catch_up_js__WEBPACK_IMPORTED_MODULE_0__/* .describeDates */ .hO)(completed.map(line => line.date))} completed`
+        headline: `${describeDates(completed.map(line => line.date))} completed`
     };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/dates-steps.ts
+
+
+
+
+
+
+
+
+/** Whether the export of `date` has landed: its marker is there (listed, never read). */
+async function hasLanded(lake, marker, date) {
+    if (!marker)
+        return false;
+    const key = marker.keyOf(date);
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    return (await lake.list(folder)).includes(key);
+}
+/** Blocked dates whose export was missing and has landed since: they may run again. */
+async function landedSince(lake, book, marker) {
+    const landed = new Set();
+    for (const entry of book.entries.values()) {
+        if (entry.state !== 'blocked' || entry.kind !== 'data-missing')
+            continue;
+        if (await hasLanded(lake, marker, entry.logical_date))
+            landed.add(entry.logical_date);
+    }
+    return landed;
+}
+/** `mode: plan`: the dates a run created at `runCreatedAt` owes. */
+async function planStep(settings, runCreatedAt, deps) {
+    const { eventName } = settings;
+    const logical = resolveLogicalDate({ date: '', eventName, runCreatedAt });
+    const explicit = settings.date
+        ? resolveLogicalDate({ date: settings.date, eventName, runCreatedAt }).date
+        : undefined;
+    const dataDate = settings.dataKey ? settings.dataMarker?.dateOf(settings.dataKey) : undefined;
+    if (dataDate && dataDate > runCreatedAt.toISOString().slice(0, 10)) {
+        throw new errors/* InputError */.dz('data-key', "a marker of a date not after the run's day", settings.dataKey);
+    }
+    const book = await openDateBook(deps.lake, deps.pipeline, settings.legacy, deps.warn);
+    const planned = planDates({
+        book,
+        logicalDate: logical.date,
+        ...(explicit ? { explicitDate: explicit } : {}),
+        ...(dataDate ? { dataDate } : {}),
+        force: settings.force,
+        allowGaps: settings.allowGaps,
+        maxCatchUp: settings.maxCatchUp,
+        landed: await landedSince(deps.lake, book, settings.dataMarker)
+    });
+    const why = explicit
+        ? `the date given to this ${eventName || 'run'}`
+        : dataDate
+            ? `the export whose marker started this run (${settings.dataKey})`
+            : logical.explanation;
+    return {
+        outputs: {
+            dates: JSON.stringify(planned.dates),
+            owed: JSON.stringify(planned.owed),
+            count: planned.dates.length,
+            target: planned.target,
+            'last-completed': planned.lastCompleted ?? '',
+            'blocked-date': planned.blocked?.date ?? '',
+            'blocked-reason': planned.blocked?.entry.reason ?? '',
+            message: planned.message,
+            refused: planned.refusal ? 'true' : 'false',
+            'alert-key': planned.refusal && planned.owed.length ? `too many owed from ${planned.owed[0]}` : ''
+        },
+        summary: planSummary(planned, why),
+        lines: [`Target ${planned.target}: ${why}`, planned.message],
+        ...(planned.refusal ? { failure: { message: planned.refusal, certain: true } } : {})
+    };
+}
+/** `mode: claim`: is the date still owed, may it run; marks the dates a rewrite replays. */
+async function claimStep(settings, deps) {
+    const book = await openDateBook(deps.lake, deps.pipeline, settings.legacy, deps.warn);
+    const entry = book.entry(settings.date);
+    const landed = entry?.state === 'blocked' && entry.kind === 'data-missing'
+        ? await hasLanded(deps.lake, settings.dataMarker, settings.date)
+        : false;
+    const claimed = claimDate({ book, ...settings, landed });
+    const run = ledgerRunOf(deps.env);
+    const at = (deps.now?.() ?? new Date()).toISOString();
+    for (const date of claimed.replay) {
+        await writeDateEntry(deps.lake, {
+            schema_version: LEDGER_SCHEMA_VERSION,
+            pipeline: deps.pipeline,
+            logical_date: date,
+            state: 'replayed',
+            at,
+            ...(run ? { run } : {}),
+            replayed_by: settings.date
+        });
+    }
+    const status = claimed.status === 'completed' ? 'nothing-to-do' : claimed.status;
+    const stops = claimed.status === 'blocked' || claimed.status === 'refused';
+    return {
+        outputs: {
+            run: claimed.status === 'run',
+            status,
+            ingest: claimed.ingest,
+            'allow-rewrite': claimed.allowRewrite,
+            'allow-gaps': claimed.allowGaps,
+            message: claimed.message
+        },
+        summary: datesSummary(settings.date, status, claimed.message),
+        lines: [claimed.message],
+        ...(stops ? { failure: { message: claimed.message, certain: true } } : {})
+    };
+}
+/** `mode: finish`: writes the date completed or blocked, from how its jobs ended. */
+async function finishStep(date, needs, lastTask, deps) {
+    if (!(lastTask in needs)) {
+        throw new errors/* InputError */.dz('last-task', `one of the needs (${Object.keys(needs).join(', ')})`, lastTask);
+    }
+    const outcome = dateOutcome(needs, lastTask);
+    const run = ledgerRunOf(deps.env);
+    const base = {
+        schema_version: LEDGER_SCHEMA_VERSION,
+        pipeline: deps.pipeline,
+        logical_date: date,
+        at: (deps.now?.() ?? new Date()).toISOString(),
+        ...(run ? { run } : {})
+    };
+    const lines = [];
+    if (outcome.status === 'completed') {
+        await writeDateEntry(deps.lake, { ...base, state: 'completed' });
+        lines.push(`${date} completed: recorded in ${deps.lake.locate(`${DATES_FOLDER}/${deps.pipeline}/`)}`);
+    }
+    else if (outcome.status === 'blocked') {
+        const { kind, task, reason } = outcome;
+        await writeDateEntry(deps.lake, { ...base, state: 'blocked', kind, task, reason });
+    }
+    else {
+        lines.push(`${date}: ${outcome.message}`);
+    }
+    return {
+        outputs: { status: outcome.status, message: outcome.message },
+        summary: datesSummary(date, outcome.status, outcome.message),
+        lines,
+        ...(outcome.status === 'blocked'
+            ? {
+                failure: {
+                    certain: true,
+                    message: `${date} is blocked (${outcome.kind}): ${outcome.message}; no trigger processes ` +
+                        'it again until a person forces, skips or backfills it'
+                }
+            }
+            : {})
+    };
+}
+function plannedDates(plan) {
+    try {
+        const parsed = JSON.parse(plan.outputs.dates || '[]');
+        return Array.isArray(parsed)
+            ? parsed.filter((date) => typeof date === 'string')
+            : [];
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * `mode: report`: the run over its dates. `superseded` tells, for the dates whose jobs were
+ * cancelled, which were replaced in the queue by a newer trigger (the GitHub API knows).
+ */
+async function reportStep(needs, planJob, dateJobIds, superseded) {
+    const plan = needs[planJob];
+    if (!plan) {
+        throw new errors/* InputError */.dz('plan-job', `one of the needs (${Object.keys(needs).join(', ')})`, planJob);
+    }
+    const dateJobs = dateJobIds.map(id => ({ id, need: needs[id] }));
+    const cancelled = dateJobs.some(job => job.need?.result === 'cancelled');
+    const outcome = runOutcome({
+        plan,
+        dateJobs,
+        superseded: cancelled ? await superseded(plannedDates(plan)) : new Set()
+    });
+    return {
+        outputs: {
+            status: outcome.status,
+            label: outcome.label,
+            'failed-jobs': outcome.failedJobs.join('\n'),
+            details: outcome.lines
+                .map(line => `${line.date}: ${line.result}${line.detail ? ` (${line.detail})` : ''}`)
+                .join('\n'),
+            'once-per-streak': outcome.alertKey ?? ''
+        },
+        summary: runSummary(outcome),
+        lines: [outcome.headline],
+        ...(outcome.status === 'failure'
+            ? { failure: { message: outcome.headline, certain: outcome.certain } }
+            : {})
+    };
+}
+
+
+/***/ }),
+
+/***/ 1476:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   cq: () => (/* binding */ supersededDates)
+/* harmony export */ });
+/* unused harmony exports SUPERSEDED_PREFIX, jobAnnotations, certainFailures */
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7383);
+
+
+const MAX_JOB_PAGES = 5;
+/**
+ * What GitHub writes on a job it cancels because a newer run or job of its concurrency
+ * group took its place in the queue ("… for '<group>' exists").
+ */
+const SUPERSEDED_PREFIX = 'Canceling since a higher priority waiting request for';
+/**
+ * The jobs of a run (its latest attempt) whose conclusion `wanted` accepts, with their
+ * annotations (`actions: read` for the jobs, `checks: read` for the annotations).
+ */
+async function jobAnnotations(request, repository, runId, wanted) {
+    const jobs = [];
+    for (let page = 1; page <= MAX_JOB_PAGES; page++) {
+        const { jobs: pageJobs } = await (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .callGitHub */ .ur)(request, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repository, run_id: runId, filter: 'latest', per_page: 100, page }, { permission: 'actions: read' });
+        jobs.push(...pageJobs.filter(job => wanted(job.conclusion)));
+        if (pageJobs.length < 100)
+            break;
+    }
+    const result = [];
+    for (const job of jobs) {
+        const annotations = await (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .callGitHub */ .ur)(request, 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations', { ...repository, check_run_id: job.id, per_page: 50 }, { permission: 'checks: read' });
+        result.push({
+            name: job.name,
+            conclusion: job.conclusion,
+            annotations: annotations.map(annotation => ({
+                level: annotation.annotation_level ?? '',
+                title: annotation.title ?? '',
+                message: annotation.message ?? ''
+            }))
+        });
+    }
+    return result;
+}
+/** The certain failures of a run's failed jobs: the messages marked not to be retried. */
+async function certainFailures(request, repository, runId) {
+    const jobs = await jobAnnotations(request, repository, runId, conclusion => conclusion === 'failure');
+    return jobs.flatMap(job => job.annotations
+        .filter(annotation => annotation.level === 'failure' && annotation.title === CERTAIN_FAILURE_TITLE)
+        .map(annotation => `${job.name}: ${annotation.message}`));
+}
+/**
+ * The dates among `dates` whose jobs GitHub cancelled because a newer trigger of the same
+ * date replaced them in the queue: the concurrency group named in the annotation holds the
+ * date (`daily-customer-etl-<date>`).
+ */
+async function supersededDates(request, repository, runId, dates) {
+    const jobs = await jobAnnotations(request, repository, runId, conclusion => conclusion === 'cancelled');
+    const superseded = new Set();
+    for (const job of jobs) {
+        for (const annotation of job.annotations) {
+            if (!annotation.message.startsWith(SUPERSEDED_PREFIX))
+                continue;
+            for (const date of dates)
+                if (annotation.message.includes(date))
+                    superseded.add(date);
+        }
+    }
+    return superseded;
 }
 
 

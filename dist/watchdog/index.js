@@ -73157,10 +73157,24 @@ function readDataMarker(inputs) {
         keyOf: date => template.replace('{date}', date)
     };
 }
+/**
+ * S3 URL-encodes object keys in the event notifications it sends (`date%3D2026-01-05`);
+ * whether its EventBridge events do is not documented, so both forms are read.
+ */
+function decodedKey(key) {
+    if (!key.includes('%'))
+        return key;
+    try {
+        return decodeURIComponent(key);
+    }
+    catch {
+        return key;
+    }
+}
 /** The date slots a workflow has bound max-catch-up; 31 is the most a backfill runs. */
 function readPlanSettings(inputs, env) {
     const date = inputs.string('date');
-    const dataKey = inputs.string('data-key');
+    const dataKey = decodedKey(inputs.string('data-key'));
     if (date && dataKey) {
         throw new InputError('data-key', 'no data-key when a date is given (one or the other)', dataKey);
     }
@@ -73206,8 +73220,7 @@ function readPlanSettings(inputs, env) {
         maxCatchUp,
         ...(legacy ? { legacy } : {}),
         ...(dataMarker ? { dataMarker } : {}),
-        eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? ''),
-        token: inputs.string('github-token')
+        eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? '')
     };
 }
 function readClaimSettings(inputs) {

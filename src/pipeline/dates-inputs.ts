@@ -91,8 +91,6 @@ export interface PlanSettings {
   legacy?: LegacyEvidence
   dataMarker?: DataMarker
   eventName: string
-  runCreatedAt?: Date
-  token: string
 }
 
 /** The date slots a workflow has bound max-catch-up; 31 is the most a backfill runs. */
@@ -146,8 +144,7 @@ export function readPlanSettings(inputs: Inputs, env: NodeJS.ProcessEnv): PlanSe
     maxCatchUp,
     ...(legacy ? { legacy } : {}),
     ...(dataMarker ? { dataMarker } : {}),
-    eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? ''),
-    token: inputs.string('github-token')
+    eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? '')
   }
 }
 

@@ -75,7 +75,14 @@ async function run(
     hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
     write: text => (output += text)
   })
-  const jobs = Object.fromEntries(result.rows.map(row => [row.id, row.state]))
+  // Every job, those of the called workflows included, as the runner's closing table has it.
+  const table = output.slice(output.lastIndexOf('── Jobs ──'))
+  const jobs = Object.fromEntries(
+    [...table.matchAll(/^(\S.*?) {2,}(passed|failed|skipped|cancelled)\b/gm)].map(match => [
+      match[1],
+      { passed: 'success', failed: 'failure' }[match[2]] ?? match[2]
+    ])
+  )
   return { exitCode: result.exitCode, output, jobs, result, spark: sparkRuns.slice(before) }
 }
 

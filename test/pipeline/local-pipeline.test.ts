@@ -49,8 +49,17 @@ describe(
       expect(run.code, run.output.slice(-4000)).toBe(0)
       // The jobs of the workflow file, in its order, each with its result.
       expect(run.output).toMatch(
-        /── Jobs ──\nresolve-date +passed.*\nwait-for-data +passed.*\ningest-cdc +passed.*\nvalidate-data-quality +passed.*\ncompute-aggregates +passed.*\nnotify +passed/
+        /── Jobs ──\nplan +passed.*\nday-1 \/ claim +passed.*\nday-1 \/ wait-for-data +passed.*\nday-1 \/ ingest-cdc +passed.*\nday-1 \/ validate-data-quality +passed.*\nday-1 \/ compute-aggregates +passed.*\nday-1 \/ finish +passed.*\nday-1 +passed.*\n(?:day-\d +skipped.*\n)+report +passed/
       )
+      // The date's ledger entry, written after gold: the same command again skips the date.
+      expect(
+        JSON.parse(
+          readFileSync(
+            path.join(lake, '_pipeline/dates/daily-customer-etl/2026-01-01.json'),
+            'utf8'
+          )
+        )
+      ).toMatchObject({ state: 'completed' })
       // The Spark job action's own summary, against the local EMR Serverless's application.
       expect(run.output).toContain('SPARK JOB DAILY-CUSTOMER-ETL/INGEST-CDC/2026-01-01: SUCCESS')
       expect(run.output).toContain('Application              00localspark0001')
@@ -90,7 +99,7 @@ describe(
       const run = await runPipeline(
         ['--date', '2026-01-01', '--lake', lake, '--fresh'],
         (output, interrupt) => {
-          if (!interrupted && /ingest-cdc │ Job run \S+: RUNNING/.test(output)) {
+          if (!interrupted && /day-1 \/ ingest-cdc │ Job run \S+: RUNNING/.test(output)) {
             interrupted = true
             interrupt()
           }
@@ -98,18 +107,20 @@ describe(
       )
       expect(interrupted, run.output.slice(-4000)).toBe(true)
       expect(run.code).not.toBe(0)
-      const jobRun = /ingest-cdc │ Job run (\S+): RUNNING/.exec(run.output)![1]
+      const jobRun = /day-1 \/ ingest-cdc │ Job run (\S+): RUNNING/.exec(run.output)![1]
       expect(run.output).toContain('Cancelling the run')
       // The action asked the local EMR Serverless to cancel, and the run ended CANCELLED.
-      expect(run.output).toContain(`ingest-cdc │ Cancellation of job run ${jobRun} requested`)
+      expect(run.output).toContain(
+        `day-1 / ingest-cdc │ Cancellation of job run ${jobRun} requested`
+      )
       expect(run.output).toMatch(
         new RegExp(`\\n  ${jobRun}  daily-customer-etl/ingest-cdc/2026-01-01  CANCELLED `)
       )
       // The Spark action's post step ran after the cancelled main step.
       expect(run.output).toMatch(
-        / {2}ingest-cdc ▸ Run \.\/: cancelled .*\n(?:.*\n)* {2}ingest-cdc ▸ Post Run \.\//
+        / {2}day-1 \/ ingest-cdc ▸ Run \.\/: cancelled .*\n(?:.*\n)* {2}day-1 \/ ingest-cdc ▸ Post Run \.\//
       )
-      expect(run.output).toMatch(/── Jobs ──\n(?:.*\n)*ingest-cdc +cancelled/)
+      expect(run.output).toMatch(/── Jobs ──\n(?:.*\n)*day-1 \/ ingest-cdc +cancelled/)
       expect(run.output).toMatch(/compute-aggregates +(skipped|cancelled)/)
       // The local S3 outlived the Ctrl-C: the lake was saved, the day's bronze in it.
       expect(run.output).toContain('pipeline: lake saved to')
