@@ -96,10 +96,9 @@ vitest_lane() {
   local lane=$1
   shift
   if [ $# -eq 0 ] && [ "$lane" != e2e ]; then
-    local status=0
-    npx vitest run --project "$lane" --coverage --coverage.reportsDirectory="coverage/$lane" || status=$?
-    node scripts/coverage-floor.mjs "$lane" || status=1
-    return $status
+    npx vitest run --project "$lane" --coverage --coverage.reportsDirectory="coverage/$lane"
+    node scripts/coverage-floor.mjs "$lane"
+    return
   fi
   npx vitest run --project "$lane" "$@"
 }
