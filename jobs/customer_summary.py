@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from job_common import (
     ArgumentParser,
-    JobError,
+    Refusal,
     date_tag,
     date_tags,
     normalize_root,
@@ -134,7 +134,7 @@ def run_summary(spark: SparkSession, options: SummaryOptions) -> SummaryResult:
     ds = options.date
     tags = date_tags(spark, options.table)
     if ds not in tags:
-        raise JobError(
+        raise Refusal(
             f"silver {options.table} has no snapshot tagged {date_tag(ds)}: expected the "
             f"customers of {ds} (run cdc_ingest for {ds} first)"
         )

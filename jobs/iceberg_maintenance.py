@@ -37,7 +37,7 @@ from typing import Any
 
 from job_common import (
     ArgumentParser,
-    JobError,
+    Refusal,
     date_tag,
     date_tags,
     parse_table,
@@ -92,7 +92,7 @@ def _first(spark: SparkSession, sql: str) -> dict[str, Any]:
 def run_maintenance(spark: SparkSession, options: MaintenanceOptions) -> MaintenanceResult:
     table = options.table
     if not table_exists(spark, table):
-        raise JobError(f"--table: no table {table} (did the ingest job run?)")
+        raise Refusal(f"--table: no table {table} (did the ingest job run?)")
     catalog, name = table.split(".", 1)
     result = MaintenanceResult(table=table)
 
@@ -181,7 +181,7 @@ def parse_args(argv: Sequence[str] | None) -> MaintenanceOptions:
 
 def _whole(text: str, name: str, minimum: int) -> int:
     if not text.strip().isdigit() or int(text) < minimum:
-        raise JobError(f"{name}: expected a whole number of at least {minimum}, got '{text}'")
+        raise Refusal(f"{name}: expected a whole number of at least {minimum}, got '{text}'")
     return int(text)
 
 

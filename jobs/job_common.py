@@ -48,8 +48,21 @@ _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _BUCKET_SCHEMES = ("s3", "s3a", "s3n", "gs", "abfs", "abfss", "hdfs")
 
 
+# The exit code of a refusal: clear of 1 (any other error, S3 and network ones included, which
+# a re-run may cure), of Python's 2, of Spark's own 50-56 and of the signals' 137/143. It is
+# sysexits' EX_DATAERR. The daily workflow names it in the Spark job action's
+# no-retry-exit-codes, so a refused run is neither submitted again nor re-run.
+REFUSAL_EXIT_CODE = 65
+
+
 class JobError(Exception):
-    """A problem the operator can fix (bad argument, missing input): one line, exit 1."""
+    """A problem the operator can fix (missing input, bad data): one line, exit 1. A re-run
+    may succeed (the input may appear, a network error pass), so the run is retried."""
+
+
+class Refusal(JobError):
+    """A refusal that no re-run can change: a date out of order (a gap, a rewrite), a missing
+    partition or table snapshot, a bad argument. One line, exit REFUSAL_EXIT_CODE."""
 
 
 def printable(text: str) -> str:
@@ -59,11 +72,11 @@ def printable(text: str) -> str:
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its errors as one line and exit 1 like every other input error (not the
-    usage text and exit 2)."""
+    """argparse, with its errors as one line and a refusal's exit code like every other
+    argument check (not the usage text and exit 2)."""
 
     def error(self, message: str) -> NoReturn:
-        raise JobError(message)
+        raise Refusal(message)
 
 
 # ------------------------------------------------------------------------- dates and paths
@@ -72,11 +85,11 @@ class ArgumentParser(argparse.ArgumentParser):
 def parse_date(value: str, name: str = "--date") -> dt.date:
     """A calendar date written exactly YYYY-MM-DD."""
     if not DATE_RE.match(value or ""):
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
+        raise Refusal(f"{name}: expected a date YYYY-MM-DD, got '{value}'")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise JobError(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
+        raise Refusal(f"{name}: expected a date YYYY-MM-DD, got '{value}'") from None
 
 
 def normalize_root(value: str, name: str) -> str:
@@ -84,13 +97,13 @@ def normalize_root(value: str, name: str) -> str:
     local paths made absolute; no trailing slash."""
     text = (value or "").strip()
     if not text:
-        raise JobError(f"{name}: expected an s3:// URI or a local path, got ''")
+        raise Refusal(f"{name}: expected an s3:// URI or a local path, got ''")
     scheme = _SCHEME_RE.match(text)
     if scheme and len(scheme.group(1)) > 1:  # a one-letter "scheme" is a Windows drive
         if scheme.group(1).lower() in _BUCKET_SCHEMES:
             rest = text[len(scheme.group(0)) :]
             if not rest.startswith("//") or not rest[2:].split("/")[0]:
-                raise JobError(
+                raise Refusal(
                     f"{name}: expected {scheme.group(1)}://<bucket>/<prefix>, got '{value}'"
                 )
         stripped = text.rstrip("/")
@@ -192,7 +205,7 @@ def parse_table(value: str, name: str = "--table") -> str:
     """A table name `<catalog>.<namespace>.<table>` (plain identifiers, no quoting)."""
     parts = (value or "").strip().split(".")
     if len(parts) != 3 or not all(_IDENTIFIER_RE.match(part) for part in parts):
-        raise JobError(
+        raise Refusal(
             f"{name}: expected an Iceberg table <catalog>.<namespace>.<table> "
             f"(e.g. lake.silver.customers), got '{value}'"
         )
@@ -352,7 +365,8 @@ def run_job(
     errors: tuple[type[Exception], ...] = (),
 ) -> int:
     """A job's main(): parses the arguments, runs the work, and turns every error the user can
-    fix (JobError, and `errors`) into one line `<job>: error: <message>` and exit code 1.
+    fix (JobError, and `errors`) into one line `<job>: error: <message>` and exit code 1, or
+    REFUSAL_EXIT_CODE for a Refusal (`<job>: refused: <message>`).
 
     A session passed in is left running; one the job started is stopped at the end.
     """
@@ -360,8 +374,10 @@ def run_job(
     expected: tuple[type[Exception], ...] = (JobError, *errors)
 
     def report(error: Exception) -> int:
-        print(f"{job}: error: {printable(str(error))}", file=sys.stderr, flush=True)
-        return 1
+        refused = isinstance(error, Refusal)
+        kind = "refused" if refused else "error"
+        print(f"{job}: {kind}: {printable(str(error))}", file=sys.stderr, flush=True)
+        return REFUSAL_EXIT_CODE if refused else 1
 
     try:
         options = parse(argv)

@@ -96,6 +96,8 @@ function generateMissingDates(): void {
 interface DateResult {
   date: string
   exitCode: number
+  /** How the report job saw the date: success, failure or skipped (completed already). */
+  status: string
   jobs: { id: string; state: string; duration: string }[]
 }
 
@@ -177,7 +179,7 @@ async function main(): Promise<number> {
         workflowFile: WORKFLOW,
         workspace: projectRoot,
         event: 'workflow_dispatch',
-        inputs: { date, notify: 'true' },
+        inputs: { date, notify: 'true', force: args.force ? 'true' : 'false' },
         vars,
         secrets: {},
         github,
@@ -193,11 +195,15 @@ async function main(): Promise<number> {
       results.push({
         date,
         exitCode: result.exitCode,
-        jobs: result.rows.map(row => ({
-          id: row.id,
-          state: row.state,
-          duration: row.durationMs === undefined ? '' : formatDuration(row.durationMs)
-        }))
+        status: result.outcome?.jobs.report?.outputs.status ?? '',
+        // The date jobs the plan left unused are not news.
+        jobs: result.rows
+          .filter(row => !(/^day-\d+$/.test(row.id) && row.state === 'skipped'))
+          .map(row => ({
+            id: row.id,
+            state: row.state,
+            duration: row.durationMs === undefined ? '' : formatDuration(row.durationMs)
+          }))
       })
       // Dates run in order, as backfill runs them: a later date builds on this one's silver.
       if (result.exitCode !== 0) break
@@ -222,9 +228,13 @@ async function main(): Promise<number> {
     const jobs = result.jobs.map(
       job => `${job.id} ${job.state}${job.duration ? ` ${job.duration}` : ''}`
     )
-    console.log(
-      `| ${result.date} | ${result.exitCode === 0 ? 'passed' : 'FAILED'} | ${jobs.join(', ')} |`
-    )
+    const how =
+      result.exitCode !== 0
+        ? 'FAILED'
+        : result.status === 'skipped'
+          ? 'completed already (skipped; --force runs it again)'
+          : 'passed'
+    console.log(`| ${result.date} | ${how} | ${jobs.join(', ')} |`)
   }
   if (sparkTimes.count > 0) {
     console.log('\nSpark job runs (local EMR Serverless):')

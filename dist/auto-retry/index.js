@@ -30826,8 +30826,10 @@ function formatDuration(ms) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Nq: () => (/* binding */ CertainFailure),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 /**
@@ -30836,6 +30838,16 @@ function formatDuration(ms) {
  */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * The title of the error annotation that marks a failure no re-run can change (a refusal, a
+ * blocked date): the auto-retry action reads the failed run's annotations (`checks: read`)
+ * and re-runs nothing that carries it.
+ */
+const CERTAIN_FAILURE_TITLE = 'Certain failure (not retried)';
+/** A failure that running the same thing again would repeat: reported under its title. */
+class CertainFailure extends UserError {
+    name = 'CertainFailure';
 }
 /** A bad action input, reported before any request is sent. */
 class InputError extends UserError {
@@ -39198,7 +39210,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -39221,7 +39233,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -39521,7 +39533,7 @@ const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
     info: message => info(message),
     warning: message => warning(message),
-    error: message => error(message),
+    error: message => core_error(message),
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
@@ -39562,7 +39574,11 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        if (error instanceof errors/* UserError */.yo) {
+        if (error instanceof errors/* CertainFailure */.Nq) {
+            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            process.exitCode = 1;
+        }
+        else if (error instanceof errors/* UserError */.yo) {
             setFailed(firstLine(error.message));
         }
         else {
@@ -39614,7 +39630,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8352);
 /* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6312);
-/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(870);
+/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8998);
 /* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5555);
 
 
@@ -39677,7 +39693,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 870:
+/***/ 8998:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39695,6 +39711,71 @@ var duration = __nccwpck_require__(8571);
 var github_rest = __nccwpck_require__(7383);
 // EXTERNAL MODULE: ./src/core/retry-delay.ts
 var retry_delay = __nccwpck_require__(5555);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+;// CONCATENATED MODULE: ./src/pipeline/run-annotations.ts
+
+
+const MAX_JOB_PAGES = 5;
+/**
+ * What GitHub writes on a job it cancels because a newer run or job of its concurrency
+ * group took its place in the queue ("… for '<group>' exists").
+ */
+const SUPERSEDED_PREFIX = 'Canceling since a higher priority waiting request for';
+/**
+ * The jobs of a run (its latest attempt) whose conclusion `wanted` accepts, with their
+ * annotations (`actions: read` for the jobs, `checks: read` for the annotations).
+ */
+async function jobAnnotations(request, repository, runId, wanted) {
+    const jobs = [];
+    for (let page = 1; page <= MAX_JOB_PAGES; page++) {
+        const { jobs: pageJobs } = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { ...repository, run_id: runId, filter: 'latest', per_page: 100, page }, { permission: 'actions: read' });
+        jobs.push(...pageJobs.filter(job => wanted(job.conclusion)));
+        if (pageJobs.length < 100)
+            break;
+    }
+    const result = [];
+    for (const job of jobs) {
+        const annotations = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations', { ...repository, check_run_id: job.id, per_page: 50 }, { permission: 'checks: read' });
+        result.push({
+            name: job.name,
+            conclusion: job.conclusion,
+            annotations: annotations.map(annotation => ({
+                level: annotation.annotation_level ?? '',
+                title: annotation.title ?? '',
+                message: annotation.message ?? ''
+            }))
+        });
+    }
+    return result;
+}
+/** The certain failures of a run's failed jobs: the messages marked not to be retried. */
+async function certainFailures(request, repository, runId) {
+    const jobs = await jobAnnotations(request, repository, runId, conclusion => conclusion === 'failure');
+    return jobs.flatMap(job => job.annotations
+        .filter(annotation => annotation.level === 'failure' && annotation.title === errors/* CERTAIN_FAILURE_TITLE */.pU)
+        .map(annotation => `${job.name}: ${annotation.message}`));
+}
+/**
+ * The dates among `dates` whose jobs GitHub cancelled because a newer trigger of the same
+ * date replaced them in the queue: the concurrency group named in the annotation holds the
+ * date (`daily-customer-etl-<date>`).
+ */
+async function supersededDates(request, repository, runId, dates) {
+    const jobs = await jobAnnotations(request, repository, runId, conclusion => conclusion === 'cancelled');
+    const superseded = new Set();
+    for (const job of jobs) {
+        for (const annotation of job.annotations) {
+            if (!annotation.message.startsWith(SUPERSEDED_PREFIX))
+                continue;
+            for (const date of dates)
+                if (annotation.message.includes(date))
+                    superseded.add(date);
+        }
+    }
+    return superseded;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/workflow-run.ts
 
 async function getWorkflowRun(request, repository, runId) {
@@ -39725,6 +39806,8 @@ function workflowRunOf(data, runId) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/auto-retry.ts
+
+
 
 
 
@@ -39798,6 +39881,11 @@ async function autoRetry(request, options) {
         const decision = decideRetry(run, policy, new Date(clock.now()), delayMs);
         if (!decision.retry)
             return finish(decision.reason, run);
+        const certain = await certainFailuresOf(request, repository, runId, logger);
+        if (certain.length) {
+            const more = certain.length > 1 ? ` (and ${certain.length - 1} more)` : '';
+            return finish(`not retried: ${certain[0]}${more}`, run);
+        }
         logger.info(decision.reason);
         if (delayMs >= deadline - clock.now()) {
             return finish(`waiting ${(0,duration/* formatDuration */.a3)(delayMs)} before attempt ${decision.nextAttempt} would leave ` +
@@ -39825,6 +39913,20 @@ async function autoRetry(request, options) {
         }
         logger.info(`Run ${runId} attempt ${attempt.runAttempt} ended ${attempt.conclusion}`);
         run = attempt;
+    }
+}
+/**
+ * The failures of the run's latest attempt that its actions marked certain (a refusal, a
+ * blocked date): a re-run would repeat them, and pay for it. Unreadable (no `checks: read`),
+ * the failure counts as transient: a needless re-run costs less than a lost night.
+ */
+async function certainFailuresOf(request, repository, runId, logger) {
+    try {
+        return await certainFailures(request, repository, runId);
+    }
+    catch (error) {
+        logger.warning(`Could not read whether run ${runId} failed for a certain reason (needs actions: read and checks: read): ${(0,errors/* errorMessage */.gJ)(error)}; re-running it as a transient failure`);
+        return [];
     }
 }
 /**

@@ -30746,8 +30746,10 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Nq: () => (/* binding */ CertainFailure),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 /**
@@ -30756,6 +30758,16 @@ module.exports = {
  */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * The title of the error annotation that marks a failure no re-run can change (a refusal, a
+ * blocked date): the auto-retry action reads the failed run's annotations (`checks: read`)
+ * and re-runs nothing that carries it.
+ */
+const CERTAIN_FAILURE_TITLE = 'Certain failure (not retried)';
+/** A failure that running the same thing again would repeat: reported under its title. */
+class CertainFailure extends UserError {
+    name = 'CertainFailure';
 }
 /** A bad action input, reported before any request is sent. */
 class InputError extends UserError {
@@ -39094,7 +39106,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -39117,7 +39129,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -39485,7 +39497,7 @@ const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
     info: message => info(message),
     warning: message => warning(message),
-    error: message => error(message),
+    error: message => core_error(message),
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
@@ -39526,7 +39538,11 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        if (error instanceof errors/* UserError */.yo) {
+        if (error instanceof errors/* CertainFailure */.Nq) {
+            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            process.exitCode = 1;
+        }
+        else if (error instanceof errors/* UserError */.yo) {
             setFailed(firstLine(error.message));
         }
         else {
@@ -39566,8 +39582,8 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async
     const webhookUrl = inputs.string('webhook-url');
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(token);
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(webhookUrl);
-    inputs.required('status', 'success or failure');
-    const status = inputs.choice('status', ['success', 'failure'], 'failure');
+    inputs.required('status', 'success, failure or skipped');
+    const status = inputs.choice('status', ['success', 'failure', 'skipped'], 'failure');
     if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
         // The value is a secret: the error must not echo it.
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('webhook-url', 'an http(s) URL');
@@ -39583,7 +39599,9 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async
         logicalDate: inputs.string('logical-date', 'an unresolved date'),
         failedJobs: (0,_notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_3__/* .parseFailedJobs */ .T)(inputs.raw('failed-jobs')),
         errorExcerpt: inputs.string('error-excerpt'),
-        runUrl
+        runUrl,
+        details: inputs.lines('details'),
+        oncePerStreak: inputs.string('once-per-streak')
     };
     const label = inputs.string('label', 'pipeline-failure');
     if (!token)
@@ -39744,6 +39762,10 @@ function details(summary, body) {
 function issueMarker(pipeline) {
     return `<!-- pipeline-notify: ${pipeline.replace(/--/g, '- -')} -->`;
 }
+/** Marks the issue text that alerted of a once-per-streak failure. */
+function onceMarker(key) {
+    return `<!-- pipeline-notify-once: ${key.replace(/--/g, '- -').replace(/[<>\r\n]/g, ' ')} -->`;
+}
 const MAX_EXCERPT_LINES = 40;
 const MAX_EXCERPT_CHARS = 3000;
 /** The last lines of an error, where the cause usually is, within chat and issue limits. */
@@ -39775,6 +39797,14 @@ function facts(outcome) {
         ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`)
     ].join('\n');
 }
+/** The run's dates, one escaped list item each. */
+function dateDetails(outcome) {
+    const lines = (outcome.details ?? []).filter(line => line.trim());
+    return lines.length ? `\n\n**Dates**\n\n${lines.map(line => `- ${cell(line)}`).join('\n')}` : '';
+}
+function onceTag(outcome) {
+    return outcome.oncePerStreak ? `\n${onceMarker(outcome.oncePerStreak)}` : '';
+}
 function evidence(outcome) {
     const text = excerpt(outcome.errorExcerpt);
     return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : '';
@@ -39782,12 +39812,13 @@ function evidence(outcome) {
 function issueBody(outcome) {
     return (`${issueMarker(outcome.pipeline)}\n` +
         `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${evidence(outcome)}\n\n` +
+        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n\n` +
         'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-        'and the next successful run closes it.\n');
+        `and the next successful run closes it.\n${onceTag(outcome)}`);
 }
 function failureComment(outcome) {
-    return (`Failed again for **${outcome.logicalDate}**.\n\n` + `${facts(outcome)}${evidence(outcome)}\n`);
+    return (`Failed again for **${outcome.logicalDate}**.\n\n` +
+        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n${onceTag(outcome)}`);
 }
 function recoveryComment(outcome) {
     return (`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
@@ -39797,6 +39828,9 @@ function recoveryComment(outcome) {
 function summaryLine(outcome) {
     if (outcome.status === 'success') {
         return `✅ ${outcome.pipeline} completed for ${outcome.logicalDate}`;
+    }
+    if (outcome.status === 'skipped') {
+        return `⏭️ ${outcome.pipeline}: nothing to do for ${outcome.logicalDate}`;
     }
     const jobs = outcome.failedJobs.length ? ` (failed: ${outcome.failedJobs.join(', ')})` : '';
     return `❌ ${outcome.pipeline} failed for ${outcome.logicalDate}${jobs}`;
@@ -39823,6 +39857,19 @@ function webhookMessage(outcome, issueUrl) {
         { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
         { type: 'section', fields: fields.map(text => ({ type: 'mrkdwn', text })) }
     ];
+    const dates = (outcome.details ?? []).filter(line => line.trim());
+    if (dates.length) {
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: dates
+                    .map(line => `• ${slackEscape(line)}`)
+                    .join('\n')
+                    .slice(0, 2900)
+            }
+        });
+    }
     const text = excerpt(outcome.errorExcerpt);
     if (outcome.status === 'failure' && text) {
         blocks.push({
@@ -39873,8 +39920,23 @@ async function findStreakIssue(request, repository, pipeline, label) {
  * success comments and closes it, and a success with no open issue does nothing.
  */
 async function updateStreakIssue(request, repository, outcome, label, logger) {
+    if (outcome.status === 'skipped') {
+        logger.info('Nothing was done (the dates were completed, or the run was superseded): no issue changes');
+        return { action: 'none' };
+    }
     const open = await findStreakIssue(request, repository, outcome.pipeline, label);
     if (outcome.status === 'failure') {
+        if (open &&
+            outcome.oncePerStreak &&
+            (await mentions(request, repository, open, onceMarker(outcome.oncePerStreak)))) {
+            logger.info(`The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`);
+            return {
+                action: 'none',
+                issueNumber: open.number,
+                ...(open.html_url ? { issueUrl: open.html_url } : {}),
+                alreadyAlerted: true
+            };
+        }
         if (open) {
             await comment(request, repository, open.number, failureComment(outcome));
             logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`);
@@ -39893,6 +39955,20 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
     await (0,github_rest/* callGitHub */.ur)(request, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' }, { permission: PERMISSION });
     logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`);
     return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url };
+}
+const MAX_COMMENT_PAGES = 10;
+/** Whether the issue's body or one of its comments holds `marker`. */
+async function mentions(request, repository, issue, marker) {
+    if ((issue.body ?? '').includes(marker))
+        return true;
+    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+        const comments = await (0,github_rest/* callGitHub */.ur)(request, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: issue.number, per_page: 100, page }, { permission: PERMISSION });
+        if (comments.some(comment => (comment.body ?? '').includes(marker)))
+            return true;
+        if (comments.length < 100)
+            return false;
+    }
+    return false;
 }
 /**
  * GitHub silently drops labels it cannot apply when an issue is created, and an issue
@@ -40048,7 +40124,8 @@ async function notify(request, { repository, outcome: given, label, webhookUrl, 
         failures.push(error);
     }
     let webhookSent = false;
-    if (webhookUrl) {
+    // Nothing done is no news; an alert already given this streak is not given twice.
+    if (webhookUrl && outcome.status !== 'skipped' && !issue.alreadyAlerted) {
         try {
             await postWebhook(webhookUrl, webhookMessage(outcome, issue.issueUrl), webhook);
             webhookSent = true;

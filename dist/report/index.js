@@ -63967,8 +63967,10 @@ function daysBetween(start, end) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Nq: () => (/* binding */ CertainFailure),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 /**
@@ -63977,6 +63979,16 @@ function daysBetween(start, end) {
  */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * The title of the error annotation that marks a failure no re-run can change (a refusal, a
+ * blocked date): the auto-retry action reads the failed run's annotations (`checks: read`)
+ * and re-runs nothing that carries it.
+ */
+const CERTAIN_FAILURE_TITLE = 'Certain failure (not retried)';
+/** A failure that running the same thing again would repeat: reported under its title. */
+class CertainFailure extends UserError {
+    name = 'CertainFailure';
 }
 /** A bad action input, reported before any request is sent. */
 class InputError extends UserError {
@@ -72315,7 +72327,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -72338,7 +72350,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -72706,7 +72718,7 @@ const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
     info: message => info(message),
     warning: message => warning(message),
-    error: message => error(message),
+    error: message => core_error(message),
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
@@ -72747,7 +72759,11 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        if (error instanceof errors/* UserError */.yo) {
+        if (error instanceof errors/* CertainFailure */.Nq) {
+            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            process.exitCode = 1;
+        }
+        else if (error instanceof errors/* UserError */.yo) {
             setFailed(firstLine(error.message));
         }
         else {
@@ -73213,6 +73229,10 @@ var github_rest = __nccwpck_require__(7383);
 function issueMarker(pipeline) {
     return `<!-- pipeline-notify: ${pipeline.replace(/--/g, '- -')} -->`;
 }
+/** Marks the issue text that alerted of a once-per-streak failure. */
+function message_onceMarker(key) {
+    return `<!-- pipeline-notify-once: ${key.replace(/--/g, '- -').replace(/[<>\r\n]/g, ' ')} -->`;
+}
 const MAX_EXCERPT_LINES = 40;
 const MAX_EXCERPT_CHARS = 3000;
 /** The last lines of an error, where the cause usually is, within chat and issue limits. */
@@ -73244,6 +73264,14 @@ function facts(outcome) {
         ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`)
     ].join('\n');
 }
+/** The run's dates, one escaped list item each. */
+function dateDetails(outcome) {
+    const lines = (outcome.details ?? []).filter(line => line.trim());
+    return lines.length ? `\n\n**Dates**\n\n${lines.map(line => `- ${cell(line)}`).join('\n')}` : '';
+}
+function onceTag(outcome) {
+    return outcome.oncePerStreak ? `\n${message_onceMarker(outcome.oncePerStreak)}` : '';
+}
 function evidence(outcome) {
     const text = excerpt(outcome.errorExcerpt);
     return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : '';
@@ -73251,12 +73279,13 @@ function evidence(outcome) {
 function message_issueBody(outcome) {
     return (`${issueMarker(outcome.pipeline)}\n` +
         `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${evidence(outcome)}\n\n` +
+        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n\n` +
         'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-        'and the next successful run closes it.\n');
+        `and the next successful run closes it.\n${onceTag(outcome)}`);
 }
 function message_failureComment(outcome) {
-    return (`Failed again for **${outcome.logicalDate}**.\n\n` + `${facts(outcome)}${evidence(outcome)}\n`);
+    return (`Failed again for **${outcome.logicalDate}**.\n\n` +
+        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n${onceTag(outcome)}`);
 }
 function message_recoveryComment(outcome) {
     return (`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
@@ -73266,6 +73295,9 @@ function message_recoveryComment(outcome) {
 function summaryLine(outcome) {
     if (outcome.status === 'success') {
         return `✅ ${outcome.pipeline} completed for ${outcome.logicalDate}`;
+    }
+    if (outcome.status === 'skipped') {
+        return `⏭️ ${outcome.pipeline}: nothing to do for ${outcome.logicalDate}`;
     }
     const jobs = outcome.failedJobs.length ? ` (failed: ${outcome.failedJobs.join(', ')})` : '';
     return `❌ ${outcome.pipeline} failed for ${outcome.logicalDate}${jobs}`;
@@ -73292,6 +73324,19 @@ function webhookMessage(outcome, issueUrl) {
         { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
         { type: 'section', fields: fields.map(text => ({ type: 'mrkdwn', text })) }
     ];
+    const dates = (outcome.details ?? []).filter(line => line.trim());
+    if (dates.length) {
+        blocks.push({
+            type: 'section',
+            text: {
+                type: 'mrkdwn',
+                text: dates
+                    .map(line => `• ${slackEscape(line)}`)
+                    .join('\n')
+                    .slice(0, 2900)
+            }
+        });
+    }
     const text = excerpt(outcome.errorExcerpt);
     if (outcome.status === 'failure' && text) {
         blocks.push({
@@ -73342,8 +73387,23 @@ async function findStreakIssue(request, repository, pipeline, label) {
  * success comments and closes it, and a success with no open issue does nothing.
  */
 async function updateStreakIssue(request, repository, outcome, label, logger) {
+    if (outcome.status === 'skipped') {
+        logger.info('Nothing was done (the dates were completed, or the run was superseded): no issue changes');
+        return { action: 'none' };
+    }
     const open = await findStreakIssue(request, repository, outcome.pipeline, label);
     if (outcome.status === 'failure') {
+        if (open &&
+            outcome.oncePerStreak &&
+            (await mentions(request, repository, open, onceMarker(outcome.oncePerStreak)))) {
+            logger.info(`The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`);
+            return {
+                action: 'none',
+                issueNumber: open.number,
+                ...(open.html_url ? { issueUrl: open.html_url } : {}),
+                alreadyAlerted: true
+            };
+        }
         if (open) {
             await comment(request, repository, open.number, failureComment(outcome));
             logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`);
@@ -73362,6 +73422,20 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
     await callGitHub(request, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' }, { permission: PERMISSION });
     logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`);
     return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url };
+}
+const MAX_COMMENT_PAGES = 10;
+/** Whether the issue's body or one of its comments holds `marker`. */
+async function mentions(request, repository, issue, marker) {
+    if ((issue.body ?? '').includes(marker))
+        return true;
+    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+        const comments = await callGitHub(request, 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repository, issue_number: issue.number, per_page: 100, page }, { permission: PERMISSION });
+        if (comments.some(comment => (comment.body ?? '').includes(marker)))
+            return true;
+        if (comments.length < 100)
+            return false;
+    }
+    return false;
 }
 /**
  * GitHub silently drops labels it cannot apply when an issue is created, and an issue

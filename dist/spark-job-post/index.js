@@ -53851,8 +53851,10 @@ function awsClientSettings(inputs, env = process.env) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Nq: () => (/* binding */ CertainFailure),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 /**
@@ -53861,6 +53863,16 @@ function awsClientSettings(inputs, env = process.env) {
  */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * The title of the error annotation that marks a failure no re-run can change (a refusal, a
+ * blocked date): the auto-retry action reads the failed run's annotations (`checks: read`)
+ * and re-runs nothing that carries it.
+ */
+const CERTAIN_FAILURE_TITLE = 'Certain failure (not retried)';
+/** A failure that running the same thing again would repeat: reported under its title. */
+class CertainFailure extends UserError {
+    name = 'CertainFailure';
 }
 /** A bad action input, reported before any request is sent. */
 class InputError extends UserError {
@@ -56727,7 +56739,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -56750,7 +56762,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -57118,7 +57130,7 @@ const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
     info: message => info(message),
     warning: message => warning(message),
-    error: message => error(message),
+    error: message => core_error(message),
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
@@ -57159,7 +57171,11 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        if (error instanceof errors/* UserError */.yo) {
+        if (error instanceof errors/* CertainFailure */.Nq) {
+            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            process.exitCode = 1;
+        }
+        else if (error instanceof errors/* UserError */.yo) {
             setFailed(firstLine(error.message));
         }
         else {

@@ -63217,8 +63217,10 @@ function formatDuration(ms) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Nq: () => (/* binding */ CertainFailure),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
 /**
@@ -63227,6 +63229,16 @@ function formatDuration(ms) {
  */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * The title of the error annotation that marks a failure no re-run can change (a refusal, a
+ * blocked date): the auto-retry action reads the failed run's annotations (`checks: read`)
+ * and re-runs nothing that carries it.
+ */
+const CERTAIN_FAILURE_TITLE = 'Certain failure (not retried)';
+/** A failure that running the same thing again would repeat: reported under its title. */
+class CertainFailure extends UserError {
+    name = 'CertainFailure';
 }
 /** A bad action input, reported before any request is sent. */
 class InputError extends UserError {
@@ -66095,7 +66107,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    error(message);
+    core_error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -66118,7 +66130,7 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function error(message, properties = {}) {
+function core_error(message, properties = {}) {
     command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -66418,7 +66430,7 @@ const actionInputs = () => new Inputs(name => getInput(name));
 const actionLogger = {
     info: message => info(message),
     warning: message => warning(message),
-    error: message => error(message),
+    error: message => core_error(message),
     debug: message => core_debug(message),
     group: (title, lines) => {
         startGroup(title);
@@ -66459,7 +66471,11 @@ async function runAction(main) {
         await main();
     }
     catch (error) {
-        if (error instanceof errors/* UserError */.yo) {
+        if (error instanceof errors/* CertainFailure */.Nq) {
+            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            process.exitCode = 1;
+        }
+        else if (error instanceof errors/* UserError */.yo) {
             setFailed(firstLine(error.message));
         }
         else {
@@ -66639,7 +66655,9 @@ function sparkJobOutputs(outcome) {
         'vcpu-hours': (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours),
         'memory-gb-hours': (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours),
         'storage-gb-hours': (0,usage/* formatHours */.BG)(outcome.usage.storageGbHours),
-        'dashboard-url': outcome.dashboardUrl
+        'dashboard-url': outcome.dashboardUrl,
+        'failure-kind': outcome.failure ? (outcome.failureKind ?? 'transient') : '',
+        'state-details': outcome.attempts.at(-1)?.stateDetails ?? ''
     };
 }
 /** The job summary: what ran, how it ended, what it cost, every attempt, the driver's last lines. */
@@ -66873,6 +66891,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         pollIntervalMinMs,
         pollIntervalMaxMs,
         retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
+        noRetryExitCodes: readExitCodes(inputs, 'no-retry-exit-codes'),
         retryDelayMs,
         retryBackoff,
         maxRetryDelayMs,
@@ -66947,11 +66966,21 @@ function isObject(value) {
 function stripSlash(uri) {
     return uri.replace(/\/+$/, '');
 }
+/** Process exit codes, comma- or line-separated: whole numbers from 1 to 255. */
+function readExitCodes(inputs, name) {
+    return inputs.list(name).map(item => {
+        const code = Number(item);
+        if (!/^\d+$/.test(item) || code < 1 || code > 255) {
+            throw new errors/* InputError */.dz(name, 'exit codes from 1 to 255, such as 65', item);
+        }
+        return code;
+    });
+}
 
 
 /***/ }),
 
-/***/ 7875:
+/***/ 5140:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67460,6 +67489,19 @@ async function showDriverLogs(s3, logUri, applicationId, jobRunId, attempt, logg
     return tails;
 }
 
+;// CONCATENATED MODULE: ./src/emr/failure-kind.ts
+const EXIT_CODE = /\bExitCode: (\d+)\b/;
+/** The driver's exit code named in a run's stateDetails, if any. */
+function exitCodeOf(stateDetails) {
+    const match = EXIT_CODE.exec(stateDetails ?? '');
+    return match ? Number(match[1]) : undefined;
+}
+/** `certain` when the run's exit code is one the job uses for a refusal no re-run changes. */
+function failureKindOf(stateDetails, noRetryExitCodes) {
+    const exitCode = exitCodeOf(stateDetails);
+    return exitCode !== undefined && noRetryExitCodes.includes(exitCode) ? 'certain' : 'transient';
+}
+
 ;// CONCATENATED MODULE: ./src/emr/spark-submit.ts
 /**
  * The `sparkSubmitParameters` string: `--conf` for each Spark setting, `--files` and
@@ -67704,6 +67746,7 @@ var usage = __nccwpck_require__(2539);
 
 
 
+
 /**
  * Submits the Spark job run (or attaches to a run of the same name that is still going),
  * waits for it, re-submits a failed run up to `retries` times, and gathers what the report
@@ -67741,8 +67784,10 @@ async function runSparkJob(settings, deps) {
         const next = afterFailure(job, attempt, end);
         outcome.failure =
             'failure' in next ? next.failure : await pauseBeforeRetry(job, attempt, next.delayMs);
-        if (outcome.failure)
+        if (outcome.failure) {
+            outcome.failureKind = 'certain' in next && next.certain ? 'certain' : 'transient';
             return outcome;
+        }
     }
 }
 /** Resolves and starts the application; nothing is submitted yet. */
@@ -67906,8 +67951,8 @@ function sparkUiLink(job, jobRunId, attempt) {
 }
 /**
  * After a run that did not succeed: why the step fails, or how long to pause before the
- * next attempt. Only a FAILED run is submitted again, and only while attempts and
- * wait-timeout are left.
+ * next attempt. Only a FAILED run is submitted again, only while attempts and wait-timeout
+ * are left, and never when it exited with one of `no-retry-exit-codes`.
  */
 function afterFailure(job, attempt, end) {
     const { settings, totalAttempts } = job;
@@ -67919,6 +67964,15 @@ function afterFailure(job, attempt, end) {
             failure: end.cancelAccepted
                 ? `Job run ${jobRunId} did not finish within ${limit} and was cancelled (now ${state})`
                 : `Job run ${jobRunId} did not finish within ${limit}; cancelling it failed (the post step tries again)`
+        };
+    }
+    if (state === 'FAILED' &&
+        failureKindOf(attempt.stateDetails, settings.noRetryExitCodes) === 'certain') {
+        const exitCode = String(exitCodeOf(attempt.stateDetails));
+        return {
+            certain: true,
+            failure: `Job run ${jobRunId} ended FAILED${details} (exit code ${exitCode} is in ` +
+                `no-retry-exit-codes: a refusal that no re-run changes, not submitted again)`
         };
     }
     if (state !== 'FAILED' || number === totalAttempts) {
@@ -68040,7 +68094,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7875);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5140);
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(426);

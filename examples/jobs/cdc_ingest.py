@@ -37,6 +37,7 @@ from job_common import (
     CUSTOMER_COLUMNS,
     ArgumentParser,
     JobError,
+    Refusal,
     current_snapshot_id,
     date_tag,
     date_tags,
@@ -446,7 +447,7 @@ def check_inputs(spark: SparkSession, options: IngestOptions) -> IngestPlan:
     tags = date_tags(spark, options.table)
     later = [d for d in tags if d > ds]
     if later and not options.allow_rewrite:
-        raise JobError(
+        raise Refusal(
             f"silver {options.table} already has later dates ({_dates(later)}): re-running "
             f"{ds} alone would leave them stale; pass --allow-rewrite to re-run {ds} and "
             f"replay the later dates in order"
@@ -462,7 +463,7 @@ def check_inputs(spark: SparkSession, options: IngestOptions) -> IngestPlan:
     ]
     if skipped and not options.allow_gaps:
         base = f"the table as of {previous[0]}" if previous else "an empty table"
-        raise JobError(
+        raise Refusal(
             f"bronze has changes for {_dates(skipped)} that silver has not applied ({base} "
             f"is the latest before {ds}): ingest those dates first, in order, or pass "
             f"--allow-gaps to skip them"
@@ -473,12 +474,12 @@ def check_inputs(spark: SparkSession, options: IngestOptions) -> IngestPlan:
 def _check_bronze(spark: SparkSession, options: IngestOptions, ds: dt.date) -> str:
     bronze = partition_path(options.source, ds)
     if not path_exists(spark, bronze):
-        raise JobError(
+        raise Refusal(
             f"bronze partition {bronze} not found: expected the day's CDC export "
             f"(JSON lines files and a _SUCCESS marker)"
         )
     if options.require_success and not path_exists(spark, f"{bronze}/_SUCCESS"):
-        raise JobError(
+        raise Refusal(
             f"bronze partition {bronze} has no _SUCCESS marker: the export is incomplete "
             f"(wait for it, or pass --no-require-success to ingest it as it is)"
         )
@@ -778,7 +779,7 @@ def parse_args(argv: Sequence[str] | None) -> IngestOptions:
     )
     args = parser.parse_args(argv)
     if not 0 <= args.max_bad_fraction <= 1:
-        raise JobError(
+        raise Refusal(
             f"--max-bad-fraction: expected a number between 0 and 1, got {args.max_bad_fraction}"
         )
     return IngestOptions(

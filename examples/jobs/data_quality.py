@@ -39,6 +39,7 @@ from job_common import (
     ArgumentParser,
     JobError,
     LazySession,
+    Refusal,
     date_tag,
     date_tags,
     jvm_of,
@@ -968,18 +969,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.check_rules:
         if not args.input and not args.table:
-            raise JobError("--input or --table is required")
+            raise Refusal("--input or --table is required")
         if args.table:
             args.table = parse_table(args.table)
         for option in ("date", "metrics_root"):
             if not getattr(args, option):
-                raise JobError(f"--{option.replace('_', '-')} is required")
+                raise Refusal(f"--{option.replace('_', '-')} is required")
         try:
             parsed = dt.date.fromisoformat(args.date)
         except ValueError:
             parsed = None
         if parsed is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.date):
-            raise JobError(f"--date: expected a date as YYYY-MM-DD, got '{args.date}'")
+            raise Refusal(f"--date: expected a date as YYYY-MM-DD, got '{args.date}'")
     return args
 
 
@@ -988,7 +989,7 @@ def read_table_date(spark: SparkSession, table: str, logical_date: str) -> tuple
     tags = date_tags(spark, table)
     snapshot = tags.get(dt.date.fromisoformat(logical_date))
     if snapshot is None:
-        raise JobError(
+        raise Refusal(
             f"--table: {table} has no snapshot tagged {date_tag(logical_date)} "
             "(did the ingest job run?)"
         )
@@ -1017,7 +1018,7 @@ def run_quality(session: LazySession, args: argparse.Namespace) -> str | None:
             df = spark.read.parquet(partition)
         except Exception as error:
             if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
-                raise JobError(
+                raise Refusal(
                     f"--input: no partition {partition} (did the ingest job run?)"
                 ) from None
             raise

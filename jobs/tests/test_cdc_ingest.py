@@ -13,7 +13,7 @@ import cdc_ingest
 import pytest
 from cdc_ingest import IngestOptions, JobError, normalize_root, parse_date, partition_path
 from conftest import new_table
-from job_common import date_tags, iceberg_table, snapshot_summary
+from job_common import REFUSAL_EXIT_CODE, date_tags, iceberg_table, snapshot_summary
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
@@ -451,7 +451,7 @@ def test_a_day_with_only_the_marker_is_a_tagged_commit_with_the_same_rows(
     lake = build_two_days(spark, tmp_path)
     # First an export without its marker: refused unless asked.
     write_bronze(lake.bronze, D3, [change("U", 300, "2026-01-03T01:00:00Z", "C1")], False)
-    assert run_cli(spark, lake, D3) == 1
+    assert run_cli(spark, lake, D3) == REFUSAL_EXIT_CODE
     assert "has no _SUCCESS marker" in capsys.readouterr().err
     assert parse_date(D3) not in date_tags(spark, lake.table)
 
@@ -495,10 +495,10 @@ def test_a_late_change_for_a_customer_deleted_earlier_recreates_it(
 def test_missing_bronze_partition_fails_with_one_clear_line(
     spark: SparkSession, two_days: Lake, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli(spark, two_days, "2026-02-01") == 1
+    assert run_cli(spark, two_days, "2026-02-01") == REFUSAL_EXIT_CODE
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        f"cdc_ingest: error: bronze partition {two_days.bronze}/date=2026-02-01 not found: "
+        f"cdc_ingest: refused: bronze partition {two_days.bronze}/date=2026-02-01 not found: "
         "expected the day's CDC export (JSON lines files and a _SUCCESS marker)"
     ]
     assert parse_date("2026-02-01") not in date_tags(spark, two_days.table)
@@ -509,7 +509,7 @@ def test_an_earlier_date_is_refused_and_allow_rewrite_replays_the_later_dates(
 ) -> None:
     lake = build_two_days(spark, tmp_path)
     snapshots_before = len(list(iceberg_table(spark, lake.table).snapshots()))
-    assert run_cli(spark, lake, D1) == 1
+    assert run_cli(spark, lake, D1) == REFUSAL_EXIT_CODE
     message = capsys.readouterr().err.strip()
     assert message.count("\n") == 0
     assert f"already has later dates ({D2})" in message and "--allow-rewrite" in message
@@ -536,7 +536,7 @@ def test_skipping_an_unprocessed_bronze_date_is_refused_unless_asked(
     lake = new_lake(tmp_path)
     write_bronze(lake.bronze, D1, DAY1)
     write_bronze(lake.bronze, D2, DAY2)
-    assert run_cli(spark, lake, D2) == 1
+    assert run_cli(spark, lake, D2) == REFUSAL_EXIT_CODE
     message = capsys.readouterr().err
     assert f"bronze has changes for {D1} that silver has not applied" in message
     assert not spark.catalog.tableExists(lake.table)
@@ -606,9 +606,10 @@ def test_bad_arguments_fail_with_one_line(
     for flag, value in defaults.items():
         if flag not in argv:
             argv = [*argv, flag, value]
-    assert cdc_ingest.main(argv, spark=spark) == 1
+    # A bad argument stays bad on a re-run: a refusal, which is neither re-submitted nor re-run.
+    assert cdc_ingest.main(argv, spark=spark) == REFUSAL_EXIT_CODE
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"cdc_ingest: error: {expected}")
+    assert len(err) == 1 and err[0].startswith(f"cdc_ingest: refused: {expected}")
 
 
 def test_an_s3_uri_is_passed_to_hadoop_and_an_unusable_one_is_one_line(

@@ -12,7 +12,7 @@ import customer_summary
 import pytest
 from conftest import new_table
 from customer_summary import GOLD_COLUMNS, SummaryOptions, parse_date
-from job_common import current_snapshot_id, tag_snapshot
+from job_common import REFUSAL_EXIT_CODE, current_snapshot_id, tag_snapshot
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from test_cdc_ingest import DAY1, DAY2, write_bronze
@@ -187,9 +187,9 @@ def test_bronze_to_gold_through_both_jobs(spark: SparkSession, tmp_path: Path) -
 def test_a_date_without_its_tag_fails_with_one_clear_line(
     spark: SparkSession, lake: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli(spark, lake, "2026-01-05", TABLE) == 1
+    assert run_cli(spark, lake, "2026-01-05", TABLE) == REFUSAL_EXIT_CODE
     assert capsys.readouterr().err.strip().splitlines() == [
-        f"customer_summary: error: silver {TABLE} has no snapshot tagged ds-2026-01-05: "
+        f"customer_summary: refused: silver {TABLE} has no snapshot tagged ds-2026-01-05: "
         "expected the customers of 2026-01-05 (run cdc_ingest for 2026-01-05 first)"
     ]
     assert not (lake / "gold" / "date=2026-01-05").exists()
@@ -203,7 +203,7 @@ def test_an_untagged_commit_is_not_read_as_a_date(
     table = new_table()
     write_silver(spark, table, D1, PREVIOUS)
     write_silver(spark, table, None, CURRENT)
-    assert run_cli(spark, tmp_path, D2, table) == 1
+    assert run_cli(spark, tmp_path, D2, table) == REFUSAL_EXIT_CODE
     assert f"has no snapshot tagged ds-{D2}" in capsys.readouterr().err
     assert not (tmp_path / "gold").exists()
     assert run_cli(spark, tmp_path, D1, table) == 0
@@ -230,9 +230,9 @@ def test_bad_arguments_fail_with_one_line(
     for flag, value in defaults.items():
         if flag not in argv:
             argv = [*argv, flag, value]
-    assert customer_summary.main(argv, spark=spark) == 1
+    assert customer_summary.main(argv, spark=spark) == REFUSAL_EXIT_CODE
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"customer_summary: error: {expected}")
+    assert len(err) == 1 and err[0].startswith(f"customer_summary: refused: {expected}")
 
 
 def test_roots_accept_s3_uris_and_local_paths(tmp_path: Path) -> None:

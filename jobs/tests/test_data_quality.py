@@ -17,7 +17,7 @@ import cdc_ingest
 import data_quality
 import pytest
 from conftest import new_table
-from job_common import current_snapshot_id, tag_snapshot
+from job_common import REFUSAL_EXIT_CODE, current_snapshot_id, tag_snapshot
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
@@ -278,10 +278,11 @@ def test_a_missing_partition_fails_with_one_line(
     dataset = write_day(spark, tmp_path, ROWS[:2])
     code, _ = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics", day="2024-01-16")
     error = capsys.readouterr().err.strip()
-    assert code == 1
+    assert code == REFUSAL_EXIT_CODE
     partition = f"{dataset}/date=2024-01-16"
     assert (
-        error == f"data_quality: error: --input: no partition {partition} (did the ingest job run?)"
+        error
+        == f"data_quality: refused: --input: no partition {partition} (did the ingest job run?)"
     )
 
 
@@ -307,9 +308,9 @@ def test_table_metrics_for_an_older_date_read_that_dates_tag(
     assert newer["row_count"] == len(ROWS)
     capsys.readouterr()
 
-    assert data_quality.main([*argv, str(metrics), "--date", "2024-01-17"]) == 1
+    assert data_quality.main([*argv, str(metrics), "--date", "2024-01-17"]) == REFUSAL_EXIT_CODE
     assert capsys.readouterr().err == (
-        f"data_quality: error: --table: {table} has no snapshot tagged ds-2024-01-17 "
+        f"data_quality: refused: --table: {table} has no snapshot tagged ds-2024-01-17 "
         "(did the ingest job run?)\n"
     )
 
@@ -318,9 +319,9 @@ def test_a_bad_date_fails_before_spark_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _ = run_job(tmp_path, write_rules(tmp_path), tmp_path / "metrics", day="2024-02-30")
-    assert code == 1
+    assert code == REFUSAL_EXIT_CODE
     assert capsys.readouterr().err.strip() == (
-        "data_quality: error: --date: expected a date as YYYY-MM-DD, got '2024-02-30'"
+        "data_quality: refused: --date: expected a date as YYYY-MM-DD, got '2024-02-30'"
     )
 
 
@@ -441,11 +442,11 @@ def test_a_missing_rules_uri_fails_with_one_line(spark: SparkSession, tmp_path: 
         (["--rules", "r.yml", "--dates", DAY], "unrecognized arguments: --dates 2024-01-15"),
     ],
 )
-def test_bad_arguments_exit_1_with_one_line(
+def test_bad_arguments_are_refused_with_one_line(
     capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
 ) -> None:
-    assert data_quality.main(argv) == 1
-    assert capsys.readouterr().err == f"data_quality: error: {expected}\n"
+    assert data_quality.main(argv) == REFUSAL_EXIT_CODE
+    assert capsys.readouterr().err == f"data_quality: refused: {expected}\n"
 
 
 # ------------------------------------------------------------------ JSON rules, no PyYAML

@@ -14,7 +14,7 @@ import iceberg_maintenance
 import migrate_to_iceberg
 import pytest
 from iceberg_maintenance import tags_to_drop
-from job_common import date_tags, iceberg_table, parse_date, snapshot_summary
+from job_common import REFUSAL_EXIT_CODE, date_tags, iceberg_table, parse_date, snapshot_summary
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from test_cdc_ingest import (
@@ -123,9 +123,9 @@ def test_maintenance_keeps_the_dates_it_must_compacts_and_removes_the_rest(
 def test_maintenance_bad_arguments_fail_with_one_line(
     spark: SparkSession, capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
 ) -> None:
-    assert iceberg_maintenance.main(argv, spark=spark) == 1
+    assert iceberg_maintenance.main(argv, spark=spark) == REFUSAL_EXIT_CODE
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"iceberg_maintenance: error: {expected}")
+    assert len(err) == 1 and err[0].startswith(f"iceberg_maintenance: refused: {expected}")
 
 
 def _write_parquet_snapshot(

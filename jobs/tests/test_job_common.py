@@ -83,6 +83,28 @@ def test_run_job_reports_one_line_and_leaves_a_given_session_running(
     assert spark.sparkContext._jsc is not None  # still running
 
 
+def test_a_refusal_exits_with_its_own_code_clear_of_retried_ones(
+    spark: SparkSession, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The Spark job action is told not to re-submit this code: it must differ from 1 (any
+    # other error, network ones included), Python's 2, Spark's 50-56 and the signals' 137/143.
+    assert job_common.REFUSAL_EXIT_CODE not in {0, 1, 2, *range(50, 57), 137, 143}
+
+    def work(session: job_common.LazySession, options: str) -> None:
+        raise job_common.Refusal("2026-01-05 comes after a gap")
+
+    assert job_common.run_job("some_job", [], lambda argv: "o", work, spark) == 65
+    assert capsys.readouterr().err == "some_job: refused: 2026-01-05 comes after a gap\n"
+
+    def bad_argument(argv: object) -> str:
+        parser = job_common.ArgumentParser(prog="some_job")
+        parser.add_argument("--date", required=True)
+        return str(parser.parse_args([]))
+
+    assert job_common.run_job("some_job", [], bad_argument, work, spark) == 65
+    assert "refused: the following arguments are required: --date" in capsys.readouterr().err
+
+
 def test_a_lazy_session_starts_nothing_until_asked() -> None:
     session = job_common.LazySession("never-started")
     session.close()  # nothing to stop

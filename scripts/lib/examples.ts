@@ -16,6 +16,8 @@ export const exampleRepository = `${exampleOwner}/spark-pipeline-actions`
 export const exampleRef = 'v1'
 export const exampleWorkflows = [
   'daily-customer-etl.yml',
+  'daily-customer-etl-date.yml',
+  'watchdog.yml',
   'backfill.yml',
   'auto-retry.yml',
   'iceberg-maintenance.yml'

@@ -6,12 +6,14 @@ import { Inputs } from '../../src/core/inputs.js'
 import { addDays, daysBetween, formatIsoDate, parseIsoDate } from '../../src/core/calendar.js'
 
 export const USAGE =
-  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--lake DIR] [--verbose] [--timings FILE]\n' +
+  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--force] [--lake DIR] [--verbose] [--timings FILE]\n' +
   '  --date          one logical date (instead of --start and --end)\n' +
   '  --start, --end  the first and last logical date (default 2026-01-01 … 2026-01-03, at most 366 days)\n' +
   '  --scale N       sample size: 200 × N customers, 100 × N changes a day (1 to 1000, default 1)\n' +
   '  --seed N        random seed of the sample data (default 7)\n' +
   '  --fresh         start from an empty lake (default: keep the lake of the earlier run)\n' +
+  '  --force         process the dates again although they have completed (a completed date is\n' +
+  '                  otherwise skipped in seconds, as on GitHub; later completed dates are replayed)\n' +
   '  --lake DIR      the folder the local S3 lake is kept in between runs (default .work/lake)\n' +
   "  --verbose       show Spark's own INFO/WARN output and the actions' debug lines\n" +
   "  --timings FILE  also write the run's wall time and Spark time as JSON (for npm run bench -- pipeline)"
@@ -28,6 +30,8 @@ export interface PipelineArgs {
   seed: number
   /** Start from an empty lake instead of the earlier run's. */
   fresh: boolean
+  /** Process completed dates again (the workflow's `force` input). */
+  force: boolean
   verbose: boolean
   /** Where to write the wall and Spark times as JSON, if given. */
   timings?: string
@@ -68,6 +72,7 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
         seed: { type: 'string', default: '7' },
         lake: { type: 'string', default: '.work/lake' },
         fresh: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
         timings: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false }
@@ -105,6 +110,7 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
       scale: inputs.integer('scale', 1, { min: 1, max: 1000 }),
       seed: inputs.integer('seed', 7, { min: 0, max: 2 ** 31 - 1 }),
       fresh: values.fresh === true,
+      force: values.force === true,
       verbose: values.verbose === true,
       ...(given('timings') ? { timings: path.resolve(given('timings')!) } : {}),
       lake: lakeFolder(inputs.raw('lake'), projectRoot)

@@ -6,6 +6,18 @@ export class UserError extends Error {
   override name = 'UserError'
 }
 
+/**
+ * The title of the error annotation that marks a failure no re-run can change (a refusal, a
+ * blocked date): the auto-retry action reads the failed run's annotations (`checks: read`)
+ * and re-runs nothing that carries it.
+ */
+export const CERTAIN_FAILURE_TITLE = 'Certain failure (not retried)'
+
+/** A failure that running the same thing again would repeat: reported under its title. */
+export class CertainFailure extends UserError {
+  override name = 'CertainFailure'
+}
+
 /** A bad action input, reported before any request is sent. */
 export class InputError extends UserError {
   override name = 'InputError'

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
-import { errorMessage, errorName, UserError } from './errors.js'
+import {
+  CERTAIN_FAILURE_TITLE,
+  CertainFailure,
+  errorMessage,
+  errorName,
+  UserError
+} from './errors.js'
 import { Inputs } from './inputs.js'
 import type { Logger } from './log.js'
 import type { StateStore } from './state.js'
@@ -53,7 +59,10 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
   try {
     await main()
   } catch (error) {
-    if (error instanceof UserError) {
+    if (error instanceof CertainFailure) {
+      core.error(firstLine(error.message), { title: CERTAIN_FAILURE_TITLE })
+      process.exitCode = 1
+    } else if (error instanceof UserError) {
       core.setFailed(firstLine(error.message))
     } else {
       if (error instanceof Error && error.stack) core.debug(error.stack)

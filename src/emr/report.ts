@@ -13,7 +13,9 @@ export function sparkJobOutputs(outcome: SparkJobOutcome): Record<string, string
     'vcpu-hours': formatHours(outcome.usage.vcpuHours),
     'memory-gb-hours': formatHours(outcome.usage.memoryGbHours),
     'storage-gb-hours': formatHours(outcome.usage.storageGbHours),
-    'dashboard-url': outcome.dashboardUrl
+    'dashboard-url': outcome.dashboardUrl,
+    'failure-kind': outcome.failure ? (outcome.failureKind ?? 'transient') : '',
+    'state-details': outcome.attempts.at(-1)?.stateDetails ?? ''
   }
 }
 

@@ -39,6 +39,8 @@ export interface SparkJobSettings {
   pollIntervalMinMs: number
   pollIntervalMaxMs: number
   retries: number
+  /** Exit codes of a FAILED run that no re-submission can change (the jobs' refusals). */
+  noRetryExitCodes: number[]
   retryDelayMs: number
   retryBackoff: RetryBackoff
   maxRetryDelayMs: number
@@ -191,6 +193,7 @@ export function readSparkJobSettings(
     pollIntervalMinMs,
     pollIntervalMaxMs,
     retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
+    noRetryExitCodes: readExitCodes(inputs, 'no-retry-exit-codes'),
     retryDelayMs,
     retryBackoff,
     maxRetryDelayMs,
@@ -279,4 +282,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function stripSlash(uri: string): string {
   return uri.replace(/\/+$/, '')
+}
+
+/** Process exit codes, comma- or line-separated: whole numbers from 1 to 255. */
+function readExitCodes(inputs: Inputs, name: string): number[] {
+  return inputs.list(name).map(item => {
+    const code = Number(item)
+    if (!/^\d+$/.test(item) || code < 1 || code > 255) {
+      throw new InputError(name, 'exit codes from 1 to 255, such as 65', item)
+    }
+    return code
+  })
 }

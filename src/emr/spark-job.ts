@@ -8,6 +8,7 @@ import type { StateStore } from '../core/state.js'
 import { ensureApplicationStarted, resolveApplication } from './application.js'
 import type { EmrClients } from './clients.js'
 import { showDriverLogs, type DriverLogTail } from './driver-logs.js'
+import { exitCodeOf, failureKindOf, type FailureKind } from './failure-kind.js'
 import { buildJobDriver, startJobRunRequest } from './job-request.js'
 import {
   cancelJobRun,
@@ -60,6 +61,11 @@ export interface SparkJobOutcome {
   waited: boolean
   /** Set when the step must fail; the message says why. */
   failure?: string
+  /**
+   * With `failure`: `certain` when the last run failed with one of `no-retry-exit-codes`
+   * (a refusal that no re-run changes), else `transient`.
+   */
+  failureKind?: FailureKind
 }
 
 /**
@@ -101,7 +107,10 @@ export async function runSparkJob(
     const next = afterFailure(job, attempt, end)
     outcome.failure =
       'failure' in next ? next.failure : await pauseBeforeRetry(job, attempt, next.delayMs)
-    if (outcome.failure) return outcome
+    if (outcome.failure) {
+      outcome.failureKind = 'certain' in next && next.certain ? 'certain' : 'transient'
+      return outcome
+    }
   }
 }
 
@@ -341,14 +350,14 @@ function sparkUiLink(job: SparkJob, jobRunId: string, attempt?: number): Promise
 
 /**
  * After a run that did not succeed: why the step fails, or how long to pause before the
- * next attempt. Only a FAILED run is submitted again, and only while attempts and
- * wait-timeout are left.
+ * next attempt. Only a FAILED run is submitted again, only while attempts and wait-timeout
+ * are left, and never when it exited with one of `no-retry-exit-codes`.
  */
 function afterFailure(
   job: SparkJob,
   attempt: AttemptRecord,
   end: RunEnd
-): { failure: string } | { delayMs: number } {
+): { failure: string; certain?: boolean } | { delayMs: number } {
   const { settings, totalAttempts } = job
   const { jobRunId, number, state } = attempt
   const details = detailsOf(attempt)
@@ -358,6 +367,18 @@ function afterFailure(
       failure: end.cancelAccepted
         ? `Job run ${jobRunId} did not finish within ${limit} and was cancelled (now ${state})`
         : `Job run ${jobRunId} did not finish within ${limit}; cancelling it failed (the post step tries again)`
+    }
+  }
+  if (
+    state === 'FAILED' &&
+    failureKindOf(attempt.stateDetails, settings.noRetryExitCodes) === 'certain'
+  ) {
+    const exitCode = String(exitCodeOf(attempt.stateDetails))
+    return {
+      certain: true,
+      failure:
+        `Job run ${jobRunId} ended FAILED${details} (exit code ${exitCode} is in ` +
+        `no-retry-exit-codes: a refusal that no re-run changes, not submitted again)`
     }
   }
   if (state !== 'FAILED' || number === totalAttempts) {

@@ -20,8 +20,8 @@ await runAction(async () => {
   maskSecret(token)
   maskSecret(webhookUrl)
 
-  inputs.required('status', 'success or failure')
-  const status = inputs.choice('status', ['success', 'failure'] as const, 'failure')
+  inputs.required('status', 'success, failure or skipped')
+  const status = inputs.choice('status', ['success', 'failure', 'skipped'] as const, 'failure')
   if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
     // The value is a secret: the error must not echo it.
     throw new InputError('webhook-url', 'an http(s) URL')
@@ -39,7 +39,9 @@ await runAction(async () => {
     logicalDate: inputs.string('logical-date', 'an unresolved date'),
     failedJobs: parseFailedJobs(inputs.raw('failed-jobs')),
     errorExcerpt: inputs.string('error-excerpt'),
-    runUrl
+    runUrl,
+    details: inputs.lines('details'),
+    oncePerStreak: inputs.string('once-per-streak')
   }
   const label = inputs.string('label', 'pipeline-failure')
   if (!token) inputs.required('github-token', 'a token with issues: write')

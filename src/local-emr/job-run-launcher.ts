@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs'
 import path from 'node:path'
+import { constants as osConstants } from 'node:os'
 import { createInterface } from 'node:readline'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { JobRunRegistry, LocalJobRun } from './job-run-registry.js'
@@ -190,13 +191,7 @@ export class JobRunLauncher {
     } else if (exit?.code === 0) {
       registry.transition(run, 'SUCCESS', this.estimateNote(parameters))
     } else {
-      const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code}`
-      const error = await lastErrorLine(stderrFile, stdoutFile)
-      registry.transition(
-        run,
-        'FAILED',
-        `Job failed, spark-submit ${how}${error ? `. Last error: ${error}` : ''}`
-      )
+      registry.transition(run, 'FAILED', await failedDetails(exit, stderrFile, stdoutFile))
     }
   }
 
@@ -363,4 +358,25 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 function closeStream(stream: WriteStream): Promise<void> {
   return new Promise(resolve => stream.end(resolve))
+}
+
+/**
+ * A FAILED run's stateDetails in the words EMR Serverless uses ("Job failed, please check
+ * complete logs in configured logging destination. ExitCode: 1. Last few exceptions: …"),
+ * so that what reads the exit code from them (the Spark job action's no-retry-exit-codes)
+ * reads a local run as it reads one on AWS. A driver killed by a signal reports 128 + its
+ * number, as a shell does.
+ */
+async function failedDetails(
+  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined,
+  stderrFile: string,
+  stdoutFile: string
+): Promise<string> {
+  const signalNumber = exit?.signal ? osConstants.signals[exit.signal] : undefined
+  const code = signalNumber !== undefined ? 128 + signalNumber : (exit?.code ?? 1)
+  const error = await lastErrorLine(stderrFile, stdoutFile)
+  return (
+    `Job failed, please check complete logs in configured logging destination. ExitCode: ${code}.` +
+    (error ? ` Last few exceptions: ${error}` : '')
+  )
 }

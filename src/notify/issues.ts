@@ -10,6 +10,7 @@ import {
   issueBody,
   issueMarker,
   issueTitle,
+  onceMarker,
   recoveryComment,
   type PipelineOutcome
 } from './message.js'
@@ -20,6 +21,8 @@ export interface IssueResult {
   action: IssueAction
   issueNumber?: number
   issueUrl?: string
+  /** The open issue already told of this once-per-streak failure: say nothing again. */
+  alreadyAlerted?: boolean
 }
 
 interface IssuePayload {
@@ -75,8 +78,29 @@ export async function updateStreakIssue(
   label: string,
   logger: Logger
 ): Promise<IssueResult> {
+  if (outcome.status === 'skipped') {
+    logger.info(
+      'Nothing was done (the dates were completed, or the run was superseded): no issue changes'
+    )
+    return { action: 'none' }
+  }
   const open = await findStreakIssue(request, repository, outcome.pipeline, label)
   if (outcome.status === 'failure') {
+    if (
+      open &&
+      outcome.oncePerStreak &&
+      (await mentions(request, repository, open, onceMarker(outcome.oncePerStreak)))
+    ) {
+      logger.info(
+        `The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`
+      )
+      return {
+        action: 'none',
+        issueNumber: open.number,
+        ...(open.html_url ? { issueUrl: open.html_url } : {}),
+        alreadyAlerted: true
+      }
+    }
     if (open) {
       await comment(request, repository, open.number, failureComment(outcome))
       logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`)
@@ -105,6 +129,29 @@ export async function updateStreakIssue(
   )
   logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`)
   return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url }
+}
+
+const MAX_COMMENT_PAGES = 10
+
+/** Whether the issue's body or one of its comments holds `marker`. */
+async function mentions(
+  request: GitHubRequest,
+  repository: Repository,
+  issue: IssuePayload,
+  marker: string
+): Promise<boolean> {
+  if ((issue.body ?? '').includes(marker)) return true
+  for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+    const comments = await callGitHub<{ body?: string | null }[]>(
+      request,
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      { ...repository, issue_number: issue.number, per_page: 100, page },
+      { permission: PERMISSION }
+    )
+    if (comments.some(comment => (comment.body ?? '').includes(marker))) return true
+    if (comments.length < 100) return false
+  }
+  return false
 }
 
 /**

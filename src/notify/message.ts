@@ -1,6 +1,7 @@
 import { cell } from '../core/markdown.js'
 
-export type PipelineStatus = 'success' | 'failure'
+/** `skipped`: the run had nothing to do (its dates were completed, or it was superseded). */
+export type PipelineStatus = 'success' | 'failure' | 'skipped'
 
 /** What happened, in the words every channel (issue, comment, webhook) shares. */
 export interface PipelineOutcome {
@@ -10,11 +11,23 @@ export interface PipelineOutcome {
   failedJobs: readonly string[]
   errorExcerpt: string
   runUrl: string
+  /** One line per date of the run and how it ended (what was done, what is owed). */
+  details?: readonly string[]
+  /**
+   * A failure that repeats until a person acts (a blocked date): the streak's issue hears of
+   * it once; later runs that hit it again neither comment nor post.
+   */
+  oncePerStreak?: string
 }
 
 /** Issues opened by this action carry this marker, so renamed titles are still found. */
 export function issueMarker(pipeline: string): string {
   return `<!-- pipeline-notify: ${pipeline.replace(/--/g, '- -')} -->`
+}
+
+/** Marks the issue text that alerted of a once-per-streak failure. */
+export function onceMarker(key: string): string {
+  return `<!-- pipeline-notify-once: ${key.replace(/--/g, '- -').replace(/[<>\r\n]/g, ' ')} -->`
 }
 
 export const MAX_EXCERPT_LINES = 40
@@ -52,6 +65,16 @@ function facts(outcome: PipelineOutcome): string {
   ].join('\n')
 }
 
+/** The run's dates, one escaped list item each. */
+function dateDetails(outcome: PipelineOutcome): string {
+  const lines = (outcome.details ?? []).filter(line => line.trim())
+  return lines.length ? `\n\n**Dates**\n\n${lines.map(line => `- ${cell(line)}`).join('\n')}` : ''
+}
+
+function onceTag(outcome: PipelineOutcome): string {
+  return outcome.oncePerStreak ? `\n${onceMarker(outcome.oncePerStreak)}` : ''
+}
+
 function evidence(outcome: PipelineOutcome): string {
   const text = excerpt(outcome.errorExcerpt)
   return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : ''
@@ -61,15 +84,16 @@ export function issueBody(outcome: PipelineOutcome): string {
   return (
     `${issueMarker(outcome.pipeline)}\n` +
     `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-    `${facts(outcome)}${evidence(outcome)}\n\n` +
+    `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n\n` +
     'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-    'and the next successful run closes it.\n'
+    `and the next successful run closes it.\n${onceTag(outcome)}`
   )
 }
 
 export function failureComment(outcome: PipelineOutcome): string {
   return (
-    `Failed again for **${outcome.logicalDate}**.\n\n` + `${facts(outcome)}${evidence(outcome)}\n`
+    `Failed again for **${outcome.logicalDate}**.\n\n` +
+    `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n${onceTag(outcome)}`
   )
 }
 
@@ -84,6 +108,9 @@ export function recoveryComment(outcome: PipelineOutcome): string {
 export function summaryLine(outcome: PipelineOutcome): string {
   if (outcome.status === 'success') {
     return `✅ ${outcome.pipeline} completed for ${outcome.logicalDate}`
+  }
+  if (outcome.status === 'skipped') {
+    return `⏭️ ${outcome.pipeline}: nothing to do for ${outcome.logicalDate}`
   }
   const jobs = outcome.failedJobs.length ? ` (failed: ${outcome.failedJobs.join(', ')})` : ''
   return `❌ ${outcome.pipeline} failed for ${outcome.logicalDate}${jobs}`
@@ -117,6 +144,19 @@ export function webhookMessage(outcome: PipelineOutcome, issueUrl?: string): Web
     { type: 'header', text: { type: 'plain_text', text: headline.slice(0, 150), emoji: true } },
     { type: 'section', fields: fields.map(text => ({ type: 'mrkdwn', text })) }
   ]
+  const dates = (outcome.details ?? []).filter(line => line.trim())
+  if (dates.length) {
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: dates
+          .map(line => `• ${slackEscape(line)}`)
+          .join('\n')
+          .slice(0, 2900)
+      }
+    })
+  }
   const text = excerpt(outcome.errorExcerpt)
   if (outcome.status === 'failure' && text) {
     blocks.push({

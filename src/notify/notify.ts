@@ -55,7 +55,8 @@ export async function notify(
     failures.push(error)
   }
   let webhookSent = false
-  if (webhookUrl) {
+  // Nothing done is no news; an alert already given this streak is not given twice.
+  if (webhookUrl && outcome.status !== 'skipped' && !issue.alreadyAlerted) {
     try {
       await postWebhook(webhookUrl, webhookMessage(outcome, issue.issueUrl), webhook)
       webhookSent = true

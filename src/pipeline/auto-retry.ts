@@ -8,6 +8,8 @@ import {
 import type { Logger } from '../core/log.js'
 import type { Clock } from '../core/sleep.js'
 import { retryDelayMs, type RetryDelayPolicy } from '../core/retry-delay.js'
+import { errorMessage } from '../core/errors.js'
+import { certainFailures } from './run-annotations.js'
 import { getRunAttempt, getWorkflowRun, type WorkflowRun } from './workflow-run.js'
 
 /** GitHub re-runs a run at most 50 times (so 51 attempts) and only within 30 days. */
@@ -132,6 +134,11 @@ export async function autoRetry(
     const delayMs = retryDelayMs(run.runAttempt, policy.delay, random)
     const decision = decideRetry(run, policy, new Date(clock.now()), delayMs)
     if (!decision.retry) return finish(decision.reason, run)
+    const certain = await certainFailuresOf(request, repository, runId, logger)
+    if (certain.length) {
+      const more = certain.length > 1 ? ` (and ${certain.length - 1} more)` : ''
+      return finish(`not retried: ${certain[0]}${more}`, run)
+    }
     logger.info(decision.reason)
     if (delayMs >= deadline - clock.now()) {
       return finish(
@@ -176,6 +183,27 @@ export async function autoRetry(
     }
     logger.info(`Run ${runId} attempt ${attempt.runAttempt} ended ${attempt.conclusion}`)
     run = attempt
+  }
+}
+
+/**
+ * The failures of the run's latest attempt that its actions marked certain (a refusal, a
+ * blocked date): a re-run would repeat them, and pay for it. Unreadable (no `checks: read`),
+ * the failure counts as transient: a needless re-run costs less than a lost night.
+ */
+async function certainFailuresOf(
+  request: GitHubRequest,
+  repository: Repository,
+  runId: number,
+  logger: Logger
+): Promise<string[]> {
+  try {
+    return await certainFailures(request, repository, runId)
+  } catch (error) {
+    logger.warning(
+      `Could not read whether run ${runId} failed for a certain reason (needs actions: read and checks: read): ${errorMessage(error)}; re-running it as a transient failure`
+    )
+    return []
   }
 }
 

@@ -17,6 +17,8 @@ Options:
   --event <name>        the triggering event: workflow_dispatch (default), schedule, workflow_call, push, …
   --input <name=value>  a workflow_dispatch / workflow_call input (repeatable)
   --event-time <iso>    when the event happened (a schedule's tick); default now
+  --schedule <cron>     with --event schedule: which of the workflow's schedule entries fired
+                        (its cron, e.g. '17 4 * * *'); default the first
   --vars-file <file>    repository variables, NAME=VALUE lines (default .github/local-vars.env)
   --var <NAME=VALUE>    a repository variable (repeatable; wins over the file)
   --secret <NAME>       a secret, read from the environment variable NAME (repeatable)
@@ -52,6 +54,7 @@ export function parseCommandLine(
         event: { type: 'string', default: 'workflow_dispatch' },
         input: { type: 'string', multiple: true },
         'event-time': { type: 'string' },
+        schedule: { type: 'string' },
         'vars-file': { type: 'string' },
         var: { type: 'string', multiple: true },
         secret: { type: 'string', multiple: true },
@@ -87,6 +90,9 @@ export function parseCommandLine(
       )
     }
   }
+  if (values.schedule !== undefined && values.event !== 'schedule') {
+    throw new UsageError(`--schedule '${values.schedule}': only with --event schedule`)
+  }
   const workspace = path.resolve(cwd, values.workspace ?? '.')
   const varsFile = values['vars-file'] ?? path.join(workspace, '.github', 'local-vars.env')
   const vars = {
@@ -106,6 +112,7 @@ export function parseCommandLine(
     event: values.event,
     inputs: assignments(values.input, '--input'),
     ...(eventTime ? { eventTime } : {}),
+    ...(values.schedule !== undefined ? { schedule: values.schedule } : {}),
     vars,
     secrets,
     strict: values.strict,

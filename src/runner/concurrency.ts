@@ -42,6 +42,11 @@ export class ConcurrencyGroups {
     })
   }
 
+  /** Whether a job or run waits for the group (for tests that must act at that point). */
+  isWaiting(name: string): boolean {
+    return this.groups.get(name)?.pending !== undefined
+  }
+
   private release(name: string): void {
     const group = this.groups.get(name)
     if (!group) return

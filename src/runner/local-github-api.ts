@@ -34,6 +34,7 @@ export function localGitHubApi(options: {
         if (authorization !== `token ${token}` && authorization !== `Bearer ${token}`) {
           return [401, { message: 'Bad credentials (the local runner gives each step its token)' }]
         }
+        if (method === 'GET' && url.pathname === prefix) return [200, store.repositoryJson()]
         const route = url.pathname.startsWith(`${prefix}/`)
           ? url.pathname.slice(prefix.length)
           : undefined
@@ -81,8 +82,9 @@ export function localGitHubApi(options: {
           404,
           {
             message:
-              `the local runner's GitHub API stand-in answers this run, its jobs and the ` +
-              `repository's issues and labels only (got ${method} ${url.pathname})`
+              `the local runner's GitHub API stand-in answers this run, its jobs, the ` +
+              `repository, its issues, labels and workflows (state, enable, dispatch) and ` +
+              `re-runs only (got ${method} ${url.pathname})`
           }
         ]
       }
@@ -103,6 +105,11 @@ export function localGitHubApi(options: {
             request.headers.authorization,
             body
           )
+          if (status === 204) {
+            response.writeHead(204)
+            response.end()
+            return
+          }
           response.writeHead(status, { 'content-type': 'application/json' })
           response.end(JSON.stringify(data))
         })

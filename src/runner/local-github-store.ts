@@ -17,9 +17,25 @@ export interface StoredIssue {
 
 export type Answer = [status: number, body: unknown]
 
+/** A workflow_dispatch request the stand-in received. */
+export interface StoredDispatch {
+  workflow: string
+  ref: string
+  inputs: Record<string, string>
+}
+
 export class LocalGitHubStore {
   readonly issues: StoredIssue[] = []
   readonly labels = new Map<string, { color?: unknown; description?: unknown }>()
+  /** Workflows (by file name) whose state is not `active`, as GitHub reports it. */
+  readonly workflowStates = new Map<string, string>()
+  /** Dispatches received, in order: a test (or a person) runs them next. */
+  readonly dispatches: StoredDispatch[] = []
+  /** Runs whose failed jobs were asked to re-run, by run id. */
+  readonly reruns: number[] = []
+  /** Whether the repository is public (GitHub disables its schedules after 60 idle days). */
+  visibility: 'public' | 'private' = 'private'
+
   /** What was done, one line each ("opened issue #1 …"), for the end of a run's output. */
   readonly activity: string[] = []
 
@@ -32,6 +48,20 @@ export class LocalGitHubStore {
     this.issues.length = 0
     this.labels.clear()
     this.activity.length = 0
+    this.workflowStates.clear()
+    this.dispatches.length = 0
+    this.reruns.length = 0
+    this.visibility = 'private'
+  }
+
+  /** GET /repos/{owner}/{repo}. */
+  repositoryJson(): Record<string, unknown> {
+    return {
+      full_name: this.repository,
+      private: this.visibility !== 'public',
+      visibility: this.visibility,
+      default_branch: 'main'
+    }
   }
 
   /**
@@ -40,6 +70,8 @@ export class LocalGitHubStore {
    */
   answer(method: string, route: string, query: URLSearchParams, body: unknown): Answer | undefined {
     const data = (body ?? {}) as Record<string, unknown>
+    const workflows = this.answerWorkflows(method, route, data)
+    if (workflows) return workflows
     if (method === 'GET' && route === '/issues') {
       const label = query.get('labels')
       const state = query.get('state') ?? 'open'
@@ -102,6 +134,61 @@ export class LocalGitHubStore {
       return [200, this.issueJson(issue)]
     }
     if (method === 'GET' && !issueRoute[2]) return [200, this.issueJson(issue)]
+    if (method === 'GET' && issueRoute[2]) {
+      const perPage = Number(query.get('per_page') ?? 30)
+      const page = Number(query.get('page') ?? 1)
+      const comments = issue.comments.map((body, index) => ({ id: index + 1, body }))
+      return [200, comments.slice((page - 1) * perPage, page * perPage)]
+    }
+    return undefined
+  }
+
+  /** Workflows (state, enable, dispatch) and re-runs: what the watchdog and auto-retry call. */
+  private answerWorkflows(
+    method: string,
+    route: string,
+    data: Record<string, unknown>
+  ): Answer | undefined {
+    const rerun = /^\/actions\/runs\/(\d+)\/rerun-failed-jobs$/.exec(route)
+    if (method === 'POST' && rerun) {
+      this.reruns.push(Number(rerun[1]))
+      this.activity.push(`re-ran the failed jobs of run ${rerun[1]}`)
+      return [201, {}]
+    }
+    const workflow = /^\/actions\/workflows\/([^/]+)(\/enable|\/disable|\/dispatches)?$/.exec(route)
+    if (!workflow) return undefined
+    const file = decodeURIComponent(workflow[1]!)
+    const state = this.workflowStates.get(file) ?? 'active'
+    if (method === 'GET' && !workflow[2]) {
+      return [200, { id: 1, name: file, path: `.github/workflows/${file}`, state }]
+    }
+    if (method === 'PUT' && workflow[2] === '/enable') {
+      if (state !== 'active') this.activity.push(`enabled workflow ${file} (was ${state})`)
+      this.workflowStates.delete(file)
+      return [204, undefined]
+    }
+    if (method === 'PUT' && workflow[2] === '/disable') {
+      this.workflowStates.set(file, 'disabled_manually')
+      return [204, undefined]
+    }
+    if (method === 'POST' && workflow[2] === '/dispatches') {
+      if (state !== 'active') {
+        return [422, { message: "Cannot trigger a 'workflow_dispatch' on a disabled workflow" }]
+      }
+      const inputs = Object.fromEntries(
+        Object.entries((data.inputs ?? {}) as Record<string, unknown>).map(([key, value]) => [
+          key,
+          String(value)
+        ])
+      )
+      const dispatch = { workflow: file, ref: String(data.ref ?? ''), inputs }
+      this.dispatches.push(dispatch)
+      const given = Object.entries(inputs).map(([key, value]) => `${key}=${value}`)
+      this.activity.push(
+        `dispatched ${file} on ${dispatch.ref}${given.length ? ` (${given.join(', ')})` : ''}`
+      )
+      return [204, undefined]
+    }
     return undefined
   }
 

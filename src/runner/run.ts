@@ -16,7 +16,7 @@ import { startServices, type LocalService } from './services.js'
 import { evaluateTextMap } from './template.js'
 import { loadWorkflow } from './workflow-file.js'
 import { ConcurrencyGroups, Slots } from './concurrency.js'
-import { runWorkflowJobs, type WorkflowOutcome } from './workflow-runner.js'
+import { runWorkflowInGroup, type WorkflowOutcome } from './workflow-runner.js'
 
 export interface RunRequest extends RunOptions {
   workflowFile: string
@@ -38,6 +38,13 @@ export interface RunRequest extends RunOptions {
   cancel?: CancelSignal
   force?: CancelSignal
   runId?: number
+  /** Which of the workflow's `schedule:` entries fired (its cron); default the first. */
+  schedule?: string
+  /**
+   * The repository's concurrency groups; pass the same to runs that overlap, so that their
+   * groups hold across them as on GitHub. Default: the run's own.
+   */
+  concurrency?: ConcurrencyGroups
 }
 
 export interface RunResult {
@@ -85,7 +92,13 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
     return { exitCode: 0, rows: [] }
   }
 
-  const schedule = events.schedule?.[0]?.cron
+  const schedules = (events.schedule ?? []).map(entry => entry.cron)
+  if (request.schedule !== undefined && !schedules.includes(request.schedule)) {
+    throw new UsageError(
+      `--schedule '${request.schedule}': ${workflow.file} has ${schedules.length ? `the schedules ${schedules.map(cron => `'${cron}'`).join(', ')}` : 'no schedule'}`
+    )
+  }
+  const schedule = request.schedule ?? schedules[0]
   const payload: Record<string, unknown> =
     request.event === 'schedule'
       ? { schedule }
@@ -102,7 +115,9 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
     repository: {
       full_name: identity.repository,
       name: identity.repository.split('/')[1],
-      owner: { login: identity.repository.split('/')[0] }
+      owner: { login: identity.repository.split('/')[0] },
+      // A clone knows no default branch of its own: the branch checked out stands in.
+      default_branch: identity.refName
     },
     sender: { login: identity.actor }
   })
@@ -171,10 +186,14 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
       { github, inputs, vars: request.vars, secrets },
       workflow.file
     )
-    const outcome = await runWorkflowJobs(run, {
-      slots: new Slots(Math.max(1, request.maxParallel)),
-      groups: new ConcurrencyGroups()
-    })
+    const outcome = await runWorkflowInGroup(
+      run,
+      {
+        slots: new Slots(Math.max(1, request.maxParallel)),
+        groups: request.concurrency ?? new ConcurrencyGroups()
+      },
+      ''
+    )
     reporter.finish()
     for (const done of store.activity.slice(activityBefore)) {
       reporter.note(`local GitHub API: ${done}`)

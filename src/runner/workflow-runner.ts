@@ -39,6 +39,74 @@ function ancestorsOf(jobs: WorkflowJob[], id: string, seen = new Set<string>()):
   return seen
 }
 
+/** What GitHub writes on a job or run it cancels because a newer one took its queue place. */
+export function supersededMessage(group: string): string {
+  return `Canceling since a higher priority waiting request for '${group}' exists`
+}
+
+/** A `concurrency:` value (a group name, or `group:` with `cancel-in-progress:`), evaluated. */
+function concurrencyOf(
+  token: Parameters<typeof evaluateToken>[0],
+  contexts: Contexts,
+  file: string
+): { group: string; cancelInProgress: boolean } | undefined {
+  const concurrency = evaluateToken(token, contexts, file)
+  const group =
+    typeof concurrency === 'string'
+      ? concurrency
+      : (concurrency as { group?: unknown } | undefined)?.group
+  if (group === undefined || group === null || group === '') return undefined
+  const cancelInProgress =
+    typeof concurrency === 'object' &&
+    Boolean((concurrency as { 'cancel-in-progress'?: unknown })['cancel-in-progress'])
+  return { group: asText(group), cancelInProgress }
+}
+
+/**
+ * Runs a workflow's jobs under its workflow-level `concurrency:` (the root workflow's, or a
+ * called one's): the whole run waits for the group; replaced in the queue by a newer one, all
+ * its jobs end cancelled with GitHub's annotation, and nothing of it runs.
+ */
+export async function runWorkflowInGroup(
+  run: WorkflowRun,
+  scheduler: Scheduler,
+  prefix: string
+): Promise<WorkflowOutcome> {
+  const { workflow } = run
+  const contexts: Contexts = { github: run.github, inputs: run.inputs, vars: run.vars }
+  const concurrency = concurrencyOf(workflow.template.concurrency, contexts, workflow.file)
+  if (!concurrency) return runWorkflowJobs(run, scheduler, prefix)
+  const groupCancel = new CancelSignal()
+  const admission = await scheduler.groups.acquire(
+    concurrency.group,
+    concurrency.cancelInProgress,
+    () => groupCancel.cancel()
+  )
+  if (!admission.admitted) {
+    const message = supersededMessage(concurrency.group)
+    const rows: JobRow[] = []
+    const jobs: Record<string, NeedResult> = {}
+    for (const job of workflow.template.jobs) {
+      const id = `${prefix}${job.id.value}`
+      const row: JobRow = { id, name: id, state: 'cancelled' }
+      rows.push(row)
+      jobs[job.id.value] = { result: 'cancelled', outputs: {} }
+      run.reporter.annotation(id, { level: 'error', message })
+      run.reporter.job(row, message)
+    }
+    return { rows, jobs }
+  }
+  try {
+    return await runWorkflowJobs(
+      { ...run, cancel: mergeCancel(run.cancel, groupCancel) },
+      scheduler,
+      prefix
+    )
+  } finally {
+    admission.release()
+  }
+}
+
 /** A matrix job's result over its legs, as `needs.<id>.result` reports it. */
 function combine(results: JobResult[]): JobResult {
   if (results.includes('failure')) return 'failure'
@@ -221,22 +289,19 @@ async function runLeafJob(
   const stopCancel = scope.failFast.onCancel(() => jobCancel.cancel())
   let releaseGroup: (() => void) | undefined
   try {
-    const concurrency = evaluateToken(job.concurrency, legContexts, file)
-    const group =
-      typeof concurrency === 'string'
-        ? concurrency
-        : (concurrency as { group?: unknown } | undefined)?.group
-    if (group !== undefined && group !== null && group !== '') {
-      const cancelInProgress = Boolean(
-        (concurrency as { 'cancel-in-progress'?: unknown })['cancel-in-progress']
-      )
+    const concurrency = concurrencyOf(job.concurrency, legContexts, file)
+    if (concurrency) {
       row.state = 'waiting'
-      const admission = await scheduler.groups.acquire(asText(group), cancelInProgress, () =>
-        jobCancel.cancel()
+      const admission = await scheduler.groups.acquire(
+        concurrency.group,
+        concurrency.cancelInProgress,
+        () => jobCancel.cancel()
       )
       if (!admission.admitted) {
         row.state = 'cancelled'
-        report(`a newer job of concurrency group '${asText(group)}' took its place`)
+        const message = supersededMessage(concurrency.group)
+        reporter.annotation(scope.displayId, { level: 'error', message })
+        report(message)
         return { result: 'cancelled', outputs: {} }
       }
       releaseGroup = admission.release
@@ -336,7 +401,7 @@ async function runCalledWorkflow(
       { github: run.github, inputs, vars: run.vars, secrets },
       called.file
     )
-    const result = await runWorkflowJobs(child, scheduler, `${scope.displayId} / `)
+    const result = await runWorkflowInGroup(child, scheduler, `${scope.displayId} / `)
     // Jobs the called workflow skipped (its notify, say) do not make the call skipped.
     const ran = Object.values(result.jobs)
       .map(need => need.result)

@@ -576,6 +576,46 @@ describe('spark-job action against moto', () => {
     for (const jobRun of runs) expect(result.summary).toContain(jobRun.id)
   })
 
+  it('a run that exits with one of no-retry-exit-codes is not submitted again: a certain failure', async () => {
+    const app = await newApplication()
+    const refused: RunScript = {
+      steps: [['FAILED', null]],
+      // The sentence EMR Serverless writes for a driver that exited with an error.
+      stateDetails:
+        'Job failed, please check complete logs in configured logging destination. ExitCode: 65. Last few exceptions: none'
+    }
+    await script(refused, refused)
+    const result = await run(
+      'spark-job',
+      inputsFor(app, { retries: '3', 'retry-delay': '100ms', 'no-retry-exit-codes': '65, 66' })
+    )
+    const runs = await runsOn(app)
+    expect(runs).toHaveLength(1)
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ attempts: '1', 'failure-kind': 'certain' })
+    expect(result.outputs['state-details']).toContain('ExitCode: 65.')
+    expect(errorLines(result)).toEqual([
+      expect.stringContaining(
+        'ExitCode: 65. Last few exceptions: none (exit code 65 is in no-retry-exit-codes: a refusal that no re-run changes, not submitted again)'
+      )
+    ])
+  })
+
+  it('a failure with another exit code, or none named, is transient and still re-submitted', async () => {
+    const app = await newApplication()
+    await script(
+      { steps: [['FAILED', null]], stateDetails: 'ExitCode: 1' },
+      { steps: [['FAILED', null]], stateDetails: 'Worker lost' }
+    )
+    const result = await run(
+      'spark-job',
+      inputsFor(app, { retries: '1', 'retry-delay': '100ms', 'no-retry-exit-codes': '65' })
+    )
+    expect(await runsOn(app)).toHaveLength(2)
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ attempts: '2', 'failure-kind': 'transient' })
+  })
+
   it('a retry that succeeds passes the step', async () => {
     const app = await newApplication()
     await script(
@@ -656,6 +696,8 @@ describe('spark-job action against moto', () => {
       ['execution-timeout', { 'execution-timeout': '-5m' }],
       ['wait-timeout', { 'wait-timeout': '-1h' }],
       ['retries', { retries: '-1' }],
+      ['no-retry-exit-codes', { 'no-retry-exit-codes': '65, x' }],
+      ['no-retry-exit-codes', { 'no-retry-exit-codes': '256' }],
       ['poll-interval-max', { 'poll-interval-min': '10s', 'poll-interval-max': '2s' }]
     ]
     try {

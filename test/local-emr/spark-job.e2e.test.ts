@@ -138,7 +138,7 @@ describe('spark-job action against the local EMR Serverless', () => {
       expect(errorLines(result)).toEqual([
         expect.stringMatching(
           new RegExp(
-            `^::error::Job run ${jobRunId} ended FAILED: Job failed, spark-submit exited with code 1\\. Last error: ValueError: no bronze rows for 2026-01-01`
+            `^::error::Job run ${jobRunId} ended FAILED: Job failed, please check complete logs in configured logging destination\\. ExitCode: 1\\. Last few exceptions: ValueError: no bronze rows for 2026-01-01`
           )
         )
       ])

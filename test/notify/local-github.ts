@@ -44,7 +44,7 @@ export interface StoredJob {
   name: string
   conclusion: string | null
   steps: Array<{ name: string; conclusion: string | null }>
-  annotations: Array<{ annotation_level: string; message: string }>
+  annotations: Array<{ annotation_level: string; message: string; title?: string }>
 }
 
 interface Fault {
@@ -200,8 +200,6 @@ export class LocalGitHub {
     const prefix = `/repos/${this.repository}`
     if (!path.startsWith(prefix)) return [404, { message: 'Not Found' }]
     const route = path.slice(prefix.length)
-    const stored = this.store.answer(method, route, url.searchParams, body)
-    if (stored) return stored
     const jobsRoute = /^\/actions\/runs\/(\d+)\/jobs$/.exec(route)
     if (method === 'GET' && jobsRoute) {
       const jobs = this.jobs.get(Number(jobsRoute[1]))
@@ -243,7 +241,9 @@ export class LocalGitHub {
         return [201, {}]
       }
     }
-    return [404, { message: 'Not Found' }]
+    return (
+      this.store.answer(method, route, url.searchParams, body) ?? [404, { message: 'Not Found' }]
+    )
   }
 
   /** A read of a run whose scripted attempt is going: it runs, then completes as scripted. */

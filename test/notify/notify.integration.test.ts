@@ -359,9 +359,12 @@ describe('notify: errors are one clear line and the token never shows', () => {
   it.each([
     [
       { status: 'broken' },
-      "::error::Input 'status': expected one of success, failure, got 'broken'"
+      "::error::Input 'status': expected one of success, failure, skipped, got 'broken'"
     ],
-    [{ status: '' }, "::error::Input 'status': expected success or failure (it is required)"],
+    [
+      { status: '' },
+      "::error::Input 'status': expected success, failure or skipped (it is required)"
+    ],
     [
       { status: 'failure', 'failed-jobs': '{not json' },
       "::error::Input 'failed-jobs': expected job names, or the needs context as JSON (toJSON(needs))"

@@ -65,7 +65,10 @@ describe('auto-retry action', () => {
       'run-attempt': '4',
       conclusion: 'failure'
     })
+    // Before each re-run: the failed jobs (and their annotations) say whether it may pass.
+    const jobs = 'GET /repos/example/pipeline/actions/runs/777/jobs'
     const attempt = (n: number): string[] => [
+      jobs,
       'GET /repos/example/pipeline/actions/runs/777',
       'POST /repos/example/pipeline/actions/runs/777/rerun-failed-jobs',
       `GET /repos/example/pipeline/actions/runs/777/attempts/${n}`
@@ -78,6 +81,72 @@ describe('auto-retry action', () => {
     ])
     expect(run.summary).toContain('Auto-retry: 3 re-run(s), run failure')
     expect(github.runs.get(777)?.run_attempt).toBe(4)
+  })
+
+  it('does not re-run a failure its actions marked certain (a refusal, a blocked date)', async () => {
+    storeRun()
+    github.jobs.set(777, [
+      {
+        id: 9001,
+        name: 'day-1 / ingest-cdc',
+        conclusion: 'failure',
+        steps: [],
+        annotations: [
+          {
+            annotation_level: 'failure',
+            message:
+              'Job run 00x ended FAILED: … ExitCode: 65. (exit code 65 is in no-retry-exit-codes …)'
+          }
+        ]
+      },
+      {
+        id: 9002,
+        name: 'day-1 / record the date',
+        conclusion: 'failure',
+        steps: [],
+        annotations: [
+          {
+            annotation_level: 'failure',
+            title: 'Certain failure (not retried)',
+            message:
+              '2026-01-05 is blocked (refusal): ingest-cdc: bronze has changes for 2026-01-04'
+          }
+        ]
+      }
+    ])
+    const run = await autoRetry()
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({
+      retried: 'false',
+      reruns: '0',
+      reason:
+        'not retried: day-1 / record the date: 2026-01-05 is blocked (refusal): ingest-cdc: bronze has changes for 2026-01-04'
+    })
+    expect(run.summary).toContain('not retried: day-1 / record the date')
+    expect(github.calls()).not.toContain(
+      'POST /repos/example/pipeline/actions/runs/777/rerun-failed-jobs'
+    )
+  })
+
+  it('re-runs a failure no action marked certain', async () => {
+    storeRun()
+    github.jobs.set(777, [
+      {
+        id: 9003,
+        name: 'day-1 / ingest-cdc',
+        conclusion: 'failure',
+        steps: [],
+        annotations: [
+          { annotation_level: 'failure', message: 'Job run 00x ended FAILED: ExitCode: 1.' },
+          // A certain failure's title on a job that did not fail does not count.
+          { annotation_level: 'warning', title: 'Certain failure (not retried)', message: 'x' }
+        ]
+      }
+    ])
+    github.scriptReruns(777, [{ conclusion: 'success', readsWhileRunning: 0 }])
+    const run = await autoRetry()
+    expect(run.code, run.stdout).toBe(0)
+    expect(run.outputs).toMatchObject({ retried: 'true', reruns: '1', conclusion: 'success' })
   })
 
   it('stops when an attempt passes', async () => {

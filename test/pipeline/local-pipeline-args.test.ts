@@ -42,15 +42,17 @@ describe('npm run pipeline: the command line', () => {
       scale: 1,
       seed: 7,
       fresh: false,
+      force: false,
       verbose: false,
       lake: path.join(projectRoot, '.work', 'lake')
     })
   })
 
-  it('takes one --date, and --fresh / --verbose', () => {
+  it('takes one --date, and --fresh / --force / --verbose', () => {
     expect(
       parsePipelineArgs(['--date', '2026-03-01', '--fresh', '--verbose'], projectRoot)
-    ).toMatchObject({ dates: ['2026-03-01'], fresh: true, verbose: true })
+    ).toMatchObject({ dates: ['2026-03-01'], fresh: true, force: false, verbose: true })
+    expect(parsePipelineArgs(['--force'], projectRoot)).toMatchObject({ force: true })
   })
 
   it('takes a range across a month end, and a lake of an earlier run', () => {

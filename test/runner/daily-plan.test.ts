@@ -6,28 +6,41 @@ import { projectRoot, runFixture } from './support.js'
 // The real pipeline workflows, as they are, planned by the runner without running a step:
 // every local action resolves to its Node bundle, every remote action to a stand-in.
 describe('runner: the plan of the pipeline workflows', () => {
-  it('daily-customer-etl.yml: the seed DAG in order, each step of a kind the runner runs', async () => {
+  it('daily-customer-etl.yml: plan, the date jobs in order (each calling the per-date chain), report', async () => {
     const workflow = await loadWorkflow(projectRoot, '.github/workflows/daily-customer-etl.yml')
     const plan = await planWorkflow(projectRoot, workflow, true)
     expect(plan.map(job => [job.id, job.stage])).toEqual([
-      ['resolve-date', 0],
-      ['wait-for-data', 1],
-      ['ingest-cdc', 2],
-      ['validate-data-quality', 3],
-      ['compute-aggregates', 4],
-      ['notify', 5]
+      ['plan', 0],
+      ['day-1', 1],
+      ['day-2', 2],
+      ['day-3', 3],
+      ['day-4', 4],
+      ['day-5', 5],
+      ['day-6', 6],
+      ['day-7', 7],
+      ['report', 8]
     ])
+    expect(
+      plan.find(job => job.id === 'plan')?.steps.map(step => `${step.kind} ${step.label}`)
+    ).toEqual([
+      'run missing=""',
+      'stand-in actions/checkout@fbc6f39',
+      'stand-in aws-actions/configure-aws-credentials@61815dc',
+      'local-action ./pipeline-dates'
+    ])
+    const day = plan.find(job => job.id === 'day-1')
+    expect(day?.calls?.file).toBe('.github/workflows/daily-customer-etl-date.yml')
     const kinds = Object.fromEntries(
-      plan.map(job => [
+      (day?.calls?.jobs ?? []).map(job => [
         job.id,
         job.steps.map(step => `${step.kind} ${step.label}${step.post ? ' +post' : ''}`)
       ])
     )
     expect(kinds).toEqual({
-      'resolve-date': [
-        'run missing=""',
+      claim: [
         'stand-in actions/checkout@fbc6f39',
-        'local-action ./logical-date'
+        'stand-in aws-actions/configure-aws-credentials@61815dc',
+        'local-action ./pipeline-dates'
       ],
       'wait-for-data': [
         'stand-in actions/checkout@fbc6f39',
@@ -51,8 +64,19 @@ describe('runner: the plan of the pipeline workflows', () => {
         'stand-in aws-actions/configure-aws-credentials@61815dc',
         'local-action ./ +post'
       ],
-      notify: ['stand-in actions/checkout@fbc6f39', 'local-action ./notify']
+      finish: [
+        'stand-in actions/checkout@fbc6f39',
+        'stand-in aws-actions/configure-aws-credentials@61815dc',
+        'local-action ./pipeline-dates'
+      ]
     })
+    expect(
+      plan.find(job => job.id === 'report')?.steps.map(step => `${step.kind} ${step.label}`)
+    ).toEqual([
+      'stand-in actions/checkout@fbc6f39',
+      'local-action ./pipeline-dates',
+      'local-action ./notify'
+    ])
   })
 
   it('backfill.yml: the matrix job calls the daily workflow, planned inside it', async () => {
@@ -60,7 +84,7 @@ describe('runner: the plan of the pipeline workflows', () => {
     const plan = await planWorkflow(projectRoot, workflow, true)
     const run = plan.find(job => job.id === 'run')
     expect(run?.calls?.file).toBe('.github/workflows/daily-customer-etl.yml')
-    expect(run?.calls?.jobs.map(job => job.id)).toContain('compute-aggregates')
+    expect(run?.calls?.jobs.map(job => job.id)).toContain('report')
   })
 
   it('--dry-run prints the plan and runs nothing', async () => {
@@ -69,12 +93,7 @@ describe('runner: the plan of the pipeline workflows', () => {
       strict: true
     })
     expect(run.exitCode).toBe(0)
-    expect(run.output).toContain(
-      'stage 2: ingest-cdc (needs resolve-date, wait-for-data)\n' +
-        '  - stand-in: actions/checkout@fbc6f39\n' +
-        '  - stand-in: aws-actions/configure-aws-credentials@61815dc\n' +
-        '  - local-action: ./ (+ post step)\n'
-    )
+    expect(run.output).toContain('stage 2: day-2 (needs plan, day-1)\n')
     expect(run.output).not.toContain('● ')
   })
 })

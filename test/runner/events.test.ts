@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ConcurrencyGroups } from '../../src/runner/concurrency.js'
 import { tempDir } from '../support/temp.js'
 import { jobLines, runFixture } from './support.js'
 
@@ -80,5 +81,67 @@ describe('runner: concurrency and timeouts', () => {
     // However far the action got before the timeout, its post step runs.
     expect(lines.some(line => line.startsWith('post for '))).toBe(true)
     expect(run.exitCode).toBe(1)
+  })
+})
+
+describe('runner: workflow-level concurrency', () => {
+  it("a called workflow's group holds across runs; the waiting one replaced by a newer trigger ends superseded, with GitHub's annotation", async () => {
+    const markers = markersFile()
+    const groups = new ConcurrencyGroups()
+    const group = 'fixture-2026-01-05'
+    const start = () =>
+      runFixture('test/fixtures/workflows/superseded.yml', {
+        concurrency: groups,
+        vars: { MARKERS: markers }
+      })
+    const until = async (done: () => boolean): Promise<void> => {
+      while (!done()) await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    const first = start()
+    await until(() => existsSync(markers) && readMarkers(markers).includes('holding'))
+    const second = start()
+    await until(() => groups.isWaiting(group))
+    const third = start()
+    const replaced = await second
+    // The second trigger never ran its date: GitHub cancels it, and so does the runner.
+    expect(replaced.outcome?.jobs['day-1'].result).toBe('cancelled')
+    expect(replaced.output).toContain(
+      "day-1 / work: cancelled — Canceling since a higher priority waiting request for 'fixture-2026-01-05' exists"
+    )
+    // Its report reads the annotation through the GitHub API stand-in: superseded, not failed.
+    expect(replaced.outcome?.jobs.report).toMatchObject({
+      result: 'success',
+      outputs: { status: 'skipped' }
+    })
+    expect(jobLines(replaced.output, 'report')).toContain(
+      "Superseded: a newer trigger of 2026-01-05 took this run's place; nothing was done here"
+    )
+    writeFileSync(`${markers}.release`, '')
+    const [held, latest] = await Promise.all([first, third])
+    expect(held.exitCode).toBe(0)
+    expect(latest.exitCode).toBe(0)
+    expect(readMarkers(markers).filter(line => line === 'holding')).toHaveLength(2)
+  })
+})
+
+describe('runner: which schedule fired', () => {
+  it('--schedule picks the entry; an unknown one is refused in one line', async () => {
+    const run = await runFixture('test/fixtures/workflows/schedule.yml', {
+      event: 'schedule',
+      schedule: '17 4 * * *',
+      eventTime: new Date('2026-01-02T04:17:00Z')
+    })
+    expect(run.exitCode).toBe(0)
+    expect(jobLines(run.output, 'resolve')).toContain(
+      'date=2026-01-01 source=run-created schedule=17 4 * * *'
+    )
+    await expect(
+      runFixture('test/fixtures/workflows/schedule.yml', {
+        event: 'schedule',
+        schedule: '5 5 * * *'
+      })
+    ).rejects.toThrow(
+      "--schedule '5 5 * * *': test/fixtures/workflows/schedule.yml has the schedules '0 2 * * *', '17 4 * * *'"
+    )
   })
 })

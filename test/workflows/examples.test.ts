@@ -73,7 +73,7 @@ describe('examples/: the workflows a user copies unchanged', () => {
 
   it('ships every jobs/ and quality/ file the workflows name, byte for byte', () => {
     const daily = readFileSync(
-      path.join(projectRoot, '.github/workflows/daily-customer-etl.yml'),
+      path.join(projectRoot, '.github/workflows/daily-customer-etl-date.yml'),
       'utf8'
     )
     const named = referencedFiles(daily, projectRoot)
@@ -96,7 +96,7 @@ describe('examples/: the workflows a user copies unchanged', () => {
     expect(examplesDifferences(root)).toEqual([])
 
     const example = path.join(root, 'examples/.github/workflows/daily-customer-etl.yml')
-    writeFileSync(example, readFileSync(example, 'utf8').replace("'0 2 * * *'", "'0 3 * * *'"))
+    writeFileSync(example, readFileSync(example, 'utf8').replace("'7 2 * * *'", "'0 3 * * *'"))
     expect(examplesDifferences(root)).toEqual([
       'differs from its source: examples/.github/workflows/daily-customer-etl.yml'
     ])

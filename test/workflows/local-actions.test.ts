@@ -6,7 +6,13 @@ import { projectRoot } from '../support/moto.js'
 
 // Every `uses: ./<action>` step of the pipeline workflows, checked against that action's
 // action.yml: each `with:` key is an input it declares, and every required input is given.
-const workflowFiles = ['daily-customer-etl.yml', 'auto-retry.yml', 'backfill.yml']
+const workflowFiles = [
+  'daily-customer-etl.yml',
+  'daily-customer-etl-date.yml',
+  'watchdog.yml',
+  'auto-retry.yml',
+  'backfill.yml'
+]
 
 interface Step {
   uses?: string
@@ -38,7 +44,8 @@ describe('local actions used by the workflows', () => {
       './s3-sensor',
       './quality-gate',
       './notify',
-      './logical-date',
+      './pipeline-dates',
+      './watchdog',
       './auto-retry',
       './backfill-dates'
     ]) {

@@ -33,7 +33,7 @@ interface Step {
   with?: Record<string, string>
 }
 const workflow = parse(
-  readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl.yml'), 'utf8')
+  readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl-date.yml'), 'utf8')
 ) as { jobs: Record<string, { steps: Step[] }> }
 const qualitySteps = workflow.jobs['validate-data-quality'].steps
 const gateStep = qualitySteps.find(step => step.uses === './quality-gate' && step.id === 'gate')
@@ -48,7 +48,7 @@ function stepInputs(
   const values: Record<string, string> = {
     'env.LAKE': `s3://${BUCKET}`,
     'env.PIPELINE': 'daily-customer-etl',
-    'needs.resolve-date.outputs.date': DS,
+    'inputs.date': DS,
     ...outputs
   }
   return Object.fromEntries(
@@ -156,6 +156,7 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       "vars.EMR_POLL_INTERVAL_MAX || '30s'": '30s',
       "vars.EMR_RETRIES || '3'": '3',
       "vars.EMR_RETRY_DELAY || '5m'": '5m',
+      'env.REFUSAL_EXIT_CODE': '65',
       'env.PIPELINE': 'daily-customer-etl',
       'env.ICEBERG_SPARK_CONF': 'spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog'
     })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { dateOutcome } from '../../src/pipeline/date-outcome.js'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { createBucket, motoClient, putObjects } from '../s3/support/objects.js'
@@ -16,7 +17,7 @@ interface Step {
   with?: Record<string, string>
 }
 const workflow = parse(
-  readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl.yml'), 'utf8')
+  readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl-date.yml'), 'utf8')
 ) as { jobs: Record<string, { steps: Step[] }> }
 const sensorStep = workflow.jobs['wait-for-data'].steps.find(step => step.uses === './s3-sensor')
 
@@ -26,7 +27,7 @@ function stepInputs(): Record<string, string> {
     'vars.DATA_LAKE_BUCKET': 'data-lake',
     'env.LAKE': 's3://data-lake',
     'env.PIPELINE': 'daily-customer-etl',
-    'needs.resolve-date.outputs.date': DS
+    'inputs.date': DS
   }
   const inputs = Object.fromEntries(
     Object.entries(sensorStep?.with ?? {}).map(([name, value]) => [
@@ -60,11 +61,9 @@ const sensor = (): Promise<ActionRun> =>
     timeoutMs: 60_000
   })
 
-describe('daily workflow: wait-for-data', () => {
+describe('daily workflow (one date): wait-for-data', () => {
   it('passes a day without changes (only the _SUCCESS marker), which the ingest job applies', async () => {
-    expect(sensorStep?.with?.key).toBe(
-      'bronze/customers/date=${{ needs.resolve-date.outputs.date }}/'
-    )
+    expect(sensorStep?.with?.key).toBe('bronze/customers/date=${{ inputs.date }}/')
     await putObjects(motoClient(moto.endpoint), 'data-lake', [
       { key: `${PREFIX}_SUCCESS`, body: '' }
     ])
@@ -84,12 +83,20 @@ describe('daily workflow: wait-for-data', () => {
     expect(run.outputs.count).toBe('1')
   })
 
-  it('keeps waiting for an export still being written (no marker yet), then fails', async () => {
+  it('keeps waiting for an export still being written (no marker yet), then says found: false', async () => {
     await putObjects(motoClient(moto.endpoint), 'data-lake', [
       { key: `${PREFIX}part-00000.json`, body: '{"op":"I"}\n' }
     ])
     const run = await sensor()
-    expect(run.code).toBe(1)
+    // soft-fail: the job passes and the date's finish job records the date blocked (the
+    // export never landed), so the later jobs are skipped and no trigger waits for it again.
+    expect(run.code).toBe(0)
     expect(run.outputs.found).toBe('false')
+    expect(
+      dateOutcome({ 'wait-for-data': { result: 'success', outputs: run.outputs } }, 'x')
+    ).toMatchObject({
+      status: 'blocked',
+      kind: 'data-missing'
+    })
   })
 })

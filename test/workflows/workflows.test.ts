@@ -15,6 +15,8 @@ import { projectRoot } from '../support/moto.js'
 // schema, expressions and their allowed contexts, cron syntax, and local reusable workflows.
 const workflowFiles = [
   'daily-customer-etl.yml',
+  'daily-customer-etl-date.yml',
+  'watchdog.yml',
   'auto-retry.yml',
   'backfill.yml',
   'iceberg-maintenance.yml'
@@ -106,115 +108,96 @@ describe.each(workflowFiles)('%s', file => {
   })
 })
 
-describe('the daily workflow is the seed DAG', () => {
-  const seedOrder = [
-    'resolve-date',
+describe('one date of the daily workflow is the seed DAG', () => {
+  const DATE = 'daily-customer-etl-date.yml'
+  const chain = [
+    'claim',
     'wait-for-data',
     'ingest-cdc',
     'validate-data-quality',
     'compute-aggregates',
-    'notify'
+    'finish'
   ]
 
-  it('has the seed jobs in order, each needing the one before (and the date)', async () => {
-    const { template } = await load('daily-customer-etl.yml')
+  it('has the seed jobs in order between claim and finish, each needing the one before', async () => {
+    const { template } = await load(DATE)
     const needs = Object.fromEntries(
       template.jobs.map(job => [job.id.value, (job.needs ?? []).map(need => need.value).sort()])
     )
-    expect(template.jobs.map(job => job.id.value)).toEqual(seedOrder)
+    expect(template.jobs.map(job => job.id.value)).toEqual(chain)
     expect(needs).toEqual({
-      'resolve-date': [],
-      'wait-for-data': ['resolve-date'],
-      'ingest-cdc': ['resolve-date', 'wait-for-data'],
-      'validate-data-quality': ['ingest-cdc', 'resolve-date'],
-      'compute-aggregates': ['resolve-date', 'validate-data-quality'],
-      notify: [...seedOrder.slice(0, -1)].sort()
+      claim: [],
+      'wait-for-data': ['claim'],
+      'ingest-cdc': ['claim', 'wait-for-data'],
+      'validate-data-quality': ['claim', 'ingest-cdc', 'wait-for-data'],
+      'compute-aggregates': ['claim', 'validate-data-quality'],
+      finish: [...chain.slice(0, -1)].sort()
     })
   })
 
-  it('only notify runs after a failure; every other job is skipped when what it needs fails', async () => {
-    const { template } = await load('daily-customer-etl.yml')
-    for (const job of template.jobs) {
-      const condition = job.if.expression
-      if (job.id.value === 'notify') expect(condition).toMatch(/^always\(\) && /)
-      else expect(condition).toBe('success()')
-    }
-  })
-
-  it('runs at 02:00 UTC every day and by hand with a date input, and can be called with one', async () => {
-    const { template } = await load('daily-customer-etl.yml')
-    expect(template.events.schedule).toEqual([{ cron: '0 2 * * *' }])
-    expect(template.events.workflow_dispatch?.inputs?.date).toMatchObject({
-      type: 'string',
-      required: false,
-      default: ''
-    })
-    expect(template.events.workflow_call?.inputs?.date).toMatchObject({ type: 'string' })
-  })
-
-  it('resolves the date once, with the tested action, and every later job reads its output', () => {
-    const workflow = yamlOf('daily-customer-etl.yml')
-    const resolve = workflow.jobs['resolve-date']
-    expect(resolve.steps?.map(step => step.uses)).toContain('./logical-date')
-    expect(resolve.steps?.find(step => step.uses === './logical-date')?.with?.date).toBe(
-      '${{ inputs.date }}'
+  it('runs nothing after the claim when the date is not owed, and nothing after a failure', async () => {
+    const { template } = await load(DATE)
+    const conditions = Object.fromEntries(
+      template.jobs.map(job => [job.id.value, job.if.expression])
     )
-    const source = read('daily-customer-etl.yml')
-    expect(source).not.toMatch(/\bdate\s+[-+]|\$\(date\b/)
-    for (const id of seedOrder.slice(1, -1)) {
-      expect(JSON.stringify(workflow.jobs[id])).toContain('needs.resolve-date.outputs.date')
-    }
+    expect(conditions.claim).toBe('success()')
+    expect(conditions['wait-for-data']).toContain("needs.claim.outputs.run == 'true'")
+    // A replayed date skips the ingest: its silver was rebuilt by the rewrite before it.
+    expect(conditions['ingest-cdc']).toContain("needs.claim.outputs.ingest == 'true'")
+    expect(conditions['ingest-cdc']).toContain("needs.wait-for-data.outputs.found == 'true'")
+    expect(conditions['validate-data-quality']).toMatch(/^!cancelled\(\) && /)
+    expect(conditions['compute-aggregates']).toContain(
+      "needs.validate-data-quality.result == 'success'"
+    )
+    // finish writes the outcome (completed or blocked) whatever failed before it.
+    expect(conditions.finish).toBe("!cancelled() && needs.claim.outputs.run == 'true'")
+  })
+
+  it('is only ever called, with the date, and one date at a time whatever starts it', async () => {
+    const { template } = await load(DATE)
+    expect(Object.keys(template.events)).toEqual(['workflow_call'])
+    expect(template.events.workflow_call?.inputs?.date).toMatchObject({
+      type: 'string',
+      required: true
+    })
+    const workflow = parse(read(DATE)) as { concurrency: unknown }
+    // The whole chain of a date waits for another trigger's chain of the same date: the
+    // second one's claim then finds the date completed.
+    expect(workflow.concurrency).toEqual({
+      group: 'daily-customer-etl-${{ inputs.date }}',
+      'cancel-in-progress': false
+    })
   })
 
   it('has the permissions each job needs and no more', () => {
-    const jobs = yamlOf('daily-customer-etl.yml').jobs
-    const aws = { contents: 'read', 'id-token': 'write' }
-    expect(jobs['resolve-date'].permissions).toEqual({ contents: 'read', actions: 'read' })
-    expect(jobs['wait-for-data'].permissions).toEqual(aws)
-    expect(jobs['ingest-cdc'].permissions).toEqual(aws)
-    expect(jobs['validate-data-quality'].permissions).toEqual(aws)
-    expect(jobs['compute-aggregates'].permissions).toEqual(aws)
-    expect(jobs.notify.permissions).toEqual({
-      contents: 'read',
-      issues: 'write',
-      actions: 'read',
-      checks: 'read'
-    })
-  })
-
-  it('never lets two runs of one date touch the lake at once, and never cancels a running one', () => {
-    const jobs = yamlOf('daily-customer-etl.yml').jobs
-    for (const id of [
-      'wait-for-data',
-      'ingest-cdc',
-      'validate-data-quality',
-      'compute-aggregates'
-    ]) {
-      expect(jobs[id].concurrency).toEqual({
-        group: 'daily-customer-etl-${{ needs.resolve-date.outputs.date }}',
-        'cancel-in-progress': false
-      })
+    const jobs = yamlOf(DATE).jobs
+    for (const id of chain) {
+      expect(jobs[id].permissions, id).toEqual({ contents: 'read', 'id-token': 'write' })
     }
   })
 
   it('waits for the day in bronze and runs the Spark jobs with the seed settings', async () => {
-    const { template } = await load('daily-customer-etl.yml')
-    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    const jobs = yamlOf(DATE).jobs
     const step = (id: string, uses: string): Record<string, unknown> =>
       jobs[id].steps?.find(candidate => candidate.uses === uses)?.with ?? {}
     expect(step('wait-for-data', './s3-sensor')).toMatchObject({
-      key: 'bronze/customers/date=${{ needs.resolve-date.outputs.date }}/',
+      key: 'bronze/customers/date=${{ inputs.date }}/',
       'success-marker': '_SUCCESS',
       timeout: '1h',
-      'poke-interval': '60s'
+      'poke-interval': '60s',
+      // An export that never lands blocks the date in finish instead of failing here.
+      'soft-fail': 'true'
     })
     const ingest = step('ingest-cdc', './')
     expect(ingest).toMatchObject({
       'entry-point': 'jobs/cdc_ingest.py',
-      // The seed's 3 retries 5 minutes apart, unless the repository variables say otherwise.
+      // The seed's 3 retries 5 minutes apart, unless the repository variables say otherwise;
+      // never for the jobs' refusal, which a re-run repeats.
       retries: "${{ vars.EMR_RETRIES || '3' }}",
-      'retry-delay': "${{ vars.EMR_RETRY_DELAY || '5m' }}"
+      'retry-delay': "${{ vars.EMR_RETRY_DELAY || '5m' }}",
+      'no-retry-exit-codes': '${{ env.REFUSAL_EXIT_CODE }}'
     })
+    expect((parse(read(DATE)) as { env: Record<string, string> }).env.REFUSAL_EXIT_CODE).toBe('65')
     expect(String(ingest['spark-conf']).trim().split('\n')).toEqual([
       'spark.sql.adaptive.enabled=true',
       'spark.sql.shuffle.partitions=400',
@@ -222,20 +205,17 @@ describe('the daily workflow is the seed DAG', () => {
     ])
     expect(String(ingest['entry-point-arguments']).trim().split('\n')).toEqual([
       '--date',
-      '${{ needs.resolve-date.outputs.date }}',
+      '${{ inputs.date }}',
       '--source',
       '${{ env.LAKE }}/bronze/customers',
       '--table',
       'lake.silver.customers',
       '--reports',
       '${{ env.LAKE }}/silver/_ingest/customers',
-      // An empty line (dropped by the action) unless a person asked to rewrite history.
-      "${{ inputs.allow-rewrite && '--allow-rewrite' || '' }}"
+      // Empty lines (dropped by the action) unless the claim says so (force, allow-gaps).
+      "${{ needs.claim.outputs.allow-rewrite == 'true' && '--allow-rewrite' || '' }}",
+      "${{ needs.claim.outputs.allow-gaps == 'true' && '--allow-gaps' || '' }}"
     ])
-    expect(template.events.workflow_dispatch?.inputs?.['allow-rewrite']).toMatchObject({
-      type: 'boolean',
-      default: false
-    })
     const quality = jobs['validate-data-quality'].steps?.map(candidate => candidate.uses)
     // The rules are validated and written as JSON before the credentials and the Spark job.
     expect(quality?.map(uses => uses?.replace(/@[0-9a-f]{40}$/, '@<sha>'))).toEqual([
@@ -247,15 +227,23 @@ describe('the daily workflow is the seed DAG', () => {
     ])
     expect(step('validate-data-quality', './')).toMatchObject({
       'entry-point': 'jobs/data_quality.py',
-      files: '${{ steps.rules.outputs.rules-json }}'
+      files: '${{ steps.rules.outputs.rules-json }}',
+      'no-retry-exit-codes': '${{ env.REFUSAL_EXIT_CODE }}'
     })
     expect(step('compute-aggregates', './')).toMatchObject({
-      'entry-point': 'jobs/customer_summary.py'
+      'entry-point': 'jobs/customer_summary.py',
+      'no-retry-exit-codes': '${{ env.REFUSAL_EXIT_CODE }}'
+    })
+    expect(step('claim', './pipeline-dates')).toMatchObject({ mode: 'claim' })
+    expect(step('finish', './pipeline-dates')).toMatchObject({
+      mode: 'finish',
+      needs: '${{ toJSON(needs) }}',
+      'last-task': 'compute-aggregates'
     })
   })
 
   it("sends the jobs' shared module with every Spark step", () => {
-    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    const jobs = yamlOf(DATE).jobs
     const sparkSteps = Object.values(jobs).flatMap(job =>
       (job.steps ?? []).filter(candidate => candidate.uses === './')
     )
@@ -273,9 +261,127 @@ describe('the daily workflow is the seed DAG', () => {
   })
 })
 
+describe('the daily workflow: plan, one job per owed date in order, report', () => {
+  const days = ['day-1', 'day-2', 'day-3', 'day-4', 'day-5', 'day-6', 'day-7']
+
+  it('plans, then chains the date jobs, each after the one before, then reports', async () => {
+    const { template } = await load('daily-customer-etl.yml')
+    expect(template.jobs.map(job => job.id.value)).toEqual(['plan', ...days, 'report'])
+    const needs = Object.fromEntries(
+      template.jobs.map(job => [job.id.value, (job.needs ?? []).map(need => need.value)])
+    )
+    expect(needs['day-1']).toEqual(['plan'])
+    for (let n = 2; n <= days.length; n++)
+      expect(needs[`day-${n}`]).toEqual(['plan', `day-${n - 1}`])
+    expect(needs.report).toEqual(['plan', ...days])
+    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    days.forEach((id, index) => {
+      const job = template.jobs.find(candidate => candidate.id.value === id)!
+      expect(job.type, id).toBe('reusableWorkflowJob')
+      // The implicit success() skips a date after a failed one: "Re-run failed jobs" then
+      // re-runs the skipped dates with the failed one, since they depend on it.
+      expect(job.if.expression, id).toBe(
+        `success() && (fromJSON(needs.plan.outputs.count) >= ${index + 1})`
+      )
+      expect(jobs[id].uses).toBe('./.github/workflows/daily-customer-etl-date.yml')
+      expect(jobs[id].with?.date).toBe(`\${{ fromJSON(needs.plan.outputs.dates)[${index}] }}`)
+    })
+    expect(template.jobs.find(job => job.id.value === 'report')?.if.expression).toBe('always()')
+  })
+
+  it('runs at 02:07 UTC with a backup at 04:17, by hand with a date, and can be called', async () => {
+    const { template } = await load('daily-customer-etl.yml')
+    expect(template.events.schedule).toEqual([{ cron: '7 2 * * *' }, { cron: '17 4 * * *' }])
+    for (const input of ['date', 'max-catch-up', 'data-key']) {
+      expect(template.events.workflow_dispatch?.inputs?.[input], input).toMatchObject({
+        type: 'string',
+        required: false,
+        default: ''
+      })
+    }
+    for (const input of ['force', 'allow-gaps', 'notify', 'allow-rewrite']) {
+      expect(template.events.workflow_dispatch?.inputs?.[input], input).toMatchObject({
+        type: 'boolean'
+      })
+    }
+    expect(template.events.workflow_call?.inputs?.date).toMatchObject({ type: 'string' })
+  })
+
+  it('plans the dates once, with the tested action, and every date job reads its output', () => {
+    const workflow = yamlOf('daily-customer-etl.yml')
+    const plan = workflow.jobs.plan.steps?.find(step => step.uses === './pipeline-dates')?.with
+    expect(plan).toMatchObject({
+      mode: 'plan',
+      date: '${{ inputs.date }}',
+      'data-key': '${{ inputs.data-key }}',
+      'max-catch-up': "${{ inputs.max-catch-up || vars.PIPELINE_MAX_CATCH_UP || '7' }}",
+      'date-slots': '7'
+    })
+    const source = read('daily-customer-etl.yml')
+    expect(source).not.toMatch(/\bdate\s+[-+]|\$\(date\b/)
+    const report = workflow.jobs.report.steps?.find(step => step.uses === './pipeline-dates')
+    expect(report?.with).toMatchObject({ mode: 'report', 'date-jobs': days.join(', ') })
+  })
+
+  it('has the permissions each job needs and no more', () => {
+    const jobs = yamlOf('daily-customer-etl.yml').jobs
+    expect(jobs.plan.permissions).toEqual({
+      contents: 'read',
+      actions: 'read',
+      'id-token': 'write'
+    })
+    for (const id of days) {
+      expect(jobs[id].permissions, id).toEqual({ contents: 'read', 'id-token': 'write' })
+    }
+    expect(jobs.report.permissions).toEqual({
+      contents: 'read',
+      issues: 'write',
+      actions: 'read',
+      checks: 'read'
+    })
+  })
+
+  it("each date job grants at least what the date workflow's jobs ask for", () => {
+    const rank = { none: 0, read: 1, write: 2 } as const
+    const granted = yamlOf('daily-customer-etl.yml').jobs['day-1'].permissions as Record<
+      string,
+      string
+    >
+    for (const [id, job] of Object.entries(yamlOf('daily-customer-etl-date.yml').jobs)) {
+      for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
+        const have = rank[(granted[scope] ?? 'none') as keyof typeof rank]
+        expect(have, `${id} needs ${scope}: ${level}`).toBeGreaterThanOrEqual(
+          rank[level as keyof typeof rank]
+        )
+      }
+    }
+  })
+})
+
+describe('the watchdog', () => {
+  it('runs after the SLA and the backup schedule, with the tested action and least privilege', async () => {
+    const { template } = await load('watchdog.yml')
+    expect(template.events.schedule).toEqual([{ cron: '41 6 * * *' }])
+    const job = yamlOf('watchdog.yml').jobs.watch
+    expect(job.permissions).toEqual({
+      contents: 'read',
+      'id-token': 'write',
+      actions: 'write',
+      issues: 'write'
+    })
+    const step = job.steps?.find(candidate => candidate.uses === './watchdog')
+    expect(step?.with).toMatchObject({
+      pipeline: 'daily-customer-etl',
+      sla: "${{ vars.PIPELINE_SLA || '06:00' }}",
+      days: "${{ vars.PIPELINE_MAX_CATCH_UP || '7' }}",
+      workflow: 'daily-customer-etl.yml'
+    })
+  })
+})
+
 describe('the Iceberg catalog reaches every Spark step by configuration', () => {
   it('Glue and the image runtime on EMR, the catalog class a repository variable', () => {
-    for (const file of ['daily-customer-etl.yml', 'iceberg-maintenance.yml']) {
+    for (const file of ['daily-customer-etl-date.yml', 'iceberg-maintenance.yml']) {
       const workflow = parse(read(file)) as YamlWorkflow & { env: Record<string, string> }
       const conf = workflow.env.ICEBERG_SPARK_CONF.trim().split('\n')
       expect(conf, file).toEqual([
@@ -350,9 +456,11 @@ describe('documentation of the workflows', () => {
       'EMR_STAGING_URI',
       'ICEBERG_CATALOG_IMPL',
       'ICEBERG_RETENTION_DAYS',
+      'PIPELINE_MAX_CATCH_UP',
       'PIPELINE_RETRIES',
       'PIPELINE_RETRY_BACKOFF',
       'PIPELINE_RETRY_DELAY',
+      'PIPELINE_SLA',
       'PIPELINE_WEBHOOK_URL'
     ])
     for (const name of names) expect(section, name).toContain(`| \`${name}\` |`)
@@ -369,7 +477,8 @@ describe('auto-retry and backfill', () => {
     const daily = parse(read('daily-customer-etl.yml')) as { name: string }
     expect(template.events.workflow_run?.workflows).toEqual([daily.name])
     const job = yamlOf('auto-retry.yml').jobs.retry
-    expect(job.permissions).toEqual({ contents: 'read', actions: 'write' })
+    // checks: read: the failed jobs' annotations say whether a failure is certain.
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'write', checks: 'read' })
     const step = job.steps?.find(candidate => candidate.uses === './auto-retry')
     expect(step?.with).toMatchObject({
       'run-id': '${{ github.event.workflow_run.id }}',
