@@ -154,7 +154,7 @@ def run_size(spark: SparkSession, root: Path, customers: int, changes: int) -> S
     table = f"bench.n{customers}.customers"
     cdc_ingest.ensure_table(spark, table)
     spark.read.parquet(str(snapshots / f"date={D1}")).writeTo(table).overwrite(F.lit(True))
-    snapshot_id = int(spark.sql(f"SELECT snapshot_id FROM {table}.snapshots").first()[0])
+    snapshot_id = int(spark.sql(f"SELECT snapshot_id FROM {table}.snapshots").collect()[0][0])
     cdc_ingest.tag_snapshot(spark, table, D1, snapshot_id)
 
     started = time.perf_counter()

@@ -30,7 +30,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from job_common import (
     BRONZE_COLUMNS,
@@ -176,7 +176,7 @@ class IngestReport:
     snapshot_id: int | None = None
     rejected_rows_path: str | None = None
     replayed_dates: list[str] = field(default_factory=list)
-    status: str = "succeeded"
+    status: Literal["succeeded", "failed"] = "succeeded"
     message: str | None = None
 
     def to_json(self) -> str:

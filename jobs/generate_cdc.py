@@ -26,7 +26,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from job_common import ArgumentParser, JobError, jvm_of, parse_date
 
@@ -50,7 +50,12 @@ COUNTRIES = (
 )  # fmt: skip
 SEGMENTS = (("consumer", 70), ("smb", 22), ("enterprise", 8))
 STATUSES = (("active", 80), ("inactive", 15), ("churned", 5))
-BAD_KINDS = ("null_key", "unknown_op", "bad_lifetime_value", "bad_change_ts", "malformed")
+# A change line's op (insert, update, delete), what a day's change does to a customer, and the
+# kinds of bad line a day also carries (the ingest job must reject each).
+Op = Literal["I", "U", "D"]
+ChangeKind = Literal["insert", "update", "delete"]
+BadLineKind = Literal["null_key", "unknown_op", "bad_lifetime_value", "bad_change_ts", "malformed"]
+BAD_KINDS: tuple[BadLineKind, ...] = get_args(BadLineKind)
 
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
 
@@ -162,11 +167,11 @@ class CdcGenerator:
             moment = start + dt.timedelta(
                 milliseconds=int((index + rng.random()) * 86_400_000 / total)
             )
-            kind = "insert" if index < initial else self._pick_kind()
+            kind: ChangeKind = "insert" if index < initial else self._pick_kind()
             if kind == "insert":
                 row = self._new_customer(moment)
                 self._add(row)
-                op = "I"
+                op: Op = "I"
             else:
                 key = self._live[rng.randrange(len(self._live))]
                 if kind == "update":
@@ -196,17 +201,17 @@ class CdcGenerator:
             lines.insert(rng.randrange(len(lines) + 1), bad)
         return lines
 
-    def _pick_kind(self) -> str:
+    def _pick_kind(self) -> ChangeKind:
         if len(self._live) < 2:
             return "insert"
         roll = self.rng.random()
         return "insert" if roll < 0.15 else "delete" if roll < 0.25 else "update"
 
     @staticmethod
-    def _line(op: str, seq: int, moment: dt.datetime, row: dict[str, Any]) -> dict[str, Any]:
+    def _line(op: Op, seq: int, moment: dt.datetime, row: dict[str, Any]) -> dict[str, Any]:
         return {"op": op, "change_seq": seq, "change_ts": _timestamp(moment), **row}
 
-    def _bad_line(self, kind: str, start: dt.datetime) -> str:
+    def _bad_line(self, kind: BadLineKind, start: dt.datetime) -> str:
         rng = self.rng
         moment = start + dt.timedelta(milliseconds=rng.randrange(86_400_000))
         key = self._live[rng.randrange(len(self._live))] if self._live else "C00000000"

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Fails when dist/ differs from a fresh build of src/: the runner executes dist/, so a stale
-// bundle would ship code nobody tested. Runs once in the test script (not inside vitest,
-// where rebuilding every bundle under a per-test timeout failed on a busy machine) and in
-// ci.yml's check-dist job. Builds into a temporary folder and removes it afterwards.
+// bundle would ship code nobody tested. Runs once, in the checks lane of the test script (not
+// inside vitest, where rebuilding every bundle under a per-test timeout failed on a busy
+// machine). Builds into a temporary folder and removes it afterwards.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from job_common import (
     ArgumentParser,
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 JOB = "data_quality"
 SCHEMA_VERSION = 1
 
-FAMILIES = (
+Family = Literal[
     "row_count",
     "missing_count",
     "missing_percent",
@@ -65,10 +65,18 @@ FAMILIES = (
     "freshness",
     "schema",
     "change",
-)
+]
+Severity = Literal["error", "warn"]
+# What a metric counts or measures, and for invalid_count the check that decides validity.
+MetricKind = Literal[
+    "row_count", "missing_count", "duplicate_count", "invalid_count", "max_timestamp"
+]
+ValidityCheck = Literal["allowed_values", "range", "pattern"]
+
+FAMILIES: tuple[Family, ...] = get_args(Family)
 RULE_KEYS = ("name", "severity")
 INVALID_BOUNDS = ("max_invalid", "max_invalid_percent")
-SETTINGS: dict[str, tuple[str, ...]] = {
+SETTINGS: dict[Family, tuple[str, ...]] = {
     "row_count": ("min", "max"),
     "missing_count": ("column", "max"),
     "missing_percent": ("column", "max"),
@@ -119,8 +127,8 @@ class RulesError(Exception):
 @dataclass(frozen=True)
 class Rule:
     index: int
-    family: str
-    severity: str
+    family: Family
+    severity: Severity
     name: str | None
     settings: dict[str, Any]
 
@@ -470,7 +478,7 @@ def _invalid_bounds(settings: dict[str, Any], where: str) -> None:
         settings["max_invalid"] = 0
 
 
-def _validate_settings(family: str, settings: dict[str, Any], where: str) -> dict[str, Any]:
+def _validate_settings(family: Family, settings: dict[str, Any], where: str) -> dict[str, Any]:
     if family == "row_count":
         settings["min"] = _whole(settings, "min", where, 0)
         settings["max"] = _whole(settings, "max", where, 0)
@@ -612,9 +620,9 @@ def _validate_settings(family: str, settings: dict[str, Any], where: str) -> dic
 @dataclass(frozen=True)
 class MetricSpec:
     id: str
-    kind: str  # row_count | missing_count | duplicate_count | invalid_count | max_timestamp
+    kind: MetricKind
     columns: tuple[str, ...] = ()
-    check: str | None = None  # allowed_values | range | pattern for invalid_count
+    check: ValidityCheck | None = None  # for invalid_count
     settings: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     rule: Rule | None = field(default=None, compare=False, hash=False)
 
@@ -670,7 +678,9 @@ def metrics_for(rule: Rule) -> list[MetricSpec]:
         match = METRIC_REF.match(reference)
         if match is None:  # validate_rules normalised it; a Rule built by hand may not be
             raise RulesError(f"{rule.label} (change): unknown metric '{reference}'")
-        kind = "duplicate_count" if match.group(1) == "duplicate_count" else "missing_count"
+        kind: MetricKind = (
+            "duplicate_count" if match.group(1) == "duplicate_count" else "missing_count"
+        )
         columns = tuple(match.group(2).split(","))
         return [MetricSpec(f"{kind}({','.join(columns)})", kind, columns, rule=rule)]
     return []  # schema: answered from the column types every document carries

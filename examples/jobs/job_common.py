@@ -139,7 +139,7 @@ def fs_path(spark: SparkSession, uri: str) -> tuple[Any, Any]:
     s3a://, hdfs://, file:), without boto3."""
     path = jvm_of(spark).org.apache.hadoop.fs.Path(uri)
     try:
-        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[union-attr]
+        fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
     except Exception as error:
         raise JobError(f"cannot access {uri}: {java_message(error)}") from None
     return fs, path
@@ -292,7 +292,8 @@ def with_commit_properties(
     gateway = spark.sparkContext._gateway
     if gateway is None:
         raise JobError("the Spark session has no gateway (was it stopped?)")
-    ensure_callback_server_started(gateway)
+    # PySpark leaves this one unannotated.
+    ensure_callback_server_started(gateway)  # type: ignore[no-untyped-call]
     jvm = jvm_of(spark)
     failure: list[BaseException] = []
 
@@ -370,7 +371,7 @@ def run_job(
     A session passed in is left running; one the job started is stopped at the end.
     """
     configure_logging(logging.getLogger(job))
-    expected = (JobError, *errors)
+    expected: tuple[type[Exception], ...] = (JobError, *errors)
 
     def report(error: Exception) -> int:
         refused = isinstance(error, Refusal)

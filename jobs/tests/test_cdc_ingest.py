@@ -20,7 +20,9 @@ from pyspark.sql import functions as F
 D1, D2, D3 = "2026-01-01", "2026-01-02", "2026-01-03"
 
 
-def change(op: str, seq: int | str, ts: str, customer_id: str | None, **values: Any) -> dict:
+def change(
+    op: str, seq: int | str, ts: str, customer_id: str | None, **values: Any
+) -> dict[str, Any]:
     """A bronze change line; the customer columns default to a plausible full row image."""
     row: dict[str, Any] = {
         "op": op,
@@ -43,7 +45,11 @@ def change(op: str, seq: int | str, ts: str, customer_id: str | None, **values: 
 
 
 def write_bronze(
-    root: Path, ds: str, lines: list[dict | str], success: bool = True, name: str = "part-00000"
+    root: Path,
+    ds: str,
+    lines: list[dict[str, Any] | str],
+    success: bool = True,
+    name: str = "part-00000",
 ) -> Path:
     folder = root / f"date={ds}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,7 +62,7 @@ def write_bronze(
 
 # Day 1: the initial load, with an update written before the insert it follows (out of order),
 # the same update delivered twice, and a customer inserted and deleted within the day.
-DAY1: list[dict | str] = [
+DAY1: list[dict[str, Any] | str] = [
     change("U", 105, "2026-01-01T09:00:00Z", "C1", status="inactive", lifetime_value=150.25),
     change("I", 100, "2026-01-01T08:00:00Z", "C1", lifetime_value=100.5),
     change(
@@ -88,7 +94,7 @@ DAY1: list[dict | str] = [
 # Day 2: latest-wins by sequence (not by timestamp), a delete beating an earlier update, a
 # stale change older than the snapshot's row, an update and deletes for unknown customers,
 # ties on sequence, and one bad row of every kind.
-DAY2: list[dict | str] = [
+DAY2: list[dict[str, Any] | str] = [
     change("U", 210, "2026-01-02T10:00:00Z", "C2", first_name="Bo", last_name="Kim",
            country="GB", segment="smb", lifetime_value=30),
     change("U", 205, "2026-01-02T11:00:00Z", "C2", first_name="Bo", last_name="Kim",
@@ -200,7 +206,10 @@ def read_silver(spark: SparkSession, lake: Lake, ds: str) -> list[dict[str, Any]
 
 
 def read_report(lake: Lake, ds: str) -> dict[str, Any]:
-    return json.loads((lake.reports / "_reports" / f"date={ds}" / "ingest.json").read_text())
+    report: dict[str, Any] = json.loads(
+        (lake.reports / "_reports" / f"date={ds}" / "ingest.json").read_text()
+    )
+    return report
 
 
 def options(lake: Lake, ds: str, **extra: Any) -> IngestOptions:
@@ -560,7 +569,7 @@ def test_an_export_of_mostly_bad_rows_fails_by_default(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lake = new_lake(tmp_path)
-    lines: list[dict | str] = ["op;change_seq;customer_id", "U;1;C1", DAY1[1]]
+    lines: list[dict[str, Any] | str] = ["op;change_seq;customer_id", "U;1;C1", DAY1[1]]
     write_bronze(lake.bronze, D1, lines)
     assert run_cli(spark, lake, D1) == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -673,18 +682,18 @@ def test_an_empty_first_export_commits_an_empty_table(spark: SparkSession, tmp_p
     assert (report.input_rows, report.rows_written, report.customers_changed) == (0, 0, 0)
 
 
-def _line(row: dict) -> str:
+def _line(row: dict[str, Any]) -> str:
     return json.dumps(row)
 
 
-def keyed(seq: int, key: Any) -> dict:
+def keyed(seq: int, key: Any) -> dict[str, Any]:
     """An insert whose customer_id is any JSON value."""
     return {**change("I", seq, f"2026-01-01T08:{seq - 100:02d}:00Z", "K"), "customer_id": key}
 
 
 # Lines that are JSON but not one change, and keys and timestamps that only look usable. The
 # good rows around them prove the check is per line: C1, C2 and the number key 42 are applied.
-SHAPES: list[dict | str] = [
+SHAPES: list[dict[str, Any] | str] = [
     change("I", 100, "2026-01-01T08:00:00Z", "C1"),
     "[]",
     "[" + _line(change("I", 101, "2026-01-01T08:01:00Z", "C10")) + ", "
@@ -740,7 +749,7 @@ def test_lines_that_are_not_one_object_and_unusable_keys_are_rejected_with_a_rea
             row.get("_corrupt_record") or row["customer_id"]
         )
     assert sorted(by_reason["not_an_object"]) == sorted(
-        ["[]", SHAPES[2], SHAPES[3], "3", '"C13"', "null"]
+        ["[]", SHAPES[2], SHAPES[3], "3", '"C13"', "null"], key=str
     )
-    assert sorted(by_reason["malformed_record"]) == sorted([SHAPES[7], SHAPES[8]])
+    assert sorted(by_reason["malformed_record"]) == sorted([SHAPES[7], SHAPES[8]], key=str)
     assert sorted(by_reason["bad_change_ts"]) == ["C20", "C21"]

@@ -127,7 +127,7 @@ TABLE = new_table()
 
 @pytest.fixture(scope="module")
 def lake(spark: SparkSession, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("lake")
+    root: Path = tmp_path_factory.mktemp("lake")
     write_silver(spark, TABLE, D1, PREVIOUS)
     write_silver(spark, TABLE, D2, CURRENT)
     return root

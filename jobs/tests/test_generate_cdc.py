@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -100,7 +99,7 @@ def test_days_hold_inserts_updates_deletes_duplicates_late_events_and_bad_rows(
         duplicates = [line for line, n in Counter(lines).items() if n > 1]
         assert len(duplicates) >= 1
         sequences = [int(r["change_seq"]) for r in events]  # first occurrences, file order
-        late = [b for a, b in itertools.pairwise(sequences) if b < a]
+        late = [b for a, b in zip(sequences, sequences[1:]) if b < a]
         assert len(late) >= 1, "some changes come after changes with a higher sequence"
         assert sum(r is None for r in rows) == 1  # one malformed line
         assert sum(1 for r in rows if r and r["customer_id"] is None) == 1

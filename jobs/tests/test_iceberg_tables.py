@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import cdc_ingest
 import iceberg_maintenance
@@ -127,7 +128,9 @@ def test_maintenance_bad_arguments_fail_with_one_line(
     assert len(err) == 1 and err[0].startswith(f"iceberg_maintenance: refused: {expected}")
 
 
-def _write_parquet_snapshot(spark: SparkSession, root: Path, ds: str, rows: list[dict]) -> None:
+def _write_parquet_snapshot(
+    spark: SparkSession, root: Path, ds: str, rows: list[dict[str, Any]]
+) -> None:
     """A silver snapshot as the Parquet version of cdc_ingest wrote it."""
     frame = spark.createDataFrame(rows).select(
         *[

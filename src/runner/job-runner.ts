@@ -13,12 +13,8 @@ import { asText, evaluateCondition, type Contexts, type Status } from './express
 import type { StepOutcome } from './log.js'
 import { CancelSignal } from './process.js'
 import type { JobResult, NeedResult, WorkflowRun } from './run-context.js'
-import {
-  actionInputs,
-  loadLocalAction,
-  olderNodeEnv,
-  type LocalAction
-} from './steps/local-action.js'
+import { actionInputs, loadLocalAction, type LocalAction } from './steps/local-action.js'
+import { forcedNodeWarning } from './steps/node-runtime.js'
 import { actionName, remoteLabel, standInFor } from './steps/remote-actions.js'
 import { shellCommand } from './steps/shell.js'
 import { runStepProcess, type StepProcessResult } from './steps/step-process.js'
@@ -117,6 +113,7 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
   const addedEnv: Record<string, string> = {}
   const addedPath: string[] = []
   const posts: PostStep[] = []
+  const forcedNode = new Set<string>()
 
   const contexts = (stepEnv: Record<string, string> = {}): Contexts => ({
     github: { ...run.github, job: jobId },
@@ -270,14 +267,16 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
           file,
           message => reporter.annotation(scope.displayId, { level: 'warning', message })
         )
+        const { node } = action
+        reporter.line(scope.displayId, `Node ${node.version} (runs.using: ${node.using})`, 0)
+        if (node.forced) forcedNode.add(step.uses.value)
         result = await runStepProcess({
           ...common,
-          command: process.execPath,
+          command: node.executable,
           args: [action.main],
           cwd: options.workspace,
           env: processEnv(stepEnv, {
             ...inputEnv,
-            ...olderNodeEnv(action),
             GITHUB_ACTION: step.id,
             GITHUB_ACTION_PATH: action.dir
           })
@@ -358,13 +357,12 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
         ...(options.timings ? { timings: options.timings } : {}),
         reporter,
         masker,
-        command: process.execPath,
+        command: post.action.node.executable,
         args: [post.action.post ?? ''],
         cwd: options.workspace,
         env: processEnv(post.stepEnv, {
           ...post.inputEnv,
           ...stateEnv,
-          ...olderNodeEnv(post.action),
           GITHUB_ACTION_PATH: post.action.dir
         })
       })
@@ -375,6 +373,12 @@ export async function runJob(run: WorkflowRun, job: Job, scope: JobScope): Promi
       jobStatus = 'failure'
       reporter.line(scope.displayId, messageOf(error), 0)
     }
+  }
+  if (forcedNode.size > 0) {
+    reporter.annotation(scope.displayId, {
+      level: 'warning',
+      message: forcedNodeWarning([...forcedNode])
+    })
   }
   clearTimeout(timer)
   stopListening()

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -8,22 +7,11 @@ import { Inputs } from '../../src/core/inputs.js'
 import { readMode, readPrepareConfig } from '../../src/quality/config.js'
 import { prepareRules, rulesJson } from '../../src/quality/prepare.js'
 import { RulesError } from '../../src/quality/rules.js'
-import { runAction } from '../support/run-action.js'
-
-const RULES = `
-dataset: customers
-rules:
-  - name: not empty
-    row_count: { min: 1 }
-  - range: { column: lifetime_value, min: 0, max: 1e7 }
-  - allowed_values: { column: status, values: [active, 010] }
-`
+import { newRulesRepo } from './rules-repo.js'
 
 let repo: string
 beforeEach(() => {
-  repo = mkdtempSync(path.join(tmpdir(), 'quality-prepare-'))
-  mkdirSync(path.join(repo, 'quality'))
-  writeFileSync(path.join(repo, 'quality', 'customers.yml'), RULES)
+  repo = newRulesRepo()
 })
 afterEach(() => rmSync(repo, { recursive: true, force: true }))
 
@@ -100,44 +88,5 @@ describe('prepareRules', () => {
         "r.yml: Infinity (at '0') cannot be written as JSON for the data-quality job; use a finite number"
       )
     )
-  })
-})
-
-describe('the quality-gate action in prepare mode', () => {
-  it('validates, writes the JSON form and sets its path and name', async () => {
-    const run = await runAction('quality-gate', {
-      inputs: { mode: 'prepare', rules: 'quality/customers.yml' },
-      cwd: repo
-    })
-    expect(run.code, run.stderr).toBe(0)
-    expect(run.outputs).toEqual({
-      'rules-json': '.quality-gate/customers.json',
-      'rules-json-name': 'customers.json'
-    })
-    expect(run.summary).toContain('### Data quality rules: customers ✅ valid')
-    expect(existsSync(path.join(repo, '.quality-gate', 'customers.json'))).toBe(true)
-  })
-
-  it('fails in one line on a bad rules file', async () => {
-    writeFileSync(path.join(repo, 'quality', 'customers.yml'), 'dataset: customers\n')
-    const run = await runAction('quality-gate', {
-      inputs: { mode: 'prepare', rules: 'quality/customers.yml' },
-      cwd: repo
-    })
-    expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      "::error::quality/customers.yml: 'rules' must be a non-empty list, got null"
-    )
-    expect(run.stdout).not.toMatch(/^\s+at /m)
-    expect(existsSync(path.join(repo, '.quality-gate'))).toBe(false)
-  })
-
-  it('still needs metrics-root and logical-date in gate mode', async () => {
-    const run = await runAction('quality-gate', {
-      inputs: { rules: 'quality/customers.yml' },
-      cwd: repo
-    })
-    expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(/::error::Input 'metrics-root': expected /)
   })
 })

@@ -5,7 +5,7 @@ import { jobLines, runFixture } from './support.js'
 // GitHub's expression syntax escapes a single quote in a string literal by doubling it, and the
 // workflow parser turns every `run:` script holding a `${{ }}` into format('<script>', …) with
 // each of the script's single quotes doubled. @actions/expressions 0.3.61 undoes only the first
-// doubled quote of a literal; the act peer test (act-peer.test.ts) found the scripts this broke.
+// doubled quote of a literal; the act peer test (act-peer.e2e.test.ts) found the scripts this broke.
 describe("doubled single quotes in expression strings ('')", () => {
   it.each([
     ["'it''s'", "it's"],

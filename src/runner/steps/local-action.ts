@@ -8,18 +8,30 @@ import {
 } from '@actions/workflow-parser/actions/index'
 import { asText, type Contexts } from '../expressions.js'
 import { evaluateToken } from '../template.js'
+import {
+  availableNodes,
+  nodeRuntimeFor,
+  type NodeInstall,
+  type NodeRuntime
+} from './node-runtime.js'
 
 /** A `uses: ./<dir>` action that the runner can run: a Node action. */
 export interface LocalAction {
   dir: string
   template: ActionTemplate
+  /** The Node its `runs.using` names, as a GitHub runner chooses it. */
+  node: NodeRuntime
   main: string
   post?: string
   postIf: string
 }
 
 /** Reads `<dir>/action.yml` with GitHub's parser; a message says what is wrong, else the action. */
-export function loadLocalAction(workspace: string, uses: string): LocalAction | string {
+export function loadLocalAction(
+  workspace: string,
+  uses: string,
+  nodes: NodeInstall[] = availableNodes()
+): LocalAction | string {
   const dir = path.resolve(workspace, uses)
   const file = ['action.yml', 'action.yaml'].map(name => path.join(dir, name)).find(existsSync)
   if (!file) return `${uses}: no action.yml in ${path.relative(workspace, dir) || '.'}`
@@ -32,14 +44,14 @@ export function loadLocalAction(workspace: string, uses: string): LocalAction | 
   if (errors.length > 0 || !parsed.value) return errors.join('; ') || `${relative}: not an action`
   const template = convertActionTemplate(parsed.context, parsed.value)
   const runs = template.runs
-  if (!runs.using.startsWith('node')) {
-    return `${relative}: runs.using '${runs.using}' actions are not supported by the local runner (only Node actions)`
-  }
+  const runtime = nodeRuntimeFor(runs.using, nodes)
+  if (typeof runtime === 'string') return `${relative}: ${runtime}`
   const node = runs as Extract<ActionTemplate['runs'], { main: string }>
   if (node.pre) return `${relative}: runs.pre is not supported by the local runner`
   return {
     dir,
     template,
+    node: runtime,
     main: path.resolve(dir, node.main),
     ...(node.post ? { post: path.resolve(dir, node.post) } : {}),
     postIf: node.postIf ?? 'always()'
@@ -48,16 +60,6 @@ export function loadLocalAction(workspace: string, uses: string): LocalAction | 
 
 function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
-}
-
-/**
- * GitHub runs a node24 action on Node 24; here it runs on the Node that runs the runner. When
- * that is older, the AWS SDK's warning about it is noise the workflow would never print there.
- */
-export function olderNodeEnv(action: LocalAction): Record<string, string> {
-  const wanted = Number(/^node(\d+)$/.exec(action.template.runs.using)?.[1] ?? 0)
-  const running = Number(process.versions.node.split('.')[0])
-  return running < wanted ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {}
 }
 
 /**

@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { projectRoot } from './support/moto.js'
+import { tempDir } from './support/temp.js'
+
+const script = path.join(projectRoot, 'scripts', 'coverage-floor.mjs')
+const counts = (covered: number, total: number) => ({
+  covered,
+  total,
+  skipped: 0,
+  pct: total ? (100 * covered) / total : 100
+})
+const file = (covered: number, total: number) => ({
+  statements: counts(covered, total),
+  branches: counts(covered, total),
+  functions: counts(covered, total),
+  lines: counts(covered, total)
+})
+
+/** A project root holding a lane's json-summary and the floors, as vitest and git leave them. */
+function root(floor: number): string {
+  const dir = tempDir('coverage-floor')
+  mkdirSync(path.join(dir, 'test'))
+  mkdirSync(path.join(dir, 'coverage', 'fast'), { recursive: true })
+  const floors = { statements: floor, branches: floor, functions: floor, lines: floor }
+  writeFileSync(path.join(dir, 'test', 'coverage-floors.json'), JSON.stringify({ fast: floors }))
+  const summary = {
+    total: file(60, 100),
+    [path.join(dir, 'src', 'core', 'a.ts')]: file(45, 50),
+    [path.join(dir, 'src', 'core', 'b.ts')]: file(5, 10),
+    [path.join(dir, 'src', 'runner', 'steps', 'c.ts')]: file(10, 40)
+  }
+  writeFileSync(
+    path.join(dir, 'coverage', 'fast', 'coverage-summary.json'),
+    JSON.stringify(summary)
+  )
+  return dir
+}
+
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' })
+
+describe('scripts/coverage-floor.mjs', () => {
+  it('prints the lane’s coverage per folder of src/ (subfolders counted in theirs) and passes at its floor', () => {
+    const result = run('fast', root(60))
+    expect(result.status, result.stderr).toBe(0)
+    const rows = result.stdout.trim().split('\n').slice(2)
+    expect(rows.map(row => row.split(/\s{2,}/))).toEqual([
+      ['src/core', '83.3 %', '83.3 %', '83.3 %', '83.3 %'],
+      ['src/runner', '25.0 %', '25.0 %', '25.0 %', '25.0 %'],
+      ['all of src', '60.0 %', '60.0 %', '60.0 %', '60.0 %'],
+      ['floor', '60.0 %', '60.0 %', '60.0 %', '60.0 %']
+    ])
+  })
+
+  it('fails, one line per measure, when the lane drops below its floor', () => {
+    const result = run('fast', root(61))
+    expect(result.status).toBe(1)
+    expect(result.stderr.trim().split('\n')).toEqual(
+      ['statements', 'branches', 'functions', 'lines'].map(
+        measure =>
+          `coverage-floor: the fast lane covers 60.00 % of src/'s ${measure}, below its floor of 61 % (test/coverage-floors.json)`
+      )
+    )
+  })
+
+  it('refuses, in one line, a lane without a floor or a lane not measured', () => {
+    const dir = root(60)
+    expect(run('e2e', dir).stderr).toBe(
+      "coverage-floor: expected a lane with a floor in test/coverage-floors.json (fast), got 'e2e'\n"
+    )
+    const floors = JSON.parse(readFileSync(path.join(dir, 'test', 'coverage-floors.json'), 'utf8'))
+    writeFileSync(
+      path.join(dir, 'test', 'coverage-floors.json'),
+      JSON.stringify({ ...floors, integration: floors.fast })
+    )
+    const unmeasured = run('integration', dir)
+    expect(unmeasured.status).toBe(1)
+    expect(unmeasured.stderr).toBe(
+      'coverage-floor: no coverage/integration/coverage-summary.json: run the lane with --coverage first\n'
+    )
+  })
+
+  it('holds both measured lanes of the project to a floor above zero', () => {
+    const floors = JSON.parse(
+      readFileSync(path.join(projectRoot, 'test', 'coverage-floors.json'), 'utf8')
+    ) as Record<string, Record<string, number>>
+    expect(Object.keys(floors)).toEqual(['fast', 'integration'])
+    for (const floor of Object.values(floors)) {
+      for (const value of Object.values(floor)) expect(value).toBeGreaterThan(0)
+    }
+  })
+})
