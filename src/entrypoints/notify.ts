@@ -1,3 +1,4 @@
+import { link, safeMd } from '../core/markdown.js'
 import { errorMessage, InputError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
 import {
@@ -56,9 +57,12 @@ await runAction(async () => {
   })
   setOutputs({ 'issue-number': result.issueNumber ?? '', action: result.action })
   const issue = result.issueUrl
-    ? ` · issue [#${result.issueNumber}](${result.issueUrl}) ${result.action}`
+    ? safeMd` · issue ${link(`#${result.issueNumber}`, result.issueUrl)} ${result.action}`
     : ''
-  await writeSummary(`### ${result.summary}\n\n[Workflow run](${runUrl})${issue}\n`)
+  await writeSummary(safeMd`### ${result.summary}
+
+${link('Workflow run', runUrl)}${issue}
+`)
   for (const extra of result.failures.slice(1)) actionLogger.error(errorMessage(extra))
   if (result.failures.length) throw result.failures[0]
 })

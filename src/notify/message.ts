@@ -1,4 +1,4 @@
-import { cell } from '../core/markdown.js'
+import { fence, link, safeMd, table, type Markdown } from '../core/markdown.js'
 
 export type PipelineStatus = 'success' | 'failure'
 
@@ -33,51 +33,49 @@ export function issueTitle(outcome: PipelineOutcome): string {
   return `${outcome.pipeline} failed for ${outcome.logicalDate}`
 }
 
-function fence(text: string): string {
-  const marks = text.includes('```') ? '~~~~' : '```'
-  return `${marks}\n${text}\n${marks}`
+function facts(outcome: PipelineOutcome): Markdown {
+  return table(
+    ['', ''],
+    [
+      ['pipeline', outcome.pipeline],
+      ['logical date', outcome.logicalDate],
+      ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
+      ['run', link(outcome.runUrl, outcome.runUrl)]
+    ]
+  )
 }
 
-function facts(outcome: PipelineOutcome): string {
-  const rows = [
-    ['pipeline', outcome.pipeline],
-    ['logical date', outcome.logicalDate],
-    ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-    ['run', outcome.runUrl]
-  ]
-  return [
-    '| | |',
-    '| --- | --- |',
-    ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`)
-  ].join('\n')
-}
-
-function evidence(outcome: PipelineOutcome): string {
+function evidence(outcome: PipelineOutcome): Markdown | '' {
   const text = excerpt(outcome.errorExcerpt)
-  return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : ''
+  return text
+    ? safeMd`
+
+**Error excerpt**
+
+${fence(text)}`
+    : ''
 }
 
 export function issueBody(outcome: PipelineOutcome): string {
-  return (
-    `${issueMarker(outcome.pipeline)}\n` +
-    `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-    `${facts(outcome)}${evidence(outcome)}\n\n` +
-    'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-    'and the next successful run closes it.\n'
-  )
+  // The marker is an HTML comment that issueMarker() makes safe; the rest is built escaped.
+  return `${issueMarker(outcome.pipeline)}\n${safeMd`**${outcome.pipeline}** failed for **${outcome.logicalDate}**.
+
+${facts(outcome)}${evidence(outcome)}
+
+This issue stays open while the pipeline keeps failing: later failures add a comment, and the next successful run closes it.
+`}`
 }
 
 export function failureComment(outcome: PipelineOutcome): string {
-  return (
-    `Failed again for **${outcome.logicalDate}**.\n\n` + `${facts(outcome)}${evidence(outcome)}\n`
-  )
+  return safeMd`Failed again for **${outcome.logicalDate}**.
+
+${facts(outcome)}${evidence(outcome)}
+`.toString()
 }
 
 export function recoveryComment(outcome: PipelineOutcome): string {
-  return (
-    `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
-    `([run](${outcome.runUrl})). Closing.\n`
-  )
+  return safeMd`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${link('run', outcome.runUrl)}). Closing.
+`.toString()
 }
 
 /** One line for the job summary and the log. */

@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml'
 import { parseRuleDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
-import { printable } from './printable.js'
+import { printable } from '../core/printable.js'
 
 /**
  * The rules file: one YAML file per dataset. The data-quality Spark job
