@@ -1,4 +1,10 @@
-import { COMMAND_GRANTS, NOT_GRANTED, deployRoleStatements, type Statement } from './permissions.js'
+import {
+  COMMAND_GRANTS,
+  NOT_GRANTED,
+  deployRoleStatements,
+  roleStatements,
+  type Statement
+} from './permissions.js'
 import { actionNames, commandsOf } from './sdk-commands.js'
 import { referenceText, type Template } from './template.js'
 
@@ -50,13 +56,6 @@ function policyJson(statements: readonly Statement[]): string {
   return ['```json', JSON.stringify(document, null, 2), '```'].join('\n')
 }
 
-function inlineStatements(template: Template, role: string): Statement[] {
-  const policies = (template.Resources[role]?.Properties?.Policies ?? []) as {
-    PolicyDocument: { Statement: Statement[] }
-  }[]
-  return policies.flatMap(policy => policy.PolicyDocument.Statement)
-}
-
 /** The deploy role's block: per action, what it sends and needs; then the policy itself. */
 export function renderDeployRole(template: Template): string {
   const rows = actionNames().flatMap(action => {
@@ -94,7 +93,7 @@ export function renderDeployRole(template: Template): string {
 
 /** The job execution role's policy. */
 export function renderExecutionRole(template: Template): string {
-  return policyJson(inlineStatements(template, 'JobExecutionRole'))
+  return policyJson(roleStatements(template, 'JobExecutionRole'))
 }
 
 /** The README with both generated blocks replaced by what the template says now. */

@@ -24,6 +24,8 @@ export interface GateOptions {
   failOn: FailOn
   writeResults: boolean
   store: MetricsStore
+  /** Where results.json is written; default: beside metrics.json in `store`. */
+  resultsStore?: MetricsStore
   logger: Logger
   now?: () => Date
 }
@@ -153,13 +155,14 @@ export async function runQualityGate(options: GateOptions): Promise<GateOutcome>
 
   let resultsLocation: string | undefined
   if (options.writeResults) {
-    await store.write(
+    const resultsStore = options.resultsStore ?? store
+    await resultsStore.write(
       dataset,
       logicalDate,
       'results.json',
       `${JSON.stringify(resultsDocument, null, 2)}\n`
     )
-    resultsLocation = store.locate(dataset, logicalDate, 'results.json')
+    resultsLocation = resultsStore.locate(dataset, logicalDate, 'results.json')
     logger.info(`Wrote ${resultsLocation}`)
   }
   return {

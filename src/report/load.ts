@@ -25,7 +25,7 @@ export interface LakeContents {
 export interface LoadOptions {
   lake: Lake
   pipeline: string
-  /** Folder of the quality documents, relative to the lake (`quality/metrics`). */
+  /** Folder of the quality results, relative to the lake (`_pipeline/quality`). */
   qualityPrefix: string
   start: string
   end: string

@@ -408,11 +408,11 @@ describe('parseMetricsRoot', () => {
     ['s3://bucket/a/b/', { kind: 's3', bucket: 'bucket', prefix: 'a/b' }],
     ['/abs/dir', { kind: 'local', dir: '/abs/dir' }]
   ])('%s', (text, expected) => {
-    expect(parseMetricsRoot(text, '/work')).toEqual(expected)
+    expect(parseMetricsRoot('metrics-root', text, '/work')).toEqual(expected)
   })
 
   it('rejects an s3 URI without a valid bucket', () => {
-    expect(() => parseMetricsRoot('s3://', '/')).toThrow(InputError)
-    expect(() => parseMetricsRoot('s3://Bad_Bucket/x', '/')).toThrow(InputError)
+    expect(() => parseMetricsRoot('metrics-root', 's3://', '/')).toThrow(InputError)
+    expect(() => parseMetricsRoot('metrics-root', 's3://Bad_Bucket/x', '/')).toThrow(InputError)
   })
 })
