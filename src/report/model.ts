@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from '../core/calendar.js'
+import { redactCredentials } from '../core/redact.js'
 import type { Status } from '../quality/evaluate.js'
 import type { RunRecord } from '../records/record.js'
 import type { GitHubHistory, WorkflowRunInfo } from './github-history.js'
@@ -261,7 +262,8 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
   if (record.duration_seconds !== undefined) parts.push(formatSeconds(record.duration_seconds))
   if (attempts > 1) parts.push(`${attempts} attempts`)
   if (record.spark) parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`)
-  if (record.message) parts.push(record.message)
+  // Written by an older version, or by hand: stripped again, the page is public.
+  if (record.message) parts.push(redactCredentials(record.message))
   const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined)
   return { state, title: parts.join(' · '), ...(link ? { link } : {}) }
 }

@@ -121,7 +121,9 @@ describe('runQualityGate', () => {
     )
     expect(outcome.summary.toString()).toContain('❌ failed')
     expect(outcome.summary.toString()).toContain('| not empty | 0 | &gt;= 1 | ❌ fail |')
-    expect(outcome.summary.toString()).toContain('| emails present | 3 | &lt;= 0 | ⚠️ warn · warn rule |')
+    expect(outcome.summary.toString()).toContain(
+      '| emails present | 3 | &lt;= 0 | ⚠️ warn · warn rule |'
+    )
   })
 
   it('passes with warnings by default, and fails on them with fail-on: warn', async () => {
