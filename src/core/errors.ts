@@ -1,3 +1,4 @@
+import { printable } from './printable.js'
 import { redactCredentials } from './redact.js'
 
 /**
@@ -19,7 +20,7 @@ export class InputError extends UserError {
     super(
       got === undefined
         ? `Input '${input}': expected ${expected}`
-        : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`
+        : `Input '${input}': expected ${expected}, got '${printable(truncate(got, 80))}'`
     )
   }
 }

@@ -148,7 +148,7 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
               ? { state: 'running' as const, title: 'not started yet' }
               : { state: 'missing' as const, title: 'no record' }
       const run = runsByDate.get(date)
-      if (!cell.link && run && cell.state !== 'missing') cell.link = run.url
+      if (!cell.link && run?.url && cell.state !== 'missing') cell.link = run.url
       if (cell.state === 'failed' || cell.state === 'skipped') upstreamStopped = true
       grid[row].push(cell)
     })
@@ -291,7 +291,7 @@ function runCell(run: WorkflowRunInfo | undefined): Cell {
   return {
     state,
     title: `workflow run ${run.id} ${run.conclusion ?? run.status}, attempt ${run.attempt}`,
-    link: run.url
+    ...(run.url ? { link: run.url } : {})
   }
 }
 
