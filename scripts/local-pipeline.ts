@@ -17,6 +17,7 @@ import { runWorkflowFile } from '../src/runner/run.js'
 import { readVarsFile } from '../src/runner/vars-file.js'
 import { startLocalEmrServerless, type JobRunStateChange } from '../src/local-emr/service.js'
 import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
+import { localCredentials } from '../src/core/local-service-guard.js'
 import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
 import { awsTestEnv, localAwsEnv, projectRoot, startMoto } from './lib/moto.js'
@@ -143,13 +144,22 @@ async function main(): Promise<number> {
   mkdirSync(lake, { recursive: true })
   generateMissingDates()
 
-  const moto = await startMoto()
-  const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true })
+  // This run's credentials: the local S3 and EMR Serverless accept no others, and only the
+  // workflow's steps (and this script) are given them.
+  const credentials = localCredentials()
+  const moto = await startMoto({ accessKeyId: credentials.accessKeyId })
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials
+  })
   // The runs' scratch space; their driver logs are kept in the lake (<EMR_LOG_URI>).
   const workDir = mkdtempSync(path.join(tmpdir(), 'pipeline-emr-'))
   const emr = await startLocalEmrServerless({
     s3Endpoint: moto.endpoint,
     workDir,
+    credentials,
     env: { ...process.env, ...awsTestEnv },
     log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
     onJobRunState: change => sparkTimes.record(change)
@@ -185,7 +195,7 @@ async function main(): Promise<number> {
         verbose: args.verbose,
         maxParallel: 2,
         dryRun: false,
-        hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
+        hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr) },
         write: text => process.stdout.write(text),
         cancel,
         force

@@ -9,7 +9,9 @@ import type { LocalJobRun } from './job-run-registry.js'
 export async function dashboardPage(
   run: LocalJobRun,
   stream: 'stdout' | 'stderr' | undefined,
-  runDir: string
+  runDir: string,
+  /** The service's dashboard token, which the page's links carry on. */
+  token: string
 ): Promise<{ contentType: string; body: string }> {
   if (stream) {
     const text = await readFile(`${runDir}/${stream}`, 'utf8').catch(() => '')
@@ -32,7 +34,7 @@ export async function dashboardPage(
     title: `Job run ${run.jobRunId}`,
     body: safeHtml`<h1>Local EMR Serverless job run</h1>
 <table>${table}</table>
-<p><a href="${run.jobRunId}/stderr">driver stderr</a> · <a href="${run.jobRunId}/stdout">driver stdout</a></p>`,
+<p><a href="${`${run.jobRunId}/stderr?token=${token}`}">driver stderr</a> · <a href="${`${run.jobRunId}/stdout?token=${token}`}">driver stdout</a></p>`,
     styles: ['th{text-align:left}'],
     scripts: []
   })

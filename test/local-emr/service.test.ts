@@ -366,7 +366,11 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
         minuteMs: 1000
       })
       const { EMRServerlessClient } = await import('@aws-sdk/client-emr-serverless')
-      const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint: hurried.endpoint })
+      const emr = new EMRServerlessClient({
+        region: 'us-east-1',
+        endpoint: hurried.endpoint,
+        credentials: hurried.credentials
+      })
       try {
         const applicationId = hurried.applications[0].id
         const { jobRunId } = await emr.send(

@@ -53,7 +53,7 @@ async function run(
     verbose: false,
     maxParallel: 2,
     dryRun: false,
-    hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
+    hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr) },
     write: text => (output += text)
   })
   const jobs = Object.fromEntries(result.rows.map(row => [row.id, row.state]))
