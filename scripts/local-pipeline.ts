@@ -21,24 +21,12 @@ import { localCredentials } from '../src/core/local-service-guard.js'
 import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
 import { awsTestEnv, localAwsEnv, projectRoot, startMoto } from './lib/moto.js'
-import { parsePipelineArgs, UsageError, USAGE, type PipelineArgs } from './lib/pipeline-args.js'
+import { pipelineArgsOrExit } from './lib/pipeline-args.js'
 
 const WORKFLOW = '.github/workflows/daily-customer-etl.yml'
 const VARS_FILE = path.join(projectRoot, '.github', 'local-vars.env')
 
-let args: PipelineArgs
-try {
-  args = parsePipelineArgs(process.argv.slice(2), projectRoot)
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error
-  console.error(`pipeline: ${error.message}`)
-  console.error(USAGE)
-  process.exit(2)
-}
-if (args.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const args = pipelineArgsOrExit(process.argv.slice(2), projectRoot)
 
 function fail(message: string): never {
   console.error(`pipeline: ${message}`)

@@ -7,10 +7,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The flags first, with Node alone, before anything is installed: --help answers at once
+# (the usage on stdout), a flag the pipeline does not know is one line, the usage and exit
+# code 2 (scripts/lib/pipeline-flags.mjs needs no package).
+usage=$(node scripts/lib/pipeline-flags.mjs "$@")
+if [ -n "$usage" ]; then
+  printf '%s\n' "$usage"
+  exit 0
+fi
+
 if [ ! -f node_modules/.lock.sha256 ] || [ "$(sha256sum package-lock.json | cut -d' ' -f1)" != "$(cat node_modules/.lock.sha256)" ]; then
   npm ci --no-audit --no-fund
   sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.lock.sha256
 fi
+# The flags' values (dates, numbers, the lake folder) need tsx: checked now, before the
+# virtualenvs and the jars.
+npx tsx scripts/check-pipeline-args.ts "$@"
 bash scripts/setup-python.sh
 if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
