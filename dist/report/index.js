@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9659:
+/***/ 1947:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -54,9 +54,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(3335));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
+const pm = __importStar(__nccwpck_require__(9431));
+const tunnel = __importStar(__nccwpck_require__(8482));
+const undici_1 = __nccwpck_require__(2480);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -744,7 +744,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 3335:
+/***/ 9431:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -844,10 +844,10 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 8282:
+/***/ 8234:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32, Crc32Js, Crc32Node } = __nccwpck_require__(9542);
+const { Crc32, Crc32Js, Crc32Node } = __nccwpck_require__(566);
 exports.Crc32 = Crc32;
 exports.Crc32Js = Crc32Js;
 exports.Crc32Node = Crc32Node;
@@ -1010,14 +1010,14 @@ exports.crc64NvmeCrtContainer = crc64NvmeCrtContainer;
 
 /***/ }),
 
-/***/ 238:
+/***/ 3182:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setFeature } = __nccwpck_require__(5152);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { isArrayBuffer, toUint8Array, createBufferedReadable, createChecksumStream } = __nccwpck_require__(2430);
-const { Crc64Nvme, Crc32c, Crc32 } = __nccwpck_require__(8282);
-const { normalizeProvider } = __nccwpck_require__(2658);
+const { setFeature } = __nccwpck_require__(544);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { isArrayBuffer, toUint8Array, createBufferedReadable, createChecksumStream } = __nccwpck_require__(7518);
+const { Crc64Nvme, Crc32c, Crc32 } = __nccwpck_require__(8234);
+const { normalizeProvider } = __nccwpck_require__(3042);
 
 const RequestChecksumCalculation = {
     WHEN_SUPPORTED: "WHEN_SUPPORTED",
@@ -1462,12 +1462,12 @@ exports.resolveFlexibleChecksumsConfig = resolveFlexibleChecksumsConfig;
 
 /***/ }),
 
-/***/ 3242:
+/***/ 58:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
+const { toUint8Array, concatBytes } = __nccwpck_require__(7518);
 const { createHmac, createHash } = __nccwpck_require__(7598);
-const { Sha256, Sha256Js, Sha256Node } = __nccwpck_require__(9542);
+const { Sha256, Sha256Js, Sha256Node } = __nccwpck_require__(566);
 exports.Sha256 = Sha256;
 exports.Sha256Js = Sha256Js;
 exports.Sha256Node = Sha256Node;
@@ -2205,31 +2205,31 @@ exports.Sha512WebCrypto = Sha512WebCrypto;
 
 /***/ }),
 
-/***/ 3711:
+/***/ 5423:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
-const { getFlexibleChecksumsPlugin, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS, resolveFlexibleChecksumsConfig } = __nccwpck_require__(238);
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { getThrow200ExceptionsPlugin, getSsecPlugin, getLocationConstraintPlugin, getS3ExpiresMiddlewarePlugin, getCheckContentLengthHeaderPlugin, S3RestXmlProtocol, NODE_USE_ARN_REGION_CONFIG_OPTIONS, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS, resolveS3Config, getValidateBucketNamePlugin, getAddExpectContinuePlugin, getRegionRedirectMiddlewarePlugin, getS3ExpressPlugin, getS3ExpressHttpSigningPlugin } = __nccwpck_require__(5028);
-const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, makeBuilder, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { getFlexibleChecksumsPlugin, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS, resolveFlexibleChecksumsConfig } = __nccwpck_require__(3182);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { getThrow200ExceptionsPlugin, getSsecPlugin, getLocationConstraintPlugin, getS3ExpiresMiddlewarePlugin, getCheckContentLengthHeaderPlugin, S3RestXmlProtocol, NODE_USE_ARN_REGION_CONFIG_OPTIONS, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS, resolveS3Config, getValidateBucketNamePlugin, getAddExpectContinuePlugin, getRegionRedirectMiddlewarePlugin, getS3ExpressPlugin, getS3ExpressHttpSigningPlugin } = __nccwpck_require__(4420);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, makeBuilder, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 __webpack_unused_export__ = $Command;
 __webpack_unused_export__ = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, getEndpointPlugin, resolveEndpointConfig } = __nccwpck_require__(2085);
-const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(6579);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { defaultProvider } = __nccwpck_require__(5861);
-const { Sha256, Md5, readableStreamHasher } = __nccwpck_require__(9542);
-const { toUtf8, fromUtf8, sdkStreamMixin, getAwsChunkedEncodingStream, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { Sha1 } = __nccwpck_require__(3242);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, getEndpointPlugin, resolveEndpointConfig } = __nccwpck_require__(8869);
+const { eventStreamSerdeProvider, resolveEventStreamSerdeConfig } = __nccwpck_require__(259);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5353);
+const { defaultProvider } = __nccwpck_require__(4213);
+const { Sha256, Md5, readableStreamHasher } = __nccwpck_require__(566);
+const { toUtf8, fromUtf8, sdkStreamMixin, getAwsChunkedEncodingStream, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { Sha1 } = __nccwpck_require__(58);
 
 const aw = "ref", ax = "argv", ay = "backend", az = "authSchemes", aA = "disableDoubleEncoding", aB = "signingName", aC = "signingRegion", aD = "signingRegionSet";
 const a = -1, b = true, c = false, d = "isSet", e = "booleanEquals", f = "stringEquals", g = "coalesce", h = "substring", i = "", j = "aws.partition", k = "partitionResult", l = "accessPointSuffix", m = "regionPrefix", n = (n) => "outpostId_ssa_" + n + i, o = "hardwareType", p = "ite", q = "isValidHostLabel", s = "sigv4", t = "aws.isVirtualHostableS3Bucket", u = "url", v = "getAttr", w = "bucketArn", x = "--", y = "arnType", z = "accesspoint", A = (n) => "accessPointName_ssa_" + n + i, B = "s3-object-lambda", C = "s3-outposts", D = "bucketPartition", E = "us-east-1", F = "outpostType", G = "name", H = "s3", I = "{url#scheme}://{Bucket}.{url#authority}{url#path}", J = "{url#scheme}://{url#authority}{url#path}", K = "{url#scheme}://{url#authority}{url#normalizedPath}{Bucket}", L = "https://{Bucket}.s3-accelerate.{partitionResult#dnsSuffix}", M = "https://{Bucket}.s3.{partitionResult#dnsSuffix}", N = (n) => "{url#scheme}://{accessPointName_ssa_" + n + "}-{bucketArn#accountId}.{url#authority}{url#path}", O = (n) => "Invalid ARN: The access point name may only contain a-z, A-Z, 0-9 and `-`. Found: `{accessPointName_ssa_" + n + "}`", P = "sigv4a", Q = "{url#scheme}://{url#authority}{url#normalizedPath}{uri_encoded_bucket}", R = "https://s3.{partitionResult#dnsSuffix}/{uri_encoded_bucket}", S = "https://s3.{partitionResult#dnsSuffix}", T = { [aw]: "UseFIPS" }, U = { [aw]: "UseDualStack" }, V = { [aw]: "Bucket" }, W = { "fn": v, [ax]: [{ [aw]: k }, G] }, X = { [aw]: u }, Y = { [aw]: "Region" }, Z = { [aw]: w }, aa = { [aw]: y }, ab = { [aw]: "accessPointName_ssa_1" }, ac = { "fn": v, [ax]: [Z, "region"] }, ad = { [aw]: o }, ae = { "fn": v, [ax]: [Z, "service"] }, af = { "fn": v, [ax]: [Z, "accountId"] }, ag = { [ay]: "S3Express", [az]: [{ [aA]: true, [G]: "{_s3e_auth}", [aB]: "s3express", [aC]: "{Region}" }] }, ah = { [ay]: "S3Express", [az]: [{ [aA]: true, [G]: s, [aB]: "s3express", [aC]: "{Region}" }] }, ai = { [az]: [{ [aA]: true, [G]: P, [aB]: C, [aD]: ["*"] }, { [aA]: true, [G]: s, [aB]: C, [aC]: "{Region}" }] }, aj = { [az]: [{ [aA]: true, [G]: s, [aB]: H, [aC]: E }] }, ak = { [az]: [{ [aA]: true, [G]: s, [aB]: H, [aC]: "{Region}" }] }, al = { [az]: [{ [aA]: true, [G]: s, [aB]: B, [aC]: "{bucketArn#region}" }] }, am = { [az]: [{ [aA]: true, [G]: s, [aB]: H, [aC]: "{bucketArn#region}" }] }, an = { [az]: [{ [aA]: true, [G]: P, [aB]: C, [aD]: ["*"] }, { [aA]: true, [G]: s, [aB]: C, [aC]: "{bucketArn#region}" }] }, ao = { [az]: [{ [aA]: true, [G]: s, [aB]: B, [aC]: "{Region}" }] }, ap = [Y], aq = [{ [aw]: "Endpoint" }], as = [V], at = [V, 0, 7, true], au = [Z, "resourceId[1]"], av = ["*"];
@@ -8924,23 +8924,23 @@ __webpack_unused_export__ = waitUntilObjectNotExists;
 
 /***/ }),
 
-/***/ 5152:
+/***/ 544:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
-const { NoOpLogger } = __nccwpck_require__(2658);
-const { InvokeStore } = __nccwpck_require__(9320);
-const { normalizeProvider } = __nccwpck_require__(402);
-const { RETRY_MODES } = __nccwpck_require__(3609);
+const { HttpRequest, parseUrl } = __nccwpck_require__(1342);
+const { NoOpLogger } = __nccwpck_require__(3042);
+const { InvokeStore } = __nccwpck_require__(3864);
+const { normalizeProvider } = __nccwpck_require__(7138);
+const { RETRY_MODES } = __nccwpck_require__(3129);
 const { platform, release } = __nccwpck_require__(8161);
 const { versions, env } = __nccwpck_require__(1708);
-const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(2085);
-const { EndpointError, resolveEndpoint } = __nccwpck_require__(2085);
+const { isValidHostLabel, isIpAddress, customEndpointFunctions } = __nccwpck_require__(8869);
+const { EndpointError, resolveEndpoint } = __nccwpck_require__(8869);
 exports.EndpointError = EndpointError;
 exports.isIpAddress = isIpAddress;
 exports.resolveEndpoint = resolveEndpoint;
-const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(7291);
-const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(7291);
+const { loadConfig, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS } = __nccwpck_require__(9467);
+const { REGION_ENV_NAME, REGION_INI_NAME, resolveRegionConfig } = __nccwpck_require__(9467);
 exports.NODE_REGION_CONFIG_FILE_OPTIONS = NODE_REGION_CONFIG_FILE_OPTIONS;
 exports.NODE_REGION_CONFIG_OPTIONS = NODE_REGION_CONFIG_OPTIONS;
 exports.REGION_ENV_NAME = REGION_ENV_NAME;
@@ -9743,7 +9743,7 @@ const NODE_APP_ID_CONFIG_OPTIONS = {
 };
 
 const createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config) => {
-    const module = __nccwpck_require__(9449);
+    const module = __nccwpck_require__(7065);
     const parse = module.parse ?? module.default.parse ?? (() => "");
     const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse(window.navigator.userAgent) : undefined;
     const sections = [
@@ -9950,15 +9950,15 @@ exports.userAgentMiddleware = userAgentMiddleware;
 
 /***/ }),
 
-/***/ 7523:
+/***/ 8915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(402);
-const { SignatureV4 } = __nccwpck_require__(5118);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { ProviderError, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { normalizeProvider, memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh } = __nccwpck_require__(7138);
+const { SignatureV4 } = __nccwpck_require__(4366);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(1342);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
 
 const getDateHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.date ?? response.headers?.Date) : undefined;
 const getAgeHeader = (response) => HttpResponse.isInstance(response) ? (response.headers?.age ?? response.headers?.Age) : undefined;
@@ -10318,14 +10318,14 @@ exports.validateSigningProperties = validateSigningProperties;
 
 /***/ }),
 
-/***/ 7288:
+/***/ 7368:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(4645);
-const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(6890);
-const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(2658);
-const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(3422);
-const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(3422);
+const { SmithyRpcV2CborProtocol, loadSmithyRpcV2CborErrorCode } = __nccwpck_require__(8741);
+const { TypeRegistry, NormalizedSchema, deref } = __nccwpck_require__(5066);
+const { decorateServiceException, getValueFromTextNode } = __nccwpck_require__(3042);
+const { RpcProtocol, JsonCodec2, loadJsonRpcErrorCode, HttpBindingProtocol, HttpInterceptingShapeSerializer, HttpInterceptingShapeDeserializer, loadRestJsonErrorCode, SmithyRpcV2JsonProtocol, loadSmithyRpcV2JsonErrorCode, FromStringShapeDeserializer, determineTimestampFormat, extendedEncodeURIComponent, collectBody } = __nccwpck_require__(1342);
+const { JsonCodec, JsonShapeDeserializer, JsonShapeDeserializer2, JsonShapeSerializer, JsonShapeSerializer2, parseJsonBody, parseJsonErrorBody } = __nccwpck_require__(1342);
 exports.JsonCodec = JsonCodec;
 exports.JsonCodec2 = JsonCodec2;
 exports.JsonShapeDeserializer = JsonShapeDeserializer;
@@ -10336,8 +10336,8 @@ exports.loadJsonRpcErrorCode = loadJsonRpcErrorCode;
 exports.loadRestJsonErrorCode = loadRestJsonErrorCode;
 exports.parseJsonBody = parseJsonBody;
 exports.parseJsonErrorBody = parseJsonErrorBody;
-const { parseXML, XmlNode, XmlText } = __nccwpck_require__(4274);
-const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(2430);
+const { parseXML, XmlNode, XmlText } = __nccwpck_require__(402);
+const { toUtf8, toBase64, generateIdempotencyToken, NumericValue, dateToUtcString, fromBase64, expectUnion } = __nccwpck_require__(7518);
 
 class ProtocolLib {
     queryCompat;
@@ -11829,10 +11829,10 @@ exports.parseXmlErrorBody = parseXmlErrorBody;
 
 /***/ }),
 
-/***/ 519:
+/***/ 3351:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { buildQueryString } = __nccwpck_require__(3422);
+const { buildQueryString } = __nccwpck_require__(1342);
 
 const validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
 const parse = (arn) => {
@@ -11899,11 +11899,11 @@ exports.validate = validate;
 
 /***/ }),
 
-/***/ 5606:
+/***/ 4710:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError } = __nccwpck_require__(9467);
 
 const ENV_KEY = "AWS_ACCESS_KEY_ID";
 const ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
@@ -11945,15 +11945,15 @@ exports.fromEnv = fromEnv;
 
 /***/ }),
 
-/***/ 8605:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError } = __nccwpck_require__(7291);
-const { NodeHttpHandler } = __nccwpck_require__(1279);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError } = __nccwpck_require__(9467);
+const { NodeHttpHandler } = __nccwpck_require__(3343);
 const fs = __nccwpck_require__(1455);
-const { HttpRequest } = __nccwpck_require__(3422);
-const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(2430);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { sdkStreamMixin, parseRfc3339DateTime } = __nccwpck_require__(7518);
 
 const ECS_CONTAINER_HOST = "169.254.170.2";
 const EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
@@ -12131,28 +12131,28 @@ exports.fromHttp = fromHttp;
 
 /***/ }),
 
-/***/ 5869:
+/***/ 8461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { CredentialsProviderError, chain, getProfileName, parseKnownFiles } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
 
 const resolveCredentialSource = (credentialSource, profileName, logger) => {
     const sourceProvidersMap = {
         EcsContainer: async (options) => {
-            const { fromHttp } = __nccwpck_require__(8605);
-            const { fromContainerMetadata } = __nccwpck_require__(566);
+            const { fromHttp } = __nccwpck_require__(6829);
+            const { fromContainerMetadata } = __nccwpck_require__(6438);
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
             return async () => chain(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
         },
         Ec2InstanceMetadata: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-            const { fromInstanceMetadata } = __nccwpck_require__(566);
+            const { fromInstanceMetadata } = __nccwpck_require__(6438);
             return async () => fromInstanceMetadata(options)().then(setNamedProvider);
         },
         Environment: async (options) => {
             logger?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-            const { fromEnv } = __nccwpck_require__(5606);
+            const { fromEnv } = __nccwpck_require__(4710);
             return async () => fromEnv(options)().then(setNamedProvider);
         },
     };
@@ -12194,7 +12194,7 @@ const resolveAssumeRoleCredentials = async (profileName, profiles, options, call
     const profileData = profiles[profileName];
     const { source_profile, region } = profileData;
     if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumer } = __nccwpck_require__(7088);
         options.roleAssumer = getDefaultRoleAssumer({
             ...options.clientConfig,
             credentialProviderLogger: options.logger,
@@ -12247,7 +12247,7 @@ const isLoginProfile = (data) => {
     return Boolean(data && data.login_session);
 };
 const resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-    const { fromLoginCredentials } = __nccwpck_require__(4072);
+    const { fromLoginCredentials } = __nccwpck_require__(7832);
     const credentials = await fromLoginCredentials({
         ...options,
         profile: profileName,
@@ -12257,7 +12257,7 @@ const resolveLoginCredentials = async (profileName, options, callerClientConfig)
 
 const isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
 const resolveProcessCredentials = async (options, profile) => {
-    const { fromProcess } = __nccwpck_require__(5360);
+    const { fromProcess } = __nccwpck_require__(912);
     const credentials = await fromProcess({
         ...options,
         profile,
@@ -12266,7 +12266,7 @@ const resolveProcessCredentials = async (options, profile) => {
 };
 
 const resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-    const { fromSSO } = __nccwpck_require__(998);
+    const { fromSSO } = __nccwpck_require__(6198);
     return fromSSO({
         profile,
         logger: options.logger,
@@ -12314,7 +12314,7 @@ const isWebIdentityProfile = (arg) => Boolean(arg) &&
     typeof arg.role_arn === "string" &&
     ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
 const resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
-    const { fromTokenFile } = __nccwpck_require__(9956);
+    const { fromTokenFile } = __nccwpck_require__(2100);
     const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
@@ -12367,12 +12367,12 @@ exports.fromIni = fromIni;
 
 /***/ }),
 
-/***/ 4072:
+/***/ 7832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
-const { HttpRequest } = __nccwpck_require__(3422);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9467);
+const { HttpRequest } = __nccwpck_require__(1342);
 const { createHash, createPrivateKey, createPublicKey, sign } = __nccwpck_require__(7598);
 const { promises } = __nccwpck_require__(3024);
 const { homedir } = __nccwpck_require__(8161);
@@ -12427,7 +12427,7 @@ class LoginCredentialsFetcher {
         if (freshExpiry - Date.now() > LoginCredentialsFetcher.REFRESH_THRESHOLD) {
             return this.toCredentials(freshToken.accessToken);
         }
-        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(9762);
+        const { SigninClient, CreateOAuth2TokenCommand } = __nccwpck_require__(1106);
         const { logger, userAgentAppId } = this.callerClientConfig ?? {};
         const isH2 = (requestHandler) => {
             return requestHandler?.metadata?.handlerProtocol === "h2";
@@ -12668,18 +12668,18 @@ exports.fromLoginCredentials = fromLoginCredentials;
 
 /***/ }),
 
-/***/ 5861:
+/***/ 4213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(5606);
-const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(7291);
+const { ENV_KEY, ENV_SECRET, fromEnv } = __nccwpck_require__(4710);
+const { chain, CredentialsProviderError, ENV_PROFILE } = __nccwpck_require__(9467);
 
 const ENV_IMDS_DISABLED = "AWS_EC2_METADATA_DISABLED";
 const remoteProvider = async (init) => {
-    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(566);
+    const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = __nccwpck_require__(6438);
     if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = __nccwpck_require__(8605);
+        const { fromHttp } = __nccwpck_require__(6829);
         return chain(fromHttp(init), fromContainerMetadata(init));
     }
     if (process.env[ENV_IMDS_DISABLED] && process.env[ENV_IMDS_DISABLED] !== "false") {
@@ -12802,22 +12802,22 @@ const defaultProvider = (init = {}) => memoizeChain([
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
             throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = __nccwpck_require__(998);
+        const { fromSSO } = __nccwpck_require__(6198);
         return fromSSO(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
-        const { fromIni } = __nccwpck_require__(5869);
+        const { fromIni } = __nccwpck_require__(8461);
         return fromIni(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess } = __nccwpck_require__(5360);
+        const { fromProcess } = __nccwpck_require__(912);
         return fromProcess(init)(awsIdentityProperties);
     },
     async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
-        const { fromTokenFile } = __nccwpck_require__(9956);
+        const { fromTokenFile } = __nccwpck_require__(2100);
         return fromTokenFile(init)(awsIdentityProperties);
     },
     async () => {
@@ -12841,13 +12841,13 @@ exports.defaultProvider = defaultProvider;
 
 /***/ }),
 
-/***/ 5360:
+/***/ 912:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(7291);
+const { externalDataInterceptor, CredentialsProviderError, parseKnownFiles, getProfileName } = __nccwpck_require__(9467);
 const { exec } = __nccwpck_require__(1421);
 const { promisify } = __nccwpck_require__(7975);
-const { setCredentialFeature } = __nccwpck_require__(5152);
+const { setCredentialFeature } = __nccwpck_require__(544);
 
 const getValidatedProcessCredentials = (profileName, data, profiles) => {
     if (data.Version !== 1) {
@@ -12924,12 +12924,12 @@ exports.fromProcess = fromProcess;
 
 /***/ }),
 
-/***/ 998:
+/***/ 6198:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(7291);
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { fromSso } = __nccwpck_require__(5433);
+const { CredentialsProviderError, getSSOTokenFromFile, getProfileName, parseKnownFiles, loadSsoSessionData } = __nccwpck_require__(9467);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { fromSso } = __nccwpck_require__(3753);
 
 const isSsoProfile = (arg) => arg &&
     (typeof arg.sso_start_url === "string" ||
@@ -12983,7 +12983,7 @@ const resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ss
         });
     }
     const { accessToken } = token;
-    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(3707);
+    const { SSOClient, GetRoleCredentialsCommand } = __nccwpck_require__(9803);
     const sso = ssoClient ||
         new SSOClient(Object.assign({}, clientConfig ?? {}, {
             logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
@@ -13123,21 +13123,21 @@ exports.validateSsoProfile = validateSsoProfile;
 
 /***/ }),
 
-/***/ 3707:
+/***/ 9803:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(2579);
+const { GetRoleCredentialsCommand, SSOClient } = __nccwpck_require__(5779);
 exports.GetRoleCredentialsCommand = GetRoleCredentialsCommand;
 exports.SSOClient = SSOClient;
 
 
 /***/ }),
 
-/***/ 9956:
+/***/ 2100:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setCredentialFeature } = __nccwpck_require__(5152);
-const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(7291);
+const { setCredentialFeature } = __nccwpck_require__(544);
+const { CredentialsProviderError, externalDataInterceptor } = __nccwpck_require__(9467);
 const { readFileSync } = __nccwpck_require__(3024);
 
 const fromWebToken = (init) => async (awsIdentityProperties) => {
@@ -13145,7 +13145,7 @@ const fromWebToken = (init) => async (awsIdentityProperties) => {
     const { roleArn, roleSessionName, webIdentityToken, providerId, policyArns, policy, durationSeconds } = init;
     let { roleAssumerWithWebIdentity } = init;
     if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(1136);
+        const { getDefaultRoleAssumerWithWebIdentity } = __nccwpck_require__(7088);
         roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity({
             ...init.clientConfig,
             credentialProviderLogger: init.logger,
@@ -13198,20 +13198,20 @@ exports.fromWebToken = fromWebToken;
 
 /***/ }),
 
-/***/ 5028:
+/***/ 4420:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { NoOpLogger, getSmithyContext } = __nccwpck_require__(2658);
-const { HttpRequest, HttpResponse } = __nccwpck_require__(3422);
-const { setFeature } = __nccwpck_require__(5152);
-const { parseRfc7231DateTime } = __nccwpck_require__(2430);
-const { SignatureV4SignWithCredentials } = __nccwpck_require__(5785);
-const { booleanSelector, SelectorType } = __nccwpck_require__(7291);
-const { httpSigningMiddlewareOptions } = __nccwpck_require__(402);
+const { NoOpLogger, getSmithyContext } = __nccwpck_require__(3042);
+const { HttpRequest, HttpResponse } = __nccwpck_require__(1342);
+const { setFeature } = __nccwpck_require__(544);
+const { parseRfc7231DateTime } = __nccwpck_require__(7518);
+const { SignatureV4SignWithCredentials } = __nccwpck_require__(5353);
+const { booleanSelector, SelectorType } = __nccwpck_require__(9467);
+const { httpSigningMiddlewareOptions } = __nccwpck_require__(7138);
 const { Readable } = __nccwpck_require__(7075);
-const { validate, parse } = __nccwpck_require__(519);
-const { AwsRestXmlProtocol } = __nccwpck_require__(7288);
-const { NormalizedSchema } = __nccwpck_require__(6890);
+const { validate, parse } = __nccwpck_require__(3351);
+const { AwsRestXmlProtocol } = __nccwpck_require__(7368);
+const { NormalizedSchema } = __nccwpck_require__(5066);
 
 const CONTENT_LENGTH_HEADER = "content-length";
 const DECODED_CONTENT_LENGTH_HEADER = "x-amz-decoded-content-length";
@@ -14264,25 +14264,25 @@ exports.validateRegion = validateRegion;
 
 /***/ }),
 
-/***/ 9762:
+/***/ 1106:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSigninHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -14874,25 +14874,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 9443:
+/***/ 5139:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -15568,25 +15568,25 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 2579:
+/***/ 5779:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsRestJsonProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsRestJsonProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const defaultSSOHttpAuthSchemeParametersProvider = async (config, context, input) => {
     return {
@@ -16049,26 +16049,26 @@ exports.errorTypeRegistries = errorTypeRegistries;
 
 /***/ }),
 
-/***/ 1136:
+/***/ 7088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(5152);
-const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(402);
-const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
-const { Command: $Command } = __nccwpck_require__(2658);
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin, setCredentialFeature, stsRegionDefaultResolver } = __nccwpck_require__(544);
+const { NoAuthSigner, getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin } = __nccwpck_require__(7138);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(3042);
+const { Command: $Command } = __nccwpck_require__(3042);
 exports.$Command = $Command;
 exports.__Client = Client;
-const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
-const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
-const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
-const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
-const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
-const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
-const { SignatureV4MultiRegion } = __nccwpck_require__(5785);
-const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
-const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
-const { AwsQueryProtocol } = __nccwpck_require__(7288);
-const { Sha256 } = __nccwpck_require__(9542);
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(9467);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveParams, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(8869);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(1342);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3129);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(5066);
+const { resolveAwsSdkSigV4Config, resolveAwsSdkSigV4AConfig, AwsSdkSigV4Signer, AwsSdkSigV4ASigner, NODE_SIGV4A_CONFIG_OPTIONS, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(8915);
+const { SignatureV4MultiRegion } = __nccwpck_require__(5353);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(7518);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(3343);
+const { AwsQueryProtocol } = __nccwpck_require__(7368);
+const { Sha256 } = __nccwpck_require__(566);
 
 const q = "ref";
 const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "stringEquals", g = "getAttr", h = "us-east-1", i = "sigv4", j = "sts", k = "https://sts.{Region}.{PartitionResult#dnsSuffix}", l = { [q]: "Endpoint" }, m = { [q]: "Region" }, n = { [q]: d }, o = {}, p = [m];
@@ -16946,10 +16946,10 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 
 /***/ }),
 
-/***/ 5785:
+/***/ 5353:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(5118);
+const { SignatureV4, signatureV4aContainer } = __nccwpck_require__(4366);
 
 const signatureV4CrtContainer = {
     CrtSignerV4: null,
@@ -17108,12 +17108,12 @@ exports.signatureV4CrtContainer = signatureV4CrtContainer;
 
 /***/ }),
 
-/***/ 5433:
+/***/ 3753:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { setTokenFeature } = __nccwpck_require__(5152);
-const { getBearerTokenEnvKey } = __nccwpck_require__(7523);
-const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(7291);
+const { setTokenFeature } = __nccwpck_require__(544);
+const { getBearerTokenEnvKey } = __nccwpck_require__(8915);
+const { TokenProviderError, getSSOTokenFilepath, parseKnownFiles, getProfileName, loadSsoSessionData, getSSOTokenFromFile, memoize, chain } = __nccwpck_require__(9467);
 const { promises } = __nccwpck_require__(3024);
 
 const fromEnvSigningName = ({ logger, signingName } = {}) => async () => {
@@ -17134,7 +17134,7 @@ const EXPIRE_WINDOW_MS = 5 * 60 * 1000;
 const REFRESH_MESSAGE = `To refresh this SSO session run 'aws sso login' with the corresponding profile.`;
 
 const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
-    const { SSOOIDCClient } = __nccwpck_require__(9443);
+    const { SSOOIDCClient } = __nccwpck_require__(5139);
     const coalesce = (prop) => init.clientConfig?.[prop] ?? init.parentClientConfig?.[prop] ?? callerClientConfig?.[prop];
     const ssoOidcClient = new SSOOIDCClient(Object.assign({}, init.clientConfig ?? {}, {
         region: ssoRegion ?? init.clientConfig?.region,
@@ -17145,7 +17145,7 @@ const getSsoOidcClient = async (ssoRegion, init = {}, callerClientConfig) => {
 };
 
 const getNewSsoOidcToken = async (ssoToken, ssoRegion, init = {}, callerClientConfig) => {
-    const { CreateTokenCommand } = __nccwpck_require__(9443);
+    const { CreateTokenCommand } = __nccwpck_require__(5139);
     const ssoOidcClient = await getSsoOidcClient(ssoRegion, init, callerClientConfig);
     return ssoOidcClient.send(new CreateTokenCommand({
         clientId: ssoToken.clientId,
@@ -17291,7 +17291,7 @@ exports.nodeProvider = nodeProvider;
 
 /***/ }),
 
-/***/ 4274:
+/***/ 402:
 /***/ ((__unused_webpack_module, exports) => {
 
 const ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -17670,7 +17670,7 @@ exports.parseXML = parseXML;
 
 /***/ }),
 
-/***/ 9320:
+/***/ 3864:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -17808,15 +17808,15 @@ exports.InvokeStoreBase = InvokeStoreBase;
 
 /***/ }),
 
-/***/ 402:
+/***/ 7138:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, hasOwn } = __nccwpck_require__(4534);
+const { getSmithyContext, hasOwn } = __nccwpck_require__(7046);
 exports.getSmithyContext = getSmithyContext;
-const { HttpRequest } = __nccwpck_require__(3422);
-const { requestBuilder } = __nccwpck_require__(3422);
+const { HttpRequest } = __nccwpck_require__(1342);
+const { requestBuilder } = __nccwpck_require__(1342);
 exports.requestBuilder = requestBuilder;
-const { HttpApiKeyAuthLocation } = __nccwpck_require__(690);
+const { HttpApiKeyAuthLocation } = __nccwpck_require__(4242);
 
 const resolveAuthOptions = (candidateAuthOptions, authSchemePreference) => {
     if (!authSchemePreference || authSchemePreference.length === 0) {
@@ -18161,13 +18161,13 @@ exports.setFeature = setFeature;
 
 /***/ }),
 
-/***/ 4645:
+/***/ 8741:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(2430);
-const { hasOwn } = __nccwpck_require__(4534);
-const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(3422);
-const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(6890);
+const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __nccwpck_require__(7518);
+const { hasOwn } = __nccwpck_require__(7046);
+const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __nccwpck_require__(1342);
+const { NormalizedSchema, TypeRegistry } = __nccwpck_require__(5066);
 
 const majorUint64 = 0;
 const majorNegativeInt64 = 1;
@@ -20710,12 +20710,12 @@ exports.tagSymbol = tagSymbol;
 
 /***/ }),
 
-/***/ 9542:
+/***/ 566:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createReadStream } = __nccwpck_require__(3024);
 const { Writable } = __nccwpck_require__(7075);
-const { toUint8Array, concatBytes } = __nccwpck_require__(2430);
+const { toUint8Array, concatBytes } = __nccwpck_require__(7518);
 const { createHash, createHmac } = __nccwpck_require__(7598);
 const zlib = __nccwpck_require__(8522);
 
@@ -21294,16 +21294,16 @@ exports.readableStreamHasher = readableStreamHasher;
 
 /***/ }),
 
-/***/ 2658:
+/***/ 3042:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(4534);
-const { getSmithyContext, normalizeProvider } = __nccwpck_require__(4534);
+const { hasOwn } = __nccwpck_require__(7046);
+const { getSmithyContext, normalizeProvider } = __nccwpck_require__(7046);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
-const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY, AlgorithmId } = __nccwpck_require__(4242);
 exports.AlgorithmId = AlgorithmId;
-const { NormalizedSchema } = __nccwpck_require__(6890);
+const { NormalizedSchema } = __nccwpck_require__(5066);
 
 const getAllAliases = (name, aliases) => {
     const _aliases = [];
@@ -22534,16 +22534,16 @@ exports.withBaseException = withBaseException;
 
 /***/ }),
 
-/***/ 7291:
+/***/ 9467:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { homedir } = __nccwpck_require__(8161);
 const { sep, join } = __nccwpck_require__(6760);
 const { createHash } = __nccwpck_require__(7598);
 const { readFile: readFile$1 } = __nccwpck_require__(1455);
-const { IniSectionType } = __nccwpck_require__(690);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { isValidHostLabel } = __nccwpck_require__(4534);
+const { IniSectionType } = __nccwpck_require__(4242);
+const { normalizeProvider } = __nccwpck_require__(3042);
+const { isValidHostLabel } = __nccwpck_require__(7046);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -23328,15 +23328,15 @@ exports.resolveRegionConfig = resolveRegionConfig;
 
 /***/ }),
 
-/***/ 2085:
+/***/ 8869:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(7291);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(4534);
+const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __nccwpck_require__(9467);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __nccwpck_require__(7046);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
-const { EndpointURLScheme } = __nccwpck_require__(690);
+const { EndpointURLScheme } = __nccwpck_require__(4242);
 
 const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 const CONFIG_ENDPOINT_URL = "endpoint_url";
@@ -24219,14 +24219,14 @@ exports.resolveParams = resolveParams;
 
 /***/ }),
 
-/***/ 6579:
+/***/ 259:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Crc32 } = __nccwpck_require__(9542);
-const { hasOwn } = __nccwpck_require__(4534);
-const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(2430);
+const { Crc32 } = __nccwpck_require__(566);
+const { hasOwn } = __nccwpck_require__(7046);
+const { toHex, fromHex, toUtf8, fromUtf8 } = __nccwpck_require__(7518);
 const { Readable } = __nccwpck_require__(7075);
-const { TypeRegistry } = __nccwpck_require__(6890);
+const { TypeRegistry } = __nccwpck_require__(5066);
 
 class Int64 {
     bytes;
@@ -25169,19 +25169,19 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 
 /***/ }),
 
-/***/ 3422:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(2430);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(4534);
-const { parseQueryString, parseUrl } = __nccwpck_require__(4534);
+const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __nccwpck_require__(7518);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __nccwpck_require__(7046);
+const { parseQueryString, parseUrl } = __nccwpck_require__(7046);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
 exports.parseQueryString = parseQueryString;
 exports.parseUrl = parseUrl;
-const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(6890);
-const { FieldPosition } = __nccwpck_require__(690);
+const { NormalizedSchema, translateTraits, TypeRegistry, deref } = __nccwpck_require__(5066);
+const { FieldPosition } = __nccwpck_require__(4242);
 
 const collectBody = async (streamBody = new Uint8Array(), context) => {
     if (streamBody instanceof Uint8Array) {
@@ -25584,7 +25584,7 @@ class HttpProtocol extends SerdeContext {
         });
     }
     async loadEventStreamCapability() {
-        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(6579);
+        const { EventStreamSerde, eventStreamSerdeProvider } = __nccwpck_require__(259);
         const marshaller = this.resolveEventStreamMarshaller(eventStreamSerdeProvider);
         return new EventStreamSerde({
             marshaller,
@@ -28272,15 +28272,15 @@ exports.resolvedPath = resolvedPath;
 
 /***/ }),
 
-/***/ 3609:
+/***/ 3129:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { Readable } = __nccwpck_require__(7075);
-const { NoOpLogger, normalizeProvider } = __nccwpck_require__(2658);
-const { HttpResponse, HttpRequest } = __nccwpck_require__(3422);
-const { parseRfc7231DateTime, v4 } = __nccwpck_require__(2430);
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
-const { hasOwn } = __nccwpck_require__(4534);
+const { NoOpLogger, normalizeProvider } = __nccwpck_require__(3042);
+const { HttpResponse, HttpRequest } = __nccwpck_require__(1342);
+const { parseRfc7231DateTime, v4 } = __nccwpck_require__(7518);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
+const { hasOwn } = __nccwpck_require__(7046);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -29167,10 +29167,10 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 
 /***/ }),
 
-/***/ 6890:
+/***/ 5066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(4534);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __nccwpck_require__(7046);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -29883,14 +29883,14 @@ exports.translateTraits = translateTraits;
 
 /***/ }),
 
-/***/ 2430:
+/***/ 7518:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __nccwpck_require__(7598);
-const { hasOwn, HttpResponse } = __nccwpck_require__(4534);
+const { hasOwn, HttpResponse } = __nccwpck_require__(7046);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __nccwpck_require__(3024);
-const { toEndpointV1 } = __nccwpck_require__(2085);
+const { toEndpointV1 } = __nccwpck_require__(8869);
 const { Readable, Writable, PassThrough } = __nccwpck_require__(7075);
 
 const isArrayBuffer = (arg) => (typeof ArrayBuffer === "function" && arg instanceof ArrayBuffer) ||
@@ -31666,10 +31666,10 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 4534:
+/***/ 7046:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(690);
+const { SMITHY_CONTEXT_KEY } = __nccwpck_require__(4242);
 
 const getSmithyContext = (context) => context[SMITHY_CONTEXT_KEY] || (context[SMITHY_CONTEXT_KEY] = {});
 
@@ -31865,12 +31865,12 @@ exports.toEndpointV1 = toEndpointV1;
 
 /***/ }),
 
-/***/ 566:
+/***/ 6438:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(7291);
+const { ProviderError, CredentialsProviderError, loadConfig } = __nccwpck_require__(9467);
 const node_http = __nccwpck_require__(7067);
-const { parseUrl } = __nccwpck_require__(3422);
+const { parseUrl } = __nccwpck_require__(1342);
 
 const isImdsCredentials = (arg) => Boolean(arg) &&
     typeof arg === "object" &&
@@ -32242,13 +32242,13 @@ exports.providerConfigFromInit = providerConfigFromInit;
 
 /***/ }),
 
-/***/ 1279:
+/***/ 3343:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn } = __nccwpck_require__(2430);
-const { streamCollector } = __nccwpck_require__(2430);
+const { hasOwn } = __nccwpck_require__(7518);
+const { streamCollector } = __nccwpck_require__(7518);
 exports.streamCollector = streamCollector;
-const { buildQueryString, HttpResponse } = __nccwpck_require__(3422);
+const { buildQueryString, HttpResponse } = __nccwpck_require__(1342);
 const node_https = __nccwpck_require__(4708);
 const { Readable } = __nccwpck_require__(7075);
 const http2 = __nccwpck_require__(2467);
@@ -33163,12 +33163,12 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
-/***/ 5118:
+/***/ 4366:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(2430);
-const { normalizeProvider } = __nccwpck_require__(2658);
-const { escapeUri, HttpRequest } = __nccwpck_require__(3422);
+const { hasOwn, fromUtf8, fromHex, toHex, toUint8Array, writeKey, isArrayBuffer } = __nccwpck_require__(7518);
+const { normalizeProvider } = __nccwpck_require__(3042);
+const { escapeUri, HttpRequest } = __nccwpck_require__(1342);
 
 class HeaderFormatter {
     format(headers) {
@@ -33767,7 +33767,7 @@ exports.signatureV4aContainer = signatureV4aContainer;
 
 /***/ }),
 
-/***/ 690:
+/***/ 4242:
 /***/ ((__unused_webpack_module, exports) => {
 
 var HttpAuthLocation;
@@ -33870,7 +33870,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 3251:
+/***/ 8115:
 /***/ (function(module) {
 
 /**
@@ -35400,7 +35400,7 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 9449:
+/***/ 7065:
 /***/ (function(module) {
 
 /*!
@@ -35420,15 +35420,15 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 770:
+/***/ 8482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(9290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 9290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -35699,33 +35699,33 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(1285)
+const Dispatcher = __nccwpck_require__(7939)
+const Pool = __nccwpck_require__(2244)
+const BalancedPool = __nccwpck_require__(2549)
+const Agent = __nccwpck_require__(8285)
+const ProxyAgent = __nccwpck_require__(9920)
+const EnvHttpProxyAgent = __nccwpck_require__(929)
+const RetryAgent = __nccwpck_require__(1346)
+const errors = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
-const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const mockErrors = __nccwpck_require__(9917)
+const RetryHandler = __nccwpck_require__(5640)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(91)
+const RedirectHandler = __nccwpck_require__(7970)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -35743,10 +35743,10 @@ module.exports.DecoratorHandler = DecoratorHandler
 module.exports.RedirectHandler = RedirectHandler
 module.exports.createRedirectInterceptor = createRedirectInterceptor
 module.exports.interceptors = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(730),
+  retry: __nccwpck_require__(4346),
+  dump: __nccwpck_require__(8412),
+  dns: __nccwpck_require__(8731)
 }
 
 module.exports.buildConnector = buildConnector
@@ -35808,7 +35808,7 @@ function makeDispatcher (fn) {
 module.exports.setGlobalDispatcher = setGlobalDispatcher
 module.exports.getGlobalDispatcher = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(8702).fetch)
 module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -35820,39 +35820,39 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(660).Headers
-module.exports.Response = __nccwpck_require__(9051).Response
-module.exports.Request = __nccwpck_require__(9967).Request
-module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.Headers = __nccwpck_require__(5524).Headers
+module.exports.Response = __nccwpck_require__(715).Response
+module.exports.Request = __nccwpck_require__(175).Request
+module.exports.FormData = __nccwpck_require__(1142).FormData
 module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(8355).FileReader
+module.exports.FileReader = __nccwpck_require__(4848).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(179)
 
 module.exports.setGlobalOrigin = setGlobalOrigin
 module.exports.getGlobalOrigin = getGlobalOrigin
 
-const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { CacheStorage } = __nccwpck_require__(5965)
+const { kConstruct } = __nccwpck_require__(61)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 module.exports.caches = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6933)
 
 module.exports.deleteCookie = deleteCookie
 module.exports.getCookies = getCookies
 module.exports.getSetCookies = getSetCookies
 module.exports.setCookie = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7708)
 
 module.exports.parseMIMEType = parseMIMEType
 module.exports.serializeAMimeType = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(7316)
+module.exports.WebSocket = __nccwpck_require__(1886).WebSocket
 module.exports.CloseEvent = CloseEvent
 module.exports.ErrorEvent = ErrorEvent
 module.exports.MessageEvent = MessageEvent
@@ -35868,18 +35868,18 @@ module.exports.MockPool = MockPool
 module.exports.MockAgent = MockAgent
 module.exports.mockErrors = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(1670)
 
 module.exports.EventSource = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -35939,16 +35939,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -36054,7 +36054,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -36068,10 +36068,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 const kResume = Symbol('resume')
@@ -36312,16 +36312,16 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { Readable } = __nccwpck_require__(471)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
 
 class RequestHandler extends AsyncResource {
@@ -36533,18 +36533,18 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
 const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -36760,15 +36760,15 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(6698)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(4589)
 
 class UpgradeHandler extends AsyncResource {
@@ -36875,21 +36875,21 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
@@ -36898,9 +36898,9 @@ module.exports.connect = __nccwpck_require__(2279)
 
 const assert = __nccwpck_require__(4589)
 const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { ReadableStreamFrom } = __nccwpck_require__(4640)
 
 const kConsume = Symbol('kConsume')
 const kReading = Symbol('kReading')
@@ -37281,15 +37281,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 2247:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(4589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(471)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -37381,16 +37381,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const timers = __nccwpck_require__(1275)
 
 function noop () {}
 
@@ -37628,7 +37628,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 
@@ -37753,7 +37753,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 3374:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -37962,7 +37962,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 
@@ -38394,7 +38394,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -38402,7 +38402,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(4589)
 const {
   isValidHTTPToken,
@@ -38417,9 +38417,9 @@ const {
   validateHandler,
   getServerName,
   normalizedMethodRecords
-} = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+} = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -38883,7 +38883,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 module.exports = {
@@ -38957,7 +38957,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 4152:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -38965,7 +38965,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(2303)
 
 class TstNode {
   /** @type {any} */
@@ -39116,13 +39116,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
 const net = __nccwpck_require__(7030)
@@ -39130,9 +39130,9 @@ const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { tree } = __nccwpck_require__(4152)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -39842,18 +39842,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 8285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(9265)
+const Pool = __nccwpck_require__(2244)
+const Client = __nccwpck_require__(1285)
+const util = __nccwpck_require__(4640)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -39982,7 +39982,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 2549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -39990,7 +39990,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -39998,10 +39998,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(3856)
+const Pool = __nccwpck_require__(2244)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const { parseOrigin } = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -40198,7 +40198,7 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 637:
+/***/ 9133:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -40206,9 +40206,9 @@ module.exports = BalancedPool
 /* global WebAssembly */
 
 const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const timers = __nccwpck_require__(1275)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -40221,7 +40221,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -40254,9 +40254,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(776)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -40268,11 +40268,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(8586))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -40280,7 +40280,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(7630))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -41195,7 +41195,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(6396).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -41718,7 +41718,7 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 4548:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -41726,13 +41726,13 @@ module.exports = connectH1
 const assert = __nccwpck_require__(4589)
 const { errorMonitor } = __nccwpck_require__(8474)
 const { pipeline } = __nccwpck_require__(7075)
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   kUrl,
   kReset,
@@ -41751,7 +41751,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -42157,7 +42157,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(6396).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -42517,7 +42517,7 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 1285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
@@ -42527,16 +42527,16 @@ module.exports = connectH2
 const assert = __nccwpck_require__(4589)
 const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
-const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const util = __nccwpck_require__(4640)
+const { channels } = __nccwpck_require__(3374)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(9265)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kServerName,
@@ -42578,9 +42578,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
-const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+} = __nccwpck_require__(4043)
+const connectH1 = __nccwpck_require__(9133)
+const connectH2 = __nccwpck_require__(4548)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -42888,7 +42888,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(6036)
 
 function onError (client, err) {
   if (
@@ -43148,19 +43148,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 9265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(7939)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -43363,7 +43363,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 7939:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43435,15 +43435,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(9265)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(4043)
+const ProxyAgent = __nccwpck_require__(9920)
+const Agent = __nccwpck_require__(8285)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -43602,7 +43602,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 5844:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -43726,15 +43726,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 3856:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(9265)
+const FixedQueue = __nccwpck_require__(5844)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const PoolStats = __nccwpck_require__(5710)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -43927,10 +43927,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 5710:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -43968,7 +43968,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 2244:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43979,14 +43979,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(3856)
+const Client = __nccwpck_require__(1285)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -44082,19 +44082,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 9920:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const Agent = __nccwpck_require__(8285)
+const Pool = __nccwpck_require__(2244)
+const DispatcherBase = __nccwpck_require__(9265)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
+const Client = __nccwpck_require__(1285)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -44363,13 +44363,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 1346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(7939)
+const RetryHandler = __nccwpck_require__(5640)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -44405,7 +44405,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -44413,8 +44413,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8285)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -44444,7 +44444,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 91:
 /***/ ((module) => {
 
 
@@ -44495,15 +44495,15 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8754:
+/***/ 7970:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const EE = __nccwpck_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -44734,20 +44734,20 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 5640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const assert = __nccwpck_require__(4589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError } = __nccwpck_require__(4627)
 const {
   isDisturbed,
   parseHeaders,
   parseRangeHeader,
   wrapRequestBody
-} = __nccwpck_require__(3440)
+} = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -45178,14 +45178,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 8731:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const DecoratorHandler = __nccwpck_require__(91)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(4627)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -45560,14 +45560,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 8412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const DecoratorHandler = __nccwpck_require__(91)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -45690,12 +45690,12 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 6036:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -45718,11 +45718,11 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RedirectHandler = __nccwpck_require__(8754)
+const RedirectHandler = __nccwpck_require__(7970)
 
 module.exports = opts => {
   const globalMaxRedirections = opts?.maxRedirections
@@ -45749,11 +45749,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 4346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(5640)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -45775,13 +45775,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -46059,7 +46059,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46071,7 +46071,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46083,7 +46083,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -46104,13 +46104,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8285)
 const {
   kAgent,
   kMockAgentSet,
@@ -46121,14 +46121,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(7939)
+const Pluralizer = __nccwpck_require__(3289)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -46271,14 +46271,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(1285)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -46287,10 +46287,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -46337,12 +46337,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -46372,12 +46372,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -46385,9 +46385,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { buildURL } = __nccwpck_require__(4640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -46586,14 +46586,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(2244)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -46602,10 +46602,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -46652,7 +46652,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 
@@ -46682,20 +46682,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { buildURL } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const {
   types: {
@@ -47056,7 +47056,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -47106,7 +47106,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 3289:
 /***/ ((module) => {
 
 
@@ -47142,7 +47142,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 1275:
 /***/ ((module) => {
 
 
@@ -47572,20 +47572,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 8514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
-const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
+const { kConstruct } = __nccwpck_require__(61)
+const { urlEquals, getFieldValues } = __nccwpck_require__(6814)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(5701)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(715)
+const { Request, fromInnerRequest } = __nccwpck_require__(175)
+const { kState } = __nccwpck_require__(1995)
+const { fetching } = __nccwpck_require__(8702)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(9520)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -48438,15 +48438,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3245:
+/***/ 5965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(61)
+const { Cache } = __nccwpck_require__(8514)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class CacheStorage {
   /**
@@ -48597,26 +48597,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 61:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(4043).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 6814:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { isValidHeaderName } = __nccwpck_require__(9520)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -48661,7 +48661,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 3404:
 /***/ ((module) => {
 
 
@@ -48680,15 +48680,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 6933:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(8906)
+const { stringify } = __nccwpck_require__(1077)
+const { webidl } = __nccwpck_require__(5701)
+const { Headers } = __nccwpck_require__(5524)
 
 /**
  * @typedef {Object} Cookie
@@ -48871,14 +48871,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 8906:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(3404)
+const { isCTLExcludingHtab } = __nccwpck_require__(1077)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(7708)
 const assert = __nccwpck_require__(4589)
 
 /**
@@ -49188,7 +49188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 1077:
 /***/ ((module) => {
 
 
@@ -49547,13 +49547,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
 const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(3691)
 
 /**
  * @type {number[]} BOM
@@ -50128,23 +50128,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 1670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
-const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { fetching } = __nccwpck_require__(8702)
+const { makeRequest } = __nccwpck_require__(175)
+const { webidl } = __nccwpck_require__(5701)
+const { EventSourceStream } = __nccwpck_require__(335)
+const { parseMIMEType } = __nccwpck_require__(7708)
+const { createFastMessageEvent } = __nccwpck_require__(7316)
+const { isNetworkError } = __nccwpck_require__(715)
+const { delay } = __nccwpck_require__(3691)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 
 let experimentalWarned = false
 
@@ -50618,7 +50618,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 3691:
 /***/ ((module) => {
 
 
@@ -50662,12 +50662,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 6396:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const util = __nccwpck_require__(3440)
+const util = __nccwpck_require__(4640)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -50677,16 +50677,16 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { FormData } = __nccwpck_require__(1142)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 const { Blob } = __nccwpck_require__(4573)
 const assert = __nccwpck_require__(4589)
 const { isErrored, isDisturbed } = __nccwpck_require__(7075)
 const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const { serializeAMimeType } = __nccwpck_require__(7708)
+const { multipartFormDataParser } = __nccwpck_require__(3028)
 let random
 
 try {
@@ -51198,7 +51198,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 7775:
 /***/ ((module) => {
 
 
@@ -51329,7 +51329,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 7708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52080,12 +52080,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 9197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(4043)
 
 class CompatWeakRef {
   constructor (value) {
@@ -52133,14 +52133,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 2538:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -52266,16 +52266,16 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 3028:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
+const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { utf8DecodeBytes } = __nccwpck_require__(9520)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(7708)
+const { isFileLike } = __nccwpck_require__(2538)
+const { makeEntry } = __nccwpck_require__(1142)
 const assert = __nccwpck_require__(4589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
@@ -52747,16 +52747,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 1142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(9520)
+const { kState } = __nccwpck_require__(1995)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { FileLike, isFileLike } = __nccwpck_require__(2538)
+const { webidl } = __nccwpck_require__(5701)
 const { File: NativeFile } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
 
@@ -53006,7 +53006,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 179:
 /***/ ((module) => {
 
 
@@ -53053,21 +53053,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 5524:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(4043)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(9520)
+const { webidl } = __nccwpck_require__(5701)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(7975)
 
@@ -53747,7 +53747,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 8702:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -53760,9 +53760,9 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
-const { Request, cloneRequest } = __nccwpck_require__(9967)
+} = __nccwpck_require__(715)
+const { HeadersList } = __nccwpck_require__(5524)
+const { Request, cloneRequest } = __nccwpck_require__(175)
 const zlib = __nccwpck_require__(8522)
 const {
   bytesMatch,
@@ -53798,23 +53798,23 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
+} = __nccwpck_require__(9520)
+const { kState, kDispatcher } = __nccwpck_require__(1995)
 const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(6396)
 const {
   redirectStatusSet,
   nullBodyStatus,
   safeMethodsSet,
   requestBodyHeader,
   subresourceSet
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const EE = __nccwpck_require__(8474)
 const { Readable, pipeline, finished } = __nccwpck_require__(7075)
-const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
+const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(4640)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(7708)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(5701)
 const { STATUS_CODES } = __nccwpck_require__(7067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -56024,23 +56024,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9967:
+/***/ 175:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* globals AbortController */
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(6396)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(5524)
+const { FinalizationRegistry } = __nccwpck_require__(9197)()
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -56050,12 +56050,12 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(4495)
+} = __nccwpck_require__(7775)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
 
@@ -57068,14 +57068,14 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 715:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(5524)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(6396)
+const util = __nccwpck_require__(4640)
 const nodeUtil = __nccwpck_require__(7975)
 const { kEnumerableProperty } = util
 const {
@@ -57087,16 +57087,16 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(9520)
 const {
   redirectStatusSet,
   nullBodyStatus
-} = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(7775)
+const { kState, kHeaders } = __nccwpck_require__(1995)
+const { webidl } = __nccwpck_require__(5701)
+const { FormData } = __nccwpck_require__(1142)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(4589)
 const { types } = __nccwpck_require__(7975)
 
@@ -57685,7 +57685,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 1995:
 /***/ ((module) => {
 
 
@@ -57701,21 +57701,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 9520:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Transform } = __nccwpck_require__(7075)
 const zlib = __nccwpck_require__(8522)
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7775)
+const { getGlobalOrigin } = __nccwpck_require__(179)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(7708)
 const { performance } = __nccwpck_require__(643)
-const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
+const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(4589)
 const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 let supportedHashes = []
 
@@ -59340,14 +59340,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 5701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { types, inspect } = __nccwpck_require__(7975)
 const { markAsUncloneable } = __nccwpck_require__(5919)
-const { toUSVString } = __nccwpck_require__(3440)
+const { toUSVString } = __nccwpck_require__(4640)
 
 /** @type {import('../../../types/webidl').Webidl} */
 const webidl = {}
@@ -60042,7 +60042,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 2927:
 /***/ ((module) => {
 
 
@@ -60339,7 +60339,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 4848:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -60348,16 +60348,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(410)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(4929)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -60690,12 +60690,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 5549:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(5701)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -60775,7 +60775,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 4929:
 /***/ ((module) => {
 
 
@@ -60792,7 +60792,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 410:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -60803,10 +60803,10 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
+} = __nccwpck_require__(4929)
+const { ProgressEvent } = __nccwpck_require__(5549)
+const { getEncoding } = __nccwpck_require__(2927)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(7708)
 const { types } = __nccwpck_require__(7975)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(4573)
@@ -61190,27 +61190,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 7905:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(6096)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
-const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
+} = __nccwpck_require__(32)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(1025)
+const { channels } = __nccwpck_require__(3374)
+const { CloseEvent } = __nccwpck_require__(7316)
+const { makeRequest } = __nccwpck_require__(175)
+const { fetching } = __nccwpck_require__(8702)
+const { Headers, getHeadersList } = __nccwpck_require__(5524)
+const { getDecodeSplit } = __nccwpck_require__(9520)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
 
 /** @type {import('crypto')} */
 let crypto
@@ -61568,7 +61568,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 6096:
 /***/ ((module) => {
 
 
@@ -61641,14 +61641,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 7316:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(5701)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(4043)
 const { MessagePort } = __nccwpck_require__(5919)
 
 /**
@@ -61977,12 +61977,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3264:
+/***/ 9104:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(6096)
 
 const BUFFER_SIZE = 16386
 
@@ -62080,14 +62080,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 1869:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { isValidClientWindowBits } = __nccwpck_require__(1025)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -62192,16 +62192,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 9332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Writable } = __nccwpck_require__(7075)
 const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(6096)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(32)
+const { channels } = __nccwpck_require__(3374)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -62211,11 +62211,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(1025)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { closeWebSocketConnection } = __nccwpck_require__(7905)
+const { PerMessageDeflate } = __nccwpck_require__(1869)
+const { MessageSizeExceededError } = __nccwpck_require__(4627)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -62726,14 +62726,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 9388:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { WebsocketFrameSend } = __nccwpck_require__(9104)
+const { opcodes, sendHints } = __nccwpck_require__(6096)
+const FixedQueue = __nccwpck_require__(5844)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -62837,7 +62837,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 32:
 /***/ ((module) => {
 
 
@@ -62856,16 +62856,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 1025:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(32)
+const { states, opcodes } = __nccwpck_require__(6096)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(7316)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(7708)
 
 /* globals Blob */
 
@@ -63185,15 +63185,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 1886:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(5701)
+const { URLSerializer } = __nccwpck_require__(7708)
+const { environmentSettingsObject } = __nccwpck_require__(9520)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(6096)
 const {
   kWebSocketURL,
   kReadyState,
@@ -63202,21 +63202,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(32)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(1025)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(7905)
+const { ByteParser } = __nccwpck_require__(9332)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(7316)
+const { SendQueue } = __nccwpck_require__(9388)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -63787,7 +63787,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7249:
+/***/ 4855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63797,7 +63797,7 @@ module.exports = {
 /* harmony export */   s6: () => (/* binding */ isIsoDate)
 /* harmony export */ });
 /* unused harmony exports daysInMonth, parseIsoDate, parseTimestamp, formatIsoDate */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7406);
 
 const DAY_MS = 86_400_000;
 const MONTHS = [
@@ -63889,7 +63889,7 @@ function daysBetween(start, end) {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 7406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63898,6 +63898,10 @@ function daysBetween(start, end) {
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2018);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2484);
+
+
 /**
  * Errors a user can act on. The runner prints their message as one line and exits 1,
  * without a stack trace: the message must say what to change.
@@ -63914,7 +63918,7 @@ class InputError extends UserError {
     constructor(input, expected, got) {
         super(got === undefined
             ? `Input '${input}': expected ${expected}`
-            : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`);
+            : `Input '${input}': expected ${expected}, got '${(0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(truncate(got, 80))}'`);
         this.input = input;
         this.expected = expected;
         this.got = got;
@@ -63934,16 +63938,15 @@ function errorName(error) {
     }
     return 'Error';
 }
+/** An error's message, stripped of any credential a service echoed into it. */
 function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
+    return (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCredentials */ .U)(error instanceof Error ? error.message : String(error));
 }
 
 
 /***/ }),
 
-/***/ 7383:
+/***/ 6733:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63953,7 +63956,7 @@ function errorMessage(error) {
 /* harmony export */   ur: () => (/* binding */ callGitHub)
 /* harmony export */ });
 /* unused harmony export GitHubApiError */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7406);
 
 function parseRepository(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec((text ?? '').trim());
@@ -64052,7 +64055,7 @@ function hintFor(status, detail, permission) {
 
 /***/ }),
 
-/***/ 759:
+/***/ 3996:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64065,7 +64068,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -64118,11 +64121,11 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ../main/node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(1947);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -64175,7 +64178,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ../main/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -64190,7 +64193,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -64219,7 +64222,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -64267,7 +64270,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -64288,7 +64291,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ../main/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -64335,7 +64338,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -64681,7 +64684,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ../main/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -64973,7 +64976,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ../main/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -65574,7 +65577,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -65615,7 +65618,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -65822,7 +65825,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -65953,7 +65956,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -66008,11 +66011,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -66153,12 +66156,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -68452,7 +68455,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -68578,7 +68581,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -68599,7 +68602,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -69011,7 +69014,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -69050,7 +69053,7 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -69065,9 +69068,9 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __nccwpck_require__(3251);
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// EXTERNAL MODULE: ../main/node_modules/bottleneck/light.js
+var light = __nccwpck_require__(8115);
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
 
@@ -69150,7 +69153,7 @@ function retry(octokit, octokitOptions) {
 retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+;// CONCATENATED MODULE: ../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -69393,7 +69396,7 @@ throttling.triggersNotification = triggersNotification;
 
 
 // EXTERNAL MODULE: ./src/core/github-rest.ts
-var github_rest = __nccwpck_require__(7383);
+var github_rest = __nccwpck_require__(6733);
 ;// CONCATENATED MODULE: ./src/core/github.ts
 
 
@@ -69413,7 +69416,84 @@ function githubRequest(token, { baseUrl, policy = github_rest/* DEFAULT_GITHUB_R
 
 /***/ }),
 
-/***/ 9778:
+/***/ 2018:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */ });
+/* unused harmony export printableLines */
+/**
+ * Characters a reader cannot see or that change how the text around them reads: C0 and C1
+ * controls, DEL, the line and paragraph separators, the bidirectional embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C), the
+ * zero-width characters and the byte order mark.
+ */
+const HIDDEN = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/**
+ * Text from data (a file, an S3 key, a service's answer) made visible: every hidden
+ * character becomes `\uXXXX`. A byte read out of a metrics file must not end a log line,
+ * move the cursor or start a workflow command, and a right-to-left override in an S3 key
+ * must not make a summary or a tooltip read other than what it holds.
+ */
+function printable(text) {
+    return text.replace(HIDDEN, character => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** printable() line by line: the line breaks kept, everything else hidden made visible. */
+function printableLines(text) {
+    return text.split(/\r\n|\n|\r/).map(printable);
+}
+
+
+/***/ }),
+
+/***/ 2484:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ redactCredentials)
+/* harmony export */ });
+/**
+ * Credentials a service or a proxy may echo back in an error (a request dump, a presigned
+ * URL, a signature mismatch's canonical request), each with what replaces its secret part.
+ * The runner's masking does not reach the lake, a run record or a webhook, so every error
+ * text is stripped before it is logged or stored.
+ */
+const CREDENTIALS = [
+    // An Authorization header or field, whatever follows it on the line (the scheme included).
+    [/(\bauthorization["']?\s*[:=]\s*["']?)[^\r\n"']+/gi, '$1[redacted]'],
+    // Session tokens, as a header, a query parameter or a JSON field.
+    [/(\bx-amz-security-token["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // SigV4's credential scope and signature, in a header or a presigned URL's query.
+    [/(\b(?:x-amz-)?credential=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    [/(\b(?:x-amz-)?signature=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // Secret keys and session tokens named as such (environment, config files, JSON).
+    [
+        /(\b(?:aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken)["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
+        '$1[redacted]'
+    ],
+    // Access key IDs: AKIA (long-lived), ASIA (temporary) and the other IAM ID prefixes.
+    [
+        /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+        '[redacted access key]'
+    ],
+    // GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ and fine-grained personal access tokens.
+    [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/g, '[redacted token]'],
+    [/\bgithub_pat_[A-Za-z0-9_]{30,}\b/g, '[redacted token]']
+];
+/** The text with every credential above replaced by `[redacted]`. */
+function redactCredentials(text) {
+    return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 5:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69433,7 +69513,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -69469,7 +69549,7 @@ function utils_toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -69565,7 +69645,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -69606,7 +69686,7 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -69697,11 +69777,11 @@ class DecodedURL extends URL {
     }
 }
 //# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+// EXTERNAL MODULE: ../main/node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(8482);
+// EXTERNAL MODULE: ../main/node_modules/undici/index.js
+var undici = __nccwpck_require__(2480);
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -70398,7 +70478,7 @@ class lib_HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/http-client/lib/auth.js
 var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70474,7 +70554,7 @@ class PersonalAccessTokenCredentialHandler {
     }
 }
 //# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/oidc-utils.js
 var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70548,7 +70628,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -70829,7 +70909,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -70871,7 +70951,7 @@ var external_events_ = __nccwpck_require__(4434);
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
 var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -71051,7 +71131,7 @@ function getCmdPath() {
     return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
 }
 //# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/io/lib/io.js
 var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -71325,7 +71405,7 @@ function io_copyFile(srcFile, destFile, force) {
 //# sourceMappingURL=io.js.map
 ;// CONCATENATED MODULE: external "timers"
 const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -71913,7 +71993,7 @@ class ExecState extends external_events_.EventEmitter {
     }
 }
 //# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/exec/lib/exec.js
 var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -71993,7 +72073,7 @@ function getExecOutput(commandLine, args, options) {
     });
 }
 //# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -72058,7 +72138,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ../main/node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -72377,7 +72457,7 @@ function getIDToken(aud) {
 
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var errors = __nccwpck_require__(7406);
 ;// CONCATENATED MODULE: ./src/core/duration.ts
 const UNIT_MS = {
     ms: 1,
@@ -72623,27 +72703,86 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2484);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/** Collects everything said, for tests. */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(`info: ${message}`);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    error(message) {
+        this.lines.push(`error: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    group(title, lines) {
+        this.lines.push(`group: ${title}`, ...lines.map(line => `  ${line}`));
+    }
+}
+const silentLogger = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+    group: () => undefined
+};
+/**
+ * Could the runner take this line as a workflow command? `::name…` after leading spaces, or
+ * the older `##[name]` form anywhere in the line (the runner still reads both).
+ */
+function mayBeWorkflowCommand(line) {
+    return /^\s*::/.test(line) || line.includes('##[');
+}
+/**
+ * Text from data (an input, an S3 key, a service's answer, a job's output) as the lines to
+ * print so that the runner takes none of them as a workflow command: as they are when none
+ * could be one, else between `::stop-commands::<token>` and `::<token>::`, with a token the
+ * text does not hold. Every line a Logger prints to the workflow log goes through here.
+ */
+function inertLines(text, newToken) {
+    const lines = text.split(/\r\n|\n|\r/);
+    if (!lines.some(mayBeWorkflowCommand))
+        return lines;
+    let token = newToken();
+    while (text.includes(token))
+        token = newToken();
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+
 ;// CONCATENATED MODULE: ./src/core/runner.ts
+
+
 
 
 
 
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
+/**
+ * Everything domain code says reaches the log stripped of credentials; plain lines (info, a
+ * group's lines) are data that could hold a workflow command, so they go through
+ * inertLines(). Annotations, debug lines and group titles are command data, which
+ * @actions/core escapes itself (`%`, CR and LF).
+ */
+const printLines = (text) => {
+    for (const line of inertLines((0,redact/* redactCredentials */.U)(text), () => `stop-${(0,external_node_crypto_.randomUUID)()}`)) {
+        info(line);
+    }
+};
 const actionLogger = {
-    info: message => info(message),
-    warning: message => warning(message),
-    error: message => error(message),
-    debug: message => core_debug(message),
+    info: printLines,
+    warning: message => warning((0,redact/* redactCredentials */.U)(message)),
+    error: message => error((0,redact/* redactCredentials */.U)(message)),
+    debug: message => core_debug((0,redact/* redactCredentials */.U)(message)),
     group: (title, lines) => {
-        startGroup(title);
-        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
-        // taken by the runner as a workflow command, so commands are off while they print.
-        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${resume}`);
-        for (const line of lines)
-            info(line);
-        info(`::${resume}::`);
+        startGroup((0,redact/* redactCredentials */.U)(title));
+        printLines(lines.join('\n'));
         endGroup();
     }
 };
@@ -72655,11 +72794,11 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, String(value));
 }
-/** Appends markdown to the job summary; a no-op outside a runner. */
+/** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await summary.addRaw(markdown, true).write();
+    await summary.addRaw(markdown.toString(), true).write();
 }
 function maskSecret(value) {
     if (value)
@@ -72675,11 +72814,11 @@ async function runAction(main) {
     }
     catch (error) {
         if (error instanceof errors/* UserError */.yo) {
-            setFailed(firstLine(error.message));
+            setFailed((0,redact/* redactCredentials */.U)(firstLine(error.message)));
         }
         else {
             if (error instanceof Error && error.stack)
-                core_debug(error.stack);
+                core_debug((0,redact/* redactCredentials */.U)(error.stack));
             setFailed(`${(0,errors/* errorName */.Is)(error)}: ${firstLine((0,errors/* errorMessage */.gJ)(error))}`);
         }
     }
@@ -72691,15 +72830,15 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 6101:
+/***/ 1119:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9778);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5115);
-/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4445);
-/* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3721);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3996);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5884);
+/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4140);
+/* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4886);
 
 
 
@@ -72709,7 +72848,9 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
     const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(inputs.string('github-token'));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const settings = (0,_report_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReportSettings */ .i)(inputs, process.env, workspace, new Date());
+    const settings = (0,_report_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReportSettings */ .i)(inputs, process.env, workspace, new Date(), {
+        outputInWorkspace: true
+    });
     const outcome = await (0,_report_report_js__WEBPACK_IMPORTED_MODULE_3__/* .buildDashboard */ .p)(settings, {
         lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__/* .openLake */ .g)(settings.lake, settings.aws),
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0,
@@ -72739,7 +72880,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2714:
+/***/ 5126:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72750,15 +72891,15 @@ __nccwpck_require__.d(__webpack_exports__, {
   tn: () => (/* binding */ parseLakeRoot)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5423);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var errors = __nccwpck_require__(7406);
 ;// CONCATENATED MODULE: ./src/core/s3-uri.ts
 
 /**
@@ -72964,7 +73105,7 @@ class LakeBucket {
 
 /***/ }),
 
-/***/ 5115:
+/***/ 5884:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72973,10 +73114,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   g: () => (/* binding */ openLake)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
-var submodules_retry = __nccwpck_require__(3609);
+// EXTERNAL MODULE: ../main/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(5423);
+// EXTERNAL MODULE: ../main/node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var submodules_retry = __nccwpck_require__(3129);
 ;// CONCATENATED MODULE: ./src/core/aws-clients.ts
 
 
@@ -73030,7 +73171,7 @@ function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry 
 }
 
 // EXTERNAL MODULE: ./src/records/lake.ts + 1 modules
-var lake = __nccwpck_require__(2714);
+var lake = __nccwpck_require__(5126);
 ;// CONCATENATED MODULE: ./src/records/open-lake.ts
 
 
@@ -73051,7 +73192,7 @@ function openLake(root, aws, env = process.env) {
 
 /***/ }),
 
-/***/ 5385:
+/***/ 6879:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73099,7 +73240,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 4445:
+/***/ 4140:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73124,16 +73265,163 @@ let cached;
  * bundle (dist/report/) and points the bundle at it.
  */
 function chartLibrary() {
-    cached ??= (0,external_node_fs_.readFileSync)(new URL(/* asset import */ __nccwpck_require__(6475), __nccwpck_require__.b), 'utf8');
+    cached ??= (0,external_node_fs_.readFileSync)(new URL(/* asset import */ __nccwpck_require__(1211), __nccwpck_require__.b), 'utf8');
     return cached;
 }
 
 // EXTERNAL MODULE: ./src/core/calendar.ts
-var calendar = __nccwpck_require__(7249);
+var calendar = __nccwpck_require__(4855);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var errors = __nccwpck_require__(7406);
 // EXTERNAL MODULE: ./src/core/github-rest.ts
-var github_rest = __nccwpck_require__(7383);
+var github_rest = __nccwpck_require__(6733);
+// EXTERNAL MODULE: ./src/core/printable.ts
+var core_printable = __nccwpck_require__(2018);
+;// CONCATENATED MODULE: ./src/core/markdown.ts
+
+/**
+ * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
+ * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
+ * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
+ * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
+ * is escaped as text on its way in.
+ */
+class Markdown {
+    #source;
+    /** Only this module holds the key: nothing else can make Markdown out of a string. */
+    constructor(key, source) {
+        if (key !== MODULE_KEY)
+            throw new TypeError('Markdown is made by the markdown helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const MODULE_KEY = Symbol('markdown');
+const trusted = (source) => new Markdown(MODULE_KEY, source);
+/**
+ * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
+ * named `md`: Prettier would format such templates as Markdown and change what they make.)
+ */
+function markdown_safeMd(literals, ...values) {
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += sourceOf(value) + literals[index + 1];
+    });
+    return trusted(source);
+}
+function sourceOf(value) {
+    if (value instanceof Markdown)
+        return value.toString();
+    if (Array.isArray(value))
+        return value.map(sourceOf).join('');
+    if (value === null || value === undefined || value === false)
+        return '';
+    return markdown_text(String(value)).toString();
+}
+/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
+function join(values, separator = '') {
+    return trusted(values.map(sourceOf).join(separator));
+}
+/** Characters that start inline markup anywhere in a line. */
+const INLINE_MARKUP = /[\\`*_[\]<>&!~]/g;
+/** Markers that start a block (a heading, a quote, a list, a rule) at the start of a line. */
+const BLOCK_START = /^(\s*)([#>+=-]|\d+[.)])/;
+/**
+ * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
+ * notifies them in issues even when escaped, but not inside a code span.
+ */
+const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
+/**
+ * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
+ * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
+ * mention as a code span, where GitHub does not notify anyone.
+ */
+function markdown_text(value) {
+    const lines = value.split(/\r\n|\n|\r/).map(line => (0,core_printable/* printable */.g)(line)
+        // Split keeps the references at the odd places.
+        .split(REFERENCE)
+        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
+        .join('')
+        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
+        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
+        : `${space}\\${marker}`));
+    return trusted(lines.join('<br>'));
+}
+const ENTITIES = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+function escapeInline(part) {
+    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
+}
+/**
+ * An inline code span that its content cannot close: the backtick run around it is longer
+ * than any inside. Line breaks become spaces, hidden characters are shown.
+ */
+function code(value) {
+    const content = (0,core_printable/* printable */.g)(String(value).replace(/\r\n|\n|\r/g, ' '));
+    return trusted(content ? codeSpan(content) : '');
+}
+function codeSpan(content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the delimiter; the
+    // renderer strips exactly one from each side.
+    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
+    return `${ticks}${padded}${ticks}`;
+}
+/**
+ * A fenced code block that its content cannot close: the fence is one backtick longer than
+ * the longest run of backticks or tildes in the text. Hidden characters are shown.
+ */
+function markdown_fence(value, info = '') {
+    const body = value
+        .split(/\r\n|\n|\r/)
+        .map(printable)
+        .join('\n');
+    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
+    const marks = '`'.repeat(Math.max(3, longest + 1));
+    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
+}
+/**
+ * A link when the URL is http(s), else the label followed by the URL as code: a
+ * `javascript:` or relative link must not become clickable.
+ */
+function markdown_link(label, url) {
+    if (!isWebUrl(url))
+        return markdown_safeMd `${label} (${code(url)})`;
+    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+    return trusted(`[${markdown_text(label).toString()}](${target})`);
+}
+/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
+function isWebUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
+}
+/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
+function htmlBlockText(value) {
+    return printable(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
+function markdown_table(header, rows) {
+    const cell = (value) => sourceOf(value)
+        .replace(/\|/g, '\\|')
+        .replace(/\r\n|\n|\r/g, ' ');
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return trusted(`${lines.join('\n')}\n`);
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${markdown_fence(body).toString()}\n\n</details>\n`);
+}
+/** A collapsible list: each item already Markdown (built with the helpers above). */
+function detailsList(summary, items) {
+    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
+}
+
 ;// CONCATENATED MODULE: ./src/notify/message.ts
 
 /** Issues opened by this action carry this marker, so renamed titles are still found. */
@@ -73154,40 +73442,42 @@ function excerpt(text) {
 function message_issueTitle(outcome) {
     return `${outcome.pipeline} failed for ${outcome.logicalDate}`;
 }
-function fence(text) {
-    const marks = text.includes('```') ? '~~~~' : '```';
-    return `${marks}\n${text}\n${marks}`;
-}
 function facts(outcome) {
-    const rows = [
+    return table(['', ''], [
         ['pipeline', outcome.pipeline],
         ['logical date', outcome.logicalDate],
         ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-        ['run', outcome.runUrl]
-    ];
-    return [
-        '| | |',
-        '| --- | --- |',
-        ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`)
-    ].join('\n');
+        ['run', link(outcome.runUrl, outcome.runUrl)]
+    ]);
 }
 function evidence(outcome) {
     const text = excerpt(outcome.errorExcerpt);
-    return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : '';
+    return text
+        ? safeMd `
+
+**Error excerpt**
+
+${fence(text)}`
+        : '';
 }
 function message_issueBody(outcome) {
-    return (`${issueMarker(outcome.pipeline)}\n` +
-        `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${evidence(outcome)}\n\n` +
-        'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-        'and the next successful run closes it.\n');
+    // The marker is an HTML comment that issueMarker() makes safe; the rest is built escaped.
+    return `${issueMarker(outcome.pipeline)}\n${safeMd `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.
+
+${facts(outcome)}${evidence(outcome)}
+
+This issue stays open while the pipeline keeps failing: later failures add a comment, and the next successful run closes it.
+`}`;
 }
 function message_failureComment(outcome) {
-    return (`Failed again for **${outcome.logicalDate}**.\n\n` + `${facts(outcome)}${evidence(outcome)}\n`);
+    return safeMd `Failed again for **${outcome.logicalDate}**.
+
+${facts(outcome)}${evidence(outcome)}
+`.toString();
 }
 function message_recoveryComment(outcome) {
-    return (`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
-        `([run](${outcome.runUrl})). Closing.\n`);
+    return safeMd `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${link('run', outcome.runUrl)}). Closing.
+`.toString();
 }
 /** One line for the job summary and the log. */
 function summaryLine(outcome) {
@@ -73321,6 +73611,7 @@ async function comment(request, repository, issueNumber, body) {
 
 
 
+
 const github_history_MAX_PAGES = 10;
 const github_history_PERMISSION = 'actions: read';
 /**
@@ -73351,7 +73642,7 @@ async function readGitHubHistory(options) {
             latest.jobs = data.jobs.map(job => ({
                 name: job.name,
                 conclusion: job.conclusion,
-                url: job.html_url
+                url: webUrl(job.html_url)
             }));
         }
         const issue = await findStreakIssue(request, repository, options.pipeline, options.issueLabel);
@@ -73362,7 +73653,7 @@ async function readGitHubHistory(options) {
                     openIssue: {
                         number: issue.number,
                         title: issue.title ?? '',
-                        url: issue.html_url ?? ''
+                        url: webUrl(issue.html_url)
                     }
                 }
                 : {})
@@ -73379,7 +73670,7 @@ function runInfo(run) {
         attempt: run.run_attempt ?? 1,
         status: run.status ?? 'completed',
         conclusion: run.conclusion,
-        url: run.html_url,
+        url: webUrl(run.html_url),
         createdAt: run.created_at,
         event: run.event,
         ...logicalDateOf(run)
@@ -73398,8 +73689,205 @@ function logicalDateOf(run) {
     }
     return {};
 }
+/** Only http(s) links reach the page, as for the run records: an answer is data too. */
+const webUrl = (url) => (isWebUrl(url) ? url : '');
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/html.ts
+
+
+
+/**
+ * HTML built so that data cannot become markup: the dashboard and the local services' pages
+ * show run records, quality results and GitHub answers, any of which anyone with write access
+ * to the lake (or a crafted API answer) controls. Only the literal parts of a `safeHtml` template
+ * and this module make Html; every interpolated value is escaped for the place it goes:
+ *
+ * - between tags: text, `&<>"'` as entities, hidden characters shown (`\u202e`);
+ * - inside a double-quoted attribute: the same, and in a URL attribute (href, src, …) only
+ *   an http(s) URL or a path on the same server, anything else becomes `about:blank`;
+ * - anywhere else (an unquoted attribute, an attribute name, an event handler or style
+ *   attribute, inside script, style or a comment) the template is refused when built.
+ */
+class Html {
+    #source;
+    /** Only this module holds the key: nothing else can make Html out of a string. */
+    constructor(key, source) {
+        if (key !== html_MODULE_KEY)
+            throw new TypeError('Html is made by the html helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const html_MODULE_KEY = Symbol('html');
+const html_trusted = (source) => new Html(html_MODULE_KEY, source);
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data']);
+const holesOf = new WeakMap();
+/** Text or a quoted attribute value, escaped; hidden characters shown. */
+function escapeHtml(value) {
+    return (0,core_printable/* printable */.g)(value).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/**
+ * Builds Html from a template; see the class comment for what goes where. (Not named `html`:
+ * Prettier would format such templates as HTML and change the whitespace they make.)
+ */
+function safeHtml(literals, ...values) {
+    let holes = holesOf.get(literals);
+    if (!holes) {
+        holes = templateHoles(literals);
+        holesOf.set(literals, holes);
+    }
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += fill(holes[index], value) + literals[index + 1];
+    });
+    return html_trusted(source);
+}
+/** Several pieces one after another, with a literal `separator` between. */
+function joinHtml(values, separator = '') {
+    return html_trusted(values.map(value => fill({ kind: 'text' }, value)).join(escapeHtml(separator)));
+}
+function fill(hole, value) {
+    if (hole.kind === 'text') {
+        if (value instanceof Html)
+            return value.toString();
+        if (Array.isArray(value))
+            return value.map(item => fill(hole, item)).join('');
+        if (value === null || value === undefined || value === false)
+            return '';
+        return escapeHtml(String(value));
+    }
+    if (value instanceof Html || Array.isArray(value)) {
+        throw new TypeError(`html: only text can go into the ${hole.name} attribute`);
+    }
+    const text = value === null || value === undefined || value === false ? '' : String(value);
+    if (URL_ATTRIBUTES.has(hole.name) && !isWebUrl(text) && !isRelativePath(text)) {
+        return 'about:blank';
+    }
+    return escapeHtml(text);
+}
+/** A path on the page's own server (no scheme, no `//host`): the local services' links. */
+function isRelativePath(url) {
+    return /^(?!\/\/)[\w.~/-]+(?:\?[\w.~=&%-]*)?$/.test(url);
+}
+/**
+ * Where each `${}` of a template sits, from its literal parts alone (the values are escaped
+ * and cannot move the parser). Throws for a place no escaping makes safe.
+ */
+function templateHoles(literals) {
+    const holes = [];
+    let state = 'text';
+    let attribute = '';
+    let tagName = '';
+    let closing = false;
+    literals.forEach((literal, index) => {
+        for (let at = 0; at < literal.length; at++) {
+            const rest = literal.slice(at, at + 64);
+            if (state === 'text') {
+                const tag = /^<(\/?)([A-Za-z][\w-]*)/.exec(rest);
+                if (rest.startsWith('<!--')) {
+                    state = 'comment';
+                    at += 3;
+                }
+                else if (tag) {
+                    state = 'tag';
+                    closing = tag[1] === '/';
+                    tagName = tag[2].toLowerCase();
+                    at += tag[0].length - 1;
+                }
+            }
+            else if (state === 'comment') {
+                if (rest.startsWith('-->')) {
+                    state = 'text';
+                    at += 2;
+                }
+            }
+            else if (state === 'raw') {
+                if (rest.toLowerCase().startsWith(`</${tagName}`)) {
+                    state = 'tag';
+                    closing = true;
+                    at += tagName.length + 1;
+                }
+            }
+            else if (state === 'tag') {
+                const name = /^([A-Za-z_:][\w:.-]*)\s*=\s*"/.exec(rest);
+                if (name) {
+                    attribute = name[1].toLowerCase();
+                    state = 'value';
+                    at += name[0].length - 1;
+                }
+                else if (rest.startsWith('>')) {
+                    state = !closing && (tagName === 'script' || tagName === 'style') ? 'raw' : 'text';
+                }
+            }
+            else if (rest.startsWith('"')) {
+                state = 'tag';
+            }
+        }
+        if (index === literals.length - 1)
+            return;
+        if (state === 'text')
+            holes.push({ kind: 'text' });
+        else if (state === 'value') {
+            if (attribute.startsWith('on') || attribute === 'style' || attribute === 'srcset') {
+                throw new TypeError(`html: no value may go into the ${attribute} attribute`);
+            }
+            holes.push({ kind: 'attribute', name: attribute });
+        }
+        else {
+            throw new TypeError(`html: a value after ${JSON.stringify(literal.slice(-40))} would not be escaped (only text and double-quoted attribute values take values)`);
+        }
+    });
+    return holes;
+}
+/**
+ * A self-contained page with a Content-Security-Policy that lets nothing load or run but its
+ * own inlined style sheets and scripts (by their SHA-256): no request leaves the page, and a
+ * slip in the escaping above still could not run a script.
+ */
+function htmlPage(parts) {
+    for (const code of [...parts.styles, ...parts.scripts]) {
+        if (/<\/(script|style)/i.test(code)) {
+            throw new TypeError('htmlPage: an inlined script or style sheet holds a closing tag');
+        }
+    }
+    const hash = (code) => `'sha256-${(0,external_node_crypto_.createHash)('sha256').update(code, 'utf8').digest('base64')}'`;
+    const policy = [
+        "default-src 'none'",
+        `script-src ${parts.scripts.map(hash).join(' ') || "'none'"}`,
+        `style-src ${parts.styles.map(hash).join(' ') || "'none'"}`,
+        "base-uri 'none'",
+        "form-action 'none'"
+    ].join('; ');
+    const data = Object.entries(parts.data ?? {}).map(([id, value]) => `<script type="application/json" id="${escapeHtml(id)}">${jsonForScript(value)}</script>\n`);
+    return `<!doctype html>
+<html lang="${escapeHtml(parts.lang)}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(policy)}">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(parts.title)}</title>
+${parts.styles.map(style => `<style>${style}</style>`).join('\n')}</head>
+<body>
+${parts.body.toString()}
+${data.join('')}${parts.scripts.map(script => `<script>${script}</script>`).join('\n')}
+</body></html>
+`;
+}
+/** JSON inside a <script> element: `<` escaped so that no text can close the element. */
+function jsonForScript(value) {
+    return JSON.stringify(value)
+        .replace(/</g, '\\u003c')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+}
+
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2484);
 ;// CONCATENATED MODULE: ./src/report/model.ts
+
 
 const CELL_STATES = {
     passed: { mark: '✓', emoji: '✅', label: 'passed' },
@@ -73454,7 +73942,7 @@ function buildModel(contents, options) {
                             ? { state: 'running', title: 'not started yet' }
                             : { state: 'missing', title: 'no record' };
             const run = runsByDate.get(date);
-            if (!cell.link && run && cell.state !== 'missing')
+            if (!cell.link && run?.url && cell.state !== 'missing')
                 cell.link = run.url;
             if (cell.state === 'failed' || cell.state === 'skipped')
                 upstreamStopped = true;
@@ -73558,8 +74046,9 @@ function recordCell(record, runs) {
         parts.push(`${attempts} attempts`);
     if (record.spark)
         parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`);
+    // Written by an older version, or by hand: stripped again, the page is public.
     if (record.message)
-        parts.push(record.message);
+        parts.push((0,redact/* redactCredentials */.U)(record.message));
     const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined);
     return { state, title: parts.join(' · '), ...(link ? { link } : {}) };
 }
@@ -73585,7 +74074,7 @@ function runCell(run) {
     return {
         state,
         title: `workflow run ${run.id} ${run.conclusion ?? run.status}, attempt ${run.attempt}`,
-        link: run.url
+        ...(run.url ? { link: run.url } : {})
     };
 }
 const SEVERITY = [
@@ -73676,91 +74165,92 @@ const round2 = (value) => Math.round(value * 100) / 100;
 
 ;// CONCATENATED MODULE: ./src/report/html.ts
 
+
 const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e', '#57606a'];
 const STATUS_CLASS = { pass: 'passed', warn: 'retried', fail: 'failed' };
-const escapeHtml = (text) => text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`);
+const STATUS_MARK = { pass: '✓', warn: '!', fail: '✗' };
 /**
  * The dashboard as one self-contained HTML page: the grid and every table are plain HTML
  * (the page reads without JavaScript); the charts are drawn by the inlined Chart.js from
- * the data embedded beside it. Nothing is fetched when it is viewed.
+ * the data embedded beside it. Every value from the lake or GitHub goes through the html
+ * builder (src/core/html.ts), and the page's Content-Security-Policy lets nothing load and
+ * nothing run but its own inlined code: nothing is fetched when it is viewed.
  */
 function renderDashboard(model, chartLibrary) {
     const charts = chartSpecs(model);
     const figures = new Map();
-    const fallback = (spec) => seriesTable(spec);
     for (const spec of charts)
-        figures.set(spec.id, figure(spec, fallback(spec)));
+        figures.set(spec.id, figure(spec, seriesTable(spec)));
     const ruleCharts = charts.filter(spec => spec.id.startsWith('rule-'));
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(model.pipeline)}: pipeline runs ${model.start} to ${model.end}</title>
-<style>${STYLE}</style></head>
-<body>
-${header(model)}
+    const dateColumns = model.dates.map(date => safeHtml `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`);
+    const runRow = model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : '';
+    const taskRows = model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task'));
+    const history = model.runRow ? ' and the GitHub run history' : '';
+    const body = safeHtml `${header(model)}
 <main>
 <section id="grid"><h2>Runs by date and task</h2>
 ${legend()}
 <div class="scroll"><table class="grid" data-testid="grid">
-<thead><tr><th scope="col">task</th>${model.dates.map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`).join('')}</tr></thead>
+<thead><tr><th scope="col">task</th>${dateColumns}</tr></thead>
 <tbody>
-${model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''}${model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task')).join('')}</tbody></table></div>
+${runRow}${taskRows}</tbody></table></div>
 </section>
 ${problems(model)}
 ${totals(model)}
-<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}${farLate(model)}</section>
-<section id="cost"><h2>Cost</h2>${figures.get('cost') ?? ''}${costByTask(model)}</section>
-<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts') ?? ''}${qualityMatrix(model)}
-<div class="rules">${ruleCharts.map(spec => figures.get(spec.id)).join('')}</div></section>
-<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? '<p>No task reported row counts.</p>'}</section>
+<section id="time"><h2>Time</h2>${figures.get('durations')}${figures.get('landing')}${farLate(model)}</section>
+<section id="cost"><h2>Cost</h2>${figures.get('cost')}${costByTask(model)}</section>
+<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts')}${qualityMatrix(model)}
+<div class="rules">${ruleCharts.map(spec => figures.get(spec.id))}</div></section>
+<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? safeHtml `<p>No task reported row counts.</p>`}</section>
 </main>
-<footer>Built ${escapeHtml(model.generatedAt)} from the run records in the lake${model.runRow ? ' and the GitHub run history' : ''}. Charts: Chart.js (inlined).</footer>
-<script type="application/json" id="dashboard-data">${jsonForScript(charts)}</script>
-<script>${chartLibrary.replace(/<\/script/gi, '<\\/script')}</script>
-<script>${INIT}</script>
-</body></html>
-`;
+<footer>Built ${model.generatedAt} from the run records in the lake${history}. Charts: Chart.js (inlined).</footer>`;
+    return htmlPage({
+        lang: 'en',
+        title: `${model.pipeline}: pipeline runs ${model.start} to ${model.end}`,
+        body,
+        styles: [STYLE],
+        // A script's text may not close its element; `<\/script` means the same to the parser.
+        scripts: [chartLibrary.replace(/<\/script/gi, '<\\/script'), INIT],
+        data: { 'dashboard-data': charts }
+    });
 }
 function header(model) {
     const { latestDate, latestState, latestRun, openIssue } = model.header;
-    const status = latestDate
-        ? `<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState].mark} ${escapeHtml(CELL_STATES[latestState].label)}</span> latest date ${latestDate}`
-        : '<span class="badge s-missing" data-testid="latest-status">? no records</span>';
+    const status = latestDate && latestState
+        ? safeHtml `<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState].mark} ${CELL_STATES[latestState].label}</span> latest date ${latestDate}`
+        : safeHtml `<span class="badge s-missing" data-testid="latest-status">? no records</span>`;
+    const jobs = latestRun?.jobs?.length
+        ? safeHtml ` <span class="jobs">${joinHtml(latestRun.jobs.map(job => safeHtml `<a href="${job.url}" class="job j-${job.conclusion ?? 'running'}">${job.name}: ${job.conclusion ?? 'running'}</a>`), ' ')}</span>`
+        : '';
+    const attempt = latestRun && latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : '';
     const run = latestRun
-        ? ` · latest workflow run <a href="${escapeHtml(latestRun.url)}">#${escapeHtml(latestRun.id)}</a>: ${escapeHtml(latestRun.conclusion ?? latestRun.status)}${latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : ''}${latestRun.jobs?.length
-            ? ` <span class="jobs">${latestRun.jobs
-                .map(job => `<a href="${escapeHtml(job.url)}" class="job j-${escapeHtml(job.conclusion ?? 'running')}">${escapeHtml(job.name)}: ${escapeHtml(job.conclusion ?? 'running')}</a>`)
-                .join(' ')}</span>`
-            : ''}`
+        ? safeHtml ` · latest workflow run <a href="${latestRun.url}">#${latestRun.id}</a>: ${latestRun.conclusion ?? latestRun.status}${attempt}${jobs}`
         : '';
     const issue = openIssue
-        ? `<p class="issue" data-testid="open-issue">Open failure issue: <a href="${escapeHtml(openIssue.url)}">#${openIssue.number} ${escapeHtml(openIssue.title)}</a></p>`
+        ? safeHtml `<p class="issue" data-testid="open-issue">Open failure issue: <a href="${openIssue.url}">#${openIssue.number} ${openIssue.title}</a></p>`
         : model.runRow
-            ? '<p class="issue" data-testid="open-issue">No open failure issue.</p>'
+            ? safeHtml `<p class="issue" data-testid="open-issue">No open failure issue.</p>`
             : '';
-    return `<header><h1>${escapeHtml(model.pipeline)}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
+    return safeHtml `<header><h1>${model.pipeline}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
 <p class="status">${status}${run}</p>${issue}</header>`;
 }
 function legend() {
-    return `<p class="legend">${Object.keys(CELL_STATES)
-        .map(state => `<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${escapeHtml(CELL_STATES[state].label)}`)
-        .join(' ')}</p>`;
+    const states = Object.keys(CELL_STATES).map(state => safeHtml `<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${CELL_STATES[state].label}`);
+    return safeHtml `<p class="legend">${joinHtml(states, ' ')}</p>`;
 }
 function gridRow(name, cells, dates, kind) {
-    const tds = cells
-        .map((cell, index) => {
+    const tds = cells.map((cell, index) => {
         const mark = CELL_STATES[cell.state].mark;
-        const inner = cell.link ? `<a href="${escapeHtml(cell.link)}">${mark}</a>` : mark;
-        return `<td class="s-${cell.state}" title="${dates[index]} ${escapeHtml(html_short(cell.title))}">${inner}</td>`;
-    })
-        .join('');
-    return `<tr class="${kind}"><th scope="row">${escapeHtml(name)}</th>${tds}</tr>\n`;
+        const inner = cell.link ? safeHtml `<a href="${cell.link}">${mark}</a>` : mark;
+        return safeHtml `<td class="s-${cell.state}" title="${dates[index]} ${html_short(cell.title)}">${inner}</td>`;
+    });
+    return safeHtml `<tr class="${kind}"><th scope="row">${name}</th>${tds}</tr>\n`;
 }
 function problems(model) {
     if (!model.problems.length)
         return '';
-    return `<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${model.problems
-        .map(problem => `<li><code>${escapeHtml(problem.location)}</code>: ${escapeHtml(problem.reason)}</li>`)
-        .join('')}</ul></section>`;
+    const items = model.problems.map(problem => safeHtml `<li><code>${problem.location}</code>: ${problem.reason}</li>`);
+    return safeHtml `<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${items}</ul></section>`;
 }
 function totals(model) {
     const { totals } = model;
@@ -73772,61 +74262,53 @@ function totals(model) {
         ['storage GB-hours', String(totals.storageGbHours)],
         ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
     ];
-    return `<section id="totals"><h2>Totals</h2><table class="totals">${rows
-        .map(([name, value]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
-        .join('')}</table></section>`;
+    const lines = rows.map(([name, value]) => safeHtml `<tr><th scope="row">${name}</th><td>${value}</td></tr>`);
+    return safeHtml `<section id="totals"><h2>Totals</h2><table class="totals">${lines}</table></section>`;
 }
 function farLate(model) {
     const dates = model.landing.farLate;
     if (!dates.length)
         return '';
-    return `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${escapeHtml(dates.slice(0, 10).join(', '))}${dates.length > 10 ? ', …' : ''}.</p>`;
+    const more = dates.length > 10 ? ', …' : '';
+    return safeHtml `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${dates.slice(0, 10).join(', ')}${more}.</p>`;
 }
 function costByTask(model) {
     if (!model.costByTask.length)
         return '';
-    return `<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${model.costByTask
-        .map(entry => `<tr><td>${escapeHtml(entry.task)}</td><td>${entry.usd.toFixed(4)}</td></tr>`)
-        .join('')}</table>`;
+    const rows = model.costByTask.map(entry => safeHtml `<tr><td>${entry.task}</td><td>${entry.usd.toFixed(4)}</td></tr>`);
+    return safeHtml `<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${rows}</table>`;
 }
 function qualityMatrix(model) {
     if (!model.quality.length)
-        return '<p>No quality results in the range.</p>';
-    const columns = model.dates
-        .map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`)
-        .join('');
-    const rows = model.quality
-        .map(rule => {
-        const cells = rule.statuses
-            .map((status, index) => {
+        return safeHtml `<p>No quality results in the range.</p>`;
+    const columns = model.dates.map(date => safeHtml `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`);
+    const rows = model.quality.map(rule => {
+        const cells = rule.statuses.map((status, index) => {
             if (!status)
-                return '<td class="s-missing"></td>';
+                return safeHtml `<td class="s-missing"></td>`;
             const value = rule.values[index];
-            return `<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${status}${value === null ? '' : ` ${value}`}">${status === 'pass' ? '✓' : status === 'warn' ? '!' : '✗'}</td>`;
-        })
-            .join('');
-        return `<tr><th scope="row">${escapeHtml(rule.rule)} <small>${escapeHtml(rule.severity)}; ${escapeHtml(rule.bound)}</small></th>${cells}</tr>`;
-    })
-        .join('\n');
-    return `<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`;
+            const title = value === null ? status : `${status} ${value}`;
+            return safeHtml `<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${title}">${STATUS_MARK[status] ?? '?'}</td>`;
+        });
+        return safeHtml `<tr><th scope="row">${rule.rule} <small>${rule.severity}; ${rule.bound}</small></th>${cells}</tr>\n`;
+    });
+    return safeHtml `<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 function figure(spec, table) {
-    return `<figure class="chart" id="fig-${spec.id}"><h3>${escapeHtml(spec.title)}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>
+    return safeHtml `<figure class="chart" id="fig-${spec.id}"><h3>${spec.title}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${spec.title}"></canvas></div>
 <details><summary>Table</summary>${table}</details></figure>`;
 }
 /** The chart's data as a table; only the dates that have a value. */
 function seriesTable(spec) {
-    const head = `<tr><th>date</th>${spec.datasets.map(set => `<th>${escapeHtml(set.label)}</th>`).join('')}</tr>`;
-    const rows = spec.labels
-        .map((label, index) => {
+    const head = safeHtml `<tr><th>date</th>${spec.datasets.map(set => safeHtml `<th>${set.label}</th>`)}</tr>`;
+    const rows = spec.labels.map((label, index) => {
         const values = spec.datasets.map(set => set.data[index]);
         const measured = spec.datasets.filter(set => !set.dashed).map(set => set.data[index]);
         if (measured.every(value => value === null || value === undefined))
             return '';
-        return `<tr><td>${label}</td>${values.map(value => `<td>${value ?? ''}</td>`).join('')}</tr>`;
-    })
-        .join('');
-    return `<table class="small">${head}${rows}</table>`;
+        return safeHtml `<tr><td>${label}</td>${values.map(value => safeHtml `<td>${value ?? ''}</td>`)}</tr>`;
+    });
+    return safeHtml `<table class="small">${head}${rows}</table>`;
 }
 function chartSpecs(model) {
     const labels = model.dates;
@@ -73927,8 +74409,6 @@ function chartSpecs(model) {
 }
 const hourText = (hours) => `${String(Math.floor(hours)).padStart(2, '0')}:${String(Math.round((hours % 1) * 60)).padStart(2, '0')}`;
 const html_short = (text) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
-/** JSON inside a <script> element: `<` escaped so that no text can close the element. */
-const jsonForScript = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
 const STYLE = `
 :root{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328}
 body{margin:0 auto;max-width:1400px;padding:16px}
@@ -73979,11 +74459,116 @@ document.documentElement.setAttribute('data-rendered','true');
 `;
 
 // EXTERNAL MODULE: ./src/records/record.ts
-var records_record = __nccwpck_require__(5385);
+var records_record = __nccwpck_require__(6879);
+;// CONCATENATED MODULE: ./src/report/schema.ts
+/**
+ * Checks of the documents the report reads (run records, the gate's results): anyone who may
+ * write the lake can put anything there, so each document is checked field by field before
+ * any of it is used, and one that does not fit is listed and skipped, never a crash.
+ */
+const shown = (value) => {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+};
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const schema_text = (max = 2000) => (value, field) => typeof value === 'string' && value.length <= max
+    ? undefined
+    : `${field} is not text of at most ${max} characters (got ${shown(value)})`;
+const number = ({ min, whole = false } = {}) => (value, field) => typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!whole || Number.isInteger(value)) &&
+    (min === undefined || value >= min)
+    ? undefined
+    : `${field} is not a ${whole ? 'whole number' : 'number'}${min === undefined ? '' : ` of ${min} or more`} (got ${shown(value)})`;
+const flag = (value, field) => typeof value === 'boolean' ? undefined : `${field} is not true or false (got ${shown(value)})`;
+const oneOf = (values) => (value, field) => typeof value === 'string' && values.includes(value)
+    ? undefined
+    : `${field} is not one of ${values.join(', ')} (got ${shown(value)})`;
+const time = (value, field) => typeof value === 'string' && value.length <= 40 && Number.isFinite(Date.parse(value))
+    ? undefined
+    : `${field} is not a time (got ${shown(value)})`;
+const optional = (check) => (value, field) => value === undefined ? undefined : check(value, field);
+const nullable = (check) => (value, field) => value === null ? undefined : check(value, field);
+/** The first check that fits wins; else the last one's problem. */
+const either = (...checks) => (value, field) => {
+    let problem;
+    for (const check of checks) {
+        problem = check(value, field);
+        if (problem === undefined)
+            return undefined;
+    }
+    return problem;
+};
+const listOf = (check, max = 10_000) => (value, field) => {
+    if (!Array.isArray(value) || value.length > max) {
+        return `${field} is not a list of at most ${max} (got ${shown(value)})`;
+    }
+    for (const [index, item] of value.entries()) {
+        const problem = check(item, `${field}[${index}]`);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+};
+/** An object with these fields (others are let through: a later version may add some). */
+const fields = (shape) => (value, field) => {
+    if (!isObject(value))
+        return `${field || 'the document'} is not a JSON object`;
+    for (const [name, check] of Object.entries(shape)) {
+        const problem = check(value[name], field ? `${field}.${name}` : name);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+};
+
 ;// CONCATENATED MODULE: ./src/report/parse-record.ts
 
 
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const cost = number({ min: 0 });
+const count = number({ min: 0, whole: true });
+/** Run record schema version 1 (README, "Run records"), field by field. */
+const RUN_RECORD = fields({
+    pipeline: schema_text(100),
+    task: schema_text(100),
+    logical_date: schema_text(10),
+    state: oneOf(records_record/* TASK_STATES */.$k),
+    started_at: time,
+    ended_at: optional(time),
+    duration_seconds: optional(number({ min: 0 })),
+    message: optional(schema_text(2000)),
+    run: optional(fields({
+        id: schema_text(40),
+        attempt: number({ min: 1, whole: true }),
+        url: optional(schema_text(500)),
+        job: optional(schema_text(200))
+    })),
+    spark: optional(fields({
+        job_run_ids: listOf(schema_text(100), 1000),
+        attempts: number({ min: 1, whole: true }),
+        vcpu_hours: cost,
+        memory_gb_hours: cost,
+        storage_gb_hours: cost,
+        estimated_cost_usd: cost,
+        prices: fields({ vcpu_hour: cost, memory_gb_hour: cost, storage_gb_hour: cost })
+    })),
+    sensor: optional(fields({
+        found: flag,
+        waited_seconds: cost,
+        landed_at: optional(time),
+        objects: count,
+        bytes: cost
+    })),
+    quality: optional(fields({
+        dataset: schema_text(100),
+        passed: flag,
+        rules_passed: count,
+        rules_warned: count,
+        rules_failed: count
+    })),
+    rows: optional(fields({ in: optional(cost), out: optional(cost) }))
+});
 /**
  * Checks one record file against schema version 1. `expected` is what its key says (date and
  * task); `today` is the last date a record may be for (a later one is a clock or a typo).
@@ -74004,10 +74589,12 @@ function parseRunRecord(text, location, expected, today) {
     if (value.schema_version !== records_record/* RUN_RECORD_SCHEMA_VERSION */.LE) {
         return problem(`schema_version ${JSON.stringify(value.schema_version)}, this report reads version ${records_record/* RUN_RECORD_SCHEMA_VERSION */.LE}`);
     }
-    for (const field of ['pipeline', 'task', 'logical_date', 'state', 'started_at']) {
-        if (typeof value[field] !== 'string')
-            return problem(`${field} missing or not a string`);
-    }
+    const duration = value.duration_seconds;
+    if (typeof duration === 'number' && duration < 0)
+        return problem(`negative duration (${duration} s)`);
+    const wrong = RUN_RECORD(value, '');
+    if (wrong)
+        return problem(wrong);
     const record = value;
     if (!records_record/* NAME */.o_.test(record.task))
         return problem(`task '${record.task}' is not a valid name`);
@@ -74018,20 +74605,63 @@ function parseRunRecord(text, location, expected, today) {
     }
     if (record.logical_date > today)
         return problem(`logical_date ${record.logical_date} is in the future`);
-    if (!records_record/* TASK_STATES */.$k.includes(record.state))
-        return problem(`unknown state '${record.state}'`);
-    if (Number.isNaN(Date.parse(record.started_at)))
-        return problem('started_at is not a time');
-    if (record.ended_at !== undefined && Number.isNaN(Date.parse(record.ended_at))) {
-        return problem('ended_at is not a time');
-    }
-    const duration = record.duration_seconds;
-    if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration))) {
-        return problem('duration_seconds is not a number');
-    }
-    if (typeof duration === 'number' && duration < 0)
-        return problem(`negative duration (${duration} s)`);
     return { record };
+}
+
+;// CONCATENATED MODULE: ./src/report/parse-results.ts
+
+/** The parts of results.json (schema version 1, README "Quality gate") the report shows. */
+const RESULTS = fields({
+    dataset: schema_text(100),
+    logical_date: schema_text(10),
+    passed: flag,
+    results: listOf(fields({
+        rule: schema_text(500),
+        status: oneOf(['pass', 'warn', 'fail']),
+        severity: oneOf(['error', 'warn']),
+        family: optional(schema_text(50)),
+        metric: optional(schema_text(500)),
+        value: either(nullable(number()), schema_text(2000), listOf(schema_text(500), 1000)),
+        bound: schema_text(500)
+    }), 5000)
+});
+/**
+ * Checks one results.json against schema version 1 and against where it is (its key's
+ * dataset and date): the day's verdicts, or why the document is not used.
+ */
+function parseResults(text, dataset, logicalDate) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return 'results.json is not valid JSON (truncated?)';
+    }
+    const document = value;
+    if (document?.schema_version !== 1) {
+        return `results.json schema_version ${JSON.stringify(document?.schema_version)}, this report reads version 1`;
+    }
+    const wrong = RESULTS(value, '');
+    if (wrong)
+        return `results.json: ${wrong}`;
+    if (document.dataset !== dataset || document.logical_date !== logicalDate) {
+        return `results.json says ${String(document.dataset)}/${String(document.logical_date)}, but its key says ${dataset}/${logicalDate}`;
+    }
+    const checked = value;
+    return {
+        dataset,
+        logicalDate,
+        passed: checked.passed,
+        results: checked.results.map(({ rule, status, severity, value, bound, family, metric }) => ({
+            rule,
+            status,
+            severity,
+            value,
+            bound,
+            family,
+            ...(metric === undefined ? {} : { metric })
+        }))
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/s3/map-bounded.ts
@@ -74050,6 +74680,7 @@ async function mapBounded(items, concurrency, map) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/load.ts
+
 
 
 
@@ -74126,49 +74757,6 @@ async function readOrProblem(lake, key) {
         return { reason: `unreadable: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}` };
     }
 }
-function parseResults(text, dataset, logicalDate) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return 'results.json is not valid JSON (truncated?)';
-    }
-    const document = value;
-    if (document?.schema_version !== 1) {
-        return `results.json schema_version ${JSON.stringify(document?.schema_version)}, this report reads version 1`;
-    }
-    if (!Array.isArray(document.results))
-        return 'results.json has no results list';
-    return {
-        dataset,
-        logicalDate,
-        passed: document.passed === true,
-        results: document.results.filter(result => typeof result?.rule === 'string' && typeof result?.status === 'string')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-/** Escapes text for a markdown table cell. */
-function markdown_cell(value) {
-    return String(value ?? '')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-/** A GitHub-flavoured markdown table. */
-function table(header, rows) {
-    const lines = [
-        `| ${header.map(markdown_cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(markdown_cell).join(' | ')} |`)
-    ];
-    return `${lines.join('\n')}\n`;
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    const fence = body.includes('```') ? '~~~~' : '```';
-    return `<details><summary>${markdown_cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
-}
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 
@@ -74189,14 +74777,21 @@ function dashboardSummary(model, dashboardLink) {
         ])
     ];
     const parts = [
-        `### Pipeline ${markdown_cell(model.pipeline)}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}\n\n`
+        markdown_safeMd `### Pipeline ${model.pipeline}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}
+
+`
     ];
     if (dashboardLink)
-        parts.push(`Dashboard: ${dashboardLink}\n\n`);
-    parts.push(table(['task', ...dates.map(date => date.slice(5))], rows));
-    parts.push(`\n${Object.keys(CELL_STATES).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}\n\n`);
+        parts.push(markdown_safeMd `Dashboard: ${markdown_link(dashboardLink, dashboardLink)}
+
+`);
+    parts.push(markdown_table(['task', ...dates.map(date => date.slice(5))], rows));
+    parts.push(markdown_safeMd `
+${Object.keys(CELL_STATES).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}
+
+`);
     const { totals } = model;
-    parts.push(table([`${model.start} to ${model.end}`, ''], [
+    parts.push(markdown_table([`${model.start} to ${model.end}`, ''], [
         ...Object.keys(CELL_STATES).map(state => [
             `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`,
             totals.cells[state]
@@ -74207,14 +74802,19 @@ function dashboardSummary(model, dashboardLink) {
         ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
     ]));
     if (model.problems.length) {
-        parts.push(`\n**Records not used (${model.problems.length}):**\n\n`);
+        parts.push(markdown_safeMd `
+**Records not used (${model.problems.length}):**
+
+`);
         for (const problem of model.problems.slice(0, 20)) {
-            parts.push(`- \`${markdown_cell(problem.location)}\`: ${markdown_cell(problem.reason)}\n`);
+            parts.push(markdown_safeMd `- ${code(problem.location)}: ${problem.reason}
+`);
         }
         if (model.problems.length > 20)
-            parts.push(`- … and ${model.problems.length - 20} more (see the dashboard)\n`);
+            parts.push(markdown_safeMd `- … and ${model.problems.length - 20} more (see the dashboard)
+`);
     }
-    return parts.join('');
+    return join(parts);
 }
 
 ;// CONCATENATED MODULE: ./src/report/report.ts
@@ -74277,7 +74877,7 @@ async function buildDashboard(settings, deps) {
 
 /***/ }),
 
-/***/ 3721:
+/***/ 4886:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74286,11 +74886,13 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ readReportSettings)
 });
 
+// UNUSED EXPORTS: DEFAULT_QUALITY_PREFIX
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var errors = __nccwpck_require__(7406);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
 
 /**
@@ -74314,13 +74916,13 @@ function awsClientSettings(inputs, env = process.env) {
 }
 
 // EXTERNAL MODULE: ./src/core/calendar.ts
-var calendar = __nccwpck_require__(7249);
+var calendar = __nccwpck_require__(4855);
 // EXTERNAL MODULE: ./src/core/github-rest.ts
-var github_rest = __nccwpck_require__(7383);
+var github_rest = __nccwpck_require__(6733);
 // EXTERNAL MODULE: ./src/records/lake.ts + 1 modules
-var records_lake = __nccwpck_require__(2714);
+var records_lake = __nccwpck_require__(5126);
 // EXTERNAL MODULE: ./src/records/record.ts
-var record = __nccwpck_require__(5385);
+var record = __nccwpck_require__(6879);
 ;// CONCATENATED MODULE: ./src/report/settings.ts
 
 
@@ -74334,7 +74936,9 @@ const MAX_DAYS = 1000;
  * The report's inputs, shared by the action and `spark-pipeline report`: every mistake is
  * one line naming the input, before anything is read.
  */
-function readReportSettings(inputs, env, cwd, now) {
+function readReportSettings(inputs, env, cwd, now, 
+/** The action's: the page goes inside the workspace (`cwd`), never above it. */
+{ outputInWorkspace = false } = {}) {
     const lake = (0,records_lake/* parseLakeRoot */.tn)('lake', inputs.required('lake', 'an s3://bucket/prefix URI or a local folder'), cwd);
     const pipeline = inputs.required('pipeline', 'the pipeline name the run records are under');
     if (!record/* NAME */.o_.test(pipeline))
@@ -74358,7 +74962,11 @@ function readReportSettings(inputs, env, cwd, now) {
     const scheduleHour = hourOf(inputs, 'schedule', '02:00');
     const slaHour = hourOf(inputs, 'sla', '03:00');
     const output = external_node_path_default().resolve(cwd, inputs.string('output', 'dashboard'));
-    const qualityPrefix = inputs.string('quality-prefix', 'quality/metrics').replace(/^\/+|\/+$/g, '');
+    const inside = external_node_path_default().relative(cwd, output);
+    if (outputInWorkspace && (inside === '' || inside.startsWith('..') || external_node_path_default().isAbsolute(inside))) {
+        throw new errors/* InputError */.dz('output', 'a folder inside the workspace, such as _site', inputs.string('output'));
+    }
+    const qualityPrefix = lakeFolder(inputs, 'quality-prefix', DEFAULT_QUALITY_PREFIX);
     const token = inputs.string('github-token');
     let github;
     if (token) {
@@ -74388,6 +74996,17 @@ function readReportSettings(inputs, env, cwd, now) {
         ...(aws ? { aws } : {})
     };
 }
+/** Where the gate writes its results (its results-root) in the workflows of this repository. */
+const DEFAULT_QUALITY_PREFIX = '_pipeline/quality';
+/** A folder inside the lake: `/`-separated names, no `.` or `..`, no scheme or leading `/`. */
+function lakeFolder(inputs, name, fallback) {
+    const text = inputs.string(name, fallback);
+    const segments = text.replace(/\/+$/, '').split('/');
+    if (!segments.every(segment => /^[A-Za-z0-9_=][A-Za-z0-9_.=-]*$/.test(segment))) {
+        throw new errors/* InputError */.dz(name, 'a folder inside the lake such as _pipeline/quality (no ..)', text);
+    }
+    return segments.join('/');
+}
 function repositoryInput(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text);
     if (!match)
@@ -74406,7 +75025,7 @@ function hourOf(inputs, name, fallback) {
 
 /***/ }),
 
-/***/ 6475:
+/***/ 1211:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 module.exports = __nccwpck_require__.p + "630320d699b20cee1e39.js";
@@ -74890,6 +75509,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(6101);
+/******/ var __webpack_exports__ = __nccwpck_require__(1119);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
