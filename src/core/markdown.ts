@@ -50,10 +50,13 @@ export function join(values: readonly MarkdownValue[], separator = ''): Markdown
   return trusted(values.map(sourceOf).join(separator))
 }
 
-/** Characters that start inline markup anywhere in a line. */
-const INLINE_MARKUP = /[\\`*_[\]<>&!~]/g
-/** Markers that start a block (a heading, a quote, a list, a rule) at the start of a line. */
-const BLOCK_START = /^(\s*)([#>+=-]|\d+[.)])/
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/
 /**
  * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
  * notifies them in issues even when escaped, but not inside a code span.
@@ -81,7 +84,7 @@ export function text(value: string): Markdown {
   return trusted(lines.join('<br>'))
 }
 
-const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' }
+const ENTITIES: Record<string, string> = { '<': '&lt;', '&': '&amp;' }
 
 function escapeInline(part: string): string {
   return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`)

@@ -10,11 +10,13 @@ const HOSTILE = '"><img src=x onerror=alert(1)>`|@org/team #7 \u202eevil'
 describe('safeMd', () => {
   it('escapes text: markup, HTML, mentions and issue references, hidden characters', () => {
     expect(text(HOSTILE).toString()).toBe(
-      '"&gt;&lt;img src=x onerror=alert(1)&gt;\\`|`@org/team` `#7` \\\\u202eevil'
+      '">&lt;img src=x onerror=alert(1)>\\`|`@org/team` `#7` \\\\u202eevil'
     )
-    expect(text('# heading\n- item\n1. first').toString()).toBe(
-      '\\# heading<br>\\- item<br>1\\. first'
+    expect(text('# heading\n- item\n1. first\n> quote\n---').toString()).toBe(
+      '\\# heading<br>\\- item<br>1\\. first<br>\\> quote<br>\\---'
     )
+    // Only where they start a block: a version or a bound reads as it is.
+    expect(text('1.25 >= 1 - 2').toString()).toBe('1.25 >= 1 - 2')
   })
 
   it('makes code spans and fences their content cannot close', () => {

@@ -120,7 +120,7 @@ describe('runQualityGate', () => {
       'Data quality gate failed for customers 2024-03-10: 2 failed, 1 warnings (fail-on: error): not empty, volume steady'
     )
     expect(outcome.summary.toString()).toContain('❌ failed')
-    expect(outcome.summary.toString()).toContain('| not empty | 0 | &gt;= 1 | ❌ fail |')
+    expect(outcome.summary.toString()).toContain('| not empty | 0 | >= 1 | ❌ fail |')
     expect(outcome.summary.toString()).toContain(
       '| emails present | 3 | &lt;= 0 | ⚠️ warn · warn rule |'
     )
