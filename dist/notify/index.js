@@ -36326,10 +36326,13 @@ function sourceOf(value) {
 function join(values, separator = '') {
     return trusted(values.map(sourceOf).join(separator));
 }
-/** Characters that start inline markup anywhere in a line. */
-const INLINE_MARKUP = /[\\`*_[\]<>&!~]/g;
-/** Markers that start a block (a heading, a quote, a list, a rule) at the start of a line. */
-const BLOCK_START = /^(\s*)([#>+=-]|\d+[.)])/;
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
 /**
  * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
  * notifies them in issues even when escaped, but not inside a code span.
@@ -36351,7 +36354,7 @@ function text(value) {
         : `${space}\\${marker}`));
     return trusted(lines.join('<br>'));
 }
-const ENTITIES = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+const ENTITIES = { '<': '&lt;', '&': '&amp;' };
 function escapeInline(part) {
     return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
 }
