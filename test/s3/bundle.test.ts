@@ -100,7 +100,8 @@ describe('s3-sensor bundle', () => {
       '| objects | 2 (required: at least 1) | ✅ |'.replace('at least 1', 'at least 2')
     )
     expect(run.summary).toContain(
-      `| success marker | found (required: s3://data-lake/${PREFIX}_SUCCESS) | ✅ |`
+      // `_` escaped: a key is text, never the start of emphasis.
+      `| success marker | found (required: s3://data-lake/${PREFIX}\\_SUCCESS) | ✅ |`
     )
     expect(run.summary).toContain('| found | true | ✅ |')
     expect(run.summary).toContain('| count | 2 |  |')
