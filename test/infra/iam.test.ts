@@ -245,15 +245,15 @@ describe('what the workflows read and the policy allows', () => {
       )
   const covers = (patterns: string[], key: string): boolean =>
     patterns.some(pattern => pattern.endsWith('*') && key.startsWith(pattern.slice(0, -1)))
+  interface Step {
+    uses?: string
+    with?: Record<string, string>
+  }
+  const steps = workflows
+    .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
+    .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
 
   it('the daily sensor and the quality gate work on prefixes the role may list, read and write', () => {
-    interface Step {
-      uses?: string
-      with?: Record<string, string>
-    }
-    const steps = workflows
-      .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
-      .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
     const lake = (value: string): string | undefined =>
       /^\$\{\{ (?:env\.LAKE|vars\.DATA_LAKE_BUCKET) \}\}\/?(.*)$/.exec(value)?.[1]
     const sensed = steps
@@ -291,13 +291,6 @@ describe('what the workflows read and the policy allows', () => {
     const jobRole = roleStatements(template, 'JobExecutionRole')
     const jobWrites = grantsOf('s3:PutObject', jobRole)
     expect(jobWrites.length).toBeGreaterThan(0)
-    interface Step {
-      uses?: string
-      with?: Record<string, string>
-    }
-    const steps = workflows
-      .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
-      .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
     // The report's quality-prefix: as the dashboard workflow gives it, else the action's default.
     const reportAction = parse(
       readFileSync(path.join(projectRoot, 'report', 'action.yml'), 'utf8')
