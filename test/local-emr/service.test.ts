@@ -197,10 +197,15 @@ describe('local EMR Serverless: the API as the AWS SDK sees it', () => {
     const { url } = await emr.send(
       new GetDashboardForJobRunCommand({ applicationId, jobRunId: jobRunId! })
     )
-    expect(url).toBe(`${peers.localEmr.endpoint}/dashboard/${applicationId}/${jobRunId}`)
+    // With this start's token: a page without it is refused (test/local-emr/refusals.test.ts).
+    expect(url).toMatch(
+      new RegExp(
+        `^${peers.localEmr.endpoint}/dashboard/${applicationId}/${jobRunId}\\?token=[\\w-]+$`
+      )
+    )
     const page = await (await fetch(url!)).text()
     expect(page).toContain('FAILED')
-    expect(await (await fetch(`${url}/stderr`)).text()).toContain('cannot fetch')
+    expect(await (await fetch(url!.replace('?', '/stderr?'))).text()).toContain('cannot fetch')
   })
 
   it('answers the same client token with the same run, a reused one with a conflict', async () => {
