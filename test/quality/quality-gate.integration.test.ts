@@ -167,7 +167,9 @@ describe('quality gate on metrics from the Spark job, in S3', () => {
     expect(run.summary).toContain('### Data quality: customers 2024-03-05 ❌ failed')
     // `<` as an entity: a bound is text, never the start of an HTML tag.
     expect(run.summary).toContain('| one row per customer | 3 | &lt;= 0 | ❌ fail |')
-    expect(run.summary).toContain('| emails mostly present | 11.364% (5 of 44) | &lt;= 2% | ❌ fail |')
+    expect(run.summary).toContain(
+      '| emails mostly present | 11.364% (5 of 44) | &lt;= 2% | ❌ fail |'
+    )
     expect(run.summary).toContain(
       '| email shared by few customers | 3 | &lt;= 5 | ✅ pass · warn rule |'
     )
