@@ -56,7 +56,8 @@ const INLINE_MARKUP = /[\\`*_[\]<&!~]/g
  * Markers that start a block at the start of a line: a heading, a quote, a list item, a
  * rule or a setext underline (`---`, `===`).
  */
-const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/
+const BLOCK_START =
+  /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/
 /**
  * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
  * notifies them in issues even when escaped, but not inside a code span.
