@@ -2,7 +2,9 @@
  * Starts the local EMR Serverless on its own, until Ctrl-C:
  *   npm run local-emr -- --s3-endpoint http://127.0.0.1:5000 [--application ID=NAME]…
  *     [--master local[2]] [--work-dir .work/local-emr] [--port N] [--verbose]
- * then point the AWS SDK (the Spark job action) at it with AWS_ENDPOINT_URL_EMR_SERVERLESS.
+ * then point the AWS SDK (the Spark job action) at it with AWS_ENDPOINT_URL_EMR_SERVERLESS and
+ * the credentials it prints: it makes new random ones each start and accepts no others (the
+ * job runs reach the local S3 with them too).
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -75,6 +77,9 @@ console.log(
 for (const application of service.applications)
   console.log(`  application ${application.id} (${application.name})`)
 console.log(`export AWS_ENDPOINT_URL_EMR_SERVERLESS=${service.endpoint}`)
+console.log(`export AWS_ACCESS_KEY_ID=${service.credentials.accessKeyId}`)
+console.log(`export AWS_SECRET_ACCESS_KEY=${service.credentials.secretAccessKey}`)
+console.log('unset AWS_SESSION_TOKEN')
 
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -17,27 +17,16 @@ import { runWorkflowFile } from '../src/runner/run.js'
 import { readVarsFile } from '../src/runner/vars-file.js'
 import { startLocalEmrServerless, type JobRunStateChange } from '../src/local-emr/service.js'
 import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
+import { localCredentials } from '../src/core/local-service-guard.js'
 import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
 import { awsTestEnv, localAwsEnv, projectRoot, startMoto } from './lib/moto.js'
-import { parsePipelineArgs, UsageError, USAGE, type PipelineArgs } from './lib/pipeline-args.js'
+import { pipelineArgsOrExit } from './lib/pipeline-args.js'
 
 const WORKFLOW = '.github/workflows/daily-customer-etl.yml'
 const VARS_FILE = path.join(projectRoot, '.github', 'local-vars.env')
 
-let args: PipelineArgs
-try {
-  args = parsePipelineArgs(process.argv.slice(2), projectRoot)
-} catch (error) {
-  if (!(error instanceof UsageError)) throw error
-  console.error(`pipeline: ${error.message}`)
-  console.error(USAGE)
-  process.exit(2)
-}
-if (args.help) {
-  console.log(USAGE)
-  process.exit(0)
-}
+const args = pipelineArgsOrExit(process.argv.slice(2), projectRoot)
 
 function fail(message: string): never {
   console.error(`pipeline: ${message}`)
@@ -147,13 +136,22 @@ async function main(): Promise<number> {
   mkdirSync(lake, { recursive: true })
   generateMissingDates()
 
-  const moto = await startMoto()
-  const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true })
+  // This run's credentials: the local S3 and EMR Serverless accept no others, and only the
+  // workflow's steps (and this script) are given them.
+  const credentials = localCredentials()
+  const moto = await startMoto({ accessKeyId: credentials.accessKeyId })
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials
+  })
   // The runs' scratch space; their driver logs are kept in the lake (<EMR_LOG_URI>).
   const workDir = mkdtempSync(path.join(tmpdir(), 'pipeline-emr-'))
   const emr = await startLocalEmrServerless({
     s3Endpoint: moto.endpoint,
     workDir,
+    credentials,
     env: { ...process.env, ...awsTestEnv },
     log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
     onJobRunState: change => sparkTimes.record(change)
@@ -190,7 +188,7 @@ async function main(): Promise<number> {
         verbose: args.verbose,
         maxParallel: 2,
         dryRun: false,
-        hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
+        hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr) },
         write: text => process.stdout.write(text),
         cancel,
         force

@@ -7,10 +7,23 @@
 #   npm run pipeline -- --start 2026-03-01 --end 2026-03-05 --scale 10
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The flags first, with Node alone, before anything is installed: --help answers at once
+# (the usage on stdout), a flag the pipeline does not know is one line, the usage and exit
+# code 2 (scripts/lib/pipeline-flags.mjs needs no package).
+usage=$(node scripts/lib/pipeline-flags.mjs "$@")
+if [ -n "$usage" ]; then
+  printf '%s\n' "$usage"
+  exit 0
+fi
+
 source scripts/lib/bootstrap.sh
 install_node_modules
 run_on_project_node "$0" "$@"
 
+# The flags' values (dates, numbers, the lake folder) need tsx: checked now, before the
+# virtualenvs and the jars.
+npx tsx scripts/check-pipeline-args.ts "$@"
 bash scripts/setup-python.sh
 if [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null; then
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")

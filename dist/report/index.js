@@ -63973,6 +63973,10 @@ function daysBetween(start, end) {
 /* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2258);
+
+
 /**
  * Errors a user can act on. The runner prints their message as one line and exits 1,
  * without a stack trace: the message must say what to change.
@@ -63999,7 +64003,7 @@ class InputError extends UserError {
     constructor(input, expected, got) {
         super(got === undefined
             ? `Input '${input}': expected ${expected}`
-            : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`);
+            : `Input '${input}': expected ${expected}, got '${(0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(truncate(got, 80))}'`);
         this.input = input;
         this.expected = expected;
         this.got = got;
@@ -64019,10 +64023,9 @@ function errorName(error) {
     }
     return 'Error';
 }
+/** An error's message, stripped of any credential a service echoed into it. */
 function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
+    return (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCredentials */ .U)(error instanceof Error ? error.message : String(error));
 }
 
 
@@ -69498,7 +69501,84 @@ function githubRequest(token, { baseUrl, policy = github_rest/* DEFAULT_GITHUB_R
 
 /***/ }),
 
-/***/ 9778:
+/***/ 8080:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */ });
+/* unused harmony export printableLines */
+/**
+ * Characters a reader cannot see or that change how the text around them reads: C0 and C1
+ * controls, DEL, the line and paragraph separators, the bidirectional embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C), the
+ * zero-width characters and the byte order mark.
+ */
+const HIDDEN = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/**
+ * Text from data (a file, an S3 key, a service's answer) made visible: every hidden
+ * character becomes `\uXXXX`. A byte read out of a metrics file must not end a log line,
+ * move the cursor or start a workflow command, and a right-to-left override in an S3 key
+ * must not make a summary or a tooltip read other than what it holds.
+ */
+function printable(text) {
+    return text.replace(HIDDEN, character => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** printable() line by line: the line breaks kept, everything else hidden made visible. */
+function printableLines(text) {
+    return text.split(/\r\n|\n|\r/).map(printable);
+}
+
+
+/***/ }),
+
+/***/ 2258:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ redactCredentials)
+/* harmony export */ });
+/**
+ * Credentials a service or a proxy may echo back in an error (a request dump, a presigned
+ * URL, a signature mismatch's canonical request), each with what replaces its secret part.
+ * The runner's masking does not reach the lake, a run record or a webhook, so every error
+ * text is stripped before it is logged or stored.
+ */
+const CREDENTIALS = [
+    // An Authorization header or field, whatever follows it on the line (the scheme included).
+    [/(\bauthorization["']?\s*[:=]\s*["']?)[^\r\n"']+/gi, '$1[redacted]'],
+    // Session tokens, as a header, a query parameter or a JSON field.
+    [/(\bx-amz-security-token["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // SigV4's credential scope and signature, in a header or a presigned URL's query.
+    [/(\b(?:x-amz-)?credential=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    [/(\b(?:x-amz-)?signature=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // Secret keys and session tokens named as such (environment, config files, JSON).
+    [
+        /(\b(?:aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken)["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
+        '$1[redacted]'
+    ],
+    // Access key IDs: AKIA (long-lived), ASIA (temporary) and the other IAM ID prefixes.
+    [
+        /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+        '[redacted access key]'
+    ],
+    // GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ and fine-grained personal access tokens.
+    [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/g, '[redacted token]'],
+    [/\bgithub_pat_[A-Za-z0-9_]{30,}\b/g, '[redacted token]']
+];
+/** The text with every credential above replaced by `[redacted]`. */
+function redactCredentials(text) {
+    return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 1436:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72708,27 +72788,86 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2258);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/** Collects everything said, for tests. */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(`info: ${message}`);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    error(message) {
+        this.lines.push(`error: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    group(title, lines) {
+        this.lines.push(`group: ${title}`, ...lines.map(line => `  ${line}`));
+    }
+}
+const silentLogger = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+    group: () => undefined
+};
+/**
+ * Could the runner take this line as a workflow command? `::name…` after leading spaces, or
+ * the older `##[name]` form anywhere in the line (the runner still reads both).
+ */
+function mayBeWorkflowCommand(line) {
+    return /^\s*::/.test(line) || line.includes('##[');
+}
+/**
+ * Text from data (an input, an S3 key, a service's answer, a job's output) as the lines to
+ * print so that the runner takes none of them as a workflow command: as they are when none
+ * could be one, else between `::stop-commands::<token>` and `::<token>::`, with a token the
+ * text does not hold. Every line a Logger prints to the workflow log goes through here.
+ */
+function inertLines(text, newToken) {
+    const lines = text.split(/\r\n|\n|\r/);
+    if (!lines.some(mayBeWorkflowCommand))
+        return lines;
+    let token = newToken();
+    while (text.includes(token))
+        token = newToken();
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+
 ;// CONCATENATED MODULE: ./src/core/runner.ts
+
+
 
 
 
 
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
+/**
+ * Everything domain code says reaches the log stripped of credentials; plain lines (info, a
+ * group's lines) are data that could hold a workflow command, so they go through
+ * inertLines(). Annotations, debug lines and group titles are command data, which
+ * @actions/core escapes itself (`%`, CR and LF).
+ */
+const printLines = (text) => {
+    for (const line of inertLines((0,redact/* redactCredentials */.U)(text), () => `stop-${(0,external_node_crypto_.randomUUID)()}`)) {
+        info(line);
+    }
+};
 const actionLogger = {
-    info: message => info(message),
-    warning: message => warning(message),
-    error: message => core_error(message),
-    debug: message => core_debug(message),
+    info: printLines,
+    warning: message => warning((0,redact/* redactCredentials */.U)(message)),
+    error: message => core_error((0,redact/* redactCredentials */.U)(message)),
+    debug: message => core_debug((0,redact/* redactCredentials */.U)(message)),
     group: (title, lines) => {
-        startGroup(title);
-        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
-        // taken by the runner as a workflow command, so commands are off while they print.
-        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${resume}`);
-        for (const line of lines)
-            info(line);
-        info(`::${resume}::`);
+        startGroup((0,redact/* redactCredentials */.U)(title));
+        printLines(lines.join('\n'));
         endGroup();
     }
 };
@@ -72740,11 +72879,11 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, String(value));
 }
-/** Appends markdown to the job summary; a no-op outside a runner. */
+/** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await summary.addRaw(markdown, true).write();
+    await summary.addRaw(markdown.toString(), true).write();
 }
 function maskSecret(value) {
     if (value)
@@ -72760,15 +72899,15 @@ async function runAction(main) {
     }
     catch (error) {
         if (error instanceof errors/* CertainFailure */.Nq) {
-            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            core_error((0,redact/* redactCredentials */.U)(firstLine(error.message)), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
             process.exitCode = 1;
         }
         else if (error instanceof errors/* UserError */.yo) {
-            setFailed(firstLine(error.message));
+            setFailed((0,redact/* redactCredentials */.U)(firstLine(error.message)));
         }
         else {
             if (error instanceof Error && error.stack)
-                core_debug(error.stack);
+                core_debug((0,redact/* redactCredentials */.U)(error.stack));
             setFailed(`${(0,errors/* errorName */.Is)(error)}: ${firstLine((0,errors/* errorMessage */.gJ)(error))}`);
         }
     }
@@ -72785,9 +72924,9 @@ function firstLine(text) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9778);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1436);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5115);
-/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4445);
+/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2525);
 /* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3721);
 
 
@@ -72798,7 +72937,9 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
     const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
     (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(inputs.string('github-token'));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const settings = (0,_report_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReportSettings */ .i)(inputs, process.env, workspace, new Date());
+    const settings = (0,_report_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReportSettings */ .i)(inputs, process.env, workspace, new Date(), {
+        outputInWorkspace: true
+    });
     const outcome = await (0,_report_report_js__WEBPACK_IMPORTED_MODULE_3__/* .buildDashboard */ .p)(settings, {
         lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__/* .openLake */ .g)(settings.lake, settings.aws),
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0,
@@ -73188,7 +73329,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 4445:
+/***/ 2525:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73223,13 +73364,163 @@ var calendar = __nccwpck_require__(7249);
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/github-rest.ts
 var github_rest = __nccwpck_require__(7383);
+// EXTERNAL MODULE: ./src/core/printable.ts
+var core_printable = __nccwpck_require__(8080);
+;// CONCATENATED MODULE: ./src/core/markdown.ts
+
+/**
+ * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
+ * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
+ * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
+ * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
+ * is escaped as text on its way in.
+ */
+class Markdown {
+    #source;
+    /** Only this module holds the key: nothing else can make Markdown out of a string. */
+    constructor(key, source) {
+        if (key !== MODULE_KEY)
+            throw new TypeError('Markdown is made by the markdown helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const MODULE_KEY = Symbol('markdown');
+const trusted = (source) => new Markdown(MODULE_KEY, source);
+/**
+ * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
+ * named `md`: Prettier would format such templates as Markdown and change what they make.)
+ */
+function markdown_safeMd(literals, ...values) {
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += sourceOf(value) + literals[index + 1];
+    });
+    return trusted(source);
+}
+function sourceOf(value) {
+    if (value instanceof Markdown)
+        return value.toString();
+    if (Array.isArray(value))
+        return value.map(sourceOf).join('');
+    if (value === null || value === undefined || value === false)
+        return '';
+    return markdown_text(String(value)).toString();
+}
+/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
+function markdown_join(values, separator = '') {
+    return trusted(values.map(sourceOf).join(separator));
+}
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
+/**
+ * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
+ * notifies them in issues even when escaped, but not inside a code span.
+ */
+const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
+/**
+ * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
+ * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
+ * mention as a code span, where GitHub does not notify anyone.
+ */
+function markdown_text(value) {
+    const lines = value.split(/\r\n|\n|\r/).map(line => (0,core_printable/* printable */.g)(line)
+        // Split keeps the references at the odd places.
+        .split(REFERENCE)
+        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
+        .join('')
+        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
+        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
+        : `${space}\\${marker}`));
+    return trusted(lines.join('<br>'));
+}
+const ENTITIES = { '<': '&lt;', '&': '&amp;' };
+function escapeInline(part) {
+    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
+}
+/**
+ * An inline code span that its content cannot close: the backtick run around it is longer
+ * than any inside. Line breaks become spaces, hidden characters are shown.
+ */
+function code(value) {
+    const content = (0,core_printable/* printable */.g)(String(value).replace(/\r\n|\n|\r/g, ' '));
+    return trusted(content ? codeSpan(content) : '');
+}
+function codeSpan(content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the delimiter; the
+    // renderer strips exactly one from each side.
+    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
+    return `${ticks}${padded}${ticks}`;
+}
+/**
+ * A fenced code block that its content cannot close: the fence is one backtick longer than
+ * the longest run of backticks or tildes in the text. Hidden characters are shown.
+ */
+function markdown_fence(value, info = '') {
+    const body = value
+        .split(/\r\n|\n|\r/)
+        .map(printable)
+        .join('\n');
+    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
+    const marks = '`'.repeat(Math.max(3, longest + 1));
+    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
+}
+/**
+ * A link when the URL is http(s), else the label followed by the URL as code: a
+ * `javascript:` or relative link must not become clickable.
+ */
+function markdown_link(label, url) {
+    if (!isWebUrl(url))
+        return markdown_safeMd `${label} (${code(url)})`;
+    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+    return trusted(`[${markdown_text(label).toString()}](${target})`);
+}
+/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
+function isWebUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
+}
+/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
+function htmlBlockText(value) {
+    return printable(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
+function markdown_table(header, rows) {
+    const cell = (value) => sourceOf(value)
+        .replace(/\|/g, '\\|')
+        .replace(/\r\n|\n|\r/g, ' ');
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return trusted(`${lines.join('\n')}\n`);
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${markdown_fence(body).toString()}\n\n</details>\n`);
+}
+/** A collapsible list: each item already Markdown (built with the helpers above). */
+function detailsList(summary, items) {
+    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
+}
+
 ;// CONCATENATED MODULE: ./src/notify/message.ts
 
 /** Issues opened by this action carry this marker, so renamed titles are still found. */
 function issueMarker(pipeline) {
     return `<!-- pipeline-notify: ${pipeline.replace(/--/g, '- -')} -->`;
 }
-/** Marks the issue text that alerted of a once-per-streak failure. */
+/** Marks the issue text that told of a once-per-streak failure (an HTML comment: safe key). */
 function message_onceMarker(key) {
     return `<!-- pipeline-notify-once: ${key.replace(/--/g, '- -').replace(/[<>\r\n]/g, ' ')} -->`;
 }
@@ -73247,49 +73538,58 @@ function excerpt(text) {
 function message_issueTitle(outcome) {
     return `${outcome.pipeline} failed for ${outcome.logicalDate}`;
 }
-function fence(text) {
-    const marks = text.includes('```') ? '~~~~' : '```';
-    return `${marks}\n${text}\n${marks}`;
-}
 function facts(outcome) {
-    const rows = [
+    return table(['', ''], [
         ['pipeline', outcome.pipeline],
         ['logical date', outcome.logicalDate],
         ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-        ['run', outcome.runUrl]
-    ];
-    return [
-        '| | |',
-        '| --- | --- |',
-        ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`)
-    ].join('\n');
+        ['run', link(outcome.runUrl, outcome.runUrl)]
+    ]);
 }
 /** The run's dates, one escaped list item each. */
 function dateDetails(outcome) {
     const lines = (outcome.details ?? []).filter(line => line.trim());
-    return lines.length ? `\n\n**Dates**\n\n${lines.map(line => `- ${cell(line)}`).join('\n')}` : '';
+    if (!lines.length)
+        return '';
+    const items = join(lines.map(line => safeMd `- ${line}`), '\n');
+    return safeMd `
+
+**Dates**
+
+${items}`;
 }
+/** The marker of a once-per-streak failure, after the text (an HTML comment). */
 function onceTag(outcome) {
-    return outcome.oncePerStreak ? `\n${message_onceMarker(outcome.oncePerStreak)}` : '';
+    return outcome.oncePerStreak ? `\n${message_onceMarker(outcome.oncePerStreak)}\n` : '';
 }
 function evidence(outcome) {
     const text = excerpt(outcome.errorExcerpt);
-    return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : '';
+    return text
+        ? safeMd `
+
+**Error excerpt**
+
+${fence(text)}`
+        : '';
 }
 function message_issueBody(outcome) {
-    return (`${issueMarker(outcome.pipeline)}\n` +
-        `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n\n` +
-        'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-        `and the next successful run closes it.\n${onceTag(outcome)}`);
+    // The marker is an HTML comment that issueMarker() makes safe; the rest is built escaped.
+    return `${issueMarker(outcome.pipeline)}\n${safeMd `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.
+
+${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
+
+This issue stays open while the pipeline keeps failing: later failures add a comment, and the next successful run closes it.
+`}${onceTag(outcome)}`;
 }
 function message_failureComment(outcome) {
-    return (`Failed again for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n${onceTag(outcome)}`);
+    return (safeMd `Failed again for **${outcome.logicalDate}**.
+
+${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
+`.toString() + onceTag(outcome));
 }
 function message_recoveryComment(outcome) {
-    return (`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
-        `([run](${outcome.runUrl})). Closing.\n`);
+    return safeMd `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${link('run', outcome.runUrl)}). Closing.
+`.toString();
 }
 /** One line for the job summary and the log. */
 function summaryLine(outcome) {
@@ -73326,16 +73626,8 @@ function webhookMessage(outcome, issueUrl) {
     ];
     const dates = (outcome.details ?? []).filter(line => line.trim());
     if (dates.length) {
-        blocks.push({
-            type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: dates
-                    .map(line => `• ${slackEscape(line)}`)
-                    .join('\n')
-                    .slice(0, 2900)
-            }
-        });
+        const listed = dates.map(line => `• ${slackEscape(line)}`).join('\n');
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.slice(0, 2900) } });
     }
     const text = excerpt(outcome.errorExcerpt);
     if (outcome.status === 'failure' && text) {
@@ -73468,6 +73760,7 @@ async function comment(request, repository, issueNumber, body) {
 
 
 
+
 const github_history_MAX_PAGES = 10;
 const github_history_PERMISSION = 'actions: read';
 /**
@@ -73498,7 +73791,7 @@ async function readGitHubHistory(options) {
             latest.jobs = data.jobs.map(job => ({
                 name: job.name,
                 conclusion: job.conclusion,
-                url: job.html_url
+                url: webUrl(job.html_url)
             }));
         }
         const issue = await findStreakIssue(request, repository, options.pipeline, options.issueLabel);
@@ -73509,7 +73802,7 @@ async function readGitHubHistory(options) {
                     openIssue: {
                         number: issue.number,
                         title: issue.title ?? '',
-                        url: issue.html_url ?? ''
+                        url: webUrl(issue.html_url)
                     }
                 }
                 : {})
@@ -73526,7 +73819,7 @@ function runInfo(run) {
         attempt: run.run_attempt ?? 1,
         status: run.status ?? 'completed',
         conclusion: run.conclusion,
-        url: run.html_url,
+        url: webUrl(run.html_url),
         createdAt: run.created_at,
         event: run.event,
         ...logicalDateOf(run)
@@ -73545,8 +73838,205 @@ function logicalDateOf(run) {
     }
     return {};
 }
+/** Only http(s) links reach the page, as for the run records: an answer is data too. */
+const webUrl = (url) => (isWebUrl(url) ? url : '');
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/html.ts
+
+
+
+/**
+ * HTML built so that data cannot become markup: the dashboard and the local services' pages
+ * show run records, quality results and GitHub answers, any of which anyone with write access
+ * to the lake (or a crafted API answer) controls. Only the literal parts of a `safeHtml` template
+ * and this module make Html; every interpolated value is escaped for the place it goes:
+ *
+ * - between tags: text, `&<>"'` as entities, hidden characters shown (`\u202e`);
+ * - inside a double-quoted attribute: the same, and in a URL attribute (href, src, …) only
+ *   an http(s) URL or a path on the same server, anything else becomes `about:blank`;
+ * - anywhere else (an unquoted attribute, an attribute name, an event handler or style
+ *   attribute, inside script, style or a comment) the template is refused when built.
+ */
+class Html {
+    #source;
+    /** Only this module holds the key: nothing else can make Html out of a string. */
+    constructor(key, source) {
+        if (key !== html_MODULE_KEY)
+            throw new TypeError('Html is made by the html helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const html_MODULE_KEY = Symbol('html');
+const html_trusted = (source) => new Html(html_MODULE_KEY, source);
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'data']);
+const holesOf = new WeakMap();
+/** Text or a quoted attribute value, escaped; hidden characters shown. */
+function escapeHtml(value) {
+    return (0,core_printable/* printable */.g)(value).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/**
+ * Builds Html from a template; see the class comment for what goes where. (Not named `html`:
+ * Prettier would format such templates as HTML and change the whitespace they make.)
+ */
+function safeHtml(literals, ...values) {
+    let holes = holesOf.get(literals);
+    if (!holes) {
+        holes = templateHoles(literals);
+        holesOf.set(literals, holes);
+    }
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += fill(holes[index], value) + literals[index + 1];
+    });
+    return html_trusted(source);
+}
+/** Several pieces one after another, with a literal `separator` between. */
+function joinHtml(values, separator = '') {
+    return html_trusted(values.map(value => fill({ kind: 'text' }, value)).join(escapeHtml(separator)));
+}
+function fill(hole, value) {
+    if (hole.kind === 'text') {
+        if (value instanceof Html)
+            return value.toString();
+        if (Array.isArray(value))
+            return value.map(item => fill(hole, item)).join('');
+        if (value === null || value === undefined || value === false)
+            return '';
+        return escapeHtml(String(value));
+    }
+    if (value instanceof Html || Array.isArray(value)) {
+        throw new TypeError(`html: only text can go into the ${hole.name} attribute`);
+    }
+    const text = value === null || value === undefined || value === false ? '' : String(value);
+    if (URL_ATTRIBUTES.has(hole.name) && !isWebUrl(text) && !isRelativePath(text)) {
+        return 'about:blank';
+    }
+    return escapeHtml(text);
+}
+/** A path on the page's own server (no scheme, no `//host`): the local services' links. */
+function isRelativePath(url) {
+    return /^(?!\/\/)[\w.~/-]+(?:\?[\w.~=&%-]*)?$/.test(url);
+}
+/**
+ * Where each `${}` of a template sits, from its literal parts alone (the values are escaped
+ * and cannot move the parser). Throws for a place no escaping makes safe.
+ */
+function templateHoles(literals) {
+    const holes = [];
+    let state = 'text';
+    let attribute = '';
+    let tagName = '';
+    let closing = false;
+    literals.forEach((literal, index) => {
+        for (let at = 0; at < literal.length; at++) {
+            const rest = literal.slice(at, at + 64);
+            if (state === 'text') {
+                const tag = /^<(\/?)([A-Za-z][\w-]*)/.exec(rest);
+                if (rest.startsWith('<!--')) {
+                    state = 'comment';
+                    at += 3;
+                }
+                else if (tag) {
+                    state = 'tag';
+                    closing = tag[1] === '/';
+                    tagName = tag[2].toLowerCase();
+                    at += tag[0].length - 1;
+                }
+            }
+            else if (state === 'comment') {
+                if (rest.startsWith('-->')) {
+                    state = 'text';
+                    at += 2;
+                }
+            }
+            else if (state === 'raw') {
+                if (rest.toLowerCase().startsWith(`</${tagName}`)) {
+                    state = 'tag';
+                    closing = true;
+                    at += tagName.length + 1;
+                }
+            }
+            else if (state === 'tag') {
+                const name = /^([A-Za-z_:][\w:.-]*)\s*=\s*"/.exec(rest);
+                if (name) {
+                    attribute = name[1].toLowerCase();
+                    state = 'value';
+                    at += name[0].length - 1;
+                }
+                else if (rest.startsWith('>')) {
+                    state = !closing && (tagName === 'script' || tagName === 'style') ? 'raw' : 'text';
+                }
+            }
+            else if (rest.startsWith('"')) {
+                state = 'tag';
+            }
+        }
+        if (index === literals.length - 1)
+            return;
+        if (state === 'text')
+            holes.push({ kind: 'text' });
+        else if (state === 'value') {
+            if (attribute.startsWith('on') || attribute === 'style' || attribute === 'srcset') {
+                throw new TypeError(`html: no value may go into the ${attribute} attribute`);
+            }
+            holes.push({ kind: 'attribute', name: attribute });
+        }
+        else {
+            throw new TypeError(`html: a value after ${JSON.stringify(literal.slice(-40))} would not be escaped (only text and double-quoted attribute values take values)`);
+        }
+    });
+    return holes;
+}
+/**
+ * A self-contained page with a Content-Security-Policy that lets nothing load or run but its
+ * own inlined style sheets and scripts (by their SHA-256): no request leaves the page, and a
+ * slip in the escaping above still could not run a script.
+ */
+function htmlPage(parts) {
+    for (const code of [...parts.styles, ...parts.scripts]) {
+        if (/<\/(script|style)/i.test(code)) {
+            throw new TypeError('htmlPage: an inlined script or style sheet holds a closing tag');
+        }
+    }
+    const hash = (code) => `'sha256-${(0,external_node_crypto_.createHash)('sha256').update(code, 'utf8').digest('base64')}'`;
+    const policy = [
+        "default-src 'none'",
+        `script-src ${parts.scripts.map(hash).join(' ') || "'none'"}`,
+        `style-src ${parts.styles.map(hash).join(' ') || "'none'"}`,
+        "base-uri 'none'",
+        "form-action 'none'"
+    ].join('; ');
+    const data = Object.entries(parts.data ?? {}).map(([id, value]) => `<script type="application/json" id="${escapeHtml(id)}">${jsonForScript(value)}</script>\n`);
+    return `<!doctype html>
+<html lang="${escapeHtml(parts.lang)}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(policy)}">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(parts.title)}</title>
+${parts.styles.map(style => `<style>${style}</style>`).join('\n')}</head>
+<body>
+${parts.body.toString()}
+${data.join('')}${parts.scripts.map(script => `<script>${script}</script>`).join('\n')}
+</body></html>
+`;
+}
+/** JSON inside a <script> element: `<` escaped so that no text can close the element. */
+function jsonForScript(value) {
+    return JSON.stringify(value)
+        .replace(/</g, '\\u003c')
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029');
+}
+
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2258);
 ;// CONCATENATED MODULE: ./src/report/model.ts
+
 
 const CELL_STATES = {
     passed: { mark: '✓', emoji: '✅', label: 'passed' },
@@ -73601,7 +74091,7 @@ function buildModel(contents, options) {
                             ? { state: 'running', title: 'not started yet' }
                             : { state: 'missing', title: 'no record' };
             const run = runsByDate.get(date);
-            if (!cell.link && run && cell.state !== 'missing')
+            if (!cell.link && run?.url && cell.state !== 'missing')
                 cell.link = run.url;
             if (cell.state === 'failed' || cell.state === 'skipped')
                 upstreamStopped = true;
@@ -73705,8 +74195,9 @@ function recordCell(record, runs) {
         parts.push(`${attempts} attempts`);
     if (record.spark)
         parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`);
+    // Written by an older version, or by hand: stripped again, the page is public.
     if (record.message)
-        parts.push(record.message);
+        parts.push((0,redact/* redactCredentials */.U)(record.message));
     const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined);
     return { state, title: parts.join(' · '), ...(link ? { link } : {}) };
 }
@@ -73732,7 +74223,7 @@ function runCell(run) {
     return {
         state,
         title: `workflow run ${run.id} ${run.conclusion ?? run.status}, attempt ${run.attempt}`,
-        link: run.url
+        ...(run.url ? { link: run.url } : {})
     };
 }
 const SEVERITY = [
@@ -73823,91 +74314,92 @@ const round2 = (value) => Math.round(value * 100) / 100;
 
 ;// CONCATENATED MODULE: ./src/report/html.ts
 
+
 const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e', '#57606a'];
 const STATUS_CLASS = { pass: 'passed', warn: 'retried', fail: 'failed' };
-const escapeHtml = (text) => text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`);
+const STATUS_MARK = { pass: '✓', warn: '!', fail: '✗' };
 /**
  * The dashboard as one self-contained HTML page: the grid and every table are plain HTML
  * (the page reads without JavaScript); the charts are drawn by the inlined Chart.js from
- * the data embedded beside it. Nothing is fetched when it is viewed.
+ * the data embedded beside it. Every value from the lake or GitHub goes through the html
+ * builder (src/core/html.ts), and the page's Content-Security-Policy lets nothing load and
+ * nothing run but its own inlined code: nothing is fetched when it is viewed.
  */
 function renderDashboard(model, chartLibrary) {
     const charts = chartSpecs(model);
     const figures = new Map();
-    const fallback = (spec) => seriesTable(spec);
     for (const spec of charts)
-        figures.set(spec.id, figure(spec, fallback(spec)));
+        figures.set(spec.id, figure(spec, seriesTable(spec)));
     const ruleCharts = charts.filter(spec => spec.id.startsWith('rule-'));
-    return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(model.pipeline)}: pipeline runs ${model.start} to ${model.end}</title>
-<style>${STYLE}</style></head>
-<body>
-${header(model)}
+    const dateColumns = model.dates.map(date => safeHtml `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`);
+    const runRow = model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : '';
+    const taskRows = model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task'));
+    const history = model.runRow ? ' and the GitHub run history' : '';
+    const body = safeHtml `${header(model)}
 <main>
 <section id="grid"><h2>Runs by date and task</h2>
 ${legend()}
 <div class="scroll"><table class="grid" data-testid="grid">
-<thead><tr><th scope="col">task</th>${model.dates.map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`).join('')}</tr></thead>
+<thead><tr><th scope="col">task</th>${dateColumns}</tr></thead>
 <tbody>
-${model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''}${model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task')).join('')}</tbody></table></div>
+${runRow}${taskRows}</tbody></table></div>
 </section>
 ${problems(model)}
 ${totals(model)}
-<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}${farLate(model)}</section>
-<section id="cost"><h2>Cost</h2>${figures.get('cost') ?? ''}${costByTask(model)}</section>
-<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts') ?? ''}${qualityMatrix(model)}
-<div class="rules">${ruleCharts.map(spec => figures.get(spec.id)).join('')}</div></section>
-<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? '<p>No task reported row counts.</p>'}</section>
+<section id="time"><h2>Time</h2>${figures.get('durations')}${figures.get('landing')}${farLate(model)}</section>
+<section id="cost"><h2>Cost</h2>${figures.get('cost')}${costByTask(model)}</section>
+<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts')}${qualityMatrix(model)}
+<div class="rules">${ruleCharts.map(spec => figures.get(spec.id))}</div></section>
+<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? safeHtml `<p>No task reported row counts.</p>`}</section>
 </main>
-<footer>Built ${escapeHtml(model.generatedAt)} from the run records in the lake${model.runRow ? ' and the GitHub run history' : ''}. Charts: Chart.js (inlined).</footer>
-<script type="application/json" id="dashboard-data">${jsonForScript(charts)}</script>
-<script>${chartLibrary.replace(/<\/script/gi, '<\\/script')}</script>
-<script>${INIT}</script>
-</body></html>
-`;
+<footer>Built ${model.generatedAt} from the run records in the lake${history}. Charts: Chart.js (inlined).</footer>`;
+    return htmlPage({
+        lang: 'en',
+        title: `${model.pipeline}: pipeline runs ${model.start} to ${model.end}`,
+        body,
+        styles: [STYLE],
+        // A script's text may not close its element; `<\/script` means the same to the parser.
+        scripts: [chartLibrary.replace(/<\/script/gi, '<\\/script'), INIT],
+        data: { 'dashboard-data': charts }
+    });
 }
 function header(model) {
     const { latestDate, latestState, latestRun, openIssue } = model.header;
-    const status = latestDate
-        ? `<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState].mark} ${escapeHtml(CELL_STATES[latestState].label)}</span> latest date ${latestDate}`
-        : '<span class="badge s-missing" data-testid="latest-status">? no records</span>';
+    const status = latestDate && latestState
+        ? safeHtml `<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState].mark} ${CELL_STATES[latestState].label}</span> latest date ${latestDate}`
+        : safeHtml `<span class="badge s-missing" data-testid="latest-status">? no records</span>`;
+    const jobs = latestRun?.jobs?.length
+        ? safeHtml ` <span class="jobs">${joinHtml(latestRun.jobs.map(job => safeHtml `<a href="${job.url}" class="job j-${job.conclusion ?? 'running'}">${job.name}: ${job.conclusion ?? 'running'}</a>`), ' ')}</span>`
+        : '';
+    const attempt = latestRun && latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : '';
     const run = latestRun
-        ? ` · latest workflow run <a href="${escapeHtml(latestRun.url)}">#${escapeHtml(latestRun.id)}</a>: ${escapeHtml(latestRun.conclusion ?? latestRun.status)}${latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : ''}${latestRun.jobs?.length
-            ? ` <span class="jobs">${latestRun.jobs
-                .map(job => `<a href="${escapeHtml(job.url)}" class="job j-${escapeHtml(job.conclusion ?? 'running')}">${escapeHtml(job.name)}: ${escapeHtml(job.conclusion ?? 'running')}</a>`)
-                .join(' ')}</span>`
-            : ''}`
+        ? safeHtml ` · latest workflow run <a href="${latestRun.url}">#${latestRun.id}</a>: ${latestRun.conclusion ?? latestRun.status}${attempt}${jobs}`
         : '';
     const issue = openIssue
-        ? `<p class="issue" data-testid="open-issue">Open failure issue: <a href="${escapeHtml(openIssue.url)}">#${openIssue.number} ${escapeHtml(openIssue.title)}</a></p>`
+        ? safeHtml `<p class="issue" data-testid="open-issue">Open failure issue: <a href="${openIssue.url}">#${openIssue.number} ${openIssue.title}</a></p>`
         : model.runRow
-            ? '<p class="issue" data-testid="open-issue">No open failure issue.</p>'
+            ? safeHtml `<p class="issue" data-testid="open-issue">No open failure issue.</p>`
             : '';
-    return `<header><h1>${escapeHtml(model.pipeline)}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
+    return safeHtml `<header><h1>${model.pipeline}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
 <p class="status">${status}${run}</p>${issue}</header>`;
 }
 function legend() {
-    return `<p class="legend">${Object.keys(CELL_STATES)
-        .map(state => `<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${escapeHtml(CELL_STATES[state].label)}`)
-        .join(' ')}</p>`;
+    const states = Object.keys(CELL_STATES).map(state => safeHtml `<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${CELL_STATES[state].label}`);
+    return safeHtml `<p class="legend">${joinHtml(states, ' ')}</p>`;
 }
 function gridRow(name, cells, dates, kind) {
-    const tds = cells
-        .map((cell, index) => {
+    const tds = cells.map((cell, index) => {
         const mark = CELL_STATES[cell.state].mark;
-        const inner = cell.link ? `<a href="${escapeHtml(cell.link)}">${mark}</a>` : mark;
-        return `<td class="s-${cell.state}" title="${dates[index]} ${escapeHtml(html_short(cell.title))}">${inner}</td>`;
-    })
-        .join('');
-    return `<tr class="${kind}"><th scope="row">${escapeHtml(name)}</th>${tds}</tr>\n`;
+        const inner = cell.link ? safeHtml `<a href="${cell.link}">${mark}</a>` : mark;
+        return safeHtml `<td class="s-${cell.state}" title="${dates[index]} ${html_short(cell.title)}">${inner}</td>`;
+    });
+    return safeHtml `<tr class="${kind}"><th scope="row">${name}</th>${tds}</tr>\n`;
 }
 function problems(model) {
     if (!model.problems.length)
         return '';
-    return `<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${model.problems
-        .map(problem => `<li><code>${escapeHtml(problem.location)}</code>: ${escapeHtml(problem.reason)}</li>`)
-        .join('')}</ul></section>`;
+    const items = model.problems.map(problem => safeHtml `<li><code>${problem.location}</code>: ${problem.reason}</li>`);
+    return safeHtml `<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${items}</ul></section>`;
 }
 function totals(model) {
     const { totals } = model;
@@ -73919,61 +74411,53 @@ function totals(model) {
         ['storage GB-hours', String(totals.storageGbHours)],
         ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
     ];
-    return `<section id="totals"><h2>Totals</h2><table class="totals">${rows
-        .map(([name, value]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`)
-        .join('')}</table></section>`;
+    const lines = rows.map(([name, value]) => safeHtml `<tr><th scope="row">${name}</th><td>${value}</td></tr>`);
+    return safeHtml `<section id="totals"><h2>Totals</h2><table class="totals">${lines}</table></section>`;
 }
 function farLate(model) {
     const dates = model.landing.farLate;
     if (!dates.length)
         return '';
-    return `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${escapeHtml(dates.slice(0, 10).join(', '))}${dates.length > 10 ? ', …' : ''}.</p>`;
+    const more = dates.length > 10 ? ', …' : '';
+    return safeHtml `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${dates.slice(0, 10).join(', ')}${more}.</p>`;
 }
 function costByTask(model) {
     if (!model.costByTask.length)
         return '';
-    return `<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${model.costByTask
-        .map(entry => `<tr><td>${escapeHtml(entry.task)}</td><td>${entry.usd.toFixed(4)}</td></tr>`)
-        .join('')}</table>`;
+    const rows = model.costByTask.map(entry => safeHtml `<tr><td>${entry.task}</td><td>${entry.usd.toFixed(4)}</td></tr>`);
+    return safeHtml `<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${rows}</table>`;
 }
 function qualityMatrix(model) {
     if (!model.quality.length)
-        return '<p>No quality results in the range.</p>';
-    const columns = model.dates
-        .map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`)
-        .join('');
-    const rows = model.quality
-        .map(rule => {
-        const cells = rule.statuses
-            .map((status, index) => {
+        return safeHtml `<p>No quality results in the range.</p>`;
+    const columns = model.dates.map(date => safeHtml `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`);
+    const rows = model.quality.map(rule => {
+        const cells = rule.statuses.map((status, index) => {
             if (!status)
-                return '<td class="s-missing"></td>';
+                return safeHtml `<td class="s-missing"></td>`;
             const value = rule.values[index];
-            return `<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${status}${value === null ? '' : ` ${value}`}">${status === 'pass' ? '✓' : status === 'warn' ? '!' : '✗'}</td>`;
-        })
-            .join('');
-        return `<tr><th scope="row">${escapeHtml(rule.rule)} <small>${escapeHtml(rule.severity)}; ${escapeHtml(rule.bound)}</small></th>${cells}</tr>`;
-    })
-        .join('\n');
-    return `<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`;
+            const title = value === null ? status : `${status} ${value}`;
+            return safeHtml `<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${title}">${STATUS_MARK[status] ?? '?'}</td>`;
+        });
+        return safeHtml `<tr><th scope="row">${rule.rule} <small>${rule.severity}; ${rule.bound}</small></th>${cells}</tr>\n`;
+    });
+    return safeHtml `<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 function figure(spec, table) {
-    return `<figure class="chart" id="fig-${spec.id}"><h3>${escapeHtml(spec.title)}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>
+    return safeHtml `<figure class="chart" id="fig-${spec.id}"><h3>${spec.title}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${spec.title}"></canvas></div>
 <details><summary>Table</summary>${table}</details></figure>`;
 }
 /** The chart's data as a table; only the dates that have a value. */
 function seriesTable(spec) {
-    const head = `<tr><th>date</th>${spec.datasets.map(set => `<th>${escapeHtml(set.label)}</th>`).join('')}</tr>`;
-    const rows = spec.labels
-        .map((label, index) => {
+    const head = safeHtml `<tr><th>date</th>${spec.datasets.map(set => safeHtml `<th>${set.label}</th>`)}</tr>`;
+    const rows = spec.labels.map((label, index) => {
         const values = spec.datasets.map(set => set.data[index]);
         const measured = spec.datasets.filter(set => !set.dashed).map(set => set.data[index]);
         if (measured.every(value => value === null || value === undefined))
             return '';
-        return `<tr><td>${label}</td>${values.map(value => `<td>${value ?? ''}</td>`).join('')}</tr>`;
-    })
-        .join('');
-    return `<table class="small">${head}${rows}</table>`;
+        return safeHtml `<tr><td>${label}</td>${values.map(value => safeHtml `<td>${value ?? ''}</td>`)}</tr>`;
+    });
+    return safeHtml `<table class="small">${head}${rows}</table>`;
 }
 function chartSpecs(model) {
     const labels = model.dates;
@@ -74074,8 +74558,6 @@ function chartSpecs(model) {
 }
 const hourText = (hours) => `${String(Math.floor(hours)).padStart(2, '0')}:${String(Math.round((hours % 1) * 60)).padStart(2, '0')}`;
 const html_short = (text) => (text.length > 160 ? `${text.slice(0, 159)}…` : text);
-/** JSON inside a <script> element: `<` escaped so that no text can close the element. */
-const jsonForScript = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
 const STYLE = `
 :root{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328}
 body{margin:0 auto;max-width:1400px;padding:16px}
@@ -74127,10 +74609,115 @@ document.documentElement.setAttribute('data-rendered','true');
 
 // EXTERNAL MODULE: ./src/records/record.ts
 var records_record = __nccwpck_require__(5385);
+;// CONCATENATED MODULE: ./src/report/schema.ts
+/**
+ * Checks of the documents the report reads (run records, the gate's results): anyone who may
+ * write the lake can put anything there, so each document is checked field by field before
+ * any of it is used, and one that does not fit is listed and skipped, never a crash.
+ */
+const shown = (value) => {
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+};
+const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const schema_text = (max = 2000) => (value, field) => typeof value === 'string' && value.length <= max
+    ? undefined
+    : `${field} is not text of at most ${max} characters (got ${shown(value)})`;
+const number = ({ min, whole = false } = {}) => (value, field) => typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!whole || Number.isInteger(value)) &&
+    (min === undefined || value >= min)
+    ? undefined
+    : `${field} is not a ${whole ? 'whole number' : 'number'}${min === undefined ? '' : ` of ${min} or more`} (got ${shown(value)})`;
+const flag = (value, field) => typeof value === 'boolean' ? undefined : `${field} is not true or false (got ${shown(value)})`;
+const oneOf = (values) => (value, field) => typeof value === 'string' && values.includes(value)
+    ? undefined
+    : `${field} is not one of ${values.join(', ')} (got ${shown(value)})`;
+const time = (value, field) => typeof value === 'string' && value.length <= 40 && Number.isFinite(Date.parse(value))
+    ? undefined
+    : `${field} is not a time (got ${shown(value)})`;
+const optional = (check) => (value, field) => value === undefined ? undefined : check(value, field);
+const nullable = (check) => (value, field) => value === null ? undefined : check(value, field);
+/** The first check that fits wins; else the last one's problem. */
+const either = (...checks) => (value, field) => {
+    let problem;
+    for (const check of checks) {
+        problem = check(value, field);
+        if (problem === undefined)
+            return undefined;
+    }
+    return problem;
+};
+const listOf = (check, max = 10_000) => (value, field) => {
+    if (!Array.isArray(value) || value.length > max) {
+        return `${field} is not a list of at most ${max} (got ${shown(value)})`;
+    }
+    for (const [index, item] of value.entries()) {
+        const problem = check(item, `${field}[${index}]`);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+};
+/** An object with these fields (others are let through: a later version may add some). */
+const fields = (shape) => (value, field) => {
+    if (!isObject(value))
+        return `${field || 'the document'} is not a JSON object`;
+    for (const [name, check] of Object.entries(shape)) {
+        const problem = check(value[name], field ? `${field}.${name}` : name);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+};
+
 ;// CONCATENATED MODULE: ./src/report/parse-record.ts
 
 
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const cost = number({ min: 0 });
+const count = number({ min: 0, whole: true });
+/** Run record schema version 1 (README, "Run records"), field by field. */
+const RUN_RECORD = fields({
+    pipeline: schema_text(100),
+    task: schema_text(100),
+    logical_date: schema_text(10),
+    state: oneOf(records_record/* TASK_STATES */.$k),
+    started_at: time,
+    ended_at: optional(time),
+    duration_seconds: optional(number({ min: 0 })),
+    message: optional(schema_text(2000)),
+    run: optional(fields({
+        id: schema_text(40),
+        attempt: number({ min: 1, whole: true }),
+        url: optional(schema_text(500)),
+        job: optional(schema_text(200))
+    })),
+    spark: optional(fields({
+        job_run_ids: listOf(schema_text(100), 1000),
+        attempts: number({ min: 1, whole: true }),
+        vcpu_hours: cost,
+        memory_gb_hours: cost,
+        storage_gb_hours: cost,
+        estimated_cost_usd: cost,
+        prices: fields({ vcpu_hour: cost, memory_gb_hour: cost, storage_gb_hour: cost })
+    })),
+    sensor: optional(fields({
+        found: flag,
+        waited_seconds: cost,
+        landed_at: optional(time),
+        objects: count,
+        bytes: cost
+    })),
+    quality: optional(fields({
+        dataset: schema_text(100),
+        passed: flag,
+        rules_passed: count,
+        rules_warned: count,
+        rules_failed: count
+    })),
+    rows: optional(fields({ in: optional(cost), out: optional(cost) }))
+});
 /**
  * Checks one record file against schema version 1. `expected` is what its key says (date and
  * task); `today` is the last date a record may be for (a later one is a clock or a typo).
@@ -74151,10 +74738,12 @@ function parseRunRecord(text, location, expected, today) {
     if (value.schema_version !== records_record/* RUN_RECORD_SCHEMA_VERSION */.LE) {
         return problem(`schema_version ${JSON.stringify(value.schema_version)}, this report reads version ${records_record/* RUN_RECORD_SCHEMA_VERSION */.LE}`);
     }
-    for (const field of ['pipeline', 'task', 'logical_date', 'state', 'started_at']) {
-        if (typeof value[field] !== 'string')
-            return problem(`${field} missing or not a string`);
-    }
+    const duration = value.duration_seconds;
+    if (typeof duration === 'number' && duration < 0)
+        return problem(`negative duration (${duration} s)`);
+    const wrong = RUN_RECORD(value, '');
+    if (wrong)
+        return problem(wrong);
     const record = value;
     if (!records_record/* NAME */.o_.test(record.task))
         return problem(`task '${record.task}' is not a valid name`);
@@ -74165,20 +74754,63 @@ function parseRunRecord(text, location, expected, today) {
     }
     if (record.logical_date > today)
         return problem(`logical_date ${record.logical_date} is in the future`);
-    if (!records_record/* TASK_STATES */.$k.includes(record.state))
-        return problem(`unknown state '${record.state}'`);
-    if (Number.isNaN(Date.parse(record.started_at)))
-        return problem('started_at is not a time');
-    if (record.ended_at !== undefined && Number.isNaN(Date.parse(record.ended_at))) {
-        return problem('ended_at is not a time');
-    }
-    const duration = record.duration_seconds;
-    if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration))) {
-        return problem('duration_seconds is not a number');
-    }
-    if (typeof duration === 'number' && duration < 0)
-        return problem(`negative duration (${duration} s)`);
     return { record };
+}
+
+;// CONCATENATED MODULE: ./src/report/parse-results.ts
+
+/** The parts of results.json (schema version 1, README "Quality gate") the report shows. */
+const RESULTS = fields({
+    dataset: schema_text(100),
+    logical_date: schema_text(10),
+    passed: flag,
+    results: listOf(fields({
+        rule: schema_text(500),
+        status: oneOf(['pass', 'warn', 'fail']),
+        severity: oneOf(['error', 'warn']),
+        family: optional(schema_text(50)),
+        metric: optional(schema_text(500)),
+        value: either(nullable(number()), schema_text(2000), listOf(schema_text(500), 1000)),
+        bound: schema_text(500)
+    }), 5000)
+});
+/**
+ * Checks one results.json against schema version 1 and against where it is (its key's
+ * dataset and date): the day's verdicts, or why the document is not used.
+ */
+function parseResults(text, dataset, logicalDate) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return 'results.json is not valid JSON (truncated?)';
+    }
+    const document = value;
+    if (document?.schema_version !== 1) {
+        return `results.json schema_version ${JSON.stringify(document?.schema_version)}, this report reads version 1`;
+    }
+    const wrong = RESULTS(value, '');
+    if (wrong)
+        return `results.json: ${wrong}`;
+    if (document.dataset !== dataset || document.logical_date !== logicalDate) {
+        return `results.json says ${String(document.dataset)}/${String(document.logical_date)}, but its key says ${dataset}/${logicalDate}`;
+    }
+    const checked = value;
+    return {
+        dataset,
+        logicalDate,
+        passed: checked.passed,
+        results: checked.results.map(({ rule, status, severity, value, bound, family, metric }) => ({
+            rule,
+            status,
+            severity,
+            value,
+            bound,
+            family,
+            ...(metric === undefined ? {} : { metric })
+        }))
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/s3/map-bounded.ts
@@ -74197,6 +74829,7 @@ async function mapBounded(items, concurrency, map) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/load.ts
+
 
 
 
@@ -74273,49 +74906,6 @@ async function readOrProblem(lake, key) {
         return { reason: `unreadable: ${(0,errors/* errorMessage */.gJ)(error).split('\n')[0]}` };
     }
 }
-function parseResults(text, dataset, logicalDate) {
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return 'results.json is not valid JSON (truncated?)';
-    }
-    const document = value;
-    if (document?.schema_version !== 1) {
-        return `results.json schema_version ${JSON.stringify(document?.schema_version)}, this report reads version 1`;
-    }
-    if (!Array.isArray(document.results))
-        return 'results.json has no results list';
-    return {
-        dataset,
-        logicalDate,
-        passed: document.passed === true,
-        results: document.results.filter(result => typeof result?.rule === 'string' && typeof result?.status === 'string')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-/** Escapes text for a markdown table cell. */
-function markdown_cell(value) {
-    return String(value ?? '')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
-}
-/** A GitHub-flavoured markdown table. */
-function table(header, rows) {
-    const lines = [
-        `| ${header.map(markdown_cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(markdown_cell).join(' | ')} |`)
-    ];
-    return `${lines.join('\n')}\n`;
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    const fence = body.includes('```') ? '~~~~' : '```';
-    return `<details><summary>${markdown_cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
-}
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 
@@ -74336,14 +74926,21 @@ function dashboardSummary(model, dashboardLink) {
         ])
     ];
     const parts = [
-        `### Pipeline ${markdown_cell(model.pipeline)}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}\n\n`
+        markdown_safeMd `### Pipeline ${model.pipeline}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}
+
+`
     ];
     if (dashboardLink)
-        parts.push(`Dashboard: ${dashboardLink}\n\n`);
-    parts.push(table(['task', ...dates.map(date => date.slice(5))], rows));
-    parts.push(`\n${Object.keys(CELL_STATES).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}\n\n`);
+        parts.push(markdown_safeMd `Dashboard: ${markdown_link(dashboardLink, dashboardLink)}
+
+`);
+    parts.push(markdown_table(['task', ...dates.map(date => date.slice(5))], rows));
+    parts.push(markdown_safeMd `
+${Object.keys(CELL_STATES).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}
+
+`);
     const { totals } = model;
-    parts.push(table([`${model.start} to ${model.end}`, ''], [
+    parts.push(markdown_table([`${model.start} to ${model.end}`, ''], [
         ...Object.keys(CELL_STATES).map(state => [
             `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`,
             totals.cells[state]
@@ -74354,14 +74951,19 @@ function dashboardSummary(model, dashboardLink) {
         ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
     ]));
     if (model.problems.length) {
-        parts.push(`\n**Records not used (${model.problems.length}):**\n\n`);
+        parts.push(markdown_safeMd `
+**Records not used (${model.problems.length}):**
+
+`);
         for (const problem of model.problems.slice(0, 20)) {
-            parts.push(`- \`${markdown_cell(problem.location)}\`: ${markdown_cell(problem.reason)}\n`);
+            parts.push(markdown_safeMd `- ${code(problem.location)}: ${problem.reason}
+`);
         }
         if (model.problems.length > 20)
-            parts.push(`- … and ${model.problems.length - 20} more (see the dashboard)\n`);
+            parts.push(markdown_safeMd `- … and ${model.problems.length - 20} more (see the dashboard)
+`);
     }
-    return parts.join('');
+    return markdown_join(parts);
 }
 
 ;// CONCATENATED MODULE: ./src/report/report.ts
@@ -74433,6 +75035,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ readReportSettings)
 });
 
+// UNUSED EXPORTS: DEFAULT_QUALITY_PREFIX
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -74481,7 +75085,9 @@ const MAX_DAYS = 1000;
  * The report's inputs, shared by the action and `spark-pipeline report`: every mistake is
  * one line naming the input, before anything is read.
  */
-function readReportSettings(inputs, env, cwd, now) {
+function readReportSettings(inputs, env, cwd, now, 
+/** The action's: the page goes inside the workspace (`cwd`), never above it. */
+{ outputInWorkspace = false } = {}) {
     const lake = (0,records_lake/* parseLakeRoot */.tn)('lake', inputs.required('lake', 'an s3://bucket/prefix URI or a local folder'), cwd);
     const pipeline = inputs.required('pipeline', 'the pipeline name the run records are under');
     if (!record/* NAME */.o_.test(pipeline))
@@ -74505,7 +75111,11 @@ function readReportSettings(inputs, env, cwd, now) {
     const scheduleHour = hourOf(inputs, 'schedule', '02:00');
     const slaHour = hourOf(inputs, 'sla', '03:00');
     const output = external_node_path_default().resolve(cwd, inputs.string('output', 'dashboard'));
-    const qualityPrefix = inputs.string('quality-prefix', 'quality/metrics').replace(/^\/+|\/+$/g, '');
+    const inside = external_node_path_default().relative(cwd, output);
+    if (outputInWorkspace && (inside === '' || inside.startsWith('..') || external_node_path_default().isAbsolute(inside))) {
+        throw new errors/* InputError */.dz('output', 'a folder inside the workspace, such as _site', inputs.string('output'));
+    }
+    const qualityPrefix = lakeFolder(inputs, 'quality-prefix', DEFAULT_QUALITY_PREFIX);
     const token = inputs.string('github-token');
     let github;
     if (token) {
@@ -74534,6 +75144,17 @@ function readReportSettings(inputs, env, cwd, now) {
         github,
         ...(aws ? { aws } : {})
     };
+}
+/** Where the gate writes its results (its results-root) in the workflows of this repository. */
+const DEFAULT_QUALITY_PREFIX = '_pipeline/quality';
+/** A folder inside the lake: `/`-separated names, no `.` or `..`, no scheme or leading `/`. */
+function lakeFolder(inputs, name, fallback) {
+    const text = inputs.string(name, fallback);
+    const segments = text.replace(/\/+$/, '').split('/');
+    if (!segments.every(segment => /^[A-Za-z0-9_=][A-Za-z0-9_.=-]*$/.test(segment))) {
+        throw new errors/* InputError */.dz(name, 'a folder inside the lake such as _pipeline/quality (no ..)', text);
+    }
+    return segments.join('/');
 }
 function repositoryInput(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text);

@@ -53821,7 +53821,7 @@ function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   S: () => (/* binding */ awsClientSettings)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4305);
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -53846,17 +53846,51 @@ function awsClientSettings(inputs, env = process.env) {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 4305:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Is: () => (/* binding */ errorName),
-/* harmony export */   Nq: () => (/* binding */ CertainFailure),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
-/* harmony export */   yo: () => (/* binding */ UserError)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
+  Nq: () => (/* binding */ CertainFailure),
+  dz: () => (/* binding */ InputError),
+  yo: () => (/* binding */ UserError),
+  gJ: () => (/* binding */ errorMessage),
+  Is: () => (/* binding */ errorName)
+});
+
+;// CONCATENATED MODULE: ./src/core/printable.ts
+/**
+ * Characters a reader cannot see or that change how the text around them reads: C0 and C1
+ * controls, DEL, the line and paragraph separators, the bidirectional embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C), the
+ * zero-width characters and the byte order mark.
+ */
+const HIDDEN = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/**
+ * Text from data (a file, an S3 key, a service's answer) made visible: every hidden
+ * character becomes `\uXXXX`. A byte read out of a metrics file must not end a log line,
+ * move the cursor or start a workflow command, and a right-to-left override in an S3 key
+ * must not make a summary or a tooltip read other than what it holds.
+ */
+function printable(text) {
+    return text.replace(HIDDEN, character => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** printable() line by line: the line breaks kept, everything else hidden made visible. */
+function printableLines(text) {
+    return text.split(/\r\n|\n|\r/).map(printable);
+}
+
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2258);
+;// CONCATENATED MODULE: ./src/core/errors.ts
+
+
 /**
  * Errors a user can act on. The runner prints their message as one line and exits 1,
  * without a stack trace: the message must say what to change.
@@ -53883,7 +53917,7 @@ class InputError extends UserError {
     constructor(input, expected, got) {
         super(got === undefined
             ? `Input '${input}': expected ${expected}`
-            : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`);
+            : `Input '${input}': expected ${expected}, got '${printable(truncate(got, 80))}'`);
         this.input = input;
         this.expected = expected;
         this.got = got;
@@ -53903,16 +53937,57 @@ function errorName(error) {
     }
     return 'Error';
 }
+/** An error's message, stripped of any credential a service echoed into it. */
 function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
+    return (0,redact/* redactCredentials */.U)(error instanceof Error ? error.message : String(error));
 }
 
 
 /***/ }),
 
-/***/ 5898:
+/***/ 2258:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ redactCredentials)
+/* harmony export */ });
+/**
+ * Credentials a service or a proxy may echo back in an error (a request dump, a presigned
+ * URL, a signature mismatch's canonical request), each with what replaces its secret part.
+ * The runner's masking does not reach the lake, a run record or a webhook, so every error
+ * text is stripped before it is logged or stored.
+ */
+const CREDENTIALS = [
+    // An Authorization header or field, whatever follows it on the line (the scheme included).
+    [/(\bauthorization["']?\s*[:=]\s*["']?)[^\r\n"']+/gi, '$1[redacted]'],
+    // Session tokens, as a header, a query parameter or a JSON field.
+    [/(\bx-amz-security-token["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // SigV4's credential scope and signature, in a header or a presigned URL's query.
+    [/(\b(?:x-amz-)?credential=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    [/(\b(?:x-amz-)?signature=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // Secret keys and session tokens named as such (environment, config files, JSON).
+    [
+        /(\b(?:aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken)["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
+        '$1[redacted]'
+    ],
+    // Access key IDs: AKIA (long-lived), ASIA (temporary) and the other IAM ID prefixes.
+    [
+        /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+        '[redacted access key]'
+    ],
+    // GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ and fine-grained personal access tokens.
+    [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/g, '[redacted token]'],
+    [/\bgithub_pat_[A-Za-z0-9_]{30,}\b/g, '[redacted token]']
+];
+/** The text with every credential above replaced by `[redacted]`. */
+function redactCredentials(text) {
+    return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 6222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56873,8 +56948,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
+var errors = __nccwpck_require__(4305);
 ;// CONCATENATED MODULE: ./src/core/duration.ts
 const UNIT_MS = {
     ms: 1,
@@ -57120,27 +57195,86 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2258);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/** Collects everything said, for tests. */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(`info: ${message}`);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    error(message) {
+        this.lines.push(`error: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    group(title, lines) {
+        this.lines.push(`group: ${title}`, ...lines.map(line => `  ${line}`));
+    }
+}
+const silentLogger = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+    group: () => undefined
+};
+/**
+ * Could the runner take this line as a workflow command? `::name…` after leading spaces, or
+ * the older `##[name]` form anywhere in the line (the runner still reads both).
+ */
+function mayBeWorkflowCommand(line) {
+    return /^\s*::/.test(line) || line.includes('##[');
+}
+/**
+ * Text from data (an input, an S3 key, a service's answer, a job's output) as the lines to
+ * print so that the runner takes none of them as a workflow command: as they are when none
+ * could be one, else between `::stop-commands::<token>` and `::<token>::`, with a token the
+ * text does not hold. Every line a Logger prints to the workflow log goes through here.
+ */
+function inertLines(text, newToken) {
+    const lines = text.split(/\r\n|\n|\r/);
+    if (!lines.some(mayBeWorkflowCommand))
+        return lines;
+    let token = newToken();
+    while (text.includes(token))
+        token = newToken();
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+
 ;// CONCATENATED MODULE: ./src/core/runner.ts
+
+
 
 
 
 
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
+/**
+ * Everything domain code says reaches the log stripped of credentials; plain lines (info, a
+ * group's lines) are data that could hold a workflow command, so they go through
+ * inertLines(). Annotations, debug lines and group titles are command data, which
+ * @actions/core escapes itself (`%`, CR and LF).
+ */
+const printLines = (text) => {
+    for (const line of inertLines((0,redact/* redactCredentials */.U)(text), () => `stop-${(0,external_node_crypto_.randomUUID)()}`)) {
+        info(line);
+    }
+};
 const actionLogger = {
-    info: message => info(message),
-    warning: message => warning(message),
-    error: message => core_error(message),
-    debug: message => core_debug(message),
+    info: printLines,
+    warning: message => warning((0,redact/* redactCredentials */.U)(message)),
+    error: message => core_error((0,redact/* redactCredentials */.U)(message)),
+    debug: message => core_debug((0,redact/* redactCredentials */.U)(message)),
     group: (title, lines) => {
-        startGroup(title);
-        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
-        // taken by the runner as a workflow command, so commands are off while they print.
-        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${resume}`);
-        for (const line of lines)
-            info(line);
-        info(`::${resume}::`);
+        startGroup((0,redact/* redactCredentials */.U)(title));
+        printLines(lines.join('\n'));
         endGroup();
     }
 };
@@ -57152,11 +57286,11 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         core.setOutput(name, String(value));
 }
-/** Appends markdown to the job summary; a no-op outside a runner. */
+/** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await core.summary.addRaw(markdown, true).write();
+    await core.summary.addRaw(markdown.toString(), true).write();
 }
 function maskSecret(value) {
     if (value)
@@ -57172,15 +57306,15 @@ async function runAction(main) {
     }
     catch (error) {
         if (error instanceof errors/* CertainFailure */.Nq) {
-            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            core_error((0,redact/* redactCredentials */.U)(firstLine(error.message)), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
             process.exitCode = 1;
         }
         else if (error instanceof errors/* UserError */.yo) {
-            setFailed(firstLine(error.message));
+            setFailed((0,redact/* redactCredentials */.U)(firstLine(error.message)));
         }
         else {
             if (error instanceof Error && error.stack)
-                core_debug(error.stack);
+                core_debug((0,redact/* redactCredentials */.U)(error.stack));
             setFailed(`${(0,errors/* errorName */.Is)(error)}: ${firstLine((0,errors/* errorMessage */.gJ)(error))}`);
         }
     }
@@ -57203,8 +57337,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
+var errors = __nccwpck_require__(4305);
 ;// CONCATENATED MODULE: ./src/core/sleep.ts
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -57530,7 +57664,7 @@ async function cancelRunInFlight({ applicationId, runName, clientToken }, client
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
 /* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8675);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5898);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6222);
 /* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1803);
 
 

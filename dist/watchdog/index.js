@@ -63974,6 +63974,10 @@ function daysBetween(start, end) {
 /* harmony export */   pU: () => (/* binding */ CERTAIN_FAILURE_TITLE),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2258);
+
+
 /**
  * Errors a user can act on. The runner prints their message as one line and exits 1,
  * without a stack trace: the message must say what to change.
@@ -64000,7 +64004,7 @@ class InputError extends UserError {
     constructor(input, expected, got) {
         super(got === undefined
             ? `Input '${input}': expected ${expected}`
-            : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`);
+            : `Input '${input}': expected ${expected}, got '${(0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(truncate(got, 80))}'`);
         this.input = input;
         this.expected = expected;
         this.got = got;
@@ -64020,10 +64024,9 @@ function errorName(error) {
     }
     return 'Error';
 }
+/** An error's message, stripped of any credential a service echoed into it. */
 function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
+    return (0,_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCredentials */ .U)(error instanceof Error ? error.message : String(error));
 }
 
 
@@ -69503,35 +69506,242 @@ function githubRequest(token, { baseUrl, policy = github_rest/* DEFAULT_GITHUB_R
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hn: () => (/* binding */ cell),
+/* harmony export */   EU: () => (/* binding */ fence),
+/* harmony export */   fj: () => (/* binding */ join),
+/* harmony export */   lS: () => (/* binding */ safeMd),
+/* harmony export */   nf: () => (/* binding */ link),
 /* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
-/* unused harmony export details */
-/** Escapes text for a markdown table cell. */
-function cell(value) {
-    return String(value ?? '')
-        .replace(/\|/g, '\\|')
-        .replace(/\r?\n/g, '<br>');
+/* unused harmony exports Markdown, text, code, isWebUrl, details, detailsList */
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
+
+/**
+ * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
+ * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
+ * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
+ * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
+ * is escaped as text on its way in.
+ */
+class Markdown {
+    #source;
+    /** Only this module holds the key: nothing else can make Markdown out of a string. */
+    constructor(key, source) {
+        if (key !== MODULE_KEY)
+            throw new TypeError('Markdown is made by the markdown helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
 }
-/** A GitHub-flavoured markdown table. */
+const MODULE_KEY = Symbol('markdown');
+const trusted = (source) => new Markdown(MODULE_KEY, source);
+/**
+ * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
+ * named `md`: Prettier would format such templates as Markdown and change what they make.)
+ */
+function safeMd(literals, ...values) {
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += sourceOf(value) + literals[index + 1];
+    });
+    return trusted(source);
+}
+function sourceOf(value) {
+    if (value instanceof Markdown)
+        return value.toString();
+    if (Array.isArray(value))
+        return value.map(sourceOf).join('');
+    if (value === null || value === undefined || value === false)
+        return '';
+    return text(String(value)).toString();
+}
+/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
+function join(values, separator = '') {
+    return trusted(values.map(sourceOf).join(separator));
+}
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
+/**
+ * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
+ * notifies them in issues even when escaped, but not inside a code span.
+ */
+const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
+/**
+ * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
+ * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
+ * mention as a code span, where GitHub does not notify anyone.
+ */
+function text(value) {
+    const lines = value.split(/\r\n|\n|\r/).map(line => (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(line)
+        // Split keeps the references at the odd places.
+        .split(REFERENCE)
+        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
+        .join('')
+        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
+        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
+        : `${space}\\${marker}`));
+    return trusted(lines.join('<br>'));
+}
+const ENTITIES = { '<': '&lt;', '&': '&amp;' };
+function escapeInline(part) {
+    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
+}
+/**
+ * An inline code span that its content cannot close: the backtick run around it is longer
+ * than any inside. Line breaks become spaces, hidden characters are shown.
+ */
+function code(value) {
+    const content = (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(String(value).replace(/\r\n|\n|\r/g, ' '));
+    return trusted(content ? codeSpan(content) : '');
+}
+function codeSpan(content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the delimiter; the
+    // renderer strips exactly one from each side.
+    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
+    return `${ticks}${padded}${ticks}`;
+}
+/**
+ * A fenced code block that its content cannot close: the fence is one backtick longer than
+ * the longest run of backticks or tildes in the text. Hidden characters are shown.
+ */
+function fence(value, info = '') {
+    const body = value
+        .split(/\r\n|\n|\r/)
+        .map(_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)
+        .join('\n');
+    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
+    const marks = '`'.repeat(Math.max(3, longest + 1));
+    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
+}
+/**
+ * A link when the URL is http(s), else the label followed by the URL as code: a
+ * `javascript:` or relative link must not become clickable.
+ */
+function link(label, url) {
+    if (!isWebUrl(url))
+        return safeMd `${label} (${code(url)})`;
+    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+    return trusted(`[${text(label).toString()}](${target})`);
+}
+/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
+function isWebUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
+}
+/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
+function htmlBlockText(value) {
+    return printable(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
 function table(header, rows) {
+    const cell = (value) => sourceOf(value)
+        .replace(/\|/g, '\\|')
+        .replace(/\r\n|\n|\r/g, ' ');
     const lines = [
         `| ${header.map(cell).join(' | ')} |`,
         `| ${header.map(() => '---').join(' | ')} |`,
         ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
     ];
-    return `${lines.join('\n')}\n`;
+    return trusted(`${lines.join('\n')}\n`);
 }
 /** A collapsible block of preformatted text. */
 function details(summary, body) {
-    const fence = body.includes('```') ? '~~~~' : '```';
-    return `<details><summary>${cell(summary)}</summary>\n\n${fence}\n${body}\n${fence}\n\n</details>\n`;
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
+}
+/** A collapsible list: each item already Markdown (built with the helpers above). */
+function detailsList(summary, items) {
+    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
 }
 
 
 /***/ }),
 
-/***/ 9778:
+/***/ 8080:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ printable)
+/* harmony export */ });
+/* unused harmony export printableLines */
+/**
+ * Characters a reader cannot see or that change how the text around them reads: C0 and C1
+ * controls, DEL, the line and paragraph separators, the bidirectional embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069, the marks U+200E, U+200F, U+061C), the
+ * zero-width characters and the byte order mark.
+ */
+const HIDDEN = 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/**
+ * Text from data (a file, an S3 key, a service's answer) made visible: every hidden
+ * character becomes `\uXXXX`. A byte read out of a metrics file must not end a log line,
+ * move the cursor or start a workflow command, and a right-to-left override in an S3 key
+ * must not make a summary or a tooltip read other than what it holds.
+ */
+function printable(text) {
+    return text.replace(HIDDEN, character => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+}
+/** printable() line by line: the line breaks kept, everything else hidden made visible. */
+function printableLines(text) {
+    return text.split(/\r\n|\n|\r/).map(printable);
+}
+
+
+/***/ }),
+
+/***/ 2258:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ redactCredentials)
+/* harmony export */ });
+/**
+ * Credentials a service or a proxy may echo back in an error (a request dump, a presigned
+ * URL, a signature mismatch's canonical request), each with what replaces its secret part.
+ * The runner's masking does not reach the lake, a run record or a webhook, so every error
+ * text is stripped before it is logged or stored.
+ */
+const CREDENTIALS = [
+    // An Authorization header or field, whatever follows it on the line (the scheme included).
+    [/(\bauthorization["']?\s*[:=]\s*["']?)[^\r\n"']+/gi, '$1[redacted]'],
+    // Session tokens, as a header, a query parameter or a JSON field.
+    [/(\bx-amz-security-token["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // SigV4's credential scope and signature, in a header or a presigned URL's query.
+    [/(\b(?:x-amz-)?credential=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    [/(\b(?:x-amz-)?signature=)[^\s"'&,;]+/gi, '$1[redacted]'],
+    // Secret keys and session tokens named as such (environment, config files, JSON).
+    [
+        /(\b(?:aws_secret_access_key|aws_session_token|secretaccesskey|sessiontoken)["']?\s*[:=]\s*["']?)[^\s"'&,;]+/gi,
+        '$1[redacted]'
+    ],
+    // Access key IDs: AKIA (long-lived), ASIA (temporary) and the other IAM ID prefixes.
+    [
+        /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+        '[redacted access key]'
+    ],
+    // GitHub tokens: ghp_/gho_/ghu_/ghs_/ghr_ and fine-grained personal access tokens.
+    [/\bgh[pousr]_[A-Za-z0-9]{30,}\b/g, '[redacted token]'],
+    [/\bgithub_pat_[A-Za-z0-9_]{30,}\b/g, '[redacted token]']
+];
+/** The text with every credential above replaced by `[redacted]`. */
+function redactCredentials(text) {
+    return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 1436:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72741,27 +72951,86 @@ function checkBounds(name, value, { min, max }, raw, expected, show = String) {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/redact.ts
+var redact = __nccwpck_require__(2258);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/** Collects everything said, for tests. */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(`info: ${message}`);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    error(message) {
+        this.lines.push(`error: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    group(title, lines) {
+        this.lines.push(`group: ${title}`, ...lines.map(line => `  ${line}`));
+    }
+}
+const silentLogger = {
+    info: () => undefined,
+    warning: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+    group: () => undefined
+};
+/**
+ * Could the runner take this line as a workflow command? `::name…` after leading spaces, or
+ * the older `##[name]` form anywhere in the line (the runner still reads both).
+ */
+function mayBeWorkflowCommand(line) {
+    return /^\s*::/.test(line) || line.includes('##[');
+}
+/**
+ * Text from data (an input, an S3 key, a service's answer, a job's output) as the lines to
+ * print so that the runner takes none of them as a workflow command: as they are when none
+ * could be one, else between `::stop-commands::<token>` and `::<token>::`, with a token the
+ * text does not hold. Every line a Logger prints to the workflow log goes through here.
+ */
+function inertLines(text, newToken) {
+    const lines = text.split(/\r\n|\n|\r/);
+    if (!lines.some(mayBeWorkflowCommand))
+        return lines;
+    let token = newToken();
+    while (text.includes(token))
+        token = newToken();
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+
 ;// CONCATENATED MODULE: ./src/core/runner.ts
+
+
 
 
 
 
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 const actionInputs = () => new Inputs(name => getInput(name));
+/**
+ * Everything domain code says reaches the log stripped of credentials; plain lines (info, a
+ * group's lines) are data that could hold a workflow command, so they go through
+ * inertLines(). Annotations, debug lines and group titles are command data, which
+ * @actions/core escapes itself (`%`, CR and LF).
+ */
+const printLines = (text) => {
+    for (const line of inertLines((0,redact/* redactCredentials */.U)(text), () => `stop-${(0,external_node_crypto_.randomUUID)()}`)) {
+        info(line);
+    }
+};
 const actionLogger = {
-    info: message => info(message),
-    warning: message => warning(message),
-    error: message => core_error(message),
-    debug: message => core_debug(message),
+    info: printLines,
+    warning: message => warning((0,redact/* redactCredentials */.U)(message)),
+    error: message => core_error((0,redact/* redactCredentials */.U)(message)),
+    debug: message => core_debug((0,redact/* redactCredentials */.U)(message)),
     group: (title, lines) => {
-        startGroup(title);
-        // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
-        // taken by the runner as a workflow command, so commands are off while they print.
-        const resume = `stop-${(0,external_node_crypto_.randomUUID)()}`;
-        info(`::stop-commands::${resume}`);
-        for (const line of lines)
-            info(line);
-        info(`::${resume}::`);
+        startGroup((0,redact/* redactCredentials */.U)(title));
+        printLines(lines.join('\n'));
         endGroup();
     }
 };
@@ -72773,11 +73042,11 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         setOutput(name, String(value));
 }
-/** Appends markdown to the job summary; a no-op outside a runner. */
+/** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await summary.addRaw(markdown, true).write();
+    await summary.addRaw(markdown.toString(), true).write();
 }
 function maskSecret(value) {
     if (value)
@@ -72793,15 +73062,15 @@ async function runAction(main) {
     }
     catch (error) {
         if (error instanceof errors/* CertainFailure */.Nq) {
-            core_error(firstLine(error.message), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
+            core_error((0,redact/* redactCredentials */.U)(firstLine(error.message)), { title: errors/* CERTAIN_FAILURE_TITLE */.pU });
             process.exitCode = 1;
         }
         else if (error instanceof errors/* UserError */.yo) {
-            setFailed(firstLine(error.message));
+            setFailed((0,redact/* redactCredentials */.U)(firstLine(error.message)));
         }
         else {
             if (error instanceof Error && error.stack)
-                core_debug(error.stack);
+                core_debug((0,redact/* redactCredentials */.U)(error.stack));
             setFailed(`${(0,errors/* errorName */.Is)(error)}: ${firstLine((0,errors/* errorMessage */.gJ)(error))}`);
         }
     }
@@ -72821,14 +73090,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
 /* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(6706);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9778);
-/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7792);
-/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2210);
-/* harmony import */ var _pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5831);
-/* harmony import */ var _pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1231);
-/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1557);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5115);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6706);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1436);
+/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7792);
+/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2210);
+/* harmony import */ var _pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5831);
+/* harmony import */ var _pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1231);
+/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1557);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5115);
 
 
 
@@ -72842,18 +73111,18 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const WORKFLOW_FILE = /^[\w.-]+\.ya?ml$/;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionInputs */ .eh)();
     const env = process.env;
     const token = inputs.string('github-token');
     const webhookUrl = inputs.string('webhook-url');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(webhookUrl);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(webhookUrl);
     if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('webhook-url', 'an http(s) URL');
     }
-    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
-    const sla = (0,_pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_7__/* .parseTimeOfDay */ .UW)(inputs.string('sla', '06:00'), 'sla');
+    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
+    const sla = (0,_pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_8__/* .parseTimeOfDay */ .UW)(inputs.string('sla', '06:00'), 'sla');
     const days = inputs.integer('days', 7, { min: 1, max: 31 });
     const workflow = inputs.string('workflow', 'daily-customer-etl.yml');
     const keepEnabled = inputs.list('keep-enabled');
@@ -72868,12 +73137,12 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async
     if (!token)
         inputs.required('github-token', 'a token with actions: write and issues: write');
     const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0 });
     const now = inputs.has('run-created-at')
         ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
-        : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_9__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;
-    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_5__/* .openDateBook */ .Ss)((0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_10__/* .openLake */ .g)(target.root, target.aws), target.pipeline, undefined, message => _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.warning(message));
-    const result = await (0,_pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_8__/* .runWatchdog */ .x)({
+        : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_10__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;
+    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .openDateBook */ .Ss)((0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_11__/* .openLake */ .g)(target.root, target.aws), target.pipeline, undefined, message => _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.warning(message));
+    const result = await (0,_pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_9__/* .runWatchdog */ .x)({
         request,
         repository,
         book,
@@ -72888,19 +73157,20 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async
         label: inputs.string('label', 'pipeline-failure'),
         webhookUrl,
         runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0
     });
     for (const line of result.lines)
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(line);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.info(line);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .setOutputs */ .n0)({
         overdue: JSON.stringify(result.watch.overdue),
         'blocked-date': result.watch.blocked?.date ?? '',
         'workflow-state': result.state,
         dispatched: result.dispatched,
         'issue-number': result.alert?.issueNumber ?? ''
     });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)(`### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)\n\n` +
-        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_11__/* .table */ .tp)(['', ''], result.lines.map(line => ['', line])));
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .safeMd */ .lS) `### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)
+
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .tp)(['', ''], result.lines.map(line => ['', line]))}`);
     const failures = result.alert?.failures ?? [];
     if (failures.length)
         throw failures[0];
@@ -73405,7 +73675,7 @@ var markdown = __nccwpck_require__(6706);
 function issueMarker(pipeline) {
     return `<!-- pipeline-notify: ${pipeline.replace(/--/g, '- -')} -->`;
 }
-/** Marks the issue text that alerted of a once-per-streak failure. */
+/** Marks the issue text that told of a once-per-streak failure (an HTML comment: safe key). */
 function onceMarker(key) {
     return `<!-- pipeline-notify-once: ${key.replace(/--/g, '- -').replace(/[<>\r\n]/g, ' ')} -->`;
 }
@@ -73423,49 +73693,58 @@ function excerpt(text) {
 function issueTitle(outcome) {
     return `${outcome.pipeline} failed for ${outcome.logicalDate}`;
 }
-function fence(text) {
-    const marks = text.includes('```') ? '~~~~' : '```';
-    return `${marks}\n${text}\n${marks}`;
-}
 function facts(outcome) {
-    const rows = [
+    return (0,markdown/* table */.tp)(['', ''], [
         ['pipeline', outcome.pipeline],
         ['logical date', outcome.logicalDate],
         ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-        ['run', outcome.runUrl]
-    ];
-    return [
-        '| | |',
-        '| --- | --- |',
-        ...rows.map(([key, value]) => `| ${key} | ${(0,markdown/* cell */.Hn)(value)} |`)
-    ].join('\n');
+        ['run', (0,markdown/* link */.nf)(outcome.runUrl, outcome.runUrl)]
+    ]);
 }
 /** The run's dates, one escaped list item each. */
 function dateDetails(outcome) {
     const lines = (outcome.details ?? []).filter(line => line.trim());
-    return lines.length ? `\n\n**Dates**\n\n${lines.map(line => `- ${(0,markdown/* cell */.Hn)(line)}`).join('\n')}` : '';
+    if (!lines.length)
+        return '';
+    const items = (0,markdown/* join */.fj)(lines.map(line => (0,markdown/* safeMd */.lS) `- ${line}`), '\n');
+    return (0,markdown/* safeMd */.lS) `
+
+**Dates**
+
+${items}`;
 }
+/** The marker of a once-per-streak failure, after the text (an HTML comment). */
 function onceTag(outcome) {
-    return outcome.oncePerStreak ? `\n${onceMarker(outcome.oncePerStreak)}` : '';
+    return outcome.oncePerStreak ? `\n${onceMarker(outcome.oncePerStreak)}\n` : '';
 }
 function evidence(outcome) {
     const text = excerpt(outcome.errorExcerpt);
-    return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : '';
+    return text
+        ? (0,markdown/* safeMd */.lS) `
+
+**Error excerpt**
+
+${(0,markdown/* fence */.EU)(text)}`
+        : '';
 }
 function issueBody(outcome) {
-    return (`${issueMarker(outcome.pipeline)}\n` +
-        `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n\n` +
-        'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-        `and the next successful run closes it.\n${onceTag(outcome)}`);
+    // The marker is an HTML comment that issueMarker() makes safe; the rest is built escaped.
+    return `${issueMarker(outcome.pipeline)}\n${(0,markdown/* safeMd */.lS) `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.
+
+${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
+
+This issue stays open while the pipeline keeps failing: later failures add a comment, and the next successful run closes it.
+`}${onceTag(outcome)}`;
 }
 function failureComment(outcome) {
-    return (`Failed again for **${outcome.logicalDate}**.\n\n` +
-        `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n${onceTag(outcome)}`);
+    return ((0,markdown/* safeMd */.lS) `Failed again for **${outcome.logicalDate}**.
+
+${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
+`.toString() + onceTag(outcome));
 }
 function recoveryComment(outcome) {
-    return (`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
-        `([run](${outcome.runUrl})). Closing.\n`);
+    return (0,markdown/* safeMd */.lS) `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${(0,markdown/* link */.nf)('run', outcome.runUrl)}). Closing.
+`.toString();
 }
 /** One line for the job summary and the log. */
 function summaryLine(outcome) {
@@ -73502,16 +73781,8 @@ function webhookMessage(outcome, issueUrl) {
     ];
     const dates = (outcome.details ?? []).filter(line => line.trim());
     if (dates.length) {
-        blocks.push({
-            type: 'section',
-            text: {
-                type: 'mrkdwn',
-                text: dates
-                    .map(line => `• ${slackEscape(line)}`)
-                    .join('\n')
-                    .slice(0, 2900)
-            }
-        });
+        const listed = dates.map(line => `• ${slackEscape(line)}`).join('\n');
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.slice(0, 2900) } });
     }
     const text = excerpt(outcome.errorExcerpt);
     if (outcome.status === 'failure' && text) {

@@ -74,14 +74,68 @@ export interface Statement {
 const list = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value]
 
-/** The deploy role's policy statements, in the template's JSON form. */
-export function deployRoleStatements(template: Template): Statement[] {
-  const role = template.Resources.DeployRole
-  if (!role) throw new Error('infra/pipeline.yaml has no DeployRole')
+/** A role's inline policy statements, in the template's JSON form. */
+export function roleStatements(template: Template, name: string): Statement[] {
+  const role = template.Resources[name]
+  if (!role) throw new Error(`infra/pipeline.yaml has no ${name}`)
   const policies = (role.Properties?.Policies ?? []) as {
     PolicyDocument: { Statement: Statement[] }
   }[]
   return policies.flatMap(policy => policy.PolicyDocument.Statement)
+}
+
+/** The deploy role's policy statements, in the template's JSON form. */
+export const deployRoleStatements = (template: Template): Statement[] =>
+  roleStatements(template, 'DeployRole')
+
+/** An Iceberg table a workflow's Spark job names: `--table <catalog>.<database>.<table>`. */
+export interface GlueTable {
+  database: string
+  table: string
+}
+
+/** Every `--table` argument of the workflows' Spark-job steps (entry-point-arguments). */
+export function tablesOfWorkflows(workflowTexts: readonly string[]): GlueTable[] {
+  const found = new Map<string, GlueTable>()
+  for (const text of workflowTexts) {
+    for (const match of text.matchAll(/^\s*--table\s*\n\s*([\w-]+)\.([\w-]+)\.([\w-]+)\s*$/gm)) {
+      found.set(`${match[2]}/${match[3]}`, { database: match[2], table: match[3] })
+    }
+  }
+  return [...found.values()].sort((a, b) =>
+    `${a.database}/${a.table}`.localeCompare(`${b.database}/${b.table}`)
+  )
+}
+
+const GLUE_ARN = '${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}'
+
+/**
+ * Checks the job role's Glue grants against the tables the jobs use: the catalog (Glue checks
+ * it on every call on a database or table in it), each table's database and each table by
+ * name, nothing else, no wildcard. Returns one line per problem.
+ */
+export function checkGlueGrants(
+  statements: readonly Statement[],
+  tables: readonly GlueTable[]
+): string[] {
+  const expected = new Set([
+    `arn:${GLUE_ARN}:catalog`,
+    ...tables.map(table => `arn:${GLUE_ARN}:database/${table.database}`),
+    ...tables.map(table => `arn:${GLUE_ARN}:table/${table.database}/${table.table}`)
+  ])
+  const granted = new Set(
+    statements
+      .filter(statement => list(statement.Action).some(action => action.startsWith('glue:')))
+      .flatMap(statement => list(statement.Resource).map(referenceText))
+  )
+  return [
+    ...[...granted]
+      .filter(resource => !expected.has(resource))
+      .map(resource => `Glue grant on ${resource}: no job of the workflows uses it`),
+    ...[...expected]
+      .filter(resource => !granted.has(resource))
+      .map(resource => `no Glue grant on ${resource}, which a job of the workflows uses`)
+  ]
 }
 
 /** The grants the commands need, each once, with the commands that need it. */

@@ -1,5 +1,11 @@
 import { requiredTargetGrants, ruleTargets } from './event-targets.js'
-import { COMMAND_GRANTS, NOT_GRANTED, deployRoleStatements, type Statement } from './permissions.js'
+import {
+  COMMAND_GRANTS,
+  NOT_GRANTED,
+  deployRoleStatements,
+  roleStatements,
+  type Statement
+} from './permissions.js'
 import { actionNames, commandsOf } from './sdk-commands.js'
 import { referenceText, type Template } from './template.js'
 
@@ -63,13 +69,6 @@ function policyJson(statements: readonly Statement[]): string {
   return ['```json', JSON.stringify(document, null, 2), '```'].join('\n')
 }
 
-function inlineStatements(template: Template, role: string): Statement[] {
-  const policies = (template.Resources[role]?.Properties?.Policies ?? []) as {
-    PolicyDocument: { Statement: Statement[] }
-  }[]
-  return policies.flatMap(policy => policy.PolicyDocument.Statement)
-}
-
 /** The deploy role's block: per action, what it sends and needs; then the policy itself. */
 export function renderDeployRole(template: Template): string {
   const rows = actionNames().flatMap(action => {
@@ -107,7 +106,7 @@ export function renderDeployRole(template: Template): string {
 
 /** The job execution role's policy. */
 export function renderExecutionRole(template: Template): string {
-  return policyJson(inlineStatements(template, 'JobExecutionRole'))
+  return policyJson(roleStatements(template, 'JobExecutionRole'))
 }
 
 /** The roles EventBridge assumes for the rules' targets: what each delivers, its policy. */
@@ -125,7 +124,7 @@ export function renderDataArrivalRoles(template: Template): string {
     '',
     `\`${role}\` (trusted by \`events.amazonaws.com\` for rules of the stack's account only):`,
     '',
-    policyJson(inlineStatements(template, role))
+    policyJson(roleStatements(template, role))
   ])
   return [
     'The roles EventBridge assumes to deliver (`infra/pipeline.yaml`; test/infra/iam.test.ts derives them from the rules):',

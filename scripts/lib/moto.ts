@@ -17,12 +17,22 @@ export const awsTestEnv = {
 }
 Object.assign(process.env, awsTestEnv)
 
-/** What an action needs to reach the local S3 and the local EMR Serverless, as on AWS. */
-export function localAwsEnv(s3Endpoint: string, emrEndpoint: string): Record<string, string> {
+/**
+ * What an action needs to reach the local S3 and the local EMR Serverless, as on AWS: both
+ * endpoints and the credentials the local EMR Serverless was started with (the only ones it
+ * accepts, and the only ones a gated local S3 accepts), with no session token.
+ */
+export function localAwsEnv(
+  s3Endpoint: string,
+  emr: { endpoint: string; credentials: { accessKeyId: string; secretAccessKey: string } }
+): Record<string, string> {
   return {
     ...awsTestEnv,
+    AWS_ACCESS_KEY_ID: emr.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emr.credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: '',
     AWS_ENDPOINT_URL_S3: s3Endpoint,
-    AWS_ENDPOINT_URL_EMR_SERVERLESS: emrEndpoint
+    AWS_ENDPOINT_URL_EMR_SERVERLESS: emr.endpoint
   }
 }
 
@@ -43,6 +53,11 @@ export interface MotoOptions {
    * more control routes on import), put on the harness's PYTHONPATH.
    */
   extensions?: readonly string[]
+  /**
+   * The only access key ID the local S3 then accepts (the local pipeline's random one); by
+   * default any. Handed over in the environment, which other users of the machine cannot read.
+   */
+  accessKeyId?: string
 }
 
 /**
@@ -50,7 +65,7 @@ export interface MotoOptions {
  * EMR Serverless of the local pipeline and of the tests. Each test file gets its own server,
  * so files can run in parallel without resetting each other.
  */
-export async function startMoto({ extensions = [] }: MotoOptions = {}): Promise<Moto> {
+export async function startMoto({ extensions = [], accessKeyId }: MotoOptions = {}): Promise<Moto> {
   if (!existsSync(venvPython)) {
     throw new Error('No .venv: run `bash scripts/setup-python.sh` (the test command does it)')
   }
@@ -65,6 +80,7 @@ export async function startMoto({ extensions = [] }: MotoOptions = {}): Promise<
     env: {
       ...process.env,
       PYTHONUNBUFFERED: '1',
+      MOTO_HARNESS_ACCESS_KEY_ID: accessKeyId ?? '',
       ...(pythonPath.length ? { PYTHONPATH: pythonPath.join(path.delimiter) } : {})
     }
   })

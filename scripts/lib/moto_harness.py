@@ -8,17 +8,27 @@ moto cannot do by itself (for instance a job run's state over time) through rout
 Usage: python moto_harness.py [--port N]   (0 = a free port; the first stdout line is JSON
 {"port": N}). The process ends when its standard input closes or on SIGTERM/SIGINT, so a
 test runner that dies cannot leave it behind.
+
+A gate stands in front of moto, which itself accepts any request: a browser's request (an
+Origin, or Sec-Fetch-Site) is always refused, since a web page can reach 127.0.0.1 too; and
+with MOTO_HARNESS_ACCESS_KEY_ID set (the local pipeline sets a random one per run, in the
+environment, where other users cannot read it), a request not signed with that access key
+is refused. The key ID is checked, not the signature: moto does not verify SigV4.
 """
 
 from __future__ import annotations
 
 import argparse
+import hmac
 import json
+import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -54,11 +64,39 @@ except ImportError as error:  # only a missing module is fine; a broken one must
         raise
 
 
+BROWSER_HEADERS = ("HTTP_ORIGIN", "HTTP_SEC_FETCH_SITE")
+CREDENTIAL = re.compile(r"Credential=([^/\s,]+)/")
+
+
+def refusal(environ: dict[str, Any], access_key: str | None) -> str | None:
+    """Why the gate refuses the request, or None."""
+    if any(header in environ for header in BROWSER_HEADERS):
+        return "a browser's request (an Origin or fetch metadata) is refused"
+    if access_key is None:
+        return None
+    signed = CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
+    query = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential", [""])[0]
+    given = signed.group(1) if signed else query.split("/")[0]
+    if not hmac.compare_digest(given.encode(), access_key.encode()):
+        return "the request is not signed with the access key this local S3 was started with"
+    return None
+
+
 class HarnessApp:
     def __init__(self) -> None:
         self.moto = DomainDispatcherApplication(create_backend_app)
+        self.access_key = os.environ.get("MOTO_HARNESS_ACCESS_KEY_ID") or None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        refused = refusal(environ, self.access_key)
+        if refused is not None:
+            response = Response(
+                '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+                f"<Message>Local S3: {refused}</Message></Error>",
+                status=403,
+                content_type="application/xml",
+            )
+            return response(environ, start_response)
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_harness/"):
             return self.control(environ, start_response, path[len("/_harness/") :])

@@ -4,19 +4,9 @@ import { parseArgs } from 'node:util'
 import { InputError } from '../../src/core/errors.js'
 import { Inputs } from '../../src/core/inputs.js'
 import { addDays, daysBetween, formatIsoDate, parseIsoDate } from '../../src/core/calendar.js'
+import { describeParseError, PIPELINE_OPTIONS, USAGE } from './pipeline-flags.mjs'
 
-export const USAGE =
-  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--force] [--lake DIR] [--verbose] [--timings FILE]\n' +
-  '  --date          one logical date (instead of --start and --end)\n' +
-  '  --start, --end  the first and last logical date (default 2026-01-01 … 2026-01-03, at most 366 days)\n' +
-  '  --scale N       sample size: 200 × N customers, 100 × N changes a day (1 to 1000, default 1)\n' +
-  '  --seed N        random seed of the sample data (default 7)\n' +
-  '  --fresh         start from an empty lake (default: keep the lake of the earlier run)\n' +
-  '  --force         process the dates again although they have completed (a completed date is\n' +
-  '                  otherwise skipped in seconds, as on GitHub; later completed dates are replayed)\n' +
-  '  --lake DIR      the folder the local S3 lake is kept in between runs (default .work/lake)\n' +
-  "  --verbose       show Spark's own INFO/WARN output and the actions' debug lines\n" +
-  "  --timings FILE  also write the run's wall time and Spark time as JSON (for npm run bench -- pipeline)"
+export { USAGE }
 
 /** A command line that cannot run: one line for the user, then the usage, exit 2. */
 export class UsageError extends Error {
@@ -64,20 +54,9 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: {
-        date: { type: 'string' },
-        start: { type: 'string' },
-        end: { type: 'string' },
-        scale: { type: 'string', default: '1' },
-        seed: { type: 'string', default: '7' },
-        lake: { type: 'string', default: '.work/lake' },
-        fresh: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-        timings: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false }
-      }
-    }).values
+      options: PIPELINE_OPTIONS
+      // No option is `multiple`: every value is one string or boolean.
+    }).values as Record<string, string | boolean | undefined>
   } catch (error) {
     throw new UsageError(describeParseError(error))
   }
@@ -126,24 +105,6 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
   }
 }
 
-function describeParseError(error: unknown): string {
-  const code = (error as { code?: unknown }).code
-  const message = error instanceof Error ? error.message : String(error)
-  const option = /'(-[^' ]+)/.exec(message)?.[1]
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${option ?? message}`
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /ambiguous/.test(message)
-        ? `${option} needs a value (one that starts with - is written ${option}=-…)`
-        : `${option ?? 'an option'} needs a value`
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? ''}`.trim()
-    default:
-      return message.split('\n')[0] ?? message
-  }
-}
-
 /**
  * The lake folder, refused when deleting it could lose something that is not a lake of an
  * earlier run: the project itself or a folder above it, or a folder holding anything else.
@@ -167,4 +128,25 @@ function lakeFolder(text: string, projectRoot: string): string {
     }
   }
   return lake
+}
+
+/**
+ * The command line, or its one-line refusal and the usage on stderr and exit code 2; the
+ * usage on stdout and exit code 0 for --help.
+ */
+export function pipelineArgsOrExit(argv: readonly string[], projectRoot: string): PipelineArgs {
+  let args: PipelineArgs
+  try {
+    args = parsePipelineArgs(argv, projectRoot)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    console.error(`pipeline: ${error.message}`)
+    console.error(USAGE)
+    process.exit(2)
+  }
+  if (args.help) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  return args
 }

@@ -1,3 +1,6 @@
+import { printable } from './printable.js'
+import { redactCredentials } from './redact.js'
+
 /**
  * Errors a user can act on. The runner prints their message as one line and exits 1,
  * without a stack trace: the message must say what to change.
@@ -29,7 +32,7 @@ export class InputError extends UserError {
     super(
       got === undefined
         ? `Input '${input}': expected ${expected}`
-        : `Input '${input}': expected ${expected}, got '${truncate(got, 80)}'`
+        : `Input '${input}': expected ${expected}, got '${printable(truncate(got, 80))}'`
     )
   }
 }
@@ -49,7 +52,7 @@ export function errorName(error: unknown): string {
   return 'Error'
 }
 
+/** An error's message, stripped of any credential a service echoed into it. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
+  return redactCredentials(error instanceof Error ? error.message : String(error))
 }

@@ -8,26 +8,35 @@ import {
   UserError
 } from './errors.js'
 import { Inputs } from './inputs.js'
-import type { Logger } from './log.js'
+import { redactCredentials } from './redact.js'
+import { inertLines, type Logger } from './log.js'
+import type { Markdown } from './markdown.js'
 import type { StateStore } from './state.js'
 
 /** The only bridge between domain code and the workflow runner (@actions/core). */
 
 export const actionInputs = (): Inputs => new Inputs(name => core.getInput(name))
 
+/**
+ * Everything domain code says reaches the log stripped of credentials; plain lines (info, a
+ * group's lines) are data that could hold a workflow command, so they go through
+ * inertLines(). Annotations, debug lines and group titles are command data, which
+ * @actions/core escapes itself (`%`, CR and LF).
+ */
+const printLines = (text: string): void => {
+  for (const line of inertLines(redactCredentials(text), () => `stop-${randomUUID()}`)) {
+    core.info(line)
+  }
+}
+
 export const actionLogger: Logger = {
-  info: message => core.info(message),
-  warning: message => core.warning(message),
-  error: message => core.error(message),
-  debug: message => core.debug(message),
+  info: printLines,
+  warning: message => core.warning(redactCredentials(message)),
+  error: message => core.error(redactCredentials(message)),
+  debug: message => core.debug(redactCredentials(message)),
   group: (title, lines) => {
-    core.startGroup(title)
-    // The lines are data (a Spark driver's log, say): one that starts with `::` must not be
-    // taken by the runner as a workflow command, so commands are off while they print.
-    const resume = `stop-${randomUUID()}`
-    core.info(`::stop-commands::${resume}`)
-    for (const line of lines) core.info(line)
-    core.info(`::${resume}::`)
+    core.startGroup(redactCredentials(title))
+    printLines(lines.join('\n'))
     core.endGroup()
   }
 }
@@ -41,10 +50,10 @@ export function setOutputs(outputs: Record<string, string | number | boolean>): 
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value))
 }
 
-/** Appends markdown to the job summary; a no-op outside a runner. */
-export async function writeSummary(markdown: string): Promise<void> {
+/** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
+export async function writeSummary(markdown: Markdown): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(markdown, true).write()
+  await core.summary.addRaw(markdown.toString(), true).write()
 }
 
 export function maskSecret(value: string): void {
@@ -60,12 +69,12 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
     await main()
   } catch (error) {
     if (error instanceof CertainFailure) {
-      core.error(firstLine(error.message), { title: CERTAIN_FAILURE_TITLE })
+      core.error(redactCredentials(firstLine(error.message)), { title: CERTAIN_FAILURE_TITLE })
       process.exitCode = 1
     } else if (error instanceof UserError) {
-      core.setFailed(firstLine(error.message))
+      core.setFailed(redactCredentials(firstLine(error.message)))
     } else {
-      if (error instanceof Error && error.stack) core.debug(error.stack)
+      if (error instanceof Error && error.stack) core.debug(redactCredentials(error.stack))
       core.setFailed(`${errorName(error)}: ${firstLine(errorMessage(error))}`)
     }
   }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.js'
-import { details, table } from '../core/markdown.js'
+import { code, details, join, link, safeMd, table, type Markdown } from '../core/markdown.js'
 import type { SparkJobOutcome } from './spark-job.js'
 import { formatHours } from './usage.js'
 
@@ -20,20 +20,21 @@ export function sparkJobOutputs(outcome: SparkJobOutcome): Record<string, string
 }
 
 /** The job summary: what ran, how it ended, what it cost, every attempt, the driver's last lines. */
-export function sparkJobSummary(outcome: SparkJobOutcome): string {
+export function sparkJobSummary(outcome: SparkJobOutcome): Markdown {
   const icon = outcome.state === 'SUCCESS' ? '✅' : outcome.failure ? '❌' : '⏳'
   const parts = [
-    `### ${icon} Spark job \`${outcome.runName}\`: ${outcome.state || 'not started'}\n`
+    safeMd`### ${icon} Spark job ${code(outcome.runName)}: ${outcome.state || 'not started'}
+`
   ]
-  const link = outcome.dashboardUrl
-    ? `[Spark UI](${outcome.dashboardUrl}) (the link expires after an hour)`
+  const dashboard = outcome.dashboardUrl
+    ? safeMd`${link('Spark UI', outcome.dashboardUrl)} (the link expires after an hour)`
     : 'n/a'
   parts.push(
     table(
       ['', ''],
       [
-        ['Application', `\`${outcome.applicationId}\``],
-        ['Job run', `\`${outcome.jobRunId}\``],
+        ['Application', code(outcome.applicationId)],
+        ['Job run', code(outcome.jobRunId)],
         ['State', outcome.state],
         ['Attempts', outcome.attempts.length],
         [
@@ -43,37 +44,43 @@ export function sparkJobSummary(outcome: SparkJobOutcome): string {
         ['Billed vCPU-hours', formatHours(outcome.usage.vcpuHours)],
         ['Billed memory GB-hours', formatHours(outcome.usage.memoryGbHours)],
         ['Billed storage GB-hours', formatHours(outcome.usage.storageGbHours)],
-        ['Dashboard', link]
+        ['Dashboard', dashboard]
       ]
     )
   )
-  if (outcome.failure) parts.push(`\n**${outcome.failure}**\n`)
+  if (outcome.failure)
+    parts.push(safeMd`
+**${outcome.failure}**
+`)
   if (outcome.attempts.length > 1 || outcome.attempts.some(attempt => attempt.attached)) {
     parts.push(
-      '\n' +
-        table(
-          ['Attempt', 'Job run', 'How', 'State', 'Duration', 'Details'],
-          outcome.attempts.map(attempt => [
-            attempt.number,
-            `\`${attempt.jobRunId}\``,
-            attempt.attached ? 'attached to a running run' : 'submitted',
-            attempt.state,
-            formatDuration(attempt.durationSeconds * 1000),
-            attempt.stateDetails ?? ''
-          ])
-        )
+      safeMd`
+${table(
+  ['Attempt', 'Job run', 'How', 'State', 'Duration', 'Details'],
+  outcome.attempts.map(attempt => [
+    attempt.number,
+    code(attempt.jobRunId),
+    attempt.attached ? 'attached to a running run' : 'submitted',
+    attempt.state,
+    formatDuration(attempt.durationSeconds * 1000),
+    attempt.stateDetails ?? ''
+  ])
+)}`
     )
   }
   for (const attempt of outcome.attempts) {
     for (const log of attempt.logs) {
       const title = `Driver ${log.stream}, attempt ${attempt.number} (job run ${attempt.jobRunId})`
       parts.push(
-        '\n' +
-          (log.lines
-            ? details(`${title}: last ${log.lines.length} lines`, log.lines.join('\n'))
-            : `${title}: ${log.problem}\n`)
+        safeMd`
+${
+  log.lines
+    ? details(`${title}: last ${log.lines.length} lines`, log.lines.join('\n'))
+    : safeMd`${title}: ${log.problem}
+`
+}`
       )
     }
   }
-  return parts.join('')
+  return join(parts)
 }

@@ -59,6 +59,9 @@ const isS3Object = (text: string): boolean =>
   isS3Prefix(text) && isS3Uri(text, { keyRequired: true })
 const CONF_KEY = /^[A-Za-z0-9_.-]+$/
 
+/** EMR Serverless's pattern for an application name (an ID is a name of [0-9a-z]). */
+const APPLICATION = /^[A-Za-z0-9._/#-]{1,64}$/
+
 /**
  * Reads and checks every input. Throws an InputError naming the first bad one, so nothing is
  * uploaded or started when any input is wrong.
@@ -69,6 +72,15 @@ export function readSparkJobSettings(
   workspace: string = env.GITHUB_WORKSPACE || process.cwd()
 ): SparkJobSettings {
   const application = inputs.required('application', 'an EMR Serverless application ID or name')
+  // The service's own pattern for an ID or a name, and no `..` step: the value ends up in a
+  // request path and in log lines.
+  if (!APPLICATION.test(application) || /(^|\/)\.\.(\/|$)/.test(application)) {
+    throw new InputError(
+      'application',
+      'an EMR Serverless application ID or name (1 to 64 of A-Z a-z 0-9 . _ - / #)',
+      application
+    )
+  }
   const executionRoleArn = inputs.required(
     'execution-role-arn',
     'the ARN of the job runtime role (arn:aws:iam::<account>:role/<name>)'

@@ -12,6 +12,7 @@ import {
 import { systemClock } from '../core/sleep.js'
 import { autoRetry, GITHUB_MAX_RERUNS } from '../pipeline/auto-retry.js'
 import { RETRY_BACKOFFS } from '../core/retry-delay.js'
+import { link, safeMd } from '../core/markdown.js'
 
 const HOUR_MS = 3_600_000
 
@@ -62,7 +63,10 @@ await runAction(async () => {
     'run-attempt': result.runAttempt,
     conclusion: result.conclusion
   })
-  const link = result.runUrl ? ` ([run](${result.runUrl}))` : ''
+  const run = result.runUrl ? safeMd` (${link('run', result.runUrl)})` : ''
   const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run'
-  await writeSummary(`### Auto-retry: ${title}\n\n${result.reason}${link}\n`)
+  await writeSummary(safeMd`### Auto-retry: ${title}
+
+${result.reason}${run}
+`)
 })

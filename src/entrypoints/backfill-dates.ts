@@ -1,3 +1,4 @@
+import { safeMd } from '../core/markdown.js'
 import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
 import { DEFAULT_MAX_DAYS, expandDateRange, MATRIX_LIMIT } from '../pipeline/backfill-dates.js'
 
@@ -13,8 +14,8 @@ await runAction(async () => {
     `Backfill of ${dates.length} date(s), ${maxParallel} at a time: ${dates.join(', ')}`
   )
   setOutputs({ dates: JSON.stringify(dates), count: dates.length, 'max-parallel': maxParallel })
-  await writeSummary(
-    `### Backfill ${dates[0]} … ${dates[dates.length - 1]}\n\n` +
-      `${dates.length} date(s), at most ${maxParallel} at a time.\n`
-  )
+  await writeSummary(safeMd`### Backfill ${dates[0]} … ${dates[dates.length - 1]}
+
+${dates.length} date(s), at most ${maxParallel} at a time.
+`)
 })

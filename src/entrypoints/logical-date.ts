@@ -1,3 +1,4 @@
+import { safeMd } from '../core/markdown.js'
 import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
@@ -43,5 +44,8 @@ await runAction(async () => {
     source: logicalDate.source,
     'run-created-at': runCreatedAt?.toISOString() ?? ''
   })
-  await writeSummary(`### Logical date: ${logicalDate.date}\n\n${logicalDate.explanation}\n`)
+  await writeSummary(safeMd`### Logical date: ${logicalDate.date}
+
+${logicalDate.explanation}
+`)
 })

@@ -1,3 +1,4 @@
+import { isWebUrl, link, safeMd } from '../core/markdown.js'
 import { errorMessage, InputError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
 import {
@@ -29,10 +30,12 @@ await runAction(async () => {
   const env = process.env
   const pipeline = inputs.string('pipeline', env.GITHUB_WORKFLOW ?? '')
   if (!pipeline) inputs.required('pipeline', 'the pipeline name')
+  oneLine('pipeline', pipeline, 100)
   const runUrl = inputs.string(
     'run-url',
     `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`
   )
+  if (!isWebUrl(runUrl)) throw new InputError('run-url', 'an http(s) URL of the run', runUrl)
   const outcome = {
     status,
     pipeline,
@@ -43,7 +46,8 @@ await runAction(async () => {
     details: inputs.lines('details'),
     oncePerStreak: inputs.string('once-per-streak')
   }
-  const label = inputs.string('label', 'pipeline-failure')
+  // GitHub's own limit for a label's name.
+  const label = oneLine('label', inputs.string('label', 'pipeline-failure'), 50)
   if (!token) inputs.required('github-token', 'a token with issues: write')
   const repository = parseRepository(env.GITHUB_REPOSITORY)
 
@@ -58,9 +62,21 @@ await runAction(async () => {
   })
   setOutputs({ 'issue-number': result.issueNumber ?? '', action: result.action })
   const issue = result.issueUrl
-    ? ` · issue [#${result.issueNumber}](${result.issueUrl}) ${result.action}`
+    ? safeMd` · issue ${link(`#${result.issueNumber}`, result.issueUrl)} ${result.action}`
     : ''
-  await writeSummary(`### ${result.summary}\n\n[Workflow run](${runUrl})${issue}\n`)
+  await writeSummary(safeMd`### ${result.summary}
+
+${link('Workflow run', runUrl)}${issue}
+`)
   for (const extra of result.failures.slice(1)) actionLogger.error(errorMessage(extra))
   if (result.failures.length) throw result.failures[0]
 })
+
+/** A name on one line, at most `max` characters, without control characters. */
+function oneLine(name: string, value: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (value.length > max || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
+    throw new InputError(name, `one line of at most ${max} characters`, value)
+  }
+  return value
+}

@@ -38,6 +38,9 @@ await runAction(async () => {
   const outcome = await runQualityGate({
     ...config,
     store: createMetricsStore(config, process.env),
+    ...(config.resultsRoot
+      ? { resultsStore: createMetricsStore(config, process.env, config.resultsRoot) }
+      : {}),
     logger: actionLogger
   }).catch(async (error: unknown) => {
     await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] })

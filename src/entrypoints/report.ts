@@ -15,7 +15,9 @@ await runAction(async () => {
   const inputs = actionInputs()
   maskSecret(inputs.string('github-token'))
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-  const settings = readReportSettings(inputs, process.env, workspace, new Date())
+  const settings = readReportSettings(inputs, process.env, workspace, new Date(), {
+    outputInWorkspace: true
+  })
   const outcome = await buildDashboard(settings, {
     lake: openLake(settings.lake, settings.aws),
     logger: actionLogger,

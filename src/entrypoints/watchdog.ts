@@ -2,7 +2,7 @@ import { parseTimestamp } from '../core/calendar.js'
 import { InputError, UserError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
 import { parseRepository } from '../core/github-rest.js'
-import { table } from '../core/markdown.js'
+import { safeMd, table } from '../core/markdown.js'
 import {
   actionInputs,
   actionLogger,
@@ -81,11 +81,12 @@ await runAction(async () => {
     'issue-number': result.alert?.issueNumber ?? ''
   })
   await writeSummary(
-    `### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)\n\n` +
-      table(
-        ['', ''],
-        result.lines.map(line => ['', line])
-      )
+    safeMd`### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)
+
+${table(
+  ['', ''],
+  result.lines.map(line => ['', line])
+)}`
   )
   const failures = result.alert?.failures ?? []
   if (failures.length) throw failures[0]

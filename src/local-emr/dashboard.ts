@@ -1,3 +1,4 @@
+import { htmlPage, safeHtml } from '../core/html.js'
 import { readFile } from 'node:fs/promises'
 import type { LocalJobRun } from './job-run-registry.js'
 
@@ -8,7 +9,9 @@ import type { LocalJobRun } from './job-run-registry.js'
 export async function dashboardPage(
   run: LocalJobRun,
   stream: 'stdout' | 'stderr' | undefined,
-  runDir: string
+  runDir: string,
+  /** The service's dashboard token, which the page's links carry on. */
+  token: string
 ): Promise<{ contentType: string; body: string }> {
   if (stream) {
     const text = await readFile(`${runDir}/${stream}`, 'utf8').catch(() => '')
@@ -25,19 +28,15 @@ export async function dashboardPage(
     ['Started', run.startedAt ? new Date(run.startedAt).toISOString() : ''],
     ['Ended', run.endedAt ? new Date(run.endedAt).toISOString() : '']
   ]
-  const body = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Job run ${escape(run.jobRunId)}</title></head>
-<body><h1>Local EMR Serverless job run</h1>
-<table>${rows.map(([name, value]) => `<tr><th align="left">${name}</th><td>${escape(value)}</td></tr>`).join('')}</table>
-<p><a href="${escape(run.jobRunId)}/stderr">driver stderr</a> · <a href="${escape(run.jobRunId)}/stdout">driver stdout</a></p>
-</body></html>
-`
+  const table = rows.map(([name, value]) => safeHtml`<tr><th>${name}</th><td>${value}</td></tr>`)
+  const body = htmlPage({
+    lang: 'en',
+    title: `Job run ${run.jobRunId}`,
+    body: safeHtml`<h1>Local EMR Serverless job run</h1>
+<table>${table}</table>
+<p><a href="${`${run.jobRunId}/stderr?token=${token}`}">driver stderr</a> · <a href="${`${run.jobRunId}/stdout?token=${token}`}">driver stdout</a></p>`,
+    styles: ['th{text-align:left}'],
+    scripts: []
+  })
   return { contentType: 'text/html; charset=utf-8', body }
-}
-
-function escape(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    char => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!
-  )
 }

@@ -9,7 +9,10 @@ import type {
 import { TERMINAL } from './job-run-registry.js'
 import type { JobRunLauncher } from './job-run-launcher.js'
 import { parseSparkSubmitParameters, SparkSubmitParametersError } from './spark-submit-args.js'
+import { browserRequestRefusal } from '../core/local-service-guard.js'
 import { dashboardPage } from './dashboard.js'
+import { jobRunProblem } from './job-policy.js'
+import { signatureProblem, type SigningCredentials } from './request-signature.js'
 
 const ACCOUNT = '123456789012'
 
@@ -22,7 +25,14 @@ export interface ApiContext {
   now: () => number
   /** The run's local folder (its driver logs). */
   runDir: (run: LocalJobRun) => string
+  /** What every API request must be signed with (SigV4, service emr-serverless). */
+  credentials: SigningCredentials
+  /** The random token of this start that the dashboard pages' links carry. */
+  dashboardToken: string
 }
+
+/** Larger than any StartJobRun the service takes (its documented limits are far smaller). */
+const MAX_BODY_BYTES = 1024 * 1024
 
 type Handler = (
   context: ApiContext,
@@ -65,28 +75,55 @@ export async function handleRequest(
   response: ServerResponse
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://local')
+  const method = request.method ?? 'GET'
+  const port = Number(new URL(context.endpoint()).port)
   try {
     const page = /^\/dashboard\/([^/]+)\/([^/]+)(?:\/(stdout|stderr))?$/.exec(url.pathname)
-    if (page && request.method === 'GET') {
+    if (page && method === 'GET') {
+      // Opened in a browser from the summary's link: no signature, but this start's token.
+      const host = request.headers.host
+      if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+        throw new ApiError(403, 'AccessDeniedException', `The Host '${host}' is not this service`)
+      }
+      if (url.searchParams.get('token') !== context.dashboardToken) {
+        throw new ApiError(403, 'AccessDeniedException', 'The dashboard link has no valid token')
+      }
       const run = context.registry.jobRun(page[1], page[2])
       const { contentType, body } = await dashboardPage(
         run,
         page[3] as 'stdout' | 'stderr' | undefined,
-        context.runDir(run)
+        context.runDir(run),
+        context.dashboardToken
       )
-      response.writeHead(200, { 'content-type': contentType })
+      response.writeHead(200, { 'content-type': contentType, 'x-content-type-options': 'nosniff' })
       response.end(body)
       return
     }
-    const found = findRoute(request.method ?? 'GET', url.pathname)
+    const refusal = browserRequestRefusal(method, request.headers, port)
+    if (refusal)
+      throw new ApiError(403, 'AccessDeniedException', `Local EMR Serverless: ${refusal}`)
+    const raw = await readBody(request)
+    const unsigned = signatureProblem(
+      { method, url: request.url ?? '/', headers: request.headers, body: raw },
+      context.credentials,
+      'emr-serverless',
+      context.now()
+    )
+    if (unsigned) {
+      throw new ApiError(
+        403,
+        'UnrecognizedClientException',
+        `Local EMR Serverless: ${unsigned}; it accepts only the credentials it gives the runner's steps`
+      )
+    }
+    const found = findRoute(method, url.pathname)
     if (!found)
       throw new ApiError(
         404,
         'UnknownOperationException',
-        `No operation at ${request.method} ${url.pathname}`
+        `No operation at ${method} ${url.pathname}`
       )
-    const body = await readJson(request)
-    const answer = found.route.handler(context, found.match, url.searchParams, body)
+    const answer = found.route.handler(context, found.match, url.searchParams, parseJson(raw))
     send(response, 200, answer ?? {})
   } catch (error) {
     if (error instanceof ApiError) {
@@ -122,10 +159,21 @@ function send(
   response.end(JSON.stringify(body))
 }
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  const text = Buffer.concat(chunks).toString('utf8')
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) {
+      throw new ApiError(413, 'ValidationException', 'The request body is too large.')
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
+  const text = raw.toString('utf8')
   if (!text.trim()) return {}
   try {
     const parsed: unknown = JSON.parse(text)
@@ -249,7 +297,7 @@ function getDashboardForJobRun(
   // The live Spark UI while the driver runs; afterwards this service's page of the run.
   const url =
     run.sparkUiUrl ??
-    `${context.endpoint()}/dashboard/${encodeURIComponent(applicationId)}/${encodeURIComponent(jobRunId)}`
+    `${context.endpoint()}/dashboard/${encodeURIComponent(applicationId)}/${encodeURIComponent(jobRunId)}?token=${context.dashboardToken}`
   return { url }
 }
 
@@ -392,7 +440,7 @@ function checkStartJobRun(body: Record<string, unknown>): StartJobRunRequest {
       Object.values(tags).some(v => typeof v !== 'string'))
   )
     throw validation('tags: expected a map of strings')
-  return {
+  const request: StartJobRunRequest = {
     clientToken,
     executionRoleArn,
     ...(name ? { name } : {}),
@@ -412,6 +460,10 @@ function checkStartJobRun(body: Record<string, unknown>): StartJobRunRequest {
     ...(tags ? { tags: tags as Record<string, string> } : {}),
     ...(timeout !== undefined ? { executionTimeoutMinutes: timeout as number } : {})
   }
+  // Only what the real service would run: staged objects and the image's own files.
+  const refused = jobRunProblem(request)
+  if (refused) throw validation(refused)
+  return request
 }
 
 function paginate<T>(items: T[], query: URLSearchParams): { items: T[]; nextToken?: string } {

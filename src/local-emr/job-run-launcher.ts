@@ -9,11 +9,10 @@ import { TERMINAL } from './job-run-registry.js'
 import { withoutImageJars } from './image-jars.js'
 import { lastErrorLine } from './last-error-line.js'
 import { driverLogUri, fetchJobFile, uploadGzipped } from './s3-files.js'
+import { requestParameters } from './job-policy.js'
 import {
-  addProperty,
   localMasterCores,
   memoryGb,
-  parseSparkSubmitParameters,
   propertiesFileText,
   sparkSubmitArgv,
   type SparkSubmitParameters
@@ -198,34 +197,17 @@ export class JobRunLauncher {
   /** Local defaults < spark-defaults classification < sparkSubmitParameters < the local S3. */
   private parameters(run: LocalJobRun, stderr: WriteStream): SparkSubmitParameters {
     const runDir = path.join(this.options.workDir, run.applicationId, run.jobRunId)
-    const merged: SparkSubmitParameters = {
-      conf: {
-        'spark.sql.warehouse.dir': path.join(runDir, 'spark-warehouse'),
-        'spark.ui.showConsoleProgress': 'false'
-      },
-      jars: [],
-      files: [],
-      pyFiles: [],
-      archives: []
+    const { parameters: merged, ignored } = requestParameters(run.request)
+    for (const classification of ignored) {
+      stderr.write(
+        `local EMR Serverless: the '${classification}' classification is not applied to local runs\n`
+      )
     }
-    for (const classification of run.request.configurationOverrides?.applicationConfiguration ??
-      []) {
-      if (classification.classification !== 'spark-defaults') {
-        stderr.write(
-          `local EMR Serverless: the '${classification.classification}' classification is not applied to local runs\n`
-        )
-        continue
-      }
-      for (const [key, value] of Object.entries(classification.properties ?? {}))
-        addProperty(merged, key, value)
+    merged.conf = {
+      'spark.sql.warehouse.dir': path.join(runDir, 'spark-warehouse'),
+      'spark.ui.showConsoleProgress': 'false',
+      ...merged.conf
     }
-    const given = parseSparkSubmitParameters(
-      run.request.jobDriver.sparkSubmit.sparkSubmitParameters
-    )
-    Object.assign(merged.conf, given.conf)
-    merged.className = given.className
-    for (const list of ['jars', 'files', 'pyFiles', 'archives'] as const)
-      merged[list].push(...given[list])
     // The platform's own settings win, as EMR's do: the lake is the local S3, whatever the job says.
     Object.assign(merged.conf, this.localS3Properties())
     return merged

@@ -15,14 +15,19 @@ export function s3Location(uri: string): { bucket: string; key: string } | undef
 /**
  * The local file a job run uses for a file the request names, as EMR Serverless does it:
  * `s3://…` is downloaded into the run's folder (keeping its name, so `--files` land in the
- * driver's working directory), `local://` / absolute paths are used as they are.
+ * driver's working directory; a `#name` suffix is kept for spark-submit). Nothing of the
+ * machine is used: a file of the EMR Serverless image (which StartJobRun lets through) has
+ * no local copy, unless the launcher maps it to one first (the image's Iceberg jar).
  */
 export async function fetchJobFile(s3: S3Client, uri: string, runDir: string): Promise<string> {
-  if (uri.startsWith('local://')) return uri.slice('local://'.length)
-  if (path.isAbsolute(uri)) return uri
-  const location = s3Location(uri)
-  if (!location)
-    throw new Error(`${uri}: expected an s3:// URI, a local:// path or an absolute path`)
+  const hash = uri.indexOf('#')
+  const [object, alias] = hash < 0 ? [uri, ''] : [uri.slice(0, hash), uri.slice(hash)]
+  const location = s3Location(object)
+  if (!location) {
+    throw new Error(
+      `${uri}: a file of the EMR Serverless image, which this local service does not have (stage it to S3)`
+    )
+  }
   const file = path.join(runDir, path.posix.basename(location.key))
   await mkdir(runDir, { recursive: true })
   try {
@@ -34,7 +39,7 @@ export async function fetchJobFile(s3: S3Client, uri: string, runDir: string): P
     const name = (error as { name?: string }).name ?? 'Error'
     throw new Error(`cannot fetch ${uri}: ${name}`, { cause: error })
   }
-  return file
+  return `${file}${alias}`
 }
 
 /** `<logUri>/applications/<app>/jobs/<run>/SPARK_DRIVER/<stream>.gz`, the service's layout. */

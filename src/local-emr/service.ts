@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { S3Client } from '@aws-sdk/client-s3'
+import { localCredentials, randomToken } from '../core/local-service-guard.js'
 import { handleRequest } from './http-api.js'
 import { cachedJarPaths, defaultJarCacheDir } from './jar-cache.js'
 import { JobRunLauncher, type AwsCredentials } from './job-run-launcher.js'
@@ -23,7 +24,11 @@ export interface LocalEmrServerlessOptions {
   /** Default: `local[2]`. */
   master?: string
   region?: string
-  /** Given to the drivers (S3A reads them from the environment); default: AWS_* of `env`. */
+  /**
+   * What every request must be signed with, and what the drivers reach the local S3 with
+   * (S3A reads them from the environment). Default: new random ones (`credentials` of the
+   * started service), which the runner hands to its own steps and to no one else.
+   */
   credentials?: AwsCredentials
   /** Default: JAVA_HOME, else the JDK of the `java` on PATH. */
   javaHome?: string
@@ -53,6 +58,8 @@ export interface JobRunStateChange {
 export interface LocalEmrServerless {
   /** http://127.0.0.1:<port>: the value for AWS_ENDPOINT_URL_EMR_SERVERLESS. */
   endpoint: string
+  /** The only credentials it accepts: the steps' AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  credentials: AwsCredentials
   applications: ApplicationSpec[]
   /** Cancels the runs still going (their processes are killed), then closes the server. */
   stop(): Promise<void>
@@ -77,7 +84,8 @@ export async function startLocalEmrServerless(
   const env = options.env ?? process.env
   const root = options.projectRoot ?? packageRoot
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'
-  const credentials = options.credentials ?? credentialsFrom(env)
+  const credentials = options.credentials ?? localCredentials()
+  const dashboardToken = randomToken()
   const master = options.master ?? 'local[2]'
   localMasterCores(master, 1)
   const jars = cachedJarPaths(options.jarCacheDir ?? defaultJarCacheDir(root))
@@ -129,7 +137,9 @@ export async function startLocalEmrServerless(
         region,
         endpoint: () => endpoint,
         now: Date.now,
-        runDir: run => path.join(options.workDir, run.applicationId, run.jobRunId)
+        runDir: run => path.join(options.workDir, run.applicationId, run.jobRunId),
+        credentials,
+        dashboardToken
       },
       request,
       response
@@ -143,6 +153,7 @@ export async function startLocalEmrServerless(
 
   return {
     endpoint,
+    credentials,
     applications,
     stop: async () => {
       await launcher.stop()
@@ -151,17 +162,6 @@ export async function startLocalEmrServerless(
       s3.destroy()
     }
   }
-}
-
-function credentialsFrom(env: NodeJS.ProcessEnv): AwsCredentials {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
-  if (!accessKeyId || !secretAccessKey) {
-    throw new Error(
-      'local EMR Serverless: no AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY for the local S3 (any value works with moto)'
-    )
-  }
-  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined }
 }
 
 /** JAVA_HOME, else the JDK of the `java` on PATH (as scripts/test.sh derives it). */

@@ -1,4 +1,4 @@
-import { cell } from '../core/markdown.js'
+import { fence, join, link, safeMd, table, type Markdown } from '../core/markdown.js'
 
 /** `skipped`: the run had nothing to do (its dates were completed, or it was superseded). */
 export type PipelineStatus = 'success' | 'failure' | 'skipped'
@@ -25,7 +25,7 @@ export function issueMarker(pipeline: string): string {
   return `<!-- pipeline-notify: ${pipeline.replace(/--/g, '- -')} -->`
 }
 
-/** Marks the issue text that alerted of a once-per-streak failure. */
+/** Marks the issue text that told of a once-per-streak failure (an HTML comment: safe key). */
 export function onceMarker(key: string): string {
   return `<!-- pipeline-notify-once: ${key.replace(/--/g, '- -').replace(/[<>\r\n]/g, ' ')} -->`
 }
@@ -46,62 +46,71 @@ export function issueTitle(outcome: PipelineOutcome): string {
   return `${outcome.pipeline} failed for ${outcome.logicalDate}`
 }
 
-function fence(text: string): string {
-  const marks = text.includes('```') ? '~~~~' : '```'
-  return `${marks}\n${text}\n${marks}`
-}
-
-function facts(outcome: PipelineOutcome): string {
-  const rows = [
-    ['pipeline', outcome.pipeline],
-    ['logical date', outcome.logicalDate],
-    ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-    ['run', outcome.runUrl]
-  ]
-  return [
-    '| | |',
-    '| --- | --- |',
-    ...rows.map(([key, value]) => `| ${key} | ${cell(value)} |`)
-  ].join('\n')
+function facts(outcome: PipelineOutcome): Markdown {
+  return table(
+    ['', ''],
+    [
+      ['pipeline', outcome.pipeline],
+      ['logical date', outcome.logicalDate],
+      ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
+      ['run', link(outcome.runUrl, outcome.runUrl)]
+    ]
+  )
 }
 
 /** The run's dates, one escaped list item each. */
-function dateDetails(outcome: PipelineOutcome): string {
+function dateDetails(outcome: PipelineOutcome): Markdown | '' {
   const lines = (outcome.details ?? []).filter(line => line.trim())
-  return lines.length ? `\n\n**Dates**\n\n${lines.map(line => `- ${cell(line)}`).join('\n')}` : ''
+  if (!lines.length) return ''
+  const items = join(
+    lines.map(line => safeMd`- ${line}`),
+    '\n'
+  )
+  return safeMd`
+
+**Dates**
+
+${items}`
 }
 
+/** The marker of a once-per-streak failure, after the text (an HTML comment). */
 function onceTag(outcome: PipelineOutcome): string {
-  return outcome.oncePerStreak ? `\n${onceMarker(outcome.oncePerStreak)}` : ''
+  return outcome.oncePerStreak ? `\n${onceMarker(outcome.oncePerStreak)}\n` : ''
 }
 
-function evidence(outcome: PipelineOutcome): string {
+function evidence(outcome: PipelineOutcome): Markdown | '' {
   const text = excerpt(outcome.errorExcerpt)
-  return text ? `\n\n**Error excerpt**\n\n${fence(text)}` : ''
+  return text
+    ? safeMd`
+
+**Error excerpt**
+
+${fence(text)}`
+    : ''
 }
 
 export function issueBody(outcome: PipelineOutcome): string {
-  return (
-    `${issueMarker(outcome.pipeline)}\n` +
-    `**${outcome.pipeline}** failed for **${outcome.logicalDate}**.\n\n` +
-    `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n\n` +
-    'This issue stays open while the pipeline keeps failing: later failures add a comment, ' +
-    `and the next successful run closes it.\n${onceTag(outcome)}`
-  )
+  // The marker is an HTML comment that issueMarker() makes safe; the rest is built escaped.
+  return `${issueMarker(outcome.pipeline)}\n${safeMd`**${outcome.pipeline}** failed for **${outcome.logicalDate}**.
+
+${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
+
+This issue stays open while the pipeline keeps failing: later failures add a comment, and the next successful run closes it.
+`}${onceTag(outcome)}`
 }
 
 export function failureComment(outcome: PipelineOutcome): string {
   return (
-    `Failed again for **${outcome.logicalDate}**.\n\n` +
-    `${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}\n${onceTag(outcome)}`
+    safeMd`Failed again for **${outcome.logicalDate}**.
+
+${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
+`.toString() + onceTag(outcome)
   )
 }
 
 export function recoveryComment(outcome: PipelineOutcome): string {
-  return (
-    `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** ` +
-    `([run](${outcome.runUrl})). Closing.\n`
-  )
+  return safeMd`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${link('run', outcome.runUrl)}). Closing.
+`.toString()
 }
 
 /** One line for the job summary and the log. */
@@ -146,16 +155,8 @@ export function webhookMessage(outcome: PipelineOutcome, issueUrl?: string): Web
   ]
   const dates = (outcome.details ?? []).filter(line => line.trim())
   if (dates.length) {
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: dates
-          .map(line => `• ${slackEscape(line)}`)
-          .join('\n')
-          .slice(0, 2900)
-      }
-    })
+    const listed = dates.map(line => `• ${slackEscape(line)}`).join('\n')
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.slice(0, 2900) } })
   }
   const text = excerpt(outcome.errorExcerpt)
   if (outcome.status === 'failure' && text) {

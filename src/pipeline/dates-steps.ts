@@ -1,5 +1,6 @@
 import type { IsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
+import type { Markdown } from '../core/markdown.js'
 import type { Lake } from '../records/lake.js'
 import { planDates } from './catch-up.js'
 import { claimDate } from './date-claim.js'
@@ -23,7 +24,7 @@ import { runOutcome } from './run-outcome.js'
  */
 export interface StepResult {
   outputs: Record<string, string | number | boolean>
-  summary: string
+  summary: Markdown
   lines: string[]
   failure?: { message: string; certain: boolean }
 }

@@ -1,4 +1,4 @@
-import { table } from '../core/markdown.js'
+import { safeMd, table, type Markdown } from '../core/markdown.js'
 import type { Plan } from './catch-up.js'
 import type { RunOutcome } from './run-outcome.js'
 
@@ -17,12 +17,12 @@ const ICONS: Record<string, string> = {
 }
 
 /** The plan job's summary: the dates the run owes and why. */
-export function planSummary(plan: Plan, why: string): string {
+export function planSummary(plan: Plan, why: string): Markdown {
   const heading = plan.refusal
-    ? `### ⛔ No date processed`
+    ? '⛔ No date processed'
     : plan.dates.length
-      ? `### Dates to process: ${plan.dates.length}`
-      : '### ⏭️ Nothing to do'
+      ? `Dates to process: ${plan.dates.length}`
+      : '⏭️ Nothing to do'
   const rows = plan.owed.map(date => [
     date,
     plan.dates.includes(date)
@@ -31,25 +31,33 @@ export function planSummary(plan: Plan, why: string): string {
         ? 'blocked: the run stops here'
         : 'owed, not processed by this run'
   ])
-  return (
-    `${heading}\n\n${table(
-      ['', ''],
-      [
-        ['Target', `${plan.target}: ${why}`],
-        ['Last completed', plan.lastCompleted ?? 'none'],
-        ['Plan', plan.message]
-      ]
-    )}` + (rows.length ? `\n${table(['Date', 'This run'], rows)}` : '')
+  const facts = table(
+    ['', ''],
+    [
+      ['Target', `${plan.target}: ${why}`],
+      ['Last completed', plan.lastCompleted ?? 'none'],
+      ['Plan', plan.message]
+    ]
   )
+  return safeMd`### ${heading}
+
+${facts}${
+    rows.length
+      ? safeMd`
+${table(['Date', 'This run'], rows)}`
+      : ''
+  }`
 }
 
 /** A date job's summary line (claim and finish). */
-export function datesSummary(date: string, status: string, message: string): string {
-  return `### ${ICONS[status] ?? ''} ${date}: ${status}\n\n${table(['', ''], [['', message]])}`
+export function datesSummary(date: string, status: string, message: string): Markdown {
+  return safeMd`### ${ICONS[status] ?? ''} ${date}: ${status}
+
+${table(['', ''], [['', message]])}`
 }
 
 /** The run's summary: every date and how it ended. */
-export function runSummary(outcome: RunOutcome): string {
+export function runSummary(outcome: RunOutcome): Markdown {
   const icon = outcome.status === 'success' ? '✅' : outcome.status === 'skipped' ? '⏭️' : '❌'
   const rows = outcome.lines.map(line => [
     line.date,
@@ -57,11 +65,19 @@ export function runSummary(outcome: RunOutcome): string {
     line.job ?? '',
     line.detail
   ])
-  return (
-    `### ${icon} ${outcome.label}\n\n${table(['', ''], [['', outcome.headline]])}` +
-    (rows.length ? `\n${table(['Date', 'Result', 'Job', 'Detail'], rows)}` : '') +
-    (outcome.lines.some(line => line.result === 'not run')
-      ? '\n"Re-run failed jobs" continues the dates not run: they depend on the failed one.\n'
-      : '')
-  )
+  const notRun = outcome.lines.some(line => line.result === 'not run')
+  return safeMd`### ${icon} ${outcome.label}
+
+${table(['', ''], [['', outcome.headline]])}${
+    rows.length
+      ? safeMd`
+${table(['Date', 'Result', 'Job', 'Detail'], rows)}`
+      : ''
+  }${
+    notRun
+      ? safeMd`
+"Re-run failed jobs" continues the dates not run: they depend on the failed one.
+`
+      : ''
+  }`
 }

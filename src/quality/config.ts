@@ -25,7 +25,9 @@ export interface GateConfig {
   failOn: FailOn
   writeResults: boolean
   root: MetricsRoot
-  /** Only for an s3:// metrics root. */
+  /** Where results.json goes when it is not beside metrics.json. */
+  resultsRoot?: MetricsRoot
+  /** Only for an s3:// metrics or results root. */
   aws?: AwsClientSettings
 }
 
@@ -51,9 +53,27 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
   const ruleSet = parseRules(readRulesText(rulesPath, cwd), rulesPath)
   historyNeeded(ruleSet, historyDepth)
 
-  const root = parseMetricsRoot(metricsRoot, cwd)
-  const aws = root.kind === 's3' ? awsClientSettings(inputs, env) : undefined
-  return { ruleSet, logicalDate, historyDepth, missingHistory, failOn, writeResults, root, aws }
+  const root = parseMetricsRoot('metrics-root', metricsRoot, cwd)
+  const resultsRootText = inputs.string('results-root')
+  if (resultsRootText && !writeResults) {
+    throw new InputError('results-root', "write-results: 'true' with it (or no results-root)")
+  }
+  const resultsRoot = resultsRootText
+    ? parseMetricsRoot('results-root', resultsRootText, cwd)
+    : undefined
+  const aws =
+    root.kind === 's3' || resultsRoot?.kind === 's3' ? awsClientSettings(inputs, env) : undefined
+  return {
+    ruleSet,
+    logicalDate,
+    historyDepth,
+    missingHistory,
+    failOn,
+    writeResults,
+    root,
+    ...(resultsRoot ? { resultsRoot } : {}),
+    aws
+  }
 }
 
 export type Mode = 'gate' | 'prepare'
@@ -102,11 +122,12 @@ function readRulesText(rulesPath: string, cwd: string): string {
   }
 }
 
-export function createMetricsStore(config: GateConfig, env: NodeJS.ProcessEnv): MetricsStore {
-  if (config.root.kind === 'local') return new LocalMetricsStore(config.root.dir)
-  return new S3MetricsStore(
-    createS3Client(config.aws!, env),
-    config.root.bucket,
-    config.root.prefix
-  )
+/** The store of `root`: the metrics root, or the results root when it is given. */
+export function createMetricsStore(
+  config: GateConfig,
+  env: NodeJS.ProcessEnv,
+  root: MetricsRoot = config.root
+): MetricsStore {
+  if (root.kind === 'local') return new LocalMetricsStore(root.dir)
+  return new S3MetricsStore(createS3Client(config.aws!, env), root.bucket, root.prefix)
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
-import { cell, table } from '../core/markdown.js'
+import { code, safeMd, table, type Markdown } from '../core/markdown.js'
 import {
   checkMetricsPresent,
   evaluateRules,
@@ -10,7 +10,7 @@ import {
 } from './evaluate.js'
 import { MetricsDocumentError, parseMetricsDocument } from './metrics-document.js'
 import type { MetricsStore } from './metrics-store.js'
-import { printable } from './printable.js'
+import { printable } from '../core/printable.js'
 import type { RuleSet } from './rules.js'
 
 export type FailOn = 'error' | 'warn'
@@ -24,6 +24,8 @@ export interface GateOptions {
   failOn: FailOn
   writeResults: boolean
   store: MetricsStore
+  /** Where results.json is written; default: beside metrics.json in `store`. */
+  resultsStore?: MetricsStore
   logger: Logger
   now?: () => Date
 }
@@ -51,7 +53,7 @@ export interface GateOutcome {
   results: ResultsDocument
   /** Where results.json was written, when it was. */
   resultsLocation?: string
-  summary: string
+  summary: Markdown
 }
 
 /** The deepest history any change rule asks for; checked against `history-depth` up front. */
@@ -153,13 +155,14 @@ export async function runQualityGate(options: GateOptions): Promise<GateOutcome>
 
   let resultsLocation: string | undefined
   if (options.writeResults) {
-    await store.write(
+    const resultsStore = options.resultsStore ?? store
+    await resultsStore.write(
       dataset,
       logicalDate,
       'results.json',
       `${JSON.stringify(resultsDocument, null, 2)}\n`
     )
-    resultsLocation = store.locate(dataset, logicalDate, 'results.json')
+    resultsLocation = resultsStore.locate(dataset, logicalDate, 'results.json')
     logger.info(`Wrote ${resultsLocation}`)
   }
   return {
@@ -175,7 +178,7 @@ const STATUS_ICON: Record<RuleResult['status'], string> = {
   fail: '❌ fail'
 }
 
-export function gateSummary(results: ResultsDocument, resultsLocation?: string): string {
+export function gateSummary(results: ResultsDocument, resultsLocation?: string): Markdown {
   const verdict = results.passed ? '✅ passed' : '❌ failed'
   const rows = results.results.map(result => [
     result.rule,
@@ -185,14 +188,12 @@ export function gateSummary(results: ResultsDocument, resultsLocation?: string):
       (result.history && !result.history.sufficient ? ' (not enough history)' : '') +
       (result.severity === 'warn' ? ' · warn rule' : '')
   ])
-  return [
-    `### Data quality: ${cell(results.dataset)} ${results.logical_date} ${verdict}\n`,
-    `${results.results.length} rules: ${results.failed} failed, ${results.warnings} warnings ` +
-      `(fail-on: ${results.fail_on}). Metrics: \`${results.metrics}\`` +
-      (resultsLocation ? `; results: \`${resultsLocation}\`` : '') +
-      '\n',
-    table(['rule', 'value', 'bound', 'status'], rows)
-  ].join('\n')
+  const written = resultsLocation ? safeMd`; results: ${code(resultsLocation)}` : ''
+  return safeMd`### Data quality: ${results.dataset} ${results.logical_date} ${verdict}
+
+${results.results.length} rules: ${results.failed} failed, ${results.warnings} warnings (fail-on: ${results.fail_on}). Metrics: ${code(results.metrics)}${written}
+
+${table(['rule', 'value', 'bound', 'status'], rows)}`
 }
 
 /** The step's failure line: which rules failed. */

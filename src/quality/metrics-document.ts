@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js'
-import { printable } from './printable.js'
+import { printable } from '../core/printable.js'
 
 /** The metrics document schema version this gate reads (jobs/data_quality.py writes it). */
 export const METRICS_SCHEMA_VERSION = 1

@@ -28,9 +28,9 @@ export type MetricsRoot =
 
 const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/
 
-/** Parses the `metrics-root` input: `s3://bucket[/prefix]` or a local path. */
-export function parseMetricsRoot(text: string, cwd: string): MetricsRoot {
-  const uri = parseS3Uri('metrics-root', text, {
+/** Parses the `metrics-root` (or `results-root`) input: `s3://bucket[/prefix]` or a local path. */
+export function parseMetricsRoot(input: string, text: string, cwd: string): MetricsRoot {
+  const uri = parseS3Uri(input, text, {
     expected: 'an s3://bucket/prefix URI or a local directory',
     namesScheme: false
   })

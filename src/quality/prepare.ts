@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { cell } from '../core/markdown.js'
+import { code, safeMd, type Markdown } from '../core/markdown.js'
 import { planMetrics } from './metric-ids.js'
 import { loadRules, RulesError, type RuleSet, validateRules } from './rules.js'
 
@@ -26,7 +26,7 @@ export interface PreparedRules {
   metrics: string[]
   path: string
   name: string
-  summary: string
+  summary: Markdown
 }
 
 export function prepareRules(options: PrepareOptions): PreparedRules {
@@ -77,10 +77,9 @@ export function rulesJson(document: unknown, file: string): string {
   return `${text}\n`
 }
 
-function prepareSummary(ruleSet: RuleSet, metrics: string[], written: string): string {
-  return [
-    `### Data quality rules: ${cell(ruleSet.dataset)} ✅ valid\n`,
-    `${ruleSet.rules.length} rules in \`${ruleSet.file}\`, ${metrics.length} metrics for the ` +
-      `data-quality job; JSON form: \`${written}\`\n`
-  ].join('\n')
+function prepareSummary(ruleSet: RuleSet, metrics: string[], written: string): Markdown {
+  return safeMd`### Data quality rules: ${ruleSet.dataset} ✅ valid
+
+${ruleSet.rules.length} rules in ${code(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; JSON form: ${code(written)}
+`
 }

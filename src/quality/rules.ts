@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml'
 import { parseRuleDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
-import { printable } from './printable.js'
+import { printable } from '../core/printable.js'
 
 /**
  * The rules file: one YAML file per dataset. The data-quality Spark job
@@ -180,7 +180,15 @@ export function loadRules(text: string, file: string): { ruleSet: RuleSet; docum
     const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')
     throw new RulesError(`${file}: YAML syntax error${where}: ${reason}`)
   }
-  const data: unknown = document.toJS()
+  let data: unknown
+  try {
+    data = document.toJS()
+  } catch (error) {
+    // The yaml library's guard against an alias bomb (a few lines that expand to billions
+    // of nodes), or an alias to an anchor that is not there.
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+    throw new RulesError(`${file}: YAML aliases refused (${reason}); write the rules out`)
+  }
   return { ruleSet: validateRules(data, file), document: data }
 }
 

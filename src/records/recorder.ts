@@ -1,4 +1,5 @@
 import { errorMessage } from '../core/errors.js'
+import { redactCredentials } from '../core/redact.js'
 import type { Logger } from '../core/log.js'
 import type { Lake } from './lake.js'
 import { recordKey, RUN_RECORD_SCHEMA_VERSION, type RunRecord, type TaskState } from './record.js'
@@ -60,7 +61,9 @@ export class RunRecorder {
             )
           }
         : {}),
-      ...details
+      ...details,
+      // The lake is read by people and the dashboard, where the runner's masking never ran.
+      ...(details.message !== undefined ? { message: redactCredentials(details.message) } : {})
     }
   }
 

@@ -20,7 +20,7 @@ Options (the report action's inputs):
   --start <YYYY-MM-DD>    the first date (default end - days + 1)
   --end <YYYY-MM-DD>      the last date (default yesterday, UTC)
   --tasks <a,b,…>         the grid's rows in order
-  --quality-prefix <p>    the quality documents' folder in the lake (default quality/metrics)
+  --quality-prefix <p>    the quality results' folder in the lake (default _pipeline/quality)
   --schedule <HH:MM>      the schedule (default 02:00)
   --sla <HH:MM>           the landing SLA (default 03:00)
   --summary <file>        also write the markdown summary (last 14 days, totals) there

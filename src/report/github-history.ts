@@ -2,6 +2,7 @@ import { addDays } from '../core/calendar.js'
 import { errorMessage } from '../core/errors.js'
 import { callGitHub, type GitHubRequest, type Repository } from '../core/github-rest.js'
 import type { Logger } from '../core/log.js'
+import { isWebUrl } from '../core/markdown.js'
 import { findStreakIssue } from '../notify/issues.js'
 
 export interface WorkflowRunInfo {
@@ -92,7 +93,7 @@ export async function readGitHubHistory(
       latest.jobs = data.jobs.map(job => ({
         name: job.name,
         conclusion: job.conclusion,
-        url: job.html_url
+        url: webUrl(job.html_url)
       }))
     }
     const issue = await findStreakIssue(request, repository, options.pipeline, options.issueLabel)
@@ -103,7 +104,7 @@ export async function readGitHubHistory(
             openIssue: {
               number: issue.number,
               title: issue.title ?? '',
-              url: (issue as { html_url?: string }).html_url ?? ''
+              url: webUrl((issue as { html_url?: string }).html_url)
             }
           }
         : {})
@@ -122,7 +123,7 @@ function runInfo(run: RunPayload): WorkflowRunInfo {
     attempt: run.run_attempt ?? 1,
     status: run.status ?? 'completed',
     conclusion: run.conclusion,
-    url: run.html_url,
+    url: webUrl(run.html_url),
     createdAt: run.created_at,
     event: run.event,
     ...logicalDateOf(run)
@@ -141,3 +142,6 @@ function logicalDateOf(run: RunPayload): { logicalDate?: string } {
   }
   return {}
 }
+
+/** Only http(s) links reach the page, as for the run records: an answer is data too. */
+const webUrl = (url: unknown): string => (isWebUrl(url) ? url : '')

@@ -1,3 +1,4 @@
+import { htmlPage, joinHtml, safeHtml, type Html } from '../core/html.js'
 import {
   CELL_STATES,
   type Cell,
@@ -19,109 +20,112 @@ interface ChartSpec {
 
 const PALETTE = ['#0969da', '#bf3989', '#1a7f37', '#9a6700', '#8250df', '#cf222e', '#57606a']
 const STATUS_CLASS: Record<string, string> = { pass: 'passed', warn: 'retried', fail: 'failed' }
-
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, char => `&#${char.charCodeAt(0)};`)
+const STATUS_MARK: Record<string, string> = { pass: '✓', warn: '!', fail: '✗' }
 
 /**
  * The dashboard as one self-contained HTML page: the grid and every table are plain HTML
  * (the page reads without JavaScript); the charts are drawn by the inlined Chart.js from
- * the data embedded beside it. Nothing is fetched when it is viewed.
+ * the data embedded beside it. Every value from the lake or GitHub goes through the html
+ * builder (src/core/html.ts), and the page's Content-Security-Policy lets nothing load and
+ * nothing run but its own inlined code: nothing is fetched when it is viewed.
  */
 export function renderDashboard(model: DashboardModel, chartLibrary: string): string {
   const charts = chartSpecs(model)
-  const figures = new Map<string, string>()
-  const fallback = (spec: ChartSpec): string => seriesTable(spec)
-  for (const spec of charts) figures.set(spec.id, figure(spec, fallback(spec)))
+  const figures = new Map<string, Html>()
+  for (const spec of charts) figures.set(spec.id, figure(spec, seriesTable(spec)))
   const ruleCharts = charts.filter(spec => spec.id.startsWith('rule-'))
+  const dateColumns = model.dates.map(
+    date => safeHtml`<th scope="col" class="d"><span>${date.slice(5)}</span></th>`
+  )
+  const runRow = model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''
+  const taskRows = model.tasks.map((task, row) =>
+    gridRow(task, model.grid[row], model.dates, 'task')
+  )
+  const history = model.runRow ? ' and the GitHub run history' : ''
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(model.pipeline)}: pipeline runs ${model.start} to ${model.end}</title>
-<style>${STYLE}</style></head>
-<body>
-${header(model)}
+  const body = safeHtml`${header(model)}
 <main>
 <section id="grid"><h2>Runs by date and task</h2>
 ${legend()}
 <div class="scroll"><table class="grid" data-testid="grid">
-<thead><tr><th scope="col">task</th>${model.dates.map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`).join('')}</tr></thead>
+<thead><tr><th scope="col">task</th>${dateColumns}</tr></thead>
 <tbody>
-${model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''}${model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task')).join('')}</tbody></table></div>
+${runRow}${taskRows}</tbody></table></div>
 </section>
 ${problems(model)}
 ${totals(model)}
-<section id="time"><h2>Time</h2>${figures.get('durations') ?? ''}${figures.get('landing') ?? ''}${farLate(model)}</section>
-<section id="cost"><h2>Cost</h2>${figures.get('cost') ?? ''}${costByTask(model)}</section>
-<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts') ?? ''}${qualityMatrix(model)}
-<div class="rules">${ruleCharts.map(spec => figures.get(spec.id)).join('')}</div></section>
-<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? '<p>No task reported row counts.</p>'}</section>
+<section id="time"><h2>Time</h2>${figures.get('durations')}${figures.get('landing')}${farLate(model)}</section>
+<section id="cost"><h2>Cost</h2>${figures.get('cost')}${costByTask(model)}</section>
+<section id="quality"><h2>Data quality</h2>${figures.get('quality-counts')}${qualityMatrix(model)}
+<div class="rules">${ruleCharts.map(spec => figures.get(spec.id))}</div></section>
+<section id="rows"><h2>Rows</h2>${figures.get('rows') ?? safeHtml`<p>No task reported row counts.</p>`}</section>
 </main>
-<footer>Built ${escapeHtml(model.generatedAt)} from the run records in the lake${model.runRow ? ' and the GitHub run history' : ''}. Charts: Chart.js (inlined).</footer>
-<script type="application/json" id="dashboard-data">${jsonForScript(charts)}</script>
-<script>${chartLibrary.replace(/<\/script/gi, '<\\/script')}</script>
-<script>${INIT}</script>
-</body></html>
-`
+<footer>Built ${model.generatedAt} from the run records in the lake${history}. Charts: Chart.js (inlined).</footer>`
+  return htmlPage({
+    lang: 'en',
+    title: `${model.pipeline}: pipeline runs ${model.start} to ${model.end}`,
+    body,
+    styles: [STYLE],
+    // A script's text may not close its element; `<\/script` means the same to the parser.
+    scripts: [chartLibrary.replace(/<\/script/gi, '<\\/script'), INIT],
+    data: { 'dashboard-data': charts }
+  })
 }
 
-function header(model: DashboardModel): string {
+function header(model: DashboardModel): Html {
   const { latestDate, latestState, latestRun, openIssue } = model.header
-  const status = latestDate
-    ? `<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState!].mark} ${escapeHtml(CELL_STATES[latestState!].label)}</span> latest date ${latestDate}`
-    : '<span class="badge s-missing" data-testid="latest-status">? no records</span>'
+  const status =
+    latestDate && latestState
+      ? safeHtml`<span class="badge s-${latestState}" data-testid="latest-status">${CELL_STATES[latestState].mark} ${CELL_STATES[latestState].label}</span> latest date ${latestDate}`
+      : safeHtml`<span class="badge s-missing" data-testid="latest-status">? no records</span>`
+  const jobs = latestRun?.jobs?.length
+    ? safeHtml` <span class="jobs">${joinHtml(
+        latestRun.jobs.map(
+          job =>
+            safeHtml`<a href="${job.url}" class="job j-${job.conclusion ?? 'running'}">${job.name}: ${job.conclusion ?? 'running'}</a>`
+        ),
+        ' '
+      )}</span>`
+    : ''
+  const attempt = latestRun && latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : ''
   const run = latestRun
-    ? ` · latest workflow run <a href="${escapeHtml(latestRun.url)}">#${escapeHtml(latestRun.id)}</a>: ${escapeHtml(latestRun.conclusion ?? latestRun.status)}${latestRun.attempt > 1 ? ` (attempt ${latestRun.attempt})` : ''}${
-        latestRun.jobs?.length
-          ? ` <span class="jobs">${latestRun.jobs
-              .map(
-                job =>
-                  `<a href="${escapeHtml(job.url)}" class="job j-${escapeHtml(job.conclusion ?? 'running')}">${escapeHtml(job.name)}: ${escapeHtml(job.conclusion ?? 'running')}</a>`
-              )
-              .join(' ')}</span>`
-          : ''
-      }`
+    ? safeHtml` · latest workflow run <a href="${latestRun.url}">#${latestRun.id}</a>: ${latestRun.conclusion ?? latestRun.status}${attempt}${jobs}`
     : ''
   const issue = openIssue
-    ? `<p class="issue" data-testid="open-issue">Open failure issue: <a href="${escapeHtml(openIssue.url)}">#${openIssue.number} ${escapeHtml(openIssue.title)}</a></p>`
+    ? safeHtml`<p class="issue" data-testid="open-issue">Open failure issue: <a href="${openIssue.url}">#${openIssue.number} ${openIssue.title}</a></p>`
     : model.runRow
-      ? '<p class="issue" data-testid="open-issue">No open failure issue.</p>'
+      ? safeHtml`<p class="issue" data-testid="open-issue">No open failure issue.</p>`
       : ''
-  return `<header><h1>${escapeHtml(model.pipeline)}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
+  return safeHtml`<header><h1>${model.pipeline}</h1><p>${model.start} to ${model.end} (${model.dates.length} days, ${model.tasks.length} tasks)</p>
 <p class="status">${status}${run}</p>${issue}</header>`
 }
 
-function legend(): string {
-  return `<p class="legend">${(Object.keys(CELL_STATES) as CellState[])
-    .map(
-      state =>
-        `<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${escapeHtml(CELL_STATES[state].label)}`
-    )
-    .join(' ')}</p>`
+function legend(): Html {
+  const states = (Object.keys(CELL_STATES) as CellState[]).map(
+    state =>
+      safeHtml`<span class="cell s-${state}">${CELL_STATES[state].mark}</span> ${CELL_STATES[state].label}`
+  )
+  return safeHtml`<p class="legend">${joinHtml(states, ' ')}</p>`
 }
 
-function gridRow(name: string, cells: Cell[], dates: string[], kind: string): string {
-  const tds = cells
-    .map((cell, index) => {
-      const mark = CELL_STATES[cell.state].mark
-      const inner = cell.link ? `<a href="${escapeHtml(cell.link)}">${mark}</a>` : mark
-      return `<td class="s-${cell.state}" title="${dates[index]} ${escapeHtml(short(cell.title))}">${inner}</td>`
-    })
-    .join('')
-  return `<tr class="${kind}"><th scope="row">${escapeHtml(name)}</th>${tds}</tr>\n`
+function gridRow(name: string, cells: Cell[], dates: string[], kind: string): Html {
+  const tds = cells.map((cell, index) => {
+    const mark = CELL_STATES[cell.state].mark
+    const inner = cell.link ? safeHtml`<a href="${cell.link}">${mark}</a>` : mark
+    return safeHtml`<td class="s-${cell.state}" title="${dates[index]} ${short(cell.title)}">${inner}</td>`
+  })
+  return safeHtml`<tr class="${kind}"><th scope="row">${name}</th>${tds}</tr>\n`
 }
 
-function problems(model: DashboardModel): string {
+function problems(model: DashboardModel): Html | '' {
   if (!model.problems.length) return ''
-  return `<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${model.problems
-    .map(
-      problem =>
-        `<li><code>${escapeHtml(problem.location)}</code>: ${escapeHtml(problem.reason)}</li>`
-    )
-    .join('')}</ul></section>`
+  const items = model.problems.map(
+    problem => safeHtml`<li><code>${problem.location}</code>: ${problem.reason}</li>`
+  )
+  return safeHtml`<section id="problems" data-testid="problems"><h2>Records not used (${model.problems.length})</h2><ul>${items}</ul></section>`
 }
 
-function totals(model: DashboardModel): string {
+function totals(model: DashboardModel): Html {
   const { totals } = model
   const rows: [string, string][] = [
     ...(Object.keys(CELL_STATES) as CellState[]).map(
@@ -137,64 +141,59 @@ function totals(model: DashboardModel): string {
     ['storage GB-hours', String(totals.storageGbHours)],
     ['landed after the SLA', `${totals.slaMisses} of ${totals.landed} dates`]
   ]
-  return `<section id="totals"><h2>Totals</h2><table class="totals">${rows
-    .map(
-      ([name, value]) =>
-        `<tr><th scope="row">${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`
-    )
-    .join('')}</table></section>`
+  const lines = rows.map(
+    ([name, value]) => safeHtml`<tr><th scope="row">${name}</th><td>${value}</td></tr>`
+  )
+  return safeHtml`<section id="totals"><h2>Totals</h2><table class="totals">${lines}</table></section>`
 }
 
-function farLate(model: DashboardModel): string {
+function farLate(model: DashboardModel): Html | '' {
   const dates = model.landing.farLate
   if (!dates.length) return ''
-  return `<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${escapeHtml(dates.slice(0, 10).join(', '))}${dates.length > 10 ? ', …' : ''}.</p>`
+  const more = dates.length > 10 ? ', …' : ''
+  return safeHtml`<p class="note">Landed more than 48 hours after the run day (not drawn): ${dates.length} date(s), ${dates.slice(0, 10).join(', ')}${more}.</p>`
 }
 
-function costByTask(model: DashboardModel): string {
+function costByTask(model: DashboardModel): Html | '' {
   if (!model.costByTask.length) return ''
-  return `<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${model.costByTask
-    .map(entry => `<tr><td>${escapeHtml(entry.task)}</td><td>${entry.usd.toFixed(4)}</td></tr>`)
-    .join('')}</table>`
+  const rows = model.costByTask.map(
+    entry => safeHtml`<tr><td>${entry.task}</td><td>${entry.usd.toFixed(4)}</td></tr>`
+  )
+  return safeHtml`<table class="small"><caption>Estimated cost per task, ${model.start} to ${model.end}</caption><tr><th>task</th><th>US$</th></tr>${rows}</table>`
 }
 
-function qualityMatrix(model: DashboardModel): string {
-  if (!model.quality.length) return '<p>No quality results in the range.</p>'
-  const columns = model.dates
-    .map(date => `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`)
-    .join('')
-  const rows = model.quality
-    .map(rule => {
-      const cells = rule.statuses
-        .map((status, index) => {
-          if (!status) return '<td class="s-missing"></td>'
-          const value = rule.values[index]
-          return `<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${status}${value === null ? '' : ` ${value}`}">${status === 'pass' ? '✓' : status === 'warn' ? '!' : '✗'}</td>`
-        })
-        .join('')
-      return `<tr><th scope="row">${escapeHtml(rule.rule)} <small>${escapeHtml(rule.severity)}; ${escapeHtml(rule.bound)}</small></th>${cells}</tr>`
+function qualityMatrix(model: DashboardModel): Html {
+  if (!model.quality.length) return safeHtml`<p>No quality results in the range.</p>`
+  const columns = model.dates.map(
+    date => safeHtml`<th scope="col" class="d"><span>${date.slice(5)}</span></th>`
+  )
+  const rows = model.quality.map(rule => {
+    const cells = rule.statuses.map((status, index) => {
+      if (!status) return safeHtml`<td class="s-missing"></td>`
+      const value = rule.values[index]
+      const title = value === null ? status : `${status} ${value}`
+      return safeHtml`<td class="s-${STATUS_CLASS[status] ?? 'missing'}" title="${title}">${STATUS_MARK[status] ?? '?'}</td>`
     })
-    .join('\n')
-  return `<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`
+    return safeHtml`<tr><th scope="row">${rule.rule} <small>${rule.severity}; ${rule.bound}</small></th>${cells}</tr>\n`
+  })
+  return safeHtml`<h3 id="quality-table">Each rule by date (✓ pass, ! warn, ✗ fail)</h3><div class="scroll"><table class="grid quality" data-testid="quality-grid"><thead><tr><th>rule</th>${columns}</tr></thead><tbody>${rows}</tbody></table></div>`
 }
 
-function figure(spec: ChartSpec, table: string): string {
-  return `<figure class="chart" id="fig-${spec.id}"><h3>${escapeHtml(spec.title)}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>
+function figure(spec: ChartSpec, table: Html): Html {
+  return safeHtml`<figure class="chart" id="fig-${spec.id}"><h3>${spec.title}</h3><div class="canvas"><canvas id="chart-${spec.id}" role="img" aria-label="${spec.title}"></canvas></div>
 <details><summary>Table</summary>${table}</details></figure>`
 }
 
 /** The chart's data as a table; only the dates that have a value. */
-function seriesTable(spec: ChartSpec): string {
-  const head = `<tr><th>date</th>${spec.datasets.map(set => `<th>${escapeHtml(set.label)}</th>`).join('')}</tr>`
-  const rows = spec.labels
-    .map((label, index) => {
-      const values = spec.datasets.map(set => set.data[index])
-      const measured = spec.datasets.filter(set => !set.dashed).map(set => set.data[index])
-      if (measured.every(value => value === null || value === undefined)) return ''
-      return `<tr><td>${label}</td>${values.map(value => `<td>${value ?? ''}</td>`).join('')}</tr>`
-    })
-    .join('')
-  return `<table class="small">${head}${rows}</table>`
+function seriesTable(spec: ChartSpec): Html {
+  const head = safeHtml`<tr><th>date</th>${spec.datasets.map(set => safeHtml`<th>${set.label}</th>`)}</tr>`
+  const rows = spec.labels.map((label, index) => {
+    const values = spec.datasets.map(set => set.data[index])
+    const measured = spec.datasets.filter(set => !set.dashed).map(set => set.data[index])
+    if (measured.every(value => value === null || value === undefined)) return ''
+    return safeHtml`<tr><td>${label}</td>${values.map(value => safeHtml`<td>${value ?? ''}</td>`)}</tr>`
+  })
+  return safeHtml`<table class="small">${head}${rows}</table>`
 }
 
 function chartSpecs(model: DashboardModel): ChartSpec[] {
@@ -302,9 +301,6 @@ const hourText = (hours: number): string =>
   `${String(Math.floor(hours)).padStart(2, '0')}:${String(Math.round((hours % 1) * 60)).padStart(2, '0')}`
 
 const short = (text: string): string => (text.length > 160 ? `${text.slice(0, 159)}…` : text)
-
-/** JSON inside a <script> element: `<` escaped so that no text can close the element. */
-const jsonForScript = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c')
 
 const STYLE = `
 :root{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328}

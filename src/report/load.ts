@@ -1,20 +1,11 @@
 import { errorMessage } from '../core/errors.js'
-import type { RuleResult } from '../quality/evaluate.js'
 import type { Lake } from '../records/lake.js'
 import { RUNS_FOLDER, type RunRecord } from '../records/record.js'
 import { parseRunRecord, type RecordProblem } from './parse-record.js'
+import { parseResults, type QualityDay } from './parse-results.js'
 import { mapBounded } from '../s3/map-bounded.js'
 
-/** A date's quality verdicts, from the gate's results.json. */
-export interface QualityDay {
-  dataset: string
-  logicalDate: string
-  passed: boolean
-  results: Pick<
-    RuleResult,
-    'rule' | 'status' | 'severity' | 'value' | 'bound' | 'family' | 'metric'
-  >[]
-}
+export type { QualityDay }
 
 export interface LakeContents {
   records: RunRecord[]
@@ -25,7 +16,7 @@ export interface LakeContents {
 export interface LoadOptions {
   lake: Lake
   pipeline: string
-  /** Folder of the quality documents, relative to the lake (`quality/metrics`). */
+  /** Folder of the quality results, relative to the lake (`_pipeline/quality`). */
   qualityPrefix: string
   start: string
   end: string
@@ -107,27 +98,5 @@ async function readOrProblem(lake: Lake, key: string): Promise<string | { reason
     return (await lake.read(key)) ?? { reason: 'gone while reading' }
   } catch (error) {
     return { reason: `unreadable: ${errorMessage(error).split('\n')[0]}` }
-  }
-}
-
-function parseResults(text: string, dataset: string, logicalDate: string): QualityDay | string {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return 'results.json is not valid JSON (truncated?)'
-  }
-  const document = value as { schema_version?: unknown; passed?: unknown; results?: unknown }
-  if (document?.schema_version !== 1) {
-    return `results.json schema_version ${JSON.stringify(document?.schema_version)}, this report reads version 1`
-  }
-  if (!Array.isArray(document.results)) return 'results.json has no results list'
-  return {
-    dataset,
-    logicalDate,
-    passed: document.passed === true,
-    results: (document.results as QualityDay['results']).filter(
-      result => typeof result?.rule === 'string' && typeof result?.status === 'string'
-    )
   }
 }

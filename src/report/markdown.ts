@@ -1,10 +1,10 @@
-import { cell, table } from '../core/markdown.js'
+import { code, join, link, safeMd, table, type Markdown } from '../core/markdown.js'
 import { CELL_STATES, type CellState, type DashboardModel } from './model.js'
 
 const SUMMARY_DAYS = 14
 
 /** The job summary: the last 14 dates' grid, the totals, and the records not used. */
-export function dashboardSummary(model: DashboardModel, dashboardLink?: string): string {
+export function dashboardSummary(model: DashboardModel, dashboardLink?: string): Markdown {
   const first = Math.max(0, model.dates.length - SUMMARY_DAYS)
   const dates = model.dates.slice(first)
   const mark = (state: CellState): string => CELL_STATES[state].emoji
@@ -17,14 +17,20 @@ export function dashboardSummary(model: DashboardModel, dashboardLink?: string):
       ...model.grid[row].slice(first).map(c => mark(c.state))
     ])
   ]
-  const parts = [
-    `### Pipeline ${cell(model.pipeline)}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}\n\n`
+  const parts: Markdown[] = [
+    safeMd`### Pipeline ${model.pipeline}: runs ${dates[0] ?? ''} to ${dates.at(-1) ?? ''}
+
+`
   ]
-  if (dashboardLink) parts.push(`Dashboard: ${dashboardLink}\n\n`)
+  if (dashboardLink)
+    parts.push(safeMd`Dashboard: ${link(dashboardLink, dashboardLink)}
+
+`)
   parts.push(table(['task', ...dates.map(date => date.slice(5))], rows))
-  parts.push(
-    `\n${(Object.keys(CELL_STATES) as CellState[]).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}\n\n`
-  )
+  parts.push(safeMd`
+${(Object.keys(CELL_STATES) as CellState[]).map(state => `${CELL_STATES[state].emoji} ${CELL_STATES[state].label}`).join(' · ')}
+
+`)
   const { totals } = model
   parts.push(
     table(
@@ -42,12 +48,17 @@ export function dashboardSummary(model: DashboardModel, dashboardLink?: string):
     )
   )
   if (model.problems.length) {
-    parts.push(`\n**Records not used (${model.problems.length}):**\n\n`)
+    parts.push(safeMd`
+**Records not used (${model.problems.length}):**
+
+`)
     for (const problem of model.problems.slice(0, 20)) {
-      parts.push(`- \`${cell(problem.location)}\`: ${cell(problem.reason)}\n`)
+      parts.push(safeMd`- ${code(problem.location)}: ${problem.reason}
+`)
     }
     if (model.problems.length > 20)
-      parts.push(`- … and ${model.problems.length - 20} more (see the dashboard)\n`)
+      parts.push(safeMd`- … and ${model.problems.length - 20} more (see the dashboard)
+`)
   }
-  return parts.join('')
+  return join(parts)
 }

@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from '../core/calendar.js'
+import { redactCredentials } from '../core/redact.js'
 import type { Status } from '../quality/evaluate.js'
 import type { RunRecord } from '../records/record.js'
 import type { GitHubHistory, WorkflowRunInfo } from './github-history.js'
@@ -147,7 +148,7 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
               ? { state: 'running' as const, title: 'not started yet' }
               : { state: 'missing' as const, title: 'no record' }
       const run = runsByDate.get(date)
-      if (!cell.link && run && cell.state !== 'missing') cell.link = run.url
+      if (!cell.link && run?.url && cell.state !== 'missing') cell.link = run.url
       if (cell.state === 'failed' || cell.state === 'skipped') upstreamStopped = true
       grid[row].push(cell)
     })
@@ -261,7 +262,8 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
   if (record.duration_seconds !== undefined) parts.push(formatSeconds(record.duration_seconds))
   if (attempts > 1) parts.push(`${attempts} attempts`)
   if (record.spark) parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`)
-  if (record.message) parts.push(record.message)
+  // Written by an older version, or by hand: stripped again, the page is public.
+  if (record.message) parts.push(redactCredentials(record.message))
   const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined)
   return { state, title: parts.join(' · '), ...(link ? { link } : {}) }
 }
@@ -289,7 +291,7 @@ function runCell(run: WorkflowRunInfo | undefined): Cell {
   return {
     state,
     title: `workflow run ${run.id} ${run.conclusion ?? run.status}, attempt ${run.attempt}`,
-    link: run.url
+    ...(run.url ? { link: run.url } : {})
   }
 }
 

@@ -1,11 +1,6 @@
 import { isIsoDate } from '../core/calendar.js'
-import {
-  NAME,
-  RUN_RECORD_SCHEMA_VERSION,
-  TASK_STATES,
-  type RunRecord,
-  type TaskState
-} from '../records/record.js'
+import { NAME, RUN_RECORD_SCHEMA_VERSION, TASK_STATES, type RunRecord } from '../records/record.js'
+import { fields, flag, isObject, listOf, number, oneOf, optional, text, time } from './schema.js'
 
 /** A record the report could not use, and why: shown in the page and the summary, then skipped. */
 export interface RecordProblem {
@@ -18,8 +13,58 @@ export interface RecordProblem {
 
 export type ParsedRecord = { record: RunRecord } | { problem: RecordProblem }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const cost = number({ min: 0 })
+const count = number({ min: 0, whole: true })
+
+/** Run record schema version 1 (README, "Run records"), field by field. */
+const RUN_RECORD = fields({
+  pipeline: text(100),
+  task: text(100),
+  logical_date: text(10),
+  state: oneOf(TASK_STATES),
+  started_at: time,
+  ended_at: optional(time),
+  duration_seconds: optional(number({ min: 0 })),
+  message: optional(text(2000)),
+  run: optional(
+    fields({
+      id: text(40),
+      attempt: number({ min: 1, whole: true }),
+      url: optional(text(500)),
+      job: optional(text(200))
+    })
+  ),
+  spark: optional(
+    fields({
+      job_run_ids: listOf(text(100), 1000),
+      attempts: number({ min: 1, whole: true }),
+      vcpu_hours: cost,
+      memory_gb_hours: cost,
+      storage_gb_hours: cost,
+      estimated_cost_usd: cost,
+      prices: fields({ vcpu_hour: cost, memory_gb_hour: cost, storage_gb_hour: cost })
+    })
+  ),
+  sensor: optional(
+    fields({
+      found: flag,
+      waited_seconds: cost,
+      landed_at: optional(time),
+      objects: count,
+      bytes: cost
+    })
+  ),
+  quality: optional(
+    fields({
+      dataset: text(100),
+      passed: flag,
+      rules_passed: count,
+      rules_warned: count,
+      rules_failed: count
+    })
+  ),
+  rows: optional(fields({ in: optional(cost), out: optional(cost) }))
+})
 
 /**
  * Checks one record file against schema version 1. `expected` is what its key says (date and
@@ -46,9 +91,11 @@ export function parseRunRecord(
       `schema_version ${JSON.stringify(value.schema_version)}, this report reads version ${RUN_RECORD_SCHEMA_VERSION}`
     )
   }
-  for (const field of ['pipeline', 'task', 'logical_date', 'state', 'started_at']) {
-    if (typeof value[field] !== 'string') return problem(`${field} missing or not a string`)
-  }
+  const duration = value.duration_seconds
+  if (typeof duration === 'number' && duration < 0)
+    return problem(`negative duration (${duration} s)`)
+  const wrong = RUN_RECORD(value, '')
+  if (wrong) return problem(wrong)
   const record = value as unknown as RunRecord
   if (!NAME.test(record.task)) return problem(`task '${record.task}' is not a valid name`)
   if (!isIsoDate(record.logical_date))
@@ -60,17 +107,5 @@ export function parseRunRecord(
   }
   if (record.logical_date > today)
     return problem(`logical_date ${record.logical_date} is in the future`)
-  if (!TASK_STATES.includes(record.state as TaskState))
-    return problem(`unknown state '${record.state}'`)
-  if (Number.isNaN(Date.parse(record.started_at))) return problem('started_at is not a time')
-  if (record.ended_at !== undefined && Number.isNaN(Date.parse(record.ended_at))) {
-    return problem('ended_at is not a time')
-  }
-  const duration = record.duration_seconds
-  if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration))) {
-    return problem('duration_seconds is not a number')
-  }
-  if (typeof duration === 'number' && duration < 0)
-    return problem(`negative duration (${duration} s)`)
   return { record }
 }

@@ -10,6 +10,7 @@ import { loadLake } from './load.js'
 import { dashboardSummary } from './markdown.js'
 import { buildModel, type DashboardModel } from './model.js'
 import type { ReportSettings } from './settings.js'
+import type { Markdown } from '../core/markdown.js'
 
 export interface ReportDeps {
   lake: Lake
@@ -24,7 +25,7 @@ export interface ReportOutcome {
   /** The page's path. */
   html: string
   bytes: number
-  summary: string
+  summary: Markdown
 }
 
 /** Reads the lake (and the GitHub history), writes the dashboard page, returns the summary. */

@@ -38,7 +38,9 @@ export function readReportSettings(
   inputs: Inputs,
   env: NodeJS.ProcessEnv,
   cwd: string,
-  now: Date
+  now: Date,
+  /** The action's: the page goes inside the workspace (`cwd`), never above it. */
+  { outputInWorkspace = false }: { outputInWorkspace?: boolean } = {}
 ): ReportSettings {
   const lake = parseLakeRoot(
     'lake',
@@ -63,7 +65,15 @@ export function readReportSettings(
   const scheduleHour = hourOf(inputs, 'schedule', '02:00')
   const slaHour = hourOf(inputs, 'sla', '03:00')
   const output = path.resolve(cwd, inputs.string('output', 'dashboard'))
-  const qualityPrefix = inputs.string('quality-prefix', 'quality/metrics').replace(/^\/+|\/+$/g, '')
+  const inside = path.relative(cwd, output)
+  if (outputInWorkspace && (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))) {
+    throw new InputError(
+      'output',
+      'a folder inside the workspace, such as _site',
+      inputs.string('output')
+    )
+  }
+  const qualityPrefix = lakeFolder(inputs, 'quality-prefix', DEFAULT_QUALITY_PREFIX)
 
   const token = inputs.string('github-token')
   let github: ReportSettings['github']
@@ -96,6 +106,19 @@ export function readReportSettings(
     github,
     ...(aws ? { aws } : {})
   }
+}
+
+/** Where the gate writes its results (its results-root) in the workflows of this repository. */
+export const DEFAULT_QUALITY_PREFIX = '_pipeline/quality'
+
+/** A folder inside the lake: `/`-separated names, no `.` or `..`, no scheme or leading `/`. */
+function lakeFolder(inputs: Inputs, name: string, fallback: string): string {
+  const text = inputs.string(name, fallback)
+  const segments = text.replace(/\/+$/, '').split('/')
+  if (!segments.every(segment => /^[A-Za-z0-9_=][A-Za-z0-9_.=-]*$/.test(segment))) {
+    throw new InputError(name, 'a folder inside the lake such as _pipeline/quality (no ..)', text)
+  }
+  return segments.join('/')
 }
 
 function repositoryInput(text: string): Repository {

@@ -179,7 +179,7 @@ async function report(argv: string[], write: (text: string) => void): Promise<nu
       debug: () => undefined,
       group: () => undefined
     })
-    if (command.summaryFile) await writeFile(command.summaryFile, outcome.summary)
+    if (command.summaryFile) await writeFile(command.summaryFile, outcome.summary.toString())
     const { cells } = outcome.model.totals
     write(
       `dashboard: ${outcome.html} (${outcome.model.dates.length} dates × ${outcome.model.tasks.length} tasks; ` +

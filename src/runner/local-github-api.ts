@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { browserRequestRefusal } from '../core/local-service-guard.js'
 import type { LocalGitHubStore } from './local-github-store.js'
 import type { RunJournal } from './run-journal.js'
 import type { LocalService } from './services.js'
@@ -12,7 +13,8 @@ import type { LocalService } from './services.js'
  * issues and labels (from the store: notify opens, comments on and closes its issue there).
  * Anything else answers 404 saying so, so an action that needs more fails with one clear
  * line instead of reaching github.com; not a 5xx, which GitHub clients retry with backoff.
- * Requests must carry the run's token, as on GitHub.
+ * Requests must carry the run's token, as on GitHub (a random one per run), and come from
+ * the steps, not a browser (src/core/local-service-guard.ts).
  */
 export function localGitHubApi(options: {
   store: LocalGitHubStore
@@ -89,6 +91,14 @@ export function localGitHubApi(options: {
         ]
       }
       const server = createServer((request, response) => {
+        const { port } = server.address() as AddressInfo
+        const refusal = browserRequestRefusal(request.method ?? 'GET', request.headers, port)
+        if (refusal) {
+          request.resume()
+          response.writeHead(403, { 'content-type': 'application/json' })
+          response.end(JSON.stringify({ message: `GitHub API stand-in: ${refusal}` }))
+          return
+        }
         let raw = ''
         request.on('data', chunk => (raw += String(chunk)))
         request.on('end', () => {

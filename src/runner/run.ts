@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -55,8 +56,6 @@ export interface RunResult {
   jobs?: JournalJob[]
 }
 
-const localToken = 'local-runner-token'
-
 /** Loads, checks and runs a workflow file; the exit code says whether every job passed. */
 export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
   const workspace = path.resolve(request.workspace)
@@ -80,6 +79,8 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
   const inputs = resolveInputs(declared as never, request.inputs, workflow.file)
   const plan = await planWorkflow(workspace, workflow, request.strict)
 
+  // The GitHub API stand-in's token: new for each run, given only to the run's steps.
+  const localToken = `ghs_${randomBytes(18).toString('hex')}`
   const masker = new Masker()
   for (const secret of Object.values(request.secrets)) masker.add(secret)
   masker.add(localToken)

@@ -54,6 +54,15 @@ export function readSensorConfig(
   inputs: Inputs,
   env: NodeJS.ProcessEnv = process.env
 ): SensorConfig {
+  // One key per line: a carriage return that does not end a line (before a newline) is part
+  // of no key anyone meant, and must not split one key into two requests.
+  const lone = /\r(?!\n)/.exec(inputs.raw('keys'))
+  if (lone) {
+    throw new InputError(
+      'keys',
+      `one key per line, without a carriage return inside a line (one at character ${lone.index + 1})`
+    )
+  }
   const target = parseTarget({
     bucket: inputs.string('bucket'),
     key: inputs.string('key'),

@@ -1,4 +1,4 @@
-import { cell, table } from '../core/markdown.js'
+import { code, detailsList, join, safeMd, table, type Markdown } from '../core/markdown.js'
 import { formatBytes, formatWait } from './conditions.js'
 import type { SensorConfig } from './config.js'
 import type { SensorResult } from './sensor.js'
@@ -37,28 +37,28 @@ export function sensorOutputs(result: SensorResult): SensorOutputs {
 }
 
 /** What was waited for, with what the listing covered. */
-function waitedFor(config: SensorConfig): string {
+function waitedFor(config: SensorConfig): Markdown {
   const { target } = config
-  const where = `\`${describeTarget(target)}\``
+  const where = code(describeTarget(target))
   switch (target.kind) {
     case 'glob':
       return walksFolders(target.glob)
-        ? `${where} (glob, walking the folders under s3://${target.bucket}/${target.prefix})`
-        : `${where} (glob, listing only s3://${target.bucket}/${target.prefix})`
+        ? safeMd`${where} (glob, walking the folders under ${code(`s3://${target.bucket}/${target.prefix}`)})`
+        : safeMd`${where} (glob, listing only ${code(`s3://${target.bucket}/${target.prefix}`)})`
     case 'prefix':
-      return `${where} (every object under the prefix)`
+      return safeMd`${where} (every object under the prefix)`
     case 'key':
-      return `${where} (one key)`
+      return safeMd`${where} (one key)`
     case 'keys': {
-      const shown = target.keys.slice(0, 5).map(key => `\`s3://${target.bucket}/${key}\``)
+      const shown = target.keys.slice(0, 5).map(key => code(`s3://${target.bucket}/${key}`))
       const more = target.keys.length - shown.length
-      return `all of ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+      return safeMd`all of ${join(shown, ', ')}${more > 0 ? ` and ${more} more` : ''}`
     }
   }
 }
 
 /** The job summary: one table of what was waited for, each condition, and the result. */
-export function sensorSummary(config: SensorConfig, result: SensorResult): string {
+export function sensorSummary(config: SensorConfig, result: SensorResult): Markdown {
   const state = result.found
     ? 'found'
     : config.timing.softFail
@@ -66,7 +66,7 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
       : 'timed out'
   const mark = (met: boolean): string => (met ? '✅' : '❌')
   const count = String(result.objects.length)
-  const rows: string[][] = [
+  const rows: (string | Markdown)[][] = [
     ['waited for', waitedFor(config), ''],
     ...result.conditions.map(condition => [
       condition.condition,
@@ -86,23 +86,28 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): strin
       ''
     ]
   ]
-  let markdown = `### S3 sensor: ${state}\n\n${table(['', 'value', 'ok'], rows)}\n${cell(result.message)}\n`
-  if (result.objects.length) {
-    const shown = result.objects.slice(0, SUMMARY_KEYS)
-    const more = result.objects.length - shown.length
-    const lines = shown.map(object => `- \`${cell(object.key)}\` (${formatBytes(object.size)})`)
-    if (more > 0) lines.push(`- … and ${more} more`)
-    markdown += `\n<details><summary>Matched keys (${result.objects.length})</summary>\n\n${lines.join('\n')}\n\n</details>\n`
-  }
-  return markdown
+  const summary = safeMd`### S3 sensor: ${state}
+
+${table(['', 'value', 'ok'], rows)}
+${result.message}
+`
+  if (!result.objects.length) return summary
+  const shown = result.objects.slice(0, SUMMARY_KEYS)
+  const more = result.objects.length - shown.length
+  const items = shown.map(object => safeMd`${code(object.key)} (${formatBytes(object.size)})`)
+  if (more > 0) items.push(safeMd`… and ${more} more`)
+  return safeMd`${summary}
+${detailsList(`Matched keys (${result.objects.length})`, items)}`
 }
 
 /** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
-export function sensorErrorSummary(config: SensorConfig, message: string): string {
+export function sensorErrorSummary(config: SensorConfig, message: string): Markdown {
   const rows = [
     ['waited for', waitedFor(config)],
     ['found', 'false'],
     ['error', message.split('\n')[0]]
   ]
-  return `### S3 sensor: failed\n\n${table(['', 'value'], rows)}`
+  return safeMd`### S3 sensor: failed
+
+${table(['', 'value'], rows)}`
 }

@@ -103,7 +103,7 @@ describe('s3Location', () => {
 describe('every input that takes an s3:// URI reads it the same way', () => {
   it.each(['s3:/lake/a/', 's3://Lake/a/', 's3://a..b/a/', 'gs://lake/a/'])('%s', text => {
     expect(() => parseTarget({ bucket: '', key: text, keys: [] })).toThrow(InputError)
-    expect(() => parseMetricsRoot(text, '/work')).toThrow(InputError)
+    expect(() => parseMetricsRoot('metrics-root', text, '/work')).toThrow(InputError)
   })
 
   it('and the same valid URI gives the same parts', () => {
@@ -111,7 +111,7 @@ describe('every input that takes an s3:// URI reads it the same way', () => {
       bucket: 'lake',
       prefix: 'quality/'
     })
-    expect(parseMetricsRoot('s3://lake/quality/', '/work')).toEqual({
+    expect(parseMetricsRoot('metrics-root', 's3://lake/quality/', '/work')).toEqual({
       kind: 's3',
       bucket: 'lake',
       prefix: 'quality'

@@ -3,10 +3,13 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import {
+  checkGlueGrants,
   checkPolicy,
   COMMAND_GRANTS,
   deployRoleStatements,
   NOT_GRANTED,
+  roleStatements,
+  tablesOfWorkflows,
   type Statement
 } from '../../infra/lib/permissions.js'
 import {
@@ -234,8 +237,8 @@ describe('what the workflows read and the policy allows', () => {
   const workflows = readdirSync(workflowDir)
     .filter(file => file.endsWith('.yml'))
     .map(file => readFileSync(path.join(workflowDir, file), 'utf8'))
-  const grantsOf = (action: string): string[] =>
-    statements
+  const grantsOf = (action: string, of: Statement[] = statements): string[] =>
+    of
       .filter(statement => [statement.Action].flat().includes(action))
       .flatMap(statement =>
         action === 's3:ListBucket'
@@ -247,15 +250,15 @@ describe('what the workflows read and the policy allows', () => {
       )
   const covers = (patterns: string[], key: string): boolean =>
     patterns.some(pattern => pattern.endsWith('*') && key.startsWith(pattern.slice(0, -1)))
+  interface Step {
+    uses?: string
+    with?: Record<string, string>
+  }
+  const steps = workflows
+    .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
+    .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
 
   it('the daily sensor and the quality gate work on prefixes the role may list, read and write', () => {
-    interface Step {
-      uses?: string
-      with?: Record<string, string>
-    }
-    const steps = workflows
-      .map(text => parse(text) as { jobs: Record<string, { steps?: Step[] }> })
-      .flatMap(workflow => Object.values(workflow.jobs).flatMap(job => job.steps ?? []))
     const lake = (value: string): string | undefined =>
       /^\$\{\{ (?:env\.LAKE|vars\.DATA_LAKE_BUCKET) \}\}\/?(.*)$/.exec(value)?.[1]
     const sensed = steps
@@ -263,19 +266,82 @@ describe('what the workflows read and the policy allows', () => {
         step => step.uses === './s3-sensor' && step.with?.bucket === '${{ vars.DATA_LAKE_BUCKET }}'
       )
       .map(step => String(step.with?.key))
-    const metricsRoots = steps
-      .filter(step => step.uses === './quality-gate' && step.with?.['metrics-root'])
-      .map(step => `${lake(String(step.with?.['metrics-root']))}/`)
+    const gates = steps.filter(
+      step => step.uses === './quality-gate' && step.with?.['metrics-root']
+    )
+    const metricsRoots = gates.map(step => `${lake(String(step.with?.['metrics-root']))}/`)
+    const resultsRoots = gates.map(step => `${lake(String(step.with?.['results-root']))}/`)
     expect(sensed.length).toBeGreaterThan(0)
     expect(metricsRoots).toEqual(['quality/metrics/'])
     for (const key of sensed) expect(covers(grantsOf('s3:ListBucket'), key), key).toBe(true)
     for (const root of metricsRoots) {
-      for (const action of ['s3:ListBucket', 's3:GetObject', 's3:PutObject']) {
-        expect(covers(grantsOf(action), `${root}customers/2026-01-01/metrics.json`), action).toBe(
-          true
-        )
+      for (const action of ['s3:ListBucket', 's3:GetObject']) {
+        expect(
+          covers(grantsOf(action), `${root}customers/date=2026-01-01/metrics.json`),
+          action
+        ).toBe(true)
       }
     }
+    for (const root of resultsRoots) {
+      for (const action of ['s3:ListBucket', 's3:GetObject', 's3:PutObject']) {
+        expect(
+          covers(grantsOf(action), `${root}customers/date=2026-01-01/results.json`),
+          action
+        ).toBe(true)
+      }
+    }
+  })
+
+  it("the quality results the dashboard shows come from a prefix the Spark jobs' role cannot write", () => {
+    const jobRole = roleStatements(template, 'JobExecutionRole')
+    const jobWrites = grantsOf('s3:PutObject', jobRole)
+    expect(jobWrites.length).toBeGreaterThan(0)
+    // The report's quality-prefix: as the dashboard workflow gives it, else the action's default.
+    const reportAction = parse(
+      readFileSync(path.join(projectRoot, 'report', 'action.yml'), 'utf8')
+    ) as {
+      inputs: Record<string, { default?: string }>
+    }
+    const reports = steps.filter(step => step.uses === './report')
+    expect(reports.length).toBeGreaterThan(0)
+    const read = reports.map(
+      step => step.with?.['quality-prefix'] ?? reportAction.inputs['quality-prefix'].default!
+    )
+    const written = steps
+      .filter(step => step.uses === './quality-gate' && step.with?.['write-results'] === 'true')
+      .map(step => /\}\/(.+)$/.exec(String(step.with?.['results-root']))?.[1])
+    expect(written).toEqual(['_pipeline/quality'])
+    for (const prefix of [...read, ...written]) {
+      const results = `${prefix}/customers/date=2026-01-01/results.json`
+      expect(read, 'the report reads where the gate writes').toContain(prefix)
+      expect(covers(grantsOf('s3:PutObject'), results), `deploy role writes ${prefix}`).toBe(true)
+      expect(covers(jobWrites, results), `job role writes ${prefix}`).toBe(false)
+    }
+  })
+
+  it("the job role's Glue grants name each table the workflows' jobs use, and no other", () => {
+    const tables = tablesOfWorkflows(workflows)
+    expect(tables).toEqual([{ database: 'silver', table: 'customers' }])
+    const jobRole = roleStatements(template, 'JobExecutionRole')
+    expect(checkGlueGrants(jobRole, tables)).toEqual([])
+    // A table wildcard, or a table no job uses, is reported.
+    const wider = jobRole.map(statement =>
+      [statement.Action].flat().some(action => String(action).startsWith('glue:'))
+        ? {
+            ...statement,
+            Resource: [
+              ...[statement.Resource].flat(),
+              {
+                'Fn::Sub':
+                  'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/silver/*'
+              }
+            ]
+          }
+        : statement
+    )
+    expect(checkGlueGrants(wider, tables)).toEqual([
+      'Glue grant on arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/silver/*: no job of the workflows uses it'
+    ])
   })
 
   it("the dates' ledger is read and written, and the markers pipeline-dates looks for are listed, under the role's prefixes", () => {

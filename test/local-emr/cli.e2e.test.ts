@@ -48,14 +48,23 @@ describe('npm run local-emr (the service on its own)', () => {
         tempDir('local-emr-cli')
       ])
       const lines = createInterface({ input: child.stdout })
-      const endpoint = await new Promise<string>((resolve, reject) => {
+      const exported = await new Promise<Record<string, string>>((resolve, reject) => {
+        const values: Record<string, string> = {}
         lines.on('line', line => {
-          const match = /^export AWS_ENDPOINT_URL_EMR_SERVERLESS=(\S+)$/.exec(line)
-          if (match) resolve(match[1])
+          const match = /^export (\w+)=(\S+)$/.exec(line)
+          if (match) values[match[1]] = match[2]
+          if (line === 'unset AWS_SESSION_TOKEN') resolve(values)
         })
         child.once('close', code => reject(new Error(`exited with ${code} before serving`)))
       })
-      const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint })
+      const emr = new EMRServerlessClient({
+        region: 'us-east-1',
+        endpoint: exported.AWS_ENDPOINT_URL_EMR_SERVERLESS,
+        credentials: {
+          accessKeyId: exported.AWS_ACCESS_KEY_ID,
+          secretAccessKey: exported.AWS_SECRET_ACCESS_KEY
+        }
+      })
       const { application } = await emr.send(new GetApplicationCommand({ applicationId: 'etl01' }))
       expect(application?.name).toBe('daily-etl')
       emr.destroy()

@@ -53,14 +53,18 @@ export async function startLocalPeers(
     workDir: tempDir('local-emr-runs'),
     ...options
   })
-  const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint: localEmr.endpoint })
+  const emr = new EMRServerlessClient({
+    region: 'us-east-1',
+    endpoint: localEmr.endpoint,
+    credentials: localEmr.credentials
+  })
   return {
     moto,
     localEmr,
     applicationId: localEmr.applications[0].id,
     emr,
     s3,
-    actionEnv: localAwsEnv(moto.endpoint, localEmr.endpoint),
+    actionEnv: localAwsEnv(moto.endpoint, localEmr),
     stop: async () => {
       await localEmr.stop()
       emr.destroy()

@@ -197,10 +197,15 @@ describe('local EMR Serverless: the API as the AWS SDK sees it', () => {
     const { url } = await emr.send(
       new GetDashboardForJobRunCommand({ applicationId, jobRunId: jobRunId! })
     )
-    expect(url).toBe(`${peers.localEmr.endpoint}/dashboard/${applicationId}/${jobRunId}`)
+    // With this start's token: a page without it is refused (test/local-emr/refusals.test.ts).
+    expect(url).toMatch(
+      new RegExp(
+        `^${peers.localEmr.endpoint}/dashboard/${applicationId}/${jobRunId}\\?token=[\\w-]+$`
+      )
+    )
     const page = await (await fetch(url!)).text()
     expect(page).toContain('FAILED')
-    expect(await (await fetch(`${url}/stderr`)).text()).toContain('cannot fetch')
+    expect(await (await fetch(url!.replace('?', '/stderr?'))).text()).toContain('cannot fetch')
   })
 
   it('answers the same client token with the same run, a reused one with a conflict', async () => {
@@ -366,7 +371,11 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
         minuteMs: 1000
       })
       const { EMRServerlessClient } = await import('@aws-sdk/client-emr-serverless')
-      const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint: hurried.endpoint })
+      const emr = new EMRServerlessClient({
+        region: 'us-east-1',
+        endpoint: hurried.endpoint,
+        credentials: hurried.credentials
+      })
       try {
         const applicationId = hurried.applications[0].id
         const { jobRunId } = await emr.send(

@@ -96,8 +96,10 @@ describe('spark-job action against the local EMR Serverless', () => {
       expect(jobRunId).toMatch(/^[0-9a-f]{16}$/)
       expect(result.outputs).toMatchObject({ state: 'SUCCESS', attempts: '1' })
       expect(Number(result.outputs['vcpu-hours'])).toBeGreaterThan(0)
-      expect(result.outputs['dashboard-url']).toBe(
-        `${peers.localEmr.endpoint}/dashboard/${peers.applicationId}/${jobRunId}`
+      expect(result.outputs['dashboard-url']).toMatch(
+        new RegExp(
+          `^${peers.localEmr.endpoint}/dashboard/${peers.applicationId}/${jobRunId}\\?token=[\\w-]+$`
+        )
       )
       expect(result.stdout).toContain(`Job run ${jobRunId}: RUNNING`)
       // The service says the usage is an estimate in the run's stateDetails.

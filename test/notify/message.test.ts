@@ -63,7 +63,7 @@ describe('messages', () => {
 
   it('fences an excerpt that itself holds a code fence', () => {
     const body = issueBody({ ...outcome, errorExcerpt: 'before\n```\ninside\n```' })
-    expect(body).toContain('~~~~\nbefore\n```\ninside\n```\n~~~~')
+    expect(body).toContain('````\nbefore\n```\ninside\n```\n````')
   })
 
   it('escapes Slack control characters from job output', () => {

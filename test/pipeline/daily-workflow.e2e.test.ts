@@ -72,7 +72,7 @@ async function run(
     verbose: false,
     maxParallel: 2,
     dryRun: false,
-    hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr.endpoint) },
+    hostEnv: { ...process.env, ...localAwsEnv(moto.endpoint, emr) },
     write: text => (output += text)
   })
   // Every job, those of the called workflows included, as the runner's closing table has it.

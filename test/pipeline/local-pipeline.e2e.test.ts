@@ -80,7 +80,7 @@ describe(
       expect(
         relative.filter(file => /^silver\/customers\/.*\.parquet$/.test(file)).length
       ).toBeGreaterThan(0)
-      const results = path.join(lake, 'quality/metrics/customers/date=2026-01-01/results.json')
+      const results = path.join(lake, '_pipeline/quality/customers/date=2026-01-01/results.json')
       expect(existsSync(results)).toBe(true)
       expect(JSON.parse(readFileSync(results, 'utf8'))).toMatchObject({ passed: true })
       // The drivers' logs, in the layout EMR Serverless writes, under EMR_LOG_URI.

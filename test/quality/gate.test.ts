@@ -98,8 +98,8 @@ describe('runQualityGate', () => {
       baseline: 110,
       sufficient: true
     })
-    expect(outcome.summary).toContain('| rule | value | bound | status |')
-    expect(outcome.summary).toContain(
+    expect(outcome.summary.toString()).toContain('| rule | value | bound | status |')
+    expect(outcome.summary.toString()).toContain(
       '| volume steady | 100 vs avg 110 (ratio 0.909, change -10) |'
     )
     expect(logger.lines.filter(line => /^(error|warning):/.test(line))).toEqual([])
@@ -119,9 +119,11 @@ describe('runQualityGate', () => {
     expect(failureMessage(outcome.results)).toBe(
       'Data quality gate failed for customers 2024-03-10: 2 failed, 1 warnings (fail-on: error): not empty, volume steady'
     )
-    expect(outcome.summary).toContain('❌ failed')
-    expect(outcome.summary).toContain('| not empty | 0 | >= 1 | ❌ fail |')
-    expect(outcome.summary).toContain('| emails present | 3 | <= 0 | ⚠️ warn · warn rule |')
+    expect(outcome.summary.toString()).toContain('❌ failed')
+    expect(outcome.summary.toString()).toContain('| not empty | 0 | >= 1 | ❌ fail |')
+    expect(outcome.summary.toString()).toContain(
+      '| emails present | 3 | &lt;= 0 | ⚠️ warn · warn rule |'
+    )
   })
 
   it('passes with warnings by default, and fails on them with fail-on: warn', async () => {
@@ -143,7 +145,7 @@ describe('runQualityGate', () => {
       const change = outcome.results.results[2]
       expect(change.status).toBe(missingHistory)
       expect(change.history).toEqual({ wanted: 2, dates: [], sufficient: false })
-      expect(outcome.summary).toContain('(not enough history)')
+      expect(outcome.summary.toString()).toContain('(not enough history)')
       const said = logger.lines.filter(line => line.includes('volume steady: only 0 of 2'))
       expect(said.at(-1)).toMatch(
         missingHistory === 'pass'
@@ -408,11 +410,11 @@ describe('parseMetricsRoot', () => {
     ['s3://bucket/a/b/', { kind: 's3', bucket: 'bucket', prefix: 'a/b' }],
     ['/abs/dir', { kind: 'local', dir: '/abs/dir' }]
   ])('%s', (text, expected) => {
-    expect(parseMetricsRoot(text, '/work')).toEqual(expected)
+    expect(parseMetricsRoot('metrics-root', text, '/work')).toEqual(expected)
   })
 
   it('rejects an s3 URI without a valid bucket', () => {
-    expect(() => parseMetricsRoot('s3://', '/')).toThrow(InputError)
-    expect(() => parseMetricsRoot('s3://Bad_Bucket/x', '/')).toThrow(InputError)
+    expect(() => parseMetricsRoot('metrics-root', 's3://', '/')).toThrow(InputError)
+    expect(() => parseMetricsRoot('metrics-root', 's3://Bad_Bucket/x', '/')).toThrow(InputError)
   })
 })

@@ -165,10 +165,13 @@ describe('quality gate on metrics from the Spark job, in S3', () => {
       '::error::Data quality gate failed for customers 2024-03-05: 6 failed, 1 warnings (fail-on: error): emails mostly present, one row per customer, known statuses, lifetime value not negative, country is ISO 3166-1 alpha-2, … (6)'
     ])
     expect(run.summary).toContain('### Data quality: customers 2024-03-05 ❌ failed')
-    expect(run.summary).toContain('| one row per customer | 3 | <= 0 | ❌ fail |')
-    expect(run.summary).toContain('| emails mostly present | 11.364% (5 of 44) | <= 2% | ❌ fail |')
+    // `<` as an entity: a bound is text, never the start of an HTML tag.
+    expect(run.summary).toContain('| one row per customer | 3 | &lt;= 0 | ❌ fail |')
     expect(run.summary).toContain(
-      '| email shared by few customers | 3 | <= 5 | ✅ pass · warn rule |'
+      '| emails mostly present | 11.364% (5 of 44) | &lt;= 2% | ❌ fail |'
+    )
+    expect(run.summary).toContain(
+      '| email shared by few customers | 3 | &lt;= 5 | ✅ pass · warn rule |'
     )
     // results.json is written only when asked
     await expect(readS3(`quality/metrics/customers/date=${BAD_DAY}/results.json`)).rejects.toThrow()

@@ -203,7 +203,7 @@ export function writeFixtureLake(dir: string, start: string, days: number): Fixt
           rules_failed: failed ? 1 : 0
         }
         write(
-          `quality/metrics/customers/date=${date}/results.json`,
+          `_pipeline/quality/customers/date=${date}/results.json`,
           JSON.stringify(resultsDocument(date, index, failed))
         )
       }

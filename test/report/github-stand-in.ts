@@ -23,6 +23,8 @@ export class GitHubStandIn {
   issues: { number: number; title: string; body: string; labels: string[] }[] = []
   /** Answer every request with this status instead (e.g. 401). */
   failWith?: number
+  /** What every `html_url` starts with (a crafted answer gives another scheme). */
+  linkBase = 'https://github.com/example/pipeline'
   url = ''
   private server?: Server
 
@@ -54,7 +56,7 @@ export class GitHubStandIn {
       const page = Number(url.searchParams.get('page') ?? 1)
       const runs = this.runs.slice((page - 1) * perPage, page * perPage).map(run => ({
         ...run,
-        html_url: `https://github.com/example/pipeline/actions/runs/${run.id}`
+        html_url: `${this.linkBase}/actions/runs/${run.id}`
       }))
       return [200, { total_count: this.runs.length, workflow_runs: runs }]
     }
@@ -65,7 +67,7 @@ export class GitHubStandIn {
           total_count: this.jobs.length,
           jobs: this.jobs.map((job, index) => ({
             ...job,
-            html_url: `https://github.com/example/pipeline/actions/runs/1/job/${index + 1}`
+            html_url: `${this.linkBase}/actions/runs/1/job/${index + 1}`
           }))
         }
       ]
@@ -78,7 +80,7 @@ export class GitHubStandIn {
           .filter(issue => !label || issue.labels.includes(label))
           .map(issue => ({
             ...issue,
-            html_url: `https://github.com/example/pipeline/issues/${issue.number}`
+            html_url: `${this.linkBase}/issues/${issue.number}`
           }))
       ]
     }

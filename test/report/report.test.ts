@@ -98,11 +98,12 @@ describe('the data model, from 60 days × 5 tasks of fixture records', () => {
   })
 
   it('writes the last 14 days and the totals as markdown for the job summary', async () => {
-    const { summary } = await buildDashboard(settingsOf({}), {
+    const built = await buildDashboard(settingsOf({}), {
       lake: new LakeFolder(lake),
       logger: new MemoryLogger(),
       now: () => NOW
     })
+    const summary = built.summary.toString()
     expect(summary).toContain('### Pipeline daily-customer-etl: runs 2026-02-16 to 2026-03-01')
     const header = summary.split('\n').find(line => line.startsWith('| task |'))!
     expect(header.split('|').length - 3).toBe(14)
@@ -120,7 +121,7 @@ describe('the data model, from 60 days × 5 tasks of fixture records', () => {
     expect(summary).toContain('| estimated cost | $')
     expect(summary).toContain('**Records not used (4):**')
     expect(summary).toMatch(
-      /date=2099-01-01\/ingest-cdc\.json`: logical_date 2099-01-01 is in the future/
+      /date=2099-01-01\/ingest-cdc\.json`: logical\\_date 2099-01-01 is in the future/
     )
   })
 
@@ -135,7 +136,7 @@ describe('the data model, from 60 days × 5 tasks of fixture records', () => {
     )
     expect(model.tasks).toEqual([])
     expect(model.header.latestState).toBeUndefined()
-    expect(summary).toContain('| task | 02-27 | 02-28 | 03-01 |')
+    expect(summary.toString()).toContain('| task | 02-27 | 02-28 | 03-01 |')
   })
 
   it.each([
@@ -254,7 +255,7 @@ describe('with the GitHub run history (a local stand-in of the REST API)', () =>
       'Open failure issue: <a href="https://github.com/example/pipeline/issues/12">#12 daily-customer-etl failed</a>'
     )
     expect(page).toContain('<tr class="run"><th scope="row">workflow run</th>')
-    expect(outcome.summary).toContain('| workflow run |')
+    expect(outcome.summary.toString()).toContain('| workflow run |')
     const runsRequest = github.requests.find(request =>
       request.path.endsWith('/actions/workflows/daily-customer-etl.yml/runs')
     )!

@@ -157,15 +157,19 @@ describe('escaped wildcards make a literal key', () => {
   })
 })
 
-describe('keys is split on every kind of line end', () => {
-  it('\\r\\n, \\n and a lone \\r each end a key', () => {
-    expect(
-      read({ bucket: 'data-lake', keys: 'a/1.csv\r\na/2.csv\ra/3.csv\na/4.csv' }).target
-    ).toEqual({
+describe('keys is one key per line', () => {
+  it('\\r\\n and \\n each end a key', () => {
+    expect(read({ bucket: 'data-lake', keys: 'a/1.csv\r\na/2.csv\na/3.csv' }).target).toEqual({
       kind: 'keys',
       bucket: 'data-lake',
-      keys: ['a/1.csv', 'a/2.csv', 'a/3.csv', 'a/4.csv']
+      keys: ['a/1.csv', 'a/2.csv', 'a/3.csv']
     })
+  })
+
+  it('a lone \\r is refused: it would split one key into two requests', () => {
+    expect(() => read({ bucket: 'data-lake', keys: 'a/1.csv\ra/2.csv' })).toThrow(
+      "Input 'keys': expected one key per line, without a carriage return inside a line (one at character 8)"
+    )
   })
 })
 

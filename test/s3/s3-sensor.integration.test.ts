@@ -94,13 +94,14 @@ describe('s3-sensor bundle', () => {
     expect(run.outputs['waited-seconds']).toMatch(/^\d+$/)
     expect(run.summary).toContain('### S3 sensor: found')
     expect(run.summary).toContain(
-      `| waited for | \`s3://data-lake/${PREFIX}*.json\` (glob, listing only s3://data-lake/${PREFIX}) |  |`
+      `| waited for | \`s3://data-lake/${PREFIX}*.json\` (glob, listing only \`s3://data-lake/${PREFIX}\`) |  |`
     )
     expect(run.summary).toContain(
       '| objects | 2 (required: at least 1) | ✅ |'.replace('at least 1', 'at least 2')
     )
     expect(run.summary).toContain(
-      `| success marker | found (required: s3://data-lake/${PREFIX}_SUCCESS) | ✅ |`
+      // `_` escaped: a key is text, never the start of emphasis.
+      `| success marker | found (required: s3://data-lake/${PREFIX}\\_SUCCESS) | ✅ |`
     )
     expect(run.summary).toContain('| found | true | ✅ |')
     expect(run.summary).toContain('| count | 2 |  |')
@@ -199,7 +200,7 @@ describe('s3-sensor bundle', () => {
       ['01', '02', '03'].map(day => `bronze/events/date=2024-01-${day}/part-7.json`)
     )
     expect(run.summary).toContain(
-      `(glob, walking the folders under s3://${BIG}/bronze/events/date=2024-01-)`
+      `(glob, walking the folders under \`s3://${BIG}/bronze/events/date=2024-01-\`)`
     )
     // One folder listing, one lookup per date.
     expect(run.summary).toMatch(/\(1 poke, 4 ListObjectsV2 requests\)/)

@@ -102,8 +102,9 @@ afterAll(async () => {
 })
 
 describe('daily workflow: quality gate', () => {
-  it('writes the results document beside the metrics in the lake', async () => {
+  it("writes the results document under _pipeline/quality, which the Spark jobs' role cannot write", async () => {
     expect(gateStep?.with?.['metrics-root']).toBe('${{ env.LAKE }}/quality/metrics')
+    expect(gateStep?.with?.['results-root']).toBe('${{ env.LAKE }}/_pipeline/quality')
     const run = await runAction('quality-gate', {
       inputs: stepInputs(),
       env: { ...awsTestEnv, AWS_ENDPOINT_URL_S3: moto.endpoint }
@@ -112,7 +113,7 @@ describe('daily workflow: quality gate', () => {
     const object = await motoClient(moto.endpoint).send(
       new GetObjectCommand({
         Bucket: BUCKET,
-        Key: `quality/metrics/customers/date=${DS}/results.json`
+        Key: `_pipeline/quality/customers/date=${DS}/results.json`
       })
     )
     const results = JSON.parse(await object.Body!.transformToString())
