@@ -22,7 +22,14 @@ import { tempDir } from '../support/temp.js'
  */
 function freshClone(): { dir: string; calls: string } {
   const dir = tempDir('fresh-clone')
-  for (const entry of ['scripts', 'src', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+  for (const entry of [
+    'scripts',
+    'src',
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    '.node-version'
+  ]) {
     cpSync(path.join(projectRoot, entry), path.join(dir, entry), { recursive: true })
   }
   const bin = path.join(dir, '.stand-ins')
