@@ -25,10 +25,9 @@ export function browserRequestRefusal(
   const hasBody =
     (headers['content-length'] !== undefined && headers['content-length'] !== '0') ||
     headers['transfer-encoding'] !== undefined
-  if (
-    (type !== undefined || hasBody) &&
-    !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type ?? '')
-  ) {
+  // A request without a body says nothing with its type (Octokit labels an empty PUT, such
+  // as …/enable, text/plain); a body must be JSON.
+  if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type ?? '')) {
     return `a ${method} body of type '${type ?? 'none'}' is refused: only JSON is accepted`
   }
   return undefined

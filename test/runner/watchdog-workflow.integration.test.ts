@@ -164,7 +164,8 @@ describe(
       // A person turned it off: the watchdog says so and leaves it off.
       expect(github.workflowStates.get('daily-customer-etl.yml')).toBe('disabled_manually')
       expect(github.issues).toHaveLength(1)
-      expect(github.issues[0].body).toContain('daily-customer-etl.yml is disabled_manually')
+      // Markdown-escaped as every text of the issue is: `\_` renders as `_`.
+      expect(github.issues[0].body).toContain('daily-customer-etl.yml is disabled\\_manually')
     })
   }
 )
