@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { projectRoot } from './support/moto.js'
@@ -83,13 +83,76 @@ describe('scripts/coverage-floor.mjs', () => {
     )
   })
 
-  it('holds both measured lanes of the project to a floor above zero', () => {
+  it('holds both measured lanes of the project to a floor above zero, integration with fast', () => {
     const floors = JSON.parse(
       readFileSync(path.join(projectRoot, 'test', 'coverage-floors.json'), 'utf8')
-    ) as Record<string, Record<string, number>>
+    ) as Record<string, Record<string, number> & { with?: string[] }>
     expect(Object.keys(floors)).toEqual(['fast', 'integration'])
+    expect(floors.integration?.with).toEqual(['fast'])
     for (const floor of Object.values(floors)) {
-      for (const value of Object.values(floor)) expect(value).toBeGreaterThan(0)
+      for (const measure of ['statements', 'branches', 'functions', 'lines']) {
+        expect(floor[measure]).toBeGreaterThan(0)
+      }
     }
+  })
+
+  it('a lane held with another: covered when either lane ran it, line by line', () => {
+    const dir = tempDir('coverage-together')
+    mkdirSync(path.join(dir, 'test'))
+    const floors = { statements: 75, branches: 50, functions: 100, lines: 75 }
+    writeFileSync(
+      path.join(dir, 'test', 'coverage-floors.json'),
+      JSON.stringify({ fast: floors, integration: { ...floors, with: ['fast'] } })
+    )
+    const source = path.join(dir, 'src', 'core', 'a.ts')
+    // Four statements on four lines, two functions, one branch of two arms.
+    const lane = (s: number[], f: number[], b: number[]) => ({
+      [source]: {
+        path: source,
+        statementMap: Object.fromEntries(
+          s.map((_count, id) => [id, { start: { line: id + 1 }, end: { line: id + 1 } }])
+        ),
+        s: Object.fromEntries(s.map((count, id) => [id, count])),
+        f: Object.fromEntries(f.map((count, id) => [id, count])),
+        b: { 0: b }
+      }
+    })
+    for (const [name, data] of [
+      ['fast', lane([1, 1, 0, 0], [1, 0], [1, 0])],
+      ['integration', lane([0, 1, 1, 0], [0, 1], [0, 0])]
+    ] as const) {
+      mkdirSync(path.join(dir, 'coverage', name), { recursive: true })
+      writeFileSync(path.join(dir, 'coverage', name, 'coverage-final.json'), JSON.stringify(data))
+      writeFileSync(
+        path.join(dir, 'coverage', name, 'coverage-summary.json'),
+        JSON.stringify({ total: file(0, 4) })
+      )
+    }
+    const result = run('integration', dir)
+    expect(result.status, result.stderr).toBe(0)
+    const rows = result.stdout.trim().split('\n')
+    expect(rows[0]).toBe('coverage of src/ by the fast and integration lanes together')
+    expect(rows.at(-2)?.split(/\s{2,}/)).toEqual([
+      'all of src',
+      '75.0 %',
+      '50.0 %',
+      '100.0 %',
+      '75.0 %'
+    ])
+    writeFileSync(
+      path.join(dir, 'test', 'coverage-floors.json'),
+      JSON.stringify({ fast: floors, integration: { ...floors, lines: 80, with: ['fast'] } })
+    )
+    expect(run('integration', dir).stderr).toBe(
+      "coverage-floor: the fast and integration lanes together cover 75.00 % of src/'s lines, below the integration lane's floor of 80 % (test/coverage-floors.json)\n"
+    )
+
+    // Run alone before the fast lane was ever measured: nothing to hold it to, and it says so.
+    rmSync(path.join(dir, 'coverage', 'fast'), { recursive: true })
+    const alone = run('integration', dir)
+    expect(alone.status, alone.stderr).toBe(0)
+    expect(alone.stdout.trim()).toBe(
+      "coverage-floor: the integration lane's floor is of the fast and integration lanes together, and coverage/fast/ has no measure: floor not checked (run the fast lane first, or npm test)"
+    )
   })
 })

@@ -33,9 +33,18 @@ describe('ci.yml', () => {
     expect(template.jobs.map(job => job.id.value)).toEqual(['fast', 'test', 'sensor-as-a-user'])
   })
 
-  it('runs the fast lane in a job of its own that sets up Node alone', () => {
-    expect(uses('fast')).toEqual(['actions/checkout', 'actions/setup-node'])
+  it('runs the fast lane in a job of its own that sets up Node alone, and hands on its coverage', () => {
+    expect(uses('fast')).toEqual([
+      'actions/checkout',
+      'actions/setup-node',
+      'actions/upload-artifact'
+    ])
     expect(runs('fast')).toEqual(['npm run test:fast'])
+    const upload = jobs.fast?.steps?.find(step => step.uses?.startsWith('actions/upload-artifact'))
+    expect(upload?.with).toMatchObject({
+      name: 'coverage-fast',
+      path: 'coverage/fast/coverage-final.json'
+    })
   })
 
   it('then every other lane of npm test, once, with what they need', () => {
@@ -45,9 +54,15 @@ describe('ci.yml', () => {
       'actions/setup-node',
       'actions/setup-python',
       'actions/setup-java',
-      'actions/setup-go'
+      'actions/setup-go',
+      'actions/download-artifact'
     ])
     expect(runs('test')).toEqual(['bash scripts/test.sh checks integration e2e'])
+    // The integration lane's floor is of both lanes together: the fast lane's measure is there.
+    const download = jobs.test?.steps?.find(step =>
+      step.uses?.startsWith('actions/download-artifact')
+    )
+    expect(download?.with).toMatchObject({ name: 'coverage-fast', path: 'coverage/fast' })
   })
 
   it('checks dist/ once, in the checks lane of scripts/test.sh, not in a job of its own', () => {
