@@ -1,19 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from './support/moto.js'
+import { tempDir } from './support/temp.js'
 
 const actionFiles = ['action.yml', ...readdirSync(projectRoot).map(dir => `${dir}/action.yml`)]
   .filter((file, index, all) => all.indexOf(file) === index)
@@ -81,37 +72,32 @@ describe('documentation', () => {
     expect(table).toContain(`](${referenceOf(file)}) | \`${uses}\` |`)
   })
 
-  it('the docs script refuses an action folder without a README', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'docs-test-'))
-    try {
-      writeFileSync(path.join(root, 'README.md'), '# x\n')
-      mkdirSync(path.join(root, 'new-action'))
-      writeFileSync(path.join(root, 'new-action', 'action.yml'), 'name: x\ndescription: x\n')
-      const run = spawnSync(process.execPath, ['scripts/docs.mjs', '--check', '--root', root], {
-        cwd: projectRoot,
-        encoding: 'utf8'
-      })
-      expect(run.status).toBe(1)
-      expect(run.stderr).toContain('new-action/README.md: every action folder needs a README')
-    } finally {
-      rmSync(root, { recursive: true, force: true })
+  /** Runs `docs.mjs --check` on a tree holding only the given files. */
+  function checkTree(files: Record<string, string>) {
+    const root = tempDir('docs-test')
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
+      writeFileSync(path.join(root, file), text)
     }
+    return spawnSync(process.execPath, ['scripts/docs.mjs', '--check', '--root', root], {
+      cwd: projectRoot,
+      encoding: 'utf8'
+    })
+  }
+
+  it('the docs script refuses an action folder without a README', () => {
+    const run = checkTree({
+      'README.md': '# x\n',
+      'new-action/action.yml': 'name: x\ndescription: x\n'
+    })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('new-action/README.md: every action folder needs a README')
   })
 
   it('the docs script refuses a root action without its reference page', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'docs-test-'))
-    try {
-      writeFileSync(path.join(root, 'README.md'), '# x\n')
-      writeFileSync(path.join(root, 'action.yml'), 'name: x\ndescription: x\n')
-      const run = spawnSync(process.execPath, ['scripts/docs.mjs', '--check', '--root', root], {
-        cwd: projectRoot,
-        encoding: 'utf8'
-      })
-      expect(run.status).toBe(1)
-      expect(run.stderr).toContain("docs/spark-job.md: the root action's reference needs")
-    } finally {
-      rmSync(root, { recursive: true, force: true })
-    }
+    const run = checkTree({ 'README.md': '# x\n', 'action.yml': 'name: x\ndescription: x\n' })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain("docs/spark-job.md: the root action's reference needs")
   })
 
   it("the local run's variables file shown in docs/running-locally.md is the file", () => {
