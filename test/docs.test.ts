@@ -100,6 +100,39 @@ describe('documentation', () => {
     expect(run.stderr).toContain("docs/spark-job.md: the root action's reference needs")
   })
 
+  it('the docs script refuses a table out of step with its action.yml, and says which', () => {
+    const action = [
+      'name: x',
+      'description: x',
+      'inputs:',
+      '  bucket:',
+      '    description: the bucket',
+      '    required: true',
+      '  timeout:',
+      '    description: how long',
+      "    default: '5m'"
+    ].join('\n')
+    const readme = (rows: string) =>
+      `# x\n\n<!-- inputs: tool/action.yml -->\n${rows}\n<!-- /inputs -->\n\n<!-- outputs: tool/action.yml -->\n| output | description |\n| --- | --- |\n<!-- /outputs -->\n`
+    const header = '| input | required | default | description |\n| --- | --- | --- | --- |'
+    const inStep = checkTree({
+      'README.md': '# x\n',
+      'tool/action.yml': action,
+      'tool/README.md': readme(
+        `${header}\n| \`bucket\` | yes |  | the bucket |\n| \`timeout\` | no | \`5m\` | how long |`
+      )
+    })
+    expect(inStep.stderr).toBe('')
+    expect(inStep.status).toBe(0)
+    const stale = checkTree({
+      'README.md': '# x\n',
+      'tool/action.yml': action,
+      'tool/README.md': readme(`${header}\n| \`bucket\` | yes |  | the bucket |`)
+    })
+    expect(stale.status).toBe(1)
+    expect(stale.stderr).toContain('tool/README.md: inputs/outputs tables differ from action.yml')
+  })
+
   it("the local run's variables file shown in docs/running-locally.md is the file", () => {
     const page = read('docs/running-locally.md')
     const shown =
@@ -112,21 +145,26 @@ describe('documentation', () => {
 
 // Relative links and anchors across the project's pages, checked as GitHub renders them.
 
-/** The pages a reader moves between: the README, docs/*.md and every folder's README. */
-const pages = [
-  'README.md',
-  ...readdirSync(path.join(projectRoot, 'docs'))
-    .filter(name => name.endsWith('.md'))
-    .map(name => `docs/${name}`),
-  ...readdirSync(projectRoot, { withFileTypes: true })
-    .filter(
-      entry => entry.isDirectory() && existsSync(path.join(projectRoot, entry.name, 'README.md'))
-    )
-    .filter(entry => !entry.name.startsWith('.') && entry.name !== 'node_modules')
-    .map(entry => `${entry.name}/README.md`)
-].sort()
+/** The pages a reader moves between under `root`: its README, docs/*.md and every folder's README. */
+function pagesOf(root: string): string[] {
+  const docsDir = path.join(root, 'docs')
+  return [
+    ...(existsSync(path.join(root, 'README.md')) ? ['README.md'] : []),
+    ...(existsSync(docsDir)
+      ? readdirSync(docsDir)
+          .filter(name => name.endsWith('.md'))
+          .map(name => `docs/${name}`)
+      : []),
+    ...readdirSync(root, { withFileTypes: true })
+      .filter(entry => entry.isDirectory() && existsSync(path.join(root, entry.name, 'README.md')))
+      .filter(entry => !entry.name.startsWith('.') && entry.name !== 'node_modules')
+      .map(entry => `${entry.name}/README.md`)
+  ].sort()
+}
 
-/** The text outside fenced code blocks, with inline code spans kept for headings only. */
+const pages = pagesOf(projectRoot)
+
+/** The text outside fenced code blocks (each fenced line blanked, so line numbers hold). */
 function withoutFences(text: string): string[] {
   const lines: string[] = []
   let fence: string | undefined
@@ -178,6 +216,29 @@ function linksOf(markdown: string): { target: string; line: number }[] {
   )
 }
 
+/** The relative links and anchors of `page` (under `root`) that lead nowhere, one line each. */
+function brokenLinks(root: string, page: string): string[] {
+  const readAt = (file: string) => readFileSync(path.join(root, file), 'utf8')
+  const broken: string[] = []
+  const links = linksOf(readAt(page)).filter(({ target }) => !/^[a-z][a-z0-9+.-]*:/i.test(target))
+  for (const { target, line } of links) {
+    const [file, anchor] = target.split('#', 2) as [string, string | undefined]
+    const resolved = file ? path.posix.join(path.posix.dirname(page), file) : page
+    const where = `${page}:${line}: ${target}`
+    if (resolved.startsWith('..') || !existsSync(path.join(root, resolved))) {
+      broken.push(`${where} (no such file)`)
+      continue
+    }
+    if (anchor === undefined) continue
+    if (!resolved.endsWith('.md') || statSync(path.join(root, resolved)).isDirectory()) {
+      broken.push(`${where} (an anchor into a file that is not a page)`)
+      continue
+    }
+    if (!headingAnchors(readAt(resolved)).has(anchor)) broken.push(`${where} (no such heading)`)
+  }
+  return broken
+}
+
 describe('links between the pages', () => {
   it('GitHub anchors: lower-case, punctuation dropped, spaces to hyphens, repeats numbered', () => {
     expect([
@@ -220,24 +281,108 @@ describe('links between the pages', () => {
     )
   })
 
-  it.each(pages)('every relative link and anchor of %s leads somewhere', page => {
-    const broken: string[] = []
-    const links = linksOf(read(page)).filter(({ target }) => !/^[a-z][a-z0-9+.-]*:/i.test(target))
-    for (const { target, line } of links) {
-      const [file, anchor] = target.split('#', 2) as [string, string | undefined]
-      const resolved = file ? path.posix.join(path.posix.dirname(page), file) : page
-      const where = `${page}:${line}: ${target}`
-      if (resolved.startsWith('..') || !existsSync(path.join(projectRoot, resolved))) {
-        broken.push(`${where} (no such file)`)
-        continue
-      }
-      if (anchor === undefined) continue
-      if (!resolved.endsWith('.md') || statSync(path.join(projectRoot, resolved)).isDirectory()) {
-        broken.push(`${where} (an anchor into a file that is not a page)`)
-        continue
-      }
-      if (!headingAnchors(read(resolved)).has(anchor)) broken.push(`${where} (no such heading)`)
+  it('reports each broken link and anchor of a page, and only those', () => {
+    const root = tempDir('docs-links')
+    const files: Record<string, string> = {
+      'README.md': [
+        '# Project',
+        '',
+        '## Getting started',
+        '',
+        'See [the guide](docs/guide.md#set-up), [the action](tool/README.md) and [here](#getting-started).',
+        'Broken: [gone](docs/gone.md), [no heading](docs/guide.md#tear-down) and [self](#nowhere).',
+        'Not a page: [config](tool/action.yml#inputs). Outside: [up](../elsewhere.md).',
+        'External links are not followed: [GitHub](https://github.com/#x).',
+        '`[in code](docs/gone.md)` and:',
+        '',
+        '```md',
+        '[in a fence](docs/gone.md)',
+        '```'
+      ].join('\n'),
+      'docs/guide.md':
+        '# Guide\n\n## Set up\n\nBack to [the start](../README.md#getting-started).\n',
+      'tool/README.md':
+        '# Tool\n\n[The guide](../docs/guide.md#set-up), [missing](../docs/guide.md#set-up-1)\n',
+      'tool/action.yml': 'name: tool\n'
     }
-    expect(broken).toEqual([])
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
+      writeFileSync(path.join(root, file), text)
+    }
+    expect(pagesOf(root)).toEqual(['README.md', 'docs/guide.md', 'tool/README.md'])
+    expect(pagesOf(root).flatMap(page => brokenLinks(root, page))).toEqual([
+      'README.md:6: docs/gone.md (no such file)',
+      'README.md:6: docs/guide.md#tear-down (no such heading)',
+      'README.md:6: #nowhere (no such heading)',
+      'README.md:7: tool/action.yml#inputs (an anchor into a file that is not a page)',
+      'README.md:7: ../elsewhere.md (no such file)',
+      'tool/README.md:3: ../docs/guide.md#set-up-1 (no such heading)'
+    ])
+  })
+
+  it.each(pages)('every relative link and anchor of %s leads somewhere', page => {
+    expect(brokenLinks(projectRoot, page)).toEqual([])
+  })
+})
+
+describe('the README', () => {
+  const readme = read('README.md')
+  const sections = [...readme.matchAll(/^## (.+)$/gm)].map(match => match[1])
+
+  it('stays short: what it is, the two commands, the actions, the daily workflow, quick start, links', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(400)
+    expect(readme.slice(0, readme.indexOf('\n## ')).length).toBeGreaterThan(200)
+    expect(sections).toEqual([
+      'The two commands',
+      'The actions',
+      'The daily workflow',
+      'Quick start',
+      'Documentation'
+    ])
+  })
+
+  it('names two commands, one that runs the pipeline locally and one that runs every test, the one .ci/run runs', () => {
+    const block = /## The two commands\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    const commands = block
+      .split('\n')
+      .filter(Boolean)
+      .map(line => line.replace(/\s+#.*$/, ''))
+    expect(commands).toEqual(['npm run pipeline', 'npm test'])
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
+      .scripts
+    expect(scripts.pipeline).toBeDefined()
+    expect(scripts.test).toBe('bash scripts/test.sh')
+    // The CI entry point runs the README's test command and nothing else.
+    const ciCommands = read('.ci/run')
+      .split('\n')
+      .filter(line => line.trim() && !line.startsWith('#'))
+      .filter(line => !/^(set |cd )/.test(line))
+    expect(ciCommands).toEqual(['npm test'])
+  })
+
+  it('links every docs page', () => {
+    const linked = new Set(linksOf(readme).map(({ target }) => target.split('#')[0]))
+    const docsPages = pages.filter(page => page.startsWith('docs/'))
+    expect(docsPages.length).toBeGreaterThanOrEqual(8)
+    expect(docsPages.filter(page => !linked.has(page))).toEqual([])
+  })
+})
+
+describe('docs/architecture.md', () => {
+  it("answers a newcomer's five questions, each under a heading of its own", () => {
+    const page = read('docs/architecture.md')
+    const anchors = headingAnchors(page)
+    const questions = [
+      'what-runs-on-github',
+      'what-runs-on-emr-serverless',
+      'a-new-rule-type',
+      'a-new-action-input',
+      'how-the-local-run-differs-from-github'
+    ]
+    for (const anchor of questions) {
+      expect(anchors, anchor).toContain(anchor)
+      // The opening list points at each answer.
+      expect(page.slice(0, page.indexOf('\n## ')), anchor).toContain(`](#${anchor})`)
+    }
   })
 })
