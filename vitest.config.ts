@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
 /**
- * The test lanes, one per file-name suffix (README "Development"):
+ * The test lanes, one per file-name suffix (docs/development.md, "Test lanes"):
  * - fast, `*.test.ts`: in-process, no Java, Go, Python, browser or moto (fakes in the test,
  *   local HTTP servers in the test's own process, the runner's fixture actions);
  * - integration, `*.integration.test.ts`: moto, the bundles run as the runner runs them, the

@@ -1,17 +1,17 @@
-// Rewrites the README's IAM blocks from infra/pipeline.yaml and the actions' code
+// Rewrites the IAM blocks of docs/iam.md from infra/pipeline.yaml and the actions' code
 // (test/infra/iam.test.ts fails while they differ).
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { withIamBlocks } from './lib/readme-iam.js'
+import { IAM_PAGE, withIamBlocks } from './lib/readme-iam.js'
 import { projectRoot } from './lib/sdk-commands.js'
 import { loadTemplate } from './lib/template.js'
 
-const readmePath = path.join(projectRoot, 'README.md')
-const before = readFileSync(readmePath, 'utf8')
+const pagePath = path.join(projectRoot, IAM_PAGE)
+const before = readFileSync(pagePath, 'utf8')
 const after = withIamBlocks(before, loadTemplate())
-if (after !== before) writeFileSync(readmePath, after)
+if (after !== before) writeFileSync(pagePath, after)
 process.stdout.write(
   after === before
-    ? 'README.md: IAM blocks already up to date\n'
-    : 'README.md: IAM blocks rewritten\n'
+    ? `${IAM_PAGE}: IAM blocks already up to date\n`
+    : `${IAM_PAGE}: IAM blocks rewritten\n`
 )

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Regenerates the inputs/outputs tables in README.md (and each action folder's README.md)
-// from the action.yml files, between markers such as
+// Regenerates the inputs/outputs tables of the actions' references from the action.yml files,
+// between markers such as
 //   <!-- inputs: s3-sensor/action.yml -->  …  <!-- /inputs -->
 //   <!-- outputs: s3-sensor/action.yml --> …  <!-- /outputs -->
+// Each action's reference is its folder's README.md; the root action's is docs/spark-job.md.
+// Tables are regenerated wherever they appear: README.md, docs/*.md and those references.
 // `--check` changes nothing and exits 1 when a table is out of step with its action.yml.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -16,12 +18,24 @@ const root =
     ? path.resolve(process.argv[rootFlag + 1])
     : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const check = process.argv.includes('--check')
-// The main README and the README of every action folder (a folder holding an action.yml).
+// Every action (the root action.yml and each folder holding one) and the page of its reference.
+const ROOT_ACTION_REFERENCE = 'docs/spark-job.md'
 const actionFolders = readdirSync(root, { withFileTypes: true })
   .filter(entry => entry.isDirectory() && existsSync(path.join(root, entry.name, 'action.yml')))
   .map(entry => entry.name)
   .sort()
-const docs = ['README.md', ...actionFolders.map(folder => `${folder}/README.md`)]
+const references = [
+  ...(existsSync(path.join(root, 'action.yml')) ? [['action.yml', ROOT_ACTION_REFERENCE]] : []),
+  ...actionFolders.map(folder => [`${folder}/action.yml`, `${folder}/README.md`])
+]
+const docsDir = path.join(root, 'docs')
+const pages = existsSync(docsDir)
+  ? readdirSync(docsDir)
+      .filter(name => name.endsWith('.md'))
+      .sort()
+      .map(name => `docs/${name}`)
+  : []
+const docs = [...new Set(['README.md', ...pages, ...references.map(([, reference]) => reference)])]
 
 const cell = text =>
   String(text ?? '')
@@ -51,28 +65,31 @@ function outputsTable(action) {
 
 let stale = 0
 let missing = 0
-for (const doc of docs) {
-  const file = path.join(root, doc)
-  const folder = path.dirname(doc)
-  const markers = [
-    `<!-- inputs: ${folder}/action.yml -->`,
-    `<!-- outputs: ${folder}/action.yml -->`
-  ]
-  if (
-    folder !== '.' &&
-    !(existsSync(file) && markers.every(m => readFileSync(file, 'utf8').includes(m)))
-  ) {
-    // Generated tables need a place to go: the README says what the action is for.
+for (const [actionFile, reference] of references) {
+  const file = path.join(root, reference)
+  const markers = [`<!-- inputs: ${actionFile} -->`, `<!-- outputs: ${actionFile} -->`]
+  if (!(existsSync(file) && markers.every(m => readFileSync(file, 'utf8').includes(m)))) {
+    // Generated tables need a place to go: the reference says what the action is for.
     console.error(
-      `${doc}: every action folder needs a README with the markers ${markers.join(' and ')}`
+      actionFile === 'action.yml'
+        ? `${reference}: the root action's reference needs the markers ${markers.join(' and ')}`
+        : `${reference}: every action folder needs a README with the markers ${markers.join(' and ')}`
     )
     missing++
-    continue
   }
+}
+for (const doc of docs) {
+  const file = path.join(root, doc)
+  if (!existsSync(file)) continue
   const before = readFileSync(file, 'utf8')
   const after = before.replace(
     /<!-- (inputs|outputs): (\S+) -->\n[\s\S]*?<!-- \/\1 -->/g,
-    (_whole, kind, actionFile) => {
+    (whole, kind, actionFile) => {
+      if (!existsSync(path.join(root, actionFile))) {
+        console.error(`${doc}: a table of ${actionFile}, which does not exist`)
+        missing++
+        return whole
+      }
       const action = parse(readFileSync(path.join(root, actionFile), 'utf8'))
       const tableText = kind === 'inputs' ? inputsTable(action) : outputsTable(action)
       return `<!-- ${kind}: ${actionFile} -->\n${tableText}\n<!-- /${kind} -->`

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that sets everything up on a fresh machine and runs every check and test,
-# lane by lane, each timed (README "Development"):
+# lane by lane, each timed (docs/development.md, "Test lanes"):
 #   fast         the in-process tests (`*.test.ts`), with coverage held to its floor
 #   checks       lint and format (eslint, prettier, ruff, mypy), the workflows (actionlint,
 #                zizmor), the CloudFormation template (cfn-lint, checkov), types, dist/

@@ -9,7 +9,7 @@ import { parse } from 'yaml'
  * project's own files (`npm run examples`), never edited by hand: a test compares the two.
  */
 
-/** The placeholder owner of the published actions; README "Copy the example workflows". */
+/** The placeholder owner of the published actions (docs/setup.md, "Copy the example workflows"). */
 export const exampleOwner = 'your-org'
 export const exampleRepository = `${exampleOwner}/spark-pipeline-actions`
 /** The major tag users follow (scripts/release-tag.sh moves it with every release). */

@@ -22,8 +22,8 @@ import { startMoto, type Moto } from '../support/moto.js'
 
 /**
  * How many requests one operation can send when AWS keeps failing: the SDK's retry strategy
- * is the only layer that sends a request again (README, "Retries"), so the bound is its
- * attempts per request, never attempts × the actions' own tries (25 before).
+ * is the only layer that sends a request again (docs/operations.md, "Retries and alerts"), so
+ * the bound is its attempts per request, never attempts × the actions' own tries (25 before).
  *
  * Fault injection: HTTP proxies in front of moto (test/emr/fault-proxy.ts for EMR Serverless,
  * test/s3/support/servers.ts for S3) answer with throttling or drop the connection; moto does

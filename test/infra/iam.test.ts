@@ -17,7 +17,7 @@ import {
   requiredTargetGrants,
   ruleTargets
 } from '../../infra/lib/event-targets.js'
-import { withIamBlocks } from '../../infra/lib/readme-iam.js'
+import { IAM_PAGE, withIamBlocks } from '../../infra/lib/readme-iam.js'
 import {
   allCommands,
   commandsOf,
@@ -474,12 +474,12 @@ describe('the roles EventBridge assumes for the data-arrival rules grant exactly
   })
 })
 
-describe('the README IAM blocks', () => {
+describe('the IAM blocks of docs/iam.md', () => {
   it('are what infra/readme-iam.ts generates from the template', () => {
-    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
+    const page = readFileSync(path.join(projectRoot, IAM_PAGE), 'utf8')
     expect(
-      withIamBlocks(readme, template) === readme,
-      'README.md IAM blocks differ from infra/pipeline.yaml: run `npx tsx infra/readme-iam.ts`'
+      withIamBlocks(page, template) === page,
+      `${IAM_PAGE} IAM blocks differ from infra/pipeline.yaml: run \`npx tsx infra/readme-iam.ts\``
     ).toBe(true)
   })
 })

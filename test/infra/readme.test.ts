@@ -4,20 +4,20 @@ import { describe, expect, it } from 'vitest'
 import { projectRoot } from '../../infra/lib/sdk-commands.js'
 import { loadTemplate } from '../../infra/lib/template.js'
 
-// README "Set up AWS and GitHub" against infra/pipeline.yaml: the walk-through names only
-// variables the stack outputs, its deploy command and parameter table are the template's.
+// docs/setup.md ("Set up AWS and GitHub") against infra/pipeline.yaml: the walk-through names
+// only variables the stack outputs, its deploy command and parameter table are the template's.
 
 const template = loadTemplate()
-const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
-const walkThrough = readme.slice(
-  readme.indexOf('<!-- setup: walk-through -->'),
-  readme.indexOf('<!-- /setup: walk-through -->')
+const setup = readFileSync(path.join(projectRoot, 'docs', 'setup.md'), 'utf8')
+const walkThrough = setup.slice(
+  setup.indexOf('<!-- setup: walk-through -->'),
+  setup.indexOf('<!-- /setup: walk-through -->')
 )
 const outputVariables = Object.keys(template.Outputs)
   .map(key => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase())
   .sort()
 
-describe('the README set-up walk-through', () => {
+describe('the set-up walk-through of docs/setup.md', () => {
   it('names only repository variables that are stack outputs, and all of them', () => {
     expect(walkThrough.length).toBeGreaterThan(1000)
     const named = new Set(

@@ -21,8 +21,8 @@ import { templateForMoto } from './moto-template.js'
 
 /**
  * What moto 5.2's CloudFormation cannot create (it would skip such a resource with a
- * warning, so the test takes them out on purpose and says so). README "Set up AWS and
- * GitHub" names the same list.
+ * warning, so the test takes them out on purpose and says so). docs/setup.md ("How the
+ * stack is tested") names the same list.
  */
 const MOTO_LACKS = [
   'AWS::EMRServerless::Application',
@@ -404,8 +404,8 @@ function variablesWithoutDefault(): string[] {
 describe('the stack on moto', () => {
   it('moto lacks exactly the documented resource types; the rest is deployed', async () => {
     expect(lacking).toEqual(MOTO_LACKS)
-    const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8')
-    for (const type of MOTO_LACKS) expect(readme, type).toContain(`\`${type}\``)
+    const setup = readFileSync(path.join(projectRoot, 'docs', 'setup.md'), 'utf8')
+    for (const type of MOTO_LACKS) expect(setup, type).toContain(`\`${type}\``)
     // Without GitHubDispatchTokenSecretArn no resource of the data-arrival trigger exists.
     expect(Object.keys(base.resources).sort()).toEqual([
       'AccessLogBucket',

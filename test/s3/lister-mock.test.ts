@@ -79,9 +79,9 @@ describe('S3Lister (fault injection: aws-sdk-client-mock)', () => {
     expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input.MaxKeys).toBe(1)
   })
 
-  // The S3 client is the one layer that retries a request (README, "Retries"); the mock
-  // replaces the client's transport, so here every failure reaches the sensor, which tries
-  // again at the next poke rather than at once.
+  // The S3 client is the one layer that retries a request (docs/operations.md, "Retries and
+  // alerts"); the mock replaces the client's transport, so here every failure reaches the
+  // sensor, which tries again at the next poke rather than at once.
   it('the sensor survives throttling (SlowDown, 503) and a 500 and finds the data', async () => {
     s3.on(ListObjectsV2Command)
       .rejectsOnce(serviceError('SlowDown', 503, 'Please reduce your request rate.'))

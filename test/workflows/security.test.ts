@@ -56,7 +56,8 @@ describe('workflow security', () => {
     file => {
       for (const uses of usesLines(file)) {
         if (uses.startsWith('./')) continue
-        // The examples follow this project's own major tag (README "Releases and versioning").
+        // The examples follow this project's own major tag (docs/development.md, "Releases
+        // and versioning").
         if (file.startsWith('examples/') && uses.startsWith(exampleRepository)) {
           expect(uses).toMatch(/@v1$/)
           continue
