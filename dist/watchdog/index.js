@@ -64147,8 +64147,10 @@ function hintFor(status, detail, permission) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  H: () => (/* binding */ githubRequest)
+  H6: () => (/* binding */ githubRequest)
 });
+
+// UNUSED EXPORTS: SPACING_SECONDS, spacingGroups
 
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
@@ -69156,6 +69158,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 //# sourceMappingURL=github.js.map
 // EXTERNAL MODULE: ./node_modules/bottleneck/light.js
 var light = __nccwpck_require__(3251);
+var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
@@ -69488,6 +69491,38 @@ var github_rest = __nccwpck_require__(7383);
 
 
 
+
+/**
+ * The seconds GitHub asks a client to leave between two requests of a kind (its REST API's
+ * best practices, which @octokit/plugin-throttling follows): writes (and GraphQL) one at a
+ * time a second apart, searches two, writes that notify three.
+ */
+const SPACING_SECONDS = { write: 1, search: 2, notifications: 3 };
+const spacingBySecond = new Map();
+/**
+ * The plugin's spacing in the policy's seconds. The plugin keeps one set of queues for the
+ * whole process, spaced in real seconds, so a test whose policy shortens every other wait
+ * would still wait a second per write; these take GitHub's numbers in `msPerSecond` instead.
+ * One set per length of second, shared by every client that uses it, as the plugin's are:
+ * production (1000 ms) spaces all its clients' writes a second apart, as GitHub asks.
+ */
+function spacingGroups(msPerSecond) {
+    let groups = spacingBySecond.get(msPerSecond);
+    if (!groups) {
+        const group = (kind) => new (light_default()).Group({
+            id: `octokit-${kind}`,
+            maxConcurrent: 1,
+            minTime: SPACING_SECONDS[kind] * msPerSecond
+        });
+        groups = {
+            write: group('write'),
+            search: group('search'),
+            notifications: group('notifications')
+        };
+        spacingBySecond.set(msPerSecond, groups);
+    }
+    return groups;
+}
 /**
  * A GitHub REST call with the given token, in the shape ./github-rest.ts takes, retried by
  * @octokit/plugin-retry and @octokit/plugin-throttling (which layer owns what: see
@@ -69495,7 +69530,12 @@ var github_rest = __nccwpck_require__(7383);
  * bundle this client.
  */
 function githubRequest(token, { baseUrl, policy = github_rest/* DEFAULT_GITHUB_RETRY */.J0, logger } = {}) {
-    const octokit = getOctokit(token, { ...(0,github_rest/* githubClientOptions */.Xx)(policy, logger), ...(baseUrl ? { baseUrl } : {}) }, retry, throttling);
+    const options = (0,github_rest/* githubClientOptions */.Xx)(policy, logger);
+    const octokit = getOctokit(token, {
+        ...options,
+        throttle: { ...options.throttle, ...spacingGroups(policy.msPerSecond) },
+        ...(baseUrl ? { baseUrl } : {})
+    }, retry, throttling);
     return (route, parameters) => octokit.request(route, parameters);
 }
 
@@ -73137,7 +73177,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .Cs)(async
     if (!token)
         inputs.required('github-token', 'a token with actions: write and issues: write');
     const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0 });
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0 });
     const now = inputs.has('run-created-at')
         ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
         : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_10__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { githubRequest } from '../../src/core/github.js'
+import type Bottleneck from 'bottleneck'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { githubRequest, SPACING_SECONDS, spacingGroups } from '../../src/core/github.js'
 import { callGitHub, DEFAULT_GITHUB_RETRY, type GitHubRequest } from '../../src/core/github-rest.js'
 import { MemoryLogger } from '../../src/core/log.js'
 import { LocalGitHub } from './local-github.js'
@@ -136,4 +137,79 @@ describe('GitHub client: one retry layer per kind of failure', () => {
     )
     expect(github.calls()).toHaveLength(1 + DEFAULT_GITHUB_RETRY.retries)
   })
+})
+
+describe("GitHub client: writes spaced as GitHub asks, in the policy's seconds", () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /**
+   * Queues `count` jobs at once on one key of the group (in fake time) and checks that each
+   * starts `spacing` ms after the one before: Bottleneck spaces the slots it hands out, and a
+   * job starts a tick or two after its slot, hence the 2 ms either way.
+   */
+  async function expectSpacing(
+    group: Bottleneck.Group,
+    key: string,
+    count: number,
+    spacing: number
+  ) {
+    vi.useFakeTimers({ now: 0 })
+    const started: number[] = []
+    const jobs = Array.from({ length: count }, () =>
+      group.key(key).schedule(() => Promise.resolve(started.push(Date.now())))
+    )
+    await vi.advanceTimersByTimeAsync(count * spacing + 100)
+    await Promise.all(jobs)
+    expect(started).toHaveLength(count)
+    const gaps = started.slice(1).map((time, k) => time - started[k]!)
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(spacing - 2)
+      expect(gap).toBeLessThanOrEqual(spacing + 2)
+    }
+  }
+
+  it('production: writes a second apart, searches two, notifying writes three', async () => {
+    const groups = spacingGroups(1000)
+    expect(SPACING_SECONDS).toEqual({ write: 1, search: 2, notifications: 3 })
+    await expectSpacing(groups.write, 'production-write', 3, 1000)
+    await expectSpacing(groups.search, 'production-search', 2, 2000)
+    await expectSpacing(groups.notifications, 'production-notify', 2, 3000)
+  })
+
+  it('a policy with a shorter second spaces by that second, on queues of its own', async () => {
+    const groups = spacingGroups(5)
+    expect(groups).toBe(spacingGroups(5))
+    expect(groups.write).not.toBe(spacingGroups(1000).write)
+    await expectSpacing(groups.write, 'short-write', 3, 5)
+    await expectSpacing(groups.search, 'short-search', 2, 10)
+    await expectSpacing(groups.notifications, 'short-notify', 2, 15)
+  })
+
+  // The client goes through the queues of its policy's second. Only lower bounds on real
+  // time: a busy machine makes the writes slower, never faster than the spacing.
+  it.each([1000, 250])(
+    'a client with %i ms a second: two writes at once are that far apart, through its queues',
+    async msPerSecond => {
+      const client = githubRequest(token, {
+        baseUrl: github.url,
+        policy: { ...DEFAULT_GITHUB_RETRY, msPerSecond }
+      })
+      const label = (name: string) =>
+        client('POST /repos/{owner}/{repo}/labels', { owner: 'example', repo: 'pipeline', name })
+      const began = performance.now()
+      await Promise.all([label('first'), label('second')])
+      // Timers may fire up to a millisecond before their time by performance.now().
+      expect(performance.now() - began).toBeGreaterThanOrEqual(
+        SPACING_SECONDS.write * msPerSecond - 2
+      )
+      expect(github.calls()).toEqual([
+        'POST /repos/example/pipeline/labels',
+        'POST /repos/example/pipeline/labels'
+      ])
+      // The plugin's queue key for a client without an id.
+      expect(spacingGroups(msPerSecond).write.keys()).toContain('no-id')
+    }
+  )
 })

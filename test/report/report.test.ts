@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { githubRequest } from '../../src/core/github.js'
 import { Inputs } from '../../src/core/inputs.js'
 import { MemoryLogger } from '../../src/core/log.js'
@@ -11,6 +9,7 @@ import { issueMarker } from '../../src/notify/message.js'
 import { numericBounds } from '../../src/report/model.js'
 import { buildDashboard } from '../../src/report/report.js'
 import { readReportSettings } from '../../src/report/settings.js'
+import { main } from '../../src/runner/cli.js'
 import { projectRoot } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
 import {
@@ -21,7 +20,6 @@ import {
 } from './fixture-lake.js'
 import { GitHubStandIn } from './github-stand-in.js'
 
-const run = promisify(execFile)
 const NOW = new Date('2026-03-03T06:00:00Z')
 let lake: string
 let fixture: FixtureLake
@@ -287,15 +285,26 @@ describe('with the GitHub run history (a local stand-in of the REST API)', () =>
 })
 
 describe('spark-pipeline report (the CLI)', () => {
-  const cli = (args: string[]) =>
-    run(
-      process.execPath,
-      [path.join(projectRoot, 'bin', 'spark-pipeline.mjs'), 'report', ...args],
-      { cwd: projectRoot }
-    ).then(
-      result => ({ code: 0, ...result }),
-      (error: { code: number; stdout: string; stderr: string }) => error
-    )
+  // The bin's entry function, run here: bin/spark-pipeline.mjs makes its answer the exit code
+  // (the bin itself as a process: test/runner/cli.integration.test.ts). What it prints goes to
+  // process.stdout and process.stderr, caught for the test.
+  const cli = async (args: string[]) => {
+    let stdout = ''
+    let stderr = ''
+    const catcher = (add: (text: string) => void) => (chunk: string | Uint8Array) => {
+      add(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+      return true
+    }
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(catcher(t => (stdout += t)))
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(catcher(t => (stderr += t)))
+    try {
+      const code = await main(['report', ...args])
+      return { code, stdout, stderr }
+    } finally {
+      out.mockRestore()
+      err.mockRestore()
+    }
+  }
 
   it('writes the page and the summary and prints the path', async () => {
     const output = tempDir('cli-out')

@@ -32,7 +32,20 @@ const localFiles = {
   })
 }
 
-async function load(file: string): Promise<{ errors: string[]; template: WorkflowTemplate }> {
+type Loaded = { errors: string[]; template: WorkflowTemplate }
+const loaded = new Map<string, Promise<Loaded>>()
+
+/** A workflow through the parser, once per file: the tests only read what it gives. */
+function load(file: string): Promise<Loaded> {
+  let result = loaded.get(file)
+  if (!result) {
+    result = parseWorkflowFile(file)
+    loaded.set(file, result)
+  }
+  return result
+}
+
+async function parseWorkflowFile(file: string): Promise<Loaded> {
   const parsed = parseWorkflow({ name: file, content: read(file) }, new NoOperationTraceWriter())
   const errors = parsed.context.errors.getErrors().map(error => error.message)
   if (!parsed.value) return { errors, template: { events: {}, jobs: [] } as never }
