@@ -58,14 +58,16 @@ try {
     workDir: path.resolve(values['work-dir']),
     applications: applications.length ? applications : [DEFAULT_APPLICATION],
     master: values.master,
-    port,
-    log: values.verbose ? line => console.log(line) : undefined,
-    onJobRunState: values.verbose
-      ? undefined
-      : change =>
-          console.log(
-            `job run ${change.jobRunId} ${change.name ?? ''}: ${change.state}${change.stateDetails ? ` (${change.stateDetails})` : ''}`
-          )
+    ...(port === undefined ? {} : { port }),
+    // --verbose logs every request and state; else one line per state a run enters.
+    ...(values.verbose
+      ? { log: line => console.log(line) }
+      : {
+          onJobRunState: change =>
+            console.log(
+              `job run ${change.jobRunId} ${change.name ?? ''}: ${change.state}${change.stateDetails ? ` (${change.stateDetails})` : ''}`
+            )
+        })
   })
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error))

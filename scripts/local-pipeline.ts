@@ -153,7 +153,7 @@ async function main(): Promise<number> {
     workDir,
     credentials,
     env: { ...process.env, ...awsTestEnv },
-    log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
+    ...(args.verbose ? { log: line => console.log(`  [local EMR Serverless] ${line}`) } : {}),
     onJobRunState: change => sparkTimes.record(change)
   })
   const { cancel, force, release } = cancelOnInterrupt(text => process.stdout.write(text))

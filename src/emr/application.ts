@@ -6,6 +6,7 @@ import {
   type ApplicationSummary,
   type EMRServerlessClient
 } from '@aws-sdk/client-emr-serverless'
+import { abortable } from '../core/aws-request.js'
 import { errorName, UserError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import type { Clock } from '../core/sleep.js'
@@ -63,7 +64,7 @@ export interface StartApplicationOptions {
   pollMinMs: number
   pollMaxMs: number
   random?: () => number
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -89,9 +90,10 @@ export async function ensureApplicationStarted(
   let startSeen = false
   let lastState: string | undefined
   for (let poll = 0; ; poll++) {
-    const { application } = await emr.send(new GetApplicationCommand({ applicationId }), {
-      abortSignal: signal
-    })
+    const { application } = await emr.send(
+      new GetApplicationCommand({ applicationId }),
+      abortable(signal)
+    )
     const state = application?.state ?? 'UNKNOWN'
     if (state !== lastState && lastState !== undefined)
       logger.info(`Application ${applicationId}: ${state}`)
@@ -114,7 +116,7 @@ export async function ensureApplicationStarted(
     }
     if (idle && !startRequested) {
       logger.info(`Application ${applicationId} is ${state}: starting it`)
-      await emr.send(new StartApplicationCommand({ applicationId }), { abortSignal: signal })
+      await emr.send(new StartApplicationCommand({ applicationId }), abortable(signal))
       startRequested = true
     }
     if (clock.now() - started > timeoutMs) {

@@ -44,7 +44,7 @@ export async function readDriverLogTail(
   applicationId: string,
   jobRunId: string,
   stream: DriverStream,
-  { attempt, maxLines = 50 }: { attempt?: number; maxLines?: number } = {}
+  { attempt, maxLines = 50 }: { attempt?: number | undefined; maxLines?: number } = {}
 ): Promise<DriverLogTail> {
   const uris = driverLogUris(logUri, applicationId, jobRunId, stream, attempt)
   let problem = ''

@@ -453,8 +453,9 @@ function checkStartJobRun(body: Record<string, unknown>): StartJobRunRequest {
     },
     ...(body.configurationOverrides
       ? {
-          configurationOverrides:
-            body.configurationOverrides as StartJobRunRequest['configurationOverrides']
+          configurationOverrides: body.configurationOverrides as NonNullable<
+            StartJobRunRequest['configurationOverrides']
+          >
         }
       : {}),
     ...(tags ? { tags: tags as Record<string, string> } : {}),

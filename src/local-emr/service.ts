@@ -50,7 +50,7 @@ export interface LocalEmrServerlessOptions {
 export interface JobRunStateChange {
   applicationId: string
   jobRunId: string
-  name?: string
+  name?: string | undefined
   state: string
   stateDetails: string
 }

@@ -52,7 +52,7 @@ export interface ResultsDocument {
 export interface GateOutcome {
   results: ResultsDocument
   /** Where results.json was written, when it was. */
-  resultsLocation?: string
+  resultsLocation?: string | undefined
   summary: Markdown
 }
 

@@ -366,7 +366,7 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
       const max = whole(settings, 'max', where, 0)
       if (min === undefined && max === undefined) throw fail(where, "give 'min', 'max' or both")
       ordered(min, max, ['min', 'max'], where)
-      return { family, min, max }
+      return { family, ...defined({ min, max }) }
     }
     case 'missing_count': {
       const name = column(settings, where)
@@ -430,7 +430,7 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
       const max = number(settings, 'max', where)
       if (min === undefined && max === undefined) throw fail(where, "give 'min', 'max' or both")
       ordered(min, max, ['min', 'max'], where)
-      return { family, column: name, min, max, ...invalidBound(settings, where) }
+      return { family, column: name, ...defined({ min, max }), ...invalidBound(settings, where) }
     }
     case 'pattern': {
       const name = column(settings, where)
@@ -519,8 +519,11 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
   }
 }
 
-function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(values).filter(([, value]) => value !== undefined)
-  ) as Partial<T>
+/** The bounds that were given: an absent one is left out, not set to undefined. */
+function defined<T extends Record<string, unknown>>(
+  values: T
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>
+  }
 }

@@ -365,8 +365,14 @@ function qualityRules(
 }
 
 const NUMBER = '(-?\\d+(?:\\.\\d+)?)'
-/** `>= 1`, `<= 0`, `>= 0 and <= 100`: plain bounds on the value itself, drawn on its chart. */
-export function numericBounds(bound: string): { min?: number; max?: number } {
+/**
+ * `>= 1`, `<= 0`, `>= 0 and <= 100`: plain bounds on the value itself, drawn on its chart.
+ * A bound of another shape clears both (undefined), as the rule's chart then has none.
+ */
+export function numericBounds(bound: string): {
+  min?: number | undefined
+  max?: number | undefined
+} {
   const lower = new RegExp(`^(?:>=|>)\\s*${NUMBER}(?:\\s+and\\s+(?:<=|<)\\s*${NUMBER})?$`).exec(
     bound.trim()
   )

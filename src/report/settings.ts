@@ -103,7 +103,7 @@ export function readReportSettings(
     scheduleHour,
     slaHour,
     output,
-    github,
+    ...(github ? { github } : {}),
     ...(aws ? { aws } : {})
   }
 }

@@ -73,7 +73,7 @@ export class LocalGitHub {
    * Called once each request has been answered: lets a test act between two requests of an
    * action (a person re-running a run) at a point that does not depend on timing.
    */
-  onAnswered?: (request: RecordedRequest) => void
+  onAnswered?: ((request: RecordedRequest) => void) | undefined
   private faults: Fault[] = []
   private server?: Server
   url = ''

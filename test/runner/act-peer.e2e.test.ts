@@ -30,7 +30,7 @@ interface StepTrace {
   lines: string[]
 }
 interface JobTrace {
-  result?: Result
+  result?: Result | undefined
   steps: StepTrace[]
 }
 type RunTrace = Record<string, JobTrace>

@@ -43,7 +43,7 @@ export class MemoryBucket implements ObjectLister {
   constructor(private readonly pageSize = 1000) {}
 
   /** The objects in key order, kept until the next change (tests list 60,000 keys). */
-  private sorted?: ListedObject[]
+  private sorted?: ListedObject[] | undefined
 
   put(key: string, size = 10): this {
     this.version++
