@@ -44,17 +44,18 @@ export async function resolveApplication(
     }
     nextToken = page.nextToken
   } while (nextToken)
-  if (matches.length === 0) {
+  const [only, ...others] = matches
+  if (!only) {
     throw new UserError(
       `Application '${reference}': no EMR Serverless application has this ID or name in this account and region`
     )
   }
-  if (matches.length > 1) {
+  if (others.length > 0) {
     throw new UserError(
       `Application '${reference}': ${matches.length} applications have this name (${matches.map(app => app.id).join(', ')}); give the application ID instead`
     )
   }
-  return matches[0]
+  return only
 }
 
 export interface StartApplicationOptions {

@@ -70,7 +70,8 @@ export async function readDriverLogTail(
       return { stream, uri, problem: `cannot read ${uri}: ${name}: ${errorMessage(error)}` }
     }
   }
-  return { stream, uri: uris[uris.length - 1], problem }
+  // driverLogUris gives at least the run's own log, last.
+  return { stream, uri: uris[uris.length - 1]!, problem }
 }
 
 /** Streams the object (gunzipped) and keeps only the last lines, so a 128 MB log stays cheap. */
