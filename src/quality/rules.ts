@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml'
 import { parseRuleDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
 import { printable } from '../core/printable.js'
+import { group } from '../core/regex.js'
 
 /**
  * The rules file: one YAML file per dataset. The data-quality Spark job
@@ -155,10 +156,13 @@ export function parseMetricRef(text: string): string | undefined {
   if (stripped === 'row_count') return stripped
   const match = METRIC_REF.exec(stripped)
   if (!match) return undefined
-  const columns = match[2].split(',').map(column => column.trim())
+  const metric = group(match, 1)
+  const columns = group(match, 2)
+    .split(',')
+    .map(column => column.trim())
   if (!columns.every(Boolean)) return undefined
-  if (match[1] !== 'duplicate_count' && columns.length !== 1) return undefined
-  return `${match[1]}(${columns.join(',')})`
+  if (metric !== 'duplicate_count' && columns.length !== 1) return undefined
+  return `${metric}(${columns.join(',')})`
 }
 
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
