@@ -10,6 +10,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { ApplicationSpec } from '../src/local-emr/job-run-registry.js'
 import { DEFAULT_APPLICATION, startLocalEmrServerless } from '../src/local-emr/service.js'
+import { group } from '../src/core/regex.js'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')
 
@@ -45,7 +46,7 @@ const applications: ApplicationSpec[] = (values.application ?? []).map(text => {
   const match = /^([0-9a-z]{1,64})=(\S+)$/.exec(text)
   if (!match)
     fail(`--application: expected ID=NAME (ID of lowercase letters and digits), got '${text}'`)
-  return { id: match[1], name: match[2] }
+  return { id: group(match, 1), name: group(match, 2) }
 })
 const port = values.port === undefined ? undefined : Number(values.port)
 if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
