@@ -127,7 +127,8 @@ export class LocalGitHub {
           : this.answer(req, url, body)
         res.writeHead(status, { 'content-type': 'application/json', ...fault?.headers })
         res.end(typeof answer === 'string' ? answer : JSON.stringify(answer))
-        this.onAnswered?.(this.requests[this.requests.length - 1])
+        // The request answered here was pushed above.
+        this.onAnswered?.(this.requests.at(-1)!)
       })
     })
     await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))
