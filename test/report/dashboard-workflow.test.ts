@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/moto.js'
 import { present } from '../support/present.js'
+import { group } from '../../src/core/regex.js'
 
 // .github/workflows/dashboard.yml through GitHub's own workflow parser, and its security
 // defaults: least privilege per job, third-party actions pinned by commit SHA.
@@ -71,12 +72,11 @@ describe('dashboard.yml', () => {
   })
 
   it('pins every third-party action by commit SHA, with its version in a comment', () => {
-    const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map(match => [
-      match[1],
-      match[2]
-    ])
-    const remote = uses.filter(([target]) => !target?.startsWith('./'))
-    expect(remote.map(([target]) => target?.split('@')[0]).sort()).toEqual([
+    const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map(
+      match => [group(match, 1), group(match, 2)] as const
+    )
+    const remote = uses.filter(([target]) => !target.startsWith('./'))
+    expect(remote.map(([target]) => target.split('@')[0]).sort()).toEqual([
       'actions/checkout',
       'actions/deploy-pages',
       'actions/upload-pages-artifact',

@@ -10,6 +10,7 @@ import type { FileReference } from '@actions/workflow-parser/workflows/file-refe
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/moto.js'
+import { present } from '../support/present.js'
 
 // Everything here goes through GitHub's own workflow parser (@actions/workflow-parser):
 // schema, expressions and their allowed contexts, cron syntax, and local reusable workflows.
@@ -343,10 +344,8 @@ describe('the daily workflow: plan, one job per owed date in order, report', () 
 
   it("each date job grants at least what the date workflow's jobs ask for", () => {
     const rank = { none: 0, read: 1, write: 2 } as const
-    const granted = yamlOf('daily-customer-etl.yml').jobs['day-1']?.permissions as Record<
-      string,
-      string
-    >
+    const granted = present(yamlOf('daily-customer-etl.yml').jobs['day-1'], 'job day-1')
+      .permissions as Record<string, string>
     for (const [id, job] of Object.entries(yamlOf('daily-customer-etl-date.yml').jobs)) {
       for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
         const have = rank[(granted[scope] ?? 'none') as keyof typeof rank]
@@ -528,7 +527,10 @@ describe('auto-retry and backfill', () => {
   })
 
   it("the backfill caller grants at least what the daily workflow's jobs ask for", () => {
-    const granted = yamlOf('backfill.yml').jobs.run?.permissions as Record<string, string>
+    const granted = present(yamlOf('backfill.yml').jobs.run, 'job run').permissions as Record<
+      string,
+      string
+    >
     const rank = { none: 0, read: 1, write: 2 } as const
     for (const [id, job] of Object.entries(yamlOf('daily-customer-etl.yml').jobs)) {
       for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
