@@ -90,6 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return
     stopping = true
     console.log('Stopping: cancelling the runs still going')
+    // A signal handler cannot be awaited; the process exits once the runs are cancelled.
     void service.stop().then(() => process.exit(0))
   })
 }
