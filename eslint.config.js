@@ -13,6 +13,23 @@ export default tseslint.config(
     }
   },
   {
+    // Rules that need the types (tsconfig.json, through the project service): the code is
+    // signal-heavy async (cancels, post steps, timers), where a promise nobody awaits loses its
+    // error, and a union of states grows a member a switch must not silently skip.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false }
+      ]
+    }
+  },
+  {
     files: ['scripts/**/*.mjs', 'scripts/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
   },

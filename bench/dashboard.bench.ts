@@ -21,7 +21,7 @@ const BUDGET = { buildMs: 2000, bytes: 1024 * 1024, renderMs: 1000 }
 const NOW = new Date('2027-06-01T00:00:00Z')
 
 const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'dashboard-bench-'))
 let over = 0
@@ -59,7 +59,7 @@ try {
     )
   }
   report(
-    `build (median of 3; first ${builds[0].toFixed(0)} ms)`,
+    `build (median of 3; first ${builds[0]?.toFixed(0)} ms)`,
     median(builds),
     BUDGET.buildMs,
     'ms'
@@ -80,7 +80,7 @@ try {
     const charts = await page.getAttribute('html', 'data-charts')
     console.log(
       `render: ${charts} charts; first load ${renders[0]} ms, then ${renders.slice(1).join(', ')} ms ` +
-        `(of which drawing the charts ${drawing.join(', ')} ms); load now ${loadavg()[0].toFixed(1)}`
+        `(of which drawing the charts ${drawing.join(', ')} ms); load now ${loadavg()[0]?.toFixed(1)}`
     )
     report(
       'render (navigation start to last chart drawn, median of the 3 after the first)',

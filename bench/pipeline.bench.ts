@@ -14,7 +14,7 @@ import path from 'node:path'
 const root = path.resolve(import.meta.dirname, '..')
 const RUNS = Number(process.env.RUNS ?? 1)
 const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
 const starts: number[] = []
 for (let i = 0; i < 5; i++) {

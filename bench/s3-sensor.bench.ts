@@ -153,10 +153,10 @@ try {
     'time old/new'
   ]
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map(row => row[column].length))
+    Math.max(title.length, ...rows.map(row => row[column]?.length ?? 0))
   )
   const line = (cells: string[]) =>
-    cells.map((text, column) => text.padEnd(widths[column])).join('  ')
+    cells.map((text, column) => text.padEnd(widths[column] ?? 0)).join('  ')
   console.log('\nper poke; matched N+ = the listing stopped once min-objects matched')
   console.log(line(header))
   for (const row of rows) console.log(line(row))

@@ -69,7 +69,7 @@ for (const [label, minMs, maxMs] of POLL_BOUNDS) {
     }
     latencies.sort((a, b) => a - b)
     const mean = latencies.reduce((sum, value) => sum + value, 0) / latencies.length
-    const p95 = latencies[Math.floor(latencies.length * 0.95)]
+    const p95 = latencies[Math.floor(latencies.length * 0.95)] ?? Number.NaN
     const meanPolls = polls / TRIALS
     const perHour = meanPolls / (durationS / 3600)
     console.log(

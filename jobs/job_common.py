@@ -19,7 +19,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -375,7 +375,7 @@ def run_job(
 
     def report(error: Exception) -> int:
         refused = isinstance(error, Refusal)
-        kind = "refused" if refused else "error"
+        kind: Literal["refused", "error"] = "refused" if refused else "error"
         print(f"{job}: {kind}: {printable(str(error))}", file=sys.stderr, flush=True)
         return REFUSAL_EXIT_CODE if refused else 1
 

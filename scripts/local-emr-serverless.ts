@@ -10,6 +10,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { ApplicationSpec } from '../src/local-emr/job-run-registry.js'
 import { DEFAULT_APPLICATION, startLocalEmrServerless } from '../src/local-emr/service.js'
+import { group } from '../src/core/regex.js'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')
 
@@ -45,7 +46,7 @@ const applications: ApplicationSpec[] = (values.application ?? []).map(text => {
   const match = /^([0-9a-z]{1,64})=(\S+)$/.exec(text)
   if (!match)
     fail(`--application: expected ID=NAME (ID of lowercase letters and digits), got '${text}'`)
-  return { id: match[1], name: match[2] }
+  return { id: group(match, 1), name: group(match, 2) }
 })
 const port = values.port === undefined ? undefined : Number(values.port)
 if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
@@ -58,14 +59,16 @@ try {
     workDir: path.resolve(values['work-dir']),
     applications: applications.length ? applications : [DEFAULT_APPLICATION],
     master: values.master,
-    port,
-    log: values.verbose ? line => console.log(line) : undefined,
-    onJobRunState: values.verbose
-      ? undefined
-      : change =>
-          console.log(
-            `job run ${change.jobRunId} ${change.name ?? ''}: ${change.state}${change.stateDetails ? ` (${change.stateDetails})` : ''}`
-          )
+    ...(port === undefined ? {} : { port }),
+    // --verbose logs every request and state; else one line per state a run enters.
+    ...(values.verbose
+      ? { log: line => console.log(line) }
+      : {
+          onJobRunState: change =>
+            console.log(
+              `job run ${change.jobRunId} ${change.name ?? ''}: ${change.state}${change.stateDetails ? ` (${change.stateDetails})` : ''}`
+            )
+        })
   })
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error))
@@ -87,6 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return
     stopping = true
     console.log('Stopping: cancelling the runs still going')
+    // A signal handler cannot be awaited; the process exits once the runs are cancelled.
     void service.stop().then(() => process.exit(0))
   })
 }

@@ -35,8 +35,9 @@ function fail(message: string): never {
 
 const { lake, dates } = args
 const vars = readVarsFile(VARS_FILE, true)
-const bucket = vars.DATA_LAKE_BUCKET
-if (!bucket) fail(`${path.relative(projectRoot, VARS_FILE)}: DATA_LAKE_BUCKET is not set`)
+const bucket =
+  vars.DATA_LAKE_BUCKET ||
+  fail(`${path.relative(projectRoot, VARS_FILE)}: DATA_LAKE_BUCKET is not set`)
 try {
   cachedJarPaths(defaultJarCacheDir(projectRoot))
 } catch (error) {
@@ -60,7 +61,8 @@ function generateMissingDates(): void {
       [
         'jobs/generate_cdc.py',
         '--start',
-        dates[0],
+        // pipelineArgsOrExit gives at least one date.
+        dates[0]!,
         '--end',
         dates.at(-1)!,
         '--output',
@@ -153,7 +155,7 @@ async function main(): Promise<number> {
     workDir,
     credentials,
     env: { ...process.env, ...awsTestEnv },
-    log: args.verbose ? line => console.log(`  [local EMR Serverless] ${line}`) : undefined,
+    ...(args.verbose ? { log: line => console.log(`  [local EMR Serverless] ${line}`) } : {}),
     onJobRunState: change => sparkTimes.record(change)
   })
   const { cancel, force, release } = cancelOnInterrupt(text => process.stdout.write(text))
@@ -170,7 +172,7 @@ async function main(): Promise<number> {
     console.log(
       `pipeline: ${dates.length} date(s) ${dates[0]} … ${dates.at(-1)} through ${WORKFLOW}\n` +
         `  local S3 ${moto.endpoint}: s3://${bucket} loaded from ${path.relative(projectRoot, lake)} (${loaded} objects)\n` +
-        `  local EMR Serverless ${emr.endpoint}: application ${emr.applications[0].id}\n` +
+        `  local EMR Serverless ${emr.endpoint}: application ${emr.applications[0]?.id}\n` +
         '  notify: against the local GitHub API stand-in (issues kept for this run only)'
     )
     for (const date of dates) {

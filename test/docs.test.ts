@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from './support/moto.js'
 import { tempDir } from './support/temp.js'
+import { group } from '../src/core/regex.js'
 
 const actionFiles = ['action.yml', ...readdirSync(projectRoot).map(dir => `${dir}/action.yml`)]
   .filter((file, index, all) => all.indexOf(file) === index)
@@ -211,7 +212,7 @@ function headingAnchors(markdown: string): Set<string> {
 function linksOf(markdown: string): { target: string; line: number }[] {
   return withoutFences(markdown).flatMap((line, index) =>
     [...line.replace(/`[^`]*`/g, '').matchAll(/!?\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map(
-      match => ({ target: match[1], line: index + 1 })
+      match => ({ target: group(match, 1), line: index + 1 })
     )
   )
 }

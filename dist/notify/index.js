@@ -30821,13 +30821,15 @@ function errorMessage(error) {
 /* harmony export */   ur: () => (/* binding */ callGitHub)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+
 
 function parseRepository(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec((text ?? '').trim());
     if (!match) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`GITHUB_REPOSITORY must be owner/name, got '${text ?? ''}' (is this running in a workflow?)`);
     }
-    return { owner: match[1], repo: match[2] };
+    return { owner: (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(match, 1), repo: (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(match, 2) };
 }
 const DEFAULT_GITHUB_RETRY = {
     retries: 3,
@@ -36360,6 +36362,7 @@ const trusted = (source) => new Markdown(MODULE_KEY, source);
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
     let source = literals[0];
     values.forEach((value, index) => {
         source += sourceOf(value) + literals[index + 1];
@@ -36555,6 +36558,29 @@ const CREDENTIALS = [
 /** The text with every credential above replaced by `[redacted]`. */
 function redactCredentials(text) {
     return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ group)
+/* harmony export */ });
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
 }
 
 
@@ -39525,7 +39551,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/core/duration.ts
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -39542,7 +39571,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: (0,regex/* group */.O)(match, 1), unit: (0,regex/* group */.O)(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -39735,8 +39764,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -40270,22 +40299,17 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
             outcome.oncePerStreak &&
             (await mentions(request, repository, open, onceMarker(outcome.oncePerStreak)))) {
             logger.info(`The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`);
-            return {
-                action: 'none',
-                issueNumber: open.number,
-                ...(open.html_url ? { issueUrl: open.html_url } : {}),
-                alreadyAlerted: true
-            };
+            return { action: 'none', ...issueOf(open), alreadyAlerted: true };
         }
         if (open) {
             await comment(request, repository, open.number, failureComment(outcome));
             logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`);
-            return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url };
+            return { action: 'commented', ...issueOf(open) };
         }
         await ensureLabel(request, repository, label);
         const created = await (0,github_rest/* callGitHub */.ur)(request, 'POST /repos/{owner}/{repo}/issues', { ...repository, title: issueTitle(outcome), body: issueBody(outcome), labels: [label] }, { permission: PERMISSION });
         logger.info(`Opened issue #${created.number} (${created.html_url ?? ''})`);
-        return { action: 'opened', issueNumber: created.number, issueUrl: created.html_url };
+        return { action: 'opened', ...issueOf(created) };
     }
     if (!open) {
         logger.info(`No open '${label}' issue for ${outcome.pipeline}: nothing to close`);
@@ -40294,8 +40318,13 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
     await comment(request, repository, open.number, recoveryComment(outcome));
     await (0,github_rest/* callGitHub */.ur)(request, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' }, { permission: PERMISSION });
     logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`);
-    return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url };
+    return { action: 'closed', ...issueOf(open) };
 }
+/** The result's issue number and link (GitHub's answer may leave the link out). */
+const issueOf = (issue) => ({
+    issueNumber: issue.number,
+    ...(issue.html_url ? { issueUrl: issue.html_url } : {})
+});
 const MAX_COMMENT_PAGES = 10;
 /** Whether the issue's body or one of its comments holds `marker`. */
 async function mentions(request, repository, issue, marker) {

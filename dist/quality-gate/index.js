@@ -61520,7 +61520,7 @@ function clientConfig(settings, timeouts, retry) {
     const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
     return {
         region: settings.region,
-        endpoint: settings.endpoint,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         maxAttempts,
         retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
             maxAttempts,
@@ -61594,12 +61594,13 @@ function parseIsoDate(text, input) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!match)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
     if (month < 1 || month > 12) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
     }
     const monthDays = daysInMonth(year, month);
     if (day < 1 || day > monthDays) {
+        // month is 1 to 12 here (checked above).
         const name = `${MONTHS[month - 1]} ${year}`;
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
     }
@@ -61659,6 +61660,8 @@ function daysBetween(start, end) {
 /* harmony export */   mL: () => (/* binding */ parseRuleDuration)
 /* harmony export */ });
 /* unused harmony export formatDuration */
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -61675,7 +61678,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 1), unit: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -61837,6 +61840,7 @@ const trusted = (source) => new Markdown(MODULE_KEY, source);
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
     let source = literals[0];
     values.forEach((value, index) => {
         source += sourceOf(value) + literals[index + 1];
@@ -62032,6 +62036,29 @@ const CREDENTIALS = [
 /** The text with every credential above replaced by `[redacted]`. */
 function redactCredentials(text) {
     return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ group)
+/* harmony export */ });
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
 }
 
 
@@ -65143,8 +65170,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -65317,6 +65344,8 @@ function firstLine(text) {
 /* harmony export */ });
 /* unused harmony exports bucketNameProblem, isS3Uri, s3Location */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+
 
 /**
  * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
@@ -65353,8 +65382,9 @@ function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequi
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
         return undefined;
     }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    const schemeName = (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(scheme, 1);
+    if (schemeName.toLowerCase() !== 's3') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
@@ -65440,7 +65470,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
             : {}),
         logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
     }).catch(async (error) => {
-        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] });
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
         throw error;
     });
     const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_5__/* .qualityRecord */ .DI)(outcome.results);
@@ -65501,7 +65531,7 @@ function awsClientSettings(inputs, env = process.env) {
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
     }
-    return { region, endpoint, maxAttempts: 5 };
+    return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
 // EXTERNAL MODULE: ./src/core/aws-clients.ts
@@ -65516,7 +65546,10 @@ var dist_cjs = __nccwpck_require__(3711);
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./src/core/s3-uri.ts
 var s3_uri = __nccwpck_require__(8194);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/quality/metrics-store.ts
+
 
 
 
@@ -65577,7 +65610,7 @@ class LocalMetricsStore {
                 continue;
             const files = await (0,promises_.readdir)(external_node_path_default().join(this.dir, dataset, entry)).catch(() => []);
             if (files.includes('metrics.json'))
-                dates.push(match[1]);
+                dates.push((0,regex/* group */.O)(match, 1));
         }
         return dates;
     }
@@ -65637,7 +65670,7 @@ class S3MetricsStore {
                 for (const object of page.Contents ?? []) {
                     const match = METRICS_KEY.exec(object.Key ?? '');
                     if (match)
-                        dates.push(match[1]);
+                        dates.push((0,regex/* group */.O)(match, 1));
                 }
                 token = page.IsTruncated ? page.NextContinuationToken : undefined;
             } while (token);
@@ -65699,7 +65732,7 @@ function readGateConfig(inputs, env, cwd) {
         writeResults,
         root,
         ...(resultsRoot ? { resultsRoot } : {}),
-        aws
+        ...(aws ? { aws } : {})
     };
 }
 /** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
@@ -66226,8 +66259,10 @@ async function runQualityGate(options) {
                 });
             });
         }
+        const [newest] = history;
+        const oldest = history.at(-1);
         logger.info(`History: ${history.length} earlier date(s) of the ${needed} asked for` +
-            (history.length ? ` (${history.at(-1).logicalDate} … ${history[0].logicalDate})` : ''));
+            (newest && oldest ? ` (${oldest.logicalDate} … ${newest.logicalDate})` : ''));
     }
     const results = evaluateRules(ruleSet, document, history, {
         logicalDate,
@@ -66449,6 +66484,8 @@ ${ruleSet.rules.length} rules in ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_printable_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8080);
+/* harmony import */ var _core_regex_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(576);
+
 
 
 
@@ -66560,12 +66597,15 @@ function parseMetricRef(text) {
     const match = METRIC_REF.exec(stripped);
     if (!match)
         return undefined;
-    const columns = match[2].split(',').map(column => column.trim());
+    const metric = (0,_core_regex_js__WEBPACK_IMPORTED_MODULE_4__/* .group */ .O)(match, 1);
+    const columns = (0,_core_regex_js__WEBPACK_IMPORTED_MODULE_4__/* .group */ .O)(match, 2)
+        .split(',')
+        .map(column => column.trim());
     if (!columns.every(Boolean))
         return undefined;
-    if (match[1] !== 'duplicate_count' && columns.length !== 1)
+    if (metric !== 'duplicate_count' && columns.length !== 1)
         return undefined;
-    return `${match[1]}(${columns.join(',')})`;
+    return `${metric}(${columns.join(',')})`;
 }
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
 function parseRules(text, file) {
@@ -66739,7 +66779,7 @@ function validateSettings(family, settings, where) {
             if (min === undefined && max === undefined)
                 throw fail(where, "give 'min', 'max' or both");
             ordered(min, max, ['min', 'max'], where);
-            return { family, min, max };
+            return { family, ...defined({ min, max }) };
         }
         case 'missing_count': {
             const name = column(settings, where);
@@ -66797,7 +66837,7 @@ function validateSettings(family, settings, where) {
             if (min === undefined && max === undefined)
                 throw fail(where, "give 'min', 'max' or both");
             ordered(min, max, ['min', 'max'], where);
-            return { family, column: name, min, max, ...invalidBound(settings, where) };
+            return { family, column: name, ...defined({ min, max }), ...invalidBound(settings, where) };
         }
         case 'pattern': {
             const name = column(settings, where);
@@ -66876,6 +66916,7 @@ function validateSettings(family, settings, where) {
         }
     }
 }
+/** The bounds that were given: an absent one is left out, not set to undefined. */
 function defined(values) {
     return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
 }

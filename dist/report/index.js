@@ -63905,12 +63905,13 @@ function parseIsoDate(text, input) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!match)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
     if (month < 1 || month > 12) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
     }
     const monthDays = daysInMonth(year, month);
     if (day < 1 || day > monthDays) {
+        // month is 1 to 12 here (checked above).
         const name = `${MONTHS[month - 1]} ${year}`;
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
     }
@@ -64042,13 +64043,15 @@ function errorMessage(error) {
 /* harmony export */ });
 /* unused harmony export GitHubApiError */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+
 
 function parseRepository(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec((text ?? '').trim());
     if (!match) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`GITHUB_REPOSITORY must be owner/name, got '${text ?? ''}' (is this running in a workflow?)`);
     }
-    return { owner: match[1], repo: match[2] };
+    return { owner: (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(match, 1), repo: (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(match, 2) };
 }
 const DEFAULT_GITHUB_RETRY = {
     retries: 3,
@@ -69618,6 +69621,29 @@ function redactCredentials(text) {
 
 /***/ }),
 
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ group)
+/* harmony export */ });
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
+}
+
+
+/***/ }),
+
 /***/ 1436:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72583,7 +72609,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/core/duration.ts
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -72600,7 +72629,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: (0,regex/* group */.O)(match, 1), unit: (0,regex/* group */.O)(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -72793,8 +72822,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -73029,7 +73058,10 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/core/s3-uri.ts
+
 
 /**
  * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
@@ -73066,8 +73098,9 @@ function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequi
             throw new errors/* InputError */.dz(input, expected, text);
         return undefined;
     }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    const schemeName = (0,regex/* group */.O)(scheme, 1);
+    if (schemeName.toLowerCase() !== 's3') {
+        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
@@ -73270,7 +73303,7 @@ function clientConfig(settings, timeouts, retry) {
     const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
     return {
         region: settings.region,
-        endpoint: settings.endpoint,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         maxAttempts,
         retryStrategy: new submodules_retry.StandardRetryStrategy({
             maxAttempts,
@@ -73434,6 +73467,7 @@ const trusted = (source) => new Markdown(MODULE_KEY, source);
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 function markdown_safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
     let source = literals[0];
     values.forEach((value, index) => {
         source += sourceOf(value) + literals[index + 1];
@@ -73729,22 +73763,17 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
             outcome.oncePerStreak &&
             (await mentions(request, repository, open, onceMarker(outcome.oncePerStreak)))) {
             logger.info(`The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`);
-            return {
-                action: 'none',
-                issueNumber: open.number,
-                ...(open.html_url ? { issueUrl: open.html_url } : {}),
-                alreadyAlerted: true
-            };
+            return { action: 'none', ...issueOf(open), alreadyAlerted: true };
         }
         if (open) {
             await comment(request, repository, open.number, failureComment(outcome));
             logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`);
-            return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url };
+            return { action: 'commented', ...issueOf(open) };
         }
         await ensureLabel(request, repository, label);
         const created = await callGitHub(request, 'POST /repos/{owner}/{repo}/issues', { ...repository, title: issueTitle(outcome), body: issueBody(outcome), labels: [label] }, { permission: PERMISSION });
         logger.info(`Opened issue #${created.number} (${created.html_url ?? ''})`);
-        return { action: 'opened', issueNumber: created.number, issueUrl: created.html_url };
+        return { action: 'opened', ...issueOf(created) };
     }
     if (!open) {
         logger.info(`No open '${label}' issue for ${outcome.pipeline}: nothing to close`);
@@ -73753,8 +73782,13 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
     await comment(request, repository, open.number, recoveryComment(outcome));
     await callGitHub(request, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' }, { permission: PERMISSION });
     logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`);
-    return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url };
+    return { action: 'closed', ...issueOf(open) };
 }
+/** The result's issue number and link (GitHub's answer may leave the link out). */
+const issueOf = (issue) => ({
+    issueNumber: issue.number,
+    ...(issue.html_url ? { issueUrl: issue.html_url } : {})
+});
 const MAX_COMMENT_PAGES = 10;
 /** Whether the issue's body or one of its comments holds `marker`. */
 async function mentions(request, repository, issue, marker) {
@@ -73795,7 +73829,10 @@ async function comment(request, repository, issueNumber, body) {
     { permission: PERMISSION });
 }
 
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/report/github-history.ts
+
 
 
 
@@ -73872,7 +73909,7 @@ function runInfo(run) {
 function logicalDateOf(run) {
     const named = /\b(\d{4}-\d{2}-\d{2})\b/.exec(run.display_title ?? '');
     if (named)
-        return { logicalDate: named[1] };
+        return { logicalDate: (0,regex/* group */.O)(named, 1) };
     if (run.event === 'schedule' && /^\d{4}-\d{2}-\d{2}T/.test(run.created_at)) {
         return { logicalDate: (0,calendar/* addDays */.fi)(run.created_at.slice(0, 10), -1) };
     }
@@ -73884,6 +73921,7 @@ const webUrl = (url) => (isWebUrl(url) ? url : '');
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/html.ts
+
 
 
 
@@ -73929,6 +73967,7 @@ function safeHtml(literals, ...values) {
         holes = templateHoles(literals);
         holesOf.set(literals, holes);
     }
+    // A tagged template has one literal more than values, and templateHoles one hole per value.
     let source = literals[0];
     values.forEach((value, index) => {
         source += fill(holes[index], value) + literals[index + 1];
@@ -73984,7 +74023,7 @@ function templateHoles(literals) {
                 else if (tag) {
                     state = 'tag';
                     closing = tag[1] === '/';
-                    tagName = tag[2].toLowerCase();
+                    tagName = (0,regex/* group */.O)(tag, 2).toLowerCase();
                     at += tag[0].length - 1;
                 }
             }
@@ -74004,7 +74043,7 @@ function templateHoles(literals) {
             else if (state === 'tag') {
                 const name = /^([A-Za-z_:][\w:.-]*)\s*=\s*"/.exec(rest);
                 if (name) {
-                    attribute = name[1].toLowerCase();
+                    attribute = (0,regex/* group */.O)(name, 1).toLowerCase();
                     state = 'value';
                     at += name[0].length - 1;
                 }
@@ -74109,10 +74148,10 @@ function buildModel(contents, options) {
         if (run.logicalDate && !runsByDate.has(run.logicalDate))
             runsByDate.set(run.logicalDate, run);
     }
-    const grid = tasks.map(() => []);
+    const taskRows = tasks.map(task => ({ task, cells: [] }));
     dates.forEach(date => {
         let upstreamStopped = false;
-        tasks.forEach((task, row) => {
+        taskRows.forEach(({ task, cells }) => {
             const record = byPlace.get(`${date}/${task}`);
             const cell = record
                 ? recordCell(record, runsById)
@@ -74135,9 +74174,10 @@ function buildModel(contents, options) {
                 cell.link = run.url;
             if (cell.state === 'failed' || cell.state === 'skipped')
                 upstreamStopped = true;
-            grid[row].push(cell);
+            cells.push(cell);
         });
     });
+    const grid = taskRows.map(({ cells }) => cells);
     const series = (pick) => tasks
         .map(task => ({
         name: task,
@@ -74176,9 +74216,11 @@ function buildModel(contents, options) {
         for (const cell of row)
             cells[cell.state]++;
     const sum = (pick) => inRange.reduce((total, record) => total + (pick(record) ?? 0), 0);
+    // Every row of the grid has one cell per date (built above).
+    const stateAt = (row, index) => row[index].state;
     const latestDate = [...dates]
         .reverse()
-        .find((_, index) => grid.some(row => row[dates.length - 1 - index].state !== 'missing'));
+        .find((_, index) => grid.some(row => stateAt(row, dates.length - 1 - index) !== 'missing'));
     const latestRun = options.github?.runs[0];
     return {
         pipeline: options.pipeline,
@@ -74202,7 +74244,10 @@ function buildModel(contents, options) {
         rows,
         header: {
             ...(latestDate
-                ? { latestDate, latestState: worstOf(grid.map(row => row[column.get(latestDate)].state)) }
+                ? {
+                    latestDate,
+                    latestState: worstOf(grid.map(row => stateAt(row, column.get(latestDate))))
+                }
                 : {}),
             ...(latestRun ? { latestRun } : {}),
             ...(options.github?.openIssue ? { openIssue: options.github.openIssue } : {})
@@ -74292,7 +74337,7 @@ function taskOrder(records, problems, given) {
     }
     const median = (values) => {
         const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b);
-        return sorted.length ? sorted[Math.floor(sorted.length / 2)] : Number.MAX_SAFE_INTEGER;
+        return sorted[Math.floor(sorted.length / 2)] ?? Number.MAX_SAFE_INTEGER;
     };
     const rest = [...offsets.keys()]
         .filter(task => !given.includes(task))
@@ -74330,7 +74375,10 @@ function qualityRules(contents, column, width) {
     return [...rules.values()];
 }
 const NUMBER = '(-?\\d+(?:\\.\\d+)?)';
-/** `>= 1`, `<= 0`, `>= 0 and <= 100`: plain bounds on the value itself, drawn on its chart. */
+/**
+ * `>= 1`, `<= 0`, `>= 0 and <= 100`: plain bounds on the value itself, drawn on its chart.
+ * A bound of another shape clears both (undefined), as the rule's chart then has none.
+ */
 function numericBounds(bound) {
     const lower = new RegExp(`^(?:>=|>)\\s*${NUMBER}(?:\\s+and\\s+(?:<=|<)\\s*${NUMBER})?$`).exec(bound.trim());
     if (lower)
@@ -74373,6 +74421,7 @@ function renderDashboard(model, chartLibrary) {
     const ruleCharts = charts.filter(spec => spec.id.startsWith('rule-'));
     const dateColumns = model.dates.map(date => safeHtml `<th scope="col" class="d"><span>${date.slice(5)}</span></th>`);
     const runRow = model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : '';
+    // The grid has one row per task.
     const taskRows = model.tasks.map((task, row) => gridRow(task, model.grid[row], model.dates, 'task'));
     const history = model.runRow ? ' and the GitHub run history' : '';
     const body = safeHtml `${header(model)}
@@ -74501,6 +74550,7 @@ function seriesTable(spec) {
 }
 function chartSpecs(model) {
     const labels = model.dates;
+    // An index modulo the length is in range.
     const colour = (index) => PALETTE[index % PALETTE.length];
     const plain = (series) => series.map((entry, index) => ({ label: entry.name, data: entry.values, colour: colour(index) }));
     const constant = (label, value, colourOf) => ({
@@ -74861,6 +74911,7 @@ async function mapBounded(items, concurrency, map) {
     const worker = async () => {
         while (next < items.length) {
             const index = next++;
+            // index < items.length (the loop's test, with no await between).
             results[index] = await map(items[index]);
         }
     };
@@ -74869,6 +74920,7 @@ async function mapBounded(items, concurrency, map) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/load.ts
+
 
 
 
@@ -74898,13 +74950,19 @@ async function loadLake(options) {
     const recordJobs = recordKeys.flatMap(key => {
         const match = RECORD_KEY.exec(key.slice(runsPrefix.length));
         // A date past the range's end is still read: a record "from the future" is reported.
-        if (!match || match[1] < start || (match[1] > end && match[1] <= today))
+        if (!match)
             return [];
-        return [{ key, logicalDate: match[1], task: match[2] }];
+        const logicalDate = (0,regex/* group */.O)(match, 1);
+        if (logicalDate < start || (logicalDate > end && logicalDate <= today))
+            return [];
+        return [{ key, logicalDate, task: (0,regex/* group */.O)(match, 2) }];
     });
     const qualityJobs = qualityKeys.flatMap(key => {
         const match = RESULTS_KEY.exec(key.slice(qualityPrefix.length));
-        return match && inRange(match[2]) ? [{ key, dataset: match[1], logicalDate: match[2] }] : [];
+        if (!match)
+            return [];
+        const logicalDate = (0,regex/* group */.O)(match, 2);
+        return inRange(logicalDate) ? [{ key, dataset: (0,regex/* group */.O)(match, 1), logicalDate }] : [];
     });
     await mapBounded(recordJobs, READS_AT_ONCE, async ({ key, logicalDate, task }) => {
         const location = lake.locate(key);
@@ -74960,6 +75018,7 @@ function dashboardSummary(model, dashboardLink) {
         ...(model.runRow
             ? [['workflow run', ...model.runRow.slice(first).map(run => mark(run.state))]]
             : []),
+        // The grid has one row per task.
         ...model.tasks.map((task, row) => [
             task,
             ...model.grid[row].slice(first).map(c => mark(c.state))
@@ -75056,9 +75115,10 @@ async function buildDashboard(settings, deps) {
     const temporary = `${html}.${process.pid}.tmp`;
     await (0,promises_.writeFile)(temporary, page);
     await (0,promises_.rename)(temporary, html);
-    if (model.problems.length) {
+    const [firstProblem] = model.problems;
+    if (firstProblem) {
         // One warning, not one per file: the page and the summary list them all.
-        deps.logger.warning(`${model.problems.length} record(s) not used (listed in the dashboard and the summary); first: ${model.problems[0].location}: ${model.problems[0].reason}`);
+        deps.logger.warning(`${model.problems.length} record(s) not used (listed in the dashboard and the summary); first: ${firstProblem.location}: ${firstProblem.reason}`);
     }
     return { model, html, bytes: Buffer.byteLength(page), summary: dashboardSummary(model) };
 }
@@ -75101,7 +75161,7 @@ function awsClientSettings(inputs, env = process.env) {
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
     }
-    return { region, endpoint, maxAttempts: 5 };
+    return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
 // EXTERNAL MODULE: ./src/core/calendar.ts
@@ -75112,7 +75172,10 @@ var github_rest = __nccwpck_require__(7383);
 var records_lake = __nccwpck_require__(2714);
 // EXTERNAL MODULE: ./src/records/record.ts
 var record = __nccwpck_require__(5385);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/report/settings.ts
+
 
 
 
@@ -75181,7 +75244,7 @@ function readReportSettings(inputs, env, cwd, now,
         scheduleHour,
         slaHour,
         output,
-        github,
+        ...(github ? { github } : {}),
         ...(aws ? { aws } : {})
     };
 }
@@ -75200,7 +75263,7 @@ function repositoryInput(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text);
     if (!match)
         throw new errors/* InputError */.dz('repository', 'owner/name', text);
-    return { owner: match[1], repo: match[2] };
+    return { owner: (0,regex/* group */.O)(match, 1), repo: (0,regex/* group */.O)(match, 2) };
 }
 /** `HH:MM` (UTC, of the day after the logical date) as hours; up to 47:59 for the next day. */
 function hourOf(inputs, name, fallback) {

@@ -64024,7 +64024,7 @@ function clientConfig(settings, timeouts, retry) {
     const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
     return {
         region: settings.region,
-        endpoint: settings.endpoint,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         maxAttempts,
         retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
             maxAttempts,
@@ -64064,6 +64064,8 @@ function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry 
 /* harmony export */   a3: () => (/* binding */ formatDuration)
 /* harmony export */ });
 /* unused harmony export parseRuleDuration */
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -64080,7 +64082,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 1), unit: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -64277,6 +64279,29 @@ const CREDENTIALS = [
 /** The text with every credential above replaced by `[redacted]`. */
 function redactCredentials(text) {
     return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ group)
+/* harmony export */ });
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
 }
 
 
@@ -67388,8 +67413,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -67563,6 +67588,8 @@ function firstLine(text) {
 /* harmony export */ });
 /* unused harmony exports isS3Uri, s3Location */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+
 
 /**
  * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
@@ -67599,8 +67626,9 @@ function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequi
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
         return undefined;
     }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    const schemeName = (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(scheme, 1);
+    if (schemeName.toLowerCase() !== 's3') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
@@ -67679,7 +67707,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4682);
 /* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3071);
 /* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4800);
-/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(395);
+/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9682);
 /* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9862);
 /* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(817);
 
@@ -67710,7 +67738,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
     }).catch(async (error) => {
         (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ found: false });
         await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
-        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] });
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
         throw error;
     });
     const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorRecord */ .I6)(result, new Date(), config.timing.softFail);
@@ -68173,12 +68201,13 @@ function parseIsoDate(text, input) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!match)
         throw new errors/* InputError */.dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
     if (month < 1 || month > 12) {
         throw new errors/* InputError */.dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
     }
     const monthDays = daysInMonth(year, month);
     if (day < 1 || day > monthDays) {
+        // month is 1 to 12 here (checked above).
         const name = `${MONTHS[month - 1]} ${year}`;
         throw new errors/* InputError */.dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
     }
@@ -68456,7 +68485,7 @@ function awsClientSettings(inputs, env = process.env) {
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
     }
-    return { region, endpoint, maxAttempts: 5 };
+    return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
 // EXTERNAL MODULE: ./src/s3/conditions.ts
@@ -68568,7 +68597,7 @@ const LITERAL_OUTSIDE_BRACKETS = new Set(['(', ')', '|', '+', '@', '!', '$', '^'
 /** True when the text has an unescaped `*`, `?`, `[` or `{`. */
 function isGlob(text) {
     for (let index = 0; index < text.length; index++) {
-        const char = text[index];
+        const char = text.charAt(index);
         if (char === '\\')
             index++;
         else if (WILDCARDS.has(char))
@@ -68585,9 +68614,9 @@ const ESCAPABLE = new Set([...WILDCARDS, ']', '}', '\\']);
 function unescapeKey(text) {
     let key = '';
     for (let index = 0; index < text.length; index++) {
-        const char = text[index];
-        if (char === '\\' && ESCAPABLE.has(text[index + 1]))
-            key += text[++index];
+        const char = text.charAt(index);
+        if (char === '\\' && ESCAPABLE.has(text.charAt(index + 1)))
+            key += text.charAt(++index);
         else
             key += char;
     }
@@ -68600,9 +68629,9 @@ function unescapeKey(text) {
 function literalPrefix(glob) {
     let prefix = '';
     for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
+        const char = glob.charAt(index);
         if (char === '\\' && index + 1 < glob.length)
-            prefix += glob[++index];
+            prefix += glob.charAt(++index);
         else if (WILDCARDS.has(char))
             break;
         else
@@ -68618,7 +68647,7 @@ function literalPrefix(glob) {
 function unclosedBracket(glob) {
     const braces = [];
     for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
+        const char = glob.charAt(index);
         if (char === '\\') {
             index++;
         }
@@ -68635,7 +68664,8 @@ function unclosedBracket(glob) {
             braces.pop();
         }
     }
-    return braces.length ? { char: '{', position: braces[0] + 1 } : undefined;
+    const [firstOpen] = braces;
+    return firstOpen === undefined ? undefined : { char: '{', position: firstOpen + 1 };
 }
 /** Index of the `]` closing the bracket expression opened at `open`. */
 function bracketEnd(glob, open) {
@@ -68646,7 +68676,7 @@ function bracketEnd(glob, open) {
     if (glob[index] === ']')
         index++;
     for (; index < glob.length; index++) {
-        const char = glob[index];
+        const char = glob.charAt(index);
         if (char === '\\')
             index++;
         else if (char === '[' && glob[index + 1] === ':') {
@@ -68663,7 +68693,7 @@ function bracketEnd(glob, open) {
 function escapeLiterals(glob) {
     let out = '';
     for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
+        const char = glob.charAt(index);
         if (char === '\\') {
             out += glob.slice(index, index + 2);
             index++;
@@ -68704,7 +68734,7 @@ function globSegments(glob) {
     let current = { text: '', wild: false, crosses: false };
     let braces = 0;
     for (let index = 0; index < glob.length; index++) {
-        const char = glob[index];
+        const char = glob.charAt(index);
         if (char === '\\') {
             current.text += glob.slice(index, index + 2);
             index++;
@@ -68747,19 +68777,34 @@ function globSegments(glob) {
 function walksFolders(glob) {
     const segments = globSegments(glob);
     const first = segments.findIndex(segment => segment.wild);
-    return first >= 0 && first < segments.length - 1 && !segments[first].crosses;
+    return first >= 0 && first < segments.length - 1 && !segments[first]?.crosses;
 }
 
 
 /***/ }),
 
-/***/ 395:
+/***/ 9682:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ S3Lister)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3711);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ S3Lister)
+});
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3711);
+;// CONCATENATED MODULE: ./src/core/aws-request.ts
+/**
+ * A request's options for an AWS client's `send`: the signal that cancels it, when there is
+ * one (the SDK's `abortSignal` is optional, and an explicit undefined is not its type).
+ */
+function abortable(signal) {
+    return signal ? { abortSignal: signal } : {};
+}
+
+;// CONCATENATED MODULE: ./src/s3/lister.ts
+
 
 /** ListObjectsV2 answers at most this many keys (and common prefixes) a page. */
 const PAGE_SIZE = 1000;
@@ -68810,12 +68855,12 @@ class S3Lister {
         let continuationToken;
         do {
             this.requests++;
-            const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_0__/* .ListObjectsV2Command */ .u6x({
+            const page = await this.client.send(new dist_cjs/* ListObjectsV2Command */.u6x({
                 Bucket: this.bucket,
                 ...request,
                 ContinuationToken: continuationToken,
                 MaxKeys: maxKeys()
-            }), { abortSignal: signal });
+            }), abortable(signal));
             continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
             yield { page, more: Boolean(continuationToken) };
         } while (continuationToken);
@@ -68868,6 +68913,7 @@ const trusted = (source) => new Markdown(MODULE_KEY, source);
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
     let source = literals[0];
     values.forEach((value, index) => {
         source += sourceOf(value) + literals[index + 1];
@@ -69204,6 +69250,7 @@ async function mapBounded(items, concurrency, map) {
     const worker = async () => {
         while (next < items.length) {
             const index = next++;
+            // index < items.length (the loop's test, with no await between).
             results[index] = await map(items[index]);
         }
     };
@@ -69263,6 +69310,7 @@ class FolderWalk {
         }
         const base = folder + (0,s3_glob/* literalPrefix */.Qz)(rest);
         const matches = this.folderMatcher(wild);
+        // wild is an index findIndex found.
         if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
             return this.poke.listUnder(base);
         }
@@ -69769,6 +69817,7 @@ function parseKeyList(bucketInput, entries) {
         }
         return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(location.key) };
     });
+    // parseTarget calls this only with keys.
     const bucket = located[0].bucket;
     const other = located.find(location => location.bucket !== bucket);
     if (other) {
@@ -69805,6 +69854,7 @@ function targetFolder(target) {
         case 'glob':
             return folderOf(target.prefix);
         case 'keys': {
+            // A keys target has at least one key (parseKeyList).
             let shared = folderOf(target.keys[0]);
             for (const key of target.keys) {
                 while (!key.startsWith(shared))

@@ -53783,7 +53783,7 @@ function clientConfig(settings, timeouts, retry) {
     const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
     return {
         region: settings.region,
-        endpoint: settings.endpoint,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         maxAttempts,
         retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
             maxAttempts,
@@ -53840,7 +53840,7 @@ function awsClientSettings(inputs, env = process.env) {
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('endpoint', 'an http:// or https:// URL', endpoint);
     }
-    return { region, endpoint, maxAttempts: 5 };
+    return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
 
@@ -53987,7 +53987,7 @@ function redactCredentials(text) {
 
 /***/ }),
 
-/***/ 6222:
+/***/ 8131:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56950,7 +56950,23 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts + 1 modules
 var errors = __nccwpck_require__(4305);
+;// CONCATENATED MODULE: ./src/core/regex.ts
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function regex_group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/core/duration.ts
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -56967,7 +56983,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: regex_group(match, 1), unit: regex_group(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -57160,8 +57176,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -57326,7 +57342,7 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 1803:
+/***/ 6502:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57355,6 +57371,15 @@ const sleep_sleep = (ms, signal) => new Promise((resolve, reject) => {
     signal?.addEventListener('abort', onAbort, { once: true });
 });
 const systemClock = { now: () => Date.now(), sleep: sleep_sleep };
+
+;// CONCATENATED MODULE: ./src/core/aws-request.ts
+/**
+ * A request's options for an AWS client's `send`: the signal that cancels it, when there is
+ * one (the SDK's `abortSignal` is optional, and an explicit undefined is not its type).
+ */
+function abortable(signal) {
+    return signal ? { abortSignal: signal } : {};
+}
 
 ;// CONCATENATED MODULE: ./src/core/retry.ts
 
@@ -57391,6 +57416,7 @@ async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayM
 
 
 
+
 /** States in which a run may still do work (and cost money). */
 const ACTIVE_STATES = [
     'SUBMITTED',
@@ -57419,7 +57445,7 @@ async function listActiveRuns(emr, applicationId, name, signal) {
     do {
         let page;
         try {
-            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), { abortSignal: signal });
+            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), abortable(signal));
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
@@ -57446,9 +57472,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
         if (!jobRunId)
             continue;
         // No retry here: the client has retried the request already (README, "Retries").
-        const { jobRun } = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
-            abortSignal: signal
-        });
+        const { jobRun } = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), abortable(signal));
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
         else
@@ -57664,8 +57688,8 @@ async function cancelRunInFlight({ applicationId, runName, clientToken }, client
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _core_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
 /* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8675);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6222);
-/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1803);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8131);
+/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6502);
 
 
 

@@ -63001,7 +63001,7 @@ function clientConfig(settings, timeouts, retry) {
     const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
     return {
         region: settings.region,
-        endpoint: settings.endpoint,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         maxAttempts,
         retryStrategy: new _smithy_core_retry__WEBPACK_IMPORTED_MODULE_0__.StandardRetryStrategy({
             maxAttempts,
@@ -63075,12 +63075,13 @@ function parseIsoDate(text, input) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!match)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
     if (month < 1 || month > 12) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
     }
     const monthDays = daysInMonth(year, month);
     if (day < 1 || day > monthDays) {
+        // month is 1 to 12 here (checked above).
         const name = `${MONTHS[month - 1]} ${year}`;
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
     }
@@ -63140,6 +63141,8 @@ function daysBetween(start, end) {
 /* harmony export */   a3: () => (/* binding */ formatDuration)
 /* harmony export */ });
 /* unused harmony export parseRuleDuration */
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -63156,7 +63159,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 1), unit: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -63353,6 +63356,29 @@ const CREDENTIALS = [
 /** The text with every credential above replaced by `[redacted]`. */
 function redactCredentials(text) {
     return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ group)
+/* harmony export */ });
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
 }
 
 
@@ -66465,8 +66491,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -66641,6 +66667,8 @@ function firstLine(text) {
 /* harmony export */ });
 /* unused harmony export bucketNameProblem */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+
 
 /**
  * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
@@ -66677,8 +66705,9 @@ function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequi
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
         return undefined;
     }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    const schemeName = (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(scheme, 1);
+    if (schemeName.toLowerCase() !== 's3') {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
@@ -66786,6 +66815,7 @@ const trusted = (source) => new Markdown(MODULE_KEY, source);
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
     let source = literals[0];
     values.forEach((value, index) => {
         source += sourceOf(value) + literals[index + 1];
@@ -67017,7 +67047,7 @@ function awsClientSettings(inputs, env = process.env) {
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
     }
-    return { region, endpoint, maxAttempts: 5 };
+    return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
 // EXTERNAL MODULE: ./src/core/calendar.ts
@@ -67258,7 +67288,7 @@ function readExitCodes(inputs, name) {
 
 /***/ }),
 
-/***/ 5140:
+/***/ 23:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67292,6 +67322,15 @@ const systemClock = { now: () => Date.now(), sleep };
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-emr-serverless/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3302);
+;// CONCATENATED MODULE: ./src/core/aws-request.ts
+/**
+ * A request's options for an AWS client's `send`: the signal that cancels it, when there is
+ * one (the SDK's `abortSignal` is optional, and an explicit undefined is not its type).
+ */
+function aws_request_abortable(signal) {
+    return signal ? { abortSignal: signal } : {};
+}
+
 // EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
 var retry = __nccwpck_require__(3609);
 ;// CONCATENATED MODULE: ./src/core/aws-errors.ts
@@ -67355,6 +67394,7 @@ async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayM
 
 
 
+
 /** States in which a run may still do work (and cost money). */
 const ACTIVE_STATES = [
     'SUBMITTED',
@@ -67383,7 +67423,7 @@ async function listActiveRuns(emr, applicationId, name, signal) {
     do {
         let page;
         try {
-            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), { abortSignal: signal });
+            page = await emr.send(new dist_cjs/* ListJobRunsCommand */.Rz({ applicationId, states: ACTIVE_STATES, nextToken }), aws_request_abortable(signal));
         }
         catch (error) {
             // Some implementations answer "no runs yet" this way for an application we just read.
@@ -67410,9 +67450,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
         if (!jobRunId)
             continue;
         // No retry here: the client has retried the request already (README, "Retries").
-        const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
-            abortSignal: signal
-        });
+        const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), abortable(signal));
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
         else
@@ -67506,6 +67544,7 @@ async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
 
 
 
+
 /**
  * The pause before poll number `step` (0-based): grows ×1.5 from `minMs` to `maxMs`, then
  * drawn from its upper half so many runners polling at once drift apart, never below `minMs`.
@@ -67533,9 +67572,7 @@ async function waitForJobRun(emr, applicationId, jobRunId, { pollMinMs, pollMaxM
         signal?.throwIfAborted();
         polls++;
         try {
-            const answer = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), {
-                abortSignal: signal
-            });
+            const answer = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), aws_request_abortable(signal));
             jobRun = answer.jobRun;
             if (failuresInARow > 0)
                 logger.info(`GetJobRun answers again after ${failuresInARow} failed call(s)`);
@@ -67573,6 +67610,7 @@ async function waitForJobRun(emr, applicationId, jobRunId, { pollMinMs, pollMaxM
 
 
 
+
 const ID = /^[0-9a-z]{1,64}$/;
 /**
  * The application the `application` input names: an ID as is, or a name matched exactly
@@ -67601,13 +67639,14 @@ async function resolveApplication(emr, reference) {
         }
         nextToken = page.nextToken;
     } while (nextToken);
-    if (matches.length === 0) {
+    const [only, ...others] = matches;
+    if (!only) {
         throw new errors/* UserError */.yo(`Application '${reference}': no EMR Serverless application has this ID or name in this account and region`);
     }
-    if (matches.length > 1) {
+    if (others.length > 0) {
         throw new errors/* UserError */.yo(`Application '${reference}': ${matches.length} applications have this name (${matches.map(app => app.id).join(', ')}); give the application ID instead`);
     }
-    return matches[0];
+    return only;
 }
 /**
  * Makes sure the application is STARTED: starts it when CREATED or STOPPED and waits while
@@ -67620,9 +67659,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
     let startSeen = false;
     let lastState;
     for (let poll = 0;; poll++) {
-        const { application } = await emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), {
-            abortSignal: signal
-        });
+        const { application } = await emr.send(new dist_cjs/* GetApplicationCommand */.eO({ applicationId }), aws_request_abortable(signal));
         const state = application?.state ?? 'UNKNOWN';
         if (state !== lastState && lastState !== undefined)
             logger.info(`Application ${applicationId}: ${state}`);
@@ -67643,7 +67680,7 @@ async function ensureApplicationStarted(emr, applicationId, { clock, logger, tim
         }
         if (idle && !startRequested) {
             logger.info(`Application ${applicationId} is ${state}: starting it`);
-            await emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId }), { abortSignal: signal });
+            await emr.send(new dist_cjs/* StartApplicationCommand */.G6({ applicationId }), aws_request_abortable(signal));
             startRequested = true;
         }
         if (clock.now() - started > timeoutMs) {
@@ -67710,6 +67747,7 @@ async function readDriverLogTail(s3, logUri, applicationId, jobRunId, stream, { 
             return { stream, uri, problem: `cannot read ${uri}: ${name}: ${(0,errors/* errorMessage */.gJ)(error)}` };
         }
     }
+    // driverLogUris gives at least the run's own log, last.
     return { stream, uri: uris[uris.length - 1], problem };
 }
 /** Streams the object (gunzipped) and keeps only the last lines, so a 128 MB log stays cheap. */
@@ -68372,7 +68410,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5140);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(23);
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(426);
@@ -68410,7 +68448,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
         state: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionState */ .M3,
         signal: cancelled.signal
     }).catch(async (error) => {
-        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] });
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
         throw error;
     });
     const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_6__/* .sparkJobRecord */ .Gk)(outcome, prices);

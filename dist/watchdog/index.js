@@ -63906,12 +63906,13 @@ function parseIsoDate(text, input) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     if (!match)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a date as YYYY-MM-DD', value);
-    const [year, month, day] = match.slice(1).map(Number);
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
     if (month < 1 || month > 12) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value);
     }
     const monthDays = daysInMonth(year, month);
     if (day < 1 || day > monthDays) {
+        // month is 1 to 12 here (checked above).
         const name = `${MONTHS[month - 1]} ${year}`;
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`, value);
     }
@@ -64043,13 +64044,15 @@ function errorMessage(error) {
 /* harmony export */   ur: () => (/* binding */ callGitHub)
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
+
 
 function parseRepository(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec((text ?? '').trim());
     if (!match) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`GITHUB_REPOSITORY must be owner/name, got '${text ?? ''}' (is this running in a workflow?)`);
     }
-    return { owner: match[1], repo: match[2] };
+    return { owner: (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(match, 1), repo: (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(match, 2) };
 }
 const DEFAULT_GITHUB_RETRY = {
     retries: 3,
@@ -69581,6 +69584,7 @@ const trusted = (source) => new Markdown(MODULE_KEY, source);
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
     let source = literals[0];
     values.forEach((value, index) => {
         source += sourceOf(value) + literals[index + 1];
@@ -69776,6 +69780,29 @@ const CREDENTIALS = [
 /** The text with every credential above replaced by `[redacted]`. */
 function redactCredentials(text) {
     return CREDENTIALS.reduce((result, [pattern, replacement]) => result.replace(pattern, replacement), text);
+}
+
+
+/***/ }),
+
+/***/ 576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ group)
+/* harmony export */ });
+/**
+ * Capture group `index` of a match, for a group that is not optional in its pattern (not under
+ * `?`, `*` or one side of `|`): such a group always takes part, so the result is a string. A
+ * pattern later edited to make the group optional fails here, naming the group, rather than
+ * passing `undefined` on.
+ */
+function group(match, index) {
+    const value = match[index];
+    if (value === undefined) {
+        throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
+    }
+    return value;
 }
 
 
@@ -72746,7 +72773,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/core/duration.ts
+
 const UNIT_MS = {
     ms: 1,
     s: 1000,
@@ -72763,7 +72793,7 @@ function durationParts(text) {
     const parts = [];
     let consumed = 0;
     for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: match[1], unit: match[2] });
+        parts.push({ amount: (0,regex/* group */.O)(match, 1), unit: (0,regex/* group */.O)(match, 2) });
         consumed = part.lastIndex;
     }
     return parts.length > 0 && consumed === text.length ? parts : undefined;
@@ -72956,8 +72986,8 @@ class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text, error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error';
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error';
     const position = /at position (\d+)/.exec(message);
     if (!position)
         return reason;
@@ -73279,6 +73309,8 @@ function parseDateEntry(text, pipeline, date) {
     }
     const text_ = (value) => typeof value === 'string' ? value.slice(0, 2000) : undefined;
     const run = entry.run;
+    const task = text_(entry.task);
+    const reason = text_(entry.reason);
     return {
         schema_version: LEDGER_SCHEMA_VERSION,
         pipeline,
@@ -73298,8 +73330,8 @@ function parseDateEntry(text, pipeline, date) {
             }
             : {}),
         ...(entry.kind ? { kind: entry.kind } : {}),
-        ...(text_(entry.task) ? { task: text_(entry.task) } : {}),
-        ...(text_(entry.reason) ? { reason: text_(entry.reason) } : {}),
+        ...(task ? { task } : {}),
+        ...(reason ? { reason } : {}),
         ...(typeof entry.replayed_by === 'string' && (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(entry.replayed_by)
             ? { replayed_by: entry.replayed_by }
             : {})
@@ -73494,7 +73526,7 @@ function awsClientSettings(inputs, env = process.env) {
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
         throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
     }
-    return { region, endpoint, maxAttempts: 5 };
+    return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
 // EXTERNAL MODULE: ./src/core/calendar.ts
@@ -73884,22 +73916,17 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
             outcome.oncePerStreak &&
             (await mentions(request, repository, open, onceMarker(outcome.oncePerStreak)))) {
             logger.info(`The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`);
-            return {
-                action: 'none',
-                issueNumber: open.number,
-                ...(open.html_url ? { issueUrl: open.html_url } : {}),
-                alreadyAlerted: true
-            };
+            return { action: 'none', ...issueOf(open), alreadyAlerted: true };
         }
         if (open) {
             await comment(request, repository, open.number, failureComment(outcome));
             logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`);
-            return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url };
+            return { action: 'commented', ...issueOf(open) };
         }
         await ensureLabel(request, repository, label);
         const created = await (0,github_rest/* callGitHub */.ur)(request, 'POST /repos/{owner}/{repo}/issues', { ...repository, title: issueTitle(outcome), body: issueBody(outcome), labels: [label] }, { permission: PERMISSION });
         logger.info(`Opened issue #${created.number} (${created.html_url ?? ''})`);
-        return { action: 'opened', issueNumber: created.number, issueUrl: created.html_url };
+        return { action: 'opened', ...issueOf(created) };
     }
     if (!open) {
         logger.info(`No open '${label}' issue for ${outcome.pipeline}: nothing to close`);
@@ -73908,8 +73935,13 @@ async function updateStreakIssue(request, repository, outcome, label, logger) {
     await comment(request, repository, open.number, recoveryComment(outcome));
     await (0,github_rest/* callGitHub */.ur)(request, 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repository, issue_number: open.number, state: 'closed', state_reason: 'completed' }, { permission: PERMISSION });
     logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`);
-    return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url };
+    return { action: 'closed', ...issueOf(open) };
 }
+/** The result's issue number and link (GitHub's answer may leave the link out). */
+const issueOf = (issue) => ({
+    issueNumber: issue.number,
+    ...(issue.html_url ? { issueUrl: issue.html_url } : {})
+});
 const MAX_COMMENT_PAGES = 10;
 /** Whether the issue's body or one of its comments holds `marker`. */
 async function mentions(request, repository, issue, marker) {
@@ -74489,7 +74521,10 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
 ;// CONCATENATED MODULE: ./src/core/s3-uri.ts
+
 
 /**
  * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
@@ -74526,8 +74561,9 @@ function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequi
             throw new errors/* InputError */.dz(input, expected, text);
         return undefined;
     }
-    if (scheme[1].toLowerCase() !== 's3') {
-        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text);
+    const schemeName = (0,regex/* group */.O)(scheme, 1);
+    if (schemeName.toLowerCase() !== 's3') {
+        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
     }
     const rest = text.slice(scheme[0].length);
     const slash = rest.indexOf('/');
@@ -74730,7 +74766,7 @@ function clientConfig(settings, timeouts, retry) {
     const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined };
     return {
         region: settings.region,
-        endpoint: settings.endpoint,
+        ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
         maxAttempts,
         retryStrategy: new submodules_retry.StandardRetryStrategy({
             maxAttempts,

@@ -30,7 +30,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from job_common import (
     BRONZE_COLUMNS,
@@ -99,11 +99,14 @@ SILVER_SCHEMA = StructType(
 )
 SILVER_COLUMNS: tuple[str, ...] = tuple(f.name for f in SILVER_SCHEMA.fields)
 
-OPERATIONS = ("I", "U", "D")
+Op = Literal["I", "U", "D"]
+OPERATIONS: tuple[Op, ...] = get_args(Op)
 # When two changes of a key share sequence and timestamp, a delete outranks an update, which
 # outranks an insert: the most destructive reading of an ambiguous export.
-OP_RANK = {"I": 0, "U": 1, "D": 2}
-REJECT_REASONS: tuple[str, ...] = (
+OP_RANK: dict[Op, int] = {"I": 0, "U": 1, "D": 2}
+# What a day's winning change does to the table's row (effective_changes' `_action`).
+ChangeAction = Literal["inserted", "updated", "deleted", "delete_unknown", "stale"]
+RejectReason = Literal[
     "malformed_record",
     "not_an_object",
     "null_key",
@@ -114,7 +117,8 @@ REJECT_REASONS: tuple[str, ...] = (
     "bad_lifetime_value",
     "bad_created_at",
     "bad_updated_at",
-)
+]
+REJECT_REASONS: tuple[RejectReason, ...] = get_args(RejectReason)
 REPORT_VERSION = 2
 
 _INTEGER_RE = r"^[+-]?[0-9]+$"
@@ -162,7 +166,7 @@ class IngestReport:
     input_rows: int = 0
     valid_changes: int = 0
     bad_rows: int = 0
-    bad_rows_by_reason: dict[str, int] = field(default_factory=dict)
+    bad_rows_by_reason: dict[RejectReason, int] = field(default_factory=dict)
     duplicate_changes: int = 0
     superseded_changes: int = 0
     stale_changes: int = 0
@@ -710,12 +714,11 @@ def _write_rejects(
 
 
 def _count_changes(changes: DataFrame, report: IngestReport, previous_rows: int) -> None:
-    def count_of(action: str) -> Column:
+    def count_of(action: ChangeAction) -> Column:
         return F.sum(F.when(F.col("_action") == action, 1).otherwise(0)).alias(action)
 
-    actions = ("inserted", "updated", "deleted", "delete_unknown", "stale")
     row = changes.agg(
-        *[count_of(action) for action in actions],
+        *[count_of(action) for action in get_args(ChangeAction)],
         F.count(F.lit(1)).alias("customers_changed"),
         F.sum("_change_count").alias("changes"),
         F.sum(F.col("_change_count") - F.col("_distinct_changes")).alias("duplicates"),

@@ -72,6 +72,8 @@ MetricKind = Literal[
     "row_count", "missing_count", "duplicate_count", "invalid_count", "max_timestamp"
 ]
 ValidityCheck = Literal["allowed_values", "range", "pattern"]
+# What a change rule compares today's metric with: the earlier dates' mean, least or greatest.
+Compare = Literal["avg", "min", "max"]
 
 FAMILIES: tuple[Family, ...] = get_args(Family)
 RULE_KEYS = ("name", "severity")
@@ -395,7 +397,7 @@ def validate_rule(raw: Any, index: int, file: str) -> Rule:
             f"{file}: {label}: 'name' must be a non-empty string, got {describe(name)}"
         )
     severity = raw.get("severity", "error")
-    if severity not in ("error", "warn"):
+    if severity not in get_args(Severity):
         raise RulesError(
             f"{file}: {label}: 'severity' must be error or warn, got {describe(severity)}"
         )
@@ -594,7 +596,7 @@ def _validate_settings(family: Family, settings: dict[str, Any], where: str) -> 
             )
         settings["metric"] = reference
         compare = settings.get("compare", "avg")
-        if compare not in ("avg", "min", "max"):
+        if compare not in get_args(Compare):
             raise _fail(where, f"'compare' must be avg, min or max, got {describe(compare)}")
         settings["compare"] = compare
         if settings.get("last") is None:

@@ -16,9 +16,9 @@ export interface RuleTarget {
   rule: string
   id: string
   /** The target's logical ID (its Arn is `!GetAtt <target>.Arn`), if it is in the template. */
-  target?: string
+  target?: string | undefined
   /** The role's logical ID (its RoleArn is `!GetAtt <role>.Arn`), if it has one. */
-  role?: string
+  role?: string | undefined
 }
 
 const getAttArn = (value: unknown): string | undefined => {

@@ -1,5 +1,6 @@
 import type { CommandUse } from './sdk-commands.js'
 import { referenceText, type Template } from './template.js'
+import { group } from '../../src/core/regex.js'
 
 /** What an IAM action is granted on, in the stack's terms. */
 export type ResourceKind = 'application' | 'jobRun' | 'executionRole' | 'bucket' | 'object'
@@ -99,7 +100,8 @@ export function tablesOfWorkflows(workflowTexts: readonly string[]): GlueTable[]
   const found = new Map<string, GlueTable>()
   for (const text of workflowTexts) {
     for (const match of text.matchAll(/^\s*--table\s*\n\s*([\w-]+)\.([\w-]+)\.([\w-]+)\s*$/gm)) {
-      found.set(`${match[2]}/${match[3]}`, { database: match[2], table: match[3] })
+      const [database, table] = [group(match, 2), group(match, 3)]
+      found.set(`${database}/${table}`, { database, table })
     }
   }
   return [...found.values()].sort((a, b) =>

@@ -72,6 +72,10 @@ function policyJson(statements: readonly Statement[]): string {
   return ['```json', JSON.stringify(document, null, 2), '```'].join('\n')
 }
 
+/** `client-s3:GetObjectCommand` → `GetObject`. */
+const operationName = (key: string): string =>
+  key.slice(key.indexOf(':') + 1).replace(/Command$/, '')
+
 /** The deploy role's block: per action, what it sends and needs; then the policy itself. */
 export function renderDeployRole(template: Template): string {
   const rows = actionNames().flatMap(action => {
@@ -81,9 +85,9 @@ export function renderDeployRole(template: Template): string {
     const skipped: string[] = []
     for (const key of commands) {
       for (const grant of COMMAND_GRANTS[key] ?? []) needs.add(grant.action)
-      if (key in NOT_GRANTED) skipped.push(key.split(':')[1].replace(/Command$/, ''))
+      if (key in NOT_GRANTED) skipped.push(operationName(key))
     }
-    const sends = commands.map(key => key.split(':')[1].replace(/Command$/, '')).join(', ')
+    const sends = commands.map(key => operationName(key)).join(', ')
     const granted = [...needs]
       .sort()
       .map(action => `\`${action}\``)
@@ -92,7 +96,7 @@ export function renderDeployRole(template: Template): string {
     return [`| \`${action}\` | ${sends} | ${granted}${not} |`]
   })
   const notes = Object.entries(NOT_GRANTED).map(
-    ([key, why]) => `- ${key.split(':')[1].replace(/Command$/, '')} is not granted: ${why}.`
+    ([key, why]) => `- ${operationName(key)} is not granted: ${why}.`
   )
   return [
     '| bundle | AWS operations its code sends | IAM actions the deploy role grants for them |',

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { group } from '../../src/core/regex.js'
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..')
 const entryDir = path.join(projectRoot, 'src', 'entrypoints')
@@ -48,7 +49,8 @@ export function commandsOf(
     const source = stripComments(readFileSync(file, 'utf8'))
     const sdkNames = new Map<string, { client: string; command: string }>()
     for (const match of source.matchAll(IMPORT)) {
-      const [, typeOnly, named = '', moreNamed = '', specifier] = match
+      const [, typeOnly, named = '', moreNamed = ''] = match
+      const specifier = group(match, 4)
       if (specifier.startsWith('.')) {
         if (!typeOnly) pending.push(resolveModule(file, specifier))
         continue
@@ -67,7 +69,8 @@ export function commandsOf(
       ...source.matchAll(DYNAMIC_IMPORT),
       ...source.matchAll(SIDE_EFFECT_IMPORT)
     ]) {
-      if (match[1].startsWith('.')) pending.push(resolveModule(file, match[1]))
+      const specifier = group(match, 1)
+      if (specifier.startsWith('.')) pending.push(resolveModule(file, specifier))
     }
     for (const [local, { client, command }] of sdkNames) {
       if (!new RegExp(`\\bnew\\s+${local}\\s*\\(`).test(source)) continue

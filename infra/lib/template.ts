@@ -81,6 +81,13 @@ export function parseTemplate(text: string): Template {
   return parse(text, { customTags: cloudFormationTags }) as Template
 }
 
+/** A resource the template must have; a missing one is named. */
+export function resourceOf(template: Template, logicalId: string): Resource {
+  const resource = template.Resources[logicalId]
+  if (!resource) throw new Error(`The template has no resource ${logicalId}`)
+  return resource
+}
+
 /** infra/pipeline.yaml in its JSON form. */
 export function loadTemplate(file: string = templatePath): Template {
   return parseTemplate(readFileSync(file, 'utf8'))

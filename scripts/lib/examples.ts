@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { group } from '../../src/core/regex.js'
 
 /**
  * examples/ is what a user copies into their own repository: the pipeline workflows of this
@@ -43,7 +44,9 @@ export function exampleWorkflow(source: string, root: string): string {
     .split('\n')
     .map(line => {
       const match = usesLine.exec(line)
-      return match ? `${match[1]}${exampleUses(match[2], root)}${match[3]}` : line
+      return match
+        ? `${group(match, 1)}${exampleUses(group(match, 2), root)}${group(match, 3)}`
+        : line
     })
     .join('\n')
 }

@@ -33,9 +33,10 @@ export async function buildLocalDashboard(
   // Dates up to today only: a record from the future is for the report to point out.
   const today = new Date().toISOString().slice(0, 10)
   const past = dates.filter(date => date <= today)
-  if (past.length === 0) return undefined
-  const end = past.at(-1)!
-  const start = past[0] > addDays(end, 1 - MAX_DAYS) ? past[0] : addDays(end, 1 - MAX_DAYS)
+  const [first] = past
+  const end = past.at(-1)
+  if (first === undefined || end === undefined) return undefined
+  const start = first > addDays(end, 1 - MAX_DAYS) ? first : addDays(end, 1 - MAX_DAYS)
   const values: Record<string, string> = {
     lake,
     pipeline: LOCAL_PIPELINE,

@@ -90,7 +90,7 @@ export async function startMoto({ extensions = [], accessKeyId }: MotoOptions = 
     const response = await fetch(`${endpoint}${url}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body)
+      ...(body === undefined ? {} : { body: JSON.stringify(body) })
     })
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${await response.text()}`)
     return response

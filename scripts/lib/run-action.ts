@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { projectRoot } from './moto.js'
+import { group } from '../../src/core/regex.js'
 
 export interface ActionRun {
   code: number | null
@@ -102,13 +103,14 @@ export function parseCommandFile(text: string): Record<string, string> {
   const values: Record<string, string> = {}
   const lines = text.split('\n')
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]
+    // Both loops stay below lines.length.
+    const line = lines[index]!
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
     if (heredoc) {
-      const [, name, delimiter] = heredoc
+      const [name, delimiter] = [group(heredoc, 1), group(heredoc, 2)]
       const body: string[] = []
       for (index++; index < lines.length && lines[index] !== delimiter; index++) {
-        body.push(lines[index])
+        body.push(lines[index]!)
       }
       values[name] = body.join('\n')
     } else if (line.includes('=')) {

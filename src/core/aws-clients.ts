@@ -49,7 +49,7 @@ function clientConfig(settings: AwsClientSettings, timeouts: RequestTimeouts, re
   const backoff = hook && { computeNextBackoffDelay: hook, setDelayBase: () => undefined }
   return {
     region: settings.region,
-    endpoint: settings.endpoint,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     maxAttempts,
     retryStrategy: new StandardRetryStrategy({
       maxAttempts,

@@ -33,5 +33,5 @@ export function awsClientSettings(
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new InputError('endpoint', 'an http:// or https:// URL', endpoint)
   }
-  return { region, endpoint, maxAttempts: 5 }
+  return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 }
 }

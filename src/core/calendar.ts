@@ -38,13 +38,14 @@ export function parseIsoDate(text: string, input: string): Date {
   const value = text.trim()
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   if (!match) throw new InputError(input, 'a date as YYYY-MM-DD', value)
-  const [year, month, day] = match.slice(1).map(Number)
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
   if (month < 1 || month > 12) {
     throw new InputError(input, 'a real calendar date as YYYY-MM-DD (month 01 to 12)', value)
   }
   const monthDays = daysInMonth(year, month)
   if (day < 1 || day > monthDays) {
-    const name = `${MONTHS[month - 1]} ${year}`
+    // month is 1 to 12 here (checked above).
+    const name = `${MONTHS[month - 1]!} ${year}`
     throw new InputError(
       input,
       `a real calendar date as YYYY-MM-DD (${name} has ${monthDays} days)`,

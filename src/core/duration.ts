@@ -1,3 +1,5 @@
+import { group } from './regex.js'
+
 const UNIT_MS = {
   ms: 1,
   s: 1000,
@@ -22,7 +24,7 @@ function durationParts(text: string): DurationPart[] | undefined {
   const parts: DurationPart[] = []
   let consumed = 0
   for (let match = part.exec(text); match; match = part.exec(text)) {
-    parts.push({ amount: match[1], unit: match[2] as Unit })
+    parts.push({ amount: group(match, 1), unit: group(match, 2) as Unit })
     consumed = part.lastIndex
   }
   return parts.length > 0 && consumed === text.length ? parts : undefined

@@ -1,5 +1,6 @@
 import { UserError } from './errors.js'
 import type { Logger } from './log.js'
+import { group } from './regex.js'
 
 /**
  * The one thing the domain code needs from a GitHub client: Octokit's `request(route,
@@ -23,7 +24,7 @@ export function parseRepository(text: string | undefined): Repository {
       `GITHUB_REPOSITORY must be owner/name, got '${text ?? ''}' (is this running in a workflow?)`
     )
   }
-  return { owner: match[1], repo: match[2] }
+  return { owner: group(match, 1), repo: group(match, 2) }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { isWebUrl } from './markdown.js'
 import { printable } from './printable.js'
+import { group } from './regex.js'
 
 /**
  * HTML built so that data cannot become markup: the dashboard and the local services' pages
@@ -52,9 +53,10 @@ export function safeHtml(literals: TemplateStringsArray, ...values: HtmlValue[])
     holes = templateHoles(literals)
     holesOf.set(literals, holes)
   }
-  let source = literals[0]
+  // A tagged template has one literal more than values, and templateHoles one hole per value.
+  let source = literals[0]!
   values.forEach((value, index) => {
-    source += fill(holes[index], value) + literals[index + 1]
+    source += fill(holes[index]!, value) + literals[index + 1]!
   })
   return trusted(source)
 }
@@ -107,7 +109,7 @@ function templateHoles(literals: TemplateStringsArray): Hole[] {
         } else if (tag) {
           state = 'tag'
           closing = tag[1] === '/'
-          tagName = tag[2].toLowerCase()
+          tagName = group(tag, 2).toLowerCase()
           at += tag[0].length - 1
         }
       } else if (state === 'comment') {
@@ -124,7 +126,7 @@ function templateHoles(literals: TemplateStringsArray): Hole[] {
       } else if (state === 'tag') {
         const name = /^([A-Za-z_:][\w:.-]*)\s*=\s*"/.exec(rest)
         if (name) {
-          attribute = name[1].toLowerCase()
+          attribute = group(name, 1).toLowerCase()
           state = 'value'
           at += name[0].length - 1
         } else if (rest.startsWith('>')) {

@@ -149,8 +149,8 @@ export class Inputs {
  * valid JSON), plus the line and column where Node gives a position.
  */
 function jsonErrorPlace(text: string, error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]
-  const reason = message.split('"')[0].replace(/[\s,]+$/, '') || 'a syntax error'
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''
+  const reason = (message.split('"')[0] ?? '').replace(/[\s,]+$/, '') || 'a syntax error'
   const position = /at position (\d+)/.exec(message)
   if (!position) return reason
   const before = text.slice(0, Number(position[1]))

@@ -31,9 +31,10 @@ export type MarkdownValue =
  * named `md`: Prettier would format such templates as Markdown and change what they make.)
  */
 export function safeMd(literals: TemplateStringsArray, ...values: MarkdownValue[]): Markdown {
-  let source = literals[0]
+  // A tagged template has one literal more than values.
+  let source = literals[0]!
   values.forEach((value, index) => {
-    source += sourceOf(value) + literals[index + 1]
+    source += sourceOf(value) + literals[index + 1]!
   })
   return trusted(source)
 }

@@ -1,4 +1,5 @@
 import { InputError } from './errors.js'
+import { group } from './regex.js'
 
 export interface S3Location {
   bucket: string
@@ -51,8 +52,9 @@ export function parseS3Uri(
     if (/^s3:/i.test(text)) throw new InputError(input, expected, text)
     return undefined
   }
-  if (scheme[1].toLowerCase() !== 's3') {
-    throw new InputError(input, namesScheme ? `${expected} (not ${scheme[1]}://)` : expected, text)
+  const schemeName = group(scheme, 1)
+  if (schemeName.toLowerCase() !== 's3') {
+    throw new InputError(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text)
   }
   const rest = text.slice(scheme[0].length)
   const slash = rest.indexOf('/')

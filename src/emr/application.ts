@@ -6,6 +6,7 @@ import {
   type ApplicationSummary,
   type EMRServerlessClient
 } from '@aws-sdk/client-emr-serverless'
+import { abortable } from '../core/aws-request.js'
 import { errorName, UserError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import type { Clock } from '../core/sleep.js'
@@ -43,17 +44,18 @@ export async function resolveApplication(
     }
     nextToken = page.nextToken
   } while (nextToken)
-  if (matches.length === 0) {
+  const [only, ...others] = matches
+  if (!only) {
     throw new UserError(
       `Application '${reference}': no EMR Serverless application has this ID or name in this account and region`
     )
   }
-  if (matches.length > 1) {
+  if (others.length > 0) {
     throw new UserError(
       `Application '${reference}': ${matches.length} applications have this name (${matches.map(app => app.id).join(', ')}); give the application ID instead`
     )
   }
-  return matches[0]
+  return only
 }
 
 export interface StartApplicationOptions {
@@ -63,7 +65,7 @@ export interface StartApplicationOptions {
   pollMinMs: number
   pollMaxMs: number
   random?: () => number
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 /**
@@ -89,9 +91,10 @@ export async function ensureApplicationStarted(
   let startSeen = false
   let lastState: string | undefined
   for (let poll = 0; ; poll++) {
-    const { application } = await emr.send(new GetApplicationCommand({ applicationId }), {
-      abortSignal: signal
-    })
+    const { application } = await emr.send(
+      new GetApplicationCommand({ applicationId }),
+      abortable(signal)
+    )
     const state = application?.state ?? 'UNKNOWN'
     if (state !== lastState && lastState !== undefined)
       logger.info(`Application ${applicationId}: ${state}`)
@@ -114,7 +117,7 @@ export async function ensureApplicationStarted(
     }
     if (idle && !startRequested) {
       logger.info(`Application ${applicationId} is ${state}: starting it`)
-      await emr.send(new StartApplicationCommand({ applicationId }), { abortSignal: signal })
+      await emr.send(new StartApplicationCommand({ applicationId }), abortable(signal))
       startRequested = true
     }
     if (clock.now() - started > timeoutMs) {

@@ -44,7 +44,7 @@ export async function readDriverLogTail(
   applicationId: string,
   jobRunId: string,
   stream: DriverStream,
-  { attempt, maxLines = 50 }: { attempt?: number; maxLines?: number } = {}
+  { attempt, maxLines = 50 }: { attempt?: number | undefined; maxLines?: number } = {}
 ): Promise<DriverLogTail> {
   const uris = driverLogUris(logUri, applicationId, jobRunId, stream, attempt)
   let problem = ''
@@ -70,7 +70,8 @@ export async function readDriverLogTail(
       return { stream, uri, problem: `cannot read ${uri}: ${name}: ${errorMessage(error)}` }
     }
   }
-  return { stream, uri: uris[uris.length - 1], problem }
+  // driverLogUris gives at least the run's own log, last.
+  return { stream, uri: uris[uris.length - 1]!, problem }
 }
 
 /** Streams the object (gunzipped) and keeps only the last lines, so a 128 MB log stays cheap. */

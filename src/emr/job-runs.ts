@@ -10,6 +10,7 @@ import {
   type JobRunSummary,
   type StartJobRunCommandInput
 } from '@aws-sdk/client-emr-serverless'
+import { abortable } from '../core/aws-request.js'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { isTransient } from '../core/aws-errors.js'
@@ -40,7 +41,7 @@ export async function findActiveRun(
   emr: EMRServerlessClient,
   applicationId: string,
   name: string,
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 ): Promise<JobRunSummary | undefined> {
   return (await listActiveRuns(emr, applicationId, name, signal))[0]
 }
@@ -50,7 +51,7 @@ export async function listActiveRuns(
   emr: EMRServerlessClient,
   applicationId: string,
   name: string,
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 ): Promise<JobRunSummary[]> {
   const matches: JobRunSummary[] = []
   let nextToken: string | undefined
@@ -59,7 +60,7 @@ export async function listActiveRuns(
     try {
       page = await emr.send(
         new ListJobRunsCommand({ applicationId, states: ACTIVE_STATES, nextToken }),
-        { abortSignal: signal }
+        abortable(signal)
       )
     } catch (error) {
       // Some implementations answer "no runs yet" this way for an application we just read.
@@ -83,16 +84,17 @@ export async function activeRunsStartedWith(
   applicationId: string,
   name: string,
   clientToken: string,
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 ): Promise<{ ours: string[]; others: number }> {
   const ours: string[] = []
   let others = 0
   for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
     if (!jobRunId) continue
     // No retry here: the client has retried the request already (README, "Retries").
-    const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
-      abortSignal: signal
-    })
+    const { jobRun } = await emr.send(
+      new GetJobRunCommand({ applicationId, jobRunId }),
+      abortable(signal)
+    )
     if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken) ours.push(jobRunId)
     else others++
   }
@@ -105,7 +107,7 @@ export interface SubmitOptions {
   random?: () => number
   attempts?: number
   /** Once aborted, no new StartJobRun is sent; a run an earlier try started is still returned. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   /** Called when the service refused the first and only try: no run can exist. */
   onRefused?: () => void
 }

@@ -27,10 +27,10 @@ export interface SparkJobSettings {
   sparkSubmitParameters: string
   files: JobFile[]
   pyFiles: JobFile[]
-  configurationOverrides?: ConfigurationOverrides
+  configurationOverrides?: ConfigurationOverrides | undefined
   /** Where the driver logs land (`log-uri`, or the overrides' s3MonitoringConfiguration). */
-  logUri?: string
-  stagingUri?: string
+  logUri?: string | undefined
+  stagingUri?: string | undefined
   runName: string
   tags: Record<string, string>
   executionTimeoutMinutes: number

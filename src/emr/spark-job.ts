@@ -30,7 +30,7 @@ export interface SparkJobDeps extends EmrClients {
   clock?: Clock
   random?: () => number
   /** Aborted when the workflow is cancelled (SIGINT / SIGTERM). */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   newClientToken?: () => string
 }
 
@@ -41,7 +41,7 @@ export interface AttemptRecord {
   /** True when an already-running run of the same name was adopted instead of started. */
   attached: boolean
   state: string
-  stateDetails?: string
+  stateDetails?: string | undefined
   durationSeconds: number
   usage: Usage
   logs: DriverLogTail[]
@@ -60,7 +60,7 @@ export interface SparkJobOutcome {
   dashboardUrl: string
   waited: boolean
   /** Set when the step must fail; the message says why. */
-  failure?: string
+  failure?: string | undefined
   /**
    * With `failure`: `certain` when the last run failed with one of `no-retry-exit-codes`
    * (a refusal that no re-run changes), else `transient`.
@@ -121,7 +121,7 @@ interface SparkJob {
   logger: Logger
   clock: Clock
   random: () => number
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   newClientToken: () => string
   /** When the step began: wait-timeout counts from here, retries included. */
   began: number
@@ -138,7 +138,7 @@ interface RunEnd {
   timedOut: boolean
   /** Whether the service accepted the cancel after a timeout. */
   cancelAccepted: boolean
-  jobRun?: JobRun
+  jobRun?: JobRun | undefined
 }
 
 /** Resolves and starts the application; nothing is submitted yet. */

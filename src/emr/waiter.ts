@@ -3,6 +3,7 @@ import {
   type EMRServerlessClient,
   type JobRun
 } from '@aws-sdk/client-emr-serverless'
+import { abortable } from '../core/aws-request.js'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { isThrottling, isTransient } from '../core/aws-errors.js'
@@ -34,13 +35,13 @@ export interface WaitOptions {
   clock: Clock
   logger: Logger
   random?: () => number
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 export interface WaitResult {
   outcome: 'terminal' | 'timeout'
   /** The last answer from the service (undefined only when every poll failed). */
-  jobRun?: JobRun
+  jobRun?: JobRun | undefined
   polls: number
 }
 
@@ -76,9 +77,10 @@ export async function waitForJobRun(
     signal?.throwIfAborted()
     polls++
     try {
-      const answer = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), {
-        abortSignal: signal
-      })
+      const answer = await emr.send(
+        new GetJobRunCommand({ applicationId, jobRunId }),
+        abortable(signal)
+      )
       jobRun = answer.jobRun
       if (failuresInARow > 0)
         logger.info(`GetJobRun answers again after ${failuresInARow} failed call(s)`)

@@ -43,7 +43,7 @@ await runAction(async () => {
       : {}),
     logger: actionLogger
   }).catch(async (error: unknown) => {
-    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] })
+    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] ?? '' })
     throw error
   })
   const record = qualityRecord(outcome.results)

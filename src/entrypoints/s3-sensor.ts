@@ -31,7 +31,7 @@ await runAction(async () => {
   }).catch(async (error: unknown) => {
     setOutputs({ found: false })
     await writeSummary(sensorErrorSummary(config, errorMessage(error)))
-    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] })
+    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] ?? '' })
     throw error
   })
   const record = sensorRecord(result, new Date(), config.timing.softFail)

@@ -44,7 +44,7 @@ await runAction(async () => {
     state: actionState,
     signal: cancelled.signal
   }).catch(async (error: unknown) => {
-    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] })
+    await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] ?? '' })
     throw error
   })
   const record = sparkJobRecord(outcome, prices)

@@ -13,6 +13,7 @@ import { browserRequestRefusal } from '../core/local-service-guard.js'
 import { dashboardPage } from './dashboard.js'
 import { jobRunProblem } from './job-policy.js'
 import { signatureProblem, type SigningCredentials } from './request-signature.js'
+import { group } from '../core/regex.js'
 
 const ACCOUNT = '123456789012'
 
@@ -34,9 +35,18 @@ export interface ApiContext {
 /** Larger than any StartJobRun the service takes (its documented limits are far smaller). */
 const MAX_BODY_BYTES = 1024 * 1024
 
+/**
+ * The path's segments: the application ID, then the job run ID. A route that captures fewer
+ * gives '' for the rest, which its handler does not read.
+ */
+interface RouteMatch {
+  applicationId: string
+  jobRunId: string
+}
+
 type Handler = (
   context: ApiContext,
-  match: Record<string, string>,
+  match: RouteMatch,
   query: URLSearchParams,
   body: Record<string, unknown>
 ) => unknown
@@ -88,7 +98,7 @@ export async function handleRequest(
       if (url.searchParams.get('token') !== context.dashboardToken) {
         throw new ApiError(403, 'AccessDeniedException', 'The dashboard link has no valid token')
       }
-      const run = context.registry.jobRun(page[1], page[2])
+      const run = context.registry.jobRun(group(page, 1), group(page, 2))
       const { contentType, body } = await dashboardPage(
         run,
         page[3] as 'stdout' | 'stderr' | undefined,
@@ -138,12 +148,12 @@ export async function handleRequest(
 function findRoute(
   method: string,
   pathname: string
-): { route: Route; match: Record<string, string> } | undefined {
+): { route: Route; match: RouteMatch } | undefined {
   for (const candidate of ROUTES) {
     if (candidate.method !== method) continue
     const groups = candidate.pattern.exec(pathname)
     if (!groups) continue
-    const [applicationId, jobRunId] = groups.slice(1).map(decodeURIComponent)
+    const [applicationId = '', jobRunId = ''] = groups.slice(1).map(decodeURIComponent)
     return { route: candidate, match: { applicationId, jobRunId } }
   }
   return undefined
@@ -203,7 +213,7 @@ function listApplications(
   }
 }
 
-function getApplication(context: ApiContext, { applicationId }: Record<string, string>) {
+function getApplication(context: ApiContext, { applicationId }: RouteMatch) {
   const application = context.registry.application(applicationId)
   return {
     application: {
@@ -216,7 +226,7 @@ function getApplication(context: ApiContext, { applicationId }: Record<string, s
   }
 }
 
-function startApplication({ registry }: ApiContext, { applicationId }: Record<string, string>) {
+function startApplication({ registry }: ApiContext, { applicationId }: RouteMatch) {
   registry.startApplication(applicationId)
   return {}
 }
@@ -242,7 +252,7 @@ function applicationFields(application: LocalApplication, region: string) {
 
 function startJobRun(
   { registry, launcher, region }: ApiContext,
-  { applicationId }: Record<string, string>,
+  { applicationId }: RouteMatch,
   _query: URLSearchParams,
   body: Record<string, unknown>
 ) {
@@ -257,13 +267,13 @@ function startJobRun(
   }
 }
 
-function getJobRun(context: ApiContext, { applicationId, jobRunId }: Record<string, string>) {
+function getJobRun(context: ApiContext, { applicationId, jobRunId }: RouteMatch) {
   return { jobRun: jobRunDetails(context.registry.jobRun(applicationId, jobRunId), context) }
 }
 
 function listJobRuns(
   { registry, region }: ApiContext,
-  { applicationId }: Record<string, string>,
+  { applicationId }: RouteMatch,
   query: URLSearchParams
 ) {
   const runs = registry.listJobRuns(applicationId, {
@@ -278,10 +288,7 @@ function listJobRuns(
   }
 }
 
-function cancelJobRun(
-  { registry, launcher }: ApiContext,
-  { applicationId, jobRunId }: Record<string, string>
-) {
+function cancelJobRun({ registry, launcher }: ApiContext, { applicationId, jobRunId }: RouteMatch) {
   const run = registry.jobRun(applicationId, jobRunId)
   if (TERMINAL.has(run.state))
     throw validation(`Job run ${jobRunId} is ${run.state}: it cannot be cancelled.`)
@@ -289,10 +296,7 @@ function cancelJobRun(
   return { applicationId, jobRunId }
 }
 
-function getDashboardForJobRun(
-  context: ApiContext,
-  { applicationId, jobRunId }: Record<string, string>
-) {
+function getDashboardForJobRun(context: ApiContext, { applicationId, jobRunId }: RouteMatch) {
   const run = context.registry.jobRun(applicationId, jobRunId)
   // The live Spark UI while the driver runs; afterwards this service's page of the run.
   const url =
@@ -453,8 +457,9 @@ function checkStartJobRun(body: Record<string, unknown>): StartJobRunRequest {
     },
     ...(body.configurationOverrides
       ? {
-          configurationOverrides:
-            body.configurationOverrides as StartJobRunRequest['configurationOverrides']
+          configurationOverrides: body.configurationOverrides as NonNullable<
+            StartJobRunRequest['configurationOverrides']
+          >
         }
       : {}),
     ...(tags ? { tags: tags as Record<string, string> } : {}),

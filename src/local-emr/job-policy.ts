@@ -120,7 +120,7 @@ export function requestParameters(request: StartJobRunRequest): {
   }
   const given = parseSparkSubmitParameters(request.jobDriver.sparkSubmit.sparkSubmitParameters)
   Object.assign(parameters.conf, given.conf)
-  parameters.className = given.className
+  if (given.className !== undefined) parameters.className = given.className
   for (const list of ['jars', 'files', 'pyFiles', 'archives'] as const)
     parameters[list].push(...given[list])
   return { parameters, ignored }

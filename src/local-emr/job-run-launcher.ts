@@ -34,7 +34,7 @@ export interface LauncherOptions {
   sparkSubmit: string
   /** The Python the driver and workers run (the project's virtualenv). */
   python: string
-  javaHome?: string
+  javaHome?: string | undefined
   /** Passed with --jars (S3A, the AWS SDK bundle, Iceberg). */
   jars: readonly string[]
   master: string
@@ -163,7 +163,7 @@ export class JobRunLauncher {
       argv = sparkSubmitArgv({
         master: this.options.master,
         propertiesFile,
-        className: parameters.className,
+        ...(parameters.className ? { className: parameters.className } : {}),
         jars: [...this.options.jars, ...jars],
         files,
         pyFiles,

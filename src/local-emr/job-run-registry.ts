@@ -83,7 +83,7 @@ export interface LocalJobRun {
   endedAt?: number
   resources?: LocalResources
   /** Live Spark UI of the local driver, while it runs. */
-  sparkUiUrl?: string
+  sparkUiUrl?: string | undefined
 }
 
 export type Clock = () => number
@@ -196,7 +196,11 @@ export class JobRunRegistry {
   /** Newest first, as the service lists them. */
   listJobRuns(
     applicationId: string,
-    filter: { states?: readonly string[]; createdAtAfter?: number; createdAtBefore?: number } = {}
+    filter: {
+      states?: readonly string[]
+      createdAtAfter?: number | undefined
+      createdAtBefore?: number | undefined
+    } = {}
   ): LocalJobRun[] {
     this.application(applicationId)
     return [...this.runs.values()]

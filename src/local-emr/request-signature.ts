@@ -37,7 +37,15 @@ export function signatureProblem(
       authorization
     )
   if (!parsed) return 'the request is not signed with AWS Signature Version 4'
-  const [, keyId, day, region, scopeService, signedHeaderList, signature] = parsed
+  // Every group of the pattern is required: a match has all six.
+  const [keyId, day, region, scopeService, signedHeaderList, signature] = parsed.slice(1) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string
+  ]
   if (keyId !== credentials.accessKeyId) {
     return 'the access key is not the one this local service was started with'
   }
@@ -45,7 +53,8 @@ export function signatureProblem(
   const amzDate = String(request.headers['x-amz-date'] ?? '')
   const time = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate)
   if (!time || !amzDate.startsWith(day)) return 'X-Amz-Date is missing or not the scope date'
-  const signedAt = Date.UTC(+time[1], +time[2] - 1, +time[3], +time[4], +time[5], +time[6])
+  const part = (group: number): number => Number(time[group])
+  const signedAt = Date.UTC(part(1), part(2) - 1, part(3), part(4), part(5), part(6))
   if (Math.abs(now - signedAt) > MAX_SKEW_MS) return 'the signature is more than 15 minutes old'
   const signedHeaders = signedHeaderList.split(';')
   if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) {

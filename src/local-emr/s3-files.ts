@@ -5,11 +5,12 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { gzipSync } from 'node:zlib'
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3'
+import { group } from '../core/regex.js'
 
 /** `s3://bucket/key` → parts; undefined when it is not an S3 URI. */
 export function s3Location(uri: string): { bucket: string; key: string } | undefined {
   const match = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(uri)
-  return match ? { bucket: match[1], key: match[2] } : undefined
+  return match ? { bucket: group(match, 1), key: group(match, 2) } : undefined
 }
 
 /**

@@ -50,7 +50,7 @@ export interface LocalEmrServerlessOptions {
 export interface JobRunStateChange {
   applicationId: string
   jobRunId: string
-  name?: string
+  name?: string | undefined
   state: string
   stateDetails: string
 }
@@ -130,6 +130,8 @@ export async function startLocalEmrServerless(
 
   let endpoint = ''
   const server = createServer((request, response) => {
+    // Not awaited: the server does not wait on a handler, and handleRequest answers every
+    // request itself, an error included (500), so nothing it does can be lost.
     void handleRequest(
       {
         registry,

@@ -55,7 +55,8 @@ export function parseSparkSubmitParameters(text: string | undefined): SparkSubmi
   const parsed: SparkSubmitParameters = { conf: {}, jars: [], files: [], pyFiles: [], archives: [] }
   const tokens = (text ?? '').split(/\s+/).filter(Boolean)
   for (let index = 0; index < tokens.length; index++) {
-    const option = tokens[index]
+    // index < tokens.length
+    const option = tokens[index]!
     const value = tokens[index + 1]
     const needValue = () => {
       if (value === undefined || value.startsWith('--'))
@@ -77,7 +78,8 @@ export function parseSparkSubmitParameters(text: string | undefined): SparkSubmi
     } else if (option in LIST_OPTIONS) {
       parsed[LIST_OPTIONS[option as keyof typeof LIST_OPTIONS]].push(...splitList(needValue()))
     } else if (option in PROPERTY_OPTIONS) {
-      parsed.conf[PROPERTY_OPTIONS[option]] = needValue()
+      // `option in PROPERTY_OPTIONS` (above): it has an entry.
+      parsed.conf[PROPERTY_OPTIONS[option]!] = needValue()
     } else {
       // --master, --deploy-mode, --properties-file, --verbose…: the service decides these.
       throw new SparkSubmitParametersError(

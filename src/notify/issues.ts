@@ -94,17 +94,12 @@ export async function updateStreakIssue(
       logger.info(
         `The open issue #${open.number} already tells of this (${outcome.oncePerStreak}): not again`
       )
-      return {
-        action: 'none',
-        issueNumber: open.number,
-        ...(open.html_url ? { issueUrl: open.html_url } : {}),
-        alreadyAlerted: true
-      }
+      return { action: 'none', ...issueOf(open), alreadyAlerted: true }
     }
     if (open) {
       await comment(request, repository, open.number, failureComment(outcome))
       logger.info(`Commented on the open issue #${open.number} (${open.html_url ?? ''})`)
-      return { action: 'commented', issueNumber: open.number, issueUrl: open.html_url }
+      return { action: 'commented', ...issueOf(open) }
     }
     await ensureLabel(request, repository, label)
     const created = await callGitHub<IssuePayload>(
@@ -114,7 +109,7 @@ export async function updateStreakIssue(
       { permission: PERMISSION }
     )
     logger.info(`Opened issue #${created.number} (${created.html_url ?? ''})`)
-    return { action: 'opened', issueNumber: created.number, issueUrl: created.html_url }
+    return { action: 'opened', ...issueOf(created) }
   }
   if (!open) {
     logger.info(`No open '${label}' issue for ${outcome.pipeline}: nothing to close`)
@@ -128,8 +123,14 @@ export async function updateStreakIssue(
     { permission: PERMISSION }
   )
   logger.info(`Closed issue #${open.number} (${open.html_url ?? ''})`)
-  return { action: 'closed', issueNumber: open.number, issueUrl: open.html_url }
+  return { action: 'closed', ...issueOf(open) }
 }
+
+/** The result's issue number and link (GitHub's answer may leave the link out). */
+const issueOf = (issue: IssuePayload): Pick<IssueResult, 'issueNumber' | 'issueUrl'> => ({
+  issueNumber: issue.number,
+  ...(issue.html_url ? { issueUrl: issue.html_url } : {})
+})
 
 const MAX_COMMENT_PAGES = 10
 

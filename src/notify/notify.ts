@@ -17,7 +17,7 @@ export interface NotifyOptions {
    * The run to read failed jobs and their errors from, when the outcome is a failure that
    * came without an error excerpt (undefined: do not look).
    */
-  evidenceRunId?: number
+  evidenceRunId?: number | undefined
 }
 
 export interface NotifyResult extends IssueResult {

@@ -33,7 +33,7 @@ export interface Plan {
   dates: IsoDate[]
   /** Every date owed up to `target`, oldest first (`dates` is its beginning). */
   owed: IsoDate[]
-  lastCompleted?: IsoDate
+  lastCompleted?: IsoDate | undefined
   /** The owed date the run stops at: it fails the same way every time. */
   blocked?: BlockedDate
   /** Why the run fails before any work: a certain failure, never retried. */

@@ -77,6 +77,8 @@ export function parseDateEntry(text: string, pipeline: string, date: IsoDate): D
   const text_ = (value: unknown): string | undefined =>
     typeof value === 'string' ? value.slice(0, 2000) : undefined
   const run = entry.run as Record<string, unknown> | undefined
+  const task = text_(entry.task)
+  const reason = text_(entry.reason)
   return {
     schema_version: LEDGER_SCHEMA_VERSION,
     pipeline,
@@ -96,8 +98,8 @@ export function parseDateEntry(text: string, pipeline: string, date: IsoDate): D
         }
       : {}),
     ...(entry.kind ? { kind: entry.kind as BlockKind } : {}),
-    ...(text_(entry.task) ? { task: text_(entry.task) } : {}),
-    ...(text_(entry.reason) ? { reason: text_(entry.reason) } : {}),
+    ...(task ? { task } : {}),
+    ...(reason ? { reason } : {}),
     ...(typeof entry.replayed_by === 'string' && isIsoDate(entry.replayed_by)
       ? { replayed_by: entry.replayed_by }
       : {})

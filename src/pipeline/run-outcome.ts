@@ -44,7 +44,7 @@ export interface RunOutcomeRequest {
   /** The plan job's result and outputs (`dates`, `owed`, `blocked-date`, …). */
   plan: NeedOutcome
   /** The date jobs in order: the n-th processes the plan's n-th date. */
-  dateJobs: readonly { id: string; need?: NeedOutcome }[]
+  dateJobs: readonly { id: string; need?: NeedOutcome | undefined }[]
   /** Dates whose job was cancelled because a newer trigger of the same date replaced it. */
   superseded: ReadonlySet<IsoDate>
 }

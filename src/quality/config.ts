@@ -72,7 +72,7 @@ export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: stri
     writeResults,
     root,
     ...(resultsRoot ? { resultsRoot } : {}),
-    aws
+    ...(aws ? { aws } : {})
   }
 }
 

@@ -52,7 +52,7 @@ export interface ResultsDocument {
 export interface GateOutcome {
   results: ResultsDocument
   /** Where results.json was written, when it was. */
-  resultsLocation?: string
+  resultsLocation?: string | undefined
   summary: Markdown
 }
 
@@ -116,9 +116,11 @@ export async function runQualityGate(options: GateOptions): Promise<GateOutcome>
         })
       })
     }
+    const [newest] = history
+    const oldest = history.at(-1)
     logger.info(
       `History: ${history.length} earlier date(s) of the ${needed} asked for` +
-        (history.length ? ` (${history.at(-1)!.logicalDate} … ${history[0].logicalDate})` : '')
+        (newest && oldest ? ` (${oldest.logicalDate} … ${newest.logicalDate})` : '')
     )
   }
 

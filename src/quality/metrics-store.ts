@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { errorMessage, errorName, UserError } from '../core/errors.js'
 import { parseS3Uri } from '../core/s3-uri.js'
+import { group } from '../core/regex.js'
 
 /**
  * Where metrics documents live: `<root>/<dataset>/date=<ds>/<file>`, the root being an
@@ -81,7 +82,7 @@ export class LocalMetricsStore implements MetricsStore {
       const match = /^date=(\d{4}-\d{2}-\d{2})$/.exec(entry)
       if (!match) continue
       const files = await readdir(path.join(this.dir, dataset, entry)).catch(() => [] as string[])
-      if (files.includes('metrics.json')) dates.push(match[1])
+      if (files.includes('metrics.json')) dates.push(group(match, 1))
     }
     return dates
   }
@@ -146,7 +147,7 @@ export class S3MetricsStore implements MetricsStore {
         )
         for (const object of page.Contents ?? []) {
           const match = METRICS_KEY.exec(object.Key ?? '')
-          if (match) dates.push(match[1])
+          if (match) dates.push(group(match, 1))
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined
       } while (token)

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml'
 import { parseRuleDuration } from '../core/duration.js'
 import { UserError } from '../core/errors.js'
 import { printable } from '../core/printable.js'
+import { group } from '../core/regex.js'
 
 /**
  * The rules file: one YAML file per dataset. The data-quality Spark job
@@ -155,10 +156,13 @@ export function parseMetricRef(text: string): string | undefined {
   if (stripped === 'row_count') return stripped
   const match = METRIC_REF.exec(stripped)
   if (!match) return undefined
-  const columns = match[2].split(',').map(column => column.trim())
+  const metric = group(match, 1)
+  const columns = group(match, 2)
+    .split(',')
+    .map(column => column.trim())
   if (!columns.every(Boolean)) return undefined
-  if (match[1] !== 'duplicate_count' && columns.length !== 1) return undefined
-  return `${match[1]}(${columns.join(',')})`
+  if (metric !== 'duplicate_count' && columns.length !== 1) return undefined
+  return `${metric}(${columns.join(',')})`
 }
 
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
@@ -366,7 +370,7 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
       const max = whole(settings, 'max', where, 0)
       if (min === undefined && max === undefined) throw fail(where, "give 'min', 'max' or both")
       ordered(min, max, ['min', 'max'], where)
-      return { family, min, max }
+      return { family, ...defined({ min, max }) }
     }
     case 'missing_count': {
       const name = column(settings, where)
@@ -430,7 +434,7 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
       const max = number(settings, 'max', where)
       if (min === undefined && max === undefined) throw fail(where, "give 'min', 'max' or both")
       ordered(min, max, ['min', 'max'], where)
-      return { family, column: name, min, max, ...invalidBound(settings, where) }
+      return { family, column: name, ...defined({ min, max }), ...invalidBound(settings, where) }
     }
     case 'pattern': {
       const name = column(settings, where)
@@ -519,8 +523,11 @@ function validateSettings(family: Family, settings: Mapping, where: string): Rul
   }
 }
 
-function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(values).filter(([, value]) => value !== undefined)
-  ) as Partial<T>
+/** The bounds that were given: an absent one is left out, not set to undefined. */
+function defined<T extends Record<string, unknown>>(
+  values: T
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>
+  }
 }

@@ -4,6 +4,7 @@ import { callGitHub, type GitHubRequest, type Repository } from '../core/github-
 import type { Logger } from '../core/log.js'
 import { isWebUrl } from '../core/markdown.js'
 import { findStreakIssue } from '../notify/issues.js'
+import { group } from '../core/regex.js'
 
 export interface WorkflowRunInfo {
   id: string
@@ -136,7 +137,7 @@ function runInfo(run: RunPayload): WorkflowRunInfo {
  */
 function logicalDateOf(run: RunPayload): { logicalDate?: string } {
   const named = /\b(\d{4}-\d{2}-\d{2})\b/.exec(run.display_title ?? '')
-  if (named) return { logicalDate: named[1] }
+  if (named) return { logicalDate: group(named, 1) }
   if (run.event === 'schedule' && /^\d{4}-\d{2}-\d{2}T/.test(run.created_at)) {
     return { logicalDate: addDays(run.created_at.slice(0, 10), -1) }
   }

@@ -38,8 +38,9 @@ export function renderDashboard(model: DashboardModel, chartLibrary: string): st
     date => safeHtml`<th scope="col" class="d"><span>${date.slice(5)}</span></th>`
   )
   const runRow = model.runRow ? gridRow('workflow run', model.runRow, model.dates, 'run') : ''
+  // The grid has one row per task.
   const taskRows = model.tasks.map((task, row) =>
-    gridRow(task, model.grid[row], model.dates, 'task')
+    gridRow(task, model.grid[row]!, model.dates, 'task')
   )
   const history = model.runRow ? ' and the GitHub run history' : ''
 
@@ -198,7 +199,8 @@ function seriesTable(spec: ChartSpec): Html {
 
 function chartSpecs(model: DashboardModel): ChartSpec[] {
   const labels = model.dates
-  const colour = (index: number): string => PALETTE[index % PALETTE.length]
+  // An index modulo the length is in range.
+  const colour = (index: number): string => PALETTE[index % PALETTE.length]!
   const plain = (series: Series[]): ChartSpec['datasets'] =>
     series.map((entry, index) => ({ label: entry.name, data: entry.values, colour: colour(index) }))
   const constant = (

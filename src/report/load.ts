@@ -4,6 +4,7 @@ import { RUNS_FOLDER, type RunRecord } from '../records/record.js'
 import { parseRunRecord, type RecordProblem } from './parse-record.js'
 import { parseResults, type QualityDay } from './parse-results.js'
 import { mapBounded } from '../s3/map-bounded.js'
+import { group } from '../core/regex.js'
 
 export type { QualityDay }
 
@@ -50,12 +51,16 @@ export async function loadLake(options: LoadOptions): Promise<LakeContents> {
   const recordJobs = recordKeys.flatMap(key => {
     const match = RECORD_KEY.exec(key.slice(runsPrefix.length))
     // A date past the range's end is still read: a record "from the future" is reported.
-    if (!match || match[1] < start || (match[1] > end && match[1] <= today)) return []
-    return [{ key, logicalDate: match[1], task: match[2] }]
+    if (!match) return []
+    const logicalDate = group(match, 1)
+    if (logicalDate < start || (logicalDate > end && logicalDate <= today)) return []
+    return [{ key, logicalDate, task: group(match, 2) }]
   })
   const qualityJobs = qualityKeys.flatMap(key => {
     const match = RESULTS_KEY.exec(key.slice(qualityPrefix.length))
-    return match && inRange(match[2]) ? [{ key, dataset: match[1], logicalDate: match[2] }] : []
+    if (!match) return []
+    const logicalDate = group(match, 2)
+    return inRange(logicalDate) ? [{ key, dataset: group(match, 1), logicalDate }] : []
   })
 
   await mapBounded(recordJobs, READS_AT_ONCE, async ({ key, logicalDate, task }) => {

@@ -12,9 +12,10 @@ export function dashboardSummary(model: DashboardModel, dashboardLink?: string):
     ...(model.runRow
       ? [['workflow run', ...model.runRow.slice(first).map(run => mark(run.state))]]
       : []),
+    // The grid has one row per task.
     ...model.tasks.map((task, row) => [
       task,
-      ...model.grid[row].slice(first).map(c => mark(c.state))
+      ...model.grid[row]!.slice(first).map(c => mark(c.state))
     ])
   ]
   const parts: Markdown[] = [

@@ -126,10 +126,10 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
     if (run.logicalDate && !runsByDate.has(run.logicalDate)) runsByDate.set(run.logicalDate, run)
   }
 
-  const grid = tasks.map(() => [] as Cell[])
+  const taskRows = tasks.map(task => ({ task, cells: [] as Cell[] }))
   dates.forEach(date => {
     let upstreamStopped = false
-    tasks.forEach((task, row) => {
+    taskRows.forEach(({ task, cells }) => {
       const record = byPlace.get(`${date}/${task}`)
       const cell = record
         ? recordCell(record, runsById)
@@ -150,9 +150,10 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
       const run = runsByDate.get(date)
       if (!cell.link && run?.url && cell.state !== 'missing') cell.link = run.url
       if (cell.state === 'failed' || cell.state === 'skipped') upstreamStopped = true
-      grid[row].push(cell)
+      cells.push(cell)
     })
   })
+  const grid = taskRows.map(({ cells }) => cells)
 
   const series = (pick: (record: RunRecord) => number | undefined): Series[] =>
     tasks
@@ -201,9 +202,11 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
   const sum = (pick: (record: RunRecord) => number | undefined): number =>
     inRange.reduce((total, record) => total + (pick(record) ?? 0), 0)
 
+  // Every row of the grid has one cell per date (built above).
+  const stateAt = (row: Cell[], index: number): CellState => row[index]!.state
   const latestDate = [...dates]
     .reverse()
-    .find((_, index) => grid.some(row => row[dates.length - 1 - index].state !== 'missing'))
+    .find((_, index) => grid.some(row => stateAt(row, dates.length - 1 - index) !== 'missing'))
   const latestRun = options.github?.runs[0]
 
   return {
@@ -230,7 +233,10 @@ export function buildModel(contents: LakeContents, options: ModelOptions): Dashb
     rows,
     header: {
       ...(latestDate
-        ? { latestDate, latestState: worstOf(grid.map(row => row[column.get(latestDate)!].state)) }
+        ? {
+            latestDate,
+            latestState: worstOf(grid.map(row => stateAt(row, column.get(latestDate)!)))
+          }
         : {}),
       ...(latestRun ? { latestRun } : {}),
       ...(options.github?.openIssue ? { openIssue: options.github.openIssue } : {})
@@ -322,7 +328,7 @@ function taskOrder(records: RunRecord[], problems: RecordProblem[], given: strin
   }
   const median = (values: number[]): number => {
     const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b)
-    return sorted.length ? sorted[Math.floor(sorted.length / 2)] : Number.MAX_SAFE_INTEGER
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.MAX_SAFE_INTEGER
   }
   const rest = [...offsets.keys()]
     .filter(task => !given.includes(task))
@@ -365,8 +371,14 @@ function qualityRules(
 }
 
 const NUMBER = '(-?\\d+(?:\\.\\d+)?)'
-/** `>= 1`, `<= 0`, `>= 0 and <= 100`: plain bounds on the value itself, drawn on its chart. */
-export function numericBounds(bound: string): { min?: number; max?: number } {
+/**
+ * `>= 1`, `<= 0`, `>= 0 and <= 100`: plain bounds on the value itself, drawn on its chart.
+ * A bound of another shape clears both (undefined), as the rule's chart then has none.
+ */
+export function numericBounds(bound: string): {
+  min?: number | undefined
+  max?: number | undefined
+} {
   const lower = new RegExp(`^(?:>=|>)\\s*${NUMBER}(?:\\s+and\\s+(?:<=|<)\\s*${NUMBER})?$`).exec(
     bound.trim()
   )

@@ -72,10 +72,11 @@ export async function buildDashboard(
   const temporary = `${html}.${process.pid}.tmp`
   await writeFile(temporary, page)
   await rename(temporary, html)
-  if (model.problems.length) {
+  const [firstProblem] = model.problems
+  if (firstProblem) {
     // One warning, not one per file: the page and the summary list them all.
     deps.logger.warning(
-      `${model.problems.length} record(s) not used (listed in the dashboard and the summary); first: ${model.problems[0].location}: ${model.problems[0].reason}`
+      `${model.problems.length} record(s) not used (listed in the dashboard and the summary); first: ${firstProblem.location}: ${firstProblem.reason}`
     )
   }
   return { model, html, bytes: Buffer.byteLength(page), summary: dashboardSummary(model) }

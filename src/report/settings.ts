@@ -6,6 +6,7 @@ import { parseRepository, type Repository } from '../core/github-rest.js'
 import type { Inputs } from '../core/inputs.js'
 import { parseLakeRoot, type LakeRoot } from '../records/lake.js'
 import { NAME } from '../records/record.js'
+import { group } from '../core/regex.js'
 
 export interface ReportSettings {
   lake: LakeRoot
@@ -103,7 +104,7 @@ export function readReportSettings(
     scheduleHour,
     slaHour,
     output,
-    github,
+    ...(github ? { github } : {}),
     ...(aws ? { aws } : {})
   }
 }
@@ -124,7 +125,7 @@ function lakeFolder(inputs: Inputs, name: string, fallback: string): string {
 function repositoryInput(text: string): Repository {
   const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text)
   if (!match) throw new InputError('repository', 'owner/name', text)
-  return { owner: match[1], repo: match[2] }
+  return { owner: group(match, 1), repo: group(match, 2) }
 }
 
 /** `HH:MM` (UTC, of the day after the logical date) as hours; up to 47:59 for the next day. */

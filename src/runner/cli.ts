@@ -76,7 +76,10 @@ export function parseCommandLine(
       positionals[0] ? `unknown command '${positionals[0]}' (expected run)` : 'no command given'
     )
   }
-  if (positionals.length !== 2) throw new UsageError('run takes exactly one workflow file')
+  const [, workflowFile] = positionals
+  if (workflowFile === undefined || positionals.length > 2) {
+    throw new UsageError('run takes exactly one workflow file')
+  }
   const maxParallel = Number(values['max-parallel'])
   if (!Number.isInteger(maxParallel) || maxParallel < 1) {
     throw new UsageError(`--max-parallel ${values['max-parallel']}: expected a whole number ≥ 1`)
@@ -108,7 +111,7 @@ export function parseCommandLine(
   }
   return {
     workspace,
-    workflowFile: path.resolve(cwd, positionals[1]),
+    workflowFile: path.resolve(cwd, workflowFile),
     event: values.event,
     inputs: assignments(values.input, '--input'),
     ...(eventTime ? { eventTime } : {}),

@@ -9,7 +9,8 @@ export function parseKeyValueFile(content: string, fileName: string): [string, s
   const lines = content.split(/\r?\n/)
   const pairs: [string, string][] = []
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]
+    // Both loops stay below lines.length.
+    const line = lines[index]!
     if (line.trim() === '') continue
     const heredoc = line.indexOf('<<')
     const equals = line.indexOf('=')
@@ -24,7 +25,7 @@ export function parseKeyValueFile(content: string, fileName: string): [string, s
           closed = true
           break
         }
-        value.push(lines[index])
+        value.push(lines[index]!)
       }
       if (!closed) {
         throw new Error(`${fileName}: matching delimiter '${delimiter}' not found for '${name}'`)

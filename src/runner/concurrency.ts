@@ -10,8 +10,9 @@ interface Waiter {
 
 interface Group {
   running: boolean
-  cancelRunning?: () => void
-  pending?: Waiter
+  /** Cleared when the running job releases the group. */
+  cancelRunning?: (() => void) | undefined
+  pending?: Waiter | undefined
 }
 
 export type Admission = { admitted: true; release: () => void } | { admitted: false }

@@ -12,7 +12,10 @@ export class WorkflowFileError extends Error {
 }
 
 /** Where a template token came from, as an editor jumps to it. */
-export function location(file: string, token?: { line?: number; col?: number }): string {
+export function location(
+  file: string,
+  token?: { line?: number | undefined; col?: number | undefined }
+): string {
   if (!token?.line) return file
   return token.col ? `${file}:${token.line}:${token.col}` : `${file}:${token.line}`
 }

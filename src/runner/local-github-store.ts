@@ -1,3 +1,4 @@
+import { group } from '../core/regex.js'
 /**
  * The issues and labels of a repository, in memory, answered as GitHub's REST API answers
  * them: what notify reads and writes to open, comment on and close a failure issue. The
@@ -85,7 +86,7 @@ export class LocalGitHubStore {
     }
     const labelRoute = /^\/labels\/([^/]+)$/.exec(route)
     if (method === 'GET' && labelRoute) {
-      const name = decodeURIComponent(labelRoute[1])
+      const name = decodeURIComponent(group(labelRoute, 1))
       const label = this.labels.get(name)
       return label ? [200, { name, ...label }] : [404, { message: 'Not Found' }]
     }

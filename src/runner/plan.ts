@@ -72,7 +72,7 @@ export async function planWorkflow(
           )
         }
         const script = isString(step.run) ? step.run.value : step.run.toDisplayString()
-        planned.steps.push({ label: script.trim().split('\n')[0], kind: 'run', post: false })
+        planned.steps.push({ label: script.trim().split('\n')[0] ?? '', kind: 'run', post: false })
         return
       }
       if (!('uses' in step)) {

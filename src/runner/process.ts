@@ -63,8 +63,8 @@ export interface ProcessRequest {
   env: Record<string, string>
   onLine: (line: string) => void
   cancel: CancelSignal
-  timeoutMs?: number
-  timings?: CancelTimings
+  timeoutMs?: number | undefined
+  timings?: CancelTimings | undefined
 }
 
 export interface ProcessResult {

@@ -7,17 +7,18 @@ export function markdownAsText(markdown: string): string {
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/?(details|summary|p|div|code|pre|b|i|strong|em)[^>]*>/gi, '')
     .split(/\r?\n/)
+  const lineAt = (index: number): string => lines[index] ?? ''
   const out: string[] = []
   for (let index = 0; index < lines.length; index++) {
-    if (isTableRow(lines[index]) && isTableRule(lines[index + 1] ?? '')) {
-      const rows: string[][] = [cells(lines[index])]
+    if (isTableRow(lineAt(index)) && isTableRule(lineAt(index + 1))) {
+      const rows: string[][] = [cells(lineAt(index))]
       index += 2
-      while (index < lines.length && isTableRow(lines[index])) rows.push(cells(lines[index++]))
+      while (index < lines.length && isTableRow(lineAt(index))) rows.push(cells(lineAt(index++)))
       index--
       out.push(...alignTable(rows))
       continue
     }
-    out.push(plain(lines[index]))
+    out.push(plain(lineAt(index)))
   }
   return out
     .join('\n')
@@ -52,12 +53,9 @@ function alignTable(rows: string[][]): string[] {
     })
   const format = (row: string[]): string =>
     row
-      .map((cell, column) => cell.padEnd(widths[column]))
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
       .trimEnd()
-  return [
-    format(rows[0]),
-    widths.map(width => '-'.repeat(width)).join('  '),
-    ...rows.slice(1).map(format)
-  ]
+  const [header = [], ...body] = rows
+  return [format(header), widths.map(width => '-'.repeat(width)).join('  '), ...body.map(format)]
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { UsageError } from './errors.js'
+import { group } from '../core/regex.js'
 
 /**
  * Repository variables for a local run: `NAME=VALUE` per line, `#` comments and blank lines
@@ -28,7 +29,7 @@ export function readVarsFile(file: string, required: boolean): Record<string, st
 export function parseAssignment(text: string): [string, string] | undefined {
   const match = /^([A-Za-z_][\w-]*)=(.*)$/s.exec(text)
   if (!match) return undefined
-  const value = match[2].trim()
-  const quoted = /^(["'])(.*)\1$/s.exec(value)
-  return [match[1], quoted ? quoted[2] : match[2]]
+  const value = group(match, 2)
+  const quoted = /^(["'])(.*)\1$/s.exec(value.trim())
+  return [group(match, 1), quoted ? group(quoted, 2) : value]
 }

@@ -1,3 +1,4 @@
+import { group } from '../core/regex.js'
 /**
  * Workflow commands an action or script prints (`::name key=value,…::message`), parsed as the
  * runner parses them, with its escapes (%25 %0D %0A, and %3A %2C in properties).
@@ -32,7 +33,11 @@ export function parseWorkflowCommand(line: string): WorkflowCommand | undefined 
     if (equals > 0)
       properties[part.slice(0, equals).trim()] = unescapeProperty(part.slice(equals + 1))
   }
-  return { command: match[1].toLowerCase(), properties, message: unescapeData(match[3]) }
+  return {
+    command: group(match, 1).toLowerCase(),
+    properties,
+    message: unescapeData(group(match, 3))
+  }
 }
 
 export type Annotation = {

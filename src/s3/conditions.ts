@@ -11,7 +11,7 @@ export interface ConditionResult {
   observed: string
   met: boolean
   /** What is still missing, in a few words, when not met. */
-  missing?: string
+  missing?: string | undefined
 }
 
 /** How many offending keys a message names before it says "and N more". */

@@ -24,7 +24,7 @@ export interface SensorConditions {
   minObjectBytes: number
   minTotalBytes: number
   /** The marker object's key, when one is required. */
-  markerKey?: string
+  markerKey?: string | undefined
   /** How long nothing may change before success; 0 = no settle period. */
   settleMs: number
 }

@@ -76,7 +76,8 @@ export class FolderWalk {
     }
     const base = folder + literalPrefix(rest)
     const matches = this.folderMatcher(wild)
-    if (wild === this.segments.length - 1 || this.segments[wild].crosses || !matches) {
+    // wild is an index findIndex found.
+    if (wild === this.segments.length - 1 || this.segments[wild]!.crosses || !matches) {
       return this.poke.listUnder(base)
     }
     const folders = (await this.poke.folders(base)).filter(path => matches(path.slice(0, -1)))

@@ -9,7 +9,7 @@ const LITERAL_OUTSIDE_BRACKETS = new Set(['(', ')', '|', '+', '@', '!', '$', '^'
 /** True when the text has an unescaped `*`, `?`, `[` or `{`. */
 export function isGlob(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
-    const char = text[index]
+    const char = text.charAt(index)
     if (char === '\\') index++
     else if (WILDCARDS.has(char)) return true
   }
@@ -26,8 +26,8 @@ const ESCAPABLE = new Set([...WILDCARDS, ']', '}', '\\'])
 export function unescapeKey(text: string): string {
   let key = ''
   for (let index = 0; index < text.length; index++) {
-    const char = text[index]
-    if (char === '\\' && ESCAPABLE.has(text[index + 1])) key += text[++index]
+    const char = text.charAt(index)
+    if (char === '\\' && ESCAPABLE.has(text.charAt(index + 1))) key += text.charAt(++index)
     else key += char
   }
   return key
@@ -40,8 +40,8 @@ export function unescapeKey(text: string): string {
 export function literalPrefix(glob: string): string {
   let prefix = ''
   for (let index = 0; index < glob.length; index++) {
-    const char = glob[index]
-    if (char === '\\' && index + 1 < glob.length) prefix += glob[++index]
+    const char = glob.charAt(index)
+    if (char === '\\' && index + 1 < glob.length) prefix += glob.charAt(++index)
     else if (WILDCARDS.has(char)) break
     else prefix += char
   }
@@ -56,7 +56,7 @@ export function literalPrefix(glob: string): string {
 export function unclosedBracket(glob: string): { char: '[' | '{'; position: number } | undefined {
   const braces: number[] = []
   for (let index = 0; index < glob.length; index++) {
-    const char = glob[index]
+    const char = glob.charAt(index)
     if (char === '\\') {
       index++
     } else if (char === '[') {
@@ -69,7 +69,8 @@ export function unclosedBracket(glob: string): { char: '[' | '{'; position: numb
       braces.pop()
     }
   }
-  return braces.length ? { char: '{', position: braces[0] + 1 } : undefined
+  const [firstOpen] = braces
+  return firstOpen === undefined ? undefined : { char: '{', position: firstOpen + 1 }
 }
 
 /** Index of the `]` closing the bracket expression opened at `open`. */
@@ -79,7 +80,7 @@ function bracketEnd(glob: string, open: number): number | undefined {
   // A `]` right after the opening (or its negation) is a member, not the end.
   if (glob[index] === ']') index++
   for (; index < glob.length; index++) {
-    const char = glob[index]
+    const char = glob.charAt(index)
     if (char === '\\') index++
     else if (char === '[' && glob[index + 1] === ':') {
       const end = glob.indexOf(':]', index + 2)
@@ -93,7 +94,7 @@ function bracketEnd(glob: string, open: number): number | undefined {
 function escapeLiterals(glob: string): string {
   let out = ''
   for (let index = 0; index < glob.length; index++) {
-    const char = glob[index]
+    const char = glob.charAt(index)
     if (char === '\\') {
       out += glob.slice(index, index + 2)
       index++
@@ -149,7 +150,7 @@ export function globSegments(glob: string): GlobSegment[] {
   let current: GlobSegment = { text: '', wild: false, crosses: false }
   let braces = 0
   for (let index = 0; index < glob.length; index++) {
-    const char = glob[index]
+    const char = glob.charAt(index)
     if (char === '\\') {
       current.text += glob.slice(index, index + 2)
       index++
@@ -184,5 +185,5 @@ export function globSegments(glob: string): GlobSegment[] {
 export function walksFolders(glob: string): boolean {
   const segments = globSegments(glob)
   const first = segments.findIndex(segment => segment.wild)
-  return first >= 0 && first < segments.length - 1 && !segments[first].crosses
+  return first >= 0 && first < segments.length - 1 && !segments[first]?.crosses
 }

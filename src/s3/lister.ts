@@ -3,6 +3,7 @@ import {
   type ListObjectsV2CommandOutput,
   type S3Client
 } from '@aws-sdk/client-s3'
+import { abortable } from '../core/aws-request.js'
 
 /** What the sensor needs to know about one object. */
 export interface ListedObject {
@@ -22,7 +23,7 @@ export interface ListRequest {
    */
   onPage?: (page: readonly ListedObject[], more: boolean) => boolean | void
   /** Abandons requests still in flight. */
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
 }
 
 /** Lists objects and folders by key prefix. The sensor sees only this, so tests can use a Map. */
@@ -107,7 +108,7 @@ export class S3Lister implements ObjectLister {
           ContinuationToken: continuationToken,
           MaxKeys: maxKeys()
         }),
-        { abortSignal: signal }
+        abortable(signal)
       )
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
       yield { page, more: Boolean(continuationToken) }

@@ -9,7 +9,8 @@ export async function mapBounded<T, R>(
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++
-      results[index] = await map(items[index])
+      // index < items.length (the loop's test, with no await between).
+      results[index] = await map(items[index]!)
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))

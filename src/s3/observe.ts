@@ -17,7 +17,7 @@ export interface Observation {
   /** For a list of keys: the ones that do not exist yet. */
   missingKeys: string[]
   /** The marker object, when one is required and exists. */
-  marker?: ListedObject
+  marker?: ListedObject | undefined
 }
 
 export interface ObserveOptions {
@@ -31,7 +31,7 @@ export interface ObserveOptions {
    * its whole literal prefix. Off only to measure the old way side by side.
    */
   walkFolders: boolean
-  signal?: AbortSignal
+  signal?: AbortSignal | undefined
   /** True once the poke has run so long that a listing must not start another page. */
   overtime?: () => boolean
 }

@@ -39,7 +39,7 @@ export interface SensorResult {
   waitedMs: number
   pokes: number
   /** ListObjectsV2 requests sent, when the lister counts them. */
-  listRequests?: number
+  listRequests?: number | undefined
   /** The conditions as the last successful poke saw them (empty when none succeeded). */
   conditions: ConditionResult[]
   /** One line: what was found, or what was still missing at the timeout. */

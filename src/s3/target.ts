@@ -184,7 +184,8 @@ function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarg
     }
     return { bucket: location.bucket, key: unescapeKey(location.key) }
   })
-  const bucket = located[0].bucket
+  // parseTarget calls this only with keys.
+  const bucket = located[0]!.bucket
   const other = located.find(location => location.bucket !== bucket)
   if (other) {
     throw new InputError(
@@ -226,7 +227,8 @@ export function targetFolder(target: WaitTarget): string {
     case 'glob':
       return folderOf(target.prefix)
     case 'keys': {
-      let shared = folderOf(target.keys[0])
+      // A keys target has at least one key (parseKeyList).
+      let shared = folderOf(target.keys[0]!)
       for (const key of target.keys) {
         while (!key.startsWith(shared)) shared = folderOf(shared.slice(0, -1))
       }

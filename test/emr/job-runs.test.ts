@@ -50,14 +50,14 @@ describe('findActiveRun', () => {
     expect(found?.id).toBe('c')
     const calls = emr.commandCalls(ListJobRunsCommand)
     expect(calls).toHaveLength(2)
-    expect(calls[0].args[0].input.states).toEqual([
+    expect(calls[0]?.args[0].input.states).toEqual([
       'SUBMITTED',
       'PENDING',
       'SCHEDULED',
       'QUEUED',
       'RUNNING'
     ])
-    expect(calls[1].args[0].input.nextToken).toBe('page-2')
+    expect(calls[1]?.args[0].input.nextToken).toBe('page-2')
   })
 
   it('an application with no runs yet (ResourceNotFoundException) has no active run', async () => {

@@ -55,7 +55,7 @@ describe('post step', () => {
       new MemoryLogger()
     )
     expect(result).toBe('cancelled')
-    expect(emr.commandCalls(CancelJobRunCommand)[0].args[0].input).toEqual({
+    expect(emr.commandCalls(CancelJobRunCommand)[0]?.args[0].input).toEqual({
       applicationId: 'app',
       jobRunId: 'run1'
     })
@@ -273,7 +273,7 @@ describe('post step: the main step died while StartJobRun was in flight', () => 
       'job-run-id': '',
       finished: 'false'
     })
-    expect(emr.commandCalls(StartJobRunCommand)[0].args[0].input.tags).toMatchObject({
+    expect(emr.commandCalls(StartJobRunCommand)[0]?.args[0].input.tags).toMatchObject({
       'spark-job:client-token': 'token-1'
     })
     // The service refused it, so no run exists: the post step has nothing to look for.

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsTestEnv, startMoto, type Moto } from '../support/moto.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
 import { isGetJobRun, isStartJobRun, startFaultProxy, type Fault } from './fault-proxy.js'
+import { present } from '../support/present.js'
 
 /** A value as an error line shows it: cut at 80 characters (long temp paths are). */
 const shownValue = (value: string): string =>
@@ -89,6 +90,11 @@ async function runsOn(applicationId: string): Promise<HarnessRun[]> {
   return (await moto.control<{ runs: HarnessRun[] }>('emr/runs', { applicationId })).runs
 }
 
+/** The application's first run; the test fails, naming it, when there is none. */
+async function firstRun(applicationId: string): Promise<HarnessRun> {
+  return present((await runsOn(applicationId))[0], `a job run on ${applicationId}`)
+}
+
 async function script(...runs: RunScript[]): Promise<void> {
   await moto.control('emr/script-next-runs', { runs })
 }
@@ -117,11 +123,11 @@ async function waitForRuns(
   applicationId: string,
   count = 1,
   timeoutMs = 15_000
-): Promise<HarnessRun[]> {
+): Promise<[HarnessRun, ...HarnessRun[]]> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const runs = await runsOn(applicationId)
-    if (runs.length >= count) return runs
+    const [first, ...rest] = await runsOn(applicationId)
+    if (first && rest.length + 1 >= count) return [first, ...rest]
     if (Date.now() > deadline)
       throw new Error(`no run ${count} on ${applicationId} within ${timeoutMs} ms`)
     await new Promise(resolve => setTimeout(resolve, 50))
@@ -192,7 +198,7 @@ describe('spark-job action against moto', () => {
     const result = await action
     expect(result.code, result.stdout + result.stderr).toBe(0)
 
-    const [jobRun] = await runsOn(app)
+    const jobRun = await firstRun(app)
     expect(await runsOn(app)).toHaveLength(1)
     expect(jobRun.name).toBe('daily-customer-etl/ingest-cdc/2026-01-01')
     expect(jobRun.jobDriver.sparkSubmit.entryPoint).toMatch(
@@ -273,7 +279,7 @@ describe('spark-job action against moto', () => {
       })
     )
     expect(result.code, result.stdout).toBe(0)
-    const [jobRun] = await runsOn(app)
+    const jobRun = await firstRun(app)
     expect(jobRun.jobDriver.sparkSubmit.sparkSubmitParameters).toMatch(
       /^--conf spark\.sql\.adaptive\.enabled=true --conf spark\.sql\.shuffle\.partitions=400 --files s3:\/\/staging\/spark\/[0-9a-f]{64}\/customers\.rules\.yml,s3:\/\/scripts\/lookup\.csv --py-files s3:\/\/staging\/spark\/[0-9a-f]{64}\/helpers\.py --conf spark\.executor\.cores=4$/
     )
@@ -290,7 +296,7 @@ describe('spark-job action against moto', () => {
       })
     )
     expect(result.code, result.stdout).toBe(0)
-    const [jobRun] = await runsOn(app)
+    const jobRun = await firstRun(app)
     expect(jobRun.jobDriver.sparkSubmit.sparkSubmitParameters).toBe(
       '--conf spark.sql.shuffle.partitions=400'
     )
@@ -432,7 +438,7 @@ describe('spark-job action against moto', () => {
     const result = await action
     const after = (await runsOn(app))[0]
 
-    expect(after.state).toBe('CANCELLED')
+    expect(after?.state).toBe('CANCELLED')
     expect(result.code).toBe(1)
     expect(errorLines(result)).toEqual([
       `::error::The workflow was cancelled; job run ${jobRun.id} was cancelled`
@@ -456,12 +462,12 @@ describe('spark-job action against moto', () => {
       'application-id': app,
       finished: 'false'
     })
-    expect((await runsOn(app))[0].state).toBe('RUNNING')
+    expect((await firstRun(app)).state).toBe('RUNNING')
 
     const post = await run('spark-job-post', inputsFor(app), { state: killed.state })
     expect(post.code, post.stdout).toBe(0)
     expect(post.stdout).toContain(`The main step left job run ${jobRun.id} RUNNING: cancelling it`)
-    expect((await runsOn(app))[0].state).toBe('CANCELLED')
+    expect((await firstRun(app)).state).toBe('CANCELLED')
 
     // After a main step that saw its run to the end, the post step does nothing.
     const other = await newApplication()
@@ -470,7 +476,7 @@ describe('spark-job action against moto', () => {
     expect(finished.code).toBe(0)
     const quiet = await run('spark-job-post', inputsFor(other), { state: finished.state })
     expect(quiet.code).toBe(0)
-    expect((await runsOn(other))[0].cancelCalls).toBe(0)
+    expect((await firstRun(other)).cancelCalls).toBe(0)
   })
 
   it('post step: after a kill while StartJobRun is in flight, cancels the run the main step started by its name and client token, and no other', async () => {
@@ -501,7 +507,7 @@ describe('spark-job action against moto', () => {
         finished: 'false'
       })
       expect(started.tags['spark-job:client-token']).toBe(started.clientToken)
-      expect((await runsOn(app))[0].state).toBe('RUNNING')
+      expect((await firstRun(app)).state).toBe('RUNNING')
 
       // Meanwhile another workflow run started a run of the same name: it is not ours.
       await script({ steps: [['RUNNING', null]] })
@@ -539,7 +545,7 @@ describe('spark-job action against moto', () => {
     const app = await newApplication()
     await script({ steps: [['RUNNING', null]] })
     const result = await run('spark-job', inputsFor(app, { 'wait-timeout': '1s' }))
-    const [jobRun] = await runsOn(app)
+    const jobRun = await firstRun(app)
     expect(jobRun.state).toBe('CANCELLED')
     expect(result.code).toBe(1)
     expect(errorLines(result)).toEqual([
@@ -566,12 +572,12 @@ describe('spark-job action against moto', () => {
     expect(new Set(runs.map(jobRun => jobRun.clientToken)).size).toBe(3)
     expect(result.code).toBe(1)
     expect(errorLines(result)).toEqual([
-      `::error::Job run ${runs[2].id} ended FAILED: ExitCode: 1 (attempt 3 of 3)`
+      `::error::Job run ${runs[2]?.id} ended FAILED: ExitCode: 1 (attempt 3 of 3)`
     ])
     expect(result.stdout).toContain(
-      `Attempt 1 of 3 failed (job run ${runs[0].id}: ExitCode: 1); submitting again in 0s`
+      `Attempt 1 of 3 failed (job run ${runs[0]?.id}: ExitCode: 1); submitting again in 0s`
     )
-    expect(result.stdout).toContain(`Attempt 2 of 3 failed (job run ${runs[1].id}: ExitCode: 1)`)
+    expect(result.stdout).toContain(`Attempt 2 of 3 failed (job run ${runs[1]?.id}: ExitCode: 1)`)
     expect(result.outputs.attempts).toBe('3')
     for (const jobRun of runs) expect(result.summary).toContain(jobRun.id)
   })
@@ -642,7 +648,7 @@ describe('spark-job action against moto', () => {
     let starts = 0
     let polls = 0
     const finishTheRun = async () => {
-      const [jobRun] = await runsOn(app)
+      const jobRun = await firstRun(app)
       await moto.control('emr/script-run', {
         applicationId: app,
         jobRunId: jobRun.id,
@@ -674,8 +680,10 @@ describe('spark-job action against moto', () => {
       expect(proxy.requests.filter(request => request.fault === 'drop-before')).toHaveLength(2)
       const runs = await runsOn(app)
       expect(runs).toHaveLength(1)
-      expect(result.outputs).toMatchObject({ 'job-run-id': runs[0].id, state: 'SUCCESS' })
-      expect(result.stdout).toContain(`The submission did reach the service: job run ${runs[0].id}`)
+      expect(result.outputs).toMatchObject({ 'job-run-id': runs[0]?.id, state: 'SUCCESS' })
+      expect(result.stdout).toContain(
+        `The submission did reach the service: job run ${runs[0]?.id}`
+      )
     } finally {
       await proxy.close()
     }
@@ -750,7 +758,7 @@ describe('spark-job action against moto', () => {
     await script({ steps: [['RUNNING', null]] })
     const result = await run('spark-job', inputsFor(app, { wait: 'false' }))
     expect(result.code, result.stdout).toBe(0)
-    const [jobRun] = await runsOn(app)
+    const jobRun = await firstRun(app)
     expect(result.outputs).toMatchObject({ 'job-run-id': jobRun.id, state: 'SUBMITTED' })
     const post = await run('spark-job-post', inputsFor(app), { state: result.state })
     expect(post.code).toBe(0)

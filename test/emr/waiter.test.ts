@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { MemoryLogger } from '../../src/core/log.js'
 import { pollDelay, waitForJobRun } from '../../src/emr/waiter.js'
 import { FakeClock } from './support/fake-clock.js'
+import { present } from '../support/present.js'
 
 // aws-sdk-client-mock: the clients answer what each test scripts, including throttling and
 // network errors that no local peer produces on demand.
@@ -53,7 +54,7 @@ describe('pollDelay', () => {
     expect(delays[0]).toBe(5000)
     expect(delays.at(-1)).toBe(30_000)
     for (let step = 1; step < delays.length; step++)
-      expect(delays[step]).toBeGreaterThanOrEqual(delays[step - 1])
+      expect(delays[step]).toBeGreaterThanOrEqual(present(delays[step - 1], `delay ${step - 1}`))
     for (let step = 0; step < 20; step++) {
       for (const random of [0, 0.3, 0.999]) {
         const delay = pollDelay(step, 5000, 30_000, () => random)
@@ -117,7 +118,7 @@ describe('waitForJobRun', () => {
     expect(logger.lines).toContain('info: GetJobRun answers again after 3 failed call(s)')
     expect(logger.lines).toContain('info: Job run run1: FAILED (ExitCode: 1)')
     // Throttling in a row lengthens the pause (capped), so the poller backs off.
-    expect(clock.sleeps[2]).toBeGreaterThan(clock.sleeps[1])
+    expect(clock.sleeps[2]).toBeGreaterThan(present(clock.sleeps[1], 'a second sleep'))
   })
 
   it('stops polling at the wait limit and says so', async () => {

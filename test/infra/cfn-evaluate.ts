@@ -55,8 +55,10 @@ export class TemplateEvaluator {
     if (typeof node !== 'object' || node === null) return node
     if (Array.isArray(node)) return node.map(item => this.value(item))
     const entries = Object.entries(node)
-    if (entries.length !== 1) return Object.fromEntries(entries.map(([k, v]) => [k, this.value(v)]))
-    const [[fn, args]] = entries
+    const [only, ...others] = entries
+    if (!only || others.length > 0)
+      return Object.fromEntries(entries.map(([k, v]) => [k, this.value(v)]))
+    const [fn, args] = only
     switch (fn) {
       case 'Ref':
         return this.reference(String(args))
@@ -90,13 +92,15 @@ export class TemplateEvaluator {
     const values = Object.fromEntries(
       Object.entries(variables).map(([name, value]) => [name, String(this.value(value))])
     )
-    return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) =>
-      name in values ? values[name] : String(this.reference(name))
+    return text.replace(
+      /\$\{([^}!]+)\}/g,
+      (_, name: string) => values[name] ?? String(this.reference(name))
     )
   }
 
   private reference(name: string): string {
-    if (name in this.parameters) return this.parameters[name]
+    const value = this.parameters[name]
+    if (value !== undefined) return value
     throw new Error(`Ref ${name}: not a parameter or a given pseudo parameter`)
   }
 

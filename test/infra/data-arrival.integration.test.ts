@@ -31,14 +31,14 @@ function deployed(logicalId: string, parameters: Record<string, string> = {}) {
   )
   // !Ref LakeBucket is the bucket's name.
   const withBucket = JSON.parse(
-    JSON.stringify(template.Resources[logicalId].Properties).replace(
+    JSON.stringify(template.Resources[logicalId]?.Properties).replace(
       /\{"Ref":"LakeBucket"\}/g,
       JSON.stringify(BUCKET)
     )
   ) as { EventPattern: unknown; Targets: { InputTransformer?: unknown }[] }
   return {
     pattern: evaluator.value(withBucket.EventPattern),
-    transformer: evaluator.value(withBucket.Targets[0].InputTransformer) as InputTransformer
+    transformer: evaluator.value(withBucket.Targets[0]?.InputTransformer) as InputTransformer
   }
 }
 
@@ -145,9 +145,9 @@ describe('the events that start the daily workflow (Event Ruler)', () => {
       cases.map(([, event]) => event)
     )
     const report = (sets: string[][]) =>
-      cases.map(([what], index) => `${what}: ${sets[index].join(' + ') || 'none'}`)
+      cases.map(([what], index) => `${what}: ${sets[index]?.join(' + ') || 'none'}`)
     expect(report(matched)).toEqual(report(cases.map(([, , expected]) => expected)))
-    const starts = cases.filter((_, index) => matched[index].length === 2).map(([what]) => what)
+    const starts = cases.filter((_, index) => matched[index]?.length === 2).map(([what]) => what)
     expect(starts).toEqual([
       'the success marker (PutObject)',
       'the success marker written by a multipart upload',

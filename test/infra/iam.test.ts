@@ -24,7 +24,9 @@ import {
   projectRoot,
   type CommandUse
 } from '../../infra/lib/sdk-commands.js'
-import { loadTemplate, referenceText, type Template } from '../../infra/lib/template.js'
+import { loadTemplate, referenceText, resourceOf, type Template } from '../../infra/lib/template.js'
+import { group } from '../../src/core/regex.js'
+import { present } from '../support/present.js'
 import { tempDir } from '../support/temp.js'
 
 const template = loadTemplate()
@@ -305,7 +307,9 @@ describe('what the workflows read and the policy allows', () => {
     const reports = steps.filter(step => step.uses === './report')
     expect(reports.length).toBeGreaterThan(0)
     const read = reports.map(
-      step => step.with?.['quality-prefix'] ?? reportAction.inputs['quality-prefix'].default!
+      step =>
+        step.with?.['quality-prefix'] ??
+        present(reportAction.inputs['quality-prefix']?.default, 'the quality-prefix default')
     )
     const written = steps
       .filter(step => step.uses === './quality-gate' && step.with?.['write-results'] === 'true')
@@ -378,7 +382,7 @@ describe('what the workflows read and the policy allows', () => {
 
   it('the run records the actions write and the report reads are under prefixes the role may list, read and write', () => {
     const roots = workflows.flatMap(text =>
-      [...text.matchAll(/^\s*(?:run-records|lake): (.+)$/gm)].map(match => match[1].trim())
+      [...text.matchAll(/^\s*(?:run-records|lake): (.+)$/gm)].map(match => group(match, 1).trim())
     )
     expect(roots.length).toBeGreaterThan(3)
     // The lake's root in every workflow: records go to <lake>/_pipeline/runs/...
@@ -393,7 +397,10 @@ describe('what the workflows read and the policy allows', () => {
 
   it('the staging and log locations the stack outputs are the ones the role may use', () => {
     const prefixOf = (output: string): string =>
-      referenceText(template.Outputs[output].Value).replace('s3://${LakeBucket}/', '')
+      referenceText(present(template.Outputs[output], `output ${output}`).Value).replace(
+        's3://${LakeBucket}/',
+        ''
+      )
     const staged = `${prefixOf('EmrStagingUri')}0123abcd/cdc_ingest.py`
     const log = `${prefixOf('EmrLogUri')}applications/app/jobs/run/SPARK_DRIVER/stderr.gz`
     expect(covers(grantsOf('s3:GetObject'), staged)).toBe(true)
@@ -408,10 +415,10 @@ describe('the roles EventBridge assumes for the data-arrival rules grant exactly
   const copy = (): Template => JSON.parse(JSON.stringify(template)) as Template
   const policyOf = (source: Template, role: string): Statement[] =>
     (
-      source.Resources[role].Properties!.Policies as {
+      resourceOf(source, role).Properties!.Policies as {
         PolicyDocument: { Statement: Statement[] }
       }[]
-    )[0].PolicyDocument.Statement
+    )[0]?.PolicyDocument.Statement ?? expect.unreachable(`${role} has no policy`)
 
   it('derives one grant per role from the rules: PutEvents on the bus, InvokeApiDestination on the destination', () => {
     expect(ruleTargets(template)).toEqual([
@@ -450,7 +457,7 @@ describe('the roles EventBridge assumes for the data-arrival rules grant exactly
       Action: 'events:PutEvents',
       Resource: { 'Fn::GetAtt': ['DataArrivalBus', 'Arn'] }
     })
-    policyOf(extra, 'ForwardMarkerRole')[0].Resource = '*'
+    present(policyOf(extra, 'ForwardMarkerRole')[0], 'a statement').Resource = '*'
     expect(checkTargetRoles(extra)).toEqual([
       'ForwardMarkerRole PutOnTheDataArrivalBus: grants events:PutEvents on *, which none of its targets needs',
       'ForwardMarkerRole: does not grant events:PutEvents on DataArrivalBus, which its target needs',
@@ -460,12 +467,12 @@ describe('the roles EventBridge assumes for the data-arrival rules grant exactly
 
   it('fails on a trust without the account condition and on a target type it cannot map', () => {
     const changed = copy()
-    const trust = changed.Resources.DispatchRole.Properties!.AssumeRolePolicyDocument as {
+    const trust = resourceOf(changed, 'DispatchRole').Properties!.AssumeRolePolicyDocument as {
       Statement: { Condition: Record<string, unknown> }[]
     }
-    delete trust.Statement[0].Condition.StringEquals
-    const rule = changed.Resources.ExportMarkerRule.Properties!.Targets as { Arn: unknown }[]
-    rule[0].Arn = { 'Fn::GetAtt': ['DataArrivalDeadLetters', 'Arn'] }
+    delete present(trust.Statement[0], 'a trust statement').Condition.StringEquals
+    const rule = resourceOf(changed, 'ExportMarkerRule').Properties!.Targets as { Arn: unknown }[]
+    present(rule[0], 'a target').Arn = { 'Fn::GetAtt': ['DataArrivalDeadLetters', 'Arn'] }
     expect(checkTargetRoles(changed)).toEqual([
       'ExportMarkerRule target data-arrival-bus: a AWS::SQS::Queue target has no IAM mapping: add it to TARGET_GRANTS in infra/lib/event-targets.ts',
       'ForwardMarkerRole: trusted by EventBridge but the role of no rule target',
@@ -486,7 +493,7 @@ describe('the IAM blocks of docs/iam.md', () => {
 
 describe('the sessions the workflows ask for', () => {
   const template = loadTemplate()
-  const maxSession = Number(template.Resources.DeployRole.Properties?.MaxSessionDuration)
+  const maxSession = Number(resourceOf(template, 'DeployRole').Properties?.MaxSessionDuration)
   const workflowDir = path.join(projectRoot, '.github', 'workflows')
 
   it("outlive each AWS job's timeout-minutes and fit in the deploy role's MaxSessionDuration", () => {

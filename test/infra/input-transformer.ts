@@ -1,3 +1,4 @@
+import { group } from '../../src/core/regex.js'
 /**
  * EventBridge's input transformer, as its user guide documents it ("Amazon EventBridge input
  * transformation": the examples table and "Common issues with transforming input"); no local
@@ -39,7 +40,7 @@ export function transformInput(
     if (char === '<') {
       const placeholder = /^<([A-Za-z0-9_.-]+)>/.exec(template.slice(i))
       if (placeholder) {
-        const name = placeholder[1]
+        const name = group(placeholder, 1)
         if (!variables.has(name)) throw new Error(`InputTemplate: no variable <${name}>`)
         const rest = template.slice(i + placeholder[0].length)
         if (isObject && !inString && /^\s*:/.test(rest)) {
@@ -80,7 +81,8 @@ function select(event: unknown, jsonPath: string): unknown {
         ? Array.isArray(node)
           ? node[Number(index)]
           : undefined
-        : (node as Record<string, unknown>)[field]
+        : // One side of the alternation matched: no index, so a field.
+          (node as Record<string, unknown>)[field ?? '']
     if (node === undefined) return undefined
   }
   return node

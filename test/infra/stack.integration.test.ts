@@ -9,7 +9,9 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { GetBucketEncryptionCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadTemplate, referenceText, type Template } from '../../infra/lib/template.js'
+import { loadTemplate, referenceText, resourceOf, type Template } from '../../infra/lib/template.js'
+import { group } from '../../src/core/regex.js'
+import { present } from '../support/present.js'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
@@ -56,6 +58,10 @@ let createdApp: { id: string; arn: string }
 let events: { resources: Record<string, string>; secretArn: string; destinationArn: string }
 /** Asked of moto once: the template's resource types its CloudFormation cannot create. */
 let lacking: string[]
+
+const output = (name: string): string => present(outputs[name], `the stack output ${name}`)
+const eventsResource = (logicalId: string): string =>
+  present(events.resources[logicalId], `the data-arrival stack's resource ${logicalId}`)
 
 const aws = async (...args: string[]): Promise<string> =>
   (await run(awsCli, [...args, '--output', 'json'], { env: awsEnv })).stdout
@@ -122,7 +128,7 @@ beforeAll(async () => {
     // the template): the provider comes from IAM's own API, as the account's would.
     CreateOidcProvider: 'false'
   }
-  const provider = template.Resources.GitHubOidcProvider.Properties ?? {}
+  const provider = resourceOf(template, 'GitHubOidcProvider').Properties ?? {}
   providerArn = (
     JSON.parse(
       await aws(
@@ -139,7 +145,7 @@ beforeAll(async () => {
   // The EMR Serverless application from moto's EMR Serverless API, with the template's own
   // properties: its ID and ARN are what the stack's references to it become.
   const refs = { ...parameters, 'AWS::StackName': STACK }
-  const app = resolve(template.Resources.EmrApplication.Properties, refs) as {
+  const app = resolve(resourceOf(template, 'EmrApplication').Properties, refs) as {
     Name: string
     Type: string
     ReleaseLabel: string
@@ -249,7 +255,7 @@ async function createStack(
     Stacks: { StackStatus: string; Outputs?: { OutputKey: string; OutputValue: string }[] }[]
   }
   // moto creates a stack within the CreateStack call (the CLI's waiter would first sleep 30 s).
-  expect(described.Stacks[0].StackStatus, name).toBe('CREATE_COMPLETE')
+  expect(described.Stacks[0]?.StackStatus, name).toBe('CREATE_COMPLETE')
   const listed = JSON.parse(
     await aws('cloudformation', 'list-stack-resources', '--stack-name', name)
   ) as {
@@ -267,7 +273,10 @@ async function createStack(
   }
   return {
     outputs: Object.fromEntries(
-      (described.Stacks[0].Outputs ?? []).map(output => [output.OutputKey, output.OutputValue])
+      (present(described.Stacks[0], `stack ${name}`).Outputs ?? []).map(output => [
+        output.OutputKey,
+        output.OutputValue
+      ])
     ),
     resources: Object.fromEntries(
       created.map(resource => [resource.LogicalResourceId, resource.PhysicalResourceId])
@@ -283,7 +292,7 @@ async function createStack(
 async function resolveSecretReferences(text: string): Promise<string> {
   let resolved = text
   for (const [reference, body] of text.matchAll(/\{\{resolve:secretsmanager:(.+?)\}\}/g)) {
-    const parts = body.split(':')
+    const parts = present(body, 'a secret reference').split(':')
     const idParts = parts[0] === 'arn' ? 7 : 1
     const secretId = parts.slice(0, idParts).join(':')
     const [field = 'SecretString', jsonKey = '', stage = '', version = ''] = parts.slice(idParts)
@@ -308,7 +317,7 @@ async function resolveSecretReferences(text: string): Promise<string> {
 
 /** GitHubConnection and GitHubDispatchDestination through moto's EventBridge API; the destination's ARN. */
 async function createDispatchDestination(refs: Record<string, string>): Promise<string> {
-  const connection = resolve(template.Resources.GitHubConnection.Properties, refs) as {
+  const connection = resolve(resourceOf(template, 'GitHubConnection').Properties, refs) as {
     AuthorizationType: string
     AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: string; ApiKeyValue: string } }
   }
@@ -330,7 +339,10 @@ async function createDispatchDestination(refs: Record<string, string>): Promise<
     ) as { ConnectionArn: string }
   ).ConnectionArn
   const destination = resolve(
-    { ...template.Resources.GitHubDispatchDestination.Properties, ConnectionArn: connectionArn },
+    {
+      ...resourceOf(template, 'GitHubDispatchDestination').Properties,
+      ConnectionArn: connectionArn
+    },
     refs
   ) as { HttpMethod: string; InvocationEndpoint: string; InvocationRateLimitPerSecond: number }
   // --cli-input-json: given as an argument, a value that starts with https:// is a URL the
@@ -394,8 +406,8 @@ function variablesWithoutDefault(): string[] {
   for (const file of readdirSync(dir).filter(name => name.endsWith('.yml'))) {
     const text = readFileSync(path.join(dir, file), 'utf8')
     for (const match of text.matchAll(/\bvars\.([A-Z][A-Z0-9_]*)(\s*\|\|)?/g)) {
-      names.add(match[1])
-      if (match[2]) defaulted.add(match[1])
+      names.add(group(match, 1))
+      if (match[2]) defaulted.add(group(match, 1))
     }
   }
   return [...names].filter(name => !defaulted.has(name)).sort()
@@ -429,7 +441,7 @@ describe('the stack on moto', () => {
   })
 
   it('the deploy role trusts only the repository and branch, through the GitHub provider', async () => {
-    const roleName = outputs.AwsRoleArn.split('/').pop()!
+    const roleName = output('AwsRoleArn').split('/').pop()!
     const role = JSON.parse(await aws('iam', 'get-role', '--role-name', roleName)) as {
       Role: { AssumeRolePolicyDocument: unknown; MaxSessionDuration: number }
     }
@@ -455,7 +467,7 @@ describe('the stack on moto', () => {
     )
     expect(resources).toMatchObject({
       EmrServerlessApplication: `arn:aws:emr-serverless:us-east-1:123456789012:/applications/${applicationId}`,
-      PassTheJobRoleToEmrServerless: outputs.EmrExecutionRoleArn,
+      PassTheJobRoleToEmrServerless: output('EmrExecutionRoleArn'),
       ListTheLakePrefixes: `arn:aws:s3:::${BUCKET}`
     })
   })
@@ -463,12 +475,12 @@ describe('the stack on moto', () => {
   it('the application has the template release, capacity, auto-start and auto-stop', async () => {
     const emr = new EMRServerlessClient({ region: 'us-east-1', endpoint: moto.endpoint })
     const { application } = await emr.send(
-      new GetApplicationCommand({ applicationId: outputs.EmrApplicationId })
+      new GetApplicationCommand({ applicationId: output('EmrApplicationId') })
     )
     expect(application).toMatchObject({
       name: 'spark-pipeline-spark',
       type: 'Spark',
-      releaseLabel: template.Parameters.EmrReleaseLabel.Default,
+      releaseLabel: present(template.Parameters.EmrReleaseLabel, 'EmrReleaseLabel').Default,
       maximumCapacity: { cpu: '64 vCPU', memory: '256 GB' },
       autoStartConfiguration: { enabled: true },
       autoStopConfiguration: { enabled: true, idleTimeoutMinutes: 15 }
@@ -478,7 +490,7 @@ describe('the stack on moto', () => {
   it('the S3 sensor bundle finds a day of bronze data in the bucket the stack created', async () => {
     const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true })
     const { ServerSideEncryptionConfiguration } = await s3.send(
-      new GetBucketEncryptionCommand({ Bucket: outputs.DataLakeBucket })
+      new GetBucketEncryptionCommand({ Bucket: output('DataLakeBucket') })
     )
     expect(
       ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
@@ -489,19 +501,21 @@ describe('the stack on moto', () => {
     for (const [key, body] of [
       [`${prefix}part-0.json`, '{"id":1}\n'],
       [`${prefix}_SUCCESS`, '']
-    ]) {
-      await s3.send(new PutObjectCommand({ Bucket: outputs.DataLakeBucket, Key: key, Body: body }))
+    ] as const) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: output('DataLakeBucket'), Key: key, Body: body })
+      )
     }
     const sensor = await runAction('s3-sensor', {
       inputs: {
-        bucket: outputs.DataLakeBucket,
+        bucket: output('DataLakeBucket'),
         key: prefix,
         'success-marker': '_SUCCESS',
         'min-objects': '0',
         timeout: '1m',
         'poke-interval': '1s'
       },
-      env: { ...awsTestEnv, AWS_REGION: outputs.AwsRegion, AWS_ENDPOINT_URL_S3: moto.endpoint }
+      env: { ...awsTestEnv, AWS_REGION: output('AwsRegion'), AWS_ENDPOINT_URL_S3: moto.endpoint }
     })
     expect(sensor.code, sensor.stdout + sensor.stderr).toBe(0)
     expect(sensor.outputs).toMatchObject({ found: 'true', count: '1' })
@@ -533,7 +547,7 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
         'events',
         'describe-rule',
         '--name',
-        events.resources[logicalId],
+        eventsResource(logicalId),
         '--event-bus-name',
         eventBus
       )
@@ -545,7 +559,7 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
           'events',
           'list-targets-by-rule',
           '--rule',
-          events.resources[logicalId],
+          eventsResource(logicalId),
           '--event-bus-name',
           eventBus
         )
@@ -553,19 +567,19 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
     ).Targets
   const roleArn = async (logicalId: string): Promise<string> =>
     (
-      JSON.parse(await aws('iam', 'get-role', '--role-name', events.resources[logicalId])) as {
+      JSON.parse(await aws('iam', 'get-role', '--role-name', eventsResource(logicalId))) as {
         Role: { Arn: string }
       }
     ).Role.Arn
   // The queue's ARN from its URL (https://sqs.<region>.amazonaws.com/<account>/<name>):
   // the AWS CLI sends SQS calls to the host in the queue URL, which is not moto's.
   const queueArn = (): string => {
-    const [, account, name] = new URL(events.resources.DataArrivalDeadLetters).pathname.split('/')
+    const [, account, name] = new URL(eventsResource('DataArrivalDeadLetters')).pathname.split('/')
     return `arn:aws:sqs:us-east-1:${account}:${name}`
   }
   /** A rule's pattern in the template, with the stack's bucket for `!Ref LakeBucket`. */
   const templatePattern = (logicalId: string): unknown =>
-    resolve(template.Resources[logicalId].Properties?.EventPattern, {
+    resolve(resourceOf(template, logicalId).Properties?.EventPattern, {
       LakeBucket: EVENTS_BUCKET
     })
 
@@ -640,7 +654,7 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
 
   it('each role may do one thing on one resource, and only rules of this account (and bus) may assume it', async () => {
     const forward = await rolePolicy(
-      events.resources.ForwardMarkerRole,
+      eventsResource('ForwardMarkerRole'),
       'forward-to-the-data-arrival-bus'
     )
     expect(forward.Statement).toEqual([
@@ -651,7 +665,7 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
         Resource: `arn:aws:events:us-east-1:123456789012:event-bus/${bus}`
       }
     ])
-    const dispatch = await rolePolicy(events.resources.DispatchRole, 'dispatch-the-daily-workflow')
+    const dispatch = await rolePolicy(eventsResource('DispatchRole'), 'dispatch-the-daily-workflow')
     expect(dispatch.Statement).toEqual([
       {
         Sid: 'InvokeTheGitHubDispatch',
@@ -661,7 +675,7 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
       }
     ])
     const trust = JSON.parse(
-      await aws('iam', 'get-role', '--role-name', events.resources.DispatchRole)
+      await aws('iam', 'get-role', '--role-name', eventsResource('DispatchRole'))
     ) as {
       Role: {
         AssumeRolePolicyDocument: {
@@ -669,8 +683,8 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
         }
       }
     }
-    const sourceArn =
-      trust.Role.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:SourceArn']
+    const sourceArn = present(trust.Role.AssumeRolePolicyDocument.Statement[0], 'a trust statement')
+      .Condition.ArnLike['aws:SourceArn']
     // IAM's ArnLike: * matches any run of characters. The dispatch rule's real ARN is one
     // the trust admits; the marker rule's (default bus) is not.
     const admits = (arn: string): boolean =>
@@ -683,7 +697,7 @@ describe('the data-arrival trigger on moto (GitHubDispatchTokenSecretArn given)'
     const text = readFileSync(path.join(projectRoot, 'infra', 'pipeline.yaml'), 'utf8')
     const value = referenceText(
       (
-        template.Resources.GitHubConnection.Properties?.AuthParameters as {
+        resourceOf(template, 'GitHubConnection').Properties?.AuthParameters as {
           ApiKeyAuthParameters: { ApiKeyValue: unknown }
         }
       ).ApiKeyAuthParameters.ApiKeyValue

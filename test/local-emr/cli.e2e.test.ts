@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { awsTestEnv, projectRoot } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
 import { ensureJars, SPARK_TEST_TIMEOUT_MS } from './peers.js'
+import { group } from '../../src/core/regex.js'
+import { present } from '../support/present.js'
 
 const script = path.join(projectRoot, 'scripts', 'local-emr-serverless.ts')
 const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
@@ -52,17 +54,17 @@ describe('npm run local-emr (the service on its own)', () => {
         const values: Record<string, string> = {}
         lines.on('line', line => {
           const match = /^export (\w+)=(\S+)$/.exec(line)
-          if (match) values[match[1]] = match[2]
+          if (match) values[group(match, 1)] = group(match, 2)
           if (line === 'unset AWS_SESSION_TOKEN') resolve(values)
         })
         child.once('close', code => reject(new Error(`exited with ${code} before serving`)))
       })
       const emr = new EMRServerlessClient({
         region: 'us-east-1',
-        endpoint: exported.AWS_ENDPOINT_URL_EMR_SERVERLESS,
+        endpoint: present(exported.AWS_ENDPOINT_URL_EMR_SERVERLESS, 'the endpoint export'),
         credentials: {
-          accessKeyId: exported.AWS_ACCESS_KEY_ID,
-          secretAccessKey: exported.AWS_SECRET_ACCESS_KEY
+          accessKeyId: present(exported.AWS_ACCESS_KEY_ID, 'the access key export'),
+          secretAccessKey: present(exported.AWS_SECRET_ACCESS_KEY, 'the secret key export')
         }
       })
       const { application } = await emr.send(new GetApplicationCommand({ applicationId: 'etl01' }))

@@ -14,6 +14,7 @@ import {
 } from '../../src/local-emr/service.js'
 import { localAwsEnv, projectRoot, startMoto, type Moto } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
+import { present } from '../support/present.js'
 
 export interface LocalPeers {
   moto: Moto
@@ -61,7 +62,7 @@ export async function startLocalPeers(
   return {
     moto,
     localEmr,
-    applicationId: localEmr.applications[0].id,
+    applicationId: present(localEmr.applications[0], 'an application').id,
     emr,
     s3,
     actionEnv: localAwsEnv(moto.endpoint, localEmr),

@@ -17,6 +17,7 @@ import { startLocalEmrServerless, type LocalEmrServerless } from '../../src/loca
 import { awsTestEnv } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
 import { ensureJars } from './peers.js'
+import { present } from '../support/present.js'
 
 // The local EMR Serverless and the local S3 (moto behind the harness's gate) as the local
 // pipeline starts them: with this start's random credentials. What anyone else on the
@@ -45,7 +46,7 @@ beforeAll(async () => {
     workDir: tempDir('local-emr-refusals'),
     credentials
   })
-  applicationId = emr.applications[0].id
+  applicationId = present(emr.applications[0], 'an application').id
   client = new EMRServerlessClient({ region: 'us-east-1', endpoint: emr.endpoint, credentials })
 }, 120_000)
 

@@ -22,6 +22,7 @@ import {
   waitUntil,
   type LocalPeers
 } from './peers.js'
+import { present } from '../support/present.js'
 
 /**
  * The local EMR Serverless against the real AWS SDK client (every answer must parse), moto
@@ -233,7 +234,7 @@ describe('local EMR Serverless: the API as the AWS SDK sees it', () => {
       new ListJobRunsCommand({ applicationId, states: ['FAILED'], maxResults: 1 })
     )
     expect(first.jobRuns?.map(run => run.name)).toEqual(['page-2'])
-    expect(first.jobRuns?.[0].createdAt).toBeInstanceOf(Date)
+    expect(first.jobRuns?.[0]?.createdAt).toBeInstanceOf(Date)
     const second = await emr.send(
       new ListJobRunsCommand({
         applicationId,
@@ -377,7 +378,7 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
         credentials: hurried.credentials
       })
       try {
-        const applicationId = hurried.applications[0].id
+        const applicationId = present(hurried.applications[0], 'an application').id
         const { jobRunId } = await emr.send(
           new StartJobRunCommand({
             ...request({ entryPoint: 's3://code/idle.py', executionTimeoutMinutes: 1 }),

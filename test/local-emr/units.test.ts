@@ -20,6 +20,7 @@ import {
   sparkSubmitArgv
 } from '../../src/local-emr/spark-submit-args.js'
 import { tempDir } from '../support/temp.js'
+import { present } from '../support/present.js'
 
 describe('sparkSubmitParameters, split as EMR Serverless splits them', () => {
   it('turns --conf, property options and file lists into properties and lists', () => {
@@ -208,7 +209,7 @@ describe('jar cache', () => {
         : new Response(body, { headers: { 'content-length': String(body.length) } })
 
   it('uses Maven Central paths', () => {
-    expect(jarUrl(MAVEN_JARS[0])).toBe(
+    expect(jarUrl(present(MAVEN_JARS[0], 'a jar'))).toBe(
       'https://repo1.maven.org/maven2/org/apache/hadoop/hadoop-aws/3.3.4/hadoop-aws-3.3.4.jar'
     )
   })

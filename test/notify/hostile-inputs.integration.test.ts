@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runAction, type ActionRun } from '../support/run-action.js'
 import { workflowEffects } from '../support/workflow-log.js'
 import { LocalGitHub } from './local-github.js'
+import { present } from '../support/present.js'
 
 // The notify bundle, run as the runner runs it against the local GitHub API stand-in, with
 // inputs as a hostile or careless caller could give them: what reaches the issue, the log
@@ -44,10 +45,10 @@ describe('notify with hostile inputs', () => {
     ].join('\n')
     const run = await notify({ 'error-excerpt': excerpt })
     expect(run.code, run.stdout).toBe(0)
-    const body = github.issues[0].body ?? ''
+    const body = github.issues[0]?.body ?? ''
     const lines = body.split('\n')
     const opening = lines.findIndex(line => /^`{3,}$/.test(line))
-    const fence = lines[opening]
+    const fence = present(lines[opening], 'an opening fence')
     expect(fence.length).toBeGreaterThan(8)
     const closing = lines.indexOf(fence, opening + 1)
     // The whole excerpt is inside the fence, and the fence closes only after it.
@@ -80,8 +81,8 @@ describe('notify with hostile inputs', () => {
     expect(run.code).toBe(1)
     const errors = workflowEffects(run.stdout).annotations
     expect(errors).toHaveLength(1)
-    expect(errors[0].message.startsWith(message)).toBe(true)
-    expect(errors[0].message).not.toContain('\n')
+    expect(errors[0]?.message.startsWith(message)).toBe(true)
+    expect(errors[0]?.message).not.toContain('\n')
     expect(github.calls()).toEqual([])
   })
 })

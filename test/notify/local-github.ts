@@ -73,7 +73,7 @@ export class LocalGitHub {
    * Called once each request has been answered: lets a test act between two requests of an
    * action (a person re-running a run) at a point that does not depend on timing.
    */
-  onAnswered?: (request: RecordedRequest) => void
+  onAnswered?: ((request: RecordedRequest) => void) | undefined
   private faults: Fault[] = []
   private server?: Server
   url = ''
@@ -127,7 +127,8 @@ export class LocalGitHub {
           : this.answer(req, url, body)
         res.writeHead(status, { 'content-type': 'application/json', ...fault?.headers })
         res.end(typeof answer === 'string' ? answer : JSON.stringify(answer))
-        this.onAnswered?.(this.requests[this.requests.length - 1])
+        // The request answered here was pushed above.
+        this.onAnswered?.(this.requests.at(-1)!)
       })
     })
     await new Promise<void>(resolve => this.server?.listen(0, '127.0.0.1', resolve))

@@ -57,7 +57,7 @@ describe('notify: runs that did nothing, and failures that repeat', () => {
     expect(run.outputs).toEqual({ 'issue-number': '', action: 'none' })
     expect(github.requests.slice(requestsBefore)).toEqual([])
     expect(github.webhookMessages).toEqual([])
-    expect(github.issues[0].state).toBe('open')
+    expect(github.issues[0]?.state).toBe('open')
     expect(run.summary).toContain('⏭️ daily-customer-etl: nothing to do for 2026-03-01')
   })
 
@@ -71,19 +71,19 @@ describe('notify: runs that did nothing, and failures that repeat', () => {
     }
     const first = await notify(blocked)
     expect(first.outputs).toEqual({ 'issue-number': '1', action: 'opened' })
-    expect(github.issues[0].body).toContain('- 2026-03-02: blocked (quality gate failed)')
+    expect(github.issues[0]?.body).toContain('- 2026-03-02: blocked (quality gate failed)')
     expect(github.webhookMessages).toHaveLength(1)
     const second = await notify({ ...blocked, 'logical-date': '2026-03-03' })
     expect(second.code, visibleLog(second)).toBe(0)
     expect(second.outputs).toEqual({ 'issue-number': '1', action: 'none' })
-    expect(github.issues[0].comments).toEqual([])
+    expect(github.issues[0]?.comments).toEqual([])
     expect(github.webhookMessages).toHaveLength(1)
     // Another failure in the same streak is told as usual, and its key once too.
     const other = await notify({ ...blocked, 'once-per-streak': 'blocked 2026-03-04' })
     expect(other.outputs.action).toBe('commented')
     const again = await notify({ ...blocked, 'once-per-streak': 'blocked 2026-03-04' })
     expect(again.outputs.action).toBe('none')
-    expect(github.issues[0].comments).toHaveLength(1)
+    expect(github.issues[0]?.comments).toHaveLength(1)
   })
 })
 
@@ -100,14 +100,14 @@ describe('notify: one issue per failure streak', () => {
     ])
     expect(github.labels.get('pipeline-failure')?.color).toBe('d73a4a')
     const listing = github.requests[0]
-    expect(listing.query.get('labels')).toBe('pipeline-failure')
-    expect(listing.query.get('state')).toBe('open')
+    expect(listing?.query.get('labels')).toBe('pipeline-failure')
+    expect(listing?.query.get('state')).toBe('open')
     const [issue] = github.issues
-    expect(issue.title).toBe('daily-customer-etl failed for 2026-02-28')
-    expect(issue.labels).toEqual(['pipeline-failure'])
-    expect(issue.body).toContain('| failed jobs | ingest-cdc |')
-    expect(issue.body).toContain(runUrl)
-    expect(issue.body).toContain('AnalysisException: Path does not exist')
+    expect(issue?.title).toBe('daily-customer-etl failed for 2026-02-28')
+    expect(issue?.labels).toEqual(['pipeline-failure'])
+    expect(issue?.body).toContain('| failed jobs | ingest-cdc |')
+    expect(issue?.body).toContain(runUrl)
+    expect(issue?.body).toContain('AnalysisException: Path does not exist')
     expect(run.summary).toContain(
       '❌ daily-customer-etl failed for 2026-02-28 (failed: ingest-cdc)'
     )
@@ -129,15 +129,15 @@ describe('notify: one issue per failure streak', () => {
     expect(again.code, visibleLog(again)).toBe(0)
     expect(again.outputs).toEqual({ 'issue-number': '1', action: 'commented' })
     expect(github.issues).toHaveLength(1)
-    expect(github.issues[0].comments[0]).toContain('Failed again for **2026-03-01**')
-    expect(github.issues[0].comments[0]).toContain('| failed jobs | validate-data-quality |')
+    expect(github.issues[0]?.comments[0]).toContain('Failed again for **2026-03-01**')
+    expect(github.issues[0]?.comments[0]).toContain('| failed jobs | validate-data-quality |')
 
     const recovered = await notify({ status: 'success', 'logical-date': '2026-03-02' })
     expect(recovered.code, visibleLog(recovered)).toBe(0)
     expect(recovered.outputs).toEqual({ 'issue-number': '1', action: 'closed' })
     expect(github.issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed' })
-    expect(github.issues[0].comments[1]).toContain('Recovered')
-    expect(github.issues[0].comments[1]).toContain('2026-03-02')
+    expect(github.issues[0]?.comments[1]).toContain('Recovered')
+    expect(github.issues[0]?.comments[1]).toContain('2026-03-02')
     expect(recovered.summary).toContain('✅ daily-customer-etl completed for 2026-03-02')
 
     // The streak is over: the next failure opens a new issue (the label exists by now).
@@ -149,7 +149,7 @@ describe('notify: one issue per failure streak', () => {
       'GET /repos/example/pipeline/labels/pipeline-failure',
       'POST /repos/example/pipeline/issues'
     ])
-    expect(github.issues[1].labels).toEqual(['pipeline-failure'])
+    expect(github.issues[1]?.labels).toEqual(['pipeline-failure'])
   })
 
   it('a success with no open issue changes nothing', async () => {
@@ -182,7 +182,7 @@ describe('notify: one issue per failure streak', () => {
     )
     const run = await notify(failure)
     expect(run.outputs).toEqual({ 'issue-number': '3', action: 'opened' })
-    expect(github.issues[0].comments).toEqual([])
+    expect(github.issues[0]?.comments).toEqual([])
   })
 })
 
@@ -225,8 +225,8 @@ describe('notify: failure evidence from the run itself', () => {
       'POST /repos/example/pipeline/labels',
       'POST /repos/example/pipeline/issues'
     ])
-    expect(github.requests[0].query.get('filter')).toBe('latest')
-    const body = github.issues[0].body
+    expect(github.requests[0]?.query.get('filter')).toBe('latest')
+    const body = github.issues[0]?.body
     expect(body).toContain('| failed jobs | ingest CDC (bronze → silver) |')
     expect(body).toContain(
       'ingest CDC (bronze → silver) › Run ./:\nSpark job run 00abc FAILED: Job failed, exit code 1'
@@ -248,7 +248,7 @@ describe('notify: failure evidence from the run itself', () => {
     expect(run.stdout).toMatch(
       /::warning::Could not read the failed jobs' errors: GitHub API GET .* answered HTTP 403 .*actions: read/
     )
-    expect(github.issues[0].body).toContain('| failed jobs | ingest-cdc |')
+    expect(github.issues[0]?.body).toContain('| failed jobs | ingest-cdc |')
   })
 })
 
@@ -396,7 +396,7 @@ describe('notify: errors are one clear line and the token never shows', () => {
     expect(visibleLog(run)).not.toContain(token)
     expect(run.summary).not.toContain(token)
     // It was sent where it belongs: the Authorization header of the API calls.
-    expect(github.requests[0].headers.authorization).toBe(`token ${token}`)
+    expect(github.requests[0]?.headers.authorization).toBe(`token ${token}`)
   })
 
   it.each([

@@ -57,7 +57,7 @@ describe('auto-retry decision', () => {
       decideRetry(failedRun({ runAttempt }), policy, now, delayMs)
     )
     expect(attempts.map(decision => decision.retry)).toEqual([true, true, true, false])
-    expect(attempts[3].reason).toBe(
+    expect(attempts[3]?.reason).toBe(
       'run 42 attempt 4 failed and was the last of 4 attempts (retries: 3); giving up'
     )
     expect(decideRetry(failedRun(), { ...policy, retries: 0 }, now, delayMs)).toEqual({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runAction } from '../support/run-action.js'
+import { present } from '../support/present.js'
 
 describe('backfill-dates action', () => {
   it('outputs the dates as JSON for the matrix, and the validated max-parallel', async () => {
@@ -7,7 +8,7 @@ describe('backfill-dates action', () => {
       inputs: { start: '2026-01-30', end: '2026-02-02', 'max-days': '31', 'max-parallel': '2' }
     })
     expect(run.code, run.stdout).toBe(0)
-    expect(JSON.parse(run.outputs.dates)).toEqual([
+    expect(JSON.parse(present(run.outputs.dates, 'the dates output'))).toEqual([
       '2026-01-30',
       '2026-01-31',
       '2026-02-01',
@@ -24,7 +25,7 @@ describe('backfill-dates action', () => {
     })
     expect(run.code, run.stdout).toBe(0)
     expect(run.outputs['max-parallel']).toBe('1')
-    expect(JSON.parse(run.outputs.dates)[0]).toBe('2026-01-30')
+    expect(JSON.parse(present(run.outputs.dates, 'the dates output'))[0]).toBe('2026-01-30')
   })
 
   it.each([

@@ -7,6 +7,7 @@ import {
 } from '../../src/quality/evaluate.js'
 import type { MetricEntry, MetricsDocument } from '../../src/quality/metrics-document.js'
 import { parseRules } from '../../src/quality/rules.js'
+import { present } from '../support/present.js'
 
 const DAY = '2024-03-10'
 
@@ -25,7 +26,7 @@ function metricsDoc(
     metrics: Object.fromEntries(
       Object.entries({ row_count: rowCount, ...metrics }).map(([id, value]) => [
         id,
-        { kind: id.split('(')[0], value }
+        { kind: id.split('(')[0] ?? id, value }
       ])
     )
   }
@@ -42,7 +43,7 @@ function evaluate(
     logicalDate: DAY,
     missingHistory: options.missingHistory ?? 'warn'
   })
-  return result
+  return present(result, 'a result for the rule')
 }
 
 const statusOf = (rule: string, document: MetricsDocument): string =>

@@ -92,7 +92,7 @@ describe('runQualityGate', () => {
       evaluated_at: '2024-03-11T02:30:00.000Z'
     })
     expect(outcome.results.results.map(result => result.status)).toEqual(['pass', 'pass', 'pass'])
-    expect(outcome.results.results[2].history).toEqual({
+    expect(outcome.results.results[2]?.history).toEqual({
       wanted: 2,
       dates: ['2024-03-09', '2024-03-08'],
       baseline: 110,
@@ -143,8 +143,8 @@ describe('runQualityGate', () => {
     for (const missingHistory of ['pass', 'warn', 'fail'] as const) {
       const outcome = await runQualityGate(options({ missingHistory }))
       const change = outcome.results.results[2]
-      expect(change.status).toBe(missingHistory)
-      expect(change.history).toEqual({ wanted: 2, dates: [], sufficient: false })
+      expect(change?.status).toBe(missingHistory)
+      expect(change?.history).toEqual({ wanted: 2, dates: [], sufficient: false })
       expect(outcome.summary.toString()).toContain('(not enough history)')
       const said = logger.lines.filter(line => line.includes('volume steady: only 0 of 2'))
       expect(said.at(-1)).toMatch(

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
+import { present } from '../support/present.js'
 
 /**
  * The whole path as the pipeline runs it: the data-quality Spark job (local PySpark) writes
@@ -127,7 +128,7 @@ describe('quality gate on metrics from the Spark job, in S3', () => {
     const run = await gate(GOOD_DAY, { 'write-results': 'true' })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.outputs).toMatchObject({ passed: 'true', failed: '0', warnings: '1' })
-    const results = JSON.parse(run.outputs.results)
+    const results = JSON.parse(present(run.outputs.results, 'the results output'))
     expect(results).toMatchObject({ dataset: 'customers', logical_date: GOOD_DAY, passed: true })
     expect(results.history_dates).toEqual(['2024-03-03', '2024-03-02', '2024-03-01'])
     expect(results.results).toHaveLength(19)

@@ -8,6 +8,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/moto.js'
+import { present } from '../support/present.js'
 
 const file = '.github/workflows/release.yml'
 const source = readFileSync(path.join(projectRoot, file), 'utf8')
@@ -49,7 +50,8 @@ describe('release.yml', () => {
   })
 
   it('checks the CHANGELOG section, a fresh dist/ and every test before anything is published', () => {
-    const { check, release } = workflow.jobs
+    const check = present(workflow.jobs.check, 'the check job')
+    const release = present(workflow.jobs.release, 'the release job')
     expect(release.needs).toBe('check')
     const script = runs(check)
     const order = [
@@ -62,11 +64,11 @@ describe('release.yml', () => {
       script
     ).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
-    expect(check.permissions).toEqual({ contents: 'read' })
+    expect(check?.permissions).toEqual({ contents: 'read' })
   })
 
   it('tags, creates the release with the CHANGELOG section as notes, then moves the major tag', () => {
-    const { release } = workflow.jobs
+    const release = present(workflow.jobs.release, 'the release job')
     expect(workflow.permissions).toEqual({})
     expect(release.permissions).toEqual({ contents: 'write' })
     const script = runs(release)
@@ -82,7 +84,10 @@ describe('release.yml', () => {
     ).toBe(true)
     expect([...order].sort((a, b) => a - b)).toEqual(order)
     // The checkout keeps no token; pushes authenticate from the environment of their step.
-    expect(release.steps[0].with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false })
+    expect(release?.steps[0]?.with).toMatchObject({
+      'fetch-depth': 0,
+      'persist-credentials': false
+    })
     expect(source).not.toMatch(/git push[^\n]*x-access-token/)
   })
 })

@@ -91,6 +91,7 @@ beforeAll(async () => {
   })
   page.on('dialog', dialog => {
     pageErrors.push(`dialog: ${dialog.message()}`)
+    // Not awaited: an event handler; the page goes on once the dialog is gone.
     void dialog.dismiss()
   })
   page.on('pageerror', error => pageErrors.push(error.message))

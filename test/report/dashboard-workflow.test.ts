@@ -8,6 +8,8 @@ import {
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/moto.js'
+import { present } from '../support/present.js'
+import { group } from '../../src/core/regex.js'
 
 // .github/workflows/dashboard.yml through GitHub's own workflow parser, and its security
 // defaults: least privilege per job, third-party actions pinned by commit SHA.
@@ -59,21 +61,20 @@ describe('dashboard.yml', () => {
 
   it('asks for the least each job needs', () => {
     expect(workflow.permissions).toEqual({})
-    expect(workflow.jobs.build.permissions).toEqual({
+    expect(workflow.jobs.build?.permissions).toEqual({
       contents: 'read',
       'id-token': 'write',
       actions: 'read',
       issues: 'read'
     })
-    expect(workflow.jobs.deploy.permissions).toEqual({ pages: 'write', 'id-token': 'write' })
-    expect(workflow.jobs.deploy.environment?.name).toBe('github-pages')
+    expect(workflow.jobs.deploy?.permissions).toEqual({ pages: 'write', 'id-token': 'write' })
+    expect(workflow.jobs.deploy?.environment?.name).toBe('github-pages')
   })
 
   it('pins every third-party action by commit SHA, with its version in a comment', () => {
-    const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map(match => [
-      match[1],
-      match[2]
-    ])
+    const uses = [...text.matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map(
+      match => [group(match, 1), group(match, 2)] as const
+    )
     const remote = uses.filter(([target]) => !target.startsWith('./'))
     expect(remote.map(([target]) => target.split('@')[0]).sort()).toEqual([
       'actions/checkout',
@@ -91,13 +92,19 @@ describe('dashboard.yml', () => {
     const action = parse(readFileSync(path.join(projectRoot, 'report', 'action.yml'), 'utf8')) as {
       inputs: Record<string, { required?: boolean }>
     }
-    const steps = workflow.jobs.build.steps
-    const report = steps.find(step => step.uses === './report')!
+    const steps = present(workflow.jobs.build, 'the build job').steps
+    const report = present(
+      steps.find(step => step.uses === './report'),
+      'the report step'
+    )
     for (const key of Object.keys(report.with ?? {}))
       expect(Object.keys(action.inputs)).toContain(key)
     for (const [name, input] of Object.entries(action.inputs))
       if (input.required) expect(report.with).toHaveProperty(name)
-    const upload = steps.find(step => step.uses?.startsWith('actions/upload-pages-artifact@'))!
+    const upload = present(
+      steps.find(step => step.uses?.startsWith('actions/upload-pages-artifact@')),
+      'the upload step'
+    )
     expect(upload.with?.path).toBe(report.with?.output)
   })
 

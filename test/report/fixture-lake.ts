@@ -19,12 +19,16 @@ export const FIXTURE_TASKS = [
   'quality-gate',
   'compute-aggregates'
 ] as const
+type FixtureTask = (typeof FIXTURE_TASKS)[number]
+/** One value per task (every task is mapped, so the record is complete). */
+const perTask = <T>(value: (task: FixtureTask) => T): Record<FixtureTask, T> =>
+  Object.fromEntries(FIXTURE_TASKS.map(task => [task, value(task)])) as Record<FixtureTask, T>
 export const FIXTURE_PIPELINE = 'daily-customer-etl'
 
 export interface FixtureLake {
   dates: string[]
   /** expected[task][dateIndex]. */
-  expected: Record<string, CellState[]>
+  expected: Record<FixtureTask, CellState[]>
   /** How many bad files it holds (each must be listed as not used). */
   badFiles: number
   /** The total estimated cost of the Spark records in range. */
@@ -44,11 +48,10 @@ type Plan =
   | 'negative'
 
 /** What happens to each task on date number `index`; the scenario, in one place. */
-function planFor(index: number, last: number): Record<string, Plan> {
-  const plan: Record<string, Plan> = Object.fromEntries(FIXTURE_TASKS.map(task => [task, 'pass']))
+function planFor(index: number, last: number): Record<FixtureTask, Plan> {
+  const plan = perTask<Plan>(() => 'pass')
   const rerun = index % 17 === 8
-  if (index === 20 || index === 21)
-    return Object.fromEntries(FIXTURE_TASKS.map(task => [task, 'none']))
+  if (index === 20 || index === 21) return perTask<Plan>(() => 'none')
   if (rerun) for (const task of FIXTURE_TASKS) plan[task] = 'rerun'
   if (index % 11 === 3) plan['ingest-cdc'] = 'retry'
   if (index % 13 === 5)
@@ -97,7 +100,7 @@ function expectedState(plan: Plan, upstreamStopped: boolean): CellState {
 
 const SPARK = new Set(['ingest-cdc', 'data-quality-metrics', 'compute-aggregates'])
 /** Offsets of each task's start after 02:00 of the run day, in minutes. */
-const START_MINUTES: Record<string, number> = {
+const START_MINUTES: Record<FixtureTask, number> = {
   'wait-for-data': 0,
   'ingest-cdc': 20,
   'data-quality-metrics': 45,
@@ -107,9 +110,7 @@ const START_MINUTES: Record<string, number> = {
 
 export function writeFixtureLake(dir: string, start: string, days: number): FixtureLake {
   const dates = Array.from({ length: days }, (_, index) => addDays(start, index))
-  const expected: Record<string, CellState[]> = Object.fromEntries(
-    FIXTURE_TASKS.map(task => [task, []])
-  )
+  const expected = perTask<CellState[]>(() => [])
   let badFiles = 0
   let costUsd = 0
   const write = (relative: string, text: string): void => {

@@ -22,7 +22,7 @@ export class GitHubStandIn {
   jobs: { name: string; conclusion: string | null }[] = []
   issues: { number: number; title: string; body: string; labels: string[] }[] = []
   /** Answer every request with this status instead (e.g. 401). */
-  failWith?: number
+  failWith?: number | undefined
   /** What every `html_url` starts with (a crafted answer gives another scheme). */
   linkBase = 'https://github.com/example/pipeline'
   url = ''

@@ -9,6 +9,7 @@ import { tempDir } from '../support/temp.js'
 import { workflowEffects } from '../support/workflow-log.js'
 import { GitHubStandIn } from './github-stand-in.js'
 import { HOSTILE_PIPELINE, writeHostileLake, type HostileLake } from './hostile-lake.js'
+import { group } from '../../src/core/regex.js'
 
 const run = promisify(execFile)
 
@@ -27,8 +28,8 @@ function problemsOf(page: string): { location: string; reason: string }[] {
   const entities = (text: string): string =>
     text.replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code)))
   return [...page.matchAll(/<li><code>([^<]*)<\/code>: ([^<]*)<\/li>/g)].map(match => ({
-    location: entities(match[1]),
-    reason: entities(match[2])
+    location: entities(group(match, 1)),
+    reason: entities(group(match, 2))
   }))
 }
 
@@ -84,7 +85,10 @@ describe('spark-pipeline report over a hostile lake', () => {
     expect(tags.filter(tag => /^<(img|script|iframe|object|embed|svg)/i.test(tag))).toEqual([])
     // Every attribute is name="value"; none is an event handler, no link leaves for the beacon.
     const attributes = tags.flatMap(tag =>
-      [...tag.matchAll(/\s([\w:-]+)="([^"]*)"/g)].map(([, name, value]) => ({ name, value }))
+      [...tag.matchAll(/\s([\w:-]+)="([^"]*)"/g)].map(match => ({
+        name: group(match, 1),
+        value: group(match, 2)
+      }))
     )
     expect(tags.filter(tag => /=[^"]/.test(tag.replace(/="[^"]*"/g, '')))).toEqual([])
     expect(attributes.filter(({ name }) => /^on/i.test(name))).toEqual([])
@@ -159,7 +163,7 @@ describe('spark-pipeline report with hostile answers and paths', () => {
     const page = readFileSync(path.join(output, 'index.html'), 'utf8')
     expect(page).toContain('Open failure issue:')
     expect(page).toContain('#5 daily failed')
-    const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map(match => match[1])
+    const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map(match => group(match, 1))
     expect(hrefs.filter(href => !/^(https?:|about:blank$)/.test(href))).toEqual([])
   })
 

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { WorkflowOutcome } from '../../src/runner/workflow-runner.js'
 import { tempDir } from '../support/temp.js'
 import { projectRoot, runFixture } from './support.js'
+import { group } from '../../src/core/regex.js'
+import { present } from '../support/present.js'
 
 // The local runner checked against a peer: nektos/act, built by scripts/setup-act.sh, runs the
 // same workflows (test/fixtures/workflows/peer/) on this host with no Docker
@@ -30,7 +32,7 @@ interface StepTrace {
   lines: string[]
 }
 interface JobTrace {
-  result?: Result
+  result?: Result | undefined
   steps: StepTrace[]
 }
 type RunTrace = Record<string, JobTrace>
@@ -161,11 +163,11 @@ function runnerTrace(output: string, outcome: WorkflowOutcome | undefined): RunT
     const stepLine = /^ {2}(\S+) ▸ (.*)$/.exec(line)
     const logLine = /^ {2}(\S+) │ (.*)$/.exec(line)
     if (stepLine) {
-      const [, jobId, rest] = stepLine
+      const [jobId, rest] = [group(stepLine, 1), group(stepLine, 2)]
       const job = jobs[jobId]
       if (!job) throw new Error(`a step line of a job the outcome does not know: ${line}`)
       const end = ended.exec(rest)
-      const name = end ? end[1] : rest
+      const name = end ? group(end, 1) : rest
       const key = name.startsWith('Post ') ? name : `Main ${name}`
       let step = job.steps.find(candidate => candidate.step === key)
       if (!step) {
@@ -173,12 +175,12 @@ function runnerTrace(output: string, outcome: WorkflowOutcome | undefined): RunT
         step = { step: key, result: 'success', lines: [] }
         job.steps.push(step)
       }
-      if (end) step.result = words[end[2]]
+      if (end) step.result = present(words[group(end, 2)], 'a known result word')
       current[jobId] = step
-    } else if (logLine && peerLine.test(logLine[2])) {
-      const step = current[logLine[1]]
+    } else if (logLine && peerLine.test(group(logLine, 2))) {
+      const step = current[group(logLine, 1)]
       if (!step) throw new Error(`a peer: line before any step: ${line}`)
-      step.lines.push(logLine[2])
+      step.lines.push(group(logLine, 2))
     }
   }
   return jobs
@@ -328,7 +330,7 @@ describe('the local runner agrees with nektos/act', () => {
 
   it('actions.yml: post steps run in reverse order, under post-if, with the saved state', () => {
     // Spelled out once, so that a change in both runners at once cannot go unnoticed.
-    const failing = ours['actions.yml'].trace.failing.steps
+    const failing = present(ours['actions.yml'].trace.failing, 'the failing job').steps
     expect(failing.filter(step => step.step.startsWith('Post ')).map(step => step.step)).toEqual([
       'Post record broken',
       'Post record tolerated',
@@ -337,7 +339,7 @@ describe('the local runner agrees with nektos/act', () => {
       'Post record first'
     ])
     expect(failing.find(step => step.step === 'Post record on-success')?.result).toBe('skipped')
-    const passing = ours['actions.yml'].trace.passing.steps
+    const passing = present(ours['actions.yml'].trace.passing, 'the passing job').steps
     expect(passing.find(step => step.step === 'Post record first')?.lines).toEqual([
       'peer: post first input=first env=given to main and post'
     ])
@@ -350,8 +352,8 @@ describe('the local runner agrees with nektos/act', () => {
     ])
     const github = ours['post-fails.yml'].trace
     const actSide = act['post-fails.yml'].trace
-    expect(github['post-fails'].result).toBe('failure')
-    expect(github['post-fails'].steps.slice(-3)).toEqual([
+    expect(github['post-fails']?.result).toBe('failure')
+    expect(github['post-fails']?.steps.slice(-3)).toEqual([
       { step: 'Post record last', result: 'success', lines: ['peer: post last input=last'] },
       {
         step: 'Post record post-fails',
@@ -371,28 +373,31 @@ describe('the local runner agrees with nektos/act', () => {
       ]
     })
     // act: the post step after the failed one still sees success(), and `later` never starts.
-    expect(actSide['post-fails'].steps.at(-1)).toEqual({
+    expect(actSide['post-fails']?.steps.at(-1)).toEqual({
       step: 'Post record on-success',
       result: 'success',
       lines: ['peer: post on-success input=on-success']
     })
     expect(actSide.later).toBeUndefined()
     // Everything else in the job agrees.
-    const others = (trace: RunTrace): RunTrace => ({
-      'post-fails': {
-        result: trace['post-fails'].result,
-        steps: trace['post-fails'].steps.filter(step => step.step !== 'Post record on-success')
+    const others = (trace: RunTrace): RunTrace => {
+      const job = present(trace['post-fails'], 'the post-fails job')
+      return {
+        'post-fails': {
+          result: job.result,
+          steps: job.steps.filter(step => step.step !== 'Post record on-success')
+        }
       }
-    })
+    }
     expect(others(github)).toEqual(withLostOutput(others(actSide), others(github)))
     expect(ours['post-fails.yml'].exitCode).toBe(act['post-fails.yml'].exitCode)
   })
 
   it('needs.yml: job-level continue-on-error, where act differs and GitHub decides', () => {
-    expect(actDiffers[0].why).toContain('continue-on-error')
+    expect(actDiffers[0]?.why).toContain('continue-on-error')
     const github = ours['needs.yml']
-    expect(github.outcome.jobs['tolerated-job'].result).toBe('success')
-    expect(github.outcome.jobs['tolerated-job'].outputs).toEqual({ before: 'kept' })
+    expect(github.outcome.jobs['tolerated-job']?.result).toBe('success')
+    expect(github.outcome.jobs['tolerated-job']?.outputs).toEqual({ before: 'kept' })
     expect(github.trace['after-tolerated']).toEqual({
       result: 'success',
       steps: [
@@ -404,7 +409,7 @@ describe('the local runner agrees with nektos/act', () => {
       ]
     })
     // act: the tolerated job fails and its dependant is skipped.
-    expect(act['needs.yml'].trace['tolerated-job'].result).toBe('failure')
+    expect(act['needs.yml'].trace['tolerated-job']?.result).toBe('failure')
     expect(act['needs.yml'].trace['after-tolerated']).toEqual({ result: 'skipped', steps: [] })
   })
 })

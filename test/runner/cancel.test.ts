@@ -41,10 +41,10 @@ describe('runner: a cancel (Ctrl-C)', () => {
     expect(lines).toContain('cancelled() step ran')
     expect(lines).not.toContain('must not run')
     expect(lines).toContain('post: cancelling run-1')
-    expect(outcome?.jobs.long.result).toBe('cancelled')
+    expect(outcome?.jobs.long?.result).toBe('cancelled')
     // Jobs not started yet: only those whose if: allows a cancelled run (always()) run.
     expect(jobLines(output, 'after-cancel')).toEqual(['long result=cancelled'])
-    expect(outcome?.jobs['skipped-after-cancel'].result).toBe('skipped')
+    expect(outcome?.jobs['skipped-after-cancel']?.result).toBe('skipped')
     expect(exitCode).toBe(1)
   })
 

@@ -166,8 +166,8 @@ describe('runner: the daily workflow as it is, against moto', { timeout: 600_000
         '2026-01-06 was completed by run 5150 (https://github.com/o/r/actions/runs/5150) at 2026-01-07T02:40:00.000Z; nothing to do'
       ])
     )
-    expect(run.outcome?.jobs['day-1'].result).toBe('skipped')
-    expect(run.outcome?.jobs.report.outputs.status).toBe('skipped')
+    expect(run.outcome?.jobs['day-1']?.result).toBe('skipped')
+    expect(run.outcome?.jobs.report?.outputs.status).toBe('skipped')
     // notify ran (on schedule) and changed no issue.
     expect(jobLines(run.output, 'report')).toEqual(
       expect.arrayContaining([
@@ -183,11 +183,11 @@ describe('runner: the daily workflow as it is, against moto', { timeout: 600_000
     const run = await daily({ event: 'schedule', eventTime: new Date('2026-01-17T02:07:00Z') })
     expect(run.exitCode).toBe(1)
     expect(await jobRunCount()).toBe(before)
-    expect(run.outcome?.jobs.plan.result).toBe('failure')
+    expect(run.outcome?.jobs.plan?.result).toBe('failure')
     expect(run.output).toContain(
       'Certain failure (not retried): 10 dates are owed (2026-01-07 … 2026-01-16), more than max-catch-up 7: start a backfill for them: gh workflow run backfill.yml -f start=2026-01-07 -f end=2026-01-16'
     )
-    for (const day of ['day-1', 'day-7']) expect(run.outcome?.jobs[day].result).toBe('skipped')
+    for (const day of ['day-1', 'day-7']) expect(run.outcome?.jobs[day]?.result).toBe('skipped')
   })
 
   it('a lake from before the ledger: its last date with gold and a successful last task counts as completed', async () => {

@@ -65,7 +65,7 @@ describe('runner: concurrency and timeouts', () => {
     })
     // Both jobs are ready at once and two may run, but their group lets one at a time.
     const order = readMarkers(markers).filter(line => /^(start|end) /.test(line))
-    const first = order[0].replace('start ', '')
+    const first = order[0]?.replace('start ', '')
     const second = first === 'one' ? 'two' : 'one'
     expect(order).toEqual([`start ${first}`, `end ${first}`, `start ${second}`, `end ${second}`])
 
@@ -73,9 +73,9 @@ describe('runner: concurrency and timeouts', () => {
       /step-timeout ▸ too slow: failed .* timed out \(timeout-minutes\); SIGINT sent; continue-on-error/
     )
     expect(jobLines(run.output, 'step-timeout')).toContain('after the timed-out step')
-    expect(run.outcome?.jobs['step-timeout'].result).toBe('success')
+    expect(run.outcome?.jobs['step-timeout']?.result).toBe('success')
 
-    expect(run.outcome?.jobs['job-timeout'].result).toBe('cancelled')
+    expect(run.outcome?.jobs['job-timeout']?.result).toBe('cancelled')
     const lines = jobLines(run.output, 'job-timeout')
     expect(lines).toContain('always() after the job timeout')
     // However far the action got before the timeout, its post step runs.
@@ -104,7 +104,7 @@ describe('runner: workflow-level concurrency', () => {
     const third = start()
     const replaced = await second
     // The second trigger never ran its date: GitHub cancels it, and so does the runner.
-    expect(replaced.outcome?.jobs['day-1'].result).toBe('cancelled')
+    expect(replaced.outcome?.jobs['day-1']?.result).toBe('cancelled')
     expect(replaced.output).toContain(
       "day-1 / work: cancelled — Canceling since a higher priority waiting request for 'fixture-2026-01-05' exists"
     )

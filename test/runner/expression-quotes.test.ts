@@ -20,6 +20,6 @@ describe("doubled single quotes in expression strings ('')", () => {
   it('a run: script with an expression keeps all its single quotes, as bash needs them', async () => {
     const { output, outcome } = await runFixture('test/fixtures/workflows/peer/run-steps.yml')
     expect(jobLines(output, 'steps')).toContain("peer: quotes 'one' 'two' it's workflow_dispatch")
-    expect(outcome?.jobs.steps.result).toBe('failure') // the fixture's failing step, as designed
+    expect(outcome?.jobs.steps?.result).toBe('failure') // the fixture's failing step, as designed
   })
 })

@@ -11,15 +11,15 @@ describe('runner: job-level continue-on-error and matrix fail-fast', () => {
     // The job shows failed, yet its dependants see success and the job does not fail the run.
     expect(run.output).toContain('● allowed-to-fail: failed')
     expect(jobLines(run.output, 'after-allowed')).toEqual(['allowed-to-fail result=success'])
-    expect(run.outcome?.jobs['allowed-to-fail'].result).toBe('success')
+    expect(run.outcome?.jobs['allowed-to-fail']?.result).toBe('success')
 
     // fail-fast (the default): the first leg fails, the legs not yet run are cancelled.
     expect(jobLines(run.output, 'fail-fast (1)')).toEqual(['leg 1 of 3'])
     expect(jobLines(run.output, 'fail-fast (2)')).toEqual([])
-    expect(run.outcome?.jobs['fail-fast'].result).toBe('failure')
+    expect(run.outcome?.jobs['fail-fast']?.result).toBe('failure')
     // fail-fast: false: every leg runs.
     expect(jobLines(run.output, 'no-fail-fast (2)')).toEqual(['leg 2'])
-    expect(run.outcome?.jobs['no-fail-fast'].result).toBe('failure')
+    expect(run.outcome?.jobs['no-fail-fast']?.result).toBe('failure')
     expect(run.exitCode).toBe(1)
   })
 

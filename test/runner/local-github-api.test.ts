@@ -19,13 +19,13 @@ describe('the local GitHub API stand-in', { timeout: 120_000 }, () => {
     expect(store.issues).toHaveLength(1)
     const [issue] = store.issues
     expect(issue).toMatchObject({ state: 'open', labels: ['pipeline-failure'] })
-    expect(issue.title).toContain('fixture-pipeline')
+    expect(issue?.title).toContain('fixture-pipeline')
     // The failed job and its ::error:: annotation, read back through the jobs and
     // annotations routes, with the secret masked as the runner masks its log.
-    expect(issue.body).toContain('load')
-    expect(issue.body).toContain('the export for the day is truncated (key ***)')
-    expect(issue.body).not.toContain(secret)
-    expect(failed.output).toContain(`local GitHub API: opened issue #1: ${issue.title}`)
+    expect(issue?.body).toContain('load')
+    expect(issue?.body).toContain('the export for the day is truncated (key ***)')
+    expect(issue?.body).not.toContain(secret)
+    expect(failed.output).toContain(`local GitHub API: opened issue #1: ${issue?.title}`)
 
     const recovered = await runFixture('test/fixtures/workflows/notify.yml', {
       github: store,
@@ -33,7 +33,7 @@ describe('the local GitHub API stand-in', { timeout: 120_000 }, () => {
     })
     expect(recovered.exitCode, recovered.output).toBe(0)
     expect(store.issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed' })
-    expect(store.issues[0].comments.at(-1)).toContain('Recovered')
+    expect(store.issues[0]?.comments.at(-1)).toContain('Recovered')
     expect(recovered.output).toContain('local GitHub API: closed issue #1')
   })
 })

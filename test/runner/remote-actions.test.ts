@@ -42,7 +42,7 @@ describe('runner: stand-ins for remote actions pinned to a commit SHA', () => {
   it('plans the pinned workflows with every remote step as a stand-in (--strict)', async () => {
     const workflow = await loadWorkflow(projectRoot, '.github/workflows/auto-retry.yml')
     const plan = await planWorkflow(projectRoot, workflow, true)
-    expect(plan[0].steps.map(step => `${step.kind} ${step.label}`)).toEqual([
+    expect(plan[0]?.steps.map(step => `${step.kind} ${step.label}`)).toEqual([
       'stand-in actions/checkout@fbc6f39',
       'local-action ./auto-retry'
     ])

@@ -92,8 +92,8 @@ describe(
       ])
       expect(github.issues).toHaveLength(1)
       expect(github.issues[0]).toMatchObject({ state: 'open', labels: ['pipeline-failure'] })
-      expect(github.issues[0].title).toBe('daily-customer-etl failed for 2026-01-05 … 2026-01-06')
-      expect(github.issues[0].body).toContain(
+      expect(github.issues[0]?.title).toBe('daily-customer-etl failed for 2026-01-05 … 2026-01-06')
+      expect(github.issues[0]?.body).toContain(
         '2026-01-05: not completed by its SLA (06:00 UTC on 2026-01-06)'
       )
       expect(jobLines(run.output, 'watch')).toEqual(
@@ -124,11 +124,11 @@ describe(
       expect(first.exitCode).toBe(1)
       expect(github.dispatches).toEqual([])
       expect(github.issues).toHaveLength(1)
-      expect(github.issues[0].body).toContain('2026-01-05: 2026-01-05 is blocked since')
+      expect(github.issues[0]?.body).toContain('2026-01-05: 2026-01-05 is blocked since')
       const second = await watchdog('2026-01-08T06:41:00Z')
       expect(second.exitCode).toBe(1)
       expect(github.issues).toHaveLength(1)
-      expect(github.issues[0].comments).toEqual([])
+      expect(github.issues[0]?.comments).toEqual([])
       expect(jobLines(second.output, 'watch')).toEqual(
         expect.arrayContaining([
           expect.stringMatching(
@@ -165,7 +165,7 @@ describe(
       expect(github.workflowStates.get('daily-customer-etl.yml')).toBe('disabled_manually')
       expect(github.issues).toHaveLength(1)
       // Markdown-escaped as every text of the issue is: `\_` renders as `_`.
-      expect(github.issues[0].body).toContain('daily-customer-etl.yml is disabled\\_manually')
+      expect(github.issues[0]?.body).toContain('daily-customer-etl.yml is disabled\\_manually')
     })
   }
 )

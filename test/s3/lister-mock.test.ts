@@ -76,7 +76,7 @@ describe('S3Lister (fault injection: aws-sdk-client-mock)', () => {
     const lister = new S3Lister(new S3Client({ region: 'us-east-1' }), 'data-lake')
     expect(await lister.list('a.csv', { limit: 1 })).toHaveLength(1)
     expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(1)
-    expect(s3.commandCalls(ListObjectsV2Command)[0].args[0].input.MaxKeys).toBe(1)
+    expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input.MaxKeys).toBe(1)
   })
 
   // The S3 client is the one layer that retries a request (docs/operations.md, "Retries and

@@ -3,6 +3,7 @@ import { awsTestEnv, startMoto, type Moto } from '../support/moto.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
 import { createBucket, emptyBucket, motoClient, putObjects } from './support/objects.js'
 import { startCountingServer, startFaultProxy, type LocalServer } from './support/servers.js'
+import { present } from '../support/present.js'
 
 // dist/s3-sensor/index.js run as the runner runs it, against moto.
 let moto: Moto
@@ -90,7 +91,10 @@ describe('s3-sensor bundle', () => {
       /Poke 1 \([^)]+ in\): 0 objects, 0 B; still missing: 0 of min 2 objects matching s3:\/\/data-lake\/bronze\/customers\/date=2024-01-01\/\*\.json; marker bronze\/customers\/date=2024-01-01\/_SUCCESS not found/
     )
     expect(run.outputs).toMatchObject({ found: 'true', count: '2', 'total-bytes': '150' })
-    expect(JSON.parse(run.outputs.keys)).toEqual([`${PREFIX}part-0.json`, `${PREFIX}part-1.json`])
+    expect(JSON.parse(present(run.outputs.keys, 'the keys output'))).toEqual([
+      `${PREFIX}part-0.json`,
+      `${PREFIX}part-1.json`
+    ])
     expect(run.outputs['waited-seconds']).toMatch(/^\d+$/)
     expect(run.summary).toContain('### S3 sensor: found')
     expect(run.summary).toContain(
@@ -164,7 +168,7 @@ describe('s3-sensor bundle', () => {
     })
     expect(run.code).toBe(0)
     expect(run.outputs.count).toBe('1003')
-    const keys = JSON.parse(run.outputs.keys) as string[]
+    const keys = JSON.parse(present(run.outputs.keys, 'the keys output')) as string[]
     expect(keys).toHaveLength(1000)
     expect(keys.at(-1)).toBe(`${PREFIX}part-0999`)
     expect(run.stdout).toContain(
@@ -177,7 +181,9 @@ describe('s3-sensor bundle', () => {
     const run = await sensor({ bucket: BIG, key: PREFIX, timeout: '20s', 'poke-interval': '1s' })
     expect(run.code, run.stdout + run.stderr).toBe(0)
     expect(run.outputs).toMatchObject({ found: 'true', count: '1000', 'total-bytes': '1000' })
-    expect(JSON.parse(run.outputs.keys)).toEqual(BIG_KEYS.slice(0, 1000))
+    expect(JSON.parse(present(run.outputs.keys, 'the keys output'))).toEqual(
+      BIG_KEYS.slice(0, 1000)
+    )
     expect(run.stdout).toContain(
       `Found at least 1000 objects (the listing stopped once min-objects matched) for s3://${BIG}/${PREFIX}`
     )
@@ -196,7 +202,7 @@ describe('s3-sensor bundle', () => {
       'poke-interval': '1s'
     })
     expect(run.code, run.stdout + run.stderr).toBe(0)
-    expect(JSON.parse(run.outputs.keys)).toEqual(
+    expect(JSON.parse(present(run.outputs.keys, 'the keys output'))).toEqual(
       ['01', '02', '03'].map(day => `bronze/events/date=2024-01-${day}/part-7.json`)
     )
     expect(run.summary).toContain(
@@ -363,7 +369,7 @@ describe('s3-sensor bundle: bad input', () => {
     expect(run.code).toBe(1)
     const lines = errorLines(run)
     expect(lines).toHaveLength(1)
-    expect(lines[0].startsWith(`::error::${message}`), lines[0]).toBe(true)
+    expect(lines[0]?.startsWith(`::error::${message}`), lines[0]).toBe(true)
     expect(run.stdout + run.stderr).not.toMatch(STACK_LINE)
     expect(run.outputs).toEqual({})
     expect(counter.requests - before).toBe(0)

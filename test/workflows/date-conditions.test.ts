@@ -4,6 +4,7 @@ import { data, Evaluator, Lexer, Parser } from '@actions/expressions'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/moto.js'
+import { present } from '../support/present.js'
 
 // The `if:` conditions that decide which jobs of a date run, evaluated with GitHub's own
 // expression engine (@actions/expressions) against needs a run really produces. The status
@@ -17,6 +18,10 @@ const read = (file: string): Workflow =>
   parse(readFileSync(path.join(projectRoot, '.github/workflows', file), 'utf8')) as Workflow
 const date = read('daily-customer-etl-date.yml')
 const daily = read('daily-customer-etl.yml')
+
+/** A job's `if:`; the test fails, naming the job, when the workflow has no such job. */
+const condition = (workflow: Workflow, job: string): string | undefined =>
+  present(workflow.jobs[job], `job ${job}`).if
 
 type Needs = Record<string, { result: string; outputs: Record<string, string> }>
 
@@ -36,51 +41,51 @@ const claimed = (ingest: 'true' | 'false'): Needs => ({
 describe('the date chain: which jobs run', () => {
   it('a date still owed: sensor, ingest, quality, aggregates, finish', () => {
     const needs = claimed('true')
-    expect(runs(date.jobs['wait-for-data'].if, needs)).toBe(true)
-    expect(runs(date.jobs['ingest-cdc'].if, needs)).toBe(true)
+    expect(runs(condition(date, 'wait-for-data'), needs)).toBe(true)
+    expect(runs(condition(date, 'ingest-cdc'), needs)).toBe(true)
     const afterIngest = { ...needs, 'ingest-cdc': { result: 'success', outputs: {} } }
-    expect(runs(date.jobs['validate-data-quality'].if, afterIngest)).toBe(true)
+    expect(runs(condition(date, 'validate-data-quality'), afterIngest)).toBe(true)
     expect(
-      runs(date.jobs['compute-aggregates'].if, {
+      runs(condition(date, 'compute-aggregates'), {
         ...afterIngest,
         'validate-data-quality': { result: 'success', outputs: { passed: 'true' } }
       })
     ).toBe(true)
-    expect(runs(date.jobs.finish.if, afterIngest)).toBe(true)
+    expect(runs(condition(date, 'finish'), afterIngest)).toBe(true)
   })
 
   it('a completed date: nothing after the claim, not even finish', () => {
     const needs: Needs = {
       claim: { result: 'success', outputs: { run: 'false', ingest: 'false' } }
     }
-    expect(runs(date.jobs['wait-for-data'].if, needs)).toBe(false)
-    expect(runs(date.jobs.finish.if, needs)).toBe(false)
+    expect(runs(condition(date, 'wait-for-data'), needs)).toBe(false)
+    expect(runs(condition(date, 'finish'), needs)).toBe(false)
   })
 
   it('a replayed date: no ingest, but quality and aggregates', () => {
     const needs = { ...claimed('false'), 'ingest-cdc': { result: 'skipped', outputs: {} } }
-    expect(runs(date.jobs['ingest-cdc'].if, claimed('false'))).toBe(false)
-    expect(runs(date.jobs['validate-data-quality'].if, needs)).toBe(true)
+    expect(runs(condition(date, 'ingest-cdc'), claimed('false'))).toBe(false)
+    expect(runs(condition(date, 'validate-data-quality'), needs)).toBe(true)
   })
 
   it('after a failed ingest, or an export that never landed, no quality check runs', () => {
     const failed = { ...claimed('true'), 'ingest-cdc': { result: 'failure', outputs: {} } }
-    expect(runs(date.jobs['validate-data-quality'].if, failed)).toBe(false)
+    expect(runs(condition(date, 'validate-data-quality'), failed)).toBe(false)
     const missing: Needs = {
       ...claimed('true'),
       'wait-for-data': { result: 'success', outputs: { found: 'false' } },
       'ingest-cdc': { result: 'skipped', outputs: {} }
     }
-    expect(runs(date.jobs['ingest-cdc'].if, missing)).toBe(false)
-    expect(runs(date.jobs['validate-data-quality'].if, missing)).toBe(false)
+    expect(runs(condition(date, 'ingest-cdc'), missing)).toBe(false)
+    expect(runs(condition(date, 'validate-data-quality'), missing)).toBe(false)
     // finish still runs: it records the date blocked (the export never landed).
-    expect(runs(date.jobs.finish.if, missing)).toBe(true)
+    expect(runs(condition(date, 'finish'), missing)).toBe(true)
   })
 
   it('the aggregates run only after the quality gate passed', () => {
     for (const result of ['failure', 'skipped', 'cancelled']) {
       expect(
-        runs(date.jobs['compute-aggregates'].if, {
+        runs(condition(date, 'compute-aggregates'), {
           'validate-data-quality': { result, outputs: {} }
         }),
         result
@@ -96,10 +101,10 @@ describe('the daily workflow: which date jobs run', () => {
 
   it('the n-th date job runs only when the plan holds n dates', () => {
     for (let n = 1; n <= 7; n++) {
-      const condition = daily.jobs[`day-${n}`].if
-      expect(runs(condition, plan(n)), `day-${n} with ${n} dates`).toBe(true)
-      expect(runs(condition, plan(n - 1)), `day-${n} with ${n - 1} dates`).toBe(false)
+      const dayCondition = condition(daily, `day-${n}`)
+      expect(runs(dayCondition, plan(n)), `day-${n} with ${n} dates`).toBe(true)
+      expect(runs(dayCondition, plan(n - 1)), `day-${n} with ${n - 1} dates`).toBe(false)
     }
-    expect(runs(daily.jobs['day-1'].if, plan(0))).toBe(false)
+    expect(runs(condition(daily, 'day-1'), plan(0))).toBe(false)
   })
 })

@@ -20,6 +20,7 @@ import { runAction } from '../support/run-action.js'
 import { planMetrics } from '../../src/quality/metric-ids.js'
 import { parseRules } from '../../src/quality/rules.js'
 import { tempDir } from '../support/temp.js'
+import { present } from '../support/present.js'
 
 // The daily workflow's quality-gate step, with its own `with:` inputs, run as the runner runs
 // dist/quality-gate, on a metrics document the data-quality job wrote, in S3 (moto). The lake
@@ -35,7 +36,10 @@ interface Step {
 const workflow = parse(
   readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl-date.yml'), 'utf8')
 ) as { jobs: Record<string, { steps: Step[] }> }
-const qualitySteps = workflow.jobs['validate-data-quality'].steps
+const qualitySteps = present(
+  workflow.jobs['validate-data-quality'],
+  'the validate-data-quality job'
+).steps
 const gateStep = qualitySteps.find(step => step.uses === './quality-gate' && step.id === 'gate')
 const prepareStep = qualitySteps.find(step => step.uses === './quality-gate' && step.id === 'rules')
 const metricsStep = qualitySteps.find(step => step.uses === './')
@@ -161,9 +165,11 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       'env.PIPELINE': 'daily-customer-etl',
       'env.ICEBERG_SPARK_CONF': 'spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog'
     })
-    const shipped = path.join(workspace, spark.files)
+    const shipped = path.join(workspace, present(spark.files, 'the files input'))
     expect(existsSync(shipped)).toBe(true)
-    const args = spark['entry-point-arguments'].trim().split('\n')
+    const args = present(spark['entry-point-arguments'], 'the entry-point-arguments input')
+      .trim()
+      .split('\n')
     expect(args[args.indexOf('--rules') + 1]).toBe(path.basename(shipped))
 
     // The job, where `import yaml` fails, plans the metrics the gate will look for.
@@ -179,7 +185,7 @@ describe('daily workflow: the data-quality step runs on the prepared JSON rules'
       [path.join(projectRoot, 'jobs', 'data_quality.py'), '--check-rules', '--rules', shipped],
       { env, encoding: 'utf8' }
     )
-    const rules = gateStep!.with!.rules
+    const rules = present(gateStep?.with?.rules, "the gate step's rules input")
     const ruleSet = parseRules(readFileSync(path.join(projectRoot, rules), 'utf8'), rules)
     expect(JSON.parse(planned)).toEqual({ dataset: 'customers', metrics: planMetrics(ruleSet) })
     const blocked = (() => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { exampleRepository } from '../../scripts/lib/examples.js'
 import { projectRoot } from '../support/moto.js'
+import { group } from '../../src/core/regex.js'
 
 // Every workflow file found (the project's and the examples'), so a workflow added later is
 // checked without being listed here.
@@ -35,7 +36,7 @@ const jobsOf = (file: string): Record<string, Job> =>
 const usesLines = (file: string): string[] =>
   read(file)
     .split('\n')
-    .map(line => /^\s*(?:- )?uses:\s*(.+)$/.exec(line)?.[1].trim())
+    .map(line => /^\s*(?:- )?uses:\s*(.+)$/.exec(line)?.[1]?.trim())
     .filter((value): value is string => value !== undefined)
 
 const pinned = /^([\w.-]+\/[\w.-]+(?:\/[\w./-]+)?)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/
@@ -73,7 +74,7 @@ describe('workflow security', () => {
       for (const uses of usesLines(file)) {
         const match = pinned.exec(uses)
         if (!match) continue
-        const [, action, sha, version] = match
+        const [action, sha, version] = [group(match, 1), group(match, 2), group(match, 3)]
         pins.set(action, (pins.get(action) ?? new Set()).add(`${sha} # ${version}`))
       }
     }

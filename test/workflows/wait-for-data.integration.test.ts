@@ -19,7 +19,7 @@ interface Step {
 const workflow = parse(
   readFileSync(path.join(projectRoot, '.github/workflows/daily-customer-etl-date.yml'), 'utf8')
 ) as { jobs: Record<string, { steps: Step[] }> }
-const sensorStep = workflow.jobs['wait-for-data'].steps.find(step => step.uses === './s3-sensor')
+const sensorStep = workflow.jobs['wait-for-data']?.steps.find(step => step.uses === './s3-sensor')
 
 /** The step's inputs with its expressions resolved; the hour-long wait shortened. */
 function stepInputs(): Record<string, string> {

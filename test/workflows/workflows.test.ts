@@ -10,6 +10,7 @@ import type { FileReference } from '@actions/workflow-parser/workflows/file-refe
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { projectRoot } from '../support/moto.js'
+import { present } from '../support/present.js'
 
 // Everything here goes through GitHub's own workflow parser (@actions/workflow-parser):
 // schema, expressions and their allowed contexts, cron syntax, and local reusable workflows.
@@ -185,14 +186,14 @@ describe('one date of the daily workflow is the seed DAG', () => {
   it('has the permissions each job needs and no more', () => {
     const jobs = yamlOf(DATE).jobs
     for (const id of chain) {
-      expect(jobs[id].permissions, id).toEqual({ contents: 'read', 'id-token': 'write' })
+      expect(jobs[id]?.permissions, id).toEqual({ contents: 'read', 'id-token': 'write' })
     }
   })
 
   it('waits for the day in bronze and runs the Spark jobs with the seed settings', async () => {
     const jobs = yamlOf(DATE).jobs
     const step = (id: string, uses: string): Record<string, unknown> =>
-      jobs[id].steps?.find(candidate => candidate.uses === uses)?.with ?? {}
+      jobs[id]?.steps?.find(candidate => candidate.uses === uses)?.with ?? {}
     expect(step('wait-for-data', './s3-sensor')).toMatchObject({
       key: 'bronze/customers/date=${{ inputs.date }}/',
       'success-marker': '_SUCCESS',
@@ -229,7 +230,7 @@ describe('one date of the daily workflow is the seed DAG', () => {
       "${{ needs.claim.outputs.allow-rewrite == 'true' && '--allow-rewrite' || '' }}",
       "${{ needs.claim.outputs.allow-gaps == 'true' && '--allow-gaps' || '' }}"
     ])
-    const quality = jobs['validate-data-quality'].steps?.map(candidate => candidate.uses)
+    const quality = jobs['validate-data-quality']?.steps?.map(candidate => candidate.uses)
     // The rules are validated and written as JSON before the credentials and the Spark job.
     expect(quality?.map(uses => uses?.replace(/@[0-9a-f]{40}$/, '@<sha>'))).toEqual([
       'actions/checkout@<sha>',
@@ -296,8 +297,8 @@ describe('the daily workflow: plan, one job per owed date in order, report', () 
       expect(job.if.expression, id).toBe(
         `success() && (fromJSON(needs.plan.outputs.count) >= ${index + 1})`
       )
-      expect(jobs[id].uses).toBe('./.github/workflows/daily-customer-etl-date.yml')
-      expect(jobs[id].with?.date).toBe(`\${{ fromJSON(needs.plan.outputs.dates)[${index}] }}`)
+      expect(jobs[id]?.uses).toBe('./.github/workflows/daily-customer-etl-date.yml')
+      expect(jobs[id]?.with?.date).toBe(`\${{ fromJSON(needs.plan.outputs.dates)[${index}] }}`)
     })
     expect(template.jobs.find(job => job.id.value === 'report')?.if.expression).toBe('always()')
   })
@@ -322,7 +323,7 @@ describe('the daily workflow: plan, one job per owed date in order, report', () 
 
   it('plans the dates once, with the tested action, and every date job reads its output', () => {
     const workflow = yamlOf('daily-customer-etl.yml')
-    const plan = workflow.jobs.plan.steps?.find(step => step.uses === './pipeline-dates')?.with
+    const plan = workflow.jobs.plan?.steps?.find(step => step.uses === './pipeline-dates')?.with
     expect(plan).toMatchObject({
       mode: 'plan',
       date: '${{ inputs.date }}',
@@ -332,21 +333,21 @@ describe('the daily workflow: plan, one job per owed date in order, report', () 
     })
     const source = read('daily-customer-etl.yml')
     expect(source).not.toMatch(/\bdate\s+[-+]|\$\(date\b/)
-    const report = workflow.jobs.report.steps?.find(step => step.uses === './pipeline-dates')
+    const report = workflow.jobs.report?.steps?.find(step => step.uses === './pipeline-dates')
     expect(report?.with).toMatchObject({ mode: 'report', 'date-jobs': days.join(', ') })
   })
 
   it('has the permissions each job needs and no more', () => {
     const jobs = yamlOf('daily-customer-etl.yml').jobs
-    expect(jobs.plan.permissions).toEqual({
+    expect(jobs.plan?.permissions).toEqual({
       contents: 'read',
       actions: 'read',
       'id-token': 'write'
     })
     for (const id of days) {
-      expect(jobs[id].permissions, id).toEqual({ contents: 'read', 'id-token': 'write' })
+      expect(jobs[id]?.permissions, id).toEqual({ contents: 'read', 'id-token': 'write' })
     }
-    expect(jobs.report.permissions).toEqual({
+    expect(jobs.report?.permissions).toEqual({
       contents: 'read',
       issues: 'write',
       actions: 'read',
@@ -356,10 +357,8 @@ describe('the daily workflow: plan, one job per owed date in order, report', () 
 
   it("each date job grants at least what the date workflow's jobs ask for", () => {
     const rank = { none: 0, read: 1, write: 2 } as const
-    const granted = yamlOf('daily-customer-etl.yml').jobs['day-1'].permissions as Record<
-      string,
-      string
-    >
+    const granted = present(yamlOf('daily-customer-etl.yml').jobs['day-1'], 'job day-1')
+      .permissions as Record<string, string>
     for (const [id, job] of Object.entries(yamlOf('daily-customer-etl-date.yml').jobs)) {
       for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
         const have = rank[(granted[scope] ?? 'none') as keyof typeof rank]
@@ -376,13 +375,13 @@ describe('the watchdog', () => {
     const { template } = await load('watchdog.yml')
     expect(template.events.schedule).toEqual([{ cron: '41 6 * * *' }])
     const job = yamlOf('watchdog.yml').jobs.watch
-    expect(job.permissions).toEqual({
+    expect(job?.permissions).toEqual({
       contents: 'read',
       'id-token': 'write',
       actions: 'write',
       issues: 'write'
     })
-    const step = job.steps?.find(candidate => candidate.uses === './watchdog')
+    const step = job?.steps?.find(candidate => candidate.uses === './watchdog')
     expect(step?.with).toMatchObject({
       pipeline: 'daily-customer-etl',
       sla: "${{ vars.PIPELINE_SLA || '06:00' }}",
@@ -396,7 +395,7 @@ describe('the Iceberg catalog reaches every Spark step by configuration', () => 
   it('Glue and the image runtime on EMR, the catalog class a repository variable', () => {
     for (const file of ['daily-customer-etl-date.yml', 'iceberg-maintenance.yml']) {
       const workflow = parse(read(file)) as YamlWorkflow & { env: Record<string, string> }
-      const conf = workflow.env.ICEBERG_SPARK_CONF.trim().split('\n')
+      const conf = workflow.env.ICEBERG_SPARK_CONF?.trim().split('\n')
       expect(conf, file).toEqual([
         'spark.jars=/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar',
         'spark.sql.extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions',
@@ -426,7 +425,7 @@ describe('the Iceberg catalog reaches every Spark step by configuration', () => 
       type: 'string',
       default: ''
     })
-    const step = yamlOf('iceberg-maintenance.yml').jobs.maintain.steps?.find(
+    const step = yamlOf('iceberg-maintenance.yml').jobs.maintain?.steps?.find(
       candidate => candidate.uses === './'
     )
     expect(step?.with).toMatchObject({
@@ -491,8 +490,8 @@ describe('auto-retry and backfill', () => {
     expect(template.events.workflow_run?.workflows).toEqual([daily.name])
     const job = yamlOf('auto-retry.yml').jobs.retry
     // checks: read: the failed jobs' annotations say whether a failure is certain.
-    expect(job.permissions).toEqual({ contents: 'read', actions: 'write', checks: 'read' })
-    const step = job.steps?.find(candidate => candidate.uses === './auto-retry')
+    expect(job?.permissions).toEqual({ contents: 'read', actions: 'write', checks: 'read' })
+    const step = job?.steps?.find(candidate => candidate.uses === './auto-retry')
     expect(step?.with).toMatchObject({
       'run-id': '${{ github.event.workflow_run.id }}',
       workflow: 'daily-customer-etl.yml'
@@ -515,8 +514,8 @@ describe('auto-retry and backfill', () => {
     const run = template.jobs.find(job => job.id.value === 'run')
     expect(run?.type).toBe('reusableWorkflowJob')
     const jobs = yamlOf('backfill.yml').jobs
-    expect(jobs.run.uses).toBe('./.github/workflows/daily-customer-etl.yml')
-    expect(jobs.run.with).toEqual({
+    expect(jobs.run?.uses).toBe('./.github/workflows/daily-customer-etl.yml')
+    expect(jobs.run?.with).toEqual({
       date: '${{ matrix.date }}',
       notify: false,
       'allow-rewrite': '${{ inputs.allow-rewrite }}'
@@ -537,11 +536,14 @@ describe('auto-retry and backfill', () => {
     expect(daily.on.workflow_call.secrets).toEqual({
       PIPELINE_WEBHOOK_URL: expect.objectContaining({ required: false })
     })
-    expect(jobs.plan.steps?.map(step => step.uses)).toContain('./backfill-dates')
+    expect(jobs.plan?.steps?.map(step => step.uses)).toContain('./backfill-dates')
   })
 
   it("the backfill caller grants at least what the daily workflow's jobs ask for", () => {
-    const granted = yamlOf('backfill.yml').jobs.run.permissions as Record<string, string>
+    const granted = present(yamlOf('backfill.yml').jobs.run, 'job run').permissions as Record<
+      string,
+      string
+    >
     const rank = { none: 0, read: 1, write: 2 } as const
     for (const [id, job] of Object.entries(yamlOf('daily-customer-etl.yml').jobs)) {
       for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {

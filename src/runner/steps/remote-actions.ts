@@ -53,7 +53,7 @@ const standIns: Record<string, StandIn> = {
 
 /** `owner/repo` of a `uses: owner/repo[/path]@ref`. */
 export function actionName(uses: string): string {
-  const [name] = uses.split('@')
+  const [name = ''] = uses.split('@')
   return name.split('/').slice(0, 2).join('/').toLowerCase()
 }
 

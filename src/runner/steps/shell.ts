@@ -24,10 +24,11 @@ export function shellCommand(shell: string | undefined, scriptBase: string): She
   const known = builtIn[chosen]
   const template = known?.template ?? (chosen.includes('{0}') ? chosen : `${chosen} {0}`)
   const scriptFile = scriptBase + (known?.extension ?? '')
-  const words = template.split(/\s+/).filter(Boolean)
+  // The template holds at least '{0}', so it has a first word.
+  const [command = '', ...args] = template.split(/\s+/).filter(Boolean)
   return {
-    command: words[0],
-    args: words.slice(1).map(word => word.replace('{0}', scriptFile)),
+    command,
+    args: args.map(word => word.replace('{0}', scriptFile)),
     scriptFile
   }
 }

@@ -76,6 +76,13 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
       case 'annotation':
         request.reporter.annotation(request.jobId, effect.annotation)
         break
+      case 'none':
+        // A command that prints nothing (add-mask, stop-commands and the token that ends it).
+        break
+      default: {
+        const unknown: never = effect
+        throw new Error(`Unknown line effect ${JSON.stringify(unknown)}`)
+      }
     }
   }
 

@@ -43,7 +43,7 @@ export class MemoryBucket implements ObjectLister {
   constructor(private readonly pageSize = 1000) {}
 
   /** The objects in key order, kept until the next change (tests list 60,000 keys). */
-  private sorted?: ListedObject[]
+  private sorted?: ListedObject[] | undefined
 
   put(key: string, size = 10): this {
     this.version++
@@ -65,11 +65,12 @@ export class MemoryBucket implements ObjectLister {
     let high = sorted.length
     while (low < high) {
       const middle = (low + high) >> 1
-      if (sorted[middle].key < prefix) low = middle + 1
+      // low <= middle < high <= sorted.length
+      if (sorted[middle]!.key < prefix) low = middle + 1
       else high = middle
     }
     let end = low
-    while (end < sorted.length && sorted[end].key.startsWith(prefix)) end++
+    while (end < sorted.length && sorted[end]!.key.startsWith(prefix)) end++
     return sorted.slice(low, end)
   }
 

@@ -25,7 +25,8 @@ export async function putObjects(
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < objects.length) {
-      const { key, body = 'x' } = objects[next++]
+      // next < objects.length: the loop's test, with no await in between.
+      const { key, body = 'x' } = objects[next++]!
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))
     }
   }
