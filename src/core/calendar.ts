@@ -1,4 +1,4 @@
-import { InputError } from './errors.js'
+import { InputError } from '../core/errors.js'
 
 const DAY_MS = 86_400_000
 const MONTHS = [
