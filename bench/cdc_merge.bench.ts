@@ -1,7 +1,7 @@
 // Benchmark: one night of 10,000 CDC changes applied to silver tables of 100 k, 1 M and 5 M
 // generated customers, the old full-snapshot rewrite against the Iceberg MERGE
 // (jobs/cdc_ingest.py), with local Spark: wall time and bytes written side by side, and the
-// ratios the Iceberg issue sets as targets. The work is in jobs/bench_cdc_merge.py; this runs
+// ratios the Iceberg issue sets as targets. The work is in bench/cdc_merge.py; this runs
 // it with the project's virtualenv and lets it print its figures. Asserts nothing.
 // `npm run bench -- cdc [--sizes 100000,1000000] [--changes 10000]` (the 5 M table takes
 // minutes on 2 cores; --sizes tries fewer).
@@ -25,7 +25,7 @@ if (!env.JAVA_HOME) {
   if (java) env.JAVA_HOME = path.dirname(path.dirname(realpathSync(java)))
 }
 
-const result = spawnSync(python, ['jobs/bench_cdc_merge.py', ...process.argv.slice(2)], {
+const result = spawnSync(python, ['bench/cdc_merge.py', ...process.argv.slice(2)], {
   cwd: root,
   env,
   stdio: 'inherit'

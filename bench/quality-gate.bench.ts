@@ -9,7 +9,7 @@ import { silentLogger } from '../src/core/log.js'
 import { runQualityGate } from '../src/quality/gate.js'
 import { S3MetricsStore } from '../src/quality/metrics-store.js'
 import { parseRules } from '../src/quality/rules.js'
-import { startMoto } from '../scripts/lib/moto.js'
+import { startMoto } from '../local/src/moto.js'
 
 const DATES = Number(process.env.DATES ?? 365)
 const RULES = Number(process.env.RULES ?? 200)

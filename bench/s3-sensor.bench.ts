@@ -10,7 +10,7 @@ import { createS3Client } from '../src/core/aws-clients.js'
 import { readSensorConfig } from '../src/s3/config.js'
 import { S3Lister } from '../src/s3/lister.js'
 import { runSensor } from '../src/s3/sensor.js'
-import { startMoto } from '../scripts/lib/moto.js'
+import { startMoto } from '../local/src/moto.js'
 import { countRequests, createBucket, motoClient, putObjects } from '../test/s3/support/objects.js'
 
 const OBJECTS = Number(process.env.OBJECTS ?? 50_000)

@@ -5,4 +5,4 @@
 import { register } from 'tsx/esm/api'
 
 register()
-await import('../src/runner/main.ts')
+await import('../local/src/runner/main.ts')

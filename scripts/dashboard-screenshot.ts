@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util'
 import { silentLogger } from '../src/core/log.js'
 import { launchHeadlessChromium } from './lib/headless-browser.js'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
-import { projectRoot } from './lib/moto.js'
+import { projectRoot } from '../local/src/moto.js'
 
 const { values } = parseArgs({ options: { lake: { type: 'string' }, output: { type: 'string' } } })
 const lake = path.resolve(values.lake ?? path.join(projectRoot, '.work', 'lake'))

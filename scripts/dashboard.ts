@@ -5,7 +5,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
-import { projectRoot } from './lib/moto.js'
+import { projectRoot } from '../local/src/moto.js'
 
 const { values } = parseArgs({
   options: { lake: { type: 'string' }, output: { type: 'string' } }

@@ -8,8 +8,11 @@
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { ApplicationSpec } from '../src/local-emr/job-run-registry.js'
-import { DEFAULT_APPLICATION, startLocalEmrServerless } from '../src/local-emr/service.js'
+import type { ApplicationSpec } from '../local/src/emr-serverless/job-run-registry.js'
+import {
+  DEFAULT_APPLICATION,
+  startLocalEmrServerless
+} from '../local/src/emr-serverless/service.js'
 import { group } from '../src/core/regex.js'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')

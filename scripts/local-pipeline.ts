@@ -1,7 +1,7 @@
 /**
  * `npm run pipeline`: the real .github/workflows/daily-customer-etl.yml, run by the local
- * workflow runner (src/runner) with the real action bundles, once per date, oldest first,
- * against a local S3 (moto) and the local EMR Serverless (src/local-emr), on generated
+ * workflow runner (local/src/runner) with the real action bundles, once per date, oldest first,
+ * against a local S3 (moto) and the local EMR Serverless (local/src/emr-serverless), on generated
  * sample CDC data. Nothing here stands in for a step of the workflow: what runs is the file.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,18 +9,21 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { spawnSync } from 'node:child_process'
-import { formatDuration } from '../src/runner/log.js'
-import { cancelOnInterrupt } from '../src/runner/process.js'
-import { runIdentity } from '../src/runner/github-context.js'
-import { LocalGitHubStore } from '../src/runner/local-github-store.js'
-import { runWorkflowFile } from '../src/runner/run.js'
-import { readVarsFile } from '../src/runner/vars-file.js'
-import { startLocalEmrServerless, type JobRunStateChange } from '../src/local-emr/service.js'
-import { cachedJarPaths, defaultJarCacheDir } from '../src/local-emr/jar-cache.js'
-import { localCredentials } from '../src/core/local-service-guard.js'
-import { loadFolderIntoBucket, saveBucketToFolder } from './lib/lake-folder.js'
+import { formatDuration } from '../local/src/runner/log.js'
+import { cancelOnInterrupt } from '../local/src/runner/process.js'
+import { runIdentity } from '../local/src/runner/github-context.js'
+import { LocalGitHubStore } from '../local/src/runner/local-github-store.js'
+import { runWorkflowFile } from '../local/src/runner/run.js'
+import { readVarsFile } from '../local/src/runner/vars-file.js'
+import {
+  startLocalEmrServerless,
+  type JobRunStateChange
+} from '../local/src/emr-serverless/service.js'
+import { cachedJarPaths, defaultJarCacheDir } from '../local/src/emr-serverless/jar-cache.js'
+import { localCredentials } from '../local/src/service-guard.js'
+import { loadFolderIntoBucket, saveBucketToFolder } from '../local/src/lake-folder.js'
 import { buildLocalDashboard } from './lib/local-dashboard.js'
-import { awsTestEnv, localAwsEnv, projectRoot, startMoto } from './lib/moto.js'
+import { awsTestEnv, localAwsEnv, projectRoot, startMoto } from '../local/src/moto.js'
 import { pipelineArgsOrExit } from './lib/pipeline-args.js'
 
 const WORKFLOW = '.github/workflows/daily-customer-etl.yml'
@@ -59,7 +62,7 @@ function generateMissingDates(): void {
     const generated = spawnSync(
       path.join(projectRoot, '.venv', 'bin', 'python'),
       [
-        'jobs/generate_cdc.py',
+        'local/sample-data/generate_cdc.py',
         '--start',
         // pipelineArgsOrExit gives at least one date.
         dates[0]!,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds nektos/act, the peer that test/runner/act-peer.e2e.test.ts checks the local workflow runner
+# Builds nektos/act, the peer that test/local/runner/act-peer.e2e.test.ts checks the local workflow runner
 # against, from the Go module proxy into .cache/bin/act. Everything Go writes (module cache,
 # build cache) goes to .cache/go, never the machine's home folder, and is removed when the
 # build ends (about 800 MB, of which only the 30 MB binary is needed).

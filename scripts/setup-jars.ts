@@ -13,7 +13,7 @@ import {
   jarFileName,
   MAVEN_JARS,
   type DownloadProgress
-} from '../src/local-emr/jar-cache.js'
+} from '../local/src/emr-serverless/jar-cache.js'
 
 const projectRoot = path.resolve(import.meta.dirname, '..')
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
 # per-platform Node package (node-<os>-<cpu>: the binary alone, 53 MB), fetched once with
 # `npm pack`, checked against the sha512 pinned below and unpacked into .cache/node.
 # Runs on the machine's Node and npm (Node 20 or newer: package.json's engines).
-#   PATH="$(bash scripts/setup-node.sh):$PATH" npx vitest run test/runner
+#   PATH="$(bash scripts/setup-node.sh):$PATH" npx vitest run test/local/runner
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -11,7 +11,7 @@
 # virtualenvs, actionlint, the Maven jars, act and Chromium for the lanes that use them).
 #   bash scripts/test.sh                         # every lane, in that order (npm test)
 #   bash scripts/test.sh fast                    # one lane or more (npm run test:fast)
-#   bash scripts/test.sh fast test/runner        # some files of one lane, without coverage
+#   bash scripts/test.sh fast test/local/runner        # some files of one lane, without coverage
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,7 +71,7 @@ setup() {
       ;;
     act)
       # nektos/act, the peer the local workflow runner is checked against
-      # (test/runner/act-peer.e2e.test.ts), built once from the Go module proxy into .cache/bin.
+      # (test/local/runner/act-peer.e2e.test.ts), built once from the Go module proxy into .cache/bin.
       step "nektos/act for the runner's peer test"
       bash scripts/setup-act.sh
       ;;
@@ -91,7 +91,8 @@ setup() {
 }
 
 # vitest_lane <lane> [test files]: the lane's vitest project; the whole lane (fast and
-# integration) also measures coverage of src/, printed per folder and held to the lane's floor.
+# integration) also measures coverage of src/ and local/src/, printed per folder and held to
+# the lane's floor.
 vitest_lane() {
   local lane=$1
   shift
@@ -117,8 +118,8 @@ for lane in "${lanes[@]}"; do
       step "lint and format (eslint, prettier, ruff, mypy)"
       npx eslint .
       npx prettier --check .
-      .venv/bin/ruff check jobs test scripts
-      .venv/bin/ruff format --check jobs test scripts
+      .venv/bin/ruff check jobs local bench test scripts
+      .venv/bin/ruff format --check jobs local bench test scripts
       .venv/bin/mypy
       step "workflows and action.yml files (actionlint, zizmor)"
       bash scripts/lint-workflows.sh

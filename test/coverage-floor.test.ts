@@ -30,7 +30,8 @@ function root(floor: number): string {
     total: file(60, 100),
     [path.join(dir, 'src', 'core', 'a.ts')]: file(45, 50),
     [path.join(dir, 'src', 'core', 'b.ts')]: file(5, 10),
-    [path.join(dir, 'src', 'runner', 'steps', 'c.ts')]: file(10, 40)
+    [path.join(dir, 'local', 'src', 'runner', 'steps', 'c.ts')]: file(8, 30),
+    [path.join(dir, 'local', 'src', 'moto.ts')]: file(2, 10)
   }
   writeFileSync(
     path.join(dir, 'coverage', 'fast', 'coverage-summary.json'),
@@ -43,14 +44,15 @@ const run = (...args: string[]) =>
   spawnSync(process.execPath, [script, ...args], { encoding: 'utf8' })
 
 describe('scripts/coverage-floor.mjs', () => {
-  it('prints the lane’s coverage per folder of src/ (subfolders counted in theirs) and passes at its floor', () => {
+  it('prints the lane’s coverage per folder of src/ and local/src/ (subfolders counted in theirs) and passes at its floor', () => {
     const result = run('fast', root(60))
     expect(result.status, result.stderr).toBe(0)
     const rows = result.stdout.trim().split('\n').slice(2)
     expect(rows.map(row => row.split(/\s{2,}/))).toEqual([
+      ['local/src', '20.0 %', '20.0 %', '20.0 %', '20.0 %'],
+      ['local/src/runner', '26.7 %', '26.7 %', '26.7 %', '26.7 %'],
       ['src/core', '83.3 %', '83.3 %', '83.3 %', '83.3 %'],
-      ['src/runner', '25.0 %', '25.0 %', '25.0 %', '25.0 %'],
-      ['all of src', '60.0 %', '60.0 %', '60.0 %', '60.0 %'],
+      ['all measured', '60.0 %', '60.0 %', '60.0 %', '60.0 %'],
       ['floor', '60.0 %', '60.0 %', '60.0 %', '60.0 %']
     ])
   })
@@ -61,7 +63,7 @@ describe('scripts/coverage-floor.mjs', () => {
     expect(result.stderr.trim().split('\n')).toEqual(
       ['statements', 'branches', 'functions', 'lines'].map(
         measure =>
-          `coverage-floor: the fast lane covers 60.00 % of src/'s ${measure}, below its floor of 61 % (test/coverage-floors.json)`
+          `coverage-floor: the fast lane covers 60.00 % of the measured ${measure} (src/, local/src/), below its floor of 61 % (test/coverage-floors.json)`
       )
     )
   })
@@ -131,9 +133,11 @@ describe('scripts/coverage-floor.mjs', () => {
     const result = run('integration', dir)
     expect(result.status, result.stderr).toBe(0)
     const rows = result.stdout.trim().split('\n')
-    expect(rows[0]).toBe('coverage of src/ by the fast and integration lanes together')
+    expect(rows[0]).toBe(
+      'coverage of src/ and local/src/ by the fast and integration lanes together'
+    )
     expect(rows.at(-2)?.split(/\s{2,}/)).toEqual([
-      'all of src',
+      'all measured',
       '75.0 %',
       '50.0 %',
       '100.0 %',
@@ -144,7 +148,7 @@ describe('scripts/coverage-floor.mjs', () => {
       JSON.stringify({ fast: floors, integration: { ...floors, lines: 80, with: ['fast'] } })
     )
     expect(run('integration', dir).stderr).toBe(
-      "coverage-floor: the fast and integration lanes together cover 75.00 % of src/'s lines, below the integration lane's floor of 80 % (test/coverage-floors.json)\n"
+      "coverage-floor: the fast and integration lanes together cover 75.00 % of the measured lines (src/, local/src/), below the integration lane's floor of 80 % (test/coverage-floors.json)\n"
     )
 
     // Run alone before the fast lane was ever measured: nothing to hold it to, and it says so.

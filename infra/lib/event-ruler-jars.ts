@@ -1,4 +1,4 @@
-import type { MavenJar } from '../../src/local-emr/jar-cache.js'
+import type { MavenJar } from '../../local/src/emr-serverless/jar-cache.js'
 
 /**
  * Event Ruler, the library EventBridge matches event patterns with, and its runtime

@@ -5,7 +5,8 @@ started once per pytest run. It has the Iceberg runtime (the jar `npm run setup:
 and a Hadoop catalog `lake` on a temporary warehouse, configured as the local pipeline
 configures it: tests give each lake its own namespace (`new_table`). The job files are single
 self-contained scripts (EMR Serverless ships one entry-point file), so the tests import them by
-module name from `jobs/`.
+module name from `jobs/`, `jobs/one-off/` (the migration) and `local/sample-data/` (the
+sample-data generator).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import pytest
 from pyspark.sql import SparkSession
 
 JOBS_DIR = Path(__file__).resolve().parent.parent
-if str(JOBS_DIR) not in sys.path:
-    sys.path.insert(0, str(JOBS_DIR))
+for folder in (JOBS_DIR, JOBS_DIR / "one-off", JOBS_DIR.parent / "local" / "sample-data"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 
 ICEBERG_JAR = JOBS_DIR.parent / ".cache" / "jars" / "iceberg-spark-runtime-3.5_2.12-1.9.2.jar"

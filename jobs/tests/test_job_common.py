@@ -16,7 +16,20 @@ import pytest
 from pyspark.sql import SparkSession
 
 JOBS = Path(__file__).resolve().parents[1]
-JOB_FILES = sorted(p for p in JOBS.glob("*.py") if p.name != "job_common.py")
+ROOT = JOBS.parent
+SAMPLE_DATA = ROOT / "local" / "sample-data"
+# Every Python file built on job_common: the deployed jobs, the one-off migration, the
+# sample-data generator and the CDC benchmark.
+JOB_FILES = sorted(
+    p
+    for p in (
+        *JOBS.glob("*.py"),
+        *(JOBS / "one-off").glob("*.py"),
+        *SAMPLE_DATA.glob("*.py"),
+        ROOT / "bench" / "cdc_merge.py",
+    )
+    if p.name != "job_common.py"
+)
 
 
 def _tree(path: Path) -> ast.Module:
@@ -62,11 +75,14 @@ def test_generate_cdc_and_job_common_need_no_pyspark() -> None:
     """generate_cdc writes local bronze with plain Python: the shared module must not pull
     PySpark in at import time."""
     code = (
-        "import sys; sys.modules['pyspark'] = None; sys.path.insert(0, sys.argv[1]); "
+        "import sys; sys.modules['pyspark'] = None; sys.path[:0] = sys.argv[1:]; "
         "import job_common, generate_cdc; print(len(job_common.BRONZE_COLUMNS))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(JOBS)], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, str(JOBS), str(SAMPLE_DATA)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "14"

@@ -3,7 +3,7 @@ import { htmlPage, joinHtml, safeHtml } from '../../src/core/html.js'
 import { inertLines } from '../../src/core/log.js'
 import { code, details, fence, link, safeMd, table, text } from '../../src/core/markdown.js'
 import { redactCredentials } from '../../src/core/redact.js'
-import { CommandProcessor } from '../../src/runner/workflow-commands.js'
+import { CommandProcessor } from '../../local/src/runner/workflow-commands.js'
 
 const HOSTILE = '"><img src=x onerror=alert(1)>`|@org/team #7 \u202eevil'
 

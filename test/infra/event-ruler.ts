@@ -6,7 +6,7 @@ import {
   defaultJarCacheDir,
   downloadJars,
   jarFileName
-} from '../../src/local-emr/jar-cache.js'
+} from '../../local/src/emr-serverless/jar-cache.js'
 import { projectRoot } from '../support/moto.js'
 
 const harness = path.join(import.meta.dirname, 'event-ruler', 'MatchEvents.java')

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { LocalGitHubStore } from '../../src/runner/local-github-store.js'
+import { LocalGitHubStore } from '../../local/src/runner/local-github-store.js'
 
-export type { StoredIssue } from '../../src/runner/local-github-store.js'
+export type { StoredIssue } from '../../local/src/runner/local-github-store.js'
 
 /**
  * A local stand-in for the GitHub REST API (the few routes the pipeline actions call) and

@@ -10,18 +10,15 @@ import {
 } from '@aws-sdk/client-s3'
 import { parquetReadObjects } from 'hyparquet'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startLocalEmrServerless, type LocalEmrServerless } from '../../src/local-emr/service.js'
-import { LocalGitHubStore } from '../../src/runner/local-github-store.js'
-import { runWorkflowFile, type RunResult } from '../../src/runner/run.js'
-import { readVarsFile } from '../../src/runner/vars-file.js'
-import { loadFolderIntoBucket } from '../../scripts/lib/lake-folder.js'
 import {
-  awsTestEnv,
-  localAwsEnv,
-  projectRoot,
-  startMoto,
-  type Moto
-} from '../../scripts/lib/moto.js'
+  startLocalEmrServerless,
+  type LocalEmrServerless
+} from '../../local/src/emr-serverless/service.js'
+import { LocalGitHubStore } from '../../local/src/runner/local-github-store.js'
+import { runWorkflowFile, type RunResult } from '../../local/src/runner/run.js'
+import { readVarsFile } from '../../local/src/runner/vars-file.js'
+import { loadFolderIntoBucket } from '../../local/src/lake-folder.js'
+import { awsTestEnv, localAwsEnv, projectRoot, startMoto, type Moto } from '../../local/src/moto.js'
 import { LocalGitHub } from '../notify/local-github.js'
 import { runAction } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
@@ -159,7 +156,15 @@ beforeAll(async () => {
   mkdirSync(bronze, { recursive: true })
   const generated = spawnSync(
     path.join(projectRoot, '.venv', 'bin', 'python'),
-    ['jobs/generate_cdc.py', '--start', '2026-01-01', '--end', '2026-01-09', '--output', bronze],
+    [
+      'local/sample-data/generate_cdc.py',
+      '--start',
+      '2026-01-01',
+      '--end',
+      '2026-01-09',
+      '--output',
+      bronze
+    ],
     { cwd: projectRoot, encoding: 'utf8' }
   )
   expect(generated.status, generated.stderr).toBe(0)

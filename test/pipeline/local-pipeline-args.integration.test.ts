@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { USAGE } from '../../scripts/lib/pipeline-args.js'
-import { projectRoot } from '../../scripts/lib/moto.js'
+import { projectRoot } from '../../local/src/moto.js'
 import { tempDir } from '../support/temp.js'
 
 // `npm run pipeline` as a process (the script through tsx): a bad command line exits 2 with

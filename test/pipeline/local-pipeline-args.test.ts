@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parsePipelineArgs, UsageError } from '../../scripts/lib/pipeline-args.js'
-import { projectRoot } from '../../scripts/lib/moto.js'
+import { projectRoot } from '../../local/src/moto.js'
 
 // `npm run pipeline` rewrites its lake folder (and --fresh deletes it); a bad command line must stop it
 // before that, in one line plus the usage, with exit code 2 (the process itself:

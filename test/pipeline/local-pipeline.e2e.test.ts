@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { projectRoot } from '../../scripts/lib/moto.js'
-import { filesUnder } from '../../scripts/lib/lake-folder.js'
+import { projectRoot } from '../../local/src/moto.js'
+import { filesUnder } from '../../local/src/lake-folder.js'
 import { tempDir } from '../support/temp.js'
 
 // `npm run pipeline` end to end, as the README's main command runs it: the real daily

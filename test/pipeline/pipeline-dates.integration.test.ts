@@ -6,7 +6,7 @@ import { tempDir } from '../support/temp.js'
 
 // dist/pipeline-dates run as the runner runs it, on a lake that is a local folder (the
 // action reads and writes its ledger through the same Lake interface as on S3; the S3 side
-// runs through the runner against moto in test/runner/daily-workflow.test.ts).
+// runs through the runner against moto in test/local/runner/daily-workflow.test.ts).
 const PIPELINE = 'daily-customer-etl'
 
 function lakeWith(completed: string[]): string {

@@ -9,7 +9,7 @@ import { issueMarker } from '../../src/notify/message.js'
 import { numericBounds } from '../../src/report/model.js'
 import { buildDashboard } from '../../src/report/report.js'
 import { readReportSettings } from '../../src/report/settings.js'
-import { main } from '../../src/runner/cli.js'
+import { main } from '../../local/src/runner/cli.js'
 import { projectRoot } from '../support/moto.js'
 import { tempDir } from '../support/temp.js'
 import {
@@ -286,7 +286,7 @@ describe('with the GitHub run history (a local stand-in of the REST API)', () =>
 
 describe('spark-pipeline report (the CLI)', () => {
   // The bin's entry function, run here: bin/spark-pipeline.mjs makes its answer the exit code
-  // (the bin itself as a process: test/runner/cli.integration.test.ts). What it prints goes to
+  // (the bin itself as a process: test/local/runner/cli.integration.test.ts). What it prints goes to
   // process.stdout and process.stderr, caught for the test.
   const cli = async (args: string[]) => {
     let stdout = ''

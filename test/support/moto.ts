@@ -1,4 +1,4 @@
-import { startMoto as startLocalMoto, type Moto } from '../../scripts/lib/moto.js'
+import { startMoto as startLocalMoto, type Moto } from '../../local/src/moto.js'
 
 export {
   awsTestEnv,
@@ -6,10 +6,10 @@ export {
   projectRoot,
   venvPython,
   type Moto
-} from '../../scripts/lib/moto.js'
+} from '../../local/src/moto.js'
 
 /**
- * The local AWS peer (scripts/lib/moto.ts) with the tests' own harness extensions
+ * The local AWS peer (local/src/moto.ts) with the tests' own harness extensions
  * (./harness_emr.py: EMR Serverless runs scripted over time, failures, attach targets).
  */
 export function startMoto(): Promise<Moto> {

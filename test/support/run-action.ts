@@ -5,4 +5,4 @@ export {
   runAction,
   type ActionRun,
   type RunOptions
-} from '../../scripts/lib/run-action.js'
+} from '../../local/src/run-action.js'

@@ -1,4 +1,4 @@
-import { CommandProcessor, type Annotation } from '../../src/runner/workflow-commands.js'
+import { CommandProcessor, type Annotation } from '../../local/src/runner/workflow-commands.js'
 
 export interface LogEffects {
   annotations: Annotation[]
