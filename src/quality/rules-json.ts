@@ -33,10 +33,10 @@ export function normalisedRules(ruleSet: RuleSet): NormalisedRules {
 
 /** `{ name?, severity, <family>: { <settings> } }`, the settings named as in the file. */
 function normalisedRule(rule: Rule): Record<string, unknown> {
-  const { family, index: _index, label: _label, name, severity, ...settings } = rule
+  const { family, name, severity, ...settings } = rule
   const written = Object.entries(settings)
-    // Derived from max_age, which is kept.
-    .filter(([key]) => key !== 'maxAgeSeconds')
+    // Where the rule is (index, label) is the file's; maxAgeSeconds comes from max_age.
+    .filter(([key]) => !['index', 'label', 'maxAgeSeconds'].includes(key))
     .map(([key, value]) => [key.replace(/[A-Z]/g, letter => `_${letter.toLowerCase()}`), value])
   return {
     ...(name === undefined ? {} : { name }),
