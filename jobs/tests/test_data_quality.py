@@ -5,7 +5,6 @@ out-of-range values and timestamps were counted by hand."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
 import os
@@ -506,7 +505,8 @@ def test_the_fixture_metrics_are_where_the_damage_tests_expect() -> None:
 
 
 def workflow_py_files() -> list[str]:
-    """The modules the daily workflow ships beside jobs/data_quality.py (`py-files:`)."""
+    """The modules the daily workflow ships beside jobs/data_quality.py (`py-files:`;
+    test/workflows/workflows.test.ts checks it names every module the job imports)."""
     import yaml  # the tests' virtualenv has it; the job never imports it
 
     steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["validate-data-quality"]
@@ -515,33 +515,6 @@ def workflow_py_files() -> list[str]:
 
 
 JOB_PATH = "jobs/data_quality.py"
-
-
-def local_imports(module: str) -> set[str]:
-    """The modules of jobs/ that jobs/<module>.py needs, itself left out, imports followed."""
-    found: set[str] = set()
-    pending = [module]
-    while pending:
-        tree = ast.parse((PROJECT / "jobs" / f"{pending.pop()}.py").read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = (
-                [node.module or ""]
-                if isinstance(node, ast.ImportFrom)
-                else [alias.name for alias in node.names]
-                if isinstance(node, ast.Import)
-                else []
-            )
-            for name in names:
-                if name not in found and (PROJECT / "jobs" / f"{name}.py").is_file():
-                    found.add(name)
-                    pending.append(name)
-    return found - {module}
-
-
-def test_the_workflow_ships_every_module_the_job_imports() -> None:
-    shipped = workflow_py_files()
-    assert sorted(Path(path).stem for path in shipped) == sorted(local_imports("data_quality"))
-    assert all(path.startswith("jobs/") and (PROJECT / path).is_file() for path in shipped)
 
 
 def _no_pyyaml_env(tmp_path: Path) -> dict[str, str]:
