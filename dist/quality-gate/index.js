@@ -65454,7 +65454,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
         (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ 'rules-json': prepared.path, 'rules-json-name': prepared.name });
         await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)(prepared.summary);
         _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
-            `${prepared.metrics.length} metrics; JSON form written to ${prepared.path}`);
+            `${prepared.metrics.length} metrics; normalised rules JSON written to ${prepared.path}`);
         return;
     }
     const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readGateConfig */ .Gg)(inputs, process.env, workspace);
@@ -65737,9 +65737,9 @@ function readGateConfig(inputs, env, cwd) {
 /** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
 const readMode = (inputs) => inputs.choice('mode', ['gate', 'prepare'], 'gate');
 /**
- * The prepare mode's inputs: the rules file and where its JSON form goes, inside the
- * workspace (the Spark job action stages only repository files), ending in `.json` (how the
- * job knows to read JSON). By default `.quality-gate/<rules file name>.json`.
+ * The prepare mode's inputs: the rules file and where its normalised JSON goes, inside the
+ * workspace (the Spark job action stages only repository files), ending in `.json`. By
+ * default `.quality-gate/<rules file name>.json`.
  */
 function readPrepareConfig(inputs, cwd) {
     const rulesPath = rulesInput(inputs);
@@ -66544,7 +66544,7 @@ function prepareRules(options) {
 function prepareSummary(ruleSet, metrics, written) {
     return (0,markdown/* safeMd */.lS) `### Data quality rules: ${ruleSet.dataset} ✅ valid
 
-${ruleSet.rules.length} rules in ${(0,markdown/* code */.aY)(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; JSON form: ${(0,markdown/* code */.aY)(written)}
+${ruleSet.rules.length} rules in ${(0,markdown/* code */.aY)(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; normalised rules JSON: ${(0,markdown/* code */.aY)(written)}
 `;
 }
 

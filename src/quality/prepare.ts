@@ -51,6 +51,6 @@ export function prepareRules(options: PrepareOptions): PreparedRules {
 function prepareSummary(ruleSet: RuleSet, metrics: string[], written: string): Markdown {
   return safeMd`### Data quality rules: ${ruleSet.dataset} ✅ valid
 
-${ruleSet.rules.length} rules in ${code(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; JSON form: ${code(written)}
+${ruleSet.rules.length} rules in ${code(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; normalised rules JSON: ${code(written)}
 `
 }
