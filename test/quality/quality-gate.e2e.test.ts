@@ -12,7 +12,7 @@ import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../su
 import { runAction } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
 import { present } from '../support/present.js'
-import { prepareRules } from '../../src/quality/prepare.js'
+import { prepareCustomersRules } from './rules-repo.js'
 
 /**
  * The whole path as the pipeline runs it: the gate's prepare mode writes the normalised rules
@@ -88,13 +88,7 @@ beforeAll(async () => {
   moto = await startMoto()
   s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' })
   lake = tempDir('quality-lake')
-  rulesJson = path.join(lake, 'customers.json')
-  prepareRules({
-    rulesFile: 'quality/customers.yml',
-    text: readFileSync(path.join(projectRoot, 'quality', 'customers.yml'), 'utf8'),
-    output: rulesJson,
-    outputShown: rulesJson
-  })
+  rulesJson = prepareCustomersRules(lake)
   // Silver data for 2024-03-01..05 and the job for the three history days (one JVM) ...
   execFileSync(
     venvPython,

@@ -18,7 +18,7 @@ import { motoClient } from '../s3/support/objects.js'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
 import { planMetrics } from '../../src/quality/metric-ids.js'
-import { prepareRules } from '../../src/quality/prepare.js'
+import { prepareCustomersRules } from '../quality/rules-repo.js'
 import { parseRules } from '../../src/quality/rules.js'
 import { tempDir } from '../support/temp.js'
 import { present } from '../support/present.js'
@@ -84,13 +84,7 @@ beforeAll(async () => {
   moto = await startMoto()
   // One silver day and its metrics document, written by the data-quality job (local PySpark).
   const lake = tempDir('gate-step-lake')
-  const rulesJson = path.join(lake, 'customers.json')
-  prepareRules({
-    rulesFile: 'quality/customers.yml',
-    text: readFileSync(path.join(projectRoot, 'quality', 'customers.yml'), 'utf8'),
-    output: rulesJson,
-    outputShown: rulesJson
-  })
+  const rulesJson = prepareCustomersRules(lake)
   execFileSync(
     venvPython,
     ['test/quality/make_lake.py', lake, rulesJson, DS, '1', '2000-01-01', DS],
