@@ -31692,8 +31692,7 @@ function parseDuration(text) {
 }
 const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
 /**
- * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
- * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * The grammar of the rules file's durations (freshness `max_age`): whole numbers of days, hours, minutes and
  * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
  * Returns seconds, or undefined when the text is not such a duration.
  */

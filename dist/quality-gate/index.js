@@ -61698,8 +61698,7 @@ function parseDuration(text) {
 }
 const RULE_UNITS = ['d', 'h', 'm', 's'];
 /**
- * The same grammar as the rules file takes it (freshness `max_age`), which the data-quality
- * job reads too (jobs/data_quality.py's DURATION): whole numbers of days, hours, minutes and
+ * The grammar of the rules file's durations (freshness `max_age`): whole numbers of days, hours, minutes and
  * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
  * Returns seconds, or undefined when the text is not such a duration.
  */
@@ -65432,7 +65431,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2039);
 /* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
 /* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5990);
-/* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5770);
+/* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5146);
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(426);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
@@ -65455,7 +65454,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async
         (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ 'rules-json': prepared.path, 'rules-json-name': prepared.name });
         await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)(prepared.summary);
         _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
-            `${prepared.metrics.length} metrics; JSON form written to ${prepared.path}`);
+            `${prepared.metrics.length} metrics; normalised rules JSON written to ${prepared.path}`);
         return;
     }
     const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readGateConfig */ .Gg)(inputs, process.env, workspace);
@@ -65738,9 +65737,9 @@ function readGateConfig(inputs, env, cwd) {
 /** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
 const readMode = (inputs) => inputs.choice('mode', ['gate', 'prepare'], 'gate');
 /**
- * The prepare mode's inputs: the rules file and where its JSON form goes, inside the
- * workspace (the Spark job action stages only repository files), ending in `.json` (how the
- * job knows to read JSON). By default `.quality-gate/<rules file name>.json`.
+ * The prepare mode's inputs: the rules file and where its normalised JSON goes, inside the
+ * workspace (the Spark job action stages only repository files), ending in `.json`. By
+ * default `.quality-gate/<rules file name>.json`.
  */
 function readPrepareConfig(inputs, cwd) {
     const rulesPath = rulesInput(inputs);
@@ -65971,7 +65970,7 @@ function changeValue(document, reference) {
  */
 function checkMetricsPresent(ruleSet, document, location) {
     for (const rule of ruleSet.rules) {
-        const id = (0,metric_ids/* metricIdOf */.p)(rule);
+        const id = (0,metric_ids/* metricIdOf */.pq)(rule);
         if (id === undefined || id === 'row_count')
             continue;
         if (!(id in document.metrics)) {
@@ -66031,7 +66030,7 @@ function checkRule(rule, document, history, options) {
             };
         }
         case 'missing_count': {
-            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const metric = (0,metric_ids/* metricIdOf */.pq)(rule);
             const missing = count(document, metric);
             return {
                 ...atMost(missing, rule.max),
@@ -66042,7 +66041,7 @@ function checkRule(rule, document, history, options) {
             };
         }
         case 'missing_percent': {
-            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const metric = (0,metric_ids/* metricIdOf */.pq)(rule);
             const missing = count(document, metric);
             const percent = percentOf(missing, rows);
             return {
@@ -66054,7 +66053,7 @@ function checkRule(rule, document, history, options) {
             };
         }
         case 'duplicate_count': {
-            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const metric = (0,metric_ids/* metricIdOf */.pq)(rule);
             const duplicates = count(document, metric);
             const keys = document.metrics[metric]?.duplicate_keys;
             return {
@@ -66069,7 +66068,7 @@ function checkRule(rule, document, history, options) {
         case 'allowed_values':
         case 'range':
         case 'pattern': {
-            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const metric = (0,metric_ids/* metricIdOf */.pq)(rule);
             const invalid = count(document, metric);
             const percent = percentOf(invalid, rows);
             const what = rule.family === 'allowed_values'
@@ -66089,7 +66088,7 @@ function checkRule(rule, document, history, options) {
             };
         }
         case 'freshness': {
-            const metric = (0,metric_ids/* metricIdOf */.p)(rule);
+            const metric = (0,metric_ids/* metricIdOf */.pq)(rule);
             const newest = document.metrics[metric]?.value ?? null;
             const bound = `age <= ${rule.maxAge}`;
             const newestMs = typeof newest === 'string' ? Date.parse(newest) : Number.NaN;
@@ -66347,15 +66346,12 @@ function failureMessage(results) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   T: () => (/* binding */ planMetrics),
-/* harmony export */   p: () => (/* binding */ metricIdOf)
+/* harmony export */   ax: () => (/* binding */ metricPlan),
+/* harmony export */   pq: () => (/* binding */ metricIdOf)
 /* harmony export */ });
-/**
- * Stable, readable ids of the metrics a rule needs, e.g. `missing_count(email)` or
- * `invalid_count(status not in ["active","inactive"])`. The Spark job derives the same ids
- * (test/fixtures/quality/good-all-families.json pins them for both) and keys the metrics
- * document by them; change rules find earlier dates' values under the same id.
- */
+/* unused harmony export planMetrics */
+/* harmony import */ var _core_regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
+
 function canonical(value) {
     if (Array.isArray(value))
         return `[${value.map(canonical).join(',')}]`;
@@ -66389,81 +66385,166 @@ function metricIdOf(rule) {
             return rule.metric.replace(/^missing_percent\(/, 'missing_count(');
     }
 }
-/** The distinct metrics a rule set needs, in rule order; row_count always first. */
+/** The distinct metric ids a rule set needs, in rule order; row_count always first. */
 function planMetrics(ruleSet) {
-    const ids = new Set(['row_count']);
-    for (const rule of ruleSet.rules) {
-        const id = metricIdOf(rule);
-        if (id !== undefined)
-            ids.add(id);
-    }
-    return [...ids];
+    return metricPlan(ruleSet).map(spec => spec.id);
 }
+/** The distinct metrics a rule set needs, in rule order, row_count always first: what the
+ * Spark job computes. A metric two rules share is computed once, named after the first. */
+function metricPlan(ruleSet) {
+    const plan = new Map([['row_count', { id: 'row_count', kind: 'row_count' }]]);
+    for (const rule of ruleSet.rules) {
+        const spec = metricSpecOf(rule);
+        if (spec !== undefined && !plan.has(spec.id))
+            plan.set(spec.id, spec);
+    }
+    return [...plan.values()];
+}
+function metricSpecOf(rule) {
+    const id = metricIdOf(rule);
+    if (id === undefined || id === 'row_count')
+        return undefined;
+    const named = `${rule.label} (${rule.family})`;
+    switch (rule.family) {
+        case 'missing_count':
+        case 'missing_percent':
+            return { id, kind: 'missing_count', columns: [rule.column], rule: named };
+        case 'duplicate_count':
+            return { id, kind: 'duplicate_count', columns: rule.columns, rule: named };
+        case 'freshness':
+            return { id, kind: 'max_timestamp', columns: [rule.column], rule: named };
+        case 'allowed_values':
+            return { ...invalid(id, rule.column, named), check: rule.family, values: rule.values };
+        case 'range':
+            return {
+                ...invalid(id, rule.column, named),
+                check: rule.family,
+                ...(rule.min === undefined ? {} : { min: rule.min }),
+                ...(rule.max === undefined ? {} : { max: rule.max })
+            };
+        case 'pattern':
+            return { ...invalid(id, rule.column, named), check: rule.family, regex: rule.regex };
+        case 'change': {
+            // The rule's metric, normalised by the validator: missing_count(c) or duplicate_count(a,b).
+            const match = /^(missing_count|duplicate_count)\((.*)\)$/.exec(id);
+            if (!match)
+                throw new Error(`${named}: no metric for '${id}'`);
+            const kind = (0,_core_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 1);
+            return { id, kind, columns: (0,_core_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 2).split(','), rule: named };
+        }
+        case 'row_count':
+        case 'schema':
+            return undefined;
+    }
+}
+const invalid = (id, column, rule) => ({
+    id,
+    kind: 'invalid_count',
+    columns: [column],
+    rule
+});
 
 
 /***/ }),
 
-/***/ 5770:
+/***/ 5146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ prepareRules)
-/* harmony export */ });
-/* unused harmony export rulesJson */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
-/* harmony import */ var _metric_ids_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4502);
-/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1345);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Z: () => (/* binding */ prepareRules)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+// EXTERNAL MODULE: ./src/quality/rules.ts
+var rules = __nccwpck_require__(1345);
+// EXTERNAL MODULE: ./src/quality/metric-ids.ts
+var metric_ids = __nccwpck_require__(4502);
+;// CONCATENATED MODULE: ./src/quality/rules-json.ts
+
+
+/**
+ * The normalised rules JSON: what the quality gate's `mode: prepare` writes for the
+ * data-quality Spark job, the one contract between them. The gate's validator is the only
+ * one; the job checks this document's shape (jobs/data_quality_rules.py) and computes the
+ * `metrics` it lists, deriving nothing from the rules itself. A change the job cannot read
+ * as before gets a new format version.
+ */
+const RULES_FORMAT = 'spark-pipeline-rules/1';
+function normalisedRules(ruleSet) {
+    return {
+        format: RULES_FORMAT,
+        source: ruleSet.file,
+        dataset: ruleSet.dataset,
+        rules: ruleSet.rules.map(normalisedRule),
+        metrics: (0,metric_ids/* metricPlan */.ax)(ruleSet)
+    };
+}
+/** `{ name?, severity, <family>: { <settings> } }`, the settings named as in the file. */
+function normalisedRule(rule) {
+    const { family, name, severity, ...settings } = rule;
+    const written = Object.entries(settings)
+        // Where the rule is (index, label) is the file's; maxAgeSeconds comes from max_age.
+        .filter(([key]) => !['index', 'label', 'maxAgeSeconds'].includes(key))
+        .map(([key, value]) => [key.replace(/[A-Z]/g, letter => `_${letter.toLowerCase()}`), value]);
+    return {
+        ...(name === undefined ? {} : { name }),
+        severity,
+        [family]: Object.fromEntries(written)
+    };
+}
+/**
+ * A document as JSON. YAML can hold numbers JSON cannot (`.inf`, `.nan`); such a number
+ * would silently become null, so it is refused, naming where it is.
+ */
+function rulesJson(document, file) {
+    const text = JSON.stringify(document, function (key, value) {
+        if (typeof value === 'number' && !Number.isFinite(value)) {
+            throw new rules/* RulesError */.mX(`${file}: ${String(value)} (at '${key}') cannot be written as JSON for the data-quality job; use a finite number`);
+        }
+        if (value instanceof Date) {
+            throw new rules/* RulesError */.mX(`${file}: a YAML timestamp (at '${key}') cannot be written as JSON; quote it`);
+        }
+        return value;
+    }, 2);
+    return `${text}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/quality/prepare.ts
 
 
 
 
 
 function prepareRules(options) {
-    const { ruleSet, document } = (0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .loadRules */ .A7)(options.text, options.rulesFile);
+    const ruleSet = (0,rules/* parseRules */.NR)(options.text, options.rulesFile);
+    const document = normalisedRules(ruleSet);
     const json = rulesJson(document, options.rulesFile);
-    const metrics = (0,_metric_ids_js__WEBPACK_IMPORTED_MODULE_4__/* .planMetrics */ .T)(ruleSet);
-    // The JSON must mean to the job exactly what the YAML means to the gate.
-    const reread = (0,_metric_ids_js__WEBPACK_IMPORTED_MODULE_4__/* .planMetrics */ .T)((0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .validateRules */ .WH)(JSON.parse(json), options.rulesFile));
-    if (JSON.stringify(reread) !== JSON.stringify(metrics)) {
-        throw new Error(`the JSON form of ${options.rulesFile} plans other metrics than the file`);
-    }
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(options.output), { recursive: true });
+    const metrics = document.metrics.map(spec => spec.id);
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(options.output), { recursive: true });
     // Write then rename: a step reading it never sees half a file.
     const temporary = `${options.output}.${process.pid}.tmp`;
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(temporary, json);
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.renameSync)(temporary, options.output);
+    (0,external_node_fs_.writeFileSync)(temporary, json);
+    (0,external_node_fs_.renameSync)(temporary, options.output);
     return {
         ruleSet,
         metrics,
         path: options.outputShown,
-        name: node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(options.output),
+        name: external_node_path_default().basename(options.output),
         summary: prepareSummary(ruleSet, metrics, options.outputShown)
     };
 }
-/**
- * The rules document as JSON. YAML can hold numbers JSON cannot (`.inf`, `.nan`); such a
- * number would silently become null, so it is refused, naming where it is.
- */
-function rulesJson(document, file) {
-    const text = JSON.stringify(document, function (key, value) {
-        if (typeof value === 'number' && !Number.isFinite(value)) {
-            throw new _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .RulesError */ .mX(`${file}: ${String(value)} (at '${key}') cannot be written as JSON for the data-quality job; use a finite number`);
-        }
-        if (value instanceof Date) {
-            throw new _rules_js__WEBPACK_IMPORTED_MODULE_3__/* .RulesError */ .mX(`${file}: a YAML timestamp (at '${key}') cannot be written as JSON; quote it`);
-        }
-        return value;
-    }, 2);
-    return `${text}\n`;
-}
 function prepareSummary(ruleSet, metrics, written) {
-    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `### Data quality rules: ${ruleSet.dataset} ✅ valid
+    return (0,markdown/* safeMd */.lS) `### Data quality rules: ${ruleSet.dataset} ✅ valid
 
-${ruleSet.rules.length} rules in ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; JSON form: ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(written)}
+${ruleSet.rules.length} rules in ${(0,markdown/* code */.aY)(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; normalised rules JSON: ${(0,markdown/* code */.aY)(written)}
 `;
 }
 
@@ -66474,12 +66555,10 @@ ${ruleSet.rules.length} rules in ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   A7: () => (/* binding */ loadRules),
 /* harmony export */   NR: () => (/* binding */ parseRules),
-/* harmony export */   WH: () => (/* binding */ validateRules),
 /* harmony export */   mX: () => (/* binding */ RulesError)
 /* harmony export */ });
-/* unused harmony exports FAMILIES, ruleLabel, describe, normaliseType, parseMetricRef */
+/* unused harmony exports FAMILIES, ruleLabel, describe, normaliseType, parseMetricRef, validateRules */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
@@ -66491,9 +66570,9 @@ ${ruleSet.rules.length} rules in ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE
 
 
 /**
- * The rules file: one YAML file per dataset. The data-quality Spark job
- * (jobs/data_quality.py) applies exactly these checks with exactly these messages; both
- * are tested against the same files in test/fixtures/quality/.
+ * The rules file: one YAML file per dataset, and its one validator. The data-quality Spark
+ * job never reads it: it reads the normalised rules JSON the gate's prepare mode writes
+ * (rules-json.ts). test/quality/rules.test.ts holds each check's message.
  */
 const FAMILIES = [
     'row_count',
@@ -66555,7 +66634,7 @@ class RulesError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserErr
 function ruleLabel(index, name) {
     return typeof name === 'string' && name.trim() ? `rule ${index} '${name}'` : `rule ${index}`;
 }
-/** How a wrong value is shown in a message (the same words as the Spark job's). */
+/** How a wrong value is shown in a message. */
 function describe(value) {
     if (value === null || value === undefined)
         return 'null';
@@ -66609,14 +66688,7 @@ function parseMetricRef(text) {
 }
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
 function parseRules(text, file) {
-    return loadRules(text, file).ruleSet;
-}
-/**
- * Parses and validates a rules file, and keeps the document as read (plain data: what the
- * prepare mode writes as JSON for the Spark job, which validates it again).
- */
-function loadRules(text, file) {
-    // YAML 1.1, as PyYAML reads it in the Spark job (`yes` is true, `010` is octal).
+    // YAML 1.1, as PyYAML and most YAML users read it (`yes` is true, `010` is octal).
     const document = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { version: '1.1', uniqueKeys: true });
     const [error] = document.errors;
     if (error) {
@@ -66635,7 +66707,7 @@ function loadRules(text, file) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
         throw new RulesError(`${file}: YAML aliases refused (${reason}); write the rules out`);
     }
-    return { ruleSet: validateRules(data, file), document: data };
+    return validateRules(data, file);
 }
 function validateRules(document, file) {
     if (!isMapping(document)) {

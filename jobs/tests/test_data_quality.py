@@ -1,6 +1,7 @@
-"""Tests of jobs/data_quality.py: rules validation against the shared bad-rules fixtures, and
-metrics computed by local PySpark on small data whose nulls, duplicates, out-of-range values
-and timestamps were counted by hand."""
+"""Tests of jobs/data_quality.py: the check of the normalised rules JSON it reads (the gate's
+mode: prepare writes it; test/fixtures/quality/job/ holds the gate's output for each rules
+file used here), and metrics computed by local PySpark on small data whose nulls, duplicates,
+out-of-range values and timestamps were counted by hand."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any
 
 import cdc_ingest
 import data_quality
+import data_quality_files
+import data_quality_rules
 import pytest
 from conftest import new_table
 from job_common import REFUSAL_EXIT_CODE, current_snapshot_id, tag_snapshot
@@ -23,7 +26,8 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 PROJECT = Path(__file__).resolve().parents[2]
-FIXTURES = PROJECT / "test" / "fixtures" / "quality"
+JOB_RULES = PROJECT / "test" / "fixtures" / "quality" / "job"
+WORKFLOW = PROJECT / ".github" / "workflows" / "daily-customer-etl-date.yml"
 DAY = "2024-01-15"
 NEXT_DAY = "2024-01-16"
 
@@ -84,27 +88,6 @@ ROWS = [
     row("c7", lifetime_value=0.0),  # ltv exactly at the lower bound: valid
 ]
 
-RULES = """
-dataset: customers
-rules:
-  - row_count: { min: 1 }
-  - missing_count: { column: customer_id }
-  - missing_percent: { column: email, max: 10 }
-  - missing_count: { column: phone }
-  - missing_count: { column: country }
-  - duplicate_count: { column: customer_id }
-  - duplicate_count: { columns: [first_name, email] }
-  - allowed_values: { column: status, values: [active, inactive, churned] }
-  - allowed_values: { column: segment, values: [consumer, smb, enterprise] }
-  - range: { column: lifetime_value, min: 0, max: 1.0e7 }
-  - pattern: { column: country, regex: '^[A-Z]{2}$' }
-  - pattern: { column: email, regex: '^[^@]+@[^@]+\\.[^@]+$' }
-  - freshness: { column: updated_at, max_age: 1d }
-  - freshness: { column: _ingest_date, max_age: 1d }
-  - schema: { columns: { customer_id: string, _cdc_seq: long } }
-  - change: { metric: missing_count(last_name), last: 3, max_delta: 0 }
-"""
-
 
 def write_day(spark: SparkSession, root: Path, rows: list[tuple[Any, ...]], day: str = DAY) -> Path:
     dataset = root / "silver" / "customers"
@@ -114,10 +97,13 @@ def write_day(spark: SparkSession, root: Path, rows: list[tuple[Any, ...]], day:
     return dataset
 
 
-def write_rules(root: Path, text: str = RULES) -> Path:
-    rules = root / "customers.yml"
-    rules.write_text(text, encoding="utf-8")
-    return rules
+def rules_json(name: str) -> Path:
+    """The normalised rules JSON the gate writes for test/fixtures/quality/job/<name>.yml."""
+    return JOB_RULES / f"{name}.json"
+
+
+def source(name: str) -> str:
+    return f"test/fixtures/quality/job/{name}.yml"
 
 
 def run_job(
@@ -145,7 +131,7 @@ def values(document: dict[str, Any]) -> dict[str, Any]:
 
 def test_metrics_equal_the_hand_counted_values(spark: SparkSession, tmp_path: Path) -> None:
     dataset = write_day(spark, tmp_path, ROWS)
-    code, document = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics")
+    code, document = run_job(dataset, rules_json("customers"), tmp_path / "metrics")
 
     assert code == 0
     assert document is not None
@@ -179,6 +165,7 @@ def test_metrics_equal_the_hand_counted_values(spark: SparkSession, tmp_path: Pa
     assert document["columns"]["updated_at"] == "timestamp"
     assert document["columns"]["_ingest_date"] == "date"
     assert document["input"].endswith(f"silver/customers/date={DAY}")
+    assert document["rules_file"] == source("customers")
     generated = dt.datetime.fromisoformat(document["generated_at"].replace("Z", "+00:00"))
     assert abs((dt.datetime.now(dt.timezone.utc) - generated).total_seconds()) < 300
 
@@ -189,11 +176,7 @@ def test_stale_timestamps_give_the_old_maximum(spark: SparkSession, tmp_path: Pa
         row("c2", updated_at="2024-01-10T06:30:00"),
     ]
     dataset = write_day(spark, tmp_path, stale)
-    rules = write_rules(
-        tmp_path,
-        "dataset: customers\nrules:\n  - freshness: { column: updated_at, max_age: 36h }\n",
-    )
-    code, document = run_job(dataset, rules, tmp_path / "metrics")
+    code, document = run_job(dataset, rules_json("stale"), tmp_path / "metrics")
     assert code == 0
     assert document is not None
     assert values(document) == {
@@ -206,7 +189,7 @@ def test_an_empty_partition_has_zero_counts_and_no_timestamp(
     spark: SparkSession, tmp_path: Path
 ) -> None:
     dataset = write_day(spark, tmp_path, [])
-    code, document = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics")
+    code, document = run_job(dataset, rules_json("customers"), tmp_path / "metrics")
     assert code == 0
     assert document is not None
     assert document["row_count"] == 0
@@ -215,7 +198,7 @@ def test_an_empty_partition_has_zero_counts_and_no_timestamp(
 
 
 def test_a_rerun_replaces_the_document(spark: SparkSession, tmp_path: Path) -> None:
-    rules = write_rules(tmp_path)
+    rules = rules_json("customers")
     dataset = write_day(spark, tmp_path, ROWS)
     run_job(dataset, rules, tmp_path / "metrics")
     write_day(spark, tmp_path, ROWS[:3])
@@ -231,18 +214,14 @@ def test_a_rule_on_a_missing_column_fails_naming_the_column(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dataset = write_day(spark, tmp_path, ROWS[:2])
-    rules = write_rules(
-        tmp_path,
-        "dataset: customers\nrules:\n"
-        "  - name: loyalty tier set\n    missing_count: { column: loyalty_tier }\n",
-    )
-    code, document = run_job(dataset, rules, tmp_path / "metrics")
+    code, document = run_job(dataset, rules_json("missing-column"), tmp_path / "metrics")
     error = capsys.readouterr().err.strip()
     assert code == 1
     assert document is None
     assert len(error.splitlines()) == 1
     assert error.startswith(
-        f"data_quality: error: {rules}: rule 1 'loyalty tier set' (missing_count): "
+        f"data_quality: error: {source('missing-column')}: rule 1 'loyalty tier set' "
+        "(missing_count): "
     )
     assert "column 'loyalty_tier' is not in the data" in error
 
@@ -251,32 +230,32 @@ def test_a_range_on_a_text_column_fails_clearly(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dataset = write_day(spark, tmp_path, ROWS[:2])
-    rules = write_rules(
-        tmp_path, "dataset: customers\nrules:\n  - range: { column: country, min: 0 }\n"
-    )
-    code, _ = run_job(dataset, rules, tmp_path / "metrics")
+    code, _ = run_job(dataset, rules_json("range-on-text"), tmp_path / "metrics")
     assert code == 1
-    assert "column 'country' is string; a range needs a numeric column" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"data_quality: error: {source('range-on-text')}: rule 1 (range): column 'country' is "
+        "string; a range needs a numeric column\n"
+    )
 
 
 def test_an_invalid_java_regex_fails_before_reading(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dataset = write_day(spark, tmp_path, ROWS[:2])
-    rules = write_rules(
-        tmp_path, "dataset: customers\nrules:\n  - pattern: { column: email, regex: '([a-z' }\n"
-    )
-    code, _ = run_job(dataset, rules, tmp_path / "metrics")
+    code, _ = run_job(dataset, rules_json("java-regex"), tmp_path / "metrics")
     error = capsys.readouterr().err
     assert code == 1
-    assert "rule 1 (pattern): 'regex' is not a valid Java regex" in error
+    assert error.startswith(
+        f"data_quality: error: {source('java-regex')}: rule 1 (pattern): "
+        "'regex' is not a valid Java regex: "
+    )
 
 
 def test_a_missing_partition_fails_with_one_line(
     spark: SparkSession, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dataset = write_day(spark, tmp_path, ROWS[:2])
-    code, _ = run_job(dataset, write_rules(tmp_path), tmp_path / "metrics", day="2024-01-16")
+    code, _ = run_job(dataset, rules_json("customers"), tmp_path / "metrics", day="2024-01-16")
     error = capsys.readouterr().err.strip()
     assert code == REFUSAL_EXIT_CODE
     partition = f"{dataset}/date=2024-01-16"
@@ -298,7 +277,7 @@ def test_table_metrics_for_an_older_date_read_that_dates_tag(
         spark.createDataFrame(rows, SILVER).writeTo(table).overwrite(F.lit(True))
         tag_snapshot(spark, table, day, current_snapshot_id(spark, table) or 0)
     metrics = tmp_path / "metrics"
-    argv = ["--table", table, "--rules", str(write_rules(tmp_path)), "--metrics-root"]
+    argv = ["--table", table, "--rules", str(rules_json("customers")), "--metrics-root"]
 
     assert data_quality.main([*argv, str(metrics), "--date", DAY]) == 0
     older = json.loads((metrics / "customers" / f"date={DAY}" / "metrics.json").read_text())
@@ -318,7 +297,7 @@ def test_table_metrics_for_an_older_date_read_that_dates_tag(
 def test_a_bad_date_fails_before_spark_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _ = run_job(tmp_path, write_rules(tmp_path), tmp_path / "metrics", day="2024-02-30")
+    code, _ = run_job(tmp_path, rules_json("customers"), tmp_path / "metrics", day="2024-02-30")
     assert code == REFUSAL_EXIT_CODE
     assert capsys.readouterr().err.strip() == (
         "data_quality: refused: --date: expected a date as YYYY-MM-DD, got '2024-02-30'"
@@ -331,80 +310,14 @@ def test_rules_shipped_with_files_are_found_by_name(
     dataset = write_day(spark, tmp_path, ROWS[:2])
     shipped = tmp_path / "shipped"
     shipped.mkdir()
-    rules = shipped / "customers-shipped.yml"
-    rules.write_text("dataset: customers\nrules:\n  - row_count: { min: 1 }\n")
+    rules = shipped / "customers-shipped.json"
+    shutil.copy(rules_json("row-count"), rules)
     spark.sparkContext.addFile(str(rules))
     monkeypatch.chdir(tmp_path)  # the bare name does not exist relative to the working dir
-    code, document = run_job(dataset, "customers-shipped.yml", tmp_path / "metrics")
+    code, document = run_job(dataset, "customers-shipped.json", tmp_path / "metrics")
     assert code == 0
     assert document is not None
     assert values(document) == {"row_count": 2}
-
-
-@pytest.mark.parametrize(
-    "case",
-    json.loads((FIXTURES / "bad-rules.json").read_text())["cases"],
-    ids=lambda case: case["file"],
-)
-def test_bad_rules_files_give_the_shared_one_line_error(case: dict[str, str]) -> None:
-    path = f"test/fixtures/quality/{case['file']}"
-    text = (PROJECT / path).read_text(encoding="utf-8")
-    with pytest.raises(data_quality.RulesError) as raised:
-        data_quality.parse_rules(text, path)
-    message = str(raised.value)
-    assert "\n" not in message
-    if "message" in case:
-        assert message == case["message"].replace("{file}", path)
-    else:
-        assert message.startswith(case["startsWith"].replace("{file}", path))
-
-
-def test_bad_rules_exit_1_with_the_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
-    path = str(FIXTURES / "bad-negative-k.yml")
-    assert data_quality.main(["--rules", path, "--check-rules"]) == 1
-    assert capsys.readouterr().err == (
-        f"data_quality: error: {path}: rule 2 'volume steady' (change): "
-        "'last' must be a whole number of 1 or more, got -3\n"
-    )
-
-
-def test_metric_ids_match_the_shared_fixture() -> None:
-    text = (FIXTURES / "good-all-families.yml").read_text(encoding="utf-8")
-    expected = json.loads((FIXTURES / "good-all-families.json").read_text())
-    rule_set = data_quality.parse_rules(text, "good-all-families.yml")
-    assert rule_set.dataset == expected["dataset"]
-    assert [spec.id for spec in data_quality.plan_metrics(rule_set)] == expected["metrics"]
-
-
-def test_the_shipped_customers_rules_are_valid() -> None:
-    text = (PROJECT / "quality" / "customers.yml").read_text(encoding="utf-8")
-    rule_set = data_quality.parse_rules(text, "quality/customers.yml")
-    assert rule_set.dataset == "customers"
-    assert {rule.family for rule in rule_set.rules} == set(data_quality.FAMILIES)
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [
-        (0.5, "0.5"),
-        (10000000.0, "10000000"),
-        (1e21, "1e+21"),
-        (1e-7, "1e-7"),
-        (0.000001, "0.000001"),
-        (-2.5e-10, "-2.5e-10"),
-        (123456.789, "123456.789"),
-        (7, "7"),
-    ],
-)
-def test_numbers_are_written_as_javascript_writes_them(number: float, text: str) -> None:
-    assert data_quality.js_number(number) == text
-
-
-def test_yaml_reads_exponents_without_a_dot_as_numbers() -> None:
-    rule_set = data_quality.parse_rules(
-        "dataset: d\nrules:\n  - range: { column: x, max: 1e7 }\n", "f.yml"
-    )
-    assert rule_set.rules[0].settings["max"] == 10000000
 
 
 def test_hadoop_file_systems_write_and_read_through_the_jvm(
@@ -412,17 +325,17 @@ def test_hadoop_file_systems_write_and_read_through_the_jvm(
 ) -> None:
     """The s3:// path on EMR goes through Hadoop's FileSystem; file:// takes the same route."""
     location = f"file://{tmp_path}/quality/metrics/customers/date={DAY}/metrics.json"
-    data_quality.write_hadoop_text(spark, location, '{"first": true}\n')
-    data_quality.write_hadoop_text(spark, location, '{"second": "é"}\n')  # replaces
+    data_quality_files.write_hadoop_text(spark, location, '{"first": true}\n')
+    data_quality_files.write_hadoop_text(spark, location, '{"second": "é"}\n')  # replaces
     written = tmp_path / "quality" / "metrics" / "customers" / f"date={DAY}" / "metrics.json"
     assert written.read_text(encoding="utf-8") == '{"second": "é"}\n'
-    assert data_quality.read_hadoop_text(spark, location) == '{"second": "é"}\n'
+    assert data_quality_files.read_hadoop_text(spark, location) == '{"second": "é"}\n'
 
 
 def test_a_missing_rules_uri_fails_with_one_line(spark: SparkSession, tmp_path: Path) -> None:
-    with pytest.raises(data_quality.JobError) as raised:
-        data_quality.read_hadoop_text(spark, f"file://{tmp_path}/nothing.yml")
-    assert str(raised.value).startswith(f"--rules: cannot read file://{tmp_path}/nothing.yml: ")
+    with pytest.raises(data_quality_files.JobError) as raised:
+        data_quality_files.read_hadoop_text(spark, f"file://{tmp_path}/nothing.json")
+    assert str(raised.value).startswith(f"--rules: cannot read file://{tmp_path}/nothing.json: ")
     assert "\n" not in str(raised.value)
 
 
@@ -449,53 +362,159 @@ def test_bad_arguments_are_refused_with_one_line(
     assert capsys.readouterr().err == f"data_quality: refused: {expected}\n"
 
 
-# ------------------------------------------------------------------ JSON rules, no PyYAML
+# ------------------------------------------------------------------ the normalised rules JSON
 
-RULES_AS_JSON = {
-    "dataset": "customers",
-    "rules": [
-        {"row_count": {"min": 1}},
-        {"name": "ids set", "missing_count": {"column": "customer_id"}},
-        {"duplicate_count": {"column": "customer_id"}},
-        {"range": {"column": "lifetime_value", "min": 0, "max": 1e7}},
-        {"freshness": {"column": "updated_at", "max_age": "1d"}},
-    ],
-}
+FORMAT_LINE = (
+    "expected the normalised rules JSON written by the quality gate's mode: prepare "
+    "(format spark-pipeline-rules/1), got "
+)
 
 
-def test_json_rules_are_read_like_the_same_yaml() -> None:
-    yaml_text = (
-        "dataset: customers\nrules:\n  - row_count: { min: 1 }\n"
-        "  - name: ids set\n    missing_count: { column: customer_id }\n"
-        "  - duplicate_count: { column: customer_id }\n"
-        "  - range: { column: lifetime_value, min: 0, max: 1e7 }\n"
-        "  - freshness: { column: updated_at, max_age: 1d }\n"
+def check_rules(rules: Path | str) -> int:
+    return data_quality.main(["--rules", str(rules), "--check-rules"])
+
+
+def test_check_rules_prints_the_metric_ids_the_json_lists(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert check_rules(rules_json("customers")) == 0
+    listed = json.loads(rules_json("customers").read_text(encoding="utf-8"))
+    assert json.loads(capsys.readouterr().out) == {
+        "dataset": "customers",
+        "metrics": [metric["id"] for metric in listed["metrics"]],
+    }
+
+
+def test_the_metric_plan_is_read_from_the_json() -> None:
+    rules = data_quality_rules.parse_rules_json(
+        rules_json("customers").read_text(encoding="utf-8"), "customers.json"
     )
-    from_json = data_quality.parse_rules(json.dumps(RULES_AS_JSON), "customers.json")
-    from_yaml = data_quality.parse_rules(yaml_text, "customers.yml")
-    assert from_json.rules == from_yaml.rules
-    assert [spec.id for spec in data_quality.plan_metrics(from_json)] == [
-        spec.id for spec in data_quality.plan_metrics(from_yaml)
-    ]
+    assert rules.source == source("customers")
+    assert rules.dataset == "customers"
+    by_id = {spec.id: spec for spec in rules.metrics}
+    assert rules.metrics[0] == data_quality_rules.MetricSpec("row_count", "row_count")
+    email = by_id['invalid_count(email not matching "^[^@]+@[^@]+\\\\.[^@]+$")']
+    assert (email.kind, email.columns, email.check) == ("invalid_count", ("email",), "pattern")
+    assert email.settings == {"regex": "^[^@]+@[^@]+\\.[^@]+$"}
+    assert email.rule == "rule 12 (pattern)"
+    ltv = by_id["invalid_count(lifetime_value outside [0, 10000000])"]
+    assert ltv.settings == {"min": 0, "max": 10000000}
+    # A change rule's own metric, which no other rule needs.
+    assert by_id["missing_count(last_name)"].rule == "rule 16 (change)"
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "got"),
     [
-        ('{"dataset": "c", "rules": [', "r.json: JSON syntax error at line 1, column 28: "),
-        ('{"dataset": "c", "dataset": "d"}', "r.json: JSON syntax error: duplicate key 'dataset'"),
+        # The rules file itself, as the job read it before the gate wrote JSON for it.
         (
-            '{"dataset": "c", "rules": [{"range": {"column": "x", "max": NaN}}]}',
-            "r.json: JSON syntax error: NaN is not a JSON number",
+            "dataset: customers\nrules:\n  - row_count: { min: 1 }\n",
+            "text that is not JSON at line 1, column 1; a YAML rules file?",
         ),
-        ('["dataset"]', "r.json: expected a mapping with 'dataset' and 'rules' at the top level"),
+        (
+            '{"dataset": "customers", "rules": [{"row_count": {"min": 1}}]}',
+            "JSON without 'format' (a hand-written rules file?)",
+        ),
+        ('{"format": "spark-pipeline-rules/2"}', 'format "spark-pipeline-rules/2"'),
+        ("[]", "a JSON list"),
+        ('{"format": "spark-pipeline-rules/1", "x": NaN}', "text that is not JSON"),
+        ('{"format": "spark-pipeline-rules/1",', "text that is not JSON at line 1, column 37"),
     ],
 )
-def test_bad_json_rules_give_one_line(text: str, message: str) -> None:
-    with pytest.raises(data_quality.RulesError) as raised:
-        data_quality.parse_rules(text, "r.json")
-    assert str(raised.value).startswith(message)
-    assert "\n" not in str(raised.value)
+def test_anything_but_the_normalised_json_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, got: str
+) -> None:
+    rules = tmp_path / "customers.yml"
+    rules.write_text(text, encoding="utf-8")
+    assert check_rules(rules) == REFUSAL_EXIT_CODE
+    assert (
+        capsys.readouterr().err == f"data_quality: refused: --rules: {rules}: {FORMAT_LINE}{got}\n"
+    )
+
+
+def _document(**changes: Any) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(rules_json("customers").read_text(encoding="utf-8"))
+    document.update(changes)
+    return document
+
+
+def _with_metric(position: int, **changes: Any) -> dict[str, Any]:
+    document = _document()
+    metric = document["metrics"][position]
+    metric.update(changes)
+    for key in [key for key, value in changes.items() if value is None]:
+        del metric[key]
+    return document
+
+
+@pytest.mark.parametrize(
+    ("document", "where", "expected"),
+    [
+        (_document(source=None), "source", "a string"),
+        (_document(dataset="a b"), "dataset", "a name of letters, digits, '_', '-' or '.'"),
+        (_document(rules={}), "rules", "a list"),
+        (_document(metrics=[]), "metrics", "a list starting with row_count"),
+        (_with_metric(0, kind="missing_count"), "metrics[0].columns", "a list"),
+        (
+            _with_metric(1, kind="mean"),
+            "metrics[1].kind",
+            "one of row_count, missing_count, duplicate_count, invalid_count, max_timestamp",
+        ),
+        (_with_metric(1, columns=[]), "metrics[1].columns", "a non-empty list of column names"),
+        (_with_metric(1, rule=None), "metrics[1].rule", "a string"),
+        (_with_metric(1, id="row_count"), "metrics", "distinct ids"),
+        (
+            _with_metric(7, check="between"),
+            "metrics[7].check",
+            "one of allowed_values, range, pattern on one column",
+        ),
+        (
+            _with_metric(7, values=[True]),
+            "metrics[7].values",
+            "a non-empty list of strings or numbers",
+        ),
+        (_with_metric(9, min="0"), "metrics[9].min", "a number"),
+        (_with_metric(9, min=None, max=None), "metrics[9]", "a range with 'min', 'max' or both"),
+        (_with_metric(10, regex=None), "metrics[10].regex", "a string"),
+        (
+            _document(metrics=[{"id": "row_count", "kind": "row_count"}, "x"]),
+            "metrics[1]",
+            "a mapping",
+        ),
+    ],
+)
+def test_a_damaged_document_is_refused_naming_the_field(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    document: dict[str, Any],
+    where: str,
+    expected: str,
+) -> None:
+    rules = tmp_path / "customers.json"
+    rules.write_text(json.dumps(document), encoding="utf-8")
+    assert check_rules(rules) == REFUSAL_EXIT_CODE
+    assert capsys.readouterr().err == (
+        f"data_quality: refused: --rules: {rules}: a spark-pipeline-rules/1 document whose "
+        f"'{where}' is not {expected}: write it again with the quality gate's mode: prepare\n"
+    )
+
+
+def test_the_fixture_metrics_are_where_the_damage_tests_expect() -> None:
+    metrics = _document()["metrics"]
+    assert [metrics[i].get("check") for i in (7, 9, 10)] == ["allowed_values", "range", "pattern"]
+
+
+def workflow_py_files() -> list[str]:
+    """The modules the daily workflow ships beside jobs/data_quality.py (`py-files:`;
+    test/workflows/workflows.test.ts checks it names every module the job imports)."""
+    import yaml  # the tests' virtualenv has it; the job never imports it
+
+    steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["validate-data-quality"]
+    step = next(s for s in steps["steps"] if s.get("with", {}).get("entry-point") == JOB_PATH)
+    return [line.strip() for line in step["with"]["py-files"].splitlines() if line.strip()]
+
+
+JOB_PATH = "jobs/data_quality.py"
 
 
 def _no_pyyaml_env(tmp_path: Path) -> dict[str, str]:
@@ -525,13 +544,13 @@ def test_the_job_runs_without_pyyaml_on_json_rules_shipped_as_on_emr(
     assert probe.returncode == 1 and "No module named 'yaml'" in probe.stderr
 
     dataset = write_day(spark, tmp_path, ROWS)
-    # As EMR Serverless gets them: the entry point alone in its folder, job_common.py through
-    # --py-files, the rules' JSON form through --files, named by its bare name.
+    # As EMR Serverless gets them: the entry point alone in its folder, its modules through
+    # --py-files (the daily workflow's list), the rules JSON through --files, by its bare name.
     staged = tmp_path / "staged"
     staged.mkdir()
     shutil.copy(PROJECT / "jobs" / "data_quality.py", staged / "data_quality.py")
     rules = staged / "customers.json"
-    rules.write_text(json.dumps(RULES_AS_JSON), encoding="utf-8")
+    shutil.copy(rules_json("emr"), rules)
     spark_submit = Path(sys.executable).parent / "spark-submit"
     metrics = tmp_path / "metrics"
     done = subprocess.run(
@@ -544,7 +563,7 @@ def test_the_job_runs_without_pyyaml_on_json_rules_shipped_as_on_emr(
             "--files",
             str(rules),
             "--py-files",
-            str(PROJECT / "jobs" / "job_common.py"),
+            ",".join(str(PROJECT / path) for path in workflow_py_files()),
             str(staged / "data_quality.py"),
             "--input",
             str(dataset),
@@ -569,32 +588,17 @@ def test_the_job_runs_without_pyyaml_on_json_rules_shipped_as_on_emr(
         "invalid_count(lifetime_value outside [0, 10000000])": 2,
         "max_timestamp(updated_at)": "2024-01-15T23:59:59.000Z",
     }
-    assert document["rules_file"] == "customers.json"
+    assert document["rules_file"] == source("emr")
 
 
-def test_yaml_rules_without_pyyaml_are_one_line_naming_the_json_form(tmp_path: Path) -> None:
-    rules = write_rules(tmp_path)
-    job = str(PROJECT / "jobs" / "data_quality.py")
-    done = subprocess.run(
-        [sys.executable, job, "--check-rules", "--rules", str(rules)],
-        env=_no_pyyaml_env(tmp_path),
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 1
-    assert done.stderr == (
-        f"data_quality: error: --rules: {rules} is YAML and PyYAML is not installed where the "
-        "job runs: pass the JSON form the quality-gate action writes with mode: prepare, or "
-        "install PyYAML\n"
-    )
-
-
-def test_error_lines_never_copy_control_bytes_out_of_the_rules_file(
+def test_error_lines_never_copy_control_bytes_out_of_the_rules_location(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = write_rules(tmp_path, 'dataset: "a\\e[2J\\n::error::b"\nrules: []\n')
-    assert data_quality.main(["--rules", str(rules), "--check-rules"]) == 1
+    rules = tmp_path / "a\x1b[2J\n::error::b.json"
+    rules.write_text("dataset: customers\n", encoding="utf-8")
+    assert check_rules(rules) == REFUSAL_EXIT_CODE
+    shown = str(rules).replace("\x1b", "\\u001b").replace("\n", "\\u000a")
     assert capsys.readouterr().err == (
-        f"data_quality: error: {rules}: 'dataset' must be a name of letters, digits, '_', '-' "
-        "or '.', got 'a\\u001b[2J\\u000a::error::b'\n"
+        f"data_quality: refused: --rules: {shown}: {FORMAT_LINE}text that is not JSON at line 1, "
+        "column 1; a YAML rules file?\n"
     )

@@ -23,7 +23,7 @@ await runAction(async () => {
     await writeSummary(prepared.summary)
     actionLogger.info(
       `Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
-        `${prepared.metrics.length} metrics; JSON form written to ${prepared.path}`
+        `${prepared.metrics.length} metrics; normalised rules JSON written to ${prepared.path}`
     )
     return
   }

@@ -83,9 +83,9 @@ export const readMode = (inputs: Inputs): Mode =>
   inputs.choice('mode', ['gate', 'prepare'] as const, 'gate')
 
 /**
- * The prepare mode's inputs: the rules file and where its JSON form goes, inside the
- * workspace (the Spark job action stages only repository files), ending in `.json` (how the
- * job knows to read JSON). By default `.quality-gate/<rules file name>.json`.
+ * The prepare mode's inputs: the rules file and where its normalised JSON goes, inside the
+ * workspace (the Spark job action stages only repository files), ending in `.json`. By
+ * default `.quality-gate/<rules file name>.json`.
  */
 export function readPrepareConfig(inputs: Inputs, cwd: string): PrepareOptions {
   const rulesPath = rulesInput(inputs)

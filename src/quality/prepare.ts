@@ -1,14 +1,14 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { code, safeMd, type Markdown } from '../core/markdown.js'
-import { planMetrics } from './metric-ids.js'
-import { loadRules, RulesError, type RuleSet, validateRules } from './rules.js'
+import { parseRules, type RuleSet } from './rules.js'
+import { normalisedRules, rulesJson } from './rules-json.js'
 
 /**
- * The quality gate's prepare mode: validate a rules file with the gate's own validator and
- * write its JSON form, which the data-quality Spark job reads with Python's standard library
- * (EMR Serverless's image need not have PyYAML). A bad rules file then fails the workflow in
- * seconds, before any Spark job is paid for.
+ * The quality gate's prepare mode: validate a rules file with the gate's validator (the only
+ * one) and write the normalised rules JSON (rules-json.ts) that the data-quality Spark job
+ * reads with Python's standard library (EMR Serverless's image need not have PyYAML). A bad
+ * rules file then fails the workflow in seconds, before any Spark job is paid for.
  */
 export interface PrepareOptions {
   /** The rules file as the user named it (for messages). */
@@ -30,14 +30,10 @@ export interface PreparedRules {
 }
 
 export function prepareRules(options: PrepareOptions): PreparedRules {
-  const { ruleSet, document } = loadRules(options.text, options.rulesFile)
+  const ruleSet = parseRules(options.text, options.rulesFile)
+  const document = normalisedRules(ruleSet)
   const json = rulesJson(document, options.rulesFile)
-  const metrics = planMetrics(ruleSet)
-  // The JSON must mean to the job exactly what the YAML means to the gate.
-  const reread = planMetrics(validateRules(JSON.parse(json), options.rulesFile))
-  if (JSON.stringify(reread) !== JSON.stringify(metrics)) {
-    throw new Error(`the JSON form of ${options.rulesFile} plans other metrics than the file`)
-  }
+  const metrics = document.metrics.map(spec => spec.id)
   mkdirSync(path.dirname(options.output), { recursive: true })
   // Write then rename: a step reading it never sees half a file.
   const temporary = `${options.output}.${process.pid}.tmp`
@@ -52,34 +48,9 @@ export function prepareRules(options: PrepareOptions): PreparedRules {
   }
 }
 
-/**
- * The rules document as JSON. YAML can hold numbers JSON cannot (`.inf`, `.nan`); such a
- * number would silently become null, so it is refused, naming where it is.
- */
-export function rulesJson(document: unknown, file: string): string {
-  const text = JSON.stringify(
-    document,
-    function (this: unknown, key: string, value: unknown) {
-      if (typeof value === 'number' && !Number.isFinite(value)) {
-        throw new RulesError(
-          `${file}: ${String(value)} (at '${key}') cannot be written as JSON for the data-quality job; use a finite number`
-        )
-      }
-      if (value instanceof Date) {
-        throw new RulesError(
-          `${file}: a YAML timestamp (at '${key}') cannot be written as JSON; quote it`
-        )
-      }
-      return value
-    },
-    2
-  )
-  return `${text}\n`
-}
-
 function prepareSummary(ruleSet: RuleSet, metrics: string[], written: string): Markdown {
   return safeMd`### Data quality rules: ${ruleSet.dataset} ✅ valid
 
-${ruleSet.rules.length} rules in ${code(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; JSON form: ${code(written)}
+${ruleSet.rules.length} rules in ${code(ruleSet.file)}, ${metrics.length} metrics for the data-quality job; normalised rules JSON: ${code(written)}
 `
 }

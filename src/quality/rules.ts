@@ -5,9 +5,9 @@ import { printable } from '../core/printable.js'
 import { group } from '../core/regex.js'
 
 /**
- * The rules file: one YAML file per dataset. The data-quality Spark job
- * (jobs/data_quality.py) applies exactly these checks with exactly these messages; both
- * are tested against the same files in test/fixtures/quality/.
+ * The rules file: one YAML file per dataset, and its one validator. The data-quality Spark
+ * job never reads it: it reads the normalised rules JSON the gate's prepare mode writes
+ * (rules-json.ts). test/quality/rules.test.ts holds each check's message.
  */
 
 export const FAMILIES = [
@@ -121,7 +121,7 @@ export function ruleLabel(index: number, name: unknown): string {
   return typeof name === 'string' && name.trim() ? `rule ${index} '${name}'` : `rule ${index}`
 }
 
-/** How a wrong value is shown in a message (the same words as the Spark job's). */
+/** How a wrong value is shown in a message. */
 export function describe(value: unknown): string {
   if (value === null || value === undefined) return 'null'
   if (typeof value === 'boolean') return value ? 'true' : 'false'
@@ -167,15 +167,7 @@ export function parseMetricRef(text: string): string | undefined {
 
 /** Parses and validates a rules file; throws RulesError with one line on any mistake. */
 export function parseRules(text: string, file: string): RuleSet {
-  return loadRules(text, file).ruleSet
-}
-
-/**
- * Parses and validates a rules file, and keeps the document as read (plain data: what the
- * prepare mode writes as JSON for the Spark job, which validates it again).
- */
-export function loadRules(text: string, file: string): { ruleSet: RuleSet; document: unknown } {
-  // YAML 1.1, as PyYAML reads it in the Spark job (`yes` is true, `010` is octal).
+  // YAML 1.1, as PyYAML and most YAML users read it (`yes` is true, `010` is octal).
   const document = parseDocument(text, { version: '1.1', uniqueKeys: true })
   const [error] = document.errors
   if (error) {
@@ -193,7 +185,7 @@ export function loadRules(text: string, file: string): { ruleSet: RuleSet; docum
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
     throw new RulesError(`${file}: YAML aliases refused (${reason}); write the rules out`)
   }
-  return { ruleSet: validateRules(data, file), document: data }
+  return validateRules(data, file)
 }
 
 export function validateRules(document: unknown, file: string): RuleSet {

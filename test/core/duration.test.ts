@@ -28,8 +28,8 @@ describe('parseDuration', () => {
   )
 })
 
-// The rules file's durations, which jobs/data_quality.py reads with the same grammar: the
-// cases its DURATION regex and the gate's old copy of it accepted and refused.
+// The rules file's durations (freshness max_age): the cases the data-quality job's former
+// DURATION regex and the gate's old copy of it accepted and refused.
 describe('parseRuleDuration', () => {
   it.each<[string, number]>([
     ['36h', 129_600],

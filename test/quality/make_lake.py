@@ -1,13 +1,14 @@
 """Writes a small silver customers lake for the quality-gate integration test.
 
-    python make_lake.py <root> <first-date> <days> <bad-date> [<job-date> ...]
+    python make_lake.py <root> <rules-json> <first-date> <days> <bad-date> [<job-date> ...]
 
 Writes `<root>/silver/customers/date=<ds>/` (Parquet, the silver schema) for `days` dates
 from `first-date`; the `bad-date` snapshot has known problems: 5 of its rows lack an email,
 3 rows repeat a customer id, 2 have a negative lifetime value, 1 an unknown status, 1 a
 country that is not ISO alpha-2, and every change is 5 days old. Then runs the data-quality
 job (jobs/data_quality.py, in this process to start the JVM once) for each `job-date`
-against quality/customers.yml, writing `<root>/quality/metrics/`.
+on `rules-json` (the normalised rules JSON the gate's mode: prepare wrote for
+quality/customers.yml), writing `<root>/quality/metrics/`.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ def bad_rows(day: dt.date, count: int) -> list[list[Any]]:
 
 
 def main(argv: list[str]) -> int:
-    root, first, days, bad = Path(argv[0]), dt.date.fromisoformat(argv[1]), int(argv[2]), argv[3]
-    job_dates = argv[4:]
+    root, rules = Path(argv[0]), argv[1]
+    first, days, bad = dt.date.fromisoformat(argv[2]), int(argv[3]), argv[4]
+    job_dates = argv[5:]
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if not os.environ.get("JAVA_HOME") and shutil.which("java"):
         os.environ["JAVA_HOME"] = str(Path(shutil.which("java") or "").resolve().parent.parent)
@@ -102,7 +104,7 @@ def main(argv: list[str]) -> int:
                 "--input",
                 str(silver),
                 "--rules",
-                str(PROJECT / "quality" / "customers.yml"),
+                rules,
                 "--date",
                 day,
                 "--metrics-root",

@@ -11,7 +11,7 @@ beforeEach(() => {
 afterEach(() => rmSync(repo, { recursive: true, force: true }))
 
 describe('the quality-gate action in prepare mode', () => {
-  it('validates, writes the JSON form and sets its path and name', async () => {
+  it('validates, writes the normalised rules JSON and sets its path and name', async () => {
     const run = await runAction('quality-gate', {
       inputs: { mode: 'prepare', rules: 'quality/customers.yml' },
       cwd: repo

@@ -5,7 +5,8 @@ import { parse } from 'yaml'
 import { InputError } from '../../src/core/errors.js'
 import { Inputs } from '../../src/core/inputs.js'
 import { readMode, readPrepareConfig } from '../../src/quality/config.js'
-import { prepareRules, rulesJson } from '../../src/quality/prepare.js'
+import { prepareRules } from '../../src/quality/prepare.js'
+import { rulesJson } from '../../src/quality/rules-json.js'
 import { RulesError } from '../../src/quality/rules.js'
 import { newRulesRepo } from './rules-repo.js'
 
@@ -53,16 +54,44 @@ describe('readPrepareConfig', () => {
 })
 
 describe('prepareRules', () => {
-  it('writes the document the gate validated, as JSON, YAML 1.1 numbers resolved', () => {
+  it('writes the normalised rules JSON: versioned, defaults filled in, the metrics planned', () => {
     const prepared = prepareRules(read({ rules: 'quality/customers.yml' }))
     const written = readFileSync(path.join(repo, '.quality-gate', 'customers.json'), 'utf8')
     expect(JSON.parse(written)).toEqual({
+      format: 'spark-pipeline-rules/1',
+      source: 'quality/customers.yml',
       dataset: 'customers',
       rules: [
-        { name: 'not empty', row_count: { min: 1 } },
-        { range: { column: 'lifetime_value', min: 0, max: 10000000 } },
-        // YAML 1.1, as the gate and the job's PyYAML read it: 010 is octal.
-        { allowed_values: { column: 'status', values: ['active', 8] } }
+        { name: 'not empty', severity: 'error', row_count: { min: 1 } },
+        {
+          severity: 'error',
+          range: { column: 'lifetime_value', min: 0, max: 10000000, max_invalid: 0 }
+        },
+        // YAML 1.1: 010 is octal.
+        {
+          severity: 'error',
+          allowed_values: { column: 'status', values: ['active', 8], max_invalid: 0 }
+        }
+      ],
+      metrics: [
+        { id: 'row_count', kind: 'row_count' },
+        {
+          id: 'invalid_count(lifetime_value outside [0, 10000000])',
+          kind: 'invalid_count',
+          columns: ['lifetime_value'],
+          rule: 'rule 2 (range)',
+          check: 'range',
+          min: 0,
+          max: 10000000
+        },
+        {
+          id: 'invalid_count(status not in ["active",8])',
+          kind: 'invalid_count',
+          columns: ['status'],
+          rule: 'rule 3 (allowed_values)',
+          check: 'allowed_values',
+          values: ['active', 8]
+        }
       ]
     })
     expect(prepared).toMatchObject({ path: '.quality-gate/customers.json', name: 'customers.json' })
@@ -82,6 +111,16 @@ describe('prepareRules', () => {
   })
 
   it('refuses a number JSON cannot hold instead of writing null', () => {
+    writeFileSync(
+      path.join(repo, 'quality', 'customers.yml'),
+      'dataset: d\nrules:\n  - allowed_values: { column: x, values: [.inf] }\n'
+    )
+    expect(() => prepareRules(read({ rules: 'quality/customers.yml' }))).toThrow(
+      new RulesError(
+        "quality/customers.yml: Infinity (at '0') cannot be written as JSON for the data-quality job; use a finite number"
+      )
+    )
+    expect(existsSync(path.join(repo, '.quality-gate'))).toBe(false)
     const document = parse('dataset: d\nrules:\n  - allowed_values: { column: x, values: [.inf] }')
     expect(() => rulesJson(document, 'r.yml')).toThrow(
       new RulesError(

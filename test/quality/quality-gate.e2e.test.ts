@@ -12,11 +12,13 @@ import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../su
 import { runAction } from '../support/run-action.js'
 import { tempDir } from '../support/temp.js'
 import { present } from '../support/present.js'
+import { prepareCustomersRules } from './rules-repo.js'
 
 /**
- * The whole path as the pipeline runs it: the data-quality Spark job (local PySpark) writes
- * metrics documents for five days of silver customers data (the last day has known problems),
- * the documents go to S3 (moto), and the bundled gate runs as the runner runs it.
+ * The whole path as the pipeline runs it: the gate's prepare mode writes the normalised rules
+ * JSON of quality/customers.yml, the data-quality Spark job (local PySpark) computes from it
+ * the metrics documents for five days of silver customers data (the last day has known
+ * problems), the documents go to S3 (moto), and the bundled gate runs as the runner runs it.
  */
 
 const BUCKET = 'lake'
@@ -27,6 +29,7 @@ const BAD_DAY = '2024-03-05'
 let moto: Moto
 let s3: S3Client
 let lake: string
+let rulesJson: string
 
 function javaEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env }
@@ -46,7 +49,7 @@ function runJob(day: string): void {
       '--input',
       path.join(lake, 'silver', 'customers'),
       '--rules',
-      'quality/customers.yml',
+      rulesJson,
       '--date',
       day,
       '--metrics-root',
@@ -85,12 +88,14 @@ beforeAll(async () => {
   moto = await startMoto()
   s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' })
   lake = tempDir('quality-lake')
+  rulesJson = prepareCustomersRules(lake)
   // Silver data for 2024-03-01..05 and the job for the three history days (one JVM) ...
   execFileSync(
     venvPython,
     [
       'test/quality/make_lake.py',
       lake,
+      rulesJson,
       '2024-03-01',
       '5',
       BAD_DAY,

@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { prepareRules } from '../../src/quality/prepare.js'
+import { projectRoot } from '../support/moto.js'
 
 const RULES = `
 dataset: customers
@@ -17,4 +19,19 @@ export function newRulesRepo(): string {
   mkdirSync(path.join(repo, 'quality'))
   writeFileSync(path.join(repo, 'quality', 'customers.yml'), RULES)
   return repo
+}
+
+/**
+ * The normalised rules JSON of the repository's quality/customers.yml, written into `dir` as
+ * the gate's mode: prepare writes it (what the data-quality job reads); returns its path.
+ */
+export function prepareCustomersRules(dir: string): string {
+  const output = path.join(dir, 'customers.json')
+  prepareRules({
+    rulesFile: 'quality/customers.yml',
+    text: readFileSync(path.join(projectRoot, 'quality', 'customers.yml'), 'utf8'),
+    output,
+    outputShown: output
+  })
+  return output
 }

@@ -25,7 +25,7 @@ function errorOf(text: string, file = 'rules.yml'): string {
   throw new Error('expected a RulesError')
 }
 
-describe('bad rules files (the same fixtures and messages as the Spark job)', () => {
+describe('bad rules files (test/fixtures/quality/bad-*.yml and their lines)', () => {
   it('has a case for every bad-*.yml fixture', () => {
     const files = readdirSync(fixtures).filter(file => /^bad-.*\.yml$/.test(file))
     expect(badCases.map(entry => entry.file).sort()).toEqual(files.sort())
@@ -50,7 +50,7 @@ describe('bad rules files (the same fixtures and messages as the Spark job)', ()
 })
 
 describe('rules format', () => {
-  it('derives the metric ids the Spark job derives', () => {
+  it('derives the metric ids the metrics documents are keyed by', () => {
     const expected = JSON.parse(read('good-all-families.json')) as {
       dataset: string
       metrics: string[]
@@ -195,9 +195,112 @@ describe('rules format', () => {
     [
       'dataset: d\nrules:\n  - name: ""\n    row_count: { min: 1 }',
       "r.yml: rule 1: 'name' must be a non-empty string, got ''"
+    ],
+    [
+      'dataset: d\nrules:\n  - row_count: { min: 5, max: 4 }',
+      "r.yml: rule 1 (row_count): 'min' must not be greater than 'max'"
+    ],
+    [
+      'dataset: d\nrules:\n  - missing_count: { max: 1 }',
+      "r.yml: rule 1 (missing_count): 'column' is required"
+    ],
+    [
+      'dataset: d\nrules:\n  - missing_count: { column: a, max: 1.5 }',
+      "r.yml: rule 1 (missing_count): 'max' must be a whole number of 0 or more, got 1.5"
+    ],
+    [
+      'dataset: d\nrules:\n  - missing_percent: { column: a, max: -1 }',
+      "r.yml: rule 1 (missing_percent): 'max' must be a number from 0 to 100, got -1"
+    ],
+    [
+      'dataset: d\nrules:\n  - duplicate_count: { max: 1 }',
+      "r.yml: rule 1 (duplicate_count): give 'column' (one key column) or 'columns' (a composite key)"
+    ],
+    [
+      'dataset: d\nrules:\n  - duplicate_count: { columns: [] }',
+      "r.yml: rule 1 (duplicate_count): 'columns' must be a non-empty list of column names, got a list"
+    ],
+    [
+      'dataset: d\nrules:\n  - duplicate_count: { columns: a }',
+      "r.yml: rule 1 (duplicate_count): 'columns' must be a non-empty list of column names, got 'a'"
+    ],
+    [
+      'dataset: d\nrules:\n  - allowed_values: { column: a }',
+      "r.yml: rule 1 (allowed_values): 'values' is required"
+    ],
+    [
+      'dataset: d\nrules:\n  - allowed_values: { column: a, values: [] }',
+      "r.yml: rule 1 (allowed_values): 'values' must be a non-empty list of strings or numbers, got a list"
+    ],
+    [
+      'dataset: d\nrules:\n  - allowed_values: { column: a, values: [x], max_invalid_percent: 150 }',
+      "r.yml: rule 1 (allowed_values): 'max_invalid_percent' must be a number from 0 to 100, got 150"
+    ],
+    [
+      'dataset: d\nrules:\n  - range: { column: a, min: 0, max_invalid: -1 }',
+      "r.yml: rule 1 (range): 'max_invalid' must be a whole number of 0 or more, got -1"
+    ],
+    [
+      'dataset: d\nrules:\n  - range: { column: a }',
+      "r.yml: rule 1 (range): give 'min', 'max' or both"
+    ],
+    [
+      'dataset: d\nrules:\n  - range: { column: a, min: low }',
+      "r.yml: rule 1 (range): 'min' must be a number, got 'low'"
+    ],
+    [
+      'dataset: d\nrules:\n  - pattern: { column: a, regex: "" }',
+      "r.yml: rule 1 (pattern): 'regex' must be a non-empty string, got ''"
+    ],
+    [
+      'dataset: d\nrules:\n  - freshness: { column: a }',
+      "r.yml: rule 1 (freshness): 'max_age' is required"
+    ],
+    [
+      'dataset: d\nrules:\n  - freshness: { column: a, max_age: 36 }',
+      "r.yml: rule 1 (freshness): 'max_age' must be a duration such as 36h, 2d or 1d12h, got 36"
+    ],
+    [
+      'dataset: d\nrules:\n  - schema: { columns: [a] }',
+      "r.yml: rule 1 (schema): 'columns' must be a mapping of column name to type, got a list"
+    ],
+    [
+      'dataset: d\nrules:\n  - schema: { columns: { a: 5 } }',
+      "r.yml: rule 1 (schema): column 'a': unknown type 5 (expected a Spark type such as string, bigint, double, timestamp, date, decimal(10,2))"
+    ],
+    [
+      'dataset: d\nrules:\n  - change: { last: 2, max_ratio: 2 }',
+      "r.yml: rule 1 (change): 'metric' is required"
+    ],
+    [
+      'dataset: d\nrules:\n  - change: { metric: "missing_count(a, b)", last: 2, max_ratio: 2 }',
+      "r.yml: rule 1 (change): 'metric' must be row_count, missing_count(<column>), missing_percent(<column>) or duplicate_count(<column>, ...), got 'missing_count(a, b)'"
+    ],
+    [
+      'dataset: d\nrules:\n  - change: { metric: row_count, last: 2, min_ratio: 3, max_ratio: 2 }',
+      "r.yml: rule 1 (change): 'min_ratio' must not be greater than 'max_ratio'"
+    ],
+    [
+      'dataset: d\nrules:\n  - change: { metric: row_count, last: 2, min_delta: 1, max_delta: -1 }',
+      "r.yml: rule 1 (change): 'min_delta' must not be greater than 'max_delta'"
+    ],
+    [
+      'dataset: d\nrules:\n  - change: { metric: row_count, last: 2, max_delta: .nan }',
+      "r.yml: rule 1 (change): 'max_delta' must be a number, got NaN"
     ]
   ])('rejects %j', (text, message) => {
     expect(errorOf(text, 'r.yml')).toBe(message)
+  })
+})
+
+describe('YAML 1.1 values', () => {
+  it('reads an exponent without a dot as a number and y/n as booleans', () => {
+    const ruleSet = parseRules(
+      'dataset: d\nrules:\n  - range: { column: x, max: 1e7 }\n  - schema: { columns: { a: string }, exact: y }\n',
+      'f.yml'
+    )
+    expect(ruleSet.rules[0]).toMatchObject({ family: 'range', max: 10_000_000 })
+    expect(ruleSet.rules[1]).toMatchObject({ family: 'schema', exact: true })
   })
 })
 

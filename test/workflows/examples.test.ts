@@ -83,6 +83,9 @@ describe('examples/: the workflows a user copies unchanged', () => {
       'jobs/cdc_ingest.py',
       'jobs/customer_summary.py',
       'jobs/data_quality.py',
+      'jobs/data_quality_files.py',
+      'jobs/data_quality_metrics.py',
+      'jobs/data_quality_rules.py',
       'jobs/job_common.py',
       'quality/customers.yml'
     ])

@@ -18,6 +18,7 @@ import { motoClient } from '../s3/support/objects.js'
 import { awsTestEnv, projectRoot, startMoto, venvPython, type Moto } from '../support/moto.js'
 import { runAction } from '../support/run-action.js'
 import { planMetrics } from '../../src/quality/metric-ids.js'
+import { prepareCustomersRules } from '../quality/rules-repo.js'
 import { parseRules } from '../../src/quality/rules.js'
 import { tempDir } from '../support/temp.js'
 import { present } from '../support/present.js'
@@ -83,11 +84,12 @@ beforeAll(async () => {
   moto = await startMoto()
   // One silver day and its metrics document, written by the data-quality job (local PySpark).
   const lake = tempDir('gate-step-lake')
-  execFileSync(venvPython, ['test/quality/make_lake.py', lake, DS, '1', '2000-01-01', DS], {
-    cwd: projectRoot,
-    env: javaEnv(),
-    stdio: 'pipe'
-  })
+  const rulesJson = prepareCustomersRules(lake)
+  execFileSync(
+    venvPython,
+    ['test/quality/make_lake.py', lake, rulesJson, DS, '1', '2000-01-01', DS],
+    { cwd: projectRoot, env: javaEnv(), stdio: 'pipe' }
+  )
   const s3 = motoClient(moto.endpoint)
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
   await s3.send(
@@ -126,7 +128,7 @@ describe('daily workflow: quality gate', () => {
 })
 
 describe('daily workflow: the data-quality step runs on the prepared JSON rules', () => {
-  it("validates the gate's rules file first and ships its JSON form, which the job reads without PyYAML", async () => {
+  it("validates the gate's rules file first and ships the normalised rules JSON, which the job reads without PyYAML", async () => {
     // The prepare step checks the very file the gate evaluates, before the Spark step.
     expect(prepareStep?.with).toEqual({ mode: 'prepare', rules: gateStep?.with?.rules })
     expect(qualitySteps.indexOf(prepareStep!)).toBeLessThan(qualitySteps.indexOf(metricsStep!))

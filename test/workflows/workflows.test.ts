@@ -256,7 +256,7 @@ describe('one date of the daily workflow is the seed DAG', () => {
     })
   })
 
-  it("sends the jobs' shared module with every Spark step", () => {
+  it('sends with every Spark step the modules of jobs/ its entry point imports', () => {
     const jobs = yamlOf(DATE).jobs
     const sparkSteps = Object.values(jobs).flatMap(job =>
       (job.steps ?? []).filter(candidate => candidate.uses === './')
@@ -267,13 +267,38 @@ describe('one date of the daily workflow is the seed DAG', () => {
       'jobs/customer_summary.py'
     ])
     for (const candidate of sparkSteps) {
-      expect(candidate.with?.['py-files'], String(candidate.with?.['entry-point'])).toBe(
-        'jobs/job_common.py'
-      )
+      const entryPoint = String(candidate.with?.['entry-point'])
+      const shipped = String(candidate.with?.['py-files'] ?? '')
+        .split('\n')
+        .map(line => line.trim())
+        .filter(Boolean)
+      expect(shipped, entryPoint).toContain('jobs/job_common.py')
+      expect([...shipped].sort(), entryPoint).toEqual(jobModulesImportedBy(entryPoint))
     }
-    expect(existsSync(path.join(projectRoot, 'jobs/job_common.py'))).toBe(true)
   })
 })
+
+/** The jobs/*.py modules a job imports, imports followed, itself left out (EMR Serverless
+ * ships only the entry point: the rest must go with py-files). */
+function jobModulesImportedBy(entryPoint: string): string[] {
+  const found = new Set<string>()
+  const pending = [entryPoint]
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    const source = readFileSync(path.join(projectRoot, file), 'utf8')
+    for (const match of source.matchAll(/^(?:from|import)\s+(\w+)/gm)) {
+      const module = `jobs/${match[1] ?? ''}.py`
+      if (
+        module !== entryPoint &&
+        !found.has(module) &&
+        existsSync(path.join(projectRoot, module))
+      ) {
+        found.add(module)
+        pending.push(module)
+      }
+    }
+  }
+  return [...found].sort()
+}
 
 describe('the daily workflow: plan, one job per owed date in order, report', () => {
   const days = ['day-1', 'day-2', 'day-3', 'day-4', 'day-5', 'day-6', 'day-7']
