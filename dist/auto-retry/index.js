@@ -30741,6 +30741,51 @@ module.exports = {
 
 /***/ }),
 
+/***/ 2985:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Az: () => (/* binding */ AutoRetryInput),
+/* harmony export */   J4: () => (/* binding */ AutoRetryDefault),
+/* harmony export */   ZG: () => (/* binding */ AutoRetryOutput)
+/* harmony export */ });
+/** The inputs of auto-retry/action.yml, by the names the code reads them under. */
+const AutoRetryInput = {
+    RunId: 'run-id',
+    Workflow: 'workflow',
+    Retries: 'retries',
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay',
+    Timeout: 'timeout',
+    PollInterval: 'poll-interval',
+    Events: 'events',
+    GithubToken: 'github-token'
+};
+/** The outputs auto-retry/action.yml declares. */
+const AutoRetryOutput = {
+    Retried: 'retried',
+    Reruns: 'reruns',
+    Reason: 'reason',
+    RunAttempt: 'run-attempt',
+    Conclusion: 'conclusion'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const AutoRetryDefault = {
+    Retries: 3,
+    RetryDelay: '5m',
+    RetryBackoff: 'fixed',
+    MaxRetryDelay: '1h',
+    Timeout: '5h30m',
+    PollInterval: '1m',
+    Events: 'schedule, workflow_dispatch'
+};
+
+
+/***/ }),
+
 /***/ 8571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39916,9 +39961,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -39990,14 +40038,16 @@ const systemClock = { now: () => Date.now(), sleep };
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3481);
-/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6312);
-/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8998);
-/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5555);
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6706);
+/* harmony import */ var _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2985);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3481);
+/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6312);
+/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8998);
+/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5555);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6706);
+
 
 
 
@@ -40007,52 +40057,64 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const HOUR_MS = 3_600_000;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionInputs */ .eh)();
-    const token = inputs.string('github-token');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
-    inputs.required('run-id', 'the id of the failed workflow run');
-    const runId = inputs.integer('run-id', 0, { min: 1 });
-    const workflow = inputs.required('workflow', "the watched workflow's file name");
-    const retries = inputs.integer('retries', 3, { min: 0, max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_MAX_RERUNS */ .xz });
-    const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS });
-    const backoff = inputs.choice('retry-backoff', _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_7__/* .RETRY_BACKOFFS */ .x, 'fixed');
-    const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS });
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
+    const token = inputs.string(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.GithubToken);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
+    inputs.required(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RunId, 'the id of the failed workflow run');
+    const runId = inputs.integer(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RunId, 0, { min: 1 });
+    const workflow = inputs.required(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Workflow, "the watched workflow's file name");
+    const retries = inputs.integer(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Retries, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.Retries, {
+        min: 0,
+        max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_MAX_RERUNS */ .xz
+    });
+    const delayMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.RetryDelay, {
+        min: 0,
+        max: HOUR_MS
+    });
+    const backoff = inputs.choice(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RetryBackoff, _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_8__/* .RETRY_BACKOFFS */ .x, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.RetryBackoff);
+    const maxDelayMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.MaxRetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.MaxRetryDelay, {
+        min: 0,
+        max: 6 * HOUR_MS
+    });
     if (backoff === 'exponential' && maxDelayMs < delayMs) {
         // Same rule as the Spark job action's: a cap below the first wait is a typo.
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.MaxRetryDelay, `a duration no shorter than retry-delay (${inputs.string(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.RetryDelay)})`, inputs.string(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.MaxRetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.MaxRetryDelay));
     }
-    const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS });
-    const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS });
-    const events = inputs.list('events');
+    const timeoutMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Timeout, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.Timeout, {
+        min: 1000,
+        max: 72 * HOUR_MS
+    });
+    const pollIntervalMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.PollInterval, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.PollInterval, { min: 1000, max: HOUR_MS });
+    const events = inputs.list(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Events);
     if (!token)
-        inputs.required('github-token', 'a token with actions: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0 });
-    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .autoRetry */ .Ap)(request, {
+        inputs.required(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.GithubToken, 'a token with actions: write');
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
+    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .autoRetry */ .Ap)(request, {
         repository,
         runId,
         policy: {
             workflow,
             retries,
             delay: { delayMs, backoff, maxDelayMs },
-            events: events.length ? events : ['schedule', 'workflow_dispatch']
+            events: events.length ? events : _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.Events.split(', ')
         },
         timeoutMs,
         pollIntervalMs,
-        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .m,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0
+        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_5__/* .systemClock */ .m,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
-        retried: result.reruns > 0,
-        reruns: result.reruns,
-        reason: result.reason,
-        'run-attempt': result.runAttempt,
-        conclusion: result.conclusion
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
+        [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Retried]: result.reruns > 0,
+        [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Reruns]: result.reruns,
+        [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Reason]: result.reason,
+        [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.RunAttempt]: result.runAttempt,
+        [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Conclusion]: result.conclusion
     });
-    const run = result.runUrl ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .safeMd */ .lS) ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .link */ .nf)('run', result.runUrl)})` : '';
+    const run = result.runUrl ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .safeMd */ .lS) ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .link */ .nf)('run', result.runUrl)})` : '';
     const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run';
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .safeMd */ .lS) `### Auto-retry: ${title}
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .safeMd */ .lS) `### Auto-retry: ${title}
 
 ${result.reason}${run}
 `);

@@ -28370,6 +28370,38 @@ module.exports = {
 
 /***/ }),
 
+/***/ 387:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DZ: () => (/* binding */ BackfillDatesOutput),
+/* harmony export */   Jk: () => (/* binding */ BackfillDatesDefault),
+/* harmony export */   oP: () => (/* binding */ BackfillDatesInput)
+/* harmony export */ });
+/** The inputs of backfill-dates/action.yml, by the names the code reads them under. */
+const BackfillDatesInput = {
+    Start: 'start',
+    End: 'end',
+    MaxDays: 'max-days',
+    MaxParallel: 'max-parallel'
+};
+/** The outputs backfill-dates/action.yml declares. */
+const BackfillDatesOutput = {
+    Dates: 'dates',
+    Count: 'count',
+    MaxParallel: 'max-parallel'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const BackfillDatesDefault = {
+    MaxDays: 31,
+    MaxParallel: 1
+};
+
+
+/***/ }),
+
 /***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -31986,9 +32018,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -32034,22 +32069,31 @@ function firstLine(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8131);
-/* harmony import */ var _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3600);
+/* harmony import */ var _constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(387);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6706);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8131);
+/* harmony import */ var _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3600);
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
-    const start = inputs.required('start', 'the first date as YYYY-MM-DD');
-    const end = inputs.required('end', 'the last date as YYYY-MM-DD');
-    const maxDays = inputs.integer('max-days', _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_MAX_DAYS */ .Hc, { min: 1, max: _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_2__/* .MATRIX_LIMIT */ .q8 });
-    const maxParallel = inputs.integer('max-parallel', 1, { min: 1, max: 20 });
-    const dates = (0,_pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_2__/* .expandDateRange */ .SZ)({ start, end, maxDays, today: new Date() });
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Backfill of ${dates.length} date(s), ${maxParallel} at a time: ${dates.join(', ')}`);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ dates: JSON.stringify(dates), count: dates.length, 'max-parallel': maxParallel });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .safeMd */ .lS) `### Backfill ${dates[0]} … ${dates[dates.length - 1]}
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
+    const start = inputs.required(_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesInput */ .oP.Start, 'the first date as YYYY-MM-DD');
+    const end = inputs.required(_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesInput */ .oP.End, 'the last date as YYYY-MM-DD');
+    const maxDays = inputs.integer(_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesInput */ .oP.MaxDays, _constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesDefault */ .Jk.MaxDays, {
+        min: 1,
+        max: _pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_3__/* .MATRIX_LIMIT */ .q8
+    });
+    const maxParallel = inputs.integer(_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesInput */ .oP.MaxParallel, _constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesDefault */ .Jk.MaxParallel, { min: 1, max: 20 });
+    const dates = (0,_pipeline_backfill_dates_js__WEBPACK_IMPORTED_MODULE_3__/* .expandDateRange */ .SZ)({ start, end, maxDays, today: new Date() });
+    _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.info(`Backfill of ${dates.length} date(s), ${maxParallel} at a time: ${dates.join(', ')}`);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
+        [_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesOutput */ .DZ.Dates]: JSON.stringify(dates),
+        [_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesOutput */ .DZ.Count]: dates.length,
+        [_constants_backfill_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .BackfillDatesOutput */ .DZ.MaxParallel]: maxParallel
+    });
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) `### Backfill ${dates[0]} … ${dates[dates.length - 1]}
 
 ${dates.length} date(s), at most ${maxParallel} at a time.
 `);
@@ -32066,11 +32110,14 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Hc: () => (/* binding */ DEFAULT_MAX_DAYS),
   q8: () => (/* binding */ MATRIX_LIMIT),
   SZ: () => (/* binding */ expandDateRange)
 });
 
+// UNUSED EXPORTS: DEFAULT_MAX_DAYS
+
+// EXTERNAL MODULE: ./src/constants/backfill-dates.ts
+var backfill_dates = __nccwpck_require__(387);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/calendar.ts
@@ -32166,23 +32213,24 @@ function daysBetween(start, end) {
 ;// CONCATENATED MODULE: ./src/pipeline/backfill-dates.ts
 
 
+
 /** The default and the hard cap of one backfill: a month, and GitHub's 256-job matrix limit. */
-const DEFAULT_MAX_DAYS = 31;
+const DEFAULT_MAX_DAYS = backfill_dates/* BackfillDatesDefault */.Jk.MaxDays;
 const MATRIX_LIMIT = 256;
 /** Every date from start to end inclusive, oldest first, for a workflow matrix. */
 function expandDateRange({ start, end, maxDays, today }) {
-    const first = formatIsoDate(parseIsoDate(start, 'start'));
-    const last = formatIsoDate(parseIsoDate(end, 'end'));
+    const first = formatIsoDate(parseIsoDate(start, backfill_dates/* BackfillDatesInput */.oP.Start));
+    const last = formatIsoDate(parseIsoDate(end, backfill_dates/* BackfillDatesInput */.oP.End));
     const todayDate = formatIsoDate(today);
     if (daysBetween(first, last) < 0) {
-        throw new errors/* InputError */.dz('end', `a date on or after start (${first})`, last);
+        throw new errors/* InputError */.dz(backfill_dates/* BackfillDatesInput */.oP.End, `a date on or after start (${first})`, last);
     }
     if (daysBetween(last, todayDate) < 0) {
-        throw new errors/* InputError */.dz('end', `a date that is not after today (${todayDate})`, last);
+        throw new errors/* InputError */.dz(backfill_dates/* BackfillDatesInput */.oP.End, `a date that is not after today (${todayDate})`, last);
     }
     const count = daysBetween(first, last) + 1;
     if (count > maxDays) {
-        throw new errors/* InputError */.dz('end', `a range of at most ${maxDays} days (max-days), but ${first}..${last} has ${count}`, last);
+        throw new errors/* InputError */.dz(backfill_dates/* BackfillDatesInput */.oP.End, `a range of at most ${maxDays} days (max-days), but ${first}..${last} has ${count}`, last);
     }
     return Array.from({ length: count }, (_, index) => addDays(first, index));
 }

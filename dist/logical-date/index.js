@@ -30741,6 +30741,30 @@ module.exports = {
 
 /***/ }),
 
+/***/ 915:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ LogicalDateInput),
+/* harmony export */   b: () => (/* binding */ LogicalDateOutput)
+/* harmony export */ });
+/** The inputs of logical-date/action.yml, by the names the code reads them under. */
+const LogicalDateInput = {
+    Date: 'date',
+    EventName: 'event-name',
+    RunCreatedAt: 'run-created-at',
+    GithubToken: 'github-token'
+};
+/** The outputs logical-date/action.yml declares. */
+const LogicalDateOutput = {
+    Date: 'date',
+    Source: 'source',
+    RunCreatedAt: 'run-created-at'
+};
+
+
+/***/ }),
+
 /***/ 7249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39983,9 +40007,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -40031,13 +40058,14 @@ function firstLine(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1436);
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7249);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7383);
-/* harmony import */ var _pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5322);
-/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1557);
+/* harmony import */ var _constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6706);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1436);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7249);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7383);
+/* harmony import */ var _pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5322);
+/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1557);
 
 
 
@@ -40045,14 +40073,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
-    const date = inputs.string('date');
-    const eventName = inputs.string('event-name', process.env.GITHUB_EVENT_NAME ?? '');
-    const token = inputs.string('github-token');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(token);
-    let runCreatedAt = inputs.has('run-created-at')
-        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_3__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionInputs */ .eh)();
+    const date = inputs.string(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.Date);
+    const eventName = inputs.string(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.EventName, process.env.GITHUB_EVENT_NAME ?? '');
+    const token = inputs.string(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.GithubToken);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
+    let runCreatedAt = inputs.has(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.RunCreatedAt)
+        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_4__/* .parseTimestamp */ .EH)(inputs.raw(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.RunCreatedAt), _constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.RunCreatedAt)
         : undefined;
     if (date) {
         // A given date is only checked against the run's day, never derived from the clock.
@@ -40060,19 +40089,19 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async
     }
     else if (!runCreatedAt) {
         if (!token)
-            inputs.required('github-token', 'a token to read the run creation time');
-        const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_1__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0 });
-        const run = await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_6__/* .getWorkflowRun */ .p)(request, (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY), Number(process.env.GITHUB_RUN_ID));
+            inputs.required(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.GithubToken, 'a token to read the run creation time');
+        const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0 });
+        const run = await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_7__/* .getWorkflowRun */ .p)(request, (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_5__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY), Number(process.env.GITHUB_RUN_ID));
         runCreatedAt = run.createdAt;
     }
-    const logicalDate = (0,_pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveLogicalDate */ ._)({ date, eventName, runCreatedAt });
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.info(`Logical date ${logicalDate.explanation}`);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
-        date: logicalDate.date,
-        source: logicalDate.source,
-        'run-created-at': runCreatedAt?.toISOString() ?? ''
+    const logicalDate = (0,_pipeline_logical_date_js__WEBPACK_IMPORTED_MODULE_6__/* .resolveLogicalDate */ ._)({ date, eventName, runCreatedAt });
+    _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0.info(`Logical date ${logicalDate.explanation}`);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
+        [_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateOutput */ .b.Date]: logicalDate.date,
+        [_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateOutput */ .b.Source]: logicalDate.source,
+        [_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateOutput */ .b.RunCreatedAt]: runCreatedAt?.toISOString() ?? ''
     });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .safeMd */ .lS) `### Logical date: ${logicalDate.date}
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) `### Logical date: ${logicalDate.date}
 
 ${logicalDate.explanation}
 `);
@@ -40089,8 +40118,10 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ resolveLogicalDate)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7249);
+/* harmony import */ var _constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(915);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7249);
+
 
 
 /**
@@ -40100,21 +40131,21 @@ __webpack_async_result__();
 function resolveLogicalDate(request) {
     const given = request.date.trim();
     if (given) {
-        const day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseIsoDate */ .jT)(given, 'date');
+        const day = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .parseIsoDate */ .jT)(given, _constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.Date);
         if (request.runCreatedAt && day.getTime() > request.runCreatedAt.getTime()) {
-            const today = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(request.runCreatedAt);
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('date', `a date that is not after the run's day (${today})`, given);
+            const today = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .formatIsoDate */ .d$)(request.runCreatedAt);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.Date, `a date that is not after the run's day (${today})`, given);
         }
         return {
-            date: (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day),
+            date: (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .formatIsoDate */ .d$)(day),
             source: 'input',
-            explanation: `${(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .formatIsoDate */ .d$)(day)}: the date given to this ${describeEvent(request.eventName)}`
+            explanation: `${(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .formatIsoDate */ .d$)(day)}: the date given to this ${describeEvent(request.eventName)}`
         };
     }
     if (!request.runCreatedAt) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('run-created-at', 'the run creation time when no date is given');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_logical_date_js__WEBPACK_IMPORTED_MODULE_0__/* .LogicalDateInput */ .W.RunCreatedAt, 'the run creation time when no date is given');
     }
-    const date = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .previousUtcDay */ .Mv)(request.runCreatedAt);
+    const date = (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .previousUtcDay */ .Mv)(request.runCreatedAt);
     return {
         date,
         source: 'run-created',

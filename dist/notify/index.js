@@ -30741,6 +30741,43 @@ module.exports = {
 
 /***/ }),
 
+/***/ 7588:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fo: () => (/* binding */ NotifyDefault),
+/* harmony export */   V2: () => (/* binding */ NotifyOutput),
+/* harmony export */   sv: () => (/* binding */ NotifyInput)
+/* harmony export */ });
+/** The inputs of notify/action.yml, by the names the code reads them under. */
+const NotifyInput = {
+    Status: 'status',
+    GithubToken: 'github-token',
+    Pipeline: 'pipeline',
+    LogicalDate: 'logical-date',
+    FailedJobs: 'failed-jobs',
+    ErrorExcerpt: 'error-excerpt',
+    Details: 'details',
+    OncePerStreak: 'once-per-streak',
+    RunUrl: 'run-url',
+    Label: 'label',
+    WebhookUrl: 'webhook-url'
+};
+/** The outputs notify/action.yml declares. */
+const NotifyOutput = {
+    IssueNumber: 'issue-number',
+    Action: 'action'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const NotifyDefault = {
+    Label: 'pipeline-failure'
+};
+
+
+/***/ }),
+
 /***/ 4296:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39885,9 +39922,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -39933,13 +39973,14 @@ function firstLine(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1436);
-/* harmony import */ var _notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5913);
-/* harmony import */ var _notify_notify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6852);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7383);
+/* harmony import */ var _constants_notify_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7588);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6706);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1436);
+/* harmony import */ var _notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5913);
+/* harmony import */ var _notify_notify_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6852);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7383);
 
 
 
@@ -39947,61 +39988,65 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionInputs */ .eh)();
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
     // Masked before anything can print them.
-    const token = inputs.string('github-token');
-    const webhookUrl = inputs.string('webhook-url');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(webhookUrl);
-    inputs.required('status', 'success, failure or skipped');
-    const status = inputs.choice('status', ['success', 'failure', 'skipped'], 'failure');
+    const token = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.GithubToken);
+    const webhookUrl = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.WebhookUrl);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(webhookUrl);
+    inputs.required(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Status, 'success, failure or skipped');
+    const status = inputs.choice(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Status, ['success', 'failure', 'skipped'], 'failure');
     if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
         // The value is a secret: the error must not echo it.
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('webhook-url', 'an http(s) URL');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.WebhookUrl, 'an http(s) URL');
     }
     const env = process.env;
-    const pipeline = inputs.string('pipeline', env.GITHUB_WORKFLOW ?? '');
+    const pipeline = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Pipeline, env.GITHUB_WORKFLOW ?? '');
     if (!pipeline)
-        inputs.required('pipeline', 'the pipeline name');
-    oneLine('pipeline', pipeline, 100);
-    const runUrl = inputs.string('run-url', `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`);
-    if (!(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .isWebUrl */ .O9)(runUrl))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('run-url', 'an http(s) URL of the run', runUrl);
+        inputs.required(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Pipeline, 'the pipeline name');
+    oneLine(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Pipeline, pipeline, 100);
+    const runUrl = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.RunUrl, `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`);
+    if (!(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .isWebUrl */ .O9)(runUrl))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.RunUrl, 'an http(s) URL of the run', runUrl);
     const outcome = {
         status,
         pipeline,
-        logicalDate: inputs.string('logical-date', 'an unresolved date'),
-        failedJobs: (0,_notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_4__/* .parseFailedJobs */ .T)(inputs.raw('failed-jobs')),
-        errorExcerpt: inputs.string('error-excerpt'),
+        logicalDate: inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.LogicalDate, 'an unresolved date'),
+        failedJobs: (0,_notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseFailedJobs */ .T)(inputs.raw(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.FailedJobs)),
+        errorExcerpt: inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.ErrorExcerpt),
         runUrl,
-        details: inputs.lines('details'),
-        oncePerStreak: inputs.string('once-per-streak')
+        details: inputs.lines(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Details),
+        oncePerStreak: inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.OncePerStreak)
     };
     // GitHub's own limit for a label's name.
-    const label = oneLine('label', inputs.string('label', 'pipeline-failure'), 50);
+    const label = oneLine(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Label, inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Label, _constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyDefault */ .Fo.Label), 50);
     if (!token)
-        inputs.required('github-token', 'a token with issues: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_6__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0 });
-    const result = await (0,_notify_notify_js__WEBPACK_IMPORTED_MODULE_5__/* .notify */ .m)(request, {
+        inputs.required(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.GithubToken, 'a token with issues: write');
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_7__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
+    const result = await (0,_notify_notify_js__WEBPACK_IMPORTED_MODULE_6__/* .notify */ .m)(request, {
         repository,
         outcome,
         label,
         webhookUrl,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0,
         evidenceRunId: Number(env.GITHUB_RUN_ID) || undefined
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({ 'issue-number': result.issueNumber ?? '', action: result.action });
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
+        [_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyOutput */ .V2.IssueNumber]: result.issueNumber ?? '',
+        [_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyOutput */ .V2.Action]: result.action
+    });
     const issue = result.issueUrl
-        ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .safeMd */ .lS) ` · issue ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .link */ .nf)(`#${result.issueNumber}`, result.issueUrl)} ${result.action}`
+        ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) ` · issue ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(`#${result.issueNumber}`, result.issueUrl)} ${result.action}`
         : '';
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .safeMd */ .lS) `### ${result.summary}
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) `### ${result.summary}
 
-${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .link */ .nf)('Workflow run', runUrl)}${issue}
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)('Workflow run', runUrl)}${issue}
 `);
     for (const extra of result.failures.slice(1))
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0.error((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(extra));
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.error((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(extra));
     if (result.failures.length)
         throw result.failures[0];
 });
@@ -40009,7 +40054,7 @@ ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .link */ .nf)('Workflow ru
 function oneLine(name, value, max) {
     // eslint-disable-next-line no-control-regex -- control characters are what is refused
     if (value.length > max || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, `one line of at most ${max} characters`, value);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(name, `one line of at most ${max} characters`, value);
     }
     return value;
 }
@@ -40025,7 +40070,9 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   T: () => (/* binding */ parseFailedJobs)
 /* harmony export */ });
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _constants_notify_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7588);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+
 
 /**
  * The `failed-jobs` input: either names (one per line or comma-separated), or the
@@ -40042,10 +40089,10 @@ function parseFailedJobs(raw) {
             needs = JSON.parse(text);
         }
         catch {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('failed-jobs', 'job names, or the needs context as JSON (toJSON(needs))');
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.FailedJobs, 'job names, or the needs context as JSON (toJSON(needs))');
         }
         if (!needs || typeof needs !== 'object' || Array.isArray(needs)) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('failed-jobs', 'the needs context as a JSON object');
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.FailedJobs, 'the needs context as a JSON object');
         }
         return Object.entries(needs).flatMap(([job, value]) => {
             const result = value && typeof value === 'object' ? value.result : undefined;

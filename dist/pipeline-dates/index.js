@@ -63860,6 +63860,109 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3375:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $1: () => (/* binding */ PipelineDatesDefault),
+/* harmony export */   Sg: () => (/* binding */ PipelineDatesInput),
+/* harmony export */   f9: () => (/* binding */ PipelineDatesOutput)
+/* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
+/** The inputs of pipeline-dates/action.yml, by the names the code reads them under. */
+const PipelineDatesInput = {
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N,
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .LakeInput */ .CN,
+    Mode: 'mode',
+    Date: 'date',
+    DataKey: 'data-key',
+    DataMarker: 'data-marker',
+    Force: 'force',
+    AllowGaps: 'allow-gaps',
+    Explicit: 'explicit',
+    MaxCatchUp: 'max-catch-up',
+    DateSlots: 'date-slots',
+    LegacyTask: 'legacy-task',
+    LegacyMarkers: 'legacy-markers',
+    Needs: 'needs',
+    LastTask: 'last-task',
+    PlanJob: 'plan-job',
+    DateJobs: 'date-jobs',
+    EventName: 'event-name',
+    RunCreatedAt: 'run-created-at',
+    GithubToken: 'github-token'
+};
+/** The outputs pipeline-dates/action.yml declares. */
+const PipelineDatesOutput = {
+    Dates: 'dates',
+    Count: 'count',
+    Owed: 'owed',
+    Target: 'target',
+    LastCompleted: 'last-completed',
+    BlockedDate: 'blocked-date',
+    BlockedReason: 'blocked-reason',
+    Refused: 'refused',
+    AlertKey: 'alert-key',
+    Run: 'run',
+    Ingest: 'ingest',
+    AllowRewrite: 'allow-rewrite',
+    AllowGaps: 'allow-gaps',
+    Status: 'status',
+    Message: 'message',
+    Label: 'label',
+    FailedJobs: 'failed-jobs',
+    Details: 'details',
+    OncePerStreak: 'once-per-streak'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const PipelineDatesDefault = {
+    Mode: 'plan',
+    Force: false,
+    AllowGaps: false,
+    Explicit: false,
+    MaxCatchUp: 7,
+    DateSlots: 7,
+    PlanJob: 'plan'
+};
+
+
+/***/ }),
+
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ LakeInput),
+/* harmony export */   _N: () => (/* binding */ AwsInput)
+/* harmony export */ });
+/* unused harmony export RecordInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
 /***/ 7249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72946,9 +73049,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -72994,16 +73100,17 @@ function firstLine(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1436);
-/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2210);
-/* harmony import */ var _pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4550);
-/* harmony import */ var _pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1476);
-/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1557);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5115);
+/* harmony import */ var _constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3375);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7249);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1436);
+/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2210);
+/* harmony import */ var _pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9098);
+/* harmony import */ var _pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1476);
+/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1557);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5115);
 
 
 
@@ -73014,70 +73121,71 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionInputs */ .eh)();
     const env = process.env;
-    const mode = inputs.choice('mode', _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .DATES_MODES */ .p8, 'plan');
-    const token = inputs.string('github-token');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
-    const warn = (message) => _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.warning(message);
+    const mode = inputs.choice(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.Mode, _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .DATES_MODES */ .p8, _constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesDefault */ .$1.Mode);
+    const token = inputs.string(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.GithubToken);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(token);
+    const warn = (message) => _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.warning(message);
     const ledger = () => {
-        const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
-        return { lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_9__/* .openLake */ .g)(target.root, target.aws), pipeline: target.pipeline, env, warn };
+        const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
+        return { lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_10__/* .openLake */ .g)(target.root, target.aws), pipeline: target.pipeline, env, warn };
     };
     const github = () => ({
-        request: (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 }),
-        repository: (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY),
+        request: (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0 }),
+        repository: (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY),
         runId: Number(env.GITHUB_RUN_ID)
     });
     let result;
     if (mode === 'plan') {
         const deps = ledger();
-        const settings = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readPlanSettings */ .ND)(inputs, env);
-        let runCreatedAt = inputs.has('run-created-at')
-            ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
+        const settings = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readPlanSettings */ .ND)(inputs, env);
+        let runCreatedAt = inputs.has(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.RunCreatedAt)
+            ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseTimestamp */ .EH)(inputs.raw(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.RunCreatedAt), _constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.RunCreatedAt)
             : undefined;
         if (!runCreatedAt && !settings.date) {
             if (!token)
-                inputs.required('github-token', 'a token to read the run creation time');
+                inputs.required(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.GithubToken, 'a token to read the run creation time');
             const { request, repository, runId } = github();
-            runCreatedAt = (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_8__/* .getWorkflowRun */ .p)(request, repository, runId)).createdAt;
+            runCreatedAt = (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_9__/* .getWorkflowRun */ .p)(request, repository, runId)).createdAt;
         }
-        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .planStep */ .ek)(settings, runCreatedAt ?? new Date(), deps);
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__/* .planStep */ .ek)(settings, runCreatedAt ?? new Date(), deps);
     }
     else if (mode === 'claim') {
         const deps = ledger();
-        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .claimStep */ .bX)((0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readClaimSettings */ .Ak)(inputs), deps);
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__/* .claimStep */ .bX)((0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readClaimSettings */ .Ak)(inputs), deps);
     }
     else if (mode === 'finish') {
         const deps = ledger();
-        const date = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readClaimSettings */ .Ak)(inputs).date;
-        const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readNeeds */ .Mu)(inputs);
-        const lastTask = inputs.required('last-task', 'the job whose success completes the date');
-        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .finishStep */ .IT)(date, needs, lastTask, deps);
+        const date = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readClaimSettings */ .Ak)(inputs).date;
+        const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readNeeds */ .Mu)(inputs);
+        const lastTask = inputs.required(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.LastTask, 'the job whose success completes the date');
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__/* .finishStep */ .IT)(date, needs, lastTask, deps);
     }
     else {
-        const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readNeeds */ .Mu)(inputs);
-        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_6__/* .reportStep */ .$P)(needs, inputs.string('plan-job', 'plan'), inputs.list('date-jobs'), async (dates) => {
+        const needs = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__/* .readNeeds */ .Mu)(inputs);
+        result = await (0,_pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__/* .reportStep */ .$P)(needs, inputs.string(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.PlanJob, _constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesDefault */ .$1.PlanJob), inputs.list(_constants_pipeline_dates_js__WEBPACK_IMPORTED_MODULE_0__/* .PipelineDatesInput */ .Sg.DateJobs), async (dates) => {
             if (!token || !env.GITHUB_RUN_ID)
                 return new Set();
             try {
                 const { request, repository, runId } = github();
-                return await (0,_pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_7__/* .supersededDates */ .cq)(request, repository, runId, dates);
+                return await (0,_pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_8__/* .supersededDates */ .cq)(request, repository, runId, dates);
             }
             catch (error) {
-                warn(`Could not tell a superseded date from a cancelled one: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}`);
+                warn(`Could not tell a superseded date from a cancelled one: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
                 return new Set();
             }
         });
     }
     for (const line of result.lines)
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.info(line);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)(result.outputs);
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)(result.summary);
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.info(line);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .setOutputs */ .n0)(result.outputs);
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .writeSummary */ .Sy)(result.summary);
     if (result.failure) {
         const { message, certain } = result.failure;
-        throw certain ? new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CertainFailure */ .Nq(message) : new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(message);
+        throw certain ? new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .CertainFailure */ .Nq(message) : new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(message);
     }
 });
 
@@ -73101,9 +73209,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: readDataMarker
 
+// EXTERNAL MODULE: ./src/constants/pipeline-dates.ts
+var pipeline_dates = __nccwpck_require__(3375);
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -73111,16 +73224,16 @@ var errors = __nccwpck_require__(4296);
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(shared/* AwsInput */._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1', region);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(shared/* AwsInput */._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -73137,25 +73250,27 @@ var record = __nccwpck_require__(5385);
 
 
 
+
+
 const DATES_MODES = ['plan', 'claim', 'finish', 'report'];
 function readLedgerTarget(inputs, env, cwd) {
-    const where = inputs.required('run-records', "the lake's root (s3://bucket[/prefix] or a folder)");
-    const root = (0,lake/* parseLakeRoot */.tn)('run-records', where, cwd);
-    const pipeline = inputs.required('pipeline', 'the pipeline name');
+    const where = inputs.required(shared/* LakeInput */.CN.RunRecords, "the lake's root (s3://bucket[/prefix] or a folder)");
+    const root = (0,lake/* parseLakeRoot */.tn)(shared/* LakeInput */.CN.RunRecords, where, cwd);
+    const pipeline = inputs.required(shared/* LakeInput */.CN.Pipeline, 'the pipeline name');
     if (!record/* NAME */.o_.test(pipeline)) {
-        throw new errors/* InputError */.dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
+        throw new errors/* InputError */.dz(shared/* LakeInput */.CN.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
     }
     // A local folder needs no AWS settings; an s3:// root does.
     const aws = root.kind === 's3' ? awsClientSettings(inputs, env) : { region: 'us-east-1', maxAttempts: 1 };
     return { root, pipeline, aws };
 }
 function readDataMarker(inputs) {
-    const template = inputs.string('data-marker');
+    const template = inputs.string(pipeline_dates/* PipelineDatesInput */.Sg.DataMarker);
     if (!template)
         return undefined;
     const parts = template.split('{date}');
     if (parts.length !== 2 || template.startsWith('/') || /[\s*?]/.test(template)) {
-        throw new errors/* InputError */.dz('data-marker', 'an S3 key with one {date}, such as bronze/customers/date={date}/_SUCCESS', template);
+        throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.DataMarker, 'an S3 key with one {date}, such as bronze/customers/date={date}/_SUCCESS', template);
     }
     const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const pattern = new RegExp(`^${escape(parts[0])}(\\d{4}-\\d{2}-\\d{2})${escape(parts[1])}$`);
@@ -73184,43 +73299,49 @@ function decodedKey(key) {
 }
 /** The date slots a workflow has bound max-catch-up; 31 is the most a backfill runs. */
 function readPlanSettings(inputs, env) {
-    const date = inputs.string('date');
-    const dataKey = decodedKey(inputs.string('data-key'));
+    const date = inputs.string(pipeline_dates/* PipelineDatesInput */.Sg.Date);
+    const dataKey = decodedKey(inputs.string(pipeline_dates/* PipelineDatesInput */.Sg.DataKey));
     if (date && dataKey) {
-        throw new errors/* InputError */.dz('data-key', 'no data-key when a date is given (one or the other)', dataKey);
+        throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.DataKey, 'no data-key when a date is given (one or the other)', dataKey);
     }
     if (date)
-        (0,calendar/* parseIsoDate */.jT)(date, 'date');
+        (0,calendar/* parseIsoDate */.jT)(date, pipeline_dates/* PipelineDatesInput */.Sg.Date);
     const dataMarker = readDataMarker(inputs);
     if (dataKey) {
         if (!dataMarker)
-            inputs.required('data-marker', 'the marker key template, to read data-key');
+            inputs.required(pipeline_dates/* PipelineDatesInput */.Sg.DataMarker, 'the marker key template, to read data-key');
         if (/[\r\n]/.test(dataKey) || !dataMarker.dateOf(dataKey)) {
-            throw new errors/* InputError */.dz('data-key', `the key of an export's marker, ${dataMarker.template} with a real date`, dataKey);
+            throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.DataKey, `the key of an export's marker, ${dataMarker.template} with a real date`, dataKey);
         }
     }
-    const force = inputs.boolean('force', false);
-    const allowGaps = inputs.boolean('allow-gaps', false);
+    const force = inputs.boolean(pipeline_dates/* PipelineDatesInput */.Sg.Force, pipeline_dates/* PipelineDatesDefault */.$1.Force);
+    const allowGaps = inputs.boolean(pipeline_dates/* PipelineDatesInput */.Sg.AllowGaps, pipeline_dates/* PipelineDatesDefault */.$1.AllowGaps);
     if (!date) {
         // A catch-up never re-processes a completed date nor skips one: only a person, by date.
         if (force)
-            throw new errors/* InputError */.dz('force', 'a date to go with it (force re-processes one date)', 'true');
+            throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.Force, 'a date to go with it (force re-processes one date)', 'true');
         if (allowGaps) {
-            throw new errors/* InputError */.dz('allow-gaps', 'a date to go with it (the date after the gap)', 'true');
+            throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.AllowGaps, 'a date to go with it (the date after the gap)', 'true');
         }
     }
-    const slots = inputs.integer('date-slots', 7, { min: 1, max: 31 });
-    const maxCatchUp = inputs.integer('max-catch-up', 7, { min: 1, max: slots });
-    const legacyTask = inputs.string('legacy-task');
+    const slots = inputs.integer(pipeline_dates/* PipelineDatesInput */.Sg.DateSlots, pipeline_dates/* PipelineDatesDefault */.$1.DateSlots, {
+        min: 1,
+        max: 31
+    });
+    const maxCatchUp = inputs.integer(pipeline_dates/* PipelineDatesInput */.Sg.MaxCatchUp, pipeline_dates/* PipelineDatesDefault */.$1.MaxCatchUp, { min: 1, max: slots });
+    const legacyTask = inputs.string(pipeline_dates/* PipelineDatesInput */.Sg.LegacyTask);
     const legacy = legacyTask
-        ? { task: legacyTask, markers: inputs.list('legacy-markers', { commas: false }) }
+        ? {
+            task: legacyTask,
+            markers: inputs.list(pipeline_dates/* PipelineDatesInput */.Sg.LegacyMarkers, { commas: false })
+        }
         : undefined;
     if (legacyTask && !record/* NAME */.o_.test(legacyTask)) {
-        throw new errors/* InputError */.dz('legacy-task', 'a task name: letters, digits, _ . -', legacyTask);
+        throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.LegacyTask, 'a task name: letters, digits, _ . -', legacyTask);
     }
     for (const marker of legacy?.markers ?? []) {
         if (!marker.includes('{date}') || marker.startsWith('/')) {
-            throw new errors/* InputError */.dz('legacy-markers', 'keys holding {date}, one per line', marker);
+            throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.LegacyMarkers, 'keys holding {date}, one per line', marker);
         }
     }
     return {
@@ -73231,26 +73352,31 @@ function readPlanSettings(inputs, env) {
         maxCatchUp,
         ...(legacy ? { legacy } : {}),
         ...(dataMarker ? { dataMarker } : {}),
-        eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? '')
+        eventName: inputs.string(pipeline_dates/* PipelineDatesInput */.Sg.EventName, env.GITHUB_EVENT_NAME ?? '')
     };
 }
 function readClaimSettings(inputs) {
-    const date = (0,calendar/* formatIsoDate */.d$)((0,calendar/* parseIsoDate */.jT)(inputs.required('date', 'the logical date, YYYY-MM-DD'), 'date'));
+    const date = (0,calendar/* formatIsoDate */.d$)((0,calendar/* parseIsoDate */.jT)(inputs.required(pipeline_dates/* PipelineDatesInput */.Sg.Date, 'the logical date, YYYY-MM-DD'), pipeline_dates/* PipelineDatesInput */.Sg.Date));
     const dataMarker = readDataMarker(inputs);
-    const legacyTask = inputs.string('legacy-task');
+    const legacyTask = inputs.string(pipeline_dates/* PipelineDatesInput */.Sg.LegacyTask);
     return {
         date,
-        explicit: inputs.boolean('explicit', false),
-        force: inputs.boolean('force', false),
-        allowGaps: inputs.boolean('allow-gaps', false),
+        explicit: inputs.boolean(pipeline_dates/* PipelineDatesInput */.Sg.Explicit, pipeline_dates/* PipelineDatesDefault */.$1.Explicit),
+        force: inputs.boolean(pipeline_dates/* PipelineDatesInput */.Sg.Force, pipeline_dates/* PipelineDatesDefault */.$1.Force),
+        allowGaps: inputs.boolean(pipeline_dates/* PipelineDatesInput */.Sg.AllowGaps, pipeline_dates/* PipelineDatesDefault */.$1.AllowGaps),
         ...(dataMarker ? { dataMarker } : {}),
         ...(legacyTask
-            ? { legacy: { task: legacyTask, markers: inputs.list('legacy-markers', { commas: false }) } }
+            ? {
+                legacy: {
+                    task: legacyTask,
+                    markers: inputs.list(pipeline_dates/* PipelineDatesInput */.Sg.LegacyMarkers, { commas: false })
+                }
+            }
             : {})
     };
 }
 /** `toJSON(needs)`: each job's result and outputs, as strings. */
-function readNeeds(inputs, name = 'needs') {
+function readNeeds(inputs, name = pipeline_dates/* PipelineDatesInput */.Sg.Needs) {
     const text = inputs.required(name, 'the needs context as JSON (toJSON(needs))');
     let parsed;
     try {
@@ -73279,7 +73405,7 @@ function readNeeds(inputs, name = 'needs') {
 
 /***/ }),
 
-/***/ 4550:
+/***/ 9098:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73291,6 +73417,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   $P: () => (/* binding */ reportStep)
 });
 
+// EXTERNAL MODULE: ./src/constants/pipeline-dates.ts
+var pipeline_dates = __nccwpck_require__(3375);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/calendar.ts
@@ -73974,7 +74102,23 @@ ${table(['Date', 'Result', 'Job', 'Detail'], rows)}`
         : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/constants/logical-date.ts
+/** The inputs of logical-date/action.yml, by the names the code reads them under. */
+const LogicalDateInput = {
+    Date: 'date',
+    EventName: 'event-name',
+    RunCreatedAt: 'run-created-at',
+    GithubToken: 'github-token'
+};
+/** The outputs logical-date/action.yml declares. */
+const LogicalDateOutput = {
+    Date: 'date',
+    Source: 'source',
+    RunCreatedAt: 'run-created-at'
+};
+
 ;// CONCATENATED MODULE: ./src/pipeline/logical-date.ts
+
 
 
 /**
@@ -73984,10 +74128,10 @@ ${table(['Date', 'Result', 'Job', 'Detail'], rows)}`
 function resolveLogicalDate(request) {
     const given = request.date.trim();
     if (given) {
-        const day = (0,calendar/* parseIsoDate */.jT)(given, 'date');
+        const day = (0,calendar/* parseIsoDate */.jT)(given, LogicalDateInput.Date);
         if (request.runCreatedAt && day.getTime() > request.runCreatedAt.getTime()) {
             const today = (0,calendar/* formatIsoDate */.d$)(request.runCreatedAt);
-            throw new errors/* InputError */.dz('date', `a date that is not after the run's day (${today})`, given);
+            throw new errors/* InputError */.dz(LogicalDateInput.Date, `a date that is not after the run's day (${today})`, given);
         }
         return {
             date: (0,calendar/* formatIsoDate */.d$)(day),
@@ -73996,7 +74140,7 @@ function resolveLogicalDate(request) {
         };
     }
     if (!request.runCreatedAt) {
-        throw new errors/* InputError */.dz('run-created-at', 'the run creation time when no date is given');
+        throw new errors/* InputError */.dz(LogicalDateInput.RunCreatedAt, 'the run creation time when no date is given');
     }
     const date = (0,calendar/* previousUtcDay */.Mv)(request.runCreatedAt);
     return {
@@ -74154,6 +74298,7 @@ function runOutcome(request) {
 
 
 
+
 /** Whether the export of `date` has landed: its marker is there (listed, never read). */
 async function hasLanded(lake, marker, date) {
     if (!marker)
@@ -74182,7 +74327,7 @@ async function planStep(settings, runCreatedAt, deps) {
         : undefined;
     const dataDate = settings.dataKey ? settings.dataMarker?.dateOf(settings.dataKey) : undefined;
     if (dataDate && dataDate > runCreatedAt.toISOString().slice(0, 10)) {
-        throw new errors/* InputError */.dz('data-key', "a marker of a date not after the run's day", settings.dataKey);
+        throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.DataKey, "a marker of a date not after the run's day", settings.dataKey);
     }
     const book = await openDateBook(deps.lake, deps.pipeline, settings.legacy, deps.warn);
     const planned = planDates({
@@ -74202,16 +74347,16 @@ async function planStep(settings, runCreatedAt, deps) {
             : logical.explanation;
     return {
         outputs: {
-            dates: JSON.stringify(planned.dates),
-            owed: JSON.stringify(planned.owed),
-            count: planned.dates.length,
-            target: planned.target,
-            'last-completed': planned.lastCompleted ?? '',
-            'blocked-date': planned.blocked?.date ?? '',
-            'blocked-reason': planned.blocked?.entry.reason ?? '',
-            message: planned.message,
-            refused: planned.refusal ? 'true' : 'false',
-            'alert-key': planned.refusal && planned.owed.length ? `too many owed from ${planned.owed[0]}` : ''
+            [pipeline_dates/* PipelineDatesOutput */.f9.Dates]: JSON.stringify(planned.dates),
+            [pipeline_dates/* PipelineDatesOutput */.f9.Owed]: JSON.stringify(planned.owed),
+            [pipeline_dates/* PipelineDatesOutput */.f9.Count]: planned.dates.length,
+            [pipeline_dates/* PipelineDatesOutput */.f9.Target]: planned.target,
+            [pipeline_dates/* PipelineDatesOutput */.f9.LastCompleted]: planned.lastCompleted ?? '',
+            [pipeline_dates/* PipelineDatesOutput */.f9.BlockedDate]: planned.blocked?.date ?? '',
+            [pipeline_dates/* PipelineDatesOutput */.f9.BlockedReason]: planned.blocked?.entry.reason ?? '',
+            [pipeline_dates/* PipelineDatesOutput */.f9.Message]: planned.message,
+            [pipeline_dates/* PipelineDatesOutput */.f9.Refused]: planned.refusal ? 'true' : 'false',
+            [pipeline_dates/* PipelineDatesOutput */.f9.AlertKey]: planned.refusal && planned.owed.length ? `too many owed from ${planned.owed[0]}` : ''
         },
         summary: planSummary(planned, why),
         lines: [`Target ${planned.target}: ${why}`, planned.message],
@@ -74243,12 +74388,12 @@ async function claimStep(settings, deps) {
     const stops = claimed.status === 'blocked' || claimed.status === 'refused';
     return {
         outputs: {
-            run: claimed.status === 'run',
-            status,
-            ingest: claimed.ingest,
-            'allow-rewrite': claimed.allowRewrite,
-            'allow-gaps': claimed.allowGaps,
-            message: claimed.message
+            [pipeline_dates/* PipelineDatesOutput */.f9.Run]: claimed.status === 'run',
+            [pipeline_dates/* PipelineDatesOutput */.f9.Status]: status,
+            [pipeline_dates/* PipelineDatesOutput */.f9.Ingest]: claimed.ingest,
+            [pipeline_dates/* PipelineDatesOutput */.f9.AllowRewrite]: claimed.allowRewrite,
+            [pipeline_dates/* PipelineDatesOutput */.f9.AllowGaps]: claimed.allowGaps,
+            [pipeline_dates/* PipelineDatesOutput */.f9.Message]: claimed.message
         },
         summary: datesSummary(settings.date, status, claimed.message),
         lines: [claimed.message],
@@ -74258,7 +74403,7 @@ async function claimStep(settings, deps) {
 /** `mode: finish`: writes the date completed or blocked, from how its jobs ended. */
 async function finishStep(date, needs, lastTask, deps) {
     if (!(lastTask in needs)) {
-        throw new errors/* InputError */.dz('last-task', `one of the needs (${Object.keys(needs).join(', ')})`, lastTask);
+        throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.LastTask, `one of the needs (${Object.keys(needs).join(', ')})`, lastTask);
     }
     const outcome = dateOutcome(needs, lastTask);
     const run = ledgerRunOf(deps.env);
@@ -74282,7 +74427,10 @@ async function finishStep(date, needs, lastTask, deps) {
         lines.push(`${date}: ${outcome.message}`);
     }
     return {
-        outputs: { status: outcome.status, message: outcome.message },
+        outputs: {
+            [pipeline_dates/* PipelineDatesOutput */.f9.Status]: outcome.status,
+            [pipeline_dates/* PipelineDatesOutput */.f9.Message]: outcome.message
+        },
         summary: datesSummary(date, outcome.status, outcome.message),
         lines,
         ...(outcome.status === 'blocked'
@@ -74298,7 +74446,7 @@ async function finishStep(date, needs, lastTask, deps) {
 }
 function plannedDates(plan) {
     try {
-        const parsed = JSON.parse(plan.outputs.dates || '[]');
+        const parsed = JSON.parse(plan.outputs[pipeline_dates/* PipelineDatesOutput */.f9.Dates] || '[]');
         return Array.isArray(parsed)
             ? parsed.filter((date) => typeof date === 'string')
             : [];
@@ -74314,7 +74462,7 @@ function plannedDates(plan) {
 async function reportStep(needs, planJob, dateJobIds, superseded) {
     const plan = needs[planJob];
     if (!plan) {
-        throw new errors/* InputError */.dz('plan-job', `one of the needs (${Object.keys(needs).join(', ')})`, planJob);
+        throw new errors/* InputError */.dz(pipeline_dates/* PipelineDatesInput */.Sg.PlanJob, `one of the needs (${Object.keys(needs).join(', ')})`, planJob);
     }
     const dateJobs = dateJobIds.map(id => ({ id, need: needs[id] }));
     const cancelled = dateJobs.some(job => job.need?.result === 'cancelled');
@@ -74325,13 +74473,13 @@ async function reportStep(needs, planJob, dateJobIds, superseded) {
     });
     return {
         outputs: {
-            status: outcome.status,
-            label: outcome.label,
-            'failed-jobs': outcome.failedJobs.join('\n'),
-            details: outcome.lines
+            [pipeline_dates/* PipelineDatesOutput */.f9.Status]: outcome.status,
+            [pipeline_dates/* PipelineDatesOutput */.f9.Label]: outcome.label,
+            [pipeline_dates/* PipelineDatesOutput */.f9.FailedJobs]: outcome.failedJobs.join('\n'),
+            [pipeline_dates/* PipelineDatesOutput */.f9.Details]: outcome.lines
                 .map(line => `${line.date}: ${line.result}${line.detail ? ` (${line.detail})` : ''}`)
                 .join('\n'),
-            'once-per-streak': outcome.alertKey ?? ''
+            [pipeline_dates/* PipelineDatesOutput */.f9.OncePerStreak]: outcome.alertKey ?? ''
         },
         summary: runSummary(outcome),
         lines: [outcome.headline],

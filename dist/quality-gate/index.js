@@ -61489,6 +61489,85 @@ module.exports = {
 
 /***/ }),
 
+/***/ 1702:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M3: () => (/* binding */ QualityGateOutput),
+/* harmony export */   dN: () => (/* binding */ QualityGateInput),
+/* harmony export */   wK: () => (/* binding */ QualityGateDefault)
+/* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
+/** The inputs of quality-gate/action.yml, by the names the code reads them under. */
+const QualityGateInput = {
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N,
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL,
+    Mode: 'mode',
+    Rules: 'rules',
+    RulesJson: 'rules-json',
+    MetricsRoot: 'metrics-root',
+    HistoryDepth: 'history-depth',
+    WriteResults: 'write-results',
+    ResultsRoot: 'results-root',
+    FailOn: 'fail-on',
+    MissingHistory: 'missing-history'
+};
+/** The outputs quality-gate/action.yml declares. */
+const QualityGateOutput = {
+    RulesJson: 'rules-json',
+    RulesJsonName: 'rules-json-name',
+    Passed: 'passed',
+    Failed: 'failed',
+    Warnings: 'warnings',
+    Results: 'results'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const QualityGateDefault = {
+    Mode: 'gate',
+    HistoryDepth: 30,
+    WriteResults: false,
+    FailOn: 'error',
+    MissingHistory: 'warn'
+};
+
+
+/***/ }),
+
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _N: () => (/* binding */ AwsInput),
+/* harmony export */   cL: () => (/* binding */ RecordInput)
+/* harmony export */ });
+/* unused harmony export LakeInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
 /***/ 8675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -65291,9 +65370,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -65427,15 +65509,16 @@ function s3Location(uri) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2039);
-/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5020);
-/* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5990);
-/* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5146);
-/* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1976);
-/* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(426);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
-/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2285);
+/* harmony import */ var _constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1702);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2039);
+/* harmony import */ var _quality_config_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5020);
+/* harmony import */ var _quality_gate_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5990);
+/* harmony import */ var _quality_prepare_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5146);
+/* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
+/* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(426);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4682);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9760);
 
 
 
@@ -65446,45 +65529,49 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    if ((0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readMode */ .Em)(inputs) === 'prepare') {
-        const prepared = (0,_quality_prepare_js__WEBPACK_IMPORTED_MODULE_4__/* .prepareRules */ .Z)((0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readPrepareConfig */ .md)(inputs, workspace));
-        (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ 'rules-json': prepared.path, 'rules-json-name': prepared.name });
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)(prepared.summary);
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
+    if ((0,_quality_config_js__WEBPACK_IMPORTED_MODULE_3__/* .readMode */ .Em)(inputs) === 'prepare') {
+        const prepared = (0,_quality_prepare_js__WEBPACK_IMPORTED_MODULE_5__/* .prepareRules */ .Z)((0,_quality_config_js__WEBPACK_IMPORTED_MODULE_3__/* .readPrepareConfig */ .md)(inputs, workspace));
+        (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
+            [_constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .QualityGateOutput */ .M3.RulesJson]: prepared.path,
+            [_constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .QualityGateOutput */ .M3.RulesJsonName]: prepared.name
+        });
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)(prepared.summary);
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.info(`Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
             `${prepared.metrics.length} metrics; normalised rules JSON written to ${prepared.path}`);
         return;
     }
-    const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .readGateConfig */ .Gg)(inputs, process.env, workspace);
-    const target = (0,_records_target_js__WEBPACK_IMPORTED_MODULE_8__/* .readRecordTarget */ .Pr)(inputs, process.env, workspace, { defaultTask: 'quality-gate' });
-    const recorder = new _records_index_js__WEBPACK_IMPORTED_MODULE_6__/* .RunRecorder */ .KS(target, target && (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__/* .openLake */ .g)(target.root, config.aws), _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
+    const config = (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_3__/* .readGateConfig */ .Gg)(inputs, process.env, workspace);
+    const target = (0,_records_target_js__WEBPACK_IMPORTED_MODULE_9__/* .readRecordTarget */ .Pr)(inputs, process.env, workspace, { defaultTask: 'quality-gate' });
+    const recorder = new _records_index_js__WEBPACK_IMPORTED_MODULE_7__/* .RunRecorder */ .KS(target, target && (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_8__/* .openLake */ .g)(target.root, config.aws), _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0);
     await recorder.start();
-    const outcome = await (0,_quality_gate_js__WEBPACK_IMPORTED_MODULE_3__/* .runQualityGate */ .i0)({
+    const outcome = await (0,_quality_gate_js__WEBPACK_IMPORTED_MODULE_4__/* .runQualityGate */ .i0)({
         ...config,
-        store: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .createMetricsStore */ .t3)(config, process.env),
+        store: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_3__/* .createMetricsStore */ .t3)(config, process.env),
         ...(config.resultsRoot
-            ? { resultsStore: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_2__/* .createMetricsStore */ .t3)(config, process.env, config.resultsRoot) }
+            ? { resultsStore: (0,_quality_config_js__WEBPACK_IMPORTED_MODULE_3__/* .createMetricsStore */ .t3)(config, process.env, config.resultsRoot) }
             : {}),
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0
     }).catch(async (error) => {
-        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
         throw error;
     });
-    const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_5__/* .qualityRecord */ .DI)(outcome.results);
+    const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_6__/* .qualityRecord */ .DI)(outcome.results);
     await recorder.finish(record.state, record.details);
     const { results } = outcome;
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({
-        passed: results.passed,
-        failed: results.failed,
-        warnings: results.warnings,
-        results: JSON.stringify(results)
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
+        [_constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .QualityGateOutput */ .M3.Passed]: results.passed,
+        [_constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .QualityGateOutput */ .M3.Failed]: results.failed,
+        [_constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .QualityGateOutput */ .M3.Warnings]: results.warnings,
+        [_constants_quality_gate_js__WEBPACK_IMPORTED_MODULE_0__/* .QualityGateOutput */ .M3.Results]: JSON.stringify(results)
     });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)(outcome.summary);
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)(outcome.summary);
     if (!results.passed)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo((0,_quality_gate_js__WEBPACK_IMPORTED_MODULE_3__/* .failureMessage */ .oh)(results));
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Data quality passed: ${results.results.length} rules, ${results.warnings} warnings`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo((0,_quality_gate_js__WEBPACK_IMPORTED_MODULE_4__/* .failureMessage */ .oh)(results));
+    _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.info(`Data quality passed: ${results.results.length} rules, ${results.warnings} warnings`);
 });
 
 __webpack_async_result__();
@@ -65504,14 +65591,19 @@ __nccwpck_require__.d(__webpack_exports__, {
   md: () => (/* binding */ readPrepareConfig)
 });
 
+// EXTERNAL MODULE: ./src/constants/quality-gate.ts
+var quality_gate = __nccwpck_require__(1702);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -65519,16 +65611,16 @@ var errors = __nccwpck_require__(4296);
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(shared/* AwsInput */._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1', region);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(shared/* AwsInput */._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -65696,30 +65788,31 @@ var rules = __nccwpck_require__(1345);
 
 
 
+
 /**
  * Reads and checks every input, and the rules file, before the first request: a mistake is
  * one line naming the input (or the rules file and rule).
  */
 function readGateConfig(inputs, env, cwd) {
     const rulesPath = rulesInput(inputs);
-    const metricsRoot = inputs.required('metrics-root', 'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json');
-    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD');
+    const metricsRoot = inputs.required(quality_gate/* QualityGateInput */.dN.MetricsRoot, 'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json');
+    const logicalDate = inputs.required(quality_gate/* QualityGateInput */.dN.LogicalDate, 'a date as YYYY-MM-DD');
     if (!(0,calendar/* isIsoDate */.s6)(logicalDate)) {
-        throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+        throw new errors/* InputError */.dz(quality_gate/* QualityGateInput */.dN.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     }
-    const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 });
-    const writeResults = inputs.boolean('write-results', false);
-    const failOn = inputs.choice('fail-on', ['error', 'warn'], 'error');
-    const missingHistory = inputs.choice('missing-history', ['pass', 'warn', 'fail'], 'warn');
+    const historyDepth = inputs.integer(quality_gate/* QualityGateInput */.dN.HistoryDepth, quality_gate/* QualityGateDefault */.wK.HistoryDepth, { min: 1, max: 366 });
+    const writeResults = inputs.boolean(quality_gate/* QualityGateInput */.dN.WriteResults, quality_gate/* QualityGateDefault */.wK.WriteResults);
+    const failOn = inputs.choice(quality_gate/* QualityGateInput */.dN.FailOn, ['error', 'warn'], quality_gate/* QualityGateDefault */.wK.FailOn);
+    const missingHistory = inputs.choice(quality_gate/* QualityGateInput */.dN.MissingHistory, ['pass', 'warn', 'fail'], quality_gate/* QualityGateDefault */.wK.MissingHistory);
     const ruleSet = (0,rules/* parseRules */.NR)(readRulesText(rulesPath, cwd), rulesPath);
     (0,gate/* historyNeeded */.Gb)(ruleSet, historyDepth);
-    const root = parseMetricsRoot('metrics-root', metricsRoot, cwd);
-    const resultsRootText = inputs.string('results-root');
+    const root = parseMetricsRoot(quality_gate/* QualityGateInput */.dN.MetricsRoot, metricsRoot, cwd);
+    const resultsRootText = inputs.string(quality_gate/* QualityGateInput */.dN.ResultsRoot);
     if (resultsRootText && !writeResults) {
-        throw new errors/* InputError */.dz('results-root', "write-results: 'true' with it (or no results-root)");
+        throw new errors/* InputError */.dz(quality_gate/* QualityGateInput */.dN.ResultsRoot, "write-results: 'true' with it (or no results-root)");
     }
     const resultsRoot = resultsRootText
-        ? parseMetricsRoot('results-root', resultsRootText, cwd)
+        ? parseMetricsRoot(quality_gate/* QualityGateInput */.dN.ResultsRoot, resultsRootText, cwd)
         : undefined;
     const aws = root.kind === 's3' || resultsRoot?.kind === 's3' ? awsClientSettings(inputs, env) : undefined;
     return {
@@ -65735,7 +65828,7 @@ function readGateConfig(inputs, env, cwd) {
     };
 }
 /** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
-const readMode = (inputs) => inputs.choice('mode', ['gate', 'prepare'], 'gate');
+const readMode = (inputs) => inputs.choice(quality_gate/* QualityGateInput */.dN.Mode, ['gate', 'prepare'], quality_gate/* QualityGateDefault */.wK.Mode);
 /**
  * The prepare mode's inputs: the rules file and where its normalised JSON goes, inside the
  * workspace (the Spark job action stages only repository files), ending in `.json`. By
@@ -65744,7 +65837,7 @@ const readMode = (inputs) => inputs.choice('mode', ['gate', 'prepare'], 'gate');
 function readPrepareConfig(inputs, cwd) {
     const rulesPath = rulesInput(inputs);
     const expected = 'a path ending in .json inside the repository (the Spark job stages it)';
-    const given = inputs.string('rules-json').trim();
+    const given = inputs.string(quality_gate/* QualityGateInput */.dN.RulesJson).trim();
     const shown = given || `.quality-gate/${external_node_path_default().basename(rulesPath, external_node_path_default().extname(rulesPath))}.json`;
     const output = external_node_path_default().resolve(cwd, shown);
     const relative = external_node_path_default().relative(cwd, output);
@@ -65752,7 +65845,7 @@ function readPrepareConfig(inputs, cwd) {
         external_node_path_default().isAbsolute(shown) ||
         relative.startsWith('..') ||
         external_node_path_default().isAbsolute(relative)) {
-        throw new errors/* InputError */.dz('rules-json', expected, given);
+        throw new errors/* InputError */.dz(quality_gate/* QualityGateInput */.dN.RulesJson, expected, given);
     }
     return {
         rulesFile: rulesPath,
@@ -65761,14 +65854,14 @@ function readPrepareConfig(inputs, cwd) {
         outputShown: relative.split((external_node_path_default()).sep).join('/')
     };
 }
-const rulesInput = (inputs) => inputs.required('rules', 'the path of a rules file such as quality/customers.yml');
+const rulesInput = (inputs) => inputs.required(quality_gate/* QualityGateInput */.dN.Rules, 'the path of a rules file such as quality/customers.yml');
 function readRulesText(rulesPath, cwd) {
     try {
         return (0,external_node_fs_.readFileSync)(external_node_path_default().resolve(cwd, rulesPath), 'utf8');
     }
     catch (error) {
         const reason = error.code ?? 'unreadable';
-        throw new errors/* InputError */.dz('rules', `a readable rules file in the repository (${reason})`, rulesPath);
+        throw new errors/* InputError */.dz(quality_gate/* QualityGateInput */.dN.Rules, `a readable rules file in the repository (${reason})`, rulesPath);
     }
 }
 /** The store of `root`: the metrics root, or the results root when it is given. */
@@ -65794,6 +65887,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: RESULTS_SCHEMA_VERSION, gateSummary
 
+// EXTERNAL MODULE: ./src/constants/quality-gate.ts
+var quality_gate = __nccwpck_require__(1702);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/markdown.ts
@@ -66203,6 +66298,7 @@ function aggregate(values, compare) {
 
 
 
+
 const RESULTS_SCHEMA_VERSION = 1;
 const HISTORY_READS_AT_ONCE = 8;
 /** The deepest history any change rule asks for; checked against `history-depth` up front. */
@@ -66212,7 +66308,7 @@ function historyNeeded(ruleSet, historyDepth) {
         if (rule.family !== 'change')
             continue;
         if (rule.last > historyDepth) {
-            throw new errors/* InputError */.dz('history-depth', `at least ${rule.last} (${rule.label} of ${ruleSet.file} compares with the last ${rule.last} dates)`, String(historyDepth));
+            throw new errors/* InputError */.dz(quality_gate/* QualityGateInput */.dN.HistoryDepth, `at least ${rule.last} (${rule.label} of ${ruleSet.file} compares with the last ${rule.last} dates)`, String(historyDepth));
         }
         needed = Math.max(needed, rule.last);
     }
@@ -67391,17 +67487,100 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 2285:
+/***/ 9760:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pr: () => (/* binding */ readRecordTarget)
-/* harmony export */ });
-/* unused harmony exports githubRunOf, readPrices */
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5819);
-/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5385);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Pr: () => (/* binding */ readRecordTarget)
+});
+
+// UNUSED EXPORTS: githubRunOf, readPrices
+
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
+;// CONCATENATED MODULE: ./src/constants/spark-job.ts
+
+/** The inputs of action.yml, by the names the code reads them under. */
+const spark_job_SparkJobInput = {
+    ...shared/* AwsInput */._N,
+    ...shared/* RecordInput */.cL,
+    Application: 'application',
+    ExecutionRoleArn: 'execution-role-arn',
+    EntryPoint: 'entry-point',
+    EntryPointArguments: 'entry-point-arguments',
+    SparkConf: 'spark-conf',
+    SparkSubmitParameters: 'spark-submit-parameters',
+    Files: 'files',
+    PyFiles: 'py-files',
+    ConfigurationOverrides: 'configuration-overrides',
+    LogUri: 'log-uri',
+    StagingUri: 'staging-uri',
+    Name: 'name',
+    Tags: 'tags',
+    ExecutionTimeout: 'execution-timeout',
+    Wait: 'wait',
+    WaitTimeout: 'wait-timeout',
+    PollIntervalMin: 'poll-interval-min',
+    PollIntervalMax: 'poll-interval-max',
+    Retries: 'retries',
+    NoRetryExitCodes: 'no-retry-exit-codes',
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay',
+    CancelOnAbort: 'cancel-on-abort',
+    Prices: 'prices'
+};
+/** The outputs action.yml declares. */
+const SparkJobOutput = {
+    JobRunId: 'job-run-id',
+    State: 'state',
+    Attempts: 'attempts',
+    DurationSeconds: 'duration-seconds',
+    VcpuHours: 'vcpu-hours',
+    MemoryGbHours: 'memory-gb-hours',
+    StorageGbHours: 'storage-gb-hours',
+    DashboardUrl: 'dashboard-url',
+    FailureKind: 'failure-kind',
+    StateDetails: 'state-details'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const SparkJobDefault = {
+    ExecutionTimeout: '12h',
+    Wait: true,
+    WaitTimeout: '6h',
+    PollIntervalMin: '5s',
+    PollIntervalMax: '30s',
+    Retries: 0,
+    RetryDelay: '5m',
+    RetryBackoff: 'fixed',
+    MaxRetryDelay: '1h',
+    CancelOnAbort: true
+};
+/** The saveState / STATE_<name> names the main step hands to the post step, one value each. */
+const SparkJobState = {
+    ApplicationId: 'application-id',
+    RunName: 'run-name',
+    ClientToken: 'client-token',
+    JobRunId: 'job-run-id',
+    Finished: 'finished',
+    CancelOnAbort: 'cancel-on-abort'
+};
+
+// EXTERNAL MODULE: ./src/core/calendar.ts
+var calendar = __nccwpck_require__(7249);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/records/lake.ts
+var lake = __nccwpck_require__(5819);
+// EXTERNAL MODULE: ./src/records/record.ts
+var record = __nccwpck_require__(5385);
+;// CONCATENATED MODULE: ./src/records/target.ts
+
+
 
 
 
@@ -67413,19 +67592,19 @@ function estimatedCost(usage, prices) {
  * request, as every bad input does.
  */
 function readRecordTarget(inputs, env, cwd, { defaultTask }) {
-    const where = inputs.string('run-records');
+    const where = inputs.string(shared/* RecordInput */.cL.RunRecords);
     if (!where)
         return undefined;
-    const root = (0,_lake_js__WEBPACK_IMPORTED_MODULE_2__/* .parseLakeRoot */ .tn)('run-records', where, cwd);
-    const pipeline = inputs.required('pipeline', 'the pipeline name, for the run record');
-    if (!_record_js__WEBPACK_IMPORTED_MODULE_3__/* .NAME */ .o_.test(pipeline))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
-    const task = inputs.string('task', env.GITHUB_JOB || defaultTask);
-    if (!_record_js__WEBPACK_IMPORTED_MODULE_3__/* .NAME */ .o_.test(task))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('task', 'letters, digits, _ . - (at most 100)', task);
-    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD, for the run record');
-    if (!(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(logicalDate))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+    const root = (0,lake/* parseLakeRoot */.tn)(shared/* RecordInput */.cL.RunRecords, where, cwd);
+    const pipeline = inputs.required(shared/* RecordInput */.cL.Pipeline, 'the pipeline name, for the run record');
+    if (!record/* NAME */.o_.test(pipeline))
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
+    const task = inputs.string(shared/* RecordInput */.cL.Task, env.GITHUB_JOB || defaultTask);
+    if (!record/* NAME */.o_.test(task))
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.Task, 'letters, digits, _ . - (at most 100)', task);
+    const logicalDate = inputs.required(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD, for the run record');
+    if (!(0,calendar/* isIsoDate */.s6)(logicalDate))
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
 }
 /** The workflow run writing the record, from the runner's environment. */
@@ -67454,13 +67633,13 @@ const PRICE_KEYS = {
 function readPrices(inputs, defaults) {
     const prices = { ...defaults };
     const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars';
-    for (const [key, text] of Object.entries(inputs.keyValues('prices'))) {
+    for (const [key, text] of Object.entries(inputs.keyValues(SparkJobInput.Prices))) {
         const field = PRICE_KEYS[key];
         const value = Number(text);
         if (!field)
-            throw new InputError('prices', expected, key);
+            throw new InputError(SparkJobInput.Prices, expected, key);
         if (text === '' || !Number.isFinite(value) || value < 0)
-            throw new InputError('prices', `${key} as a number of 0 or more`, text);
+            throw new InputError(SparkJobInput.Prices, `${key} as a number of 0 or more`, text);
         prices[field] = value;
     }
     return prices;

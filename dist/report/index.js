@@ -63860,6 +63860,88 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4959:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ez: () => (/* binding */ ReportDefault),
+/* harmony export */   O$: () => (/* binding */ ReportOutput),
+/* harmony export */   fj: () => (/* binding */ ReportInput)
+/* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
+/** The inputs of report/action.yml, by the names the code reads them under. */
+const ReportInput = {
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N,
+    Lake: 'lake',
+    Pipeline: 'pipeline',
+    QualityPrefix: 'quality-prefix',
+    Days: 'days',
+    Start: 'start',
+    End: 'end',
+    Tasks: 'tasks',
+    Schedule: 'schedule',
+    Sla: 'sla',
+    Output: 'output',
+    GithubToken: 'github-token',
+    Workflow: 'workflow',
+    Repository: 'repository',
+    IssueLabel: 'issue-label'
+};
+/** The outputs report/action.yml declares. */
+const ReportOutput = {
+    Html: 'html',
+    Dir: 'dir',
+    Failed: 'failed',
+    CostUsd: 'cost-usd',
+    RecordsNotUsed: 'records-not-used'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const ReportDefault = {
+    QualityPrefix: '_pipeline/quality',
+    Days: 60,
+    Schedule: '02:00',
+    Sla: '03:00',
+    Output: 'dashboard',
+    IssueLabel: 'pipeline-failure'
+};
+
+
+/***/ }),
+
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _N: () => (/* binding */ AwsInput)
+/* harmony export */ });
+/* unused harmony exports LakeInput, RecordInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
 /***/ 7249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -72943,9 +73025,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -72991,45 +73076,47 @@ function firstLine(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1436);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5115);
-/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2525);
-/* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3721);
+/* harmony import */ var _constants_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4959);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1436);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5115);
+/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2525);
+/* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3721);
 
 
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .maskSecret */ .$l)(inputs.string('github-token'));
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(inputs.string(_constants_report_js__WEBPACK_IMPORTED_MODULE_0__/* .ReportInput */ .fj.GithubToken));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const settings = (0,_report_settings_js__WEBPACK_IMPORTED_MODULE_4__/* .readReportSettings */ .i)(inputs, process.env, workspace, new Date(), {
+    const settings = (0,_report_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .readReportSettings */ .i)(inputs, process.env, workspace, new Date(), {
         outputInWorkspace: true
     });
-    const outcome = await (0,_report_report_js__WEBPACK_IMPORTED_MODULE_3__/* .buildDashboard */ .p)(settings, {
-        lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_2__/* .openLake */ .g)(settings.lake, settings.aws),
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0,
+    const outcome = await (0,_report_report_js__WEBPACK_IMPORTED_MODULE_4__/* .buildDashboard */ .p)(settings, {
+        lake: (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_3__/* .openLake */ .g)(settings.lake, settings.aws),
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0,
         ...(settings.github
             ? {
-                github: (0,_core_github_js__WEBPACK_IMPORTED_MODULE_0__/* .githubRequest */ .H6)(settings.github.token, {
-                    logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0,
+                github: (0,_core_github_js__WEBPACK_IMPORTED_MODULE_1__/* .githubRequest */ .H6)(settings.github.token, {
+                    logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0,
                     ...(settings.github.apiUrl ? { baseUrl: settings.github.apiUrl } : {})
                 })
             }
             : {})
     });
     const { totals } = outcome.model;
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({
-        html: outcome.html,
-        dir: settings.output,
-        failed: totals.cells.failed,
-        'cost-usd': totals.costUsd.toFixed(4),
-        'records-not-used': outcome.model.problems.length
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
+        [_constants_report_js__WEBPACK_IMPORTED_MODULE_0__/* .ReportOutput */ .O$.Html]: outcome.html,
+        [_constants_report_js__WEBPACK_IMPORTED_MODULE_0__/* .ReportOutput */ .O$.Dir]: settings.output,
+        [_constants_report_js__WEBPACK_IMPORTED_MODULE_0__/* .ReportOutput */ .O$.Failed]: totals.cells.failed,
+        [_constants_report_js__WEBPACK_IMPORTED_MODULE_0__/* .ReportOutput */ .O$.CostUsd]: totals.costUsd.toFixed(4),
+        [_constants_report_js__WEBPACK_IMPORTED_MODULE_0__/* .ReportOutput */ .O$.RecordsNotUsed]: outcome.model.problems.length
     });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)(outcome.summary);
-    _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(`Dashboard for ${settings.pipeline} ${settings.start} to ${settings.end} written to ${outcome.html} (${Math.round(outcome.bytes / 1024)} KiB)`);
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)(outcome.summary);
+    _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.info(`Dashboard for ${settings.pipeline} ${settings.start} to ${settings.end} written to ${outcome.html} (${Math.round(outcome.bytes / 1024)} KiB)`);
 });
 
 __webpack_async_result__();
@@ -74133,145 +74220,176 @@ const DAY_MS = 86_400_000;
 const DRAWN_HOURS = 48;
 /** Turns what the lake (and GitHub) hold into what the page and the summary show. */
 function buildModel(contents, options) {
-    const { start, end } = options;
-    const dates = Array.from({ length: (0,calendar/* daysBetween */.YM)(start, end) + 1 }, (_, index) => (0,calendar/* addDays */.fi)(start, index));
+    const frame = frameOf(contents, options);
+    const grid = buildGrid(frame);
+    const series = buildSeries(frame);
+    const landingHours = landingHoursOf(frame);
+    return {
+        pipeline: options.pipeline,
+        start: options.start,
+        end: options.end,
+        generatedAt: options.now.toISOString(),
+        dates: frame.dates,
+        tasks: frame.tasks,
+        grid,
+        ...(options.github
+            ? { runRow: frame.dates.map(date => runCell(frame.runsByDate.get(date))) }
+            : {}),
+        durationsMinutes: series.durationsMinutes,
+        costUsd: series.costUsd,
+        costByTask: series.costByTask,
+        landing: landingOf(frame.dates, landingHours, options),
+        quality: qualityRules(contents, frame.column, frame.dates.length),
+        rows: series.rows,
+        header: headerOf(frame, grid, options.github),
+        totals: buildTotals(frame, grid, landingHours, options.slaHour),
+        problems: contents.problems
+    };
+}
+function frameOf(contents, options) {
+    const dates = Array.from({ length: (0,calendar/* daysBetween */.YM)(options.start, options.end) + 1 }, (_, index) => (0,calendar/* addDays */.fi)(options.start, index));
     const column = new Map(dates.map((date, index) => [date, index]));
-    const inRange = contents.records.filter(record => column.has(record.logical_date));
-    const tasks = taskOrder(inRange, contents.problems, options.tasks);
-    const byPlace = new Map(inRange.map(record => [`${record.logical_date}/${record.task}`, record]));
-    const invalid = new Set(contents.problems.map(problem => `${problem.logicalDate}/${problem.task}`));
-    const runsById = new Map((options.github?.runs ?? []).map(run => [run.id, run]));
+    const records = contents.records.filter(record => column.has(record.logical_date));
+    const byPlace = new Map(records.map(record => [`${record.logical_date}/${record.task}`, record]));
+    const runs = options.github?.runs ?? [];
     const runsByDate = new Map();
     // Newest first from the API: the first run seen for a date is its latest.
-    for (const run of options.github?.runs ?? []) {
+    for (const run of runs) {
         if (run.logicalDate && !runsByDate.has(run.logicalDate))
             runsByDate.set(run.logicalDate, run);
     }
-    const taskRows = tasks.map(task => ({ task, cells: [] }));
-    dates.forEach(date => {
-        let upstreamStopped = false;
-        taskRows.forEach(({ task, cells }) => {
-            const record = byPlace.get(`${date}/${task}`);
-            const cell = record
-                ? recordCell(record, runsById)
-                : invalid.has(`${date}/${task}`)
-                    ? {
-                        state: 'invalid',
-                        title: 'unreadable record (see "Records not used")'
-                    }
-                    : upstreamStopped
-                        ? {
-                            state: 'skipped',
-                            title: 'skipped: an earlier task did not pass'
-                        }
-                        : runsByDate.get(date)?.status === 'in_progress' ||
-                            runsByDate.get(date)?.status === 'queued'
-                            ? { state: 'running', title: 'not started yet' }
-                            : { state: 'missing', title: 'no record' };
-            const run = runsByDate.get(date);
-            if (!cell.link && run?.url && cell.state !== 'missing')
-                cell.link = run.url;
-            if (cell.state === 'failed' || cell.state === 'skipped')
-                upstreamStopped = true;
-            cells.push(cell);
-        });
+    return {
+        dates,
+        column,
+        tasks: taskOrder(records, contents.problems, options.tasks),
+        records,
+        recordAt: (date, task) => byPlace.get(`${date}/${task}`),
+        invalid: new Set(contents.problems.map(problem => `${problem.logicalDate}/${problem.task}`)),
+        runsById: new Map(runs.map(run => [run.id, run])),
+        runsByDate
+    };
+}
+/** grid[task][date]: built a date at a time, as a task after one that stopped is skipped. */
+function buildGrid(frame) {
+    const columns = frame.dates.map(date => dayColumn(frame, date));
+    return frame.tasks.map((_, row) => columns.map(cells => cells[row]));
+}
+/** The cells of one date, top to bottom. */
+function dayColumn(frame, date) {
+    const run = frame.runsByDate.get(date);
+    let upstreamStopped = false;
+    return frame.tasks.map(task => {
+        const cell = taskCell(frame, date, task, upstreamStopped);
+        if (!cell.link && run?.url && cell.state !== 'missing')
+            cell.link = run.url;
+        if (cell.state === 'failed' || cell.state === 'skipped')
+            upstreamStopped = true;
+        return cell;
     });
-    const grid = taskRows.map(({ cells }) => cells);
-    const series = (pick) => tasks
+}
+function taskCell(frame, date, task, upstreamStopped) {
+    const record = frame.recordAt(date, task);
+    if (record)
+        return recordCell(record, frame.runsById);
+    if (frame.invalid.has(`${date}/${task}`)) {
+        return { state: 'invalid', title: 'unreadable record (see "Records not used")' };
+    }
+    if (upstreamStopped)
+        return { state: 'skipped', title: 'skipped: an earlier task did not pass' };
+    const status = frame.runsByDate.get(date)?.status;
+    if (status === 'in_progress' || status === 'queued') {
+        return { state: 'running', title: 'not started yet' };
+    }
+    return { state: 'missing', title: 'no record' };
+}
+/** The charts' lines: a line per task that has any value, a point per date. */
+function buildSeries(frame) {
+    const durationsMinutes = taskSeries(frame, durationMinutes);
+    const costUsd = taskSeries(frame, record => record.spark?.estimated_cost_usd);
+    const costByTask = costUsd.map(entry => ({
+        task: entry.name,
+        usd: roundCents(entry.values.reduce((sum, value) => sum + (value ?? 0), 0))
+    }));
+    const rows = ['in', 'out'].flatMap(direction => taskSeries(frame, record => record.rows?.[direction]).map(entry => ({
+        name: `${entry.name} rows ${direction}`,
+        values: entry.values
+    })));
+    return { durationsMinutes, costUsd, costByTask, rows };
+}
+function taskSeries(frame, pick) {
+    return frame.tasks
         .map(task => ({
         name: task,
-        values: dates.map(date => {
-            const record = byPlace.get(`${date}/${task}`);
+        values: frame.dates.map(date => {
+            const record = frame.recordAt(date, task);
             const value = record ? pick(record) : undefined;
             return value === undefined || !Number.isFinite(value) ? null : value;
         })
     }))
         .filter(entry => entry.values.some(value => value !== null));
-    const durationsMinutes = series(record => record.state === 'running' || record.duration_seconds === undefined
-        ? undefined
-        : Math.round((record.duration_seconds / 60) * 100) / 100);
-    const costUsd = series(record => record.spark?.estimated_cost_usd);
-    const costByTask = costUsd.map(entry => ({
-        task: entry.name,
-        usd: roundCents(entry.values.reduce((sum, value) => sum + (value ?? 0), 0))
-    }));
-    const landingHours = dates.map(date => {
-        const landed = tasks
-            .map(task => byPlace.get(`${date}/${task}`)?.sensor?.landed_at)
+}
+/** A finished run's duration; none while it runs. */
+function durationMinutes(record) {
+    if (record.state === 'running' || record.duration_seconds === undefined)
+        return undefined;
+    return Math.round((record.duration_seconds / 60) * 100) / 100;
+}
+/** Per date, hours after midnight UTC of the run day when its data landed (the sensor's). */
+function landingHoursOf(frame) {
+    return frame.dates.map(date => {
+        const landed = frame.tasks
+            .map(task => frame.recordAt(date, task)?.sensor?.landed_at)
             .find(value => value !== undefined);
         if (!landed)
             return null;
         const hours = (Date.parse(landed) - (Date.parse(`${date}T00:00:00Z`) + DAY_MS)) / 3_600_000;
         return Number.isFinite(hours) ? Math.round(hours * 100) / 100 : null;
     });
-    const rows = [];
-    for (const direction of ['in', 'out']) {
-        for (const entry of series(record => record.rows?.[direction])) {
-            rows.push({ name: `${entry.name} rows ${direction}`, values: entry.values });
-        }
-    }
+}
+function landingOf(dates, landingHours, options) {
+    return {
+        hoursAfterMidnight: landingHours.map(hours => hours !== null && hours >= -DRAWN_HOURS && hours <= DRAWN_HOURS ? hours : null),
+        farLate: dates.filter((_, index) => (landingHours[index] ?? 0) > DRAWN_HOURS),
+        scheduleHour: options.scheduleHour,
+        slaHour: options.slaHour
+    };
+}
+/** The latest date with any record, how it went, and what GitHub says of the pipeline. */
+function headerOf(frame, grid, github) {
+    // Every row of the grid has one cell per date.
+    const statesAt = (index) => grid.map(row => row[index].state);
+    const latestDate = [...frame.dates]
+        .reverse()
+        .find(date => statesAt(frame.column.get(date)).some(state => state !== 'missing'));
+    const latestRun = github?.runs[0];
+    return {
+        ...(latestDate
+            ? { latestDate, latestState: worstOf(statesAt(frame.column.get(latestDate))) }
+            : {}),
+        ...(latestRun ? { latestRun } : {}),
+        ...(github?.openIssue ? { openIssue: github.openIssue } : {})
+    };
+}
+function buildTotals(frame, grid, landingHours, slaHour) {
     const cells = Object.fromEntries(Object.keys(CELL_STATES).map(state => [state, 0]));
     for (const row of grid)
         for (const cell of row)
             cells[cell.state]++;
-    const sum = (pick) => inRange.reduce((total, record) => total + (pick(record) ?? 0), 0);
-    // Every row of the grid has one cell per date (built above).
-    const stateAt = (row, index) => row[index].state;
-    const latestDate = [...dates]
-        .reverse()
-        .find((_, index) => grid.some(row => stateAt(row, dates.length - 1 - index) !== 'missing'));
-    const latestRun = options.github?.runs[0];
+    const sum = (pick) => frame.records.reduce((total, record) => total + (pick(record) ?? 0), 0);
+    const landed = landingHours.filter(hours => hours !== null);
     return {
-        pipeline: options.pipeline,
-        start,
-        end,
-        generatedAt: options.now.toISOString(),
-        dates,
-        tasks,
-        grid,
-        ...(options.github ? { runRow: dates.map(date => runCell(runsByDate.get(date))) } : {}),
-        durationsMinutes,
-        costUsd,
-        costByTask,
-        landing: {
-            hoursAfterMidnight: landingHours.map(hours => hours !== null && hours >= -DRAWN_HOURS && hours <= DRAWN_HOURS ? hours : null),
-            farLate: dates.filter((_, index) => (landingHours[index] ?? 0) > DRAWN_HOURS),
-            scheduleHour: options.scheduleHour,
-            slaHour: options.slaHour
-        },
-        quality: qualityRules(contents, column, dates.length),
-        rows,
-        header: {
-            ...(latestDate
-                ? {
-                    latestDate,
-                    latestState: worstOf(grid.map(row => stateAt(row, column.get(latestDate))))
-                }
-                : {}),
-            ...(latestRun ? { latestRun } : {}),
-            ...(options.github?.openIssue ? { openIssue: options.github.openIssue } : {})
-        },
-        totals: {
-            cells,
-            costUsd: roundCents(sum(record => record.spark?.estimated_cost_usd)),
-            vcpuHours: round2(sum(record => record.spark?.vcpu_hours)),
-            memoryGbHours: round2(sum(record => record.spark?.memory_gb_hours)),
-            storageGbHours: round2(sum(record => record.spark?.storage_gb_hours)),
-            landed: landingHours.filter(hours => hours !== null).length,
-            slaMisses: landingHours.filter(hours => hours !== null && hours > options.slaHour).length
-        },
-        problems: contents.problems
+        cells,
+        costUsd: roundCents(sum(record => record.spark?.estimated_cost_usd)),
+        vcpuHours: round2(sum(record => record.spark?.vcpu_hours)),
+        memoryGbHours: round2(sum(record => record.spark?.memory_gb_hours)),
+        storageGbHours: round2(sum(record => record.spark?.storage_gb_hours)),
+        landed: landed.length,
+        slaMisses: landed.filter(hours => hours > slaHour).length
     };
 }
 function recordCell(record, runs) {
     const attempts = Math.max(record.run?.attempt ?? 1, record.spark?.attempts ?? 1);
-    const state = record.state === 'success'
-        ? attempts > 1
-            ? 'retried'
-            : 'passed'
-        : record.state === 'failure' || record.state === 'cancelled'
-            ? 'failed'
-            : record.state;
+    const state = recordState(record.state, attempts);
     const parts = [record.state];
     if (record.duration_seconds !== undefined)
         parts.push(formatSeconds(record.duration_seconds));
@@ -74285,6 +74403,13 @@ function recordCell(record, runs) {
     const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined);
     return { state, title: parts.join(' · '), ...(link ? { link } : {}) };
 }
+function recordState(state, attempts) {
+    if (state === 'success')
+        return attempts > 1 ? 'retried' : 'passed';
+    if (state === 'failure' || state === 'cancelled')
+        return 'failed';
+    return state;
+}
 /**
  * Only http(s) links reach the page: a record is data anyone with write access to the lake
  * can write, and a `javascript:` URL in it must not become a link.
@@ -74295,20 +74420,20 @@ function webLink(url) {
 function runCell(run) {
     if (!run)
         return { state: 'missing', title: 'no workflow run found' };
-    const state = run.status !== 'completed'
-        ? 'running'
-        : run.conclusion === 'success'
-            ? run.attempt > 1
-                ? 'retried'
-                : 'passed'
-            : run.conclusion === 'skipped'
-                ? 'skipped'
-                : 'failed';
     return {
-        state,
+        state: runState(run),
         title: `workflow run ${run.id} ${run.conclusion ?? run.status}, attempt ${run.attempt}`,
         ...(run.url ? { link: run.url } : {})
     };
+}
+function runState(run) {
+    if (run.status !== 'completed')
+        return 'running';
+    if (run.conclusion === 'success')
+        return run.attempt > 1 ? 'retried' : 'passed';
+    if (run.conclusion === 'skipped')
+        return 'skipped';
+    return 'failed';
 }
 const SEVERITY = [
     'failed',
@@ -75134,14 +75259,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ readReportSettings)
 });
 
-// UNUSED EXPORTS: DEFAULT_QUALITY_PREFIX
-
+// EXTERNAL MODULE: ./src/constants/report.ts
+var report = __nccwpck_require__(4959);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -75149,16 +75277,16 @@ var errors = __nccwpck_require__(4296);
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(shared/* AwsInput */._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1', region);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(shared/* AwsInput */._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -75182,6 +75310,7 @@ var regex = __nccwpck_require__(576);
 
 
 
+
 const MAX_DAYS = 1000;
 /**
  * The report's inputs, shared by the action and `spark-pipeline report`: every mistake is
@@ -75190,45 +75319,45 @@ const MAX_DAYS = 1000;
 function readReportSettings(inputs, env, cwd, now, 
 /** The action's: the page goes inside the workspace (`cwd`), never above it. */
 { outputInWorkspace = false } = {}) {
-    const lake = (0,records_lake/* parseLakeRoot */.tn)('lake', inputs.required('lake', 'an s3://bucket/prefix URI or a local folder'), cwd);
-    const pipeline = inputs.required('pipeline', 'the pipeline name the run records are under');
+    const lake = (0,records_lake/* parseLakeRoot */.tn)(report/* ReportInput */.fj.Lake, inputs.required(report/* ReportInput */.fj.Lake, 'an s3://bucket/prefix URI or a local folder'), cwd);
+    const pipeline = inputs.required(report/* ReportInput */.fj.Pipeline, 'the pipeline name the run records are under');
     if (!record/* NAME */.o_.test(pipeline))
-        throw new errors/* InputError */.dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
-    const end = inputs.string('end', (0,calendar/* previousUtcDay */.Mv)(now));
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
+    const end = inputs.string(report/* ReportInput */.fj.End, (0,calendar/* previousUtcDay */.Mv)(now));
     if (!(0,calendar/* isIsoDate */.s6)(end))
-        throw new errors/* InputError */.dz('end', 'a date as YYYY-MM-DD', end);
-    const days = inputs.integer('days', 60, { min: 1, max: MAX_DAYS });
-    const start = inputs.string('start', (0,calendar/* addDays */.fi)(end, 1 - days));
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.End, 'a date as YYYY-MM-DD', end);
+    const days = inputs.integer(report/* ReportInput */.fj.Days, report/* ReportDefault */.Ez.Days, { min: 1, max: MAX_DAYS });
+    const start = inputs.string(report/* ReportInput */.fj.Start, (0,calendar/* addDays */.fi)(end, 1 - days));
     if (!(0,calendar/* isIsoDate */.s6)(start))
-        throw new errors/* InputError */.dz('start', 'a date as YYYY-MM-DD', start);
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.Start, 'a date as YYYY-MM-DD', start);
     if (start > end)
-        throw new errors/* InputError */.dz('start', `a date on or before end (${end})`, start);
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.Start, `a date on or before end (${end})`, start);
     if ((0,calendar/* daysBetween */.YM)(start, end) >= MAX_DAYS) {
-        throw new errors/* InputError */.dz('start', `at most ${MAX_DAYS} days before end (${end})`, start);
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.Start, `at most ${MAX_DAYS} days before end (${end})`, start);
     }
-    const tasks = inputs.list('tasks');
+    const tasks = inputs.list(report/* ReportInput */.fj.Tasks);
     for (const task of tasks)
         if (!record/* NAME */.o_.test(task))
-            throw new errors/* InputError */.dz('tasks', 'task names (letters, digits, _ . -)', task);
-    const scheduleHour = hourOf(inputs, 'schedule', '02:00');
-    const slaHour = hourOf(inputs, 'sla', '03:00');
-    const output = external_node_path_default().resolve(cwd, inputs.string('output', 'dashboard'));
+            throw new errors/* InputError */.dz(report/* ReportInput */.fj.Tasks, 'task names (letters, digits, _ . -)', task);
+    const scheduleHour = hourOf(inputs, report/* ReportInput */.fj.Schedule, report/* ReportDefault */.Ez.Schedule);
+    const slaHour = hourOf(inputs, report/* ReportInput */.fj.Sla, report/* ReportDefault */.Ez.Sla);
+    const output = external_node_path_default().resolve(cwd, inputs.string(report/* ReportInput */.fj.Output, report/* ReportDefault */.Ez.Output));
     const inside = external_node_path_default().relative(cwd, output);
     if (outputInWorkspace && (inside === '' || inside.startsWith('..') || external_node_path_default().isAbsolute(inside))) {
-        throw new errors/* InputError */.dz('output', 'a folder inside the workspace, such as _site', inputs.string('output'));
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.Output, 'a folder inside the workspace, such as _site', inputs.string(report/* ReportInput */.fj.Output));
     }
-    const qualityPrefix = lakeFolder(inputs, 'quality-prefix', DEFAULT_QUALITY_PREFIX);
-    const token = inputs.string('github-token');
+    const qualityPrefix = lakeFolder(inputs, report/* ReportInput */.fj.QualityPrefix, report/* ReportDefault */.Ez.QualityPrefix);
+    const token = inputs.string(report/* ReportInput */.fj.GithubToken);
     let github;
     if (token) {
-        const workflow = inputs.required('workflow', "the pipeline workflow's file name, e.g. daily-customer-etl.yml");
+        const workflow = inputs.required(report/* ReportInput */.fj.Workflow, "the pipeline workflow's file name, e.g. daily-customer-etl.yml");
         github = {
             token,
-            repository: inputs.has('repository')
-                ? repositoryInput(inputs.string('repository'))
+            repository: inputs.has(report/* ReportInput */.fj.Repository)
+                ? repositoryInput(inputs.string(report/* ReportInput */.fj.Repository))
                 : (0,github_rest/* parseRepository */.SU)(env.GITHUB_REPOSITORY),
             workflow,
-            issueLabel: inputs.string('issue-label', 'pipeline-failure'),
+            issueLabel: inputs.string(report/* ReportInput */.fj.IssueLabel, report/* ReportDefault */.Ez.IssueLabel),
             ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {})
         };
     }
@@ -75247,8 +75376,6 @@ function readReportSettings(inputs, env, cwd, now,
         ...(aws ? { aws } : {})
     };
 }
-/** Where the gate writes its results (its results-root) in the workflows of this repository. */
-const DEFAULT_QUALITY_PREFIX = '_pipeline/quality';
 /** A folder inside the lake: `/`-separated names, no `.` or `..`, no scheme or leading `/`. */
 function lakeFolder(inputs, name, fallback) {
     const text = inputs.string(name, fallback);
@@ -75261,7 +75388,7 @@ function lakeFolder(inputs, name, fallback) {
 function repositoryInput(text) {
     const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text);
     if (!match)
-        throw new errors/* InputError */.dz('repository', 'owner/name', text);
+        throw new errors/* InputError */.dz(report/* ReportInput */.fj.Repository, 'owner/name', text);
     return { owner: (0,regex/* group */.O)(match, 1), repo: (0,regex/* group */.O)(match, 2) };
 }
 /** `HH:MM` (UTC, of the day after the logical date) as hours; up to 47:59 for the next day. */

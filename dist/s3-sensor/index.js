@@ -63993,6 +63993,94 @@ module.exports = {
 
 /***/ }),
 
+/***/ 4874:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G_: () => (/* binding */ S3SensorOutput),
+/* harmony export */   L2: () => (/* binding */ S3SensorInput),
+/* harmony export */   mP: () => (/* binding */ S3SensorDefault)
+/* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
+/** The inputs of s3-sensor/action.yml, by the names the code reads them under. */
+const S3SensorInput = {
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N,
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL,
+    Bucket: 'bucket',
+    Key: 'key',
+    Keys: 'keys',
+    MinObjects: 'min-objects',
+    MinObjectBytes: 'min-object-bytes',
+    MinTotalBytes: 'min-total-bytes',
+    SuccessMarker: 'success-marker',
+    SettleTime: 'settle-time',
+    PokeInterval: 'poke-interval',
+    Backoff: 'backoff',
+    MaxPokeInterval: 'max-poke-interval',
+    Timeout: 'timeout',
+    CountAll: 'count-all',
+    SoftFail: 'soft-fail'
+};
+/** The outputs s3-sensor/action.yml declares. */
+const S3SensorOutput = {
+    Found: 'found',
+    Count: 'count',
+    TotalBytes: 'total-bytes',
+    Keys: 'keys',
+    WaitedSeconds: 'waited-seconds'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const S3SensorDefault = {
+    MinObjects: 1,
+    MinObjectBytes: 0,
+    MinTotalBytes: 0,
+    SettleTime: '0s',
+    PokeInterval: '60s',
+    Backoff: false,
+    MaxPokeInterval: '10m',
+    Timeout: '1h',
+    CountAll: false,
+    SoftFail: false
+};
+
+
+/***/ }),
+
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _N: () => (/* binding */ AwsInput),
+/* harmony export */   cL: () => (/* binding */ RecordInput)
+/* harmony export */ });
+/* unused harmony export LakeInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
 /***/ 8675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67534,9 +67622,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -67697,18 +67788,19 @@ const systemClock = { now: () => Date.now(), sleep };
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2039);
-/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6312);
-/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8675);
-/* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1976);
-/* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(426);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4682);
-/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3071);
-/* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4800);
-/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9682);
-/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9862);
-/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(817);
+/* harmony import */ var _constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4874);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2039);
+/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6312);
+/* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8675);
+/* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1976);
+/* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(426);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7190);
+/* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4800);
+/* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(9682);
+/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9862);
+/* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(817);
 
 
 
@@ -67721,35 +67813,36 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionInputs */ .eh)();
-    const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_8__/* .readSensorConfig */ .X)(inputs);
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
+    const config = (0,_s3_config_js__WEBPACK_IMPORTED_MODULE_9__/* .readSensorConfig */ .X)(inputs);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const target = (0,_records_target_js__WEBPACK_IMPORTED_MODULE_7__/* .readRecordTarget */ .Pr)(inputs, process.env, workspace, { defaultTask: 's3-sensor' });
-    const recorder = new _records_index_js__WEBPACK_IMPORTED_MODULE_5__/* .RunRecorder */ .KS(target, target && (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_6__/* .openLake */ .g)(target.root, config.aws), _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0);
+    const target = (0,_records_target_js__WEBPACK_IMPORTED_MODULE_8__/* .readRecordTarget */ .Pr)(inputs, process.env, workspace, { defaultTask: 's3-sensor' });
+    const recorder = new _records_index_js__WEBPACK_IMPORTED_MODULE_6__/* .RunRecorder */ .KS(target, target && (0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__/* .openLake */ .g)(target.root, config.aws), _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0);
     await recorder.start();
-    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_11__/* .S3Lister */ .C((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_3__/* .createS3Client */ .qo)(config.aws), config.target.bucket);
-    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_10__/* .runSensor */ .w)({
+    const lister = new _s3_lister_js__WEBPACK_IMPORTED_MODULE_12__/* .S3Lister */ .C((0,_core_aws_clients_js__WEBPACK_IMPORTED_MODULE_4__/* .createS3Client */ .qo)(config.aws), config.target.bucket);
+    const result = await (0,_s3_sensor_js__WEBPACK_IMPORTED_MODULE_11__/* .runSensor */ .w)({
         ...config,
         lister,
-        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_2__/* .systemClock */ .m,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0
+        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .m,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0
     }).catch(async (error) => {
-        (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ found: false });
-        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)));
-        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
+        (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({ [_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorOutput */ .G_.Found]: false });
+        await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_10__/* .sensorErrorSummary */ .Rc)(config, (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)));
+        await recorder.finish('failure', { message: (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error).split('\n')[0] ?? '' });
         throw error;
     });
-    const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_4__/* .sensorRecord */ .I6)(result, new Date(), config.timing.softFail);
+    const record = (0,_records_details_js__WEBPACK_IMPORTED_MODULE_5__/* .sensorRecord */ .I6)(result, new Date(), config.timing.softFail);
     await recorder.finish(record.state, record.details);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorOutputs */ .n)(result) });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_9__/* .sensorSummary */ .XL)(config, result));
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({ ...(0,_s3_report_js__WEBPACK_IMPORTED_MODULE_10__/* .sensorOutputs */ .n)(result) });
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)((0,_s3_report_js__WEBPACK_IMPORTED_MODULE_10__/* .sensorSummary */ .XL)(config, result));
     if (result.found)
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.info(result.message);
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.info(result.message);
     else if (config.timing.softFail)
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .actionLogger */ .v0.warning(`${result.message} (soft-fail: found=false)`);
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0.warning(`${result.message} (soft-fail: found=false)`);
     else
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(result.message);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(result.message);
 });
 
 __webpack_async_result__();
@@ -68152,7 +68245,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 3071:
+/***/ 7190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68162,6 +68255,78 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: githubRunOf, readPrices
+
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
+;// CONCATENATED MODULE: ./src/constants/spark-job.ts
+
+/** The inputs of action.yml, by the names the code reads them under. */
+const spark_job_SparkJobInput = {
+    ...shared/* AwsInput */._N,
+    ...shared/* RecordInput */.cL,
+    Application: 'application',
+    ExecutionRoleArn: 'execution-role-arn',
+    EntryPoint: 'entry-point',
+    EntryPointArguments: 'entry-point-arguments',
+    SparkConf: 'spark-conf',
+    SparkSubmitParameters: 'spark-submit-parameters',
+    Files: 'files',
+    PyFiles: 'py-files',
+    ConfigurationOverrides: 'configuration-overrides',
+    LogUri: 'log-uri',
+    StagingUri: 'staging-uri',
+    Name: 'name',
+    Tags: 'tags',
+    ExecutionTimeout: 'execution-timeout',
+    Wait: 'wait',
+    WaitTimeout: 'wait-timeout',
+    PollIntervalMin: 'poll-interval-min',
+    PollIntervalMax: 'poll-interval-max',
+    Retries: 'retries',
+    NoRetryExitCodes: 'no-retry-exit-codes',
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay',
+    CancelOnAbort: 'cancel-on-abort',
+    Prices: 'prices'
+};
+/** The outputs action.yml declares. */
+const SparkJobOutput = {
+    JobRunId: 'job-run-id',
+    State: 'state',
+    Attempts: 'attempts',
+    DurationSeconds: 'duration-seconds',
+    VcpuHours: 'vcpu-hours',
+    MemoryGbHours: 'memory-gb-hours',
+    StorageGbHours: 'storage-gb-hours',
+    DashboardUrl: 'dashboard-url',
+    FailureKind: 'failure-kind',
+    StateDetails: 'state-details'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const SparkJobDefault = {
+    ExecutionTimeout: '12h',
+    Wait: true,
+    WaitTimeout: '6h',
+    PollIntervalMin: '5s',
+    PollIntervalMax: '30s',
+    Retries: 0,
+    RetryDelay: '5m',
+    RetryBackoff: 'fixed',
+    MaxRetryDelay: '1h',
+    CancelOnAbort: true
+};
+/** The saveState / STATE_<name> names the main step hands to the post step, one value each. */
+const SparkJobState = {
+    ApplicationId: 'application-id',
+    RunName: 'run-name',
+    ClientToken: 'client-token',
+    JobRunId: 'job-run-id',
+    Finished: 'finished',
+    CancelOnAbort: 'cancel-on-abort'
+};
 
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
@@ -68264,6 +68429,8 @@ var record = __nccwpck_require__(5385);
 
 
 
+
+
 /**
  * The `run-records`, `pipeline`, `task` and `logical-date` inputs, shared by every action
  * that records itself. Off (undefined) when `run-records` is empty; when it is set, the
@@ -68271,19 +68438,19 @@ var record = __nccwpck_require__(5385);
  * request, as every bad input does.
  */
 function readRecordTarget(inputs, env, cwd, { defaultTask }) {
-    const where = inputs.string('run-records');
+    const where = inputs.string(shared/* RecordInput */.cL.RunRecords);
     if (!where)
         return undefined;
-    const root = (0,lake/* parseLakeRoot */.tn)('run-records', where, cwd);
-    const pipeline = inputs.required('pipeline', 'the pipeline name, for the run record');
+    const root = (0,lake/* parseLakeRoot */.tn)(shared/* RecordInput */.cL.RunRecords, where, cwd);
+    const pipeline = inputs.required(shared/* RecordInput */.cL.Pipeline, 'the pipeline name, for the run record');
     if (!record/* NAME */.o_.test(pipeline))
-        throw new errors/* InputError */.dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
-    const task = inputs.string('task', env.GITHUB_JOB || defaultTask);
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
+    const task = inputs.string(shared/* RecordInput */.cL.Task, env.GITHUB_JOB || defaultTask);
     if (!record/* NAME */.o_.test(task))
-        throw new errors/* InputError */.dz('task', 'letters, digits, _ . - (at most 100)', task);
-    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD, for the run record');
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.Task, 'letters, digits, _ . - (at most 100)', task);
+    const logicalDate = inputs.required(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD, for the run record');
     if (!isIsoDate(logicalDate))
-        throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
 }
 /** The workflow run writing the record, from the runner's environment. */
@@ -68312,13 +68479,13 @@ const PRICE_KEYS = {
 function readPrices(inputs, defaults) {
     const prices = { ...defaults };
     const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars';
-    for (const [key, text] of Object.entries(inputs.keyValues('prices'))) {
+    for (const [key, text] of Object.entries(inputs.keyValues(SparkJobInput.Prices))) {
         const field = PRICE_KEYS[key];
         const value = Number(text);
         if (!field)
-            throw new InputError('prices', expected, key);
+            throw new InputError(SparkJobInput.Prices, expected, key);
         if (text === '' || !Number.isFinite(value) || value < 0)
-            throw new InputError('prices', `${key} as a number of 0 or more`, text);
+            throw new InputError(SparkJobInput.Prices, `${key} as a number of 0 or more`, text);
         prices[field] = value;
     }
     return prices;
@@ -68461,11 +68628,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   X: () => (/* binding */ readSensorConfig)
 });
 
-// UNUSED EXPORTS: SENSOR_DEFAULTS
-
+// EXTERNAL MODULE: ./src/constants/s3-sensor.ts
+var s3_sensor = __nccwpck_require__(4874);
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -68473,16 +68643,16 @@ var errors = __nccwpck_require__(4296);
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(shared/* AwsInput */._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1', region);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(shared/* AwsInput */._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -68496,13 +68666,7 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
-/** Defaults, as in action.yml (the seed's S3KeySensor: timeout 3600 s, poke 60 s). */
-const SENSOR_DEFAULTS = {
-    timeout: '1h',
-    pokeInterval: '60s',
-    maxPokeInterval: '10m',
-    settleTime: '0s'
-};
+
 /** The shortest poke interval accepted: anything faster only burns ListBucket requests. */
 const MIN_POKE_MS = 100;
 /** The longest timeout: no runner keeps a job longer (self-hosted jobs end after 5 days). */
@@ -68514,48 +68678,54 @@ const MAX_TIMEOUT_MS = 5 * 86_400_000;
 function readSensorConfig(inputs, env = process.env) {
     // One key per line: a carriage return that does not end a line (before a newline) is part
     // of no key anyone meant, and must not split one key into two requests.
-    const lone = /\r(?!\n)/.exec(inputs.raw('keys'));
+    const lone = /\r(?!\n)/.exec(inputs.raw(s3_sensor/* S3SensorInput */.L2.Keys));
     if (lone) {
-        throw new errors/* InputError */.dz('keys', `one key per line, without a carriage return inside a line (one at character ${lone.index + 1})`);
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.Keys, `one key per line, without a carriage return inside a line (one at character ${lone.index + 1})`);
     }
     const target = (0,s3_target/* parseTarget */.hu)({
-        bucket: inputs.string('bucket'),
-        key: inputs.string('key'),
-        keys: inputs.list('keys')
+        bucket: inputs.string(s3_sensor/* S3SensorInput */.L2.Bucket),
+        key: inputs.string(s3_sensor/* S3SensorInput */.L2.Key),
+        keys: inputs.list(s3_sensor/* S3SensorInput */.L2.Keys)
     });
-    const minObjects = inputs.integer('min-objects', 1, { min: 0 });
+    const minObjects = inputs.integer(s3_sensor/* S3SensorInput */.L2.MinObjects, s3_sensor/* S3SensorDefault */.mP.MinObjects, {
+        min: 0
+    });
     const most = target.kind === 'key' ? 1 : target.kind === 'keys' ? target.keys.length : undefined;
     if (most !== undefined && minObjects > most) {
-        throw new errors/* InputError */.dz('min-objects', `at most ${most} when waiting for ${most === 1 ? 'one key' : `a list of ${most} keys`}`, String(minObjects));
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.MinObjects, `at most ${most} when waiting for ${most === 1 ? 'one key' : `a list of ${most} keys`}`, String(minObjects));
     }
-    const marker = inputs.string('success-marker');
-    const timeoutMs = inputs.duration('timeout', SENSOR_DEFAULTS.timeout, {
+    const marker = inputs.string(s3_sensor/* S3SensorInput */.L2.SuccessMarker);
+    const timeoutMs = inputs.duration(s3_sensor/* S3SensorInput */.L2.Timeout, s3_sensor/* S3SensorDefault */.mP.Timeout, {
         min: 1000,
         max: MAX_TIMEOUT_MS
     });
-    const pokeIntervalMs = inputs.duration('poke-interval', SENSOR_DEFAULTS.pokeInterval, {
+    const pokeIntervalMs = inputs.duration(s3_sensor/* S3SensorInput */.L2.PokeInterval, s3_sensor/* S3SensorDefault */.mP.PokeInterval, {
         min: MIN_POKE_MS
     });
     if (pokeIntervalMs > timeoutMs) {
-        throw new errors/* InputError */.dz('poke-interval', `a duration no longer than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)})`, inputs.raw('poke-interval'));
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.PokeInterval, `a duration no longer than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)})`, inputs.raw(s3_sensor/* S3SensorInput */.L2.PokeInterval));
     }
-    const backoff = inputs.boolean('backoff', false);
-    const maxPokeIntervalMs = inputs.duration('max-poke-interval', SENSOR_DEFAULTS.maxPokeInterval, {
+    const backoff = inputs.boolean(s3_sensor/* S3SensorInput */.L2.Backoff, s3_sensor/* S3SensorDefault */.mP.Backoff);
+    const maxPokeIntervalMs = inputs.duration(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval, s3_sensor/* S3SensorDefault */.mP.MaxPokeInterval, {
         min: MIN_POKE_MS
     });
     if (backoff && maxPokeIntervalMs < pokeIntervalMs) {
-        throw new errors/* InputError */.dz('max-poke-interval', `a duration of at least poke-interval (${(0,conditions/* formatWait */.Du)(pokeIntervalMs)}) when backoff is on`, inputs.raw('max-poke-interval') || SENSOR_DEFAULTS.maxPokeInterval);
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval, `a duration of at least poke-interval (${(0,conditions/* formatWait */.Du)(pokeIntervalMs)}) when backoff is on`, inputs.raw(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval) || s3_sensor/* S3SensorDefault */.mP.MaxPokeInterval);
     }
-    const settleMs = inputs.duration('settle-time', SENSOR_DEFAULTS.settleTime, { min: 0 });
+    const settleMs = inputs.duration(s3_sensor/* S3SensorInput */.L2.SettleTime, s3_sensor/* S3SensorDefault */.mP.SettleTime, { min: 0 });
     if (settleMs >= timeoutMs) {
-        throw new errors/* InputError */.dz('settle-time', `a duration shorter than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)}), or 0 for none`, inputs.raw('settle-time'));
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.SettleTime, `a duration shorter than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)}), or 0 for none`, inputs.raw(s3_sensor/* S3SensorInput */.L2.SettleTime));
     }
     return {
         target,
         conditions: {
             minObjects,
-            minObjectBytes: inputs.integer('min-object-bytes', 0, { min: 0 }),
-            minTotalBytes: inputs.integer('min-total-bytes', 0, { min: 0 }),
+            minObjectBytes: inputs.integer(s3_sensor/* S3SensorInput */.L2.MinObjectBytes, s3_sensor/* S3SensorDefault */.mP.MinObjectBytes, {
+                min: 0
+            }),
+            minTotalBytes: inputs.integer(s3_sensor/* S3SensorInput */.L2.MinTotalBytes, s3_sensor/* S3SensorDefault */.mP.MinTotalBytes, {
+                min: 0
+            }),
             markerKey: marker ? (0,s3_target/* markerKey */.s8)(target, marker) : undefined,
             settleMs
         },
@@ -68564,9 +68734,9 @@ function readSensorConfig(inputs, env = process.env) {
             backoff,
             maxPokeIntervalMs: backoff ? maxPokeIntervalMs : pokeIntervalMs,
             timeoutMs,
-            softFail: inputs.boolean('soft-fail', false)
+            softFail: inputs.boolean(s3_sensor/* S3SensorInput */.L2.SoftFail, s3_sensor/* S3SensorDefault */.mP.SoftFail)
         },
-        countAll: inputs.boolean('count-all', false),
+        countAll: inputs.boolean(s3_sensor/* S3SensorInput */.L2.CountAll, s3_sensor/* S3SensorDefault */.mP.CountAll),
         aws: awsClientSettings(inputs, env)
     };
 }
@@ -68882,6 +69052,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_OUTPUT_KEYS
 
+// EXTERNAL MODULE: ./src/constants/s3-sensor.ts
+var s3_sensor = __nccwpck_require__(4874);
 // EXTERNAL MODULE: ./src/core/printable.ts
 var core_printable = __nccwpck_require__(8080);
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
@@ -69044,6 +69216,7 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
+
 /**
  * The `keys` output holds at most this many keys (the first, in key order): step outputs
  * are limited in size, and `count` gives the number of keys the sensor saw.
@@ -69055,11 +69228,11 @@ const STOPPED_EARLY = 'the listing stopped once min-objects matched; count-all: 
 const SUMMARY_KEYS = 50;
 function sensorOutputs(result) {
     return {
-        found: result.found,
-        count: result.objects.length,
-        'total-bytes': result.totalBytes,
-        keys: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
-        'waited-seconds': Math.round(result.waitedMs / 1000)
+        [s3_sensor/* S3SensorOutput */.G_.Found]: result.found,
+        [s3_sensor/* S3SensorOutput */.G_.Count]: result.objects.length,
+        [s3_sensor/* S3SensorOutput */.G_.TotalBytes]: result.totalBytes,
+        [s3_sensor/* S3SensorOutput */.G_.Keys]: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
+        [s3_sensor/* S3SensorOutput */.G_.WaitedSeconds]: Math.round(result.waitedMs / 1000)
     };
 }
 /** What was waited for, with what the listing covered. */
@@ -69699,9 +69872,11 @@ function triesOf(error) {
 /* harmony export */   s8: () => (/* binding */ markerKey)
 /* harmony export */ });
 /* unused harmony exports parseS3Uri, targetFolder */
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_s3_uri_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8194);
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6290);
+/* harmony import */ var _constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4874);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_s3_uri_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8194);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6290);
+
 
 
 
@@ -69713,7 +69888,7 @@ const MAX_KEY_BYTES = 1024;
  * text is a URI of the wrong form. Returns undefined for text that is not a URI at all.
  */
 function parseS3Uri(input, text) {
-    return (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_1__/* .parseS3Uri */ .yc)(input, text, {
+    return (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_2__/* .parseS3Uri */ .yc)(input, text, {
         keyRequired: 'an s3://bucket/key URI with a key or prefix after the bucket (the whole bucket is never listed)'
     });
 }
@@ -69736,19 +69911,19 @@ function checkPrintable(input, text, what) {
     const found = CONTROL_CHARACTER.exec(text);
     if (!found)
         return;
-    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
+    throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `${what} without control characters (${controlName(found[0])} at character ${found.index + 1})`, showEscaped(text));
 }
 function checkBucket(input, bucket) {
-    const problem = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_1__/* .bucketNameProblem */ .Bn)(bucket);
+    const problem = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_2__/* .bucketNameProblem */ .Bn)(bucket);
     if (problem)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
 }
 function checkKey(input, key) {
     if (key.startsWith('/')) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, 'a key without a leading / (S3 keys are relative to the bucket)', key);
     }
     if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `a key of at most ${MAX_KEY_BYTES} bytes`, key);
     }
 }
 /** Resolves one key-or-URI against the bucket input; the bucket must agree when both are given. */
@@ -69758,12 +69933,12 @@ function locate(input, text, bucketInput) {
     if (uri) {
         checkBucket(input, uri.bucket);
         if (bucketInput && bucketInput !== uri.bucket) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(input, `a URI in the bucket given as 'bucket' (${bucketInput}), or no 'bucket' input`, text);
         }
         return uri;
     }
     if (!bucketInput) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('bucket', 'a bucket name (it is required unless the key is an s3:// URI)');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Bucket, 'a bucket name (it is required unless the key is an s3:// URI)');
     }
     return { bucket: bucketInput, key: text };
 }
@@ -69773,37 +69948,37 @@ function parseTarget({ bucket, key, keys }) {
     if (bucket)
         checkBucket('bucket', bucket);
     if (key && keys.length) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "either 'key' or 'keys', not both");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Keys, "either 'key' or 'keys', not both");
     }
     if (keys.length)
         return parseKeyList(bucket, keys);
     if (!key) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Key, "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')");
     }
     const location = locate('key', key, bucket);
     checkKey('key', location.key);
-    if (!(0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(location.key)) {
-        const literal = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(location.key);
+    if (!(0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .isGlob */ .fg)(location.key)) {
+        const literal = (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .unescapeKey */ .iE)(location.key);
         return literal.endsWith('/')
             ? { kind: 'prefix', bucket: location.bucket, prefix: literal }
             : { kind: 'key', bucket: location.bucket, key: literal };
     }
-    const unclosed = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unclosedBracket */ .eD)(location.key);
+    const unclosed = (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .unclosedBracket */ .eD)(location.key);
     if (unclosed) {
         const closing = unclosed.char === '[' ? ']' : '}';
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Key, `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`, location.key);
     }
     let matches;
     try {
-        matches = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .compileGlob */ .SO)(location.key);
+        matches = (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .compileGlob */ .SO)(location.key);
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', `a valid glob (${reason})`, location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Key, `a valid glob (${reason})`, location.key);
     }
-    const prefix = (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .literalPrefix */ .Qz)(location.key);
+    const prefix = (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .literalPrefix */ .Qz)(location.key);
     if (!prefix) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('key', 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Key, 'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)', location.key);
     }
     return { kind: 'glob', bucket: location.bucket, glob: location.key, prefix, matches };
 }
@@ -69811,16 +69986,16 @@ function parseKeyList(bucketInput, entries) {
     const located = entries.map(entry => {
         const location = locate('keys', entry, bucketInput);
         checkKey('keys', location.key);
-        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(location.key) || location.key.endsWith('/')) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', "exact object keys (for a prefix or a glob use 'key')", location.key);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .isGlob */ .fg)(location.key) || location.key.endsWith('/')) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Keys, "exact object keys (for a prefix or a glob use 'key')", location.key);
         }
-        return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(location.key) };
+        return { bucket: location.bucket, key: (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .unescapeKey */ .iE)(location.key) };
     });
     // parseTarget calls this only with keys.
     const bucket = located[0].bucket;
     const other = located.find(location => location.bucket !== bucket);
     if (other) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('keys', `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.Keys, `keys in one bucket (${bucket})`, `s3://${other.bucket}/${other.key}`);
     }
     return { kind: 'keys', bucket, keys: [...new Set(located.map(location => location.key))] };
 }
@@ -69872,18 +70047,18 @@ function markerKey(target, marker) {
     const uri = parseS3Uri('success-marker', marker);
     if (uri) {
         if (uri.bucket !== target.bucket) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.SuccessMarker, `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`, marker);
         }
         checkKey('success-marker', uri.key);
-        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(uri.key)) {
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'one object, not a glob', marker);
+        if ((0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .isGlob */ .fg)(uri.key)) {
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.SuccessMarker, 'one object, not a glob', marker);
         }
-        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(uri.key);
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .unescapeKey */ .iE)(uri.key);
     }
-    if (marker.startsWith('/') || (0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .isGlob */ .fg)(marker) || marker.endsWith('/')) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('success-marker', 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
+    if (marker.startsWith('/') || (0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .isGlob */ .fg)(marker) || marker.endsWith('/')) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorInput */ .L2.SuccessMarker, 'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI', marker);
     }
-    const key = `${targetFolder(target)}${(0,_glob_js__WEBPACK_IMPORTED_MODULE_2__/* .unescapeKey */ .iE)(marker)}`;
+    const key = `${targetFolder(target)}${(0,_glob_js__WEBPACK_IMPORTED_MODULE_3__/* .unescapeKey */ .iE)(marker)}`;
     checkKey('success-marker', key);
     return key;
 }

@@ -53752,6 +53752,38 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _N: () => (/* binding */ AwsInput),
+/* harmony export */   cL: () => (/* binding */ RecordInput)
+/* harmony export */ });
+/* unused harmony export LakeInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
 /***/ 8675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -53821,7 +53853,9 @@ function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   S: () => (/* binding */ awsClientSettings)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4305);
+/* harmony import */ var _constants_shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4305);
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -53829,16 +53863,16 @@ function createEmrServerlessClient(settings, timeouts = REQUEST_TIMEOUTS, retry 
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('region', 'an AWS region such as us-east-1', region);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -57297,9 +57331,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        core.setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            core.setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -57341,7 +57378,7 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 6502:
+/***/ 6420:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57560,37 +57597,101 @@ async function dashboardUrl(emr, applicationId, jobRunId, attempt, logger) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emr/run-state.ts
-/** The saveState / STATE_<name> names, one value each. */
-const STATE = {
-    applicationId: 'application-id',
-    runName: 'run-name',
-    clientToken: 'client-token',
-    jobRunId: 'job-run-id',
-    finished: 'finished',
-    cancelOnAbort: 'cancel-on-abort'
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
+;// CONCATENATED MODULE: ./src/constants/spark-job.ts
+
+/** The inputs of action.yml, by the names the code reads them under. */
+const SparkJobInput = {
+    ...shared/* AwsInput */._N,
+    ...shared/* RecordInput */.cL,
+    Application: 'application',
+    ExecutionRoleArn: 'execution-role-arn',
+    EntryPoint: 'entry-point',
+    EntryPointArguments: 'entry-point-arguments',
+    SparkConf: 'spark-conf',
+    SparkSubmitParameters: 'spark-submit-parameters',
+    Files: 'files',
+    PyFiles: 'py-files',
+    ConfigurationOverrides: 'configuration-overrides',
+    LogUri: 'log-uri',
+    StagingUri: 'staging-uri',
+    Name: 'name',
+    Tags: 'tags',
+    ExecutionTimeout: 'execution-timeout',
+    Wait: 'wait',
+    WaitTimeout: 'wait-timeout',
+    PollIntervalMin: 'poll-interval-min',
+    PollIntervalMax: 'poll-interval-max',
+    Retries: 'retries',
+    NoRetryExitCodes: 'no-retry-exit-codes',
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay',
+    CancelOnAbort: 'cancel-on-abort',
+    Prices: 'prices'
 };
+/** The outputs action.yml declares. */
+const SparkJobOutput = {
+    JobRunId: 'job-run-id',
+    State: 'state',
+    Attempts: 'attempts',
+    DurationSeconds: 'duration-seconds',
+    VcpuHours: 'vcpu-hours',
+    MemoryGbHours: 'memory-gb-hours',
+    StorageGbHours: 'storage-gb-hours',
+    DashboardUrl: 'dashboard-url',
+    FailureKind: 'failure-kind',
+    StateDetails: 'state-details'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const SparkJobDefault = {
+    ExecutionTimeout: '12h',
+    Wait: true,
+    WaitTimeout: '6h',
+    PollIntervalMin: '5s',
+    PollIntervalMax: '30s',
+    Retries: 0,
+    RetryDelay: '5m',
+    RetryBackoff: 'fixed',
+    MaxRetryDelay: '1h',
+    CancelOnAbort: true
+};
+/** The saveState / STATE_<name> names the main step hands to the post step, one value each. */
+const spark_job_SparkJobState = {
+    ApplicationId: 'application-id',
+    RunName: 'run-name',
+    ClientToken: 'client-token',
+    JobRunId: 'job-run-id',
+    Finished: 'finished',
+    CancelOnAbort: 'cancel-on-abort'
+};
+
+;// CONCATENATED MODULE: ./src/emr/run-state.ts
+
 function saveHandOver(store, handOver) {
-    store.save(STATE.applicationId, handOver.applicationId);
-    store.save(STATE.runName, handOver.runName);
-    store.save(STATE.clientToken, handOver.clientToken);
-    store.save(STATE.jobRunId, handOver.jobRunId);
-    store.save(STATE.finished, String(handOver.finished));
-    store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort));
+    store.save(SparkJobState.ApplicationId, handOver.applicationId);
+    store.save(SparkJobState.RunName, handOver.runName);
+    store.save(SparkJobState.ClientToken, handOver.clientToken);
+    store.save(SparkJobState.JobRunId, handOver.jobRunId);
+    store.save(SparkJobState.Finished, String(handOver.finished));
+    store.save(SparkJobState.CancelOnAbort, String(handOver.cancelOnAbort));
 }
 /** What the main step saved; undefined when it saved nothing (it started no run). */
 function readHandOver(store) {
-    const applicationId = store.get(STATE.applicationId);
+    const applicationId = store.get(spark_job_SparkJobState.ApplicationId);
     if (!applicationId)
         return undefined;
     return {
         applicationId,
-        runName: store.get(STATE.runName),
-        clientToken: store.get(STATE.clientToken),
-        jobRunId: store.get(STATE.jobRunId),
-        finished: store.get(STATE.finished) === 'true',
+        runName: store.get(spark_job_SparkJobState.RunName),
+        clientToken: store.get(spark_job_SparkJobState.ClientToken),
+        jobRunId: store.get(spark_job_SparkJobState.JobRunId),
+        finished: store.get(spark_job_SparkJobState.Finished) === 'true',
         // Only an explicit 'false' leaves a run going: a missing value means the default.
-        cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+        cancelOnAbort: store.get(spark_job_SparkJobState.CancelOnAbort) !== 'false'
     };
 }
 
@@ -57688,7 +57789,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_aws_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6302);
 /* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8675);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8131);
-/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6502);
+/* harmony import */ var _emr_post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6420);
 
 
 

@@ -62968,6 +62968,120 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _N: () => (/* binding */ AwsInput),
+/* harmony export */   cL: () => (/* binding */ RecordInput)
+/* harmony export */ });
+/* unused harmony export LakeInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
+/***/ 4054:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Mo: () => (/* binding */ SparkJobState),
+/* harmony export */   Xm: () => (/* binding */ SparkJobInput),
+/* harmony export */   Y4: () => (/* binding */ SparkJobDefault),
+/* harmony export */   yc: () => (/* binding */ SparkJobOutput)
+/* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
+/** The inputs of action.yml, by the names the code reads them under. */
+const SparkJobInput = {
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N,
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL,
+    Application: 'application',
+    ExecutionRoleArn: 'execution-role-arn',
+    EntryPoint: 'entry-point',
+    EntryPointArguments: 'entry-point-arguments',
+    SparkConf: 'spark-conf',
+    SparkSubmitParameters: 'spark-submit-parameters',
+    Files: 'files',
+    PyFiles: 'py-files',
+    ConfigurationOverrides: 'configuration-overrides',
+    LogUri: 'log-uri',
+    StagingUri: 'staging-uri',
+    Name: 'name',
+    Tags: 'tags',
+    ExecutionTimeout: 'execution-timeout',
+    Wait: 'wait',
+    WaitTimeout: 'wait-timeout',
+    PollIntervalMin: 'poll-interval-min',
+    PollIntervalMax: 'poll-interval-max',
+    Retries: 'retries',
+    NoRetryExitCodes: 'no-retry-exit-codes',
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay',
+    CancelOnAbort: 'cancel-on-abort',
+    Prices: 'prices'
+};
+/** The outputs action.yml declares. */
+const SparkJobOutput = {
+    JobRunId: 'job-run-id',
+    State: 'state',
+    Attempts: 'attempts',
+    DurationSeconds: 'duration-seconds',
+    VcpuHours: 'vcpu-hours',
+    MemoryGbHours: 'memory-gb-hours',
+    StorageGbHours: 'storage-gb-hours',
+    DashboardUrl: 'dashboard-url',
+    FailureKind: 'failure-kind',
+    StateDetails: 'state-details'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const SparkJobDefault = {
+    ExecutionTimeout: '12h',
+    Wait: true,
+    WaitTimeout: '6h',
+    PollIntervalMin: '5s',
+    PollIntervalMax: '30s',
+    Retries: 0,
+    RetryDelay: '5m',
+    RetryBackoff: 'fixed',
+    MaxRetryDelay: '1h',
+    CancelOnAbort: true
+};
+/** The saveState / STATE_<name> names the main step hands to the post step, one value each. */
+const SparkJobState = {
+    ApplicationId: 'application-id',
+    RunName: 'run-name',
+    ClientToken: 'client-token',
+    JobRunId: 'job-run-id',
+    Finished: 'finished',
+    CancelOnAbort: 'cancel-on-abort'
+};
+
+
+/***/ }),
+
 /***/ 8675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -66612,9 +66726,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -66782,6 +66899,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   F: () => (/* binding */ sparkJobSummary)
 });
 
+// EXTERNAL MODULE: ./src/constants/spark-job.ts
+var spark_job = __nccwpck_require__(4054);
 // EXTERNAL MODULE: ./src/core/duration.ts
 var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/printable.ts
@@ -66941,19 +67060,20 @@ var usage = __nccwpck_require__(2539);
 
 
 
+
 /** The action's outputs, by their action.yml names. */
 function sparkJobOutputs(outcome) {
     return {
-        'job-run-id': outcome.jobRunId,
-        state: outcome.state,
-        attempts: String(outcome.attempts.length),
-        'duration-seconds': String(outcome.durationSeconds),
-        'vcpu-hours': (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours),
-        'memory-gb-hours': (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours),
-        'storage-gb-hours': (0,usage/* formatHours */.BG)(outcome.usage.storageGbHours),
-        'dashboard-url': outcome.dashboardUrl,
-        'failure-kind': outcome.failure ? (outcome.failureKind ?? 'transient') : '',
-        'state-details': outcome.attempts.at(-1)?.stateDetails ?? ''
+        [spark_job/* SparkJobOutput */.yc.JobRunId]: outcome.jobRunId,
+        [spark_job/* SparkJobOutput */.yc.State]: outcome.state,
+        [spark_job/* SparkJobOutput */.yc.Attempts]: String(outcome.attempts.length),
+        [spark_job/* SparkJobOutput */.yc.DurationSeconds]: String(outcome.durationSeconds),
+        [spark_job/* SparkJobOutput */.yc.VcpuHours]: (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours),
+        [spark_job/* SparkJobOutput */.yc.MemoryGbHours]: (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours),
+        [spark_job/* SparkJobOutput */.yc.StorageGbHours]: (0,usage/* formatHours */.BG)(outcome.usage.storageGbHours),
+        [spark_job/* SparkJobOutput */.yc.DashboardUrl]: outcome.dashboardUrl,
+        [spark_job/* SparkJobOutput */.yc.FailureKind]: outcome.failure ? (outcome.failureKind ?? 'transient') : '',
+        [spark_job/* SparkJobOutput */.yc.StateDetails]: outcome.attempts.at(-1)?.stateDetails ?? ''
     };
 }
 /** The job summary: what ran, how it ended, what it cost, every attempt, the driver's last lines. */
@@ -67020,14 +67140,19 @@ __nccwpck_require__.d(__webpack_exports__, {
   s: () => (/* binding */ readSparkJobSettings)
 });
 
+// EXTERNAL MODULE: ./src/constants/spark-job.ts
+var spark_job = __nccwpck_require__(4054);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -67035,16 +67160,16 @@ var errors = __nccwpck_require__(4296);
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(shared/* AwsInput */._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1', region);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(shared/* AwsInput */._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -67094,6 +67219,7 @@ function tagValue(value) {
 
 
 
+
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /**
  * URIs reach EMR Serverless and Spark as written: in lower case, and without spaces, which
@@ -67109,74 +67235,82 @@ const APPLICATION = /^[A-Za-z0-9._/#-]{1,64}$/;
  * uploaded or started when any input is wrong.
  */
 function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_WORKSPACE || process.cwd()) {
-    const application = inputs.required('application', 'an EMR Serverless application ID or name');
+    const application = inputs.required(spark_job/* SparkJobInput */.Xm.Application, 'an EMR Serverless application ID or name');
     // The service's own pattern for an ID or a name, and no `..` step: the value ends up in a
     // request path and in log lines.
     if (!APPLICATION.test(application) || /(^|\/)\.\.(\/|$)/.test(application)) {
-        throw new errors/* InputError */.dz('application', 'an EMR Serverless application ID or name (1 to 64 of A-Z a-z 0-9 . _ - / #)', application);
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.Application, 'an EMR Serverless application ID or name (1 to 64 of A-Z a-z 0-9 . _ - / #)', application);
     }
-    const executionRoleArn = inputs.required('execution-role-arn', 'the ARN of the job runtime role (arn:aws:iam::<account>:role/<name>)');
+    const executionRoleArn = inputs.required(spark_job/* SparkJobInput */.Xm.ExecutionRoleArn, 'the ARN of the job runtime role (arn:aws:iam::<account>:role/<name>)');
     if (!ROLE_ARN.test(executionRoleArn)) {
-        throw new errors/* InputError */.dz('execution-role-arn', 'an IAM role ARN such as arn:aws:iam::123456789012:role/emr-serverless-job', executionRoleArn);
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.ExecutionRoleArn, 'an IAM role ARN such as arn:aws:iam::123456789012:role/emr-serverless-job', executionRoleArn);
     }
-    const entryPoint = jobFile('entry-point', inputs.required('entry-point', 'an s3:// URI or a file in the repository'), workspace);
-    const entryPointArguments = inputs.raw('entry-point-arguments')
-        ? rawLines(inputs, 'entry-point-arguments')
+    const entryPoint = jobFile(spark_job/* SparkJobInput */.Xm.EntryPoint, inputs.required(spark_job/* SparkJobInput */.Xm.EntryPoint, 'an s3:// URI or a file in the repository'), workspace);
+    const entryPointArguments = inputs.raw(spark_job/* SparkJobInput */.Xm.EntryPointArguments)
+        ? rawLines(inputs, spark_job/* SparkJobInput */.Xm.EntryPointArguments)
         : [];
-    const sparkConf = inputs.keyValues('spark-conf');
+    const sparkConf = inputs.keyValues(spark_job/* SparkJobInput */.Xm.SparkConf);
     for (const key of Object.keys(sparkConf)) {
         if (!CONF_KEY.test(key))
-            throw new errors/* InputError */.dz('spark-conf', 'key=value lines with keys such as spark.sql.shuffle.partitions', key);
+            throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.SparkConf, 'key=value lines with keys such as spark.sql.shuffle.partitions', key);
     }
-    const sparkSubmitParameters = inputs.string('spark-submit-parameters');
-    const files = inputs.list('files').map(file => jobFile('files', file, workspace));
-    const pyFiles = inputs.list('py-files').map(file => jobFile('py-files', file, workspace));
+    const sparkSubmitParameters = inputs.string(spark_job/* SparkJobInput */.Xm.SparkSubmitParameters);
+    const files = inputs
+        .list(spark_job/* SparkJobInput */.Xm.Files)
+        .map(file => jobFile(spark_job/* SparkJobInput */.Xm.Files, file, workspace));
+    const pyFiles = inputs
+        .list(spark_job/* SparkJobInput */.Xm.PyFiles)
+        .map(file => jobFile(spark_job/* SparkJobInput */.Xm.PyFiles, file, workspace));
     const configurationOverrides = readOverrides(inputs);
-    const logUriInput = inputs.string('log-uri');
+    const logUriInput = inputs.string(spark_job/* SparkJobInput */.Xm.LogUri);
     if (logUriInput && !isS3Prefix(logUriInput)) {
-        throw new errors/* InputError */.dz('log-uri', 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput);
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.LogUri, 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput);
     }
     const overridesLogUri = s3LogUriOf(configurationOverrides);
     const logUri = stripSlash(logUriInput || overridesLogUri || '') || undefined;
-    const stagingInput = inputs.string('staging-uri');
+    const stagingInput = inputs.string(spark_job/* SparkJobInput */.Xm.StagingUri);
     if (stagingInput && !isS3Prefix(stagingInput)) {
-        throw new errors/* InputError */.dz('staging-uri', 'an s3:// URI such as s3://my-bucket/staging/', stagingInput);
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.StagingUri, 'an s3:// URI such as s3://my-bucket/staging/', stagingInput);
     }
     const needsStaging = [entryPoint, ...files, ...pyFiles].find(file => file.kind === 'local');
     if (needsStaging && !stagingInput) {
-        throw new errors/* InputError */.dz('staging-uri', `an s3:// prefix to upload ${needsStaging.kind === 'local' ? needsStaging.shown : 'local files'} to (a repository file is staged before the run)`);
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.StagingUri, `an s3:// prefix to upload ${needsStaging.kind === 'local' ? needsStaging.shown : 'local files'} to (a repository file is staged before the run)`);
     }
-    const logicalDate = inputs.string('logical-date');
+    const logicalDate = inputs.string(spark_job/* SparkJobInput */.Xm.LogicalDate);
     if (logicalDate && !(0,calendar/* isIsoDate */.s6)(logicalDate)) {
-        throw new errors/* InputError */.dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     }
     const identity = {
-        pipeline: inputs.string('pipeline', defaultPipeline(env)),
-        task: inputs.string('task', env.GITHUB_JOB || 'spark-job'),
+        pipeline: inputs.string(spark_job/* SparkJobInput */.Xm.Pipeline, defaultPipeline(env)),
+        task: inputs.string(spark_job/* SparkJobInput */.Xm.Task, env.GITHUB_JOB || 'spark-job'),
         logicalDate,
         runId: env.GITHUB_RUN_ID || ''
     };
-    const runName = inputs.string('name') || logicalRunName(identity);
+    const runName = inputs.string(spark_job/* SparkJobInput */.Xm.Name) || logicalRunName(identity);
     if (runName.length > 256)
-        throw new errors/* InputError */.dz('name', 'a run name of at most 256 characters', runName);
-    const userTags = inputs.keyValues('tags');
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.Name, 'a run name of at most 256 characters', runName);
+    const userTags = inputs.keyValues(spark_job/* SparkJobInput */.Xm.Tags);
     for (const [key, value] of Object.entries(userTags)) {
         if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith('aws:')) {
-            throw new errors/* InputError */.dz('tags', 'key=value lines (keys up to 128 characters, not starting with aws:)', key);
+            throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.Tags, 'key=value lines (keys up to 128 characters, not starting with aws:)', key);
         }
     }
-    const executionTimeoutMs = inputs.duration('execution-timeout', '12h', { min: 300_000 });
-    const waitTimeoutMs = inputs.duration('wait-timeout', '6h', { min: 1000 });
-    const pollIntervalMinMs = inputs.duration('poll-interval-min', '5s', { min: 50 });
-    const pollIntervalMaxMs = inputs.duration('poll-interval-max', '30s', { min: 50 });
+    const executionTimeoutMs = inputs.duration(spark_job/* SparkJobInput */.Xm.ExecutionTimeout, spark_job/* SparkJobDefault */.Y4.ExecutionTimeout, { min: 300_000 });
+    const waitTimeoutMs = inputs.duration(spark_job/* SparkJobInput */.Xm.WaitTimeout, spark_job/* SparkJobDefault */.Y4.WaitTimeout, {
+        min: 1000
+    });
+    const pollIntervalMinMs = inputs.duration(spark_job/* SparkJobInput */.Xm.PollIntervalMin, spark_job/* SparkJobDefault */.Y4.PollIntervalMin, { min: 50 });
+    const pollIntervalMaxMs = inputs.duration(spark_job/* SparkJobInput */.Xm.PollIntervalMax, spark_job/* SparkJobDefault */.Y4.PollIntervalMax, { min: 50 });
     if (pollIntervalMaxMs < pollIntervalMinMs) {
-        throw new errors/* InputError */.dz('poll-interval-max', `a duration no shorter than poll-interval-min (${inputs.string('poll-interval-min', '5s')})`, inputs.string('poll-interval-max', '30s'));
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.PollIntervalMax, `a duration no shorter than poll-interval-min (${inputs.string(spark_job/* SparkJobInput */.Xm.PollIntervalMin, spark_job/* SparkJobDefault */.Y4.PollIntervalMin)})`, inputs.string(spark_job/* SparkJobInput */.Xm.PollIntervalMax, spark_job/* SparkJobDefault */.Y4.PollIntervalMax));
     }
-    const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 });
-    const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'], 'fixed');
-    const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 });
+    const retryDelayMs = inputs.duration(spark_job/* SparkJobInput */.Xm.RetryDelay, spark_job/* SparkJobDefault */.Y4.RetryDelay, {
+        min: 0
+    });
+    const retryBackoff = inputs.choice(spark_job/* SparkJobInput */.Xm.RetryBackoff, ['fixed', 'exponential'], spark_job/* SparkJobDefault */.Y4.RetryBackoff);
+    const maxRetryDelayMs = inputs.duration(spark_job/* SparkJobInput */.Xm.MaxRetryDelay, spark_job/* SparkJobDefault */.Y4.MaxRetryDelay, { min: 0 });
     if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
-        throw new errors/* InputError */.dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.MaxRetryDelay, `a duration no shorter than retry-delay (${inputs.string(spark_job/* SparkJobInput */.Xm.RetryDelay, spark_job/* SparkJobDefault */.Y4.RetryDelay)})`, inputs.string(spark_job/* SparkJobInput */.Xm.MaxRetryDelay, spark_job/* SparkJobDefault */.Y4.MaxRetryDelay));
     }
     return {
         application,
@@ -67193,16 +67327,16 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         runName,
         tags: { ...runTags(identity, env), ...userTags },
         executionTimeoutMinutes: Math.ceil(executionTimeoutMs / 60_000),
-        wait: inputs.boolean('wait', true),
+        wait: inputs.boolean(spark_job/* SparkJobInput */.Xm.Wait, spark_job/* SparkJobDefault */.Y4.Wait),
         waitTimeoutMs,
         pollIntervalMinMs,
         pollIntervalMaxMs,
-        retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
-        noRetryExitCodes: readExitCodes(inputs, 'no-retry-exit-codes'),
+        retries: inputs.integer(spark_job/* SparkJobInput */.Xm.Retries, spark_job/* SparkJobDefault */.Y4.Retries, { min: 0, max: 10 }),
+        noRetryExitCodes: readExitCodes(inputs, spark_job/* SparkJobInput */.Xm.NoRetryExitCodes),
         retryDelayMs,
         retryBackoff,
         maxRetryDelayMs,
-        cancelOnAbort: inputs.boolean('cancel-on-abort', true),
+        cancelOnAbort: inputs.boolean(spark_job/* SparkJobInput */.Xm.CancelOnAbort, spark_job/* SparkJobDefault */.Y4.CancelOnAbort),
         aws: awsClientSettings(inputs, env)
     };
 }
@@ -67247,14 +67381,14 @@ function readOverrides(inputs) {
     if (overrides === undefined)
         return undefined;
     if (!isObject(overrides))
-        throw new errors/* InputError */.dz('configuration-overrides', expected, inputs.raw('configuration-overrides'));
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.ConfigurationOverrides, expected, inputs.raw(spark_job/* SparkJobInput */.Xm.ConfigurationOverrides));
     if (overrides.applicationConfiguration !== undefined &&
         !Array.isArray(overrides.applicationConfiguration)) {
-        throw new errors/* InputError */.dz('configuration-overrides', 'applicationConfiguration to be a JSON array');
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.ConfigurationOverrides, 'applicationConfiguration to be a JSON array');
     }
     if (overrides.monitoringConfiguration !== undefined &&
         !isObject(overrides.monitoringConfiguration)) {
-        throw new errors/* InputError */.dz('configuration-overrides', 'monitoringConfiguration to be a JSON object');
+        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.ConfigurationOverrides, 'monitoringConfiguration to be a JSON object');
     }
     return overrides;
 }
@@ -68012,37 +68146,31 @@ function resubmitDelay({ retryBackoff, retryDelayMs: delayMs, maxRetryDelayMs },
     return retryDelayMs(retry, { delayMs, backoff: retryBackoff, maxDelayMs: maxRetryDelayMs }, random);
 }
 
+// EXTERNAL MODULE: ./src/constants/spark-job.ts
+var spark_job = __nccwpck_require__(4054);
 ;// CONCATENATED MODULE: ./src/emr/run-state.ts
-/** The saveState / STATE_<name> names, one value each. */
-const STATE = {
-    applicationId: 'application-id',
-    runName: 'run-name',
-    clientToken: 'client-token',
-    jobRunId: 'job-run-id',
-    finished: 'finished',
-    cancelOnAbort: 'cancel-on-abort'
-};
+
 function saveHandOver(store, handOver) {
-    store.save(STATE.applicationId, handOver.applicationId);
-    store.save(STATE.runName, handOver.runName);
-    store.save(STATE.clientToken, handOver.clientToken);
-    store.save(STATE.jobRunId, handOver.jobRunId);
-    store.save(STATE.finished, String(handOver.finished));
-    store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort));
+    store.save(spark_job/* SparkJobState */.Mo.ApplicationId, handOver.applicationId);
+    store.save(spark_job/* SparkJobState */.Mo.RunName, handOver.runName);
+    store.save(spark_job/* SparkJobState */.Mo.ClientToken, handOver.clientToken);
+    store.save(spark_job/* SparkJobState */.Mo.JobRunId, handOver.jobRunId);
+    store.save(spark_job/* SparkJobState */.Mo.Finished, String(handOver.finished));
+    store.save(spark_job/* SparkJobState */.Mo.CancelOnAbort, String(handOver.cancelOnAbort));
 }
 /** What the main step saved; undefined when it saved nothing (it started no run). */
 function readHandOver(store) {
-    const applicationId = store.get(STATE.applicationId);
+    const applicationId = store.get(SparkJobState.ApplicationId);
     if (!applicationId)
         return undefined;
     return {
         applicationId,
-        runName: store.get(STATE.runName),
-        clientToken: store.get(STATE.clientToken),
-        jobRunId: store.get(STATE.jobRunId),
-        finished: store.get(STATE.finished) === 'true',
+        runName: store.get(SparkJobState.RunName),
+        clientToken: store.get(SparkJobState.ClientToken),
+        jobRunId: store.get(SparkJobState.JobRunId),
+        finished: store.get(SparkJobState.Finished) === 'true',
         // Only an explicit 'false' leaves a run going: a missing value means the default.
-        cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+        cancelOnAbort: store.get(SparkJobState.CancelOnAbort) !== 'false'
     };
 }
 
@@ -68870,10 +68998,14 @@ function estimatedCost(usage, prices) {
 /* harmony export */   RP: () => (/* binding */ readPrices)
 /* harmony export */ });
 /* unused harmony export githubRunOf */
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5819);
-/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5385);
+/* harmony import */ var _constants_shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+/* harmony import */ var _constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4054);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7249);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4296);
+/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5819);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5385);
+
+
 
 
 
@@ -68885,19 +69017,19 @@ function estimatedCost(usage, prices) {
  * request, as every bad input does.
  */
 function readRecordTarget(inputs, env, cwd, { defaultTask }) {
-    const where = inputs.string('run-records');
+    const where = inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.RunRecords);
     if (!where)
         return undefined;
-    const root = (0,_lake_js__WEBPACK_IMPORTED_MODULE_2__/* .parseLakeRoot */ .tn)('run-records', where, cwd);
-    const pipeline = inputs.required('pipeline', 'the pipeline name, for the run record');
-    if (!_record_js__WEBPACK_IMPORTED_MODULE_3__/* .NAME */ .o_.test(pipeline))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
-    const task = inputs.string('task', env.GITHUB_JOB || defaultTask);
-    if (!_record_js__WEBPACK_IMPORTED_MODULE_3__/* .NAME */ .o_.test(task))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('task', 'letters, digits, _ . - (at most 100)', task);
-    const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD, for the run record');
-    if (!(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .isIsoDate */ .s6)(logicalDate))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('logical-date', 'a date as YYYY-MM-DD', logicalDate);
+    const root = (0,_lake_js__WEBPACK_IMPORTED_MODULE_4__/* .parseLakeRoot */ .tn)(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.RunRecords, where, cwd);
+    const pipeline = inputs.required(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Pipeline, 'the pipeline name, for the run record');
+    if (!_record_js__WEBPACK_IMPORTED_MODULE_5__/* .NAME */ .o_.test(pipeline))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
+    const task = inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Task, env.GITHUB_JOB || defaultTask);
+    if (!_record_js__WEBPACK_IMPORTED_MODULE_5__/* .NAME */ .o_.test(task))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Task, 'letters, digits, _ . - (at most 100)', task);
+    const logicalDate = inputs.required(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.LogicalDate, 'a date as YYYY-MM-DD, for the run record');
+    if (!(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .isIsoDate */ .s6)(logicalDate))
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
 }
 /** The workflow run writing the record, from the runner's environment. */
@@ -68926,13 +69058,13 @@ const PRICE_KEYS = {
 function readPrices(inputs, defaults) {
     const prices = { ...defaults };
     const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars';
-    for (const [key, text] of Object.entries(inputs.keyValues('prices'))) {
+    for (const [key, text] of Object.entries(inputs.keyValues(_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__/* .SparkJobInput */ .Xm.Prices))) {
         const field = PRICE_KEYS[key];
         const value = Number(text);
         if (!field)
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('prices', expected, key);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__/* .SparkJobInput */ .Xm.Prices, expected, key);
         if (text === '' || !Number.isFinite(value) || value < 0)
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('prices', `${key} as a number of 0 or more`, text);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__/* .SparkJobInput */ .Xm.Prices, `${key} as a number of 0 or more`, text);
         prices[field] = value;
     }
     return prices;

@@ -63860,6 +63860,85 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CN: () => (/* binding */ LakeInput),
+/* harmony export */   _N: () => (/* binding */ AwsInput)
+/* harmony export */ });
+/* unused harmony export RecordInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
+};
+
+
+/***/ }),
+
+/***/ 2902:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FF: () => (/* binding */ WatchdogOutput),
+/* harmony export */   GZ: () => (/* binding */ WatchdogInput),
+/* harmony export */   JV: () => (/* binding */ WatchdogDefault)
+/* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
+/** The inputs of watchdog/action.yml, by the names the code reads them under. */
+const WatchdogInput = {
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .AwsInput */ ._N,
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .LakeInput */ .CN,
+    Sla: 'sla',
+    Days: 'days',
+    Workflow: 'workflow',
+    KeepEnabled: 'keep-enabled',
+    Ref: 'ref',
+    Dispatch: 'dispatch',
+    Label: 'label',
+    WebhookUrl: 'webhook-url',
+    RunCreatedAt: 'run-created-at',
+    GithubToken: 'github-token'
+};
+/** The outputs watchdog/action.yml declares. */
+const WatchdogOutput = {
+    Overdue: 'overdue',
+    BlockedDate: 'blocked-date',
+    WorkflowState: 'workflow-state',
+    Dispatched: 'dispatched',
+    IssueNumber: 'issue-number'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const WatchdogDefault = {
+    Sla: '06:00',
+    Days: 7,
+    Workflow: 'daily-customer-etl.yml',
+    Dispatch: true,
+    Label: 'pipeline-failure'
+};
+
+
+/***/ }),
+
 /***/ 7249:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -73107,9 +73186,12 @@ const actionState = {
     get: name => getState(name),
     save: (name, value) => saveState(name, value)
 };
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
 function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, String(value));
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, String(value));
+    }
 }
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */
 async function writeSummary(markdown) {
@@ -73155,18 +73237,20 @@ function firstLine(text) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6706);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1436);
-/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7792);
-/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2210);
-/* harmony import */ var _pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5831);
-/* harmony import */ var _pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1231);
-/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1557);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(5115);
+/* harmony import */ var _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2902);
+/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7249);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6706);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1436);
+/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7792);
+/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1100);
+/* harmony import */ var _pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5831);
+/* harmony import */ var _pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1231);
+/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1557);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5115);
+
 
 
 
@@ -73180,38 +73264,38 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const WORKFLOW_FILE = /^[\w.-]+\.ya?ml$/;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionInputs */ .eh)();
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionInputs */ .eh)();
     const env = process.env;
-    const token = inputs.string('github-token');
-    const webhookUrl = inputs.string('webhook-url');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(token);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(webhookUrl);
+    const token = inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.GithubToken);
+    const webhookUrl = inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.WebhookUrl);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$l)(webhookUrl);
     if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz('webhook-url', 'an http(s) URL');
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.WebhookUrl, 'an http(s) URL');
     }
-    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_7__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
-    const sla = (0,_pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_8__/* .parseTimeOfDay */ .UW)(inputs.string('sla', '06:00'), 'sla');
-    const days = inputs.integer('days', 7, { min: 1, max: 31 });
-    const workflow = inputs.string('workflow', 'daily-customer-etl.yml');
-    const keepEnabled = inputs.list('keep-enabled');
+    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_8__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
+    const sla = (0,_pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_9__/* .parseTimeOfDay */ .UW)(inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Sla, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Sla), _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Sla);
+    const days = inputs.integer(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Days, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Days, { min: 1, max: 31 });
+    const workflow = inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Workflow, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Workflow);
+    const keepEnabled = inputs.list(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.KeepEnabled);
     for (const [name, value] of [
-        ['workflow', workflow],
-        ...keepEnabled.map(file => ['keep-enabled', file])
+        [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Workflow, workflow],
+        ...keepEnabled.map(file => [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.KeepEnabled, file])
     ]) {
         if (!WORKFLOW_FILE.test(value))
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(name, 'a workflow file name such as daily-customer-etl.yml', value);
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(name, 'a workflow file name such as daily-customer-etl.yml', value);
     }
-    const ref = inputs.required('ref', 'the branch a dispatched run uses');
+    const ref = inputs.required(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Ref, 'the branch a dispatched run uses');
     if (!token)
-        inputs.required('github-token', 'a token with actions: write and issues: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0 });
-    const now = inputs.has('run-created-at')
-        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_0__/* .parseTimestamp */ .EH)(inputs.raw('run-created-at'), 'run-created-at')
-        : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_10__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;
-    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_6__/* .openDateBook */ .Ss)((0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_11__/* .openLake */ .g)(target.root, target.aws), target.pipeline, undefined, message => _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.warning(message));
-    const result = await (0,_pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_9__/* .runWatchdog */ .x)({
+        inputs.required(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.GithubToken, 'a token with actions: write and issues: write');
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0 });
+    const now = inputs.has(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.RunCreatedAt)
+        ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseTimestamp */ .EH)(inputs.raw(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.RunCreatedAt), _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.RunCreatedAt)
+        : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_11__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;
+    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_7__/* .openDateBook */ .Ss)((0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_12__/* .openLake */ .g)(target.root, target.aws), target.pipeline, undefined, message => _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0.warning(message));
+    const result = await (0,_pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_10__/* .runWatchdog */ .x)({
         request,
         repository,
         book,
@@ -73222,29 +73306,29 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .Cs)(async
         workflow,
         keepEnabled,
         ref,
-        dispatch: inputs.boolean('dispatch', true),
-        label: inputs.string('label', 'pipeline-failure'),
+        dispatch: inputs.boolean(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Dispatch, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Dispatch),
+        label: inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Label, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Label),
         webhookUrl,
         runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0
     });
     for (const line of result.lines)
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.info(line);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .setOutputs */ .n0)({
-        overdue: JSON.stringify(result.watch.overdue),
-        'blocked-date': result.watch.blocked?.date ?? '',
-        'workflow-state': result.state,
-        dispatched: result.dispatched,
-        'issue-number': result.alert?.issueNumber ?? ''
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0.info(line);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .setOutputs */ .n0)({
+        [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.Overdue]: JSON.stringify(result.watch.overdue),
+        [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.BlockedDate]: result.watch.blocked?.date ?? '',
+        [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.WorkflowState]: result.state,
+        [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.Dispatched]: result.dispatched,
+        [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.IssueNumber]: result.alert?.issueNumber ?? ''
     });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .safeMd */ .lS) `### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .safeMd */ .lS) `### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)
 
-${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .table */ .tp)(['', ''], result.lines.map(line => ['', line]))}`);
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .tp)(['', ''], result.lines.map(line => ['', line]))}`);
     const failures = result.alert?.failures ?? [];
     if (failures.length)
         throw failures[0];
     if (result.failing)
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(result.lines.find(line => line.startsWith('Overdue') || line.includes(' is ')) ??
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(result.lines.find(line => line.startsWith('Overdue') || line.includes(' is ')) ??
             'the pipeline is behind');
 });
 
@@ -73493,7 +73577,7 @@ function describeRun(run) {
 
 /***/ }),
 
-/***/ 2210:
+/***/ 1100:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73504,9 +73588,72 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DATES_MODES, readClaimSettings, readDataMarker, readNeeds, readPlanSettings
 
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
+;// CONCATENATED MODULE: ./src/constants/pipeline-dates.ts
+
+/** The inputs of pipeline-dates/action.yml, by the names the code reads them under. */
+const pipeline_dates_PipelineDatesInput = {
+    ...shared/* AwsInput */._N,
+    ...shared/* LakeInput */.CN,
+    Mode: 'mode',
+    Date: 'date',
+    DataKey: 'data-key',
+    DataMarker: 'data-marker',
+    Force: 'force',
+    AllowGaps: 'allow-gaps',
+    Explicit: 'explicit',
+    MaxCatchUp: 'max-catch-up',
+    DateSlots: 'date-slots',
+    LegacyTask: 'legacy-task',
+    LegacyMarkers: 'legacy-markers',
+    Needs: 'needs',
+    LastTask: 'last-task',
+    PlanJob: 'plan-job',
+    DateJobs: 'date-jobs',
+    EventName: 'event-name',
+    RunCreatedAt: 'run-created-at',
+    GithubToken: 'github-token'
+};
+/** The outputs pipeline-dates/action.yml declares. */
+const PipelineDatesOutput = {
+    Dates: 'dates',
+    Count: 'count',
+    Owed: 'owed',
+    Target: 'target',
+    LastCompleted: 'last-completed',
+    BlockedDate: 'blocked-date',
+    BlockedReason: 'blocked-reason',
+    Refused: 'refused',
+    AlertKey: 'alert-key',
+    Run: 'run',
+    Ingest: 'ingest',
+    AllowRewrite: 'allow-rewrite',
+    AllowGaps: 'allow-gaps',
+    Status: 'status',
+    Message: 'message',
+    Label: 'label',
+    FailedJobs: 'failed-jobs',
+    Details: 'details',
+    OncePerStreak: 'once-per-streak'
+};
+/**
+ * The defaults the code applies to an empty input: each equals action.yml's (a test compares them).
+ */
+const pipeline_dates_PipelineDatesDefault = {
+    Mode: 'plan',
+    Force: false,
+    AllowGaps: false,
+    Explicit: false,
+    MaxCatchUp: 7,
+    DateSlots: 7,
+    PlanJob: 'plan'
+};
+
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
+
 
 /**
  * Region and endpoint from the `region` / `endpoint` inputs, falling back to the standard
@@ -73514,16 +73661,16 @@ var errors = __nccwpck_require__(4296);
  * honours `AWS_ENDPOINT_URL_<SERVICE>` when no endpoint input is given.
  */
 function awsClientSettings(inputs, env = process.env) {
-    const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+    const region = inputs.string(shared/* AwsInput */._N.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
     if (!region) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)');
     }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-        throw new errors/* InputError */.dz('region', 'an AWS region such as us-east-1', region);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Region, 'an AWS region such as us-east-1', region);
     }
-    const endpoint = inputs.string('endpoint') || undefined;
+    const endpoint = inputs.string(shared/* AwsInput */._N.Endpoint) || undefined;
     if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-        throw new errors/* InputError */.dz('endpoint', 'an http:// or https:// URL', endpoint);
+        throw new errors/* InputError */.dz(shared/* AwsInput */._N.Endpoint, 'an http:// or https:// URL', endpoint);
     }
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
@@ -73540,25 +73687,27 @@ var record = __nccwpck_require__(5385);
 
 
 
+
+
 const DATES_MODES = (/* unused pure expression or super */ null && (['plan', 'claim', 'finish', 'report']));
 function readLedgerTarget(inputs, env, cwd) {
-    const where = inputs.required('run-records', "the lake's root (s3://bucket[/prefix] or a folder)");
-    const root = (0,lake/* parseLakeRoot */.tn)('run-records', where, cwd);
-    const pipeline = inputs.required('pipeline', 'the pipeline name');
+    const where = inputs.required(shared/* LakeInput */.CN.RunRecords, "the lake's root (s3://bucket[/prefix] or a folder)");
+    const root = (0,lake/* parseLakeRoot */.tn)(shared/* LakeInput */.CN.RunRecords, where, cwd);
+    const pipeline = inputs.required(shared/* LakeInput */.CN.Pipeline, 'the pipeline name');
     if (!record/* NAME */.o_.test(pipeline)) {
-        throw new errors/* InputError */.dz('pipeline', 'letters, digits, _ . - (at most 100)', pipeline);
+        throw new errors/* InputError */.dz(shared/* LakeInput */.CN.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
     }
     // A local folder needs no AWS settings; an s3:// root does.
     const aws = root.kind === 's3' ? awsClientSettings(inputs, env) : { region: 'us-east-1', maxAttempts: 1 };
     return { root, pipeline, aws };
 }
 function readDataMarker(inputs) {
-    const template = inputs.string('data-marker');
+    const template = inputs.string(PipelineDatesInput.DataMarker);
     if (!template)
         return undefined;
     const parts = template.split('{date}');
     if (parts.length !== 2 || template.startsWith('/') || /[\s*?]/.test(template)) {
-        throw new InputError('data-marker', 'an S3 key with one {date}, such as bronze/customers/date={date}/_SUCCESS', template);
+        throw new InputError(PipelineDatesInput.DataMarker, 'an S3 key with one {date}, such as bronze/customers/date={date}/_SUCCESS', template);
     }
     const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const pattern = new RegExp(`^${escape(parts[0])}(\\d{4}-\\d{2}-\\d{2})${escape(parts[1])}$`);
@@ -73587,43 +73736,49 @@ function decodedKey(key) {
 }
 /** The date slots a workflow has bound max-catch-up; 31 is the most a backfill runs. */
 function readPlanSettings(inputs, env) {
-    const date = inputs.string('date');
-    const dataKey = decodedKey(inputs.string('data-key'));
+    const date = inputs.string(PipelineDatesInput.Date);
+    const dataKey = decodedKey(inputs.string(PipelineDatesInput.DataKey));
     if (date && dataKey) {
-        throw new InputError('data-key', 'no data-key when a date is given (one or the other)', dataKey);
+        throw new InputError(PipelineDatesInput.DataKey, 'no data-key when a date is given (one or the other)', dataKey);
     }
     if (date)
-        parseIsoDate(date, 'date');
+        parseIsoDate(date, PipelineDatesInput.Date);
     const dataMarker = readDataMarker(inputs);
     if (dataKey) {
         if (!dataMarker)
-            inputs.required('data-marker', 'the marker key template, to read data-key');
+            inputs.required(PipelineDatesInput.DataMarker, 'the marker key template, to read data-key');
         if (/[\r\n]/.test(dataKey) || !dataMarker.dateOf(dataKey)) {
-            throw new InputError('data-key', `the key of an export's marker, ${dataMarker.template} with a real date`, dataKey);
+            throw new InputError(PipelineDatesInput.DataKey, `the key of an export's marker, ${dataMarker.template} with a real date`, dataKey);
         }
     }
-    const force = inputs.boolean('force', false);
-    const allowGaps = inputs.boolean('allow-gaps', false);
+    const force = inputs.boolean(PipelineDatesInput.Force, PipelineDatesDefault.Force);
+    const allowGaps = inputs.boolean(PipelineDatesInput.AllowGaps, PipelineDatesDefault.AllowGaps);
     if (!date) {
         // A catch-up never re-processes a completed date nor skips one: only a person, by date.
         if (force)
-            throw new InputError('force', 'a date to go with it (force re-processes one date)', 'true');
+            throw new InputError(PipelineDatesInput.Force, 'a date to go with it (force re-processes one date)', 'true');
         if (allowGaps) {
-            throw new InputError('allow-gaps', 'a date to go with it (the date after the gap)', 'true');
+            throw new InputError(PipelineDatesInput.AllowGaps, 'a date to go with it (the date after the gap)', 'true');
         }
     }
-    const slots = inputs.integer('date-slots', 7, { min: 1, max: 31 });
-    const maxCatchUp = inputs.integer('max-catch-up', 7, { min: 1, max: slots });
-    const legacyTask = inputs.string('legacy-task');
+    const slots = inputs.integer(PipelineDatesInput.DateSlots, PipelineDatesDefault.DateSlots, {
+        min: 1,
+        max: 31
+    });
+    const maxCatchUp = inputs.integer(PipelineDatesInput.MaxCatchUp, PipelineDatesDefault.MaxCatchUp, { min: 1, max: slots });
+    const legacyTask = inputs.string(PipelineDatesInput.LegacyTask);
     const legacy = legacyTask
-        ? { task: legacyTask, markers: inputs.list('legacy-markers', { commas: false }) }
+        ? {
+            task: legacyTask,
+            markers: inputs.list(PipelineDatesInput.LegacyMarkers, { commas: false })
+        }
         : undefined;
     if (legacyTask && !NAME.test(legacyTask)) {
-        throw new InputError('legacy-task', 'a task name: letters, digits, _ . -', legacyTask);
+        throw new InputError(PipelineDatesInput.LegacyTask, 'a task name: letters, digits, _ . -', legacyTask);
     }
     for (const marker of legacy?.markers ?? []) {
         if (!marker.includes('{date}') || marker.startsWith('/')) {
-            throw new InputError('legacy-markers', 'keys holding {date}, one per line', marker);
+            throw new InputError(PipelineDatesInput.LegacyMarkers, 'keys holding {date}, one per line', marker);
         }
     }
     return {
@@ -73634,26 +73789,31 @@ function readPlanSettings(inputs, env) {
         maxCatchUp,
         ...(legacy ? { legacy } : {}),
         ...(dataMarker ? { dataMarker } : {}),
-        eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? '')
+        eventName: inputs.string(PipelineDatesInput.EventName, env.GITHUB_EVENT_NAME ?? '')
     };
 }
 function readClaimSettings(inputs) {
-    const date = formatIsoDate(parseIsoDate(inputs.required('date', 'the logical date, YYYY-MM-DD'), 'date'));
+    const date = formatIsoDate(parseIsoDate(inputs.required(PipelineDatesInput.Date, 'the logical date, YYYY-MM-DD'), PipelineDatesInput.Date));
     const dataMarker = readDataMarker(inputs);
-    const legacyTask = inputs.string('legacy-task');
+    const legacyTask = inputs.string(PipelineDatesInput.LegacyTask);
     return {
         date,
-        explicit: inputs.boolean('explicit', false),
-        force: inputs.boolean('force', false),
-        allowGaps: inputs.boolean('allow-gaps', false),
+        explicit: inputs.boolean(PipelineDatesInput.Explicit, PipelineDatesDefault.Explicit),
+        force: inputs.boolean(PipelineDatesInput.Force, PipelineDatesDefault.Force),
+        allowGaps: inputs.boolean(PipelineDatesInput.AllowGaps, PipelineDatesDefault.AllowGaps),
         ...(dataMarker ? { dataMarker } : {}),
         ...(legacyTask
-            ? { legacy: { task: legacyTask, markers: inputs.list('legacy-markers', { commas: false }) } }
+            ? {
+                legacy: {
+                    task: legacyTask,
+                    markers: inputs.list(PipelineDatesInput.LegacyMarkers, { commas: false })
+                }
+            }
             : {})
     };
 }
 /** `toJSON(needs)`: each job's result and outputs, as strings. */
-function readNeeds(inputs, name = 'needs') {
+function readNeeds(inputs, name = PipelineDatesInput.Needs) {
     const text = inputs.required(name, 'the needs context as JSON (toJSON(needs))');
     let parsed;
     try {

@@ -1,3 +1,4 @@
+import { AwsInput } from '../constants/shared.js'
 import { InputError } from './errors.js'
 import type { Inputs } from './inputs.js'
 
@@ -19,19 +20,19 @@ export function awsClientSettings(
   inputs: Inputs,
   env: NodeJS.ProcessEnv = process.env
 ): AwsClientSettings {
-  const region = inputs.string('region') || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
+  const region = inputs.string(AwsInput.Region) || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
   if (!region) {
     throw new InputError(
-      'region',
+      AwsInput.Region,
       'an AWS region such as us-east-1 (or AWS_REGION set by aws-actions/configure-aws-credentials)'
     )
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new InputError('region', 'an AWS region such as us-east-1', region)
+    throw new InputError(AwsInput.Region, 'an AWS region such as us-east-1', region)
   }
-  const endpoint = inputs.string('endpoint') || undefined
+  const endpoint = inputs.string(AwsInput.Endpoint) || undefined
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
-    throw new InputError('endpoint', 'an http:// or https:// URL', endpoint)
+    throw new InputError(AwsInput.Endpoint, 'an http:// or https:// URL', endpoint)
   }
   return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 }
 }

@@ -46,8 +46,11 @@ export const actionState: StateStore = {
   save: (name, value) => core.saveState(name, value)
 }
 
-export function setOutputs(outputs: Record<string, string | number | boolean>): void {
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value))
+/** Output names come from the action's constants module (src/constants), declared in action.yml. */
+export function setOutputs(outputs: Partial<Record<string, string | number | boolean>>): void {
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value !== undefined) core.setOutput(name, String(value))
+  }
 }
 
 /** Appends Markdown (built by core/markdown.ts) to the job summary; a no-op outside a runner. */

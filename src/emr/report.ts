@@ -1,21 +1,22 @@
+import { SparkJobOutput, type SparkJobOutputName } from '../constants/spark-job.js'
 import { formatDuration } from '../core/duration.js'
 import { code, details, join, link, safeMd, table, type Markdown } from '../core/markdown.js'
 import type { SparkJobOutcome } from './spark-job.js'
 import { formatHours } from './usage.js'
 
 /** The action's outputs, by their action.yml names. */
-export function sparkJobOutputs(outcome: SparkJobOutcome): Record<string, string> {
+export function sparkJobOutputs(outcome: SparkJobOutcome): Record<SparkJobOutputName, string> {
   return {
-    'job-run-id': outcome.jobRunId,
-    state: outcome.state,
-    attempts: String(outcome.attempts.length),
-    'duration-seconds': String(outcome.durationSeconds),
-    'vcpu-hours': formatHours(outcome.usage.vcpuHours),
-    'memory-gb-hours': formatHours(outcome.usage.memoryGbHours),
-    'storage-gb-hours': formatHours(outcome.usage.storageGbHours),
-    'dashboard-url': outcome.dashboardUrl,
-    'failure-kind': outcome.failure ? (outcome.failureKind ?? 'transient') : '',
-    'state-details': outcome.attempts.at(-1)?.stateDetails ?? ''
+    [SparkJobOutput.JobRunId]: outcome.jobRunId,
+    [SparkJobOutput.State]: outcome.state,
+    [SparkJobOutput.Attempts]: String(outcome.attempts.length),
+    [SparkJobOutput.DurationSeconds]: String(outcome.durationSeconds),
+    [SparkJobOutput.VcpuHours]: formatHours(outcome.usage.vcpuHours),
+    [SparkJobOutput.MemoryGbHours]: formatHours(outcome.usage.memoryGbHours),
+    [SparkJobOutput.StorageGbHours]: formatHours(outcome.usage.storageGbHours),
+    [SparkJobOutput.DashboardUrl]: outcome.dashboardUrl,
+    [SparkJobOutput.FailureKind]: outcome.failure ? (outcome.failureKind ?? 'transient') : '',
+    [SparkJobOutput.StateDetails]: outcome.attempts.at(-1)?.stateDetails ?? ''
   }
 }
 

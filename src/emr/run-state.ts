@@ -1,3 +1,4 @@
+import { SparkJobState } from '../constants/spark-job.js'
 import type { StateStore } from '../core/state.js'
 
 /**
@@ -20,36 +21,26 @@ export interface RunHandOver {
   cancelOnAbort: boolean
 }
 
-/** The saveState / STATE_<name> names, one value each. */
-export const STATE = {
-  applicationId: 'application-id',
-  runName: 'run-name',
-  clientToken: 'client-token',
-  jobRunId: 'job-run-id',
-  finished: 'finished',
-  cancelOnAbort: 'cancel-on-abort'
-} as const
-
 export function saveHandOver(store: StateStore, handOver: RunHandOver): void {
-  store.save(STATE.applicationId, handOver.applicationId)
-  store.save(STATE.runName, handOver.runName)
-  store.save(STATE.clientToken, handOver.clientToken)
-  store.save(STATE.jobRunId, handOver.jobRunId)
-  store.save(STATE.finished, String(handOver.finished))
-  store.save(STATE.cancelOnAbort, String(handOver.cancelOnAbort))
+  store.save(SparkJobState.ApplicationId, handOver.applicationId)
+  store.save(SparkJobState.RunName, handOver.runName)
+  store.save(SparkJobState.ClientToken, handOver.clientToken)
+  store.save(SparkJobState.JobRunId, handOver.jobRunId)
+  store.save(SparkJobState.Finished, String(handOver.finished))
+  store.save(SparkJobState.CancelOnAbort, String(handOver.cancelOnAbort))
 }
 
 /** What the main step saved; undefined when it saved nothing (it started no run). */
 export function readHandOver(store: StateStore): RunHandOver | undefined {
-  const applicationId = store.get(STATE.applicationId)
+  const applicationId = store.get(SparkJobState.ApplicationId)
   if (!applicationId) return undefined
   return {
     applicationId,
-    runName: store.get(STATE.runName),
-    clientToken: store.get(STATE.clientToken),
-    jobRunId: store.get(STATE.jobRunId),
-    finished: store.get(STATE.finished) === 'true',
+    runName: store.get(SparkJobState.RunName),
+    clientToken: store.get(SparkJobState.ClientToken),
+    jobRunId: store.get(SparkJobState.JobRunId),
+    finished: store.get(SparkJobState.Finished) === 'true',
     // Only an explicit 'false' leaves a run going: a missing value means the default.
-    cancelOnAbort: store.get(STATE.cancelOnAbort) !== 'false'
+    cancelOnAbort: store.get(SparkJobState.CancelOnAbort) !== 'false'
   }
 }

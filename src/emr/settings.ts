@@ -1,3 +1,4 @@
+import { SparkJobDefault, SparkJobInput } from '../constants/spark-job.js'
 import { existsSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
@@ -71,61 +72,72 @@ export function readSparkJobSettings(
   env: NodeJS.ProcessEnv = process.env,
   workspace: string = env.GITHUB_WORKSPACE || process.cwd()
 ): SparkJobSettings {
-  const application = inputs.required('application', 'an EMR Serverless application ID or name')
+  const application = inputs.required(
+    SparkJobInput.Application,
+    'an EMR Serverless application ID or name'
+  )
   // The service's own pattern for an ID or a name, and no `..` step: the value ends up in a
   // request path and in log lines.
   if (!APPLICATION.test(application) || /(^|\/)\.\.(\/|$)/.test(application)) {
     throw new InputError(
-      'application',
+      SparkJobInput.Application,
       'an EMR Serverless application ID or name (1 to 64 of A-Z a-z 0-9 . _ - / #)',
       application
     )
   }
   const executionRoleArn = inputs.required(
-    'execution-role-arn',
+    SparkJobInput.ExecutionRoleArn,
     'the ARN of the job runtime role (arn:aws:iam::<account>:role/<name>)'
   )
   if (!ROLE_ARN.test(executionRoleArn)) {
     throw new InputError(
-      'execution-role-arn',
+      SparkJobInput.ExecutionRoleArn,
       'an IAM role ARN such as arn:aws:iam::123456789012:role/emr-serverless-job',
       executionRoleArn
     )
   }
 
   const entryPoint = jobFile(
-    'entry-point',
-    inputs.required('entry-point', 'an s3:// URI or a file in the repository'),
+    SparkJobInput.EntryPoint,
+    inputs.required(SparkJobInput.EntryPoint, 'an s3:// URI or a file in the repository'),
     workspace
   )
-  const entryPointArguments = inputs.raw('entry-point-arguments')
-    ? rawLines(inputs, 'entry-point-arguments')
+  const entryPointArguments = inputs.raw(SparkJobInput.EntryPointArguments)
+    ? rawLines(inputs, SparkJobInput.EntryPointArguments)
     : []
-  const sparkConf = inputs.keyValues('spark-conf')
+  const sparkConf = inputs.keyValues(SparkJobInput.SparkConf)
   for (const key of Object.keys(sparkConf)) {
     if (!CONF_KEY.test(key))
       throw new InputError(
-        'spark-conf',
+        SparkJobInput.SparkConf,
         'key=value lines with keys such as spark.sql.shuffle.partitions',
         key
       )
   }
-  const sparkSubmitParameters = inputs.string('spark-submit-parameters')
-  const files = inputs.list('files').map(file => jobFile('files', file, workspace))
-  const pyFiles = inputs.list('py-files').map(file => jobFile('py-files', file, workspace))
+  const sparkSubmitParameters = inputs.string(SparkJobInput.SparkSubmitParameters)
+  const files = inputs
+    .list(SparkJobInput.Files)
+    .map(file => jobFile(SparkJobInput.Files, file, workspace))
+  const pyFiles = inputs
+    .list(SparkJobInput.PyFiles)
+    .map(file => jobFile(SparkJobInput.PyFiles, file, workspace))
 
   const configurationOverrides = readOverrides(inputs)
-  const logUriInput = inputs.string('log-uri')
+  const logUriInput = inputs.string(SparkJobInput.LogUri)
   if (logUriInput && !isS3Prefix(logUriInput)) {
-    throw new InputError('log-uri', 'an s3:// URI such as s3://my-bucket/emr-logs/', logUriInput)
+    throw new InputError(
+      SparkJobInput.LogUri,
+      'an s3:// URI such as s3://my-bucket/emr-logs/',
+      logUriInput
+    )
   }
   const overridesLogUri = s3LogUriOf(configurationOverrides)
   const logUri = stripSlash(logUriInput || overridesLogUri || '') || undefined
 
-  const stagingInput = inputs.string('staging-uri')
+  const stagingInput = inputs.string(SparkJobInput.StagingUri)
   if (stagingInput && !isS3Prefix(stagingInput)) {
     throw new InputError(
-      'staging-uri',
+      SparkJobInput.StagingUri,
       'an s3:// URI such as s3://my-bucket/staging/',
       stagingInput
     )
@@ -133,55 +145,79 @@ export function readSparkJobSettings(
   const needsStaging = [entryPoint, ...files, ...pyFiles].find(file => file.kind === 'local')
   if (needsStaging && !stagingInput) {
     throw new InputError(
-      'staging-uri',
+      SparkJobInput.StagingUri,
       `an s3:// prefix to upload ${needsStaging.kind === 'local' ? needsStaging.shown : 'local files'} to (a repository file is staged before the run)`
     )
   }
 
-  const logicalDate = inputs.string('logical-date')
+  const logicalDate = inputs.string(SparkJobInput.LogicalDate)
   if (logicalDate && !isIsoDate(logicalDate)) {
-    throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
+    throw new InputError(SparkJobInput.LogicalDate, 'a date as YYYY-MM-DD', logicalDate)
   }
   const identity = {
-    pipeline: inputs.string('pipeline', defaultPipeline(env)),
-    task: inputs.string('task', env.GITHUB_JOB || 'spark-job'),
+    pipeline: inputs.string(SparkJobInput.Pipeline, defaultPipeline(env)),
+    task: inputs.string(SparkJobInput.Task, env.GITHUB_JOB || 'spark-job'),
     logicalDate,
     runId: env.GITHUB_RUN_ID || ''
   }
-  const runName = inputs.string('name') || logicalRunName(identity)
+  const runName = inputs.string(SparkJobInput.Name) || logicalRunName(identity)
   if (runName.length > 256)
-    throw new InputError('name', 'a run name of at most 256 characters', runName)
-  const userTags = inputs.keyValues('tags')
+    throw new InputError(SparkJobInput.Name, 'a run name of at most 256 characters', runName)
+  const userTags = inputs.keyValues(SparkJobInput.Tags)
   for (const [key, value] of Object.entries(userTags)) {
     if (key.length > 128 || value.length > 256 || key.toLowerCase().startsWith('aws:')) {
       throw new InputError(
-        'tags',
+        SparkJobInput.Tags,
         'key=value lines (keys up to 128 characters, not starting with aws:)',
         key
       )
     }
   }
 
-  const executionTimeoutMs = inputs.duration('execution-timeout', '12h', { min: 300_000 })
-  const waitTimeoutMs = inputs.duration('wait-timeout', '6h', { min: 1000 })
-  const pollIntervalMinMs = inputs.duration('poll-interval-min', '5s', { min: 50 })
-  const pollIntervalMaxMs = inputs.duration('poll-interval-max', '30s', { min: 50 })
+  const executionTimeoutMs = inputs.duration(
+    SparkJobInput.ExecutionTimeout,
+    SparkJobDefault.ExecutionTimeout,
+    { min: 300_000 }
+  )
+  const waitTimeoutMs = inputs.duration(SparkJobInput.WaitTimeout, SparkJobDefault.WaitTimeout, {
+    min: 1000
+  })
+  const pollIntervalMinMs = inputs.duration(
+    SparkJobInput.PollIntervalMin,
+    SparkJobDefault.PollIntervalMin,
+    { min: 50 }
+  )
+  const pollIntervalMaxMs = inputs.duration(
+    SparkJobInput.PollIntervalMax,
+    SparkJobDefault.PollIntervalMax,
+    { min: 50 }
+  )
   if (pollIntervalMaxMs < pollIntervalMinMs) {
     throw new InputError(
-      'poll-interval-max',
-      `a duration no shorter than poll-interval-min (${inputs.string('poll-interval-min', '5s')})`,
-      inputs.string('poll-interval-max', '30s')
+      SparkJobInput.PollIntervalMax,
+      `a duration no shorter than poll-interval-min (${inputs.string(SparkJobInput.PollIntervalMin, SparkJobDefault.PollIntervalMin)})`,
+      inputs.string(SparkJobInput.PollIntervalMax, SparkJobDefault.PollIntervalMax)
     )
   }
 
-  const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 })
-  const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'] as const, 'fixed')
-  const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 })
+  const retryDelayMs = inputs.duration(SparkJobInput.RetryDelay, SparkJobDefault.RetryDelay, {
+    min: 0
+  })
+  const retryBackoff = inputs.choice(
+    SparkJobInput.RetryBackoff,
+    ['fixed', 'exponential'] as const,
+    SparkJobDefault.RetryBackoff
+  )
+  const maxRetryDelayMs = inputs.duration(
+    SparkJobInput.MaxRetryDelay,
+    SparkJobDefault.MaxRetryDelay,
+    { min: 0 }
+  )
   if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
     throw new InputError(
-      'max-retry-delay',
-      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
-      inputs.string('max-retry-delay', '1h')
+      SparkJobInput.MaxRetryDelay,
+      `a duration no shorter than retry-delay (${inputs.string(SparkJobInput.RetryDelay, SparkJobDefault.RetryDelay)})`,
+      inputs.string(SparkJobInput.MaxRetryDelay, SparkJobDefault.MaxRetryDelay)
     )
   }
 
@@ -200,16 +236,16 @@ export function readSparkJobSettings(
     runName,
     tags: { ...runTags(identity, env), ...userTags },
     executionTimeoutMinutes: Math.ceil(executionTimeoutMs / 60_000),
-    wait: inputs.boolean('wait', true),
+    wait: inputs.boolean(SparkJobInput.Wait, SparkJobDefault.Wait),
     waitTimeoutMs,
     pollIntervalMinMs,
     pollIntervalMaxMs,
-    retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
-    noRetryExitCodes: readExitCodes(inputs, 'no-retry-exit-codes'),
+    retries: inputs.integer(SparkJobInput.Retries, SparkJobDefault.Retries, { min: 0, max: 10 }),
+    noRetryExitCodes: readExitCodes(inputs, SparkJobInput.NoRetryExitCodes),
     retryDelayMs,
     retryBackoff,
     maxRetryDelayMs,
-    cancelOnAbort: inputs.boolean('cancel-on-abort', true),
+    cancelOnAbort: inputs.boolean(SparkJobInput.CancelOnAbort, SparkJobDefault.CancelOnAbort),
     aws: awsClientSettings(inputs, env)
   }
 }
@@ -261,18 +297,28 @@ function readOverrides(inputs: Inputs): ConfigurationOverrides | undefined {
   const overrides = inputs.json<unknown>('configuration-overrides', undefined, 'valid JSON')
   if (overrides === undefined) return undefined
   if (!isObject(overrides))
-    throw new InputError('configuration-overrides', expected, inputs.raw('configuration-overrides'))
+    throw new InputError(
+      SparkJobInput.ConfigurationOverrides,
+      expected,
+      inputs.raw(SparkJobInput.ConfigurationOverrides)
+    )
   if (
     overrides.applicationConfiguration !== undefined &&
     !Array.isArray(overrides.applicationConfiguration)
   ) {
-    throw new InputError('configuration-overrides', 'applicationConfiguration to be a JSON array')
+    throw new InputError(
+      SparkJobInput.ConfigurationOverrides,
+      'applicationConfiguration to be a JSON array'
+    )
   }
   if (
     overrides.monitoringConfiguration !== undefined &&
     !isObject(overrides.monitoringConfiguration)
   ) {
-    throw new InputError('configuration-overrides', 'monitoringConfiguration to be a JSON object')
+    throw new InputError(
+      SparkJobInput.ConfigurationOverrides,
+      'monitoringConfiguration to be a JSON object'
+    )
   }
   return overrides as ConfigurationOverrides
 }

@@ -1,3 +1,4 @@
+import { AutoRetryDefault, AutoRetryInput, AutoRetryOutput } from '../constants/auto-retry.js'
 import { InputError } from '../core/errors.js'
 import { parseRepository } from '../core/github-rest.js'
 import { githubRequest } from '../core/github.js'
@@ -18,27 +19,47 @@ const HOUR_MS = 3_600_000
 
 await runAction(async () => {
   const inputs = actionInputs()
-  const token = inputs.string('github-token')
+  const token = inputs.string(AutoRetryInput.GithubToken)
   maskSecret(token)
-  inputs.required('run-id', 'the id of the failed workflow run')
-  const runId = inputs.integer('run-id', 0, { min: 1 })
-  const workflow = inputs.required('workflow', "the watched workflow's file name")
-  const retries = inputs.integer('retries', 3, { min: 0, max: GITHUB_MAX_RERUNS })
-  const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS })
-  const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed')
-  const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS })
+  inputs.required(AutoRetryInput.RunId, 'the id of the failed workflow run')
+  const runId = inputs.integer(AutoRetryInput.RunId, 0, { min: 1 })
+  const workflow = inputs.required(AutoRetryInput.Workflow, "the watched workflow's file name")
+  const retries = inputs.integer(AutoRetryInput.Retries, AutoRetryDefault.Retries, {
+    min: 0,
+    max: GITHUB_MAX_RERUNS
+  })
+  const delayMs = inputs.duration(AutoRetryInput.RetryDelay, AutoRetryDefault.RetryDelay, {
+    min: 0,
+    max: HOUR_MS
+  })
+  const backoff = inputs.choice(
+    AutoRetryInput.RetryBackoff,
+    RETRY_BACKOFFS,
+    AutoRetryDefault.RetryBackoff
+  )
+  const maxDelayMs = inputs.duration(AutoRetryInput.MaxRetryDelay, AutoRetryDefault.MaxRetryDelay, {
+    min: 0,
+    max: 6 * HOUR_MS
+  })
   if (backoff === 'exponential' && maxDelayMs < delayMs) {
     // Same rule as the Spark job action's: a cap below the first wait is a typo.
     throw new InputError(
-      'max-retry-delay',
-      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
-      inputs.string('max-retry-delay', '1h')
+      AutoRetryInput.MaxRetryDelay,
+      `a duration no shorter than retry-delay (${inputs.string(AutoRetryInput.RetryDelay, AutoRetryDefault.RetryDelay)})`,
+      inputs.string(AutoRetryInput.MaxRetryDelay, AutoRetryDefault.MaxRetryDelay)
     )
   }
-  const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS })
-  const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS })
-  const events = inputs.list('events')
-  if (!token) inputs.required('github-token', 'a token with actions: write')
+  const timeoutMs = inputs.duration(AutoRetryInput.Timeout, AutoRetryDefault.Timeout, {
+    min: 1000,
+    max: 72 * HOUR_MS
+  })
+  const pollIntervalMs = inputs.duration(
+    AutoRetryInput.PollInterval,
+    AutoRetryDefault.PollInterval,
+    { min: 1000, max: HOUR_MS }
+  )
+  const events = inputs.list(AutoRetryInput.Events)
+  if (!token) inputs.required(AutoRetryInput.GithubToken, 'a token with actions: write')
   const repository = parseRepository(process.env.GITHUB_REPOSITORY)
 
   const request = githubRequest(token, { logger: actionLogger })
@@ -49,7 +70,7 @@ await runAction(async () => {
       workflow,
       retries,
       delay: { delayMs, backoff, maxDelayMs },
-      events: events.length ? events : ['schedule', 'workflow_dispatch']
+      events: events.length ? events : AutoRetryDefault.Events.split(', ')
     },
     timeoutMs,
     pollIntervalMs,
@@ -57,11 +78,11 @@ await runAction(async () => {
     logger: actionLogger
   })
   setOutputs({
-    retried: result.reruns > 0,
-    reruns: result.reruns,
-    reason: result.reason,
-    'run-attempt': result.runAttempt,
-    conclusion: result.conclusion
+    [AutoRetryOutput.Retried]: result.reruns > 0,
+    [AutoRetryOutput.Reruns]: result.reruns,
+    [AutoRetryOutput.Reason]: result.reason,
+    [AutoRetryOutput.RunAttempt]: result.runAttempt,
+    [AutoRetryOutput.Conclusion]: result.conclusion
   })
   const run = result.runUrl ? safeMd` (${link('run', result.runUrl)})` : ''
   const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run'

@@ -1,3 +1,4 @@
+import { LogicalDateInput, LogicalDateOutput } from '../constants/logical-date.js'
 import { safeMd } from '../core/markdown.js'
 import { githubRequest } from '../core/github.js'
 import {
@@ -15,19 +16,20 @@ import { getWorkflowRun } from '../pipeline/workflow-run.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
-  const date = inputs.string('date')
-  const eventName = inputs.string('event-name', process.env.GITHUB_EVENT_NAME ?? '')
-  const token = inputs.string('github-token')
+  const date = inputs.string(LogicalDateInput.Date)
+  const eventName = inputs.string(LogicalDateInput.EventName, process.env.GITHUB_EVENT_NAME ?? '')
+  const token = inputs.string(LogicalDateInput.GithubToken)
   maskSecret(token)
-  let runCreatedAt = inputs.has('run-created-at')
-    ? parseTimestamp(inputs.raw('run-created-at'), 'run-created-at')
+  let runCreatedAt = inputs.has(LogicalDateInput.RunCreatedAt)
+    ? parseTimestamp(inputs.raw(LogicalDateInput.RunCreatedAt), LogicalDateInput.RunCreatedAt)
     : undefined
 
   if (date) {
     // A given date is only checked against the run's day, never derived from the clock.
     runCreatedAt ??= new Date()
   } else if (!runCreatedAt) {
-    if (!token) inputs.required('github-token', 'a token to read the run creation time')
+    if (!token)
+      inputs.required(LogicalDateInput.GithubToken, 'a token to read the run creation time')
     const request = githubRequest(token, { logger: actionLogger })
     const run = await getWorkflowRun(
       request,
@@ -40,9 +42,9 @@ await runAction(async () => {
   const logicalDate = resolveLogicalDate({ date, eventName, runCreatedAt })
   actionLogger.info(`Logical date ${logicalDate.explanation}`)
   setOutputs({
-    date: logicalDate.date,
-    source: logicalDate.source,
-    'run-created-at': runCreatedAt?.toISOString() ?? ''
+    [LogicalDateOutput.Date]: logicalDate.date,
+    [LogicalDateOutput.Source]: logicalDate.source,
+    [LogicalDateOutput.RunCreatedAt]: runCreatedAt?.toISOString() ?? ''
   })
   await writeSummary(safeMd`### Logical date: ${logicalDate.date}
 

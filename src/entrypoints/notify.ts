@@ -1,3 +1,4 @@
+import { NotifyDefault, NotifyInput, NotifyOutput } from '../constants/notify.js'
 import { isWebUrl, link, safeMd } from '../core/markdown.js'
 import { errorMessage, InputError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
@@ -16,39 +17,48 @@ import { parseRepository } from '../core/github-rest.js'
 await runAction(async () => {
   const inputs = actionInputs()
   // Masked before anything can print them.
-  const token = inputs.string('github-token')
-  const webhookUrl = inputs.string('webhook-url')
+  const token = inputs.string(NotifyInput.GithubToken)
+  const webhookUrl = inputs.string(NotifyInput.WebhookUrl)
   maskSecret(token)
   maskSecret(webhookUrl)
 
-  inputs.required('status', 'success, failure or skipped')
-  const status = inputs.choice('status', ['success', 'failure', 'skipped'] as const, 'failure')
+  inputs.required(NotifyInput.Status, 'success, failure or skipped')
+  const status = inputs.choice(
+    NotifyInput.Status,
+    ['success', 'failure', 'skipped'] as const,
+    'failure'
+  )
   if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
     // The value is a secret: the error must not echo it.
-    throw new InputError('webhook-url', 'an http(s) URL')
+    throw new InputError(NotifyInput.WebhookUrl, 'an http(s) URL')
   }
   const env = process.env
-  const pipeline = inputs.string('pipeline', env.GITHUB_WORKFLOW ?? '')
-  if (!pipeline) inputs.required('pipeline', 'the pipeline name')
-  oneLine('pipeline', pipeline, 100)
+  const pipeline = inputs.string(NotifyInput.Pipeline, env.GITHUB_WORKFLOW ?? '')
+  if (!pipeline) inputs.required(NotifyInput.Pipeline, 'the pipeline name')
+  oneLine(NotifyInput.Pipeline, pipeline, 100)
   const runUrl = inputs.string(
-    'run-url',
+    NotifyInput.RunUrl,
     `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`
   )
-  if (!isWebUrl(runUrl)) throw new InputError('run-url', 'an http(s) URL of the run', runUrl)
+  if (!isWebUrl(runUrl))
+    throw new InputError(NotifyInput.RunUrl, 'an http(s) URL of the run', runUrl)
   const outcome = {
     status,
     pipeline,
-    logicalDate: inputs.string('logical-date', 'an unresolved date'),
-    failedJobs: parseFailedJobs(inputs.raw('failed-jobs')),
-    errorExcerpt: inputs.string('error-excerpt'),
+    logicalDate: inputs.string(NotifyInput.LogicalDate, 'an unresolved date'),
+    failedJobs: parseFailedJobs(inputs.raw(NotifyInput.FailedJobs)),
+    errorExcerpt: inputs.string(NotifyInput.ErrorExcerpt),
     runUrl,
-    details: inputs.lines('details'),
-    oncePerStreak: inputs.string('once-per-streak')
+    details: inputs.lines(NotifyInput.Details),
+    oncePerStreak: inputs.string(NotifyInput.OncePerStreak)
   }
   // GitHub's own limit for a label's name.
-  const label = oneLine('label', inputs.string('label', 'pipeline-failure'), 50)
-  if (!token) inputs.required('github-token', 'a token with issues: write')
+  const label = oneLine(
+    NotifyInput.Label,
+    inputs.string(NotifyInput.Label, NotifyDefault.Label),
+    50
+  )
+  if (!token) inputs.required(NotifyInput.GithubToken, 'a token with issues: write')
   const repository = parseRepository(env.GITHUB_REPOSITORY)
 
   const request = githubRequest(token, { logger: actionLogger })
@@ -60,7 +70,10 @@ await runAction(async () => {
     logger: actionLogger,
     evidenceRunId: Number(env.GITHUB_RUN_ID) || undefined
   })
-  setOutputs({ 'issue-number': result.issueNumber ?? '', action: result.action })
+  setOutputs({
+    [NotifyOutput.IssueNumber]: result.issueNumber ?? '',
+    [NotifyOutput.Action]: result.action
+  })
   const issue = result.issueUrl
     ? safeMd` · issue ${link(`#${result.issueNumber}`, result.issueUrl)} ${result.action}`
     : ''

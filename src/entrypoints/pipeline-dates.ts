@@ -1,3 +1,4 @@
+import { PipelineDatesDefault, PipelineDatesInput } from '../constants/pipeline-dates.js'
 import { parseTimestamp } from '../core/calendar.js'
 import { CertainFailure, errorMessage, UserError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
@@ -32,8 +33,8 @@ import { openLake } from '../records/open-lake.js'
 await runAction(async () => {
   const inputs = actionInputs()
   const env = process.env
-  const mode = inputs.choice('mode', DATES_MODES, 'plan')
-  const token = inputs.string('github-token')
+  const mode = inputs.choice(PipelineDatesInput.Mode, DATES_MODES, PipelineDatesDefault.Mode)
+  const token = inputs.string(PipelineDatesInput.GithubToken)
   maskSecret(token)
   const warn = (message: string): void => actionLogger.warning(message)
   const ledger = (): LedgerDeps => {
@@ -50,11 +51,12 @@ await runAction(async () => {
   if (mode === 'plan') {
     const deps = ledger()
     const settings = readPlanSettings(inputs, env)
-    let runCreatedAt = inputs.has('run-created-at')
-      ? parseTimestamp(inputs.raw('run-created-at'), 'run-created-at')
+    let runCreatedAt = inputs.has(PipelineDatesInput.RunCreatedAt)
+      ? parseTimestamp(inputs.raw(PipelineDatesInput.RunCreatedAt), PipelineDatesInput.RunCreatedAt)
       : undefined
     if (!runCreatedAt && !settings.date) {
-      if (!token) inputs.required('github-token', 'a token to read the run creation time')
+      if (!token)
+        inputs.required(PipelineDatesInput.GithubToken, 'a token to read the run creation time')
       const { request, repository, runId } = github()
       runCreatedAt = (await getWorkflowRun(request, repository, runId)).createdAt
     }
@@ -66,14 +68,17 @@ await runAction(async () => {
     const deps = ledger()
     const date = readClaimSettings(inputs).date
     const needs = readNeeds(inputs)
-    const lastTask = inputs.required('last-task', 'the job whose success completes the date')
+    const lastTask = inputs.required(
+      PipelineDatesInput.LastTask,
+      'the job whose success completes the date'
+    )
     result = await finishStep(date, needs, lastTask, deps)
   } else {
     const needs = readNeeds(inputs)
     result = await reportStep(
       needs,
-      inputs.string('plan-job', 'plan'),
-      inputs.list('date-jobs'),
+      inputs.string(PipelineDatesInput.PlanJob, PipelineDatesDefault.PlanJob),
+      inputs.list(PipelineDatesInput.DateJobs),
       async dates => {
         if (!token || !env.GITHUB_RUN_ID) return new Set()
         try {

@@ -1,3 +1,4 @@
+import { QualityGateOutput } from '../constants/quality-gate.js'
 import { UserError } from '../core/errors.js'
 import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
 import {
@@ -19,7 +20,10 @@ await runAction(async () => {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd()
   if (readMode(inputs) === 'prepare') {
     const prepared = prepareRules(readPrepareConfig(inputs, workspace))
-    setOutputs({ 'rules-json': prepared.path, 'rules-json-name': prepared.name })
+    setOutputs({
+      [QualityGateOutput.RulesJson]: prepared.path,
+      [QualityGateOutput.RulesJsonName]: prepared.name
+    })
     await writeSummary(prepared.summary)
     actionLogger.info(
       `Rules ${prepared.ruleSet.file} valid: ${prepared.ruleSet.rules.length} rules, ` +
@@ -50,10 +54,10 @@ await runAction(async () => {
   await recorder.finish(record.state, record.details)
   const { results } = outcome
   setOutputs({
-    passed: results.passed,
-    failed: results.failed,
-    warnings: results.warnings,
-    results: JSON.stringify(results)
+    [QualityGateOutput.Passed]: results.passed,
+    [QualityGateOutput.Failed]: results.failed,
+    [QualityGateOutput.Warnings]: results.warnings,
+    [QualityGateOutput.Results]: JSON.stringify(results)
   })
   await writeSummary(outcome.summary)
   if (!results.passed) throw new UserError(failureMessage(results))

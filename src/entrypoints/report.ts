@@ -1,3 +1,4 @@
+import { ReportInput, ReportOutput } from '../constants/report.js'
 import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
@@ -13,7 +14,7 @@ import { readReportSettings } from '../report/settings.js'
 
 await runAction(async () => {
   const inputs = actionInputs()
-  maskSecret(inputs.string('github-token'))
+  maskSecret(inputs.string(ReportInput.GithubToken))
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const settings = readReportSettings(inputs, process.env, workspace, new Date(), {
     outputInWorkspace: true
@@ -32,11 +33,11 @@ await runAction(async () => {
   })
   const { totals } = outcome.model
   setOutputs({
-    html: outcome.html,
-    dir: settings.output,
-    failed: totals.cells.failed,
-    'cost-usd': totals.costUsd.toFixed(4),
-    'records-not-used': outcome.model.problems.length
+    [ReportOutput.Html]: outcome.html,
+    [ReportOutput.Dir]: settings.output,
+    [ReportOutput.Failed]: totals.cells.failed,
+    [ReportOutput.CostUsd]: totals.costUsd.toFixed(4),
+    [ReportOutput.RecordsNotUsed]: outcome.model.problems.length
   })
   await writeSummary(outcome.summary)
   actionLogger.info(

@@ -1,3 +1,4 @@
+import { S3SensorOutput } from '../constants/s3-sensor.js'
 import { errorMessage, UserError } from '../core/errors.js'
 import { actionInputs, actionLogger, runAction, setOutputs, writeSummary } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
@@ -29,7 +30,7 @@ await runAction(async () => {
     clock: systemClock,
     logger: actionLogger
   }).catch(async (error: unknown) => {
-    setOutputs({ found: false })
+    setOutputs({ [S3SensorOutput.Found]: false })
     await writeSummary(sensorErrorSummary(config, errorMessage(error)))
     await recorder.finish('failure', { message: errorMessage(error).split('\n')[0] ?? '' })
     throw error

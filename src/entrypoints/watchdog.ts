@@ -1,3 +1,4 @@
+import { WatchdogDefault, WatchdogInput, WatchdogOutput } from '../constants/watchdog.js'
 import { parseTimestamp } from '../core/calendar.js'
 import { InputError, UserError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
@@ -23,31 +24,35 @@ const WORKFLOW_FILE = /^[\w.-]+\.ya?ml$/
 await runAction(async () => {
   const inputs = actionInputs()
   const env = process.env
-  const token = inputs.string('github-token')
-  const webhookUrl = inputs.string('webhook-url')
+  const token = inputs.string(WatchdogInput.GithubToken)
+  const webhookUrl = inputs.string(WatchdogInput.WebhookUrl)
   maskSecret(token)
   maskSecret(webhookUrl)
   if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
-    throw new InputError('webhook-url', 'an http(s) URL')
+    throw new InputError(WatchdogInput.WebhookUrl, 'an http(s) URL')
   }
   const target = readLedgerTarget(inputs, env, env.GITHUB_WORKSPACE || process.cwd())
-  const sla = parseTimeOfDay(inputs.string('sla', '06:00'), 'sla')
-  const days = inputs.integer('days', 7, { min: 1, max: 31 })
-  const workflow = inputs.string('workflow', 'daily-customer-etl.yml')
-  const keepEnabled = inputs.list('keep-enabled')
+  const sla = parseTimeOfDay(
+    inputs.string(WatchdogInput.Sla, WatchdogDefault.Sla),
+    WatchdogInput.Sla
+  )
+  const days = inputs.integer(WatchdogInput.Days, WatchdogDefault.Days, { min: 1, max: 31 })
+  const workflow = inputs.string(WatchdogInput.Workflow, WatchdogDefault.Workflow)
+  const keepEnabled = inputs.list(WatchdogInput.KeepEnabled)
   for (const [name, value] of [
-    ['workflow', workflow],
-    ...keepEnabled.map(file => ['keep-enabled', file])
+    [WatchdogInput.Workflow, workflow],
+    ...keepEnabled.map(file => [WatchdogInput.KeepEnabled, file])
   ]) {
     if (!WORKFLOW_FILE.test(value!))
       throw new InputError(name!, 'a workflow file name such as daily-customer-etl.yml', value)
   }
-  const ref = inputs.required('ref', 'the branch a dispatched run uses')
-  if (!token) inputs.required('github-token', 'a token with actions: write and issues: write')
+  const ref = inputs.required(WatchdogInput.Ref, 'the branch a dispatched run uses')
+  if (!token)
+    inputs.required(WatchdogInput.GithubToken, 'a token with actions: write and issues: write')
   const repository = parseRepository(env.GITHUB_REPOSITORY)
   const request = githubRequest(token, { logger: actionLogger })
-  const now = inputs.has('run-created-at')
-    ? parseTimestamp(inputs.raw('run-created-at'), 'run-created-at')
+  const now = inputs.has(WatchdogInput.RunCreatedAt)
+    ? parseTimestamp(inputs.raw(WatchdogInput.RunCreatedAt), WatchdogInput.RunCreatedAt)
     : (await getWorkflowRun(request, repository, Number(env.GITHUB_RUN_ID))).createdAt
   const book = await openDateBook(
     openLake(target.root, target.aws),
@@ -66,19 +71,19 @@ await runAction(async () => {
     workflow,
     keepEnabled,
     ref,
-    dispatch: inputs.boolean('dispatch', true),
-    label: inputs.string('label', 'pipeline-failure'),
+    dispatch: inputs.boolean(WatchdogInput.Dispatch, WatchdogDefault.Dispatch),
+    label: inputs.string(WatchdogInput.Label, WatchdogDefault.Label),
     webhookUrl,
     runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
     logger: actionLogger
   })
   for (const line of result.lines) actionLogger.info(line)
   setOutputs({
-    overdue: JSON.stringify(result.watch.overdue),
-    'blocked-date': result.watch.blocked?.date ?? '',
-    'workflow-state': result.state,
-    dispatched: result.dispatched,
-    'issue-number': result.alert?.issueNumber ?? ''
+    [WatchdogOutput.Overdue]: JSON.stringify(result.watch.overdue),
+    [WatchdogOutput.BlockedDate]: result.watch.blocked?.date ?? '',
+    [WatchdogOutput.WorkflowState]: result.state,
+    [WatchdogOutput.Dispatched]: result.dispatched,
+    [WatchdogOutput.IssueNumber]: result.alert?.issueNumber ?? ''
   })
   await writeSummary(
     safeMd`### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)

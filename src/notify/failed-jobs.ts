@@ -1,3 +1,4 @@
+import { NotifyInput } from '../constants/notify.js'
 import { InputError } from '../core/errors.js'
 
 /**
@@ -13,10 +14,13 @@ export function parseFailedJobs(raw: string): string[] {
     try {
       needs = JSON.parse(text)
     } catch {
-      throw new InputError('failed-jobs', 'job names, or the needs context as JSON (toJSON(needs))')
+      throw new InputError(
+        NotifyInput.FailedJobs,
+        'job names, or the needs context as JSON (toJSON(needs))'
+      )
     }
     if (!needs || typeof needs !== 'object' || Array.isArray(needs)) {
-      throw new InputError('failed-jobs', 'the needs context as a JSON object')
+      throw new InputError(NotifyInput.FailedJobs, 'the needs context as a JSON object')
     }
     return Object.entries(needs as Record<string, { result?: unknown }>).flatMap(([job, value]) => {
       const result = value && typeof value === 'object' ? value.result : undefined

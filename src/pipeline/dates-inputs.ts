@@ -1,3 +1,5 @@
+import { PipelineDatesDefault, PipelineDatesInput } from '../constants/pipeline-dates.js'
+import { LakeInput } from '../constants/shared.js'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { isIsoDate, parseIsoDate, formatIsoDate, type IsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
@@ -22,11 +24,14 @@ export function readLedgerTarget(
   env: NodeJS.ProcessEnv,
   cwd: string
 ): LedgerTarget {
-  const where = inputs.required('run-records', "the lake's root (s3://bucket[/prefix] or a folder)")
-  const root = parseLakeRoot('run-records', where, cwd)
-  const pipeline = inputs.required('pipeline', 'the pipeline name')
+  const where = inputs.required(
+    LakeInput.RunRecords,
+    "the lake's root (s3://bucket[/prefix] or a folder)"
+  )
+  const root = parseLakeRoot(LakeInput.RunRecords, where, cwd)
+  const pipeline = inputs.required(LakeInput.Pipeline, 'the pipeline name')
   if (!NAME.test(pipeline)) {
-    throw new InputError('pipeline', 'letters, digits, _ . - (at most 100)', pipeline)
+    throw new InputError(LakeInput.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline)
   }
   // A local folder needs no AWS settings; an s3:// root does.
   const aws =
@@ -47,12 +52,12 @@ export interface DataMarker {
 }
 
 export function readDataMarker(inputs: Inputs): DataMarker | undefined {
-  const template = inputs.string('data-marker')
+  const template = inputs.string(PipelineDatesInput.DataMarker)
   if (!template) return undefined
   const parts = template.split('{date}')
   if (parts.length !== 2 || template.startsWith('/') || /[\s*?]/.test(template)) {
     throw new InputError(
-      'data-marker',
+      PipelineDatesInput.DataMarker,
       'an S3 key with one {date}, such as bronze/customers/date={date}/_SUCCESS',
       template
     )
@@ -95,45 +100,76 @@ export interface PlanSettings {
 
 /** The date slots a workflow has bound max-catch-up; 31 is the most a backfill runs. */
 export function readPlanSettings(inputs: Inputs, env: NodeJS.ProcessEnv): PlanSettings {
-  const date = inputs.string('date')
-  const dataKey = decodedKey(inputs.string('data-key'))
+  const date = inputs.string(PipelineDatesInput.Date)
+  const dataKey = decodedKey(inputs.string(PipelineDatesInput.DataKey))
   if (date && dataKey) {
-    throw new InputError('data-key', 'no data-key when a date is given (one or the other)', dataKey)
+    throw new InputError(
+      PipelineDatesInput.DataKey,
+      'no data-key when a date is given (one or the other)',
+      dataKey
+    )
   }
-  if (date) parseIsoDate(date, 'date')
+  if (date) parseIsoDate(date, PipelineDatesInput.Date)
   const dataMarker = readDataMarker(inputs)
   if (dataKey) {
-    if (!dataMarker) inputs.required('data-marker', 'the marker key template, to read data-key')
+    if (!dataMarker)
+      inputs.required(PipelineDatesInput.DataMarker, 'the marker key template, to read data-key')
     if (/[\r\n]/.test(dataKey) || !dataMarker!.dateOf(dataKey)) {
       throw new InputError(
-        'data-key',
+        PipelineDatesInput.DataKey,
         `the key of an export's marker, ${dataMarker!.template} with a real date`,
         dataKey
       )
     }
   }
-  const force = inputs.boolean('force', false)
-  const allowGaps = inputs.boolean('allow-gaps', false)
+  const force = inputs.boolean(PipelineDatesInput.Force, PipelineDatesDefault.Force)
+  const allowGaps = inputs.boolean(PipelineDatesInput.AllowGaps, PipelineDatesDefault.AllowGaps)
   if (!date) {
     // A catch-up never re-processes a completed date nor skips one: only a person, by date.
     if (force)
-      throw new InputError('force', 'a date to go with it (force re-processes one date)', 'true')
+      throw new InputError(
+        PipelineDatesInput.Force,
+        'a date to go with it (force re-processes one date)',
+        'true'
+      )
     if (allowGaps) {
-      throw new InputError('allow-gaps', 'a date to go with it (the date after the gap)', 'true')
+      throw new InputError(
+        PipelineDatesInput.AllowGaps,
+        'a date to go with it (the date after the gap)',
+        'true'
+      )
     }
   }
-  const slots = inputs.integer('date-slots', 7, { min: 1, max: 31 })
-  const maxCatchUp = inputs.integer('max-catch-up', 7, { min: 1, max: slots })
-  const legacyTask = inputs.string('legacy-task')
+  const slots = inputs.integer(PipelineDatesInput.DateSlots, PipelineDatesDefault.DateSlots, {
+    min: 1,
+    max: 31
+  })
+  const maxCatchUp = inputs.integer(
+    PipelineDatesInput.MaxCatchUp,
+    PipelineDatesDefault.MaxCatchUp,
+    { min: 1, max: slots }
+  )
+  const legacyTask = inputs.string(PipelineDatesInput.LegacyTask)
   const legacy = legacyTask
-    ? { task: legacyTask, markers: inputs.list('legacy-markers', { commas: false }) }
+    ? {
+        task: legacyTask,
+        markers: inputs.list(PipelineDatesInput.LegacyMarkers, { commas: false })
+      }
     : undefined
   if (legacyTask && !NAME.test(legacyTask)) {
-    throw new InputError('legacy-task', 'a task name: letters, digits, _ . -', legacyTask)
+    throw new InputError(
+      PipelineDatesInput.LegacyTask,
+      'a task name: letters, digits, _ . -',
+      legacyTask
+    )
   }
   for (const marker of legacy?.markers ?? []) {
     if (!marker.includes('{date}') || marker.startsWith('/')) {
-      throw new InputError('legacy-markers', 'keys holding {date}, one per line', marker)
+      throw new InputError(
+        PipelineDatesInput.LegacyMarkers,
+        'keys holding {date}, one per line',
+        marker
+      )
     }
   }
   return {
@@ -144,7 +180,7 @@ export function readPlanSettings(inputs: Inputs, env: NodeJS.ProcessEnv): PlanSe
     maxCatchUp,
     ...(legacy ? { legacy } : {}),
     ...(dataMarker ? { dataMarker } : {}),
-    eventName: inputs.string('event-name', env.GITHUB_EVENT_NAME ?? '')
+    eventName: inputs.string(PipelineDatesInput.EventName, env.GITHUB_EVENT_NAME ?? '')
   }
 }
 
@@ -159,24 +195,35 @@ export interface ClaimSettings {
 
 export function readClaimSettings(inputs: Inputs): ClaimSettings {
   const date = formatIsoDate(
-    parseIsoDate(inputs.required('date', 'the logical date, YYYY-MM-DD'), 'date')
+    parseIsoDate(
+      inputs.required(PipelineDatesInput.Date, 'the logical date, YYYY-MM-DD'),
+      PipelineDatesInput.Date
+    )
   )
   const dataMarker = readDataMarker(inputs)
-  const legacyTask = inputs.string('legacy-task')
+  const legacyTask = inputs.string(PipelineDatesInput.LegacyTask)
   return {
     date,
-    explicit: inputs.boolean('explicit', false),
-    force: inputs.boolean('force', false),
-    allowGaps: inputs.boolean('allow-gaps', false),
+    explicit: inputs.boolean(PipelineDatesInput.Explicit, PipelineDatesDefault.Explicit),
+    force: inputs.boolean(PipelineDatesInput.Force, PipelineDatesDefault.Force),
+    allowGaps: inputs.boolean(PipelineDatesInput.AllowGaps, PipelineDatesDefault.AllowGaps),
     ...(dataMarker ? { dataMarker } : {}),
     ...(legacyTask
-      ? { legacy: { task: legacyTask, markers: inputs.list('legacy-markers', { commas: false }) } }
+      ? {
+          legacy: {
+            task: legacyTask,
+            markers: inputs.list(PipelineDatesInput.LegacyMarkers, { commas: false })
+          }
+        }
       : {})
   }
 }
 
 /** `toJSON(needs)`: each job's result and outputs, as strings. */
-export function readNeeds(inputs: Inputs, name = 'needs'): Record<string, NeedOutcome> {
+export function readNeeds(
+  inputs: Inputs,
+  name = PipelineDatesInput.Needs
+): Record<string, NeedOutcome> {
   const text = inputs.required(name, 'the needs context as JSON (toJSON(needs))')
   let parsed: unknown
   try {

@@ -1,3 +1,8 @@
+import {
+  PipelineDatesInput,
+  PipelineDatesOutput,
+  type PipelineDatesOutputName
+} from '../constants/pipeline-dates.js'
 import type { IsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import type { Markdown } from '../core/markdown.js'
@@ -23,7 +28,7 @@ import { runOutcome } from './run-outcome.js'
  * job summary, the lines for the log, and the failure (certain or not) that ends the step.
  */
 export interface StepResult {
-  outputs: Record<string, string | number | boolean>
+  outputs: Partial<Record<PipelineDatesOutputName, string | number | boolean>>
   summary: Markdown
   lines: string[]
   failure?: { message: string; certain: boolean }
@@ -77,7 +82,11 @@ export async function planStep(
     : undefined
   const dataDate = settings.dataKey ? settings.dataMarker?.dateOf(settings.dataKey) : undefined
   if (dataDate && dataDate > runCreatedAt.toISOString().slice(0, 10)) {
-    throw new InputError('data-key', "a marker of a date not after the run's day", settings.dataKey)
+    throw new InputError(
+      PipelineDatesInput.DataKey,
+      "a marker of a date not after the run's day",
+      settings.dataKey
+    )
   }
   const book = await openDateBook(deps.lake, deps.pipeline, settings.legacy, deps.warn)
   const planned = planDates({
@@ -97,16 +106,16 @@ export async function planStep(
       : logical.explanation
   return {
     outputs: {
-      dates: JSON.stringify(planned.dates),
-      owed: JSON.stringify(planned.owed),
-      count: planned.dates.length,
-      target: planned.target,
-      'last-completed': planned.lastCompleted ?? '',
-      'blocked-date': planned.blocked?.date ?? '',
-      'blocked-reason': planned.blocked?.entry.reason ?? '',
-      message: planned.message,
-      refused: planned.refusal ? 'true' : 'false',
-      'alert-key':
+      [PipelineDatesOutput.Dates]: JSON.stringify(planned.dates),
+      [PipelineDatesOutput.Owed]: JSON.stringify(planned.owed),
+      [PipelineDatesOutput.Count]: planned.dates.length,
+      [PipelineDatesOutput.Target]: planned.target,
+      [PipelineDatesOutput.LastCompleted]: planned.lastCompleted ?? '',
+      [PipelineDatesOutput.BlockedDate]: planned.blocked?.date ?? '',
+      [PipelineDatesOutput.BlockedReason]: planned.blocked?.entry.reason ?? '',
+      [PipelineDatesOutput.Message]: planned.message,
+      [PipelineDatesOutput.Refused]: planned.refusal ? 'true' : 'false',
+      [PipelineDatesOutput.AlertKey]:
         planned.refusal && planned.owed.length ? `too many owed from ${planned.owed[0]}` : ''
     },
     summary: planSummary(planned, why),
@@ -141,12 +150,12 @@ export async function claimStep(settings: ClaimSettings, deps: LedgerDeps): Prom
   const stops = claimed.status === 'blocked' || claimed.status === 'refused'
   return {
     outputs: {
-      run: claimed.status === 'run',
-      status,
-      ingest: claimed.ingest,
-      'allow-rewrite': claimed.allowRewrite,
-      'allow-gaps': claimed.allowGaps,
-      message: claimed.message
+      [PipelineDatesOutput.Run]: claimed.status === 'run',
+      [PipelineDatesOutput.Status]: status,
+      [PipelineDatesOutput.Ingest]: claimed.ingest,
+      [PipelineDatesOutput.AllowRewrite]: claimed.allowRewrite,
+      [PipelineDatesOutput.AllowGaps]: claimed.allowGaps,
+      [PipelineDatesOutput.Message]: claimed.message
     },
     summary: datesSummary(settings.date, status, claimed.message),
     lines: [claimed.message],
@@ -163,7 +172,7 @@ export async function finishStep(
 ): Promise<StepResult> {
   if (!(lastTask in needs)) {
     throw new InputError(
-      'last-task',
+      PipelineDatesInput.LastTask,
       `one of the needs (${Object.keys(needs).join(', ')})`,
       lastTask
     )
@@ -190,7 +199,10 @@ export async function finishStep(
     lines.push(`${date}: ${outcome.message}`)
   }
   return {
-    outputs: { status: outcome.status, message: outcome.message },
+    outputs: {
+      [PipelineDatesOutput.Status]: outcome.status,
+      [PipelineDatesOutput.Message]: outcome.message
+    },
     summary: datesSummary(date, outcome.status, outcome.message),
     lines,
     ...(outcome.status === 'blocked'
@@ -208,7 +220,7 @@ export async function finishStep(
 
 function plannedDates(plan: NeedOutcome): string[] {
   try {
-    const parsed: unknown = JSON.parse(plan.outputs.dates || '[]')
+    const parsed: unknown = JSON.parse(plan.outputs[PipelineDatesOutput.Dates] || '[]')
     return Array.isArray(parsed)
       ? parsed.filter((date): date is string => typeof date === 'string')
       : []
@@ -229,7 +241,11 @@ export async function reportStep(
 ): Promise<StepResult> {
   const plan = needs[planJob]
   if (!plan) {
-    throw new InputError('plan-job', `one of the needs (${Object.keys(needs).join(', ')})`, planJob)
+    throw new InputError(
+      PipelineDatesInput.PlanJob,
+      `one of the needs (${Object.keys(needs).join(', ')})`,
+      planJob
+    )
   }
   const dateJobs = dateJobIds.map(id => ({ id, need: needs[id] }))
   const cancelled = dateJobs.some(job => job.need?.result === 'cancelled')
@@ -240,13 +256,13 @@ export async function reportStep(
   })
   return {
     outputs: {
-      status: outcome.status,
-      label: outcome.label,
-      'failed-jobs': outcome.failedJobs.join('\n'),
-      details: outcome.lines
+      [PipelineDatesOutput.Status]: outcome.status,
+      [PipelineDatesOutput.Label]: outcome.label,
+      [PipelineDatesOutput.FailedJobs]: outcome.failedJobs.join('\n'),
+      [PipelineDatesOutput.Details]: outcome.lines
         .map(line => `${line.date}: ${line.result}${line.detail ? ` (${line.detail})` : ''}`)
         .join('\n'),
-      'once-per-streak': outcome.alertKey ?? ''
+      [PipelineDatesOutput.OncePerStreak]: outcome.alertKey ?? ''
     },
     summary: runSummary(outcome),
     lines: [outcome.headline],

@@ -1,3 +1,4 @@
+import { LogicalDateInput } from '../constants/logical-date.js'
 import { InputError } from '../core/errors.js'
 import { formatIsoDate, parseIsoDate, previousUtcDay, type IsoDate } from '../core/calendar.js'
 
@@ -28,10 +29,14 @@ export interface LogicalDate {
 export function resolveLogicalDate(request: LogicalDateRequest): LogicalDate {
   const given = request.date.trim()
   if (given) {
-    const day = parseIsoDate(given, 'date')
+    const day = parseIsoDate(given, LogicalDateInput.Date)
     if (request.runCreatedAt && day.getTime() > request.runCreatedAt.getTime()) {
       const today = formatIsoDate(request.runCreatedAt)
-      throw new InputError('date', `a date that is not after the run's day (${today})`, given)
+      throw new InputError(
+        LogicalDateInput.Date,
+        `a date that is not after the run's day (${today})`,
+        given
+      )
     }
     return {
       date: formatIsoDate(day),
@@ -40,7 +45,10 @@ export function resolveLogicalDate(request: LogicalDateRequest): LogicalDate {
     }
   }
   if (!request.runCreatedAt) {
-    throw new InputError('run-created-at', 'the run creation time when no date is given')
+    throw new InputError(
+      LogicalDateInput.RunCreatedAt,
+      'the run creation time when no date is given'
+    )
   }
   const date = previousUtcDay(request.runCreatedAt)
   return {

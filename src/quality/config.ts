@@ -1,3 +1,4 @@
+import { QualityGateDefault, QualityGateInput } from '../constants/quality-gate.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
@@ -38,28 +39,46 @@ export interface GateConfig {
 export function readGateConfig(inputs: Inputs, env: NodeJS.ProcessEnv, cwd: string): GateConfig {
   const rulesPath = rulesInput(inputs)
   const metricsRoot = inputs.required(
-    'metrics-root',
+    QualityGateInput.MetricsRoot,
     'an s3://bucket/prefix URI or a local directory holding <dataset>/date=<ds>/metrics.json'
   )
-  const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD')
+  const logicalDate = inputs.required(QualityGateInput.LogicalDate, 'a date as YYYY-MM-DD')
   if (!isIsoDate(logicalDate)) {
-    throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
+    throw new InputError(QualityGateInput.LogicalDate, 'a date as YYYY-MM-DD', logicalDate)
   }
-  const historyDepth = inputs.integer('history-depth', 30, { min: 1, max: 366 })
-  const writeResults = inputs.boolean('write-results', false)
-  const failOn = inputs.choice('fail-on', ['error', 'warn'] as const, 'error')
-  const missingHistory = inputs.choice('missing-history', ['pass', 'warn', 'fail'] as const, 'warn')
+  const historyDepth = inputs.integer(
+    QualityGateInput.HistoryDepth,
+    QualityGateDefault.HistoryDepth,
+    { min: 1, max: 366 }
+  )
+  const writeResults = inputs.boolean(
+    QualityGateInput.WriteResults,
+    QualityGateDefault.WriteResults
+  )
+  const failOn = inputs.choice(
+    QualityGateInput.FailOn,
+    ['error', 'warn'] as const,
+    QualityGateDefault.FailOn
+  )
+  const missingHistory = inputs.choice(
+    QualityGateInput.MissingHistory,
+    ['pass', 'warn', 'fail'] as const,
+    QualityGateDefault.MissingHistory
+  )
 
   const ruleSet = parseRules(readRulesText(rulesPath, cwd), rulesPath)
   historyNeeded(ruleSet, historyDepth)
 
-  const root = parseMetricsRoot('metrics-root', metricsRoot, cwd)
-  const resultsRootText = inputs.string('results-root')
+  const root = parseMetricsRoot(QualityGateInput.MetricsRoot, metricsRoot, cwd)
+  const resultsRootText = inputs.string(QualityGateInput.ResultsRoot)
   if (resultsRootText && !writeResults) {
-    throw new InputError('results-root', "write-results: 'true' with it (or no results-root)")
+    throw new InputError(
+      QualityGateInput.ResultsRoot,
+      "write-results: 'true' with it (or no results-root)"
+    )
   }
   const resultsRoot = resultsRootText
-    ? parseMetricsRoot('results-root', resultsRootText, cwd)
+    ? parseMetricsRoot(QualityGateInput.ResultsRoot, resultsRootText, cwd)
     : undefined
   const aws =
     root.kind === 's3' || resultsRoot?.kind === 's3' ? awsClientSettings(inputs, env) : undefined
@@ -80,7 +99,7 @@ export type Mode = 'gate' | 'prepare'
 
 /** `gate` (evaluate a date's metrics) or `prepare` (validate the rules, write their JSON). */
 export const readMode = (inputs: Inputs): Mode =>
-  inputs.choice('mode', ['gate', 'prepare'] as const, 'gate')
+  inputs.choice(QualityGateInput.Mode, ['gate', 'prepare'] as const, QualityGateDefault.Mode)
 
 /**
  * The prepare mode's inputs: the rules file and where its normalised JSON goes, inside the
@@ -90,7 +109,7 @@ export const readMode = (inputs: Inputs): Mode =>
 export function readPrepareConfig(inputs: Inputs, cwd: string): PrepareOptions {
   const rulesPath = rulesInput(inputs)
   const expected = 'a path ending in .json inside the repository (the Spark job stages it)'
-  const given = inputs.string('rules-json').trim()
+  const given = inputs.string(QualityGateInput.RulesJson).trim()
   const shown = given || `.quality-gate/${path.basename(rulesPath, path.extname(rulesPath))}.json`
   const output = path.resolve(cwd, shown)
   const relative = path.relative(cwd, output)
@@ -100,7 +119,7 @@ export function readPrepareConfig(inputs: Inputs, cwd: string): PrepareOptions {
     relative.startsWith('..') ||
     path.isAbsolute(relative)
   ) {
-    throw new InputError('rules-json', expected, given)
+    throw new InputError(QualityGateInput.RulesJson, expected, given)
   }
   return {
     rulesFile: rulesPath,
@@ -111,14 +130,18 @@ export function readPrepareConfig(inputs: Inputs, cwd: string): PrepareOptions {
 }
 
 const rulesInput = (inputs: Inputs): string =>
-  inputs.required('rules', 'the path of a rules file such as quality/customers.yml')
+  inputs.required(QualityGateInput.Rules, 'the path of a rules file such as quality/customers.yml')
 
 function readRulesText(rulesPath: string, cwd: string): string {
   try {
     return readFileSync(path.resolve(cwd, rulesPath), 'utf8')
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable'
-    throw new InputError('rules', `a readable rules file in the repository (${reason})`, rulesPath)
+    throw new InputError(
+      QualityGateInput.Rules,
+      `a readable rules file in the repository (${reason})`,
+      rulesPath
+    )
   }
 }
 

@@ -1,3 +1,4 @@
+import { QualityGateInput } from '../constants/quality-gate.js'
 import { InputError } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { code, safeMd, table, type Markdown } from '../core/markdown.js'
@@ -63,7 +64,7 @@ export function historyNeeded(ruleSet: RuleSet, historyDepth: number): number {
     if (rule.family !== 'change') continue
     if (rule.last > historyDepth) {
       throw new InputError(
-        'history-depth',
+        QualityGateInput.HistoryDepth,
         `at least ${rule.last} (${rule.label} of ${ruleSet.file} compares with the last ${rule.last} dates)`,
         String(historyDepth)
       )

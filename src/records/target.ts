@@ -1,3 +1,5 @@
+import { RecordInput } from '../constants/shared.js'
+import { SparkJobInput } from '../constants/spark-job.js'
 import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
@@ -30,17 +32,21 @@ export function readRecordTarget(
   cwd: string,
   { defaultTask }: RecordInputNames
 ): RecordTarget | undefined {
-  const where = inputs.string('run-records')
+  const where = inputs.string(RecordInput.RunRecords)
   if (!where) return undefined
-  const root = parseLakeRoot('run-records', where, cwd)
-  const pipeline = inputs.required('pipeline', 'the pipeline name, for the run record')
+  const root = parseLakeRoot(RecordInput.RunRecords, where, cwd)
+  const pipeline = inputs.required(RecordInput.Pipeline, 'the pipeline name, for the run record')
   if (!NAME.test(pipeline))
-    throw new InputError('pipeline', 'letters, digits, _ . - (at most 100)', pipeline)
-  const task = inputs.string('task', env.GITHUB_JOB || defaultTask)
-  if (!NAME.test(task)) throw new InputError('task', 'letters, digits, _ . - (at most 100)', task)
-  const logicalDate = inputs.required('logical-date', 'a date as YYYY-MM-DD, for the run record')
+    throw new InputError(RecordInput.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline)
+  const task = inputs.string(RecordInput.Task, env.GITHUB_JOB || defaultTask)
+  if (!NAME.test(task))
+    throw new InputError(RecordInput.Task, 'letters, digits, _ . - (at most 100)', task)
+  const logicalDate = inputs.required(
+    RecordInput.LogicalDate,
+    'a date as YYYY-MM-DD, for the run record'
+  )
   if (!isIsoDate(logicalDate))
-    throw new InputError('logical-date', 'a date as YYYY-MM-DD', logicalDate)
+    throw new InputError(RecordInput.LogicalDate, 'a date as YYYY-MM-DD', logicalDate)
   return { root, pipeline, task, logicalDate, run: githubRunOf(env) }
 }
 
@@ -71,12 +77,12 @@ const PRICE_KEYS = {
 export function readPrices(inputs: Inputs, defaults: Prices): Prices {
   const prices = { ...defaults }
   const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars'
-  for (const [key, text] of Object.entries(inputs.keyValues('prices'))) {
+  for (const [key, text] of Object.entries(inputs.keyValues(SparkJobInput.Prices))) {
     const field = PRICE_KEYS[key as keyof typeof PRICE_KEYS]
     const value = Number(text)
-    if (!field) throw new InputError('prices', expected, key)
+    if (!field) throw new InputError(SparkJobInput.Prices, expected, key)
     if (text === '' || !Number.isFinite(value) || value < 0)
-      throw new InputError('prices', `${key} as a number of 0 or more`, text)
+      throw new InputError(SparkJobInput.Prices, `${key} as a number of 0 or more`, text)
     prices[field] = value
   }
   return prices

@@ -108,162 +108,220 @@ const DRAWN_HOURS = 48
 
 /** Turns what the lake (and GitHub) hold into what the page and the summary show. */
 export function buildModel(contents: LakeContents, options: ModelOptions): DashboardModel {
-  const { start, end } = options
-  const dates = Array.from({ length: daysBetween(start, end) + 1 }, (_, index) =>
-    addDays(start, index)
+  const frame = frameOf(contents, options)
+  const grid = buildGrid(frame)
+  const series = buildSeries(frame)
+  const landingHours = landingHoursOf(frame)
+  return {
+    pipeline: options.pipeline,
+    start: options.start,
+    end: options.end,
+    generatedAt: options.now.toISOString(),
+    dates: frame.dates,
+    tasks: frame.tasks,
+    grid,
+    ...(options.github
+      ? { runRow: frame.dates.map(date => runCell(frame.runsByDate.get(date))) }
+      : {}),
+    durationsMinutes: series.durationsMinutes,
+    costUsd: series.costUsd,
+    costByTask: series.costByTask,
+    landing: landingOf(frame.dates, landingHours, options),
+    quality: qualityRules(contents, frame.column, frame.dates.length),
+    rows: series.rows,
+    header: headerOf(frame, grid, options.github),
+    totals: buildTotals(frame, grid, landingHours, options.slaHour),
+    problems: contents.problems
+  }
+}
+
+/** The dates and tasks the page spans, and the lookups every part of the model reads. */
+interface Frame {
+  dates: string[]
+  /** The column of each date. */
+  column: Map<string, number>
+  tasks: string[]
+  /** The records of the dates shown. */
+  records: RunRecord[]
+  recordAt(date: string, task: string): RunRecord | undefined
+  /** `date/task` places whose record could not be read. */
+  invalid: Set<string>
+  runsById: Map<string, WorkflowRunInfo>
+  /** The latest workflow run of each date. */
+  runsByDate: Map<string, WorkflowRunInfo>
+}
+
+function frameOf(contents: LakeContents, options: ModelOptions): Frame {
+  const dates = Array.from({ length: daysBetween(options.start, options.end) + 1 }, (_, index) =>
+    addDays(options.start, index)
   )
   const column = new Map(dates.map((date, index) => [date, index]))
-  const inRange = contents.records.filter(record => column.has(record.logical_date))
-  const tasks = taskOrder(inRange, contents.problems, options.tasks)
-  const byPlace = new Map(inRange.map(record => [`${record.logical_date}/${record.task}`, record]))
-  const invalid = new Set(
-    contents.problems.map(problem => `${problem.logicalDate}/${problem.task}`)
-  )
-  const runsById = new Map((options.github?.runs ?? []).map(run => [run.id, run]))
+  const records = contents.records.filter(record => column.has(record.logical_date))
+  const byPlace = new Map(records.map(record => [`${record.logical_date}/${record.task}`, record]))
+  const runs = options.github?.runs ?? []
   const runsByDate = new Map<string, WorkflowRunInfo>()
   // Newest first from the API: the first run seen for a date is its latest.
-  for (const run of options.github?.runs ?? []) {
+  for (const run of runs) {
     if (run.logicalDate && !runsByDate.has(run.logicalDate)) runsByDate.set(run.logicalDate, run)
   }
+  return {
+    dates,
+    column,
+    tasks: taskOrder(records, contents.problems, options.tasks),
+    records,
+    recordAt: (date, task) => byPlace.get(`${date}/${task}`),
+    invalid: new Set(contents.problems.map(problem => `${problem.logicalDate}/${problem.task}`)),
+    runsById: new Map(runs.map(run => [run.id, run])),
+    runsByDate
+  }
+}
 
-  const taskRows = tasks.map(task => ({ task, cells: [] as Cell[] }))
-  dates.forEach(date => {
-    let upstreamStopped = false
-    taskRows.forEach(({ task, cells }) => {
-      const record = byPlace.get(`${date}/${task}`)
-      const cell = record
-        ? recordCell(record, runsById)
-        : invalid.has(`${date}/${task}`)
-          ? {
-              state: 'invalid' as const,
-              title: 'unreadable record (see "Records not used")'
-            }
-          : upstreamStopped
-            ? {
-                state: 'skipped' as const,
-                title: 'skipped: an earlier task did not pass'
-              }
-            : runsByDate.get(date)?.status === 'in_progress' ||
-                runsByDate.get(date)?.status === 'queued'
-              ? { state: 'running' as const, title: 'not started yet' }
-              : { state: 'missing' as const, title: 'no record' }
-      const run = runsByDate.get(date)
-      if (!cell.link && run?.url && cell.state !== 'missing') cell.link = run.url
-      if (cell.state === 'failed' || cell.state === 'skipped') upstreamStopped = true
-      cells.push(cell)
-    })
+/** grid[task][date]: built a date at a time, as a task after one that stopped is skipped. */
+function buildGrid(frame: Frame): Cell[][] {
+  const columns = frame.dates.map(date => dayColumn(frame, date))
+  return frame.tasks.map((_, row) => columns.map(cells => cells[row]!))
+}
+
+/** The cells of one date, top to bottom. */
+function dayColumn(frame: Frame, date: string): Cell[] {
+  const run = frame.runsByDate.get(date)
+  let upstreamStopped = false
+  return frame.tasks.map(task => {
+    const cell = taskCell(frame, date, task, upstreamStopped)
+    if (!cell.link && run?.url && cell.state !== 'missing') cell.link = run.url
+    if (cell.state === 'failed' || cell.state === 'skipped') upstreamStopped = true
+    return cell
   })
-  const grid = taskRows.map(({ cells }) => cells)
+}
 
-  const series = (pick: (record: RunRecord) => number | undefined): Series[] =>
-    tasks
-      .map(task => ({
-        name: task,
-        values: dates.map(date => {
-          const record = byPlace.get(`${date}/${task}`)
-          const value = record ? pick(record) : undefined
-          return value === undefined || !Number.isFinite(value) ? null : value
-        })
-      }))
-      .filter(entry => entry.values.some(value => value !== null))
+function taskCell(frame: Frame, date: string, task: string, upstreamStopped: boolean): Cell {
+  const record = frame.recordAt(date, task)
+  if (record) return recordCell(record, frame.runsById)
+  if (frame.invalid.has(`${date}/${task}`)) {
+    return { state: 'invalid', title: 'unreadable record (see "Records not used")' }
+  }
+  if (upstreamStopped) return { state: 'skipped', title: 'skipped: an earlier task did not pass' }
+  const status = frame.runsByDate.get(date)?.status
+  if (status === 'in_progress' || status === 'queued') {
+    return { state: 'running', title: 'not started yet' }
+  }
+  return { state: 'missing', title: 'no record' }
+}
 
-  const durationsMinutes = series(record =>
-    record.state === 'running' || record.duration_seconds === undefined
-      ? undefined
-      : Math.round((record.duration_seconds / 60) * 100) / 100
-  )
-  const costUsd = series(record => record.spark?.estimated_cost_usd)
+type ModelSeries = Pick<DashboardModel, 'durationsMinutes' | 'costUsd' | 'costByTask' | 'rows'>
+
+/** The charts' lines: a line per task that has any value, a point per date. */
+function buildSeries(frame: Frame): ModelSeries {
+  const durationsMinutes = taskSeries(frame, durationMinutes)
+  const costUsd = taskSeries(frame, record => record.spark?.estimated_cost_usd)
   const costByTask = costUsd.map(entry => ({
     task: entry.name,
     usd: roundCents(entry.values.reduce<number>((sum, value) => sum + (value ?? 0), 0))
   }))
+  const rows = (['in', 'out'] as const).flatMap(direction =>
+    taskSeries(frame, record => record.rows?.[direction]).map(entry => ({
+      name: `${entry.name} rows ${direction}`,
+      values: entry.values
+    }))
+  )
+  return { durationsMinutes, costUsd, costByTask, rows }
+}
 
-  const landingHours = dates.map(date => {
-    const landed = tasks
-      .map(task => byPlace.get(`${date}/${task}`)?.sensor?.landed_at)
+function taskSeries(frame: Frame, pick: (record: RunRecord) => number | undefined): Series[] {
+  return frame.tasks
+    .map(task => ({
+      name: task,
+      values: frame.dates.map(date => {
+        const record = frame.recordAt(date, task)
+        const value = record ? pick(record) : undefined
+        return value === undefined || !Number.isFinite(value) ? null : value
+      })
+    }))
+    .filter(entry => entry.values.some(value => value !== null))
+}
+
+/** A finished run's duration; none while it runs. */
+function durationMinutes(record: RunRecord): number | undefined {
+  if (record.state === 'running' || record.duration_seconds === undefined) return undefined
+  return Math.round((record.duration_seconds / 60) * 100) / 100
+}
+
+/** Per date, hours after midnight UTC of the run day when its data landed (the sensor's). */
+function landingHoursOf(frame: Frame): (number | null)[] {
+  return frame.dates.map(date => {
+    const landed = frame.tasks
+      .map(task => frame.recordAt(date, task)?.sensor?.landed_at)
       .find(value => value !== undefined)
     if (!landed) return null
     const hours = (Date.parse(landed) - (Date.parse(`${date}T00:00:00Z`) + DAY_MS)) / 3_600_000
     return Number.isFinite(hours) ? Math.round(hours * 100) / 100 : null
   })
+}
 
-  const rows: Series[] = []
-  for (const direction of ['in', 'out'] as const) {
-    for (const entry of series(record => record.rows?.[direction])) {
-      rows.push({ name: `${entry.name} rows ${direction}`, values: entry.values })
-    }
+function landingOf(
+  dates: string[],
+  landingHours: (number | null)[],
+  options: ModelOptions
+): DashboardModel['landing'] {
+  return {
+    hoursAfterMidnight: landingHours.map(hours =>
+      hours !== null && hours >= -DRAWN_HOURS && hours <= DRAWN_HOURS ? hours : null
+    ),
+    farLate: dates.filter((_, index) => (landingHours[index] ?? 0) > DRAWN_HOURS),
+    scheduleHour: options.scheduleHour,
+    slaHour: options.slaHour
   }
+}
 
+/** The latest date with any record, how it went, and what GitHub says of the pipeline. */
+function headerOf(
+  frame: Frame,
+  grid: Cell[][],
+  github: GitHubHistory | undefined
+): DashboardModel['header'] {
+  // Every row of the grid has one cell per date.
+  const statesAt = (index: number): CellState[] => grid.map(row => row[index]!.state)
+  const latestDate = [...frame.dates]
+    .reverse()
+    .find(date => statesAt(frame.column.get(date)!).some(state => state !== 'missing'))
+  const latestRun = github?.runs[0]
+  return {
+    ...(latestDate
+      ? { latestDate, latestState: worstOf(statesAt(frame.column.get(latestDate)!)) }
+      : {}),
+    ...(latestRun ? { latestRun } : {}),
+    ...(github?.openIssue ? { openIssue: github.openIssue } : {})
+  }
+}
+
+function buildTotals(
+  frame: Frame,
+  grid: Cell[][],
+  landingHours: (number | null)[],
+  slaHour: number
+): DashboardModel['totals'] {
   const cells = Object.fromEntries(Object.keys(CELL_STATES).map(state => [state, 0])) as Record<
     CellState,
     number
   >
   for (const row of grid) for (const cell of row) cells[cell.state]++
   const sum = (pick: (record: RunRecord) => number | undefined): number =>
-    inRange.reduce((total, record) => total + (pick(record) ?? 0), 0)
-
-  // Every row of the grid has one cell per date (built above).
-  const stateAt = (row: Cell[], index: number): CellState => row[index]!.state
-  const latestDate = [...dates]
-    .reverse()
-    .find((_, index) => grid.some(row => stateAt(row, dates.length - 1 - index) !== 'missing'))
-  const latestRun = options.github?.runs[0]
-
+    frame.records.reduce((total, record) => total + (pick(record) ?? 0), 0)
+  const landed = landingHours.filter(hours => hours !== null)
   return {
-    pipeline: options.pipeline,
-    start,
-    end,
-    generatedAt: options.now.toISOString(),
-    dates,
-    tasks,
-    grid,
-    ...(options.github ? { runRow: dates.map(date => runCell(runsByDate.get(date))) } : {}),
-    durationsMinutes,
-    costUsd,
-    costByTask,
-    landing: {
-      hoursAfterMidnight: landingHours.map(hours =>
-        hours !== null && hours >= -DRAWN_HOURS && hours <= DRAWN_HOURS ? hours : null
-      ),
-      farLate: dates.filter((_, index) => (landingHours[index] ?? 0) > DRAWN_HOURS),
-      scheduleHour: options.scheduleHour,
-      slaHour: options.slaHour
-    },
-    quality: qualityRules(contents, column, dates.length),
-    rows,
-    header: {
-      ...(latestDate
-        ? {
-            latestDate,
-            latestState: worstOf(grid.map(row => stateAt(row, column.get(latestDate)!)))
-          }
-        : {}),
-      ...(latestRun ? { latestRun } : {}),
-      ...(options.github?.openIssue ? { openIssue: options.github.openIssue } : {})
-    },
-    totals: {
-      cells,
-      costUsd: roundCents(sum(record => record.spark?.estimated_cost_usd)),
-      vcpuHours: round2(sum(record => record.spark?.vcpu_hours)),
-      memoryGbHours: round2(sum(record => record.spark?.memory_gb_hours)),
-      storageGbHours: round2(sum(record => record.spark?.storage_gb_hours)),
-      landed: landingHours.filter(hours => hours !== null).length,
-      slaMisses: landingHours.filter(hours => hours !== null && hours > options.slaHour).length
-    },
-    problems: contents.problems
+    cells,
+    costUsd: roundCents(sum(record => record.spark?.estimated_cost_usd)),
+    vcpuHours: round2(sum(record => record.spark?.vcpu_hours)),
+    memoryGbHours: round2(sum(record => record.spark?.memory_gb_hours)),
+    storageGbHours: round2(sum(record => record.spark?.storage_gb_hours)),
+    landed: landed.length,
+    slaMisses: landed.filter(hours => hours > slaHour).length
   }
 }
 
 function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell {
   const attempts = Math.max(record.run?.attempt ?? 1, record.spark?.attempts ?? 1)
-  const state: CellState =
-    record.state === 'success'
-      ? attempts > 1
-        ? 'retried'
-        : 'passed'
-      : record.state === 'failure' || record.state === 'cancelled'
-        ? 'failed'
-        : record.state
+  const state = recordState(record.state, attempts)
   const parts: string[] = [record.state]
   if (record.duration_seconds !== undefined) parts.push(formatSeconds(record.duration_seconds))
   if (attempts > 1) parts.push(`${attempts} attempts`)
@@ -272,6 +330,12 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
   if (record.message) parts.push(redactCredentials(record.message))
   const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined)
   return { state, title: parts.join(' · '), ...(link ? { link } : {}) }
+}
+
+function recordState(state: RunRecord['state'], attempts: number): CellState {
+  if (state === 'success') return attempts > 1 ? 'retried' : 'passed'
+  if (state === 'failure' || state === 'cancelled') return 'failed'
+  return state
 }
 
 /**
@@ -284,21 +348,18 @@ function webLink(url: unknown): string | undefined {
 
 function runCell(run: WorkflowRunInfo | undefined): Cell {
   if (!run) return { state: 'missing', title: 'no workflow run found' }
-  const state: CellState =
-    run.status !== 'completed'
-      ? 'running'
-      : run.conclusion === 'success'
-        ? run.attempt > 1
-          ? 'retried'
-          : 'passed'
-        : run.conclusion === 'skipped'
-          ? 'skipped'
-          : 'failed'
   return {
-    state,
+    state: runState(run),
     title: `workflow run ${run.id} ${run.conclusion ?? run.status}, attempt ${run.attempt}`,
     ...(run.url ? { link: run.url } : {})
   }
+}
+
+function runState(run: WorkflowRunInfo): CellState {
+  if (run.status !== 'completed') return 'running'
+  if (run.conclusion === 'success') return run.attempt > 1 ? 'retried' : 'passed'
+  if (run.conclusion === 'skipped') return 'skipped'
+  return 'failed'
 }
 
 const SEVERITY: CellState[] = [

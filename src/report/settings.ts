@@ -1,3 +1,4 @@
+import { ReportDefault, ReportInput } from '../constants/report.js'
 import path from 'node:path'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { addDays, isIsoDate, previousUtcDay, daysBetween } from '../core/calendar.js'
@@ -44,52 +45,57 @@ export function readReportSettings(
   { outputInWorkspace = false }: { outputInWorkspace?: boolean } = {}
 ): ReportSettings {
   const lake = parseLakeRoot(
-    'lake',
-    inputs.required('lake', 'an s3://bucket/prefix URI or a local folder'),
+    ReportInput.Lake,
+    inputs.required(ReportInput.Lake, 'an s3://bucket/prefix URI or a local folder'),
     cwd
   )
-  const pipeline = inputs.required('pipeline', 'the pipeline name the run records are under')
+  const pipeline = inputs.required(
+    ReportInput.Pipeline,
+    'the pipeline name the run records are under'
+  )
   if (!NAME.test(pipeline))
-    throw new InputError('pipeline', 'letters, digits, _ . - (at most 100)', pipeline)
-  const end = inputs.string('end', previousUtcDay(now))
-  if (!isIsoDate(end)) throw new InputError('end', 'a date as YYYY-MM-DD', end)
-  const days = inputs.integer('days', 60, { min: 1, max: MAX_DAYS })
-  const start = inputs.string('start', addDays(end, 1 - days))
-  if (!isIsoDate(start)) throw new InputError('start', 'a date as YYYY-MM-DD', start)
-  if (start > end) throw new InputError('start', `a date on or before end (${end})`, start)
+    throw new InputError(ReportInput.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline)
+  const end = inputs.string(ReportInput.End, previousUtcDay(now))
+  if (!isIsoDate(end)) throw new InputError(ReportInput.End, 'a date as YYYY-MM-DD', end)
+  const days = inputs.integer(ReportInput.Days, ReportDefault.Days, { min: 1, max: MAX_DAYS })
+  const start = inputs.string(ReportInput.Start, addDays(end, 1 - days))
+  if (!isIsoDate(start)) throw new InputError(ReportInput.Start, 'a date as YYYY-MM-DD', start)
+  if (start > end)
+    throw new InputError(ReportInput.Start, `a date on or before end (${end})`, start)
   if (daysBetween(start, end) >= MAX_DAYS) {
-    throw new InputError('start', `at most ${MAX_DAYS} days before end (${end})`, start)
+    throw new InputError(ReportInput.Start, `at most ${MAX_DAYS} days before end (${end})`, start)
   }
-  const tasks = inputs.list('tasks')
+  const tasks = inputs.list(ReportInput.Tasks)
   for (const task of tasks)
-    if (!NAME.test(task)) throw new InputError('tasks', 'task names (letters, digits, _ . -)', task)
-  const scheduleHour = hourOf(inputs, 'schedule', '02:00')
-  const slaHour = hourOf(inputs, 'sla', '03:00')
-  const output = path.resolve(cwd, inputs.string('output', 'dashboard'))
+    if (!NAME.test(task))
+      throw new InputError(ReportInput.Tasks, 'task names (letters, digits, _ . -)', task)
+  const scheduleHour = hourOf(inputs, ReportInput.Schedule, ReportDefault.Schedule)
+  const slaHour = hourOf(inputs, ReportInput.Sla, ReportDefault.Sla)
+  const output = path.resolve(cwd, inputs.string(ReportInput.Output, ReportDefault.Output))
   const inside = path.relative(cwd, output)
   if (outputInWorkspace && (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))) {
     throw new InputError(
-      'output',
+      ReportInput.Output,
       'a folder inside the workspace, such as _site',
-      inputs.string('output')
+      inputs.string(ReportInput.Output)
     )
   }
-  const qualityPrefix = lakeFolder(inputs, 'quality-prefix', DEFAULT_QUALITY_PREFIX)
+  const qualityPrefix = lakeFolder(inputs, ReportInput.QualityPrefix, ReportDefault.QualityPrefix)
 
-  const token = inputs.string('github-token')
+  const token = inputs.string(ReportInput.GithubToken)
   let github: ReportSettings['github']
   if (token) {
     const workflow = inputs.required(
-      'workflow',
+      ReportInput.Workflow,
       "the pipeline workflow's file name, e.g. daily-customer-etl.yml"
     )
     github = {
       token,
-      repository: inputs.has('repository')
-        ? repositoryInput(inputs.string('repository'))
+      repository: inputs.has(ReportInput.Repository)
+        ? repositoryInput(inputs.string(ReportInput.Repository))
         : parseRepository(env.GITHUB_REPOSITORY),
       workflow,
-      issueLabel: inputs.string('issue-label', 'pipeline-failure'),
+      issueLabel: inputs.string(ReportInput.IssueLabel, ReportDefault.IssueLabel),
       ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {})
     }
   }
@@ -109,9 +115,6 @@ export function readReportSettings(
   }
 }
 
-/** Where the gate writes its results (its results-root) in the workflows of this repository. */
-export const DEFAULT_QUALITY_PREFIX = '_pipeline/quality'
-
 /** A folder inside the lake: `/`-separated names, no `.` or `..`, no scheme or leading `/`. */
 function lakeFolder(inputs: Inputs, name: string, fallback: string): string {
   const text = inputs.string(name, fallback)
@@ -124,7 +127,7 @@ function lakeFolder(inputs: Inputs, name: string, fallback: string): string {
 
 function repositoryInput(text: string): Repository {
   const match = /^([\w.-]+)\/([\w.-]+)$/.exec(text)
-  if (!match) throw new InputError('repository', 'owner/name', text)
+  if (!match) throw new InputError(ReportInput.Repository, 'owner/name', text)
   return { owner: group(match, 1), repo: group(match, 2) }
 }
 

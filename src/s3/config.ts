@@ -1,16 +1,9 @@
+import { S3SensorDefault, S3SensorInput } from '../constants/s3-sensor.js'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
 import { formatWait } from './conditions.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
 import { markerKey, parseTarget, type WaitTarget } from './target.js'
-
-/** Defaults, as in action.yml (the seed's S3KeySensor: timeout 3600 s, poke 60 s). */
-export const SENSOR_DEFAULTS = {
-  timeout: '1h',
-  pokeInterval: '60s',
-  maxPokeInterval: '10m',
-  settleTime: '0s'
-} as const
 
 /** The shortest poke interval accepted: anything faster only burns ListBucket requests. */
 const MIN_POKE_MS = 100
@@ -56,61 +49,67 @@ export function readSensorConfig(
 ): SensorConfig {
   // One key per line: a carriage return that does not end a line (before a newline) is part
   // of no key anyone meant, and must not split one key into two requests.
-  const lone = /\r(?!\n)/.exec(inputs.raw('keys'))
+  const lone = /\r(?!\n)/.exec(inputs.raw(S3SensorInput.Keys))
   if (lone) {
     throw new InputError(
-      'keys',
+      S3SensorInput.Keys,
       `one key per line, without a carriage return inside a line (one at character ${lone.index + 1})`
     )
   }
   const target = parseTarget({
-    bucket: inputs.string('bucket'),
-    key: inputs.string('key'),
-    keys: inputs.list('keys')
+    bucket: inputs.string(S3SensorInput.Bucket),
+    key: inputs.string(S3SensorInput.Key),
+    keys: inputs.list(S3SensorInput.Keys)
   })
 
-  const minObjects = inputs.integer('min-objects', 1, { min: 0 })
+  const minObjects = inputs.integer(S3SensorInput.MinObjects, S3SensorDefault.MinObjects, {
+    min: 0
+  })
   const most = target.kind === 'key' ? 1 : target.kind === 'keys' ? target.keys.length : undefined
   if (most !== undefined && minObjects > most) {
     throw new InputError(
-      'min-objects',
+      S3SensorInput.MinObjects,
       `at most ${most} when waiting for ${most === 1 ? 'one key' : `a list of ${most} keys`}`,
       String(minObjects)
     )
   }
-  const marker = inputs.string('success-marker')
+  const marker = inputs.string(S3SensorInput.SuccessMarker)
 
-  const timeoutMs = inputs.duration('timeout', SENSOR_DEFAULTS.timeout, {
+  const timeoutMs = inputs.duration(S3SensorInput.Timeout, S3SensorDefault.Timeout, {
     min: 1000,
     max: MAX_TIMEOUT_MS
   })
-  const pokeIntervalMs = inputs.duration('poke-interval', SENSOR_DEFAULTS.pokeInterval, {
+  const pokeIntervalMs = inputs.duration(S3SensorInput.PokeInterval, S3SensorDefault.PokeInterval, {
     min: MIN_POKE_MS
   })
   if (pokeIntervalMs > timeoutMs) {
     throw new InputError(
-      'poke-interval',
+      S3SensorInput.PokeInterval,
       `a duration no longer than timeout (${formatWait(timeoutMs)})`,
-      inputs.raw('poke-interval')
+      inputs.raw(S3SensorInput.PokeInterval)
     )
   }
-  const backoff = inputs.boolean('backoff', false)
-  const maxPokeIntervalMs = inputs.duration('max-poke-interval', SENSOR_DEFAULTS.maxPokeInterval, {
-    min: MIN_POKE_MS
-  })
+  const backoff = inputs.boolean(S3SensorInput.Backoff, S3SensorDefault.Backoff)
+  const maxPokeIntervalMs = inputs.duration(
+    S3SensorInput.MaxPokeInterval,
+    S3SensorDefault.MaxPokeInterval,
+    {
+      min: MIN_POKE_MS
+    }
+  )
   if (backoff && maxPokeIntervalMs < pokeIntervalMs) {
     throw new InputError(
-      'max-poke-interval',
+      S3SensorInput.MaxPokeInterval,
       `a duration of at least poke-interval (${formatWait(pokeIntervalMs)}) when backoff is on`,
-      inputs.raw('max-poke-interval') || SENSOR_DEFAULTS.maxPokeInterval
+      inputs.raw(S3SensorInput.MaxPokeInterval) || S3SensorDefault.MaxPokeInterval
     )
   }
-  const settleMs = inputs.duration('settle-time', SENSOR_DEFAULTS.settleTime, { min: 0 })
+  const settleMs = inputs.duration(S3SensorInput.SettleTime, S3SensorDefault.SettleTime, { min: 0 })
   if (settleMs >= timeoutMs) {
     throw new InputError(
-      'settle-time',
+      S3SensorInput.SettleTime,
       `a duration shorter than timeout (${formatWait(timeoutMs)}), or 0 for none`,
-      inputs.raw('settle-time')
+      inputs.raw(S3SensorInput.SettleTime)
     )
   }
 
@@ -118,8 +117,12 @@ export function readSensorConfig(
     target,
     conditions: {
       minObjects,
-      minObjectBytes: inputs.integer('min-object-bytes', 0, { min: 0 }),
-      minTotalBytes: inputs.integer('min-total-bytes', 0, { min: 0 }),
+      minObjectBytes: inputs.integer(S3SensorInput.MinObjectBytes, S3SensorDefault.MinObjectBytes, {
+        min: 0
+      }),
+      minTotalBytes: inputs.integer(S3SensorInput.MinTotalBytes, S3SensorDefault.MinTotalBytes, {
+        min: 0
+      }),
       markerKey: marker ? markerKey(target, marker) : undefined,
       settleMs
     },
@@ -128,9 +131,9 @@ export function readSensorConfig(
       backoff,
       maxPokeIntervalMs: backoff ? maxPokeIntervalMs : pokeIntervalMs,
       timeoutMs,
-      softFail: inputs.boolean('soft-fail', false)
+      softFail: inputs.boolean(S3SensorInput.SoftFail, S3SensorDefault.SoftFail)
     },
-    countAll: inputs.boolean('count-all', false),
+    countAll: inputs.boolean(S3SensorInput.CountAll, S3SensorDefault.CountAll),
     aws: awsClientSettings(inputs, env)
   }
 }

@@ -1,3 +1,4 @@
+import { S3SensorOutput } from '../constants/s3-sensor.js'
 import { code, detailsList, join, safeMd, table, type Markdown } from '../core/markdown.js'
 import { formatBytes, formatWait } from './conditions.js'
 import type { SensorConfig } from './config.js'
@@ -19,20 +20,22 @@ const STOPPED_EARLY =
 const SUMMARY_KEYS = 50
 
 export interface SensorOutputs {
-  found: boolean
-  count: number
-  'total-bytes': number
-  keys: string
-  'waited-seconds': number
+  [S3SensorOutput.Found]: boolean
+  [S3SensorOutput.Count]: number
+  [S3SensorOutput.TotalBytes]: number
+  [S3SensorOutput.Keys]: string
+  [S3SensorOutput.WaitedSeconds]: number
 }
 
 export function sensorOutputs(result: SensorResult): SensorOutputs {
   return {
-    found: result.found,
-    count: result.objects.length,
-    'total-bytes': result.totalBytes,
-    keys: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
-    'waited-seconds': Math.round(result.waitedMs / 1000)
+    [S3SensorOutput.Found]: result.found,
+    [S3SensorOutput.Count]: result.objects.length,
+    [S3SensorOutput.TotalBytes]: result.totalBytes,
+    [S3SensorOutput.Keys]: JSON.stringify(
+      result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)
+    ),
+    [S3SensorOutput.WaitedSeconds]: Math.round(result.waitedMs / 1000)
   }
 }
 

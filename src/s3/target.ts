@@ -1,3 +1,4 @@
+import { S3SensorInput } from '../constants/s3-sensor.js'
 import { InputError } from '../core/errors.js'
 import {
   bucketNameProblem,
@@ -111,7 +112,10 @@ function locate(input: string, text: string, bucketInput: string): S3Location {
     return uri
   }
   if (!bucketInput) {
-    throw new InputError('bucket', 'a bucket name (it is required unless the key is an s3:// URI)')
+    throw new InputError(
+      S3SensorInput.Bucket,
+      'a bucket name (it is required unless the key is an s3:// URI)'
+    )
   }
   return { bucket: bucketInput, key: text }
 }
@@ -127,12 +131,12 @@ export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
   checkPrintable('bucket', bucket, 'a bucket name')
   if (bucket) checkBucket('bucket', bucket)
   if (key && keys.length) {
-    throw new InputError('keys', "either 'key' or 'keys', not both")
+    throw new InputError(S3SensorInput.Keys, "either 'key' or 'keys', not both")
   }
   if (keys.length) return parseKeyList(bucket, keys)
   if (!key) {
     throw new InputError(
-      'key',
+      S3SensorInput.Key,
       "a key, a prefix ending in /, a glob or an s3:// URI (or a list in 'keys')"
     )
   }
@@ -148,7 +152,7 @@ export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
   if (unclosed) {
     const closing = unclosed.char === '[' ? ']' : '}'
     throw new InputError(
-      'key',
+      S3SensorInput.Key,
       `a glob whose '${unclosed.char}' at character ${unclosed.position} is closed by '${closing}' (escape it as \\${unclosed.char} to match it literally)`,
       location.key
     )
@@ -158,12 +162,12 @@ export function parseTarget({ bucket, key, keys }: TargetInputs): WaitTarget {
     matches = compileGlob(location.key)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new InputError('key', `a valid glob (${reason})`, location.key)
+    throw new InputError(S3SensorInput.Key, `a valid glob (${reason})`, location.key)
   }
   const prefix = literalPrefix(location.key)
   if (!prefix) {
     throw new InputError(
-      'key',
+      S3SensorInput.Key,
       'a glob that starts with a literal prefix such as bronze/customers/ (one starting with a wildcard would list the whole bucket)',
       location.key
     )
@@ -177,7 +181,7 @@ function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarg
     checkKey('keys', location.key)
     if (isGlob(location.key) || location.key.endsWith('/')) {
       throw new InputError(
-        'keys',
+        S3SensorInput.Keys,
         "exact object keys (for a prefix or a glob use 'key')",
         location.key
       )
@@ -189,7 +193,7 @@ function parseKeyList(bucketInput: string, entries: readonly string[]): WaitTarg
   const other = located.find(location => location.bucket !== bucket)
   if (other) {
     throw new InputError(
-      'keys',
+      S3SensorInput.Keys,
       `keys in one bucket (${bucket})`,
       `s3://${other.bucket}/${other.key}`
     )
@@ -247,20 +251,20 @@ export function markerKey(target: WaitTarget, marker: string): string {
   if (uri) {
     if (uri.bucket !== target.bucket) {
       throw new InputError(
-        'success-marker',
+        S3SensorInput.SuccessMarker,
         `a marker name, or an s3:// URI in the bucket waited on (${target.bucket})`,
         marker
       )
     }
     checkKey('success-marker', uri.key)
     if (isGlob(uri.key)) {
-      throw new InputError('success-marker', 'one object, not a glob', marker)
+      throw new InputError(S3SensorInput.SuccessMarker, 'one object, not a glob', marker)
     }
     return unescapeKey(uri.key)
   }
   if (marker.startsWith('/') || isGlob(marker) || marker.endsWith('/')) {
     throw new InputError(
-      'success-marker',
+      S3SensorInput.SuccessMarker,
       'an object name such as _SUCCESS (relative to the folder waited on) or an s3:// URI',
       marker
     )

@@ -99,7 +99,7 @@ describe('npm run pipeline: the command line', () => {
     [['--lake', '..'], "--lake: expected a folder that does not hold the project, got '..'"],
     [
       ['--lake', 'src'],
-      "--lake: expected an empty folder or the lake of an earlier run (it holds core, emr, entrypoints, …), got 'src'"
+      "--lake: expected an empty folder or the lake of an earlier run (it holds constants, core, emr, …), got 'src'"
     ],
     [['--lake', 'package.json'], "--lake: expected a folder, not a file, got 'package.json'"]
   ])('%j → %s', (argv, message) => {
