@@ -33,3 +33,19 @@ describe('runner: job-level continue-on-error and matrix fail-fast', () => {
     expect(run.output).not.toContain('post of post-on-success')
   })
 })
+
+describe('runner: a job’s status functions look at its whole dependency chain', () => {
+  it('skips a job under success() when a job two up failed or was skipped, as GitHub does', async () => {
+    const run = await runFixture('test/fixtures/workflows/peer/needs.yml', { maxParallel: 1 })
+    const result = (job: string): string | undefined => run.outcome?.jobs[job]?.result
+    // The direct need ran (if: always()) and succeeded; the failure is one job further up.
+    expect(result('always-after-broken')).toBe('success')
+    expect(result('after-always-after-broken')).toBe('skipped')
+    expect(jobLines(run.output, 'after-always-after-broken')).toEqual([])
+    expect(result('on-failure-two-up')).toBe('success')
+    expect(jobLines(run.output, 'on-failure-two-up')).toEqual(['peer: on-failure-two-up ran'])
+    // A skip further up counts too.
+    expect(result('always-after-skipped')).toBe('success')
+    expect(result('after-always-after-skipped')).toBe('skipped')
+  })
+})
