@@ -49,3 +49,24 @@ describe('runner: a job’s status functions look at its whole dependency chain'
     expect(result('after-always-after-skipped')).toBe('skipped')
   })
 })
+
+describe('runner: the deprecated ::set-env and ::add-path', () => {
+  it('applies them when the step opts in, and fails the step with GitHub’s message otherwise', async () => {
+    const run = await runFixture('test/fixtures/workflows/peer/commands.yml', { maxParallel: 1 })
+    expect(jobLines(run.output, 'allowed')).toEqual([
+      'peer: FROM_COMMAND=set by command',
+      'peer: path has /opt/peer-tools',
+      'peer: FROM_COMMAND=changed'
+    ])
+    expect(jobLines(run.output, 'allowed-by-step')).toEqual(['peer: FIRST=one SECOND=two'])
+    expect(run.outcome?.jobs.disabled?.result).toBe('failure')
+    const peerLines = (job: string): string[] =>
+      jobLines(run.output, job).filter(line => line.startsWith('peer: '))
+    expect(peerLines('disabled')).toEqual(['peer: before set-env', 'peer: FROM_COMMAND=[]'])
+    expect(run.output).toContain(
+      'The `set-env` command is disabled. Please upgrade to using Environment Files'
+    )
+    expect(run.outcome?.jobs['disabled-path']?.result).toBe('failure')
+    expect(run.exitCode).toBe(1)
+  })
+})
