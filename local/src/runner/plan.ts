@@ -3,7 +3,7 @@ import { location, WorkflowFileError } from './errors.js'
 import { loadLocalAction } from './steps/local-action.js'
 import { actionName, remoteLabel, standInFor } from './steps/remote-actions.js'
 import { property } from './template.js'
-import { loadWorkflow, stepTokens, type WorkflowFile } from './workflow-file.js'
+import { loadWorkflow, stepTokens, unsupportedShells, type WorkflowFile } from './workflow-file.js'
 
 export type StepKind = 'run' | 'local-action' | 'stand-in' | 'skipped-remote'
 
@@ -66,7 +66,7 @@ export async function planWorkflow(
     job.steps.forEach((step, index) => {
       if ('run' in step) {
         const shell = property(raw[index], 'shell')
-        if (shell && isString(shell) && ['pwsh', 'powershell', 'cmd'].includes(shell.value)) {
+        if (shell && isString(shell) && unsupportedShells.includes(shell.value)) {
           problems.push(
             `${location(workflow.file, shell)}: shell '${shell.value}' is not supported by the local runner`
           )
