@@ -6,7 +6,6 @@ import {
   isSequence,
   isString,
   NoOperationTraceWriter,
-  parseWorkflow,
   type WorkflowTemplate
 } from '@actions/workflow-parser'
 import type { WorkflowJob } from '@actions/workflow-parser/model/workflow-template'
@@ -14,6 +13,7 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/in
 import type { FileReference } from '@actions/workflow-parser/workflows/file-reference'
 import { location, WorkflowFileError } from './errors.js'
 import { property } from './template.js'
+import { parseWorkflowText } from './workflow-reader.js'
 
 /**
  * A workflow as GitHub's parser reads it: the converted template (jobs, needs, if, events,
@@ -45,7 +45,7 @@ export async function loadWorkflow(workspace: string, file: string): Promise<Wor
   } catch {
     throw new WorkflowFileError(`${relative}: no such workflow file`)
   }
-  const parsed = parseWorkflow({ name: relative, content }, new NoOperationTraceWriter())
+  const parsed = parseWorkflowText({ name: relative, content }, new NoOperationTraceWriter())
   const parseErrors = parsed.context.errors.getErrors().map(error => refusal(error.message))
   if (parseErrors.length > 0 || !parsed.value) {
     throw new WorkflowFileError(parseErrors.join('\n') || `${relative}: not a workflow`)

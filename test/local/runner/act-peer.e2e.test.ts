@@ -26,7 +26,9 @@ const workflows = [
   'actions.yml',
   'needs.yml',
   'post-fails.yml',
-  'commands.yml'
+  'commands.yml',
+  'block-scalars.yml',
+  'block-scalars.crlf.yml'
 ] as const
 type Workflow = (typeof workflows)[number]
 

@@ -70,3 +70,32 @@ describe('runner: the deprecated ::set-env and ::add-path', () => {
     expect(run.exitCode).toBe(1)
   })
 })
+
+describe('runner: block scalars holding ${{ }}, as GitHub reads them', () => {
+  it.each(['block-scalars.yml', 'block-scalars.crlf.yml'])(
+    '%s: each step gets the scalar’s value (no file indentation, no carriage returns)',
+    async file => {
+      const run = await runFixture(`test/fixtures/workflows/peer/${file}`)
+      expect(run.exitCode).toBe(0)
+      expect(jobLines(run.output, 'scripts')).toEqual([
+        'peer: event=workflow_dispatch',
+        'peer: nested ok',
+        'peer: heredoc workflow_dispatch',
+        'peer: python workflow_dispatch',
+        'peer: folded workflow_dispatch'
+      ])
+    }
+  )
+})
+
+describe('runner: a matrix from expressions', () => {
+  it('reads a block scalar holding one expression, and inserts an array item by item', async () => {
+    const run = await runFixture('test/fixtures/workflows/matrix-expressions.yml')
+    expect(run.exitCode).toBe(0)
+    expect(jobLines(run.output, 'from-block (a)')).toEqual(['leg=a'])
+    expect(jobLines(run.output, 'from-block (b)')).toEqual(['leg=b'])
+    const legs = ['a', 'c', 'd'].map(leg => jobLines(run.output, `inserted (${leg})`))
+    expect(legs).toEqual([['leg=a flavour='], ['leg=c flavour='], ['leg=d flavour=']])
+    expect(jobLines(run.output, 'inserted (e, extra)')).toEqual(['leg=e flavour=extra'])
+  })
+})
