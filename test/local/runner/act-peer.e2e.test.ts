@@ -28,7 +28,8 @@ const workflows = [
   'post-fails.yml',
   'commands.yml',
   'block-scalars.yml',
-  'block-scalars.crlf.yml'
+  'block-scalars.crlf.yml',
+  'local-actions.yml'
 ] as const
 type Workflow = (typeof workflows)[number]
 

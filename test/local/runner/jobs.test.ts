@@ -1,5 +1,8 @@
+import { cpSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { jobLines, runFixture, type Captured } from './support.js'
+import { tempDir } from '../../support/temp.js'
+import { jobLines, projectRoot, runFixture, type Captured } from './support.js'
 
 let shared: Promise<Captured> | undefined
 const jobsRun = (): Promise<Captured> =>
@@ -97,5 +100,26 @@ describe('runner: a matrix from expressions', () => {
     const legs = ['a', 'c', 'd'].map(leg => jobLines(run.output, `inserted (${leg})`))
     expect(legs).toEqual([['leg=a flavour='], ['leg=c flavour='], ['leg=d flavour=']])
     expect(jobLines(run.output, 'inserted (e, extra)')).toEqual(['leg=e flavour=extra'])
+  })
+})
+
+describe('runner: local actions, loaded when their step starts', () => {
+  it('runs one without name or description, one an earlier step created; a missing one fails its step only', async () => {
+    const workspace = tempDir('runner-local-action-load')
+    const peer = 'test/fixtures/workflows/peer'
+    cpSync(path.join(projectRoot, peer), path.join(workspace, peer), { recursive: true })
+    const run = await runFixture(`${peer}/local-actions.yml`, {
+      workspace,
+      workflowFile: path.join(workspace, peer, 'local-actions.yml')
+    })
+    const result = (job: string): string | undefined => run.outcome?.jobs[job]?.result
+    expect(jobLines(run.output, 'minimal')).toContain('peer: minimal action ran')
+    expect(result('minimal')).toBe('success')
+    expect(jobLines(run.output, 'created')).toContain('peer: made action ran')
+    expect(result('created')).toBe('success')
+    expect(result('skipped-missing')).toBe('success')
+    expect(result('missing')).toBe('failure')
+    expect(run.output).toContain('./no/such/action: no action.yml in no/such/action')
+    expect(jobLines(run.output, 'missing')).toContain('peer: after the missing action')
   })
 })
