@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -8,6 +8,28 @@ import {
   runIdentity
 } from '../../../local/src/runner/github-context.js'
 import { tempDir } from '../../support/temp.js'
+import { jobLines, runFixture } from './support.js'
+
+const readsItsRun = `name: reads its run
+on: workflow_dispatch
+jobs:
+  read:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "repository=\${{ github.repository }}"
+      - env:
+          TOKEN: \${{ github.token }}
+        run: |
+          node --input-type=module -e '
+            const { GITHUB_API_URL: api, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, TOKEN: token } = process.env
+            const response = await fetch(api + "/repos/" + repo + "/actions/runs/" + id, {
+              headers: { authorization: "Bearer " + token, accept: "application/vnd.github+json" }
+            })
+            if (!response.ok) throw new Error("HTTP " + response.status)
+            const run = await response.json()
+            console.log("the stand-in has run " + run.id + ": " + (String(run.id) === id))
+          '
+`
 
 describe('the repository a local run names', () => {
   it.each([
@@ -46,7 +68,7 @@ describe('the repository a local run names', () => {
     ['a path ending in /.', (origin: string) => `${origin}/.`, 'local/clone'],
     ['an ssh:// URL', () => 'ssh://git@github.com/octo-org/pipeline.git', 'octo-org/pipeline'],
     ['no remote', undefined, 'local/clone']
-  ])('a clone whose origin is %s', (_, origin, repository) => {
+  ])('a clone whose origin is %s', async (_, origin, repository) => {
     const root = tempDir('runner-identity')
     const upstream = path.join(root, 'upstream')
     const clone = path.join(root, 'clone')
@@ -58,5 +80,18 @@ describe('the repository a local run names', () => {
     git(clone, 'init', '-q', '-b', 'main')
     if (origin) git(clone, 'remote', 'add', 'origin', origin(upstream))
     expect(runIdentity(clone, {}).repository).toBe(repository)
+
+    // A run in that clone reads itself from the GitHub API stand-in, at /repos/<that name>/….
+    writeFileSync(path.join(clone, 'reads-its-run.yml'), readsItsRun)
+    const run = await runFixture('reads-its-run.yml', {
+      workspace: clone,
+      workflowFile: path.join(clone, 'reads-its-run.yml')
+    })
+    expect(run.exitCode, run.output).toBe(0)
+    expect(jobLines(run.output, 'read')).toEqual([
+      `repository=${repository}`,
+      expect.stringMatching(/^the stand-in has run \d+: true$/)
+    ])
+    expect(run.output).toContain(`repository: ${repository} (refs/heads/main, `)
   })
 })
