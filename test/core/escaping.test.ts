@@ -132,7 +132,10 @@ describe('inertLines', () => {
     const processor = new CommandProcessor({
       addMask: value => masks.push(value),
       setOutput: () => undefined,
-      saveState: () => undefined
+      saveState: () => undefined,
+      setEnv: () => undefined,
+      addPath: () => undefined,
+      allowUnsecureCommands: false
     })
     return [
       ...lines
@@ -150,11 +153,11 @@ describe('inertLines', () => {
 
   it('fences text that holds a command, with a token the text does not hold', () => {
     const hostile =
-      '2026-01-01\n::error file=x.ts::forged\n  ::add-mask::secret\nsee ##[warning]x\n::token-1::'
+      '2026-01-01\n::error file=x.ts::forged\n::set-env name=PATH::/tmp\n  ::add-mask::secret\nsee ##[warning]x\n::token-1::'
     const lines = inertLines(hostile, token)
     expect(lines[0]).toBe('::stop-commands::token-2')
     expect(lines.at(-1)).toBe('::token-2::')
     expect(effects(lines)).toEqual([])
-    expect(effects(hostile.split('\n'))).toEqual(['annotation', 'mask secret'])
+    expect(effects(hostile.split('\n'))).toEqual(['annotation', 'refused', 'mask secret'])
   })
 })

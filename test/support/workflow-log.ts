@@ -18,7 +18,10 @@ export function workflowEffects(output: string): LogEffects {
   const processor = new CommandProcessor({
     addMask: value => effects.masks.push(value),
     setOutput: (name, value) => (effects.outputs[name] = value),
-    saveState: () => undefined
+    saveState: () => undefined,
+    setEnv: () => undefined,
+    addPath: () => undefined,
+    allowUnsecureCommands: false
   })
   for (const line of output.split(/\r?\n/)) {
     const effect = processor.process(line)

@@ -158,7 +158,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2
     }
     if (error instanceof WorkflowFileError) {
-      process.stderr.write(`spark-pipeline: ${error.message}\n`)
+      // One line per problem, each `file:line:col: what`, as compilers print them.
+      process.stderr.write(`${error.message}\n`)
       return 2
     }
     process.stderr.write(`spark-pipeline: ${messageOf(error)}\n`)

@@ -21,11 +21,41 @@ function git(workspace: string, args: string[]): string {
   }
 }
 
+// The names GitHub allows: an owner of letters, digits and single hyphens (not at either
+// end, at most 39), a repository of letters, digits, '.', '_' and '-' (at most 100, not '.'
+// or '..').
+const ownerName = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/
+const repositoryName = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/
+
+/**
+ * owner/name of a remote on a server (`https://host/owner/name.git`, `ssh://git@host/…`,
+ * `git@host:owner/name.git`), when both are names GitHub allows; a local path, a `file://`
+ * URL or anything else has none.
+ */
+export function repositoryOfRemote(remote: string): string | undefined {
+  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]+@)?[^/]+\/(.+)$/i.exec(remote)
+  const scp = /^(?:[^@/:]+@)?[^/:]+:(?!\/)(.+)$/.exec(remote)
+  if (/^file:/i.test(remote)) return undefined
+  const repositoryPath = (url ?? scp)?.[1]
+  if (!repositoryPath) return undefined
+  const [owner, name, ...rest] = repositoryPath
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split('/')
+  if (rest.length > 0 || !owner || !name) return undefined
+  return ownerName.test(owner) && repositoryName.test(name) ? `${owner}/${name}` : undefined
+}
+
+/** `local/<folder>`, the folder's name made one GitHub allows. */
+export function localRepository(workspace: string): string {
+  const folder = path.basename(path.resolve(workspace)).replace(/[^A-Za-z0-9._-]+/g, '-')
+  return `local/${repositoryName.test(folder) ? folder : 'repository'}`
+}
+
 /** owner/name from the origin remote, else `local/<folder>`; sha and branch from git. */
 export function runIdentity(workspace: string, hostEnv: NodeJS.ProcessEnv): RunIdentity {
   const remote = git(workspace, ['remote', 'get-url', 'origin'])
-  const match = /[:/]([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(remote)
-  const repository = match ? `${match[1]}/${match[2]}` : `local/${path.basename(workspace)}`
+  const repository = repositoryOfRemote(remote) ?? localRepository(workspace)
   const branch = git(workspace, ['rev-parse', '--abbrev-ref', 'HEAD']) || 'main'
   return {
     repository,

@@ -1,9 +1,9 @@
 import { isString } from '@actions/workflow-parser'
 import { location, WorkflowFileError } from './errors.js'
-import { loadLocalAction } from './steps/local-action.js'
+import { loadLocalAction, localActionFile } from './steps/local-action.js'
 import { actionName, remoteLabel, standInFor } from './steps/remote-actions.js'
 import { property } from './template.js'
-import { loadWorkflow, stepTokens, type WorkflowFile } from './workflow-file.js'
+import { loadWorkflow, stepTokens, unsupportedShells, type WorkflowFile } from './workflow-file.js'
 
 export type StepKind = 'run' | 'local-action' | 'stand-in' | 'skipped-remote'
 
@@ -66,7 +66,7 @@ export async function planWorkflow(
     job.steps.forEach((step, index) => {
       if ('run' in step) {
         const shell = property(raw[index], 'shell')
-        if (shell && isString(shell) && ['pwsh', 'powershell', 'cmd'].includes(shell.value)) {
+        if (shell && isString(shell) && unsupportedShells.includes(shell.value)) {
           problems.push(
             `${location(workflow.file, shell)}: shell '${shell.value}' is not supported by the local runner`
           )
@@ -83,6 +83,16 @@ export async function planWorkflow(
       }
       const uses = step.uses.value
       if (uses.startsWith('./')) {
+        // GitHub loads a local action when its step starts: one that is not there yet (an
+        // earlier step may create it; a skipped step never needs it) fails only its step.
+        if (!localActionFile(workspace, uses)) {
+          planned.steps.push({
+            label: `${uses} (loaded when the step starts)`,
+            kind: 'local-action',
+            post: false
+          })
+          return
+        }
         const action = loadLocalAction(workspace, uses)
         if (typeof action === 'string') {
           problems.push(`${location(workflow.file, step.uses)}: ${action}`)

@@ -141,6 +141,9 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
     }
   })
   try {
+    reporter.note(
+      `repository: ${identity.repository} (${identity.ref}, ${identity.sha.slice(0, 12)})`
+    )
     for (const description of services.descriptions) reporter.note(`local service: ${description}`)
     const github = githubContext({
       workspace,

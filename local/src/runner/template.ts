@@ -36,7 +36,12 @@ export function evaluateToken(
   if (isBoolean(token)) return token.value
   if (isNumber(token)) return token.value
   if (isSequence(token)) {
-    return [...token].map(item => evaluateToken(item, contexts, file, status))
+    // As GitHub's template evaluator does, an item that is an expression evaluating to an
+    // array is inserted item by item (a matrix's `- ${{ fromJSON(needs.x.outputs.more) }}`).
+    return [...token].flatMap(item => {
+      const value = evaluateToken(item, contexts, file, status)
+      return isBasicExpression(item) && Array.isArray(value) ? value : [value]
+    })
   }
   if (isMapping(token)) {
     const result: Record<string, unknown> = {}

@@ -55,12 +55,28 @@ export type LineEffect =
   | { kind: 'endgroup' }
   | { kind: 'debug'; text: string }
   | { kind: 'annotation'; annotation: Annotation }
+  /** A command the runner refuses: the step fails, as GitHub fails it, with these lines. */
+  | { kind: 'refused'; errors: string[] }
   | { kind: 'none' }
 
 export interface CommandSink {
   addMask(value: string): void
   setOutput(name: string, value: string): void
   saveState(name: string, value: string): void
+  setEnv(name: string, value: string): void
+  addPath(directory: string): void
+  /** ACTIONS_ALLOW_UNSECURE_COMMANDS is `true` in the step's environment. */
+  allowUnsecureCommands: boolean
+}
+
+/** The GitHub runner's words for `::set-env` and `::add-path` when they are not allowed. */
+export function unsecureCommandDisabled(command: string): string {
+  return (
+    `The \`${command}\` command is disabled. Please upgrade to using Environment Files or opt ` +
+    'into unsecure command execution by setting the `ACTIONS_ALLOW_UNSECURE_COMMANDS` ' +
+    'environment variable to `true`. For more information see: ' +
+    'https://github.blog/changelog/2020-10-01-github-actions-deprecating-set-env-and-add-path-commands/'
+  )
 }
 
 /**
@@ -120,8 +136,32 @@ export class CommandProcessor {
         return { kind: 'none' }
       case 'echo':
         return { kind: 'none' }
+      case 'set-env':
+      case 'add-path':
+        return this.unsecure(command, line.trimStart())
       default:
         return { kind: 'print', text: line }
     }
+  }
+
+  // The deprecated commands that change later steps' environment: applied only when the step
+  // opted in, as GitHub's runner does (ActionCommandManager: SetEnv and AddPath extensions);
+  // otherwise the step fails with GitHub's message.
+  private unsecure(command: WorkflowCommand, line: string): LineEffect {
+    const unable = `Unable to process command '${line}' successfully.`
+    if (!this.sink.allowUnsecureCommands)
+      return { kind: 'refused', errors: [unable, unsecureCommandDisabled(command.command)] }
+    if (command.command === 'add-path') {
+      this.sink.addPath(command.message)
+      return { kind: 'none' }
+    }
+    const name = command.properties.name
+    if (!name)
+      return {
+        kind: 'refused',
+        errors: [unable, "Required field 'name' is missing in ##[set-env] command."]
+      }
+    this.sink.setEnv(name, command.message)
+    return { kind: 'none' }
   }
 }

@@ -131,11 +131,13 @@ export async function runWorkflowJobs(
   const started = new Set<string>()
   const running = new Map<string, Promise<void>>()
 
+  // As on GitHub, a job's status functions look at its whole dependency chain, not only its
+  // direct needs: a job needing a job that ran after a failure (if: always()) is skipped by
+  // the default success().
   const jobStatus = (job: WorkflowJob): Status => {
-    const needs = (job.needs ?? []).map(need => done[need.value]?.result)
     const ancestors = [...ancestorsOf(jobs, job.id.value)].map(id => done[id]?.result)
     return {
-      success: !run.cancel.cancelled && needs.every(result => result === 'success'),
+      success: !run.cancel.cancelled && ancestors.every(result => result === 'success'),
       failure: ancestors.includes('failure'),
       cancelled: run.cancel.cancelled
     }

@@ -21,7 +21,16 @@ import { present } from '../../support/present.js'
 const actBinary = path.join(projectRoot, '.cache', 'bin', 'act')
 const actVersion = 'act version 0.2.89'
 const peerFolder = path.join('test', 'fixtures', 'workflows', 'peer')
-const workflows = ['run-steps.yml', 'actions.yml', 'needs.yml', 'post-fails.yml'] as const
+const workflows = [
+  'run-steps.yml',
+  'actions.yml',
+  'needs.yml',
+  'post-fails.yml',
+  'commands.yml',
+  'block-scalars.yml',
+  'block-scalars.crlf.yml',
+  'local-actions.yml'
+] as const
 type Workflow = (typeof workflows)[number]
 
 type Result = 'success' | 'failure' | 'cancelled' | 'skipped'
@@ -42,6 +51,8 @@ interface ActDifference {
   /** The jobs left out of the comparison with act; checked against GitHub's behaviour. */
   jobs: string[]
   why: string
+  /** The difference decides whether the run fails: its own test compares the exit codes. */
+  runResultDiffers?: true
 }
 
 // Where act v0.2.89 is known to differ from GitHub. Never empty by accident: each entry has a
@@ -66,6 +77,17 @@ const actDiffers: ActDifference[] = [
       'GitHub runs the post steps in the same loop as the main ones and updates the job result ' +
       'after each (actions/runner, src/Runner.Worker/StepsRunner.cs): a later post-if: success() ' +
       'is skipped, and the job is just a failed job for its dependants'
+  },
+  {
+    workflow: 'commands.yml',
+    jobs: ['disabled', 'disabled-path', 'allowed-by-step'],
+    runResultDiffers: true,
+    why:
+      'act prints that ::set-env and ::add-path are disabled and goes on (pkg/runner/command.go), ' +
+      "and reads ACTIONS_ALLOW_UNSECURE_COMMANDS from the job's env only. GitHub's runner fails " +
+      'the step with its message (actions/runner, src/Runner.Worker/ActionCommandManager.cs: the ' +
+      'command throws, CommandResult = Failed), and reads the opt-in from the env context, which ' +
+      "holds the step's own env (StepsRunner merges it in before the step runs)"
   }
 ]
 
@@ -324,7 +346,8 @@ describe('the local runner agrees with nektos/act', () => {
           expect(step, `${workflow} ${jobId} ${name}`).toMatchObject({ result: 'failure', lines })
         }
       }
-      expect(ours[workflow].exitCode).toBe(act[workflow].exitCode)
+      if (!actDiffers.some(entry => entry.workflow === workflow && entry.runResultDiffers))
+        expect(ours[workflow].exitCode).toBe(act[workflow].exitCode)
     })
   }
 
@@ -391,6 +414,39 @@ describe('the local runner agrees with nektos/act', () => {
     }
     expect(others(github)).toEqual(withLostOutput(others(actSide), others(github)))
     expect(ours['post-fails.yml'].exitCode).toBe(act['post-fails.yml'].exitCode)
+  })
+
+  it('commands.yml: a disabled ::set-env or ::add-path fails the step, where act differs and GitHub decides', () => {
+    const github = ours['commands.yml']
+    expect(github.trace.disabled).toEqual({
+      result: 'failure',
+      steps: [
+        { step: 'Main sets env by command', result: 'failure', lines: ['peer: before set-env'] },
+        {
+          step: 'Main after the refused command',
+          result: 'success',
+          lines: ['peer: FROM_COMMAND=[]']
+        }
+      ]
+    })
+    expect(github.trace['disabled-path']?.result).toBe('failure')
+    expect(github.log).toContain(
+      "Unable to process command '::set-env name=FROM_COMMAND::set by command' successfully."
+    )
+    expect(github.log).toContain('The `add-path` command is disabled.')
+    // The step's own env opts in too.
+    expect(github.trace['allowed-by-step']?.steps[1]).toEqual({
+      step: 'Main sees both',
+      result: 'success',
+      lines: ['peer: FIRST=one SECOND=two']
+    })
+    // act: the steps pass, with a message; a step's own opt-in is not seen.
+    expect(act['commands.yml'].trace['allowed-by-step']?.steps[1]?.lines).toEqual([
+      'peer: FIRST= SECOND='
+    ])
+    expect(act['commands.yml'].trace.disabled?.result).toBe('success')
+    expect(act['commands.yml'].trace['disabled-path']?.result).toBe('success')
+    expect([github.exitCode, act['commands.yml'].exitCode]).toEqual([1, 0])
   })
 
   it('needs.yml: job-level continue-on-error, where act differs and GitHub decides', () => {

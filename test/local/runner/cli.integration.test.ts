@@ -32,12 +32,22 @@ describe('spark-pipeline (the bin)', () => {
     expect(stderr).toContain('Usage: spark-pipeline run <workflow-file> [options]')
   })
 
-  it('a workflow it cannot run: the file:line error, exit code 2', async () => {
+  it('a workflow it cannot run: one file:line:col line per problem, exit code 2', async () => {
     const { code, stderr } = await start(['run', 'test/fixtures/workflows/unsupported.yml']).done
     expect(code).toBe(2)
-    expect(stderr.split('\n')[0]).toBe(
-      'spark-pipeline: test/fixtures/workflows/unsupported.yml:7:7: service containers (jobs.<id>.services) is not supported by the local runner'
+    const lines = stderr.trimEnd().split('\n')
+    expect(lines).toHaveLength(4)
+    for (const line of lines)
+      expect(line).toMatch(/^test\/fixtures\/workflows\/unsupported\.yml:\d+:\d+: \S/)
+    expect(lines[1]).toBe(
+      'test/fixtures/workflows/unsupported.yml:10:7: service containers (jobs.<id>.services) is not supported by the local runner'
     )
+  })
+
+  it('a parse error: the same format, not the parser’s own', async () => {
+    const { code, stderr } = await start(['run', 'test/fixtures/workflows/parse-error.yml']).done
+    expect(code).toBe(2)
+    expect(stderr).toBe("test/fixtures/workflows/parse-error.yml:6:5: Unexpected value 'stepz'\n")
   })
 
   it('Ctrl-C: SIGINT to the runner cancels the step, runs the post step, exit code 1', async () => {

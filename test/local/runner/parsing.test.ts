@@ -47,7 +47,10 @@ describe('workflow commands', () => {
     const processor = new CommandProcessor({
       addMask: v => masks.push(v),
       setOutput: () => {},
-      saveState: () => {}
+      saveState: () => {},
+      setEnv: () => {},
+      addPath: () => {},
+      allowUnsecureCommands: false
     })
     expect(processor.process('::stop-commands::tok')).toEqual({ kind: 'none' })
     expect(processor.process('::add-mask::secret')).toEqual({

@@ -10,8 +10,23 @@ describe('runner: what it refuses, before anything runs', () => {
     const run = runFixture('test/fixtures/workflows/unsupported.yml')
     await expect(run).rejects.toThrow(WorkflowFileError)
     await expect(run).rejects.toThrow(
-      'test/fixtures/workflows/unsupported.yml:7:7: service containers (jobs.<id>.services) is not supported by the local runner\n' +
-        'test/fixtures/workflows/unsupported.yml:12:11: a reusable workflow from another repository (octo-org/shared/.github/workflows/deploy.yml@v1) is not supported by the local runner'
+      "test/fixtures/workflows/unsupported.yml:5:12: shell 'pwsh' (defaults.run.shell) is not supported by the local runner\n" +
+        'test/fixtures/workflows/unsupported.yml:10:7: service containers (jobs.<id>.services) is not supported by the local runner\n' +
+        'test/fixtures/workflows/unsupported.yml:15:11: a reusable workflow from another repository (octo-org/shared/.github/workflows/deploy.yml@v1) is not supported by the local runner\n' +
+        "test/fixtures/workflows/unsupported.yml:20:16: shell 'powershell' (defaults.run.shell) is not supported by the local runner"
+    )
+  })
+
+  it('a repository action without its @ref: refused as GitHub refuses the workflow', async () => {
+    await expect(runFixture('test/fixtures/workflows/uses-without-ref.yml')).rejects.toThrow(
+      "test/fixtures/workflows/uses-without-ref.yml:8:15: the `uses' attribute must be a path, a Docker image, or owner/repo@ref (got 'actions/checkout')\n" +
+        "test/fixtures/workflows/uses-without-ref.yml:9:15: the `uses' attribute must be a path, a Docker image, or owner/repo@ref (got 'octo-org/monorepo/path/to/action')"
+    )
+  })
+
+  it('a parse error in the one format, file:line:col: what', async () => {
+    await expect(runFixture('test/fixtures/workflows/parse-error.yml')).rejects.toThrow(
+      new WorkflowFileError("test/fixtures/workflows/parse-error.yml:6:5: Unexpected value 'stepz'")
     )
   })
 

@@ -6,8 +6,10 @@ import {
   parseAction,
   type ActionTemplate
 } from '@actions/workflow-parser/actions/index'
+import { ErrorPolicy } from '@actions/workflow-parser/model/convert'
 import { asText, type Contexts } from '../expressions.js'
 import { evaluateToken } from '../template.js'
+import { refusal } from '../workflow-file.js'
 import {
   availableNodes,
   nodeRuntimeFor,
@@ -26,6 +28,16 @@ export interface LocalAction {
   postIf: string
 }
 
+/** The action.yml (or action.yaml) of a `uses: ./<dir>` step, if there is one yet. */
+export function localActionFile(workspace: string, uses: string): string | undefined {
+  const dir = path.resolve(workspace, uses)
+  return ['action.yml', 'action.yaml'].map(name => path.join(dir, name)).find(existsSync)
+}
+
+// @actions/workflow-parser's action schema requires `name` and `description`; the GitHub
+// runner's own (src/Runner.Worker/action_yaml.json) does not, and runs actions without them.
+const notRequiredOnGitHub = /: Required property is missing: (name|description)$/
+
 /** Reads `<dir>/action.yml` with GitHub's parser; a message says what is wrong, else the action. */
 export function loadLocalAction(
   workspace: string,
@@ -33,16 +45,22 @@ export function loadLocalAction(
   nodes: NodeInstall[] = availableNodes()
 ): LocalAction | string {
   const dir = path.resolve(workspace, uses)
-  const file = ['action.yml', 'action.yaml'].map(name => path.join(dir, name)).find(existsSync)
+  const file = localActionFile(workspace, uses)
   if (!file) return `${uses}: no action.yml in ${path.relative(workspace, dir) || '.'}`
   const relative = path.relative(workspace, file)
   const parsed = parseAction(
     { name: relative, content: readFileSync(file, 'utf8') },
     new NoOperationTraceWriter()
   )
-  const errors = parsed.context.errors.getErrors().map(error => error.message)
+  const errors = parsed.context.errors
+    .getErrors()
+    .map(error => refusal(error.message))
+    .filter(message => !notRequiredOnGitHub.test(message))
   if (errors.length > 0 || !parsed.value) return errors.join('; ') || `${relative}: not an action`
-  const template = convertActionTemplate(parsed.context, parsed.value)
+  // Past the errors GitHub would not raise: converted all the same.
+  const template = convertActionTemplate(parsed.context, parsed.value, {
+    errorPolicy: ErrorPolicy.TryConversion
+  })
   const runs = template.runs
   const runtime = nodeRuntimeFor(runs.using, nodes)
   if (typeof runtime === 'string') return `${relative}: ${runtime}`

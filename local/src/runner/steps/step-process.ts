@@ -51,10 +51,21 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
   for (const file of Object.values(files)) writeFileSync(file, '')
   const commandOutputs: Record<string, string> = {}
   const commandState: Record<string, string> = {}
+  const commandEnv: Record<string, string> = {}
+  const commandPath: string[] = []
+  const refusals: string[] = []
   const processor = new CommandProcessor({
     addMask: value => request.masker.add(value),
     setOutput: (name, value) => (commandOutputs[name] = value),
-    saveState: (name, value) => (commandState[name] = value)
+    saveState: (name, value) => (commandState[name] = value),
+    setEnv: (name, value) => (commandEnv[name] = value),
+    addPath: directory => {
+      const at = commandPath.indexOf(directory)
+      if (at >= 0) commandPath.splice(at, 1)
+      commandPath.push(directory)
+    },
+    allowUnsecureCommands:
+      request.env.ACTIONS_ALLOW_UNSECURE_COMMANDS?.trim().toLowerCase() === 'true'
   })
   let depth = 0
   const onLine = (line: string): void => {
@@ -75,6 +86,11 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
         break
       case 'annotation':
         request.reporter.annotation(request.jobId, effect.annotation)
+        break
+      case 'refused':
+        for (const message of effect.errors)
+          request.reporter.annotation(request.jobId, { level: 'error', message })
+        refusals.push(effect.errors[effect.errors.length - 1] ?? '')
         break
       case 'none':
         // A command that prints nothing (add-mask, stop-commands and the token that ends it).
@@ -122,8 +138,13 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
     reason = `timed out (timeout-minutes); ${result.signalsSent.join(' → ')} sent`
   }
 
+  // A refused command fails the step once the process has ended, as GitHub's runner does.
+  if (refusals.length > 0 && outcome === 'success') {
+    outcome = 'failure'
+    reason = refusals[0]
+  }
   const outputs = { ...commandOutputs }
-  const env: Record<string, string> = {}
+  const env: Record<string, string> = { ...commandEnv }
   const state = { ...commandState }
   try {
     for (const [name, value] of readKeyValueFile(files.GITHUB_OUTPUT, 'GITHUB_OUTPUT'))
@@ -140,7 +161,7 @@ export async function runStepProcess(request: StepProcessRequest): Promise<StepP
     ...(reason ? { reason } : {}),
     outputs,
     env,
-    path: readPathFile(files.GITHUB_PATH),
+    path: [...commandPath, ...readPathFile(files.GITHUB_PATH)],
     state,
     summary: readText(files.GITHUB_STEP_SUMMARY),
     signalsSent: result.signalsSent
