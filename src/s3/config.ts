@@ -1,5 +1,5 @@
+import { formatDuration } from '../core/duration.js'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
-import { formatWait } from './conditions.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
 import { markerKey, parseTarget, type WaitTarget } from './target.js'
@@ -90,7 +90,7 @@ export function readSensorConfig(
   if (pokeIntervalMs > timeoutMs) {
     throw new InputError(
       'poke-interval',
-      `a duration no longer than timeout (${formatWait(timeoutMs)})`,
+      `a duration no longer than timeout (${formatDuration(timeoutMs)})`,
       inputs.raw('poke-interval')
     )
   }
@@ -101,7 +101,7 @@ export function readSensorConfig(
   if (backoff && maxPokeIntervalMs < pokeIntervalMs) {
     throw new InputError(
       'max-poke-interval',
-      `a duration of at least poke-interval (${formatWait(pokeIntervalMs)}) when backoff is on`,
+      `a duration of at least poke-interval (${formatDuration(pokeIntervalMs)}) when backoff is on`,
       inputs.raw('max-poke-interval') || SENSOR_DEFAULTS.maxPokeInterval
     )
   }
@@ -109,7 +109,7 @@ export function readSensorConfig(
   if (settleMs >= timeoutMs) {
     throw new InputError(
       'settle-time',
-      `a duration shorter than timeout (${formatWait(timeoutMs)}), or 0 for none`,
+      `a duration shorter than timeout (${formatDuration(timeoutMs)}), or 0 for none`,
       inputs.raw('settle-time')
     )
   }
