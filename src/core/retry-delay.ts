@@ -1,3 +1,6 @@
+import { InputError } from './errors.js'
+import type { Inputs } from './inputs.js'
+
 /** How the wait between attempts grows: the seed's fixed delay, or Airflow's exponential one. */
 export type RetryBackoff = 'fixed' | 'exponential'
 
@@ -26,3 +29,27 @@ export function retryDelayMs(
   const base = delayMs * 2 ** Math.max(0, retry - 1)
   return Math.min(maxDelayMs, Math.round(base + random() * base))
 }
+
+/**
+ * Reads `retry-delay`, `retry-backoff` and `max-retry-delay`, the inputs of every action that
+ * retries (the Spark job's re-submission, auto-retry's re-runs), each with its own upper
+ * bounds. A cap below the first wait is a typo, refused when the backoff is exponential.
+ */
+export function readRetryDelayPolicy(
+  inputs: Inputs,
+  limits: { maxDelayMs?: number; maxCapMs?: number } = {}
+): RetryDelayPolicy {
+  const delayMs = inputs.duration('retry-delay', '5m', { min: 0, ...upTo(limits.maxDelayMs) })
+  const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed')
+  const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, ...upTo(limits.maxCapMs) })
+  if (backoff === 'exponential' && maxDelayMs < delayMs) {
+    throw new InputError(
+      'max-retry-delay',
+      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
+      inputs.string('max-retry-delay', '1h')
+    )
+  }
+  return { delayMs, backoff, maxDelayMs }
+}
+
+const upTo = (max: number | undefined): { max?: number } => (max === undefined ? {} : { max })

@@ -5,7 +5,7 @@ import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import { isS3Uri } from '../core/s3-uri.js'
 import type { Inputs } from '../core/inputs.js'
-import type { RetryBackoff } from './retry-delay.js'
+import { readRetryDelayPolicy, type RetryDelayPolicy } from '../core/retry-delay.js'
 import { logicalRunName, runTags } from './run-identity.js'
 
 /** A file the job needs: already in S3, or in the repository (staged before the run). */
@@ -41,9 +41,8 @@ export interface SparkJobSettings {
   retries: number
   /** Exit codes of a FAILED run that no re-submission can change (the jobs' refusals). */
   noRetryExitCodes: number[]
-  retryDelayMs: number
-  retryBackoff: RetryBackoff
-  maxRetryDelayMs: number
+  /** The pause before each re-submission of a failed run. */
+  retryDelay: RetryDelayPolicy
   cancelOnAbort: boolean
   aws: AwsClientSettings
 }
@@ -174,16 +173,7 @@ export function readSparkJobSettings(
     )
   }
 
-  const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 })
-  const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'] as const, 'fixed')
-  const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 })
-  if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
-    throw new InputError(
-      'max-retry-delay',
-      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
-      inputs.string('max-retry-delay', '1h')
-    )
-  }
+  const retryDelay = readRetryDelayPolicy(inputs)
 
   return {
     application,
@@ -206,9 +196,7 @@ export function readSparkJobSettings(
     pollIntervalMaxMs,
     retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
     noRetryExitCodes: readExitCodes(inputs, 'no-retry-exit-codes'),
-    retryDelayMs,
-    retryBackoff,
-    maxRetryDelayMs,
+    retryDelay,
     cancelOnAbort: inputs.boolean('cancel-on-abort', true),
     aws: awsClientSettings(inputs, env)
   }

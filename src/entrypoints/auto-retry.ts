@@ -1,4 +1,3 @@
-import { InputError } from '../core/errors.js'
 import { parseRepository } from '../core/github-rest.js'
 import { githubRequest } from '../core/github.js'
 import {
@@ -11,7 +10,7 @@ import {
 } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
 import { autoRetry, GITHUB_MAX_RERUNS } from '../pipeline/auto-retry.js'
-import { RETRY_BACKOFFS } from '../core/retry-delay.js'
+import { readRetryDelayPolicy } from '../core/retry-delay.js'
 import { link, safeMd } from '../core/markdown.js'
 
 const HOUR_MS = 3_600_000
@@ -24,17 +23,7 @@ await runAction(async () => {
   const runId = inputs.integer('run-id', 0, { min: 1 })
   const workflow = inputs.required('workflow', "the watched workflow's file name")
   const retries = inputs.integer('retries', 3, { min: 0, max: GITHUB_MAX_RERUNS })
-  const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS })
-  const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed')
-  const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS })
-  if (backoff === 'exponential' && maxDelayMs < delayMs) {
-    // Same rule as the Spark job action's: a cap below the first wait is a typo.
-    throw new InputError(
-      'max-retry-delay',
-      `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`,
-      inputs.string('max-retry-delay', '1h')
-    )
-  }
+  const delay = readRetryDelayPolicy(inputs, { maxDelayMs: HOUR_MS, maxCapMs: 6 * HOUR_MS })
   const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS })
   const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS })
   const events = inputs.list('events')
@@ -48,7 +37,7 @@ await runAction(async () => {
     policy: {
       workflow,
       retries,
-      delay: { delayMs, backoff, maxDelayMs },
+      delay,
       events: events.length ? events : ['schedule', 'workflow_dispatch']
     },
     timeoutMs,
