@@ -30806,17 +30806,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -36667,9 +36691,12 @@ function group(match, index) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ retryDelayMs),
-/* harmony export */   x: () => (/* binding */ RETRY_BACKOFFS)
+/* harmony export */   Op: () => (/* binding */ readRetryDelayPolicy),
+/* harmony export */   qO: () => (/* binding */ retryDelayMs)
 /* harmony export */ });
+/* unused harmony export RETRY_BACKOFFS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
 const RETRY_BACKOFFS = ['fixed', 'exponential'];
 /**
  * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
@@ -36683,6 +36710,21 @@ function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.ran
     const base = delayMs * 2 ** Math.max(0, retry - 1);
     return Math.min(maxDelayMs, Math.round(base + random() * base));
 }
+/**
+ * Reads `retry-delay`, `retry-backoff` and `max-retry-delay`, the inputs of every action that
+ * retries (the Spark job's re-submission, auto-retry's re-runs), each with its own upper
+ * bounds. A cap below the first wait is a typo, refused when the backoff is exponential.
+ */
+function readRetryDelayPolicy(inputs, limits = {}) {
+    const delayMs = inputs.duration('retry-delay', '5m', { min: 0, ...upTo(limits.maxDelayMs) });
+    const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed');
+    const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, ...upTo(limits.maxCapMs) });
+    if (backoff === 'exponential' && maxDelayMs < delayMs) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+    }
+    return { delayMs, backoff, maxDelayMs };
+}
+const upTo = (max) => (max === undefined ? {} : { max });
 
 
 /***/ }),
@@ -39990,13 +40032,12 @@ const systemClock = { now: () => Date.now(), sleep };
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3481);
-/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6312);
-/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8998);
-/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5555);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3481);
+/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6312);
+/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8998);
+/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5555);
 /* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6706);
 
 
@@ -40005,45 +40046,38 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-
 const HOUR_MS = 3_600_000;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionInputs */ .eh)();
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionInputs */ .eh)();
     const token = inputs.string('github-token');
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecret */ .$l)(token);
     inputs.required('run-id', 'the id of the failed workflow run');
     const runId = inputs.integer('run-id', 0, { min: 1 });
     const workflow = inputs.required('workflow', "the watched workflow's file name");
-    const retries = inputs.integer('retries', 3, { min: 0, max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_MAX_RERUNS */ .xz });
-    const delayMs = inputs.duration('retry-delay', '5m', { min: 0, max: HOUR_MS });
-    const backoff = inputs.choice('retry-backoff', _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_7__/* .RETRY_BACKOFFS */ .x, 'fixed');
-    const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, max: 6 * HOUR_MS });
-    if (backoff === 'exponential' && maxDelayMs < delayMs) {
-        // Same rule as the Spark job action's: a cap below the first wait is a typo.
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
-    }
+    const retries = inputs.integer('retries', 3, { min: 0, max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .GITHUB_MAX_RERUNS */ .xz });
+    const delay = (0,_core_retry_delay_js__WEBPACK_IMPORTED_MODULE_5__/* .readRetryDelayPolicy */ .Op)(inputs, { maxDelayMs: HOUR_MS, maxCapMs: 6 * HOUR_MS });
     const timeoutMs = inputs.duration('timeout', '5h30m', { min: 1000, max: 72 * HOUR_MS });
     const pollIntervalMs = inputs.duration('poll-interval', '1m', { min: 1000, max: HOUR_MS });
     const events = inputs.list('events');
     if (!token)
         inputs.required('github-token', 'a token with actions: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0 });
-    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .autoRetry */ .Ap)(request, {
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_1__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0 });
+    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .autoRetry */ .Ap)(request, {
         repository,
         runId,
         policy: {
             workflow,
             retries,
-            delay: { delayMs, backoff, maxDelayMs },
+            delay,
             events: events.length ? events : ['schedule', 'workflow_dispatch']
         },
         timeoutMs,
         pollIntervalMs,
-        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .m,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0
+        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_3__/* .systemClock */ .m,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .actionLogger */ .v0
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .setOutputs */ .n0)({
         retried: result.reruns > 0,
         reruns: result.reruns,
         reason: result.reason,
@@ -40052,7 +40086,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async
     });
     const run = result.runUrl ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .safeMd */ .lS) ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .link */ .nf)('run', result.runUrl)})` : '';
     const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run';
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .safeMd */ .lS) `### Auto-retry: ${title}
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_6__/* .safeMd */ .lS) `### Auto-retry: ${title}
 
 ${result.reason}${run}
 `);
@@ -40247,7 +40281,7 @@ async function autoRetry(request, options) {
     };
     let run = await getWorkflowRun(request, repository, runId);
     for (;;) {
-        const delayMs = (0,retry_delay/* retryDelayMs */.q)(run.runAttempt, policy.delay, random);
+        const delayMs = (0,retry_delay/* retryDelayMs */.qO)(run.runAttempt, policy.delay, random);
         const decision = decideRetry(run, policy, new Date(clock.now()), delayMs);
         if (!decision.retry)
             return finish(decision.reason, run);

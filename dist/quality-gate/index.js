@@ -61657,9 +61657,9 @@ function daysBetween(start, end) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   mL: () => (/* binding */ parseRuleDuration)
 /* harmony export */ });
-/* unused harmony export formatDuration */
 /* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
 
 const UNIT_MS = {
@@ -61717,17 +61717,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -65798,6 +65822,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/markdown.ts
 var markdown = __nccwpck_require__(6706);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/quality/metric-ids.ts
 var metric_ids = __nccwpck_require__(4502);
 // EXTERNAL MODULE: ./src/core/printable.ts
@@ -65913,6 +65939,7 @@ function checkMetric(id, entry, rowCount, problem) {
 ;// CONCATENATED MODULE: ./src/quality/evaluate.ts
 
 
+
 const DAY_MS = 86_400_000;
 /** A name for the summary table when the rule has none. */
 function describeRule(rule) {
@@ -65942,14 +65969,6 @@ function formatNumber(value) {
     return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
 }
 const percentOf = (count, rows) => (rows === 0 ? 0 : (count * 100) / rows);
-function formatAge(ms) {
-    const minutes = Math.floor(Math.abs(ms) / 60_000);
-    const days = Math.floor(minutes / 1440);
-    const hours = Math.floor((minutes % 1440) / 60);
-    const rest = minutes % 60;
-    const parts = [days && `${days}d`, hours && `${hours}h`, rest && `${rest}m`].filter(Boolean);
-    return `${ms < 0 ? '-' : ''}${parts.join(' ') || '0m'}`;
-}
 /**
  * The metric value a change rule compares, read from one document; undefined when the
  * document does not have it (written with other rules).
@@ -66108,9 +66127,9 @@ function checkRule(rule, document, history, options) {
             return {
                 passed: age <= rule.maxAgeSeconds * 1000,
                 value: newest,
-                shown: `${formatAge(age)} (newest ${newest})`,
+                shown: `${(0,duration/* formatDuration */.a3)(age)} (newest ${newest})`,
                 bound,
-                message: `newest ${rule.column} is ${newest}, ${formatAge(age)} before the end of ${options.logicalDate}`,
+                message: `newest ${rule.column} is ${newest}, ${(0,duration/* formatDuration */.a3)(age)} before the end of ${options.logicalDate}`,
                 metric
             };
         }

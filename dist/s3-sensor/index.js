@@ -64121,17 +64121,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -68331,9 +68355,8 @@ function readPrices(inputs, defaults) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Du: () => (/* binding */ formatWait),
-/* harmony export */   _3: () => (/* binding */ evaluate),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */   _: () => (/* binding */ evaluate),
+/* harmony export */   z: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
 /* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6273);
@@ -68352,10 +68375,6 @@ function formatBytes(bytes) {
         unit++;
     }
     return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-/** Like formatDuration, but sub-second waits read as milliseconds instead of `0s`. */
-function formatWait(ms) {
-    return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ms);
 }
 function nameSome(items) {
     const named = items.slice(0, NAMED_KEYS).join(', ');
@@ -68438,12 +68457,12 @@ function evaluate(target, conditions, observation, stableForMs) {
         results.push({
             id: 'settle',
             condition: 'settled (nothing new or changed)',
-            required: `for ${formatWait(conditions.settleMs)}`,
-            observed: `for ${formatWait(stableForMs)}`,
+            required: `for ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(conditions.settleMs)}`,
+            observed: `for ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(stableForMs)}`,
             met,
             missing: met
                 ? undefined
-                : `unchanged for ${formatWait(stableForMs)} of the ${formatWait(conditions.settleMs)} settle time`
+                : `unchanged for ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(stableForMs)} of the ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(conditions.settleMs)} settle time`
         });
     }
     return results;
@@ -68463,6 +68482,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: SENSOR_DEFAULTS
 
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
 ;// CONCATENATED MODULE: ./src/core/aws.ts
@@ -68487,8 +68508,6 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
-// EXTERNAL MODULE: ./src/s3/conditions.ts
-var conditions = __nccwpck_require__(7830);
 // EXTERNAL MODULE: ./src/s3/target.ts
 var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/config.ts
@@ -68537,18 +68556,18 @@ function readSensorConfig(inputs, env = process.env) {
         min: MIN_POKE_MS
     });
     if (pokeIntervalMs > timeoutMs) {
-        throw new errors/* InputError */.dz('poke-interval', `a duration no longer than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)})`, inputs.raw('poke-interval'));
+        throw new errors/* InputError */.dz('poke-interval', `a duration no longer than timeout (${(0,duration/* formatDuration */.a3)(timeoutMs)})`, inputs.raw('poke-interval'));
     }
     const backoff = inputs.boolean('backoff', false);
     const maxPokeIntervalMs = inputs.duration('max-poke-interval', SENSOR_DEFAULTS.maxPokeInterval, {
         min: MIN_POKE_MS
     });
     if (backoff && maxPokeIntervalMs < pokeIntervalMs) {
-        throw new errors/* InputError */.dz('max-poke-interval', `a duration of at least poke-interval (${(0,conditions/* formatWait */.Du)(pokeIntervalMs)}) when backoff is on`, inputs.raw('max-poke-interval') || SENSOR_DEFAULTS.maxPokeInterval);
+        throw new errors/* InputError */.dz('max-poke-interval', `a duration of at least poke-interval (${(0,duration/* formatDuration */.a3)(pokeIntervalMs)}) when backoff is on`, inputs.raw('max-poke-interval') || SENSOR_DEFAULTS.maxPokeInterval);
     }
     const settleMs = inputs.duration('settle-time', SENSOR_DEFAULTS.settleTime, { min: 0 });
     if (settleMs >= timeoutMs) {
-        throw new errors/* InputError */.dz('settle-time', `a duration shorter than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)}), or 0 for none`, inputs.raw('settle-time'));
+        throw new errors/* InputError */.dz('settle-time', `a duration shorter than timeout (${(0,duration/* formatDuration */.a3)(timeoutMs)}), or 0 for none`, inputs.raw('settle-time'));
     }
     return {
         target,
@@ -68882,6 +68901,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_OUTPUT_KEYS
 
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/printable.ts
 var core_printable = __nccwpck_require__(8080);
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
@@ -69044,6 +69065,7 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
+
 /**
  * The `keys` output holds at most this many keys (the first, in key order): step outputs
  * are limited in size, and `count` gives the number of keys the sensor saw.
@@ -69102,12 +69124,12 @@ function sensorSummary(config, result) {
         ['count', result.complete ? count : `at least ${count} (${STOPPED_EARLY})`, ''],
         [
             'bytes',
-            `${result.totalBytes} (${(0,conditions/* formatBytes */.z3)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
+            `${result.totalBytes} (${(0,conditions/* formatBytes */.z)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
             ''
         ],
         [
             'waited',
-            `${(0,conditions/* formatWait */.Du)(result.waitedMs)} of ${(0,conditions/* formatWait */.Du)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
+            `${(0,duration/* formatDuration */.a3)(result.waitedMs)} of ${(0,duration/* formatDuration */.a3)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
             ''
         ]
     ];
@@ -69120,7 +69142,7 @@ ${result.message}
         return summary;
     const shown = result.objects.slice(0, SUMMARY_KEYS);
     const more = result.objects.length - shown.length;
-    const items = shown.map(object => safeMd `${code(object.key)} (${(0,conditions/* formatBytes */.z3)(object.size)})`);
+    const items = shown.map(object => safeMd `${code(object.key)} (${(0,conditions/* formatBytes */.z)(object.size)})`);
     if (more > 0)
         items.push(safeMd `… and ${more} more`);
     return safeMd `${summary}
@@ -69152,6 +69174,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: needEveryObject
 
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./src/core/errors.ts
@@ -69538,6 +69562,7 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
+
 /**
  * Pokes until every condition holds or the timeout passes. Throttling and transient
  * errors are retried by the S3 client, request by request; a poke that still fails is
@@ -69617,7 +69642,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             observation = seen;
             lastError = undefined;
             unfinished = undefined;
-            results = (0,s3_conditions/* evaluate */._3)(target, conditions, seen, now - stableSince);
+            results = (0,s3_conditions/* evaluate */._)(target, conditions, seen, now - stableSince);
         }
         catch (error) {
             const explained = explainS3Error(error, target.bucket, listedPrefix);
@@ -69628,7 +69653,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
                 throw error;
             pokeFailed = true;
             if (cutOff) {
-                unfinished = `listing had not finished when the ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`;
+                unfinished = `listing had not finished when the ${(0,duration/* formatDuration */.a3)(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`;
                 lastError = unfinished;
                 logger.warning(`Poke ${poke}: ${unfinished}`);
             }
@@ -69659,12 +69684,12 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             message
         });
         if (!pokeFailed && missing.length === 0) {
-            return finish(true, `Found ${counted} (${complete ? (0,s3_conditions/* formatBytes */.z3)(totalBytes) : 'the listing stopped once min-objects matched'}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
+            return finish(true, `Found ${counted} (${complete ? (0,s3_conditions/* formatBytes */.z)(totalBytes) : 'the listing stopped once min-objects matched'}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,duration/* formatDuration */.a3)(waitedMs)}`);
         }
         if (untilDeadline() === 0 || signal.aborted) {
             const why = observation ? missing.join(', ') : (unfinished ?? 'S3 never answered a poke');
             const failure = lastError && (observation || !unfinished) ? `; last poke failed: ${lastError}` : '';
-            return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
+            return finish(false, `Timed out after ${(0,duration/* formatDuration */.a3)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
         }
         let pause = Math.min(interval, untilDeadline());
         const onlySettling = !pokeFailed && results.every(result => result.met || result.id === 'settle');
@@ -69673,7 +69698,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()));
         }
         if (!pokeFailed) {
-            logger.info(`Poke ${poke} (${(0,s3_conditions/* formatWait */.Du)(waitedMs)} in): ${counted}, ${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,s3_conditions/* formatWait */.Du)(pause)}`);
+            logger.info(`Poke ${poke} (${(0,duration/* formatDuration */.a3)(waitedMs)} in): ${counted}, ${(0,s3_conditions/* formatBytes */.z)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,duration/* formatDuration */.a3)(pause)}`);
         }
         await clock.sleep(pause);
         if (timing.backoff)

@@ -63198,17 +63198,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -63379,6 +63403,48 @@ function group(match, index) {
     }
     return value;
 }
+
+
+/***/ }),
+
+/***/ 5555:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Op: () => (/* binding */ readRetryDelayPolicy),
+/* harmony export */   qO: () => (/* binding */ retryDelayMs)
+/* harmony export */ });
+/* unused harmony export RETRY_BACKOFFS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+
+const RETRY_BACKOFFS = ['fixed', 'exponential'];
+/**
+ * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
+ * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
+ * up to as much again at random so that runs failing together do not retry in step, and
+ * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
+ */
+function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
+    if (backoff === 'fixed')
+        return delayMs;
+    const base = delayMs * 2 ** Math.max(0, retry - 1);
+    return Math.min(maxDelayMs, Math.round(base + random() * base));
+}
+/**
+ * Reads `retry-delay`, `retry-backoff` and `max-retry-delay`, the inputs of every action that
+ * retries (the Spark job's re-submission, auto-retry's re-runs), each with its own upper
+ * bounds. A cap below the first wait is a typo, refused when the backoff is exponential.
+ */
+function readRetryDelayPolicy(inputs, limits = {}) {
+    const delayMs = inputs.duration('retry-delay', '5m', { min: 0, ...upTo(limits.maxDelayMs) });
+    const backoff = inputs.choice('retry-backoff', RETRY_BACKOFFS, 'fixed');
+    const maxDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0, ...upTo(limits.maxCapMs) });
+    if (backoff === 'exponential' && maxDelayMs < delayMs) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
+    }
+    return { delayMs, backoff, maxDelayMs };
+}
+const upTo = (max) => (max === undefined ? {} : { max });
 
 
 /***/ }),
@@ -67053,6 +67119,8 @@ function awsClientSettings(inputs, env = process.env) {
 var calendar = __nccwpck_require__(7249);
 // EXTERNAL MODULE: ./src/core/s3-uri.ts
 var s3_uri = __nccwpck_require__(8194);
+// EXTERNAL MODULE: ./src/core/retry-delay.ts
+var retry_delay = __nccwpck_require__(5555);
 ;// CONCATENATED MODULE: ./src/emr/run-identity.ts
 /**
  * `<pipeline>/<task>/<logical-date>`: the same for every re-run of a date, so a re-run can
@@ -67087,6 +67155,7 @@ function tagValue(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/emr/settings.ts
+
 
 
 
@@ -67172,12 +67241,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
     if (pollIntervalMaxMs < pollIntervalMinMs) {
         throw new errors/* InputError */.dz('poll-interval-max', `a duration no shorter than poll-interval-min (${inputs.string('poll-interval-min', '5s')})`, inputs.string('poll-interval-max', '30s'));
     }
-    const retryDelayMs = inputs.duration('retry-delay', '5m', { min: 0 });
-    const retryBackoff = inputs.choice('retry-backoff', ['fixed', 'exponential'], 'fixed');
-    const maxRetryDelayMs = inputs.duration('max-retry-delay', '1h', { min: 0 });
-    if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
-        throw new errors/* InputError */.dz('max-retry-delay', `a duration no shorter than retry-delay (${inputs.string('retry-delay', '5m')})`, inputs.string('max-retry-delay', '1h'));
-    }
+    const retryDelay = (0,retry_delay/* readRetryDelayPolicy */.Op)(inputs);
     return {
         application,
         executionRoleArn,
@@ -67199,9 +67263,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         pollIntervalMaxMs,
         retries: inputs.integer('retries', 0, { min: 0, max: 10 }),
         noRetryExitCodes: readExitCodes(inputs, 'no-retry-exit-codes'),
-        retryDelayMs,
-        retryBackoff,
-        maxRetryDelayMs,
+        retryDelay,
         cancelOnAbort: inputs.boolean('cancel-on-abort', true),
         aws: awsClientSettings(inputs, env)
     };
@@ -67287,7 +67349,7 @@ function readExitCodes(inputs, name) {
 
 /***/ }),
 
-/***/ 23:
+/***/ 1531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67296,6 +67358,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   E: () => (/* binding */ runSparkJob)
 });
 
+// EXTERNAL MODULE: ./src/core/retry-delay.ts
+var retry_delay = __nccwpck_require__(5555);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/core/duration.ts
@@ -67987,31 +68051,6 @@ function configurationOverrides(settings) {
     return Object.keys(overrides).length ? overrides : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/core/retry-delay.ts
-const RETRY_BACKOFFS = (/* unused pure expression or super */ null && (['fixed', 'exponential']));
-/**
- * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
- * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
- * up to as much again at random so that runs failing together do not retry in step, and
- * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
- */
-function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
-    if (backoff === 'fixed')
-        return delayMs;
-    const base = delayMs * 2 ** Math.max(0, retry - 1);
-    return Math.min(maxDelayMs, Math.round(base + random() * base));
-}
-
-;// CONCATENATED MODULE: ./src/emr/retry-delay.ts
-
-/**
- * The pause before re-submission `retry` of a failed run (1 = the first re-submission):
- * the same policy as auto-retry's (src/core/retry-delay.ts), read from the action's inputs.
- */
-function resubmitDelay({ retryBackoff, retryDelayMs: delayMs, maxRetryDelayMs }, retry, random = Math.random) {
-    return retryDelayMs(retry, { delayMs, backoff: retryBackoff, maxDelayMs: maxRetryDelayMs }, random);
-}
-
 ;// CONCATENATED MODULE: ./src/emr/run-state.ts
 /** The saveState / STATE_<name> names, one value each. */
 const STATE = {
@@ -68294,7 +68333,7 @@ function afterFailure(job, attempt, end) {
         const which = totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : '';
         return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` };
     }
-    const delayMs = resubmitDelay(settings, number, job.random);
+    const delayMs = (0,retry_delay/* retryDelayMs */.qO)(number, settings.retryDelay, job.random);
     const left = settings.waitTimeoutMs - (job.clock.now() - job.began);
     if (left <= delayMs) {
         return {
@@ -68409,7 +68448,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(23);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1531);
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(426);
