@@ -130,7 +130,7 @@ async function pokeUntilDone(
   for (let poke = 1; ; poke++) {
     let pokeFailed = false
     try {
-      // No retry here: the client has retried each request already (README, "Retries").
+      // No retry here: the client has retried each request already (docs/operations.md, "Retries and alerts").
       const seen = await observe(target, conditions, lister, observeOptions)
       const now = clock.now()
       const print = fingerprint(seen)
