@@ -266,7 +266,8 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
         ? 'failed'
         : record.state
   const parts: string[] = [record.state]
-  if (record.duration_seconds !== undefined) parts.push(formatDuration(record.duration_seconds * 1000))
+  if (record.duration_seconds !== undefined)
+    parts.push(formatDuration(record.duration_seconds * 1000))
   if (attempts > 1) parts.push(`${attempts} attempts`)
   if (record.spark) parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`)
   // Written by an older version, or by hand: stripped again, the page is public.
@@ -388,7 +389,6 @@ export function numericBounds(bound: string): {
   if (upper) return { max: Number(upper[1]) }
   return { min: undefined, max: undefined }
 }
-
 
 const roundCents = (value: number): number => Math.round(value * 10_000) / 10_000
 const round2 = (value: number): number => Math.round(value * 100) / 100
