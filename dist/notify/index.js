@@ -40418,7 +40418,7 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = sleep_sleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {

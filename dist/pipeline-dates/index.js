@@ -73329,8 +73329,8 @@ var records_record = __nccwpck_require__(5385);
  * is completed (its last task succeeded), blocked (it fails the same way every time) or
  * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
  * again). Every trigger reads it before any work; only the date's own run writes it, and
- * only after its outcome is known. Layout and schema: README "When GitHub's schedule is
- * late or dropped".
+ * only after its outcome is known. Layout and schema: docs/operations.md, "When GitHub's
+ * schedule is late or dropped".
  *
  *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
  */
@@ -74586,10 +74586,13 @@ function s3Location(uri) {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = parseS3Uri(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -74809,7 +74812,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';

@@ -73177,10 +73177,13 @@ function s3Location(uri) {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = parseS3Uri(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -73401,7 +73404,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';
@@ -74795,7 +74798,7 @@ const fields = (shape) => (value, field) => {
 
 const cost = number({ min: 0 });
 const count = number({ min: 0, whole: true });
-/** Run record schema version 1 (README, "Run records"), field by field. */
+/** Run record schema version 1 (report/README.md, "Run records"), field by field. */
 const RUN_RECORD = fields({
     pipeline: schema_text(100),
     task: schema_text(100),
@@ -74877,7 +74880,10 @@ function parseRunRecord(text, location, expected, today) {
 
 ;// CONCATENATED MODULE: ./src/report/parse-results.ts
 
-/** The parts of results.json (schema version 1, README "Quality gate") the report shows. */
+/**
+ * The parts of results.json (schema version 1, quality-gate/README.md, "The gate") the report
+ * shows.
+ */
 const RESULTS = fields({
     dataset: schema_text(100),
     logical_date: schema_text(10),

@@ -67978,10 +67978,13 @@ class RunRecorder {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -68141,7 +68144,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';
@@ -69631,7 +69634,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
     for (let poke = 1;; poke++) {
         let pokeFailed = false;
         try {
-            // No retry here: the client has retried each request already (README, "Retries").
+            // No retry here: the client has retried each request already (docs/operations.md, "Retries and alerts").
             const seen = await observe(target, conditions, lister, observeOptions);
             const now = clock.now();
             const print = fingerprint(seen);

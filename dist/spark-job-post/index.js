@@ -57417,7 +57417,7 @@ function retry_backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.rand
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
@@ -57494,7 +57494,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
     for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
         if (!jobRunId)
             continue;
-        // No retry here: the client has retried the request already (README, "Retries").
+        // No retry here: the client has retried the request already (docs/operations.md, "Retries and alerts").
         const { jobRun } = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), abortable(signal));
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);

@@ -67435,7 +67435,7 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
@@ -67512,7 +67512,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
     for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
         if (!jobRunId)
             continue;
-        // No retry here: the client has retried the request already (README, "Retries").
+        // No retry here: the client has retried the request already (docs/operations.md, "Retries and alerts").
         const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), abortable(signal));
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
@@ -68701,10 +68701,13 @@ class RunRecorder {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -68866,7 +68869,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';

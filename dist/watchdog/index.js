@@ -73293,8 +73293,8 @@ __webpack_async_result__();
  * is completed (its last task succeeded), blocked (it fails the same way every time) or
  * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
  * again). Every trigger reads it before any work; only the date's own run writes it, and
- * only after its outcome is known. Layout and schema: README "When GitHub's schedule is
- * late or dropped".
+ * only after its outcome is known. Layout and schema: docs/operations.md, "When GitHub's
+ * schedule is late or dropped".
  *
  *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
  */
@@ -74035,7 +74035,7 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = sleep_sleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
@@ -74629,10 +74629,13 @@ function s3Location(uri) {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = parseS3Uri(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -74852,7 +74855,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';
