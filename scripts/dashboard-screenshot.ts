@@ -7,15 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
 import { silentLogger } from '../src/core/log.js'
 import { launchHeadlessChromium } from './lib/headless-browser.js'
-import { buildLocalDashboard } from './lib/local-dashboard.js'
+import { buildLocalDashboard, dashboardArgs } from './lib/local-dashboard.js'
 import { projectRoot } from '../local/src/moto.js'
 
-const { values } = parseArgs({ options: { lake: { type: 'string' }, output: { type: 'string' } } })
-const lake = path.resolve(values.lake ?? path.join(projectRoot, '.work', 'lake'))
-const png = path.resolve(values.output ?? path.join(projectRoot, 'docs', 'dashboard.png'))
+const { lake, output: png } = dashboardArgs(path.join('docs', 'dashboard.png'))
 const site = mkdtempSync(path.join(tmpdir(), 'dashboard-shot-'))
 try {
   const outcome = await buildLocalDashboard(lake, site, silentLogger)

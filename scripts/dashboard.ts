@@ -3,15 +3,10 @@
  * folder (.work/lake, or --lake DIR) into .work/dashboard/index.html (or --output DIR).
  */
 import path from 'node:path'
-import { parseArgs } from 'node:util'
-import { buildLocalDashboard } from './lib/local-dashboard.js'
+import { buildLocalDashboard, dashboardArgs } from './lib/local-dashboard.js'
 import { projectRoot } from '../local/src/moto.js'
 
-const { values } = parseArgs({
-  options: { lake: { type: 'string' }, output: { type: 'string' } }
-})
-const lake = path.resolve(values.lake ?? path.join(projectRoot, '.work', 'lake'))
-const output = path.resolve(values.output ?? path.join(projectRoot, '.work', 'dashboard'))
+const { lake, output } = dashboardArgs(path.join('.work', 'dashboard'))
 const say = (message: string): void => console.log(`dashboard: ${message}`)
 const outcome = await buildLocalDashboard(lake, output, {
   info: say,

@@ -2,7 +2,7 @@
 # The one command that sets everything up on a fresh machine and runs every check and test,
 # lane by lane, each timed (docs/development.md, "Test lanes"):
 #   fast         the in-process tests (`*.test.ts`), with coverage held to its floor
-#   checks       lint and format (eslint, prettier, ruff, mypy), the workflows (actionlint,
+#   checks       lint and format (eslint, prettier, ruff, mypy), copies (jscpd), the workflows (actionlint,
 #                zizmor), the CloudFormation template (cfn-lint, checkov), types, dist/
 #   integration  moto, the bundles run as the runner runs them, the workflow linters
 #                (`*.integration.test.ts`), with coverage held to its floor
@@ -115,9 +115,11 @@ for lane in "${lanes[@]}"; do
     checks)
       setup python
       setup lint-tools
-      step "lint and format (eslint, prettier, ruff, mypy)"
+      step "lint and format (eslint, prettier, ruff, mypy), copies (jscpd)"
       npx eslint .
       npx prettier --check .
+      # Repeated code between src/, local/src/, jobs/, scripts/ and bin/ (.jscpd.json).
+      npx jscpd
       .venv/bin/ruff check jobs local bench test scripts
       .venv/bin/ruff format --check jobs local bench test scripts
       .venv/bin/mypy

@@ -30749,14 +30749,14 @@ module.exports = {
 /* harmony export */   J4: () => (/* binding */ AutoRetryDefault),
 /* harmony export */   ZG: () => (/* binding */ AutoRetryOutput)
 /* harmony export */ });
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
+
 /** The inputs of auto-retry/action.yml, by the names the code reads them under. */
 const AutoRetryInput = {
     RunId: 'run-id',
     Workflow: 'workflow',
     Retries: 'retries',
-    RetryDelay: 'retry-delay',
-    RetryBackoff: 'retry-backoff',
-    MaxRetryDelay: 'max-retry-delay',
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RetryDelayInput */ .S_,
     Timeout: 'timeout',
     PollInterval: 'poll-interval',
     Events: 'events',
@@ -30781,6 +30781,43 @@ const AutoRetryDefault = {
     Timeout: '5h30m',
     PollInterval: '1m',
     Events: 'schedule, workflow_dispatch'
+};
+
+
+/***/ }),
+
+/***/ 9848:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S_: () => (/* binding */ RetryDelayInput)
+/* harmony export */ });
+/* unused harmony exports AwsInput, LakeInput, RecordInput */
+/**
+ * Inputs that several actions declare and one shared reader reads: an action that uses the
+ * reader spreads the group into its own inputs, and declares every name of it in action.yml.
+ */
+/** Read by awsClientSettings (src/core/aws.ts). */
+const AwsInput = {
+    Region: 'region',
+    Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
+};
+/** Where the lake is and whose pipeline: read by readLedgerTarget. */
+const LakeInput = {
+    RunRecords: 'run-records',
+    Pipeline: 'pipeline'
+};
+/** Where and under which names a run record goes: read by readRecordTarget. */
+const RecordInput = {
+    ...LakeInput,
+    Task: 'task',
+    LogicalDate: 'logical-date'
 };
 
 
@@ -30851,17 +30888,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -36712,9 +36773,14 @@ function group(match, index) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   q: () => (/* binding */ retryDelayMs),
-/* harmony export */   x: () => (/* binding */ RETRY_BACKOFFS)
+/* harmony export */   Op: () => (/* binding */ readRetryDelayPolicy),
+/* harmony export */   qO: () => (/* binding */ retryDelayMs)
 /* harmony export */ });
+/* unused harmony export RETRY_BACKOFFS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _constants_shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9848);
+
+
 const RETRY_BACKOFFS = ['fixed', 'exponential'];
 /**
  * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
@@ -36728,6 +36794,27 @@ function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.ran
     const base = delayMs * 2 ** Math.max(0, retry - 1);
     return Math.min(maxDelayMs, Math.round(base + random() * base));
 }
+/**
+ * Reads `retry-delay`, `retry-backoff` and `max-retry-delay`, the inputs of every action that
+ * retries (the Spark job's re-submission, auto-retry's re-runs), each with its own upper
+ * bounds. A cap below the first wait is a typo, refused when the backoff is exponential.
+ */
+function readRetryDelayPolicy(inputs, defaults, limits = {}) {
+    const delayMs = inputs.duration(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.RetryDelay, defaults.RetryDelay, {
+        min: 0,
+        ...upTo(limits.maxDelayMs)
+    });
+    const backoff = inputs.choice(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.RetryBackoff, RETRY_BACKOFFS, defaults.RetryBackoff);
+    const maxDelayMs = inputs.duration(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.MaxRetryDelay, defaults.MaxRetryDelay, {
+        min: 0,
+        ...upTo(limits.maxCapMs)
+    });
+    if (backoff === 'exponential' && maxDelayMs < delayMs) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.MaxRetryDelay, `a duration no shorter than retry-delay (${inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.RetryDelay, defaults.RetryDelay)})`, inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.MaxRetryDelay, defaults.MaxRetryDelay));
+    }
+    return { delayMs, backoff, maxDelayMs };
+}
+const upTo = (max) => (max === undefined ? {} : { max });
 
 
 /***/ }),
@@ -40039,13 +40126,12 @@ const systemClock = { now: () => Date.now(), sleep };
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2985);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7383);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3481);
-/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6312);
-/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8998);
-/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5555);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3481);
+/* harmony import */ var _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6312);
+/* harmony import */ var _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8998);
+/* harmony import */ var _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5555);
 /* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6706);
 
 
@@ -40055,32 +40141,22 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-
 const HOUR_MS = 3_600_000;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionInputs */ .eh)();
     const token = inputs.string(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.GithubToken);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecret */ .$l)(token);
     inputs.required(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RunId, 'the id of the failed workflow run');
     const runId = inputs.integer(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RunId, 0, { min: 1 });
     const workflow = inputs.required(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Workflow, "the watched workflow's file name");
     const retries = inputs.integer(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Retries, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.Retries, {
         min: 0,
-        max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .GITHUB_MAX_RERUNS */ .xz
+        max: _pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .GITHUB_MAX_RERUNS */ .xz
     });
-    const delayMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.RetryDelay, {
-        min: 0,
-        max: HOUR_MS
+    const delay = (0,_core_retry_delay_js__WEBPACK_IMPORTED_MODULE_6__/* .readRetryDelayPolicy */ .Op)(inputs, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4, {
+        maxDelayMs: HOUR_MS,
+        maxCapMs: 6 * HOUR_MS
     });
-    const backoff = inputs.choice(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RetryBackoff, _core_retry_delay_js__WEBPACK_IMPORTED_MODULE_8__/* .RETRY_BACKOFFS */ .x, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.RetryBackoff);
-    const maxDelayMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.MaxRetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.MaxRetryDelay, {
-        min: 0,
-        max: 6 * HOUR_MS
-    });
-    if (backoff === 'exponential' && maxDelayMs < delayMs) {
-        // Same rule as the Spark job action's: a cap below the first wait is a typo.
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.MaxRetryDelay, `a duration no shorter than retry-delay (${inputs.string(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.RetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.RetryDelay)})`, inputs.string(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.MaxRetryDelay, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.MaxRetryDelay));
-    }
     const timeoutMs = inputs.duration(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Timeout, _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.Timeout, {
         min: 1000,
         max: 72 * HOUR_MS
@@ -40089,23 +40165,23 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async
     const events = inputs.list(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.Events);
     if (!token)
         inputs.required(_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryInput */ .Az.GithubToken, 'a token with actions: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
-    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .autoRetry */ .Ap)(request, {
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRepository */ .SU)(process.env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_2__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0 });
+    const result = await (0,_pipeline_auto_retry_js__WEBPACK_IMPORTED_MODULE_5__/* .autoRetry */ .Ap)(request, {
         repository,
         runId,
         policy: {
             workflow,
             retries,
-            delay: { delayMs, backoff, maxDelayMs },
+            delay,
             events: events.length ? events : _constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryDefault */ .J4.Events.split(', ')
         },
         timeoutMs,
         pollIntervalMs,
-        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_5__/* .systemClock */ .m,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0
+        clock: _core_sleep_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .m,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .actionLogger */ .v0
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .setOutputs */ .n0)({
         [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Retried]: result.reruns > 0,
         [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Reruns]: result.reruns,
         [_constants_auto_retry_js__WEBPACK_IMPORTED_MODULE_0__/* .AutoRetryOutput */ .ZG.Reason]: result.reason,
@@ -40114,7 +40190,7 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async
     });
     const run = result.runUrl ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .safeMd */ .lS) ` (${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .link */ .nf)('run', result.runUrl)})` : '';
     const title = result.reruns ? `${result.reruns} re-run(s), run ${result.conclusion}` : 'no re-run';
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .safeMd */ .lS) `### Auto-retry: ${title}
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_3__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_7__/* .safeMd */ .lS) `### Auto-retry: ${title}
 
 ${result.reason}${run}
 `);
@@ -40309,7 +40385,7 @@ async function autoRetry(request, options) {
     };
     let run = await getWorkflowRun(request, repository, runId);
     for (;;) {
-        const delayMs = (0,retry_delay/* retryDelayMs */.q)(run.runAttempt, policy.delay, random);
+        const delayMs = (0,retry_delay/* retryDelayMs */.qO)(run.runAttempt, policy.delay, random);
         const decision = decideRetry(run, policy, new Date(clock.now()), delayMs);
         if (!decision.retry)
             return finish(decision.reason, run);

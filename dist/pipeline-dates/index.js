@@ -63938,7 +63938,7 @@ const PipelineDatesDefault = {
 /* harmony export */   CN: () => (/* binding */ LakeInput),
 /* harmony export */   _N: () => (/* binding */ AwsInput)
 /* harmony export */ });
-/* unused harmony export RecordInput */
+/* unused harmony exports RetryDelayInput, RecordInput */
 /**
  * Inputs that several actions declare and one shared reader reads: an action that uses the
  * reader spreads the group into its own inputs, and declares every name of it in action.yml.
@@ -63947,6 +63947,12 @@ const PipelineDatesDefault = {
 const AwsInput = {
     Region: 'region',
     Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
 };
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 const LakeInput = {
@@ -72774,17 +72780,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -73433,8 +73463,8 @@ var records_record = __nccwpck_require__(5385);
  * is completed (its last task succeeded), blocked (it fails the same way every time) or
  * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
  * again). Every trigger reads it before any work; only the date's own run writes it, and
- * only after its outcome is known. Layout and schema: README "When GitHub's schedule is
- * late or dropped".
+ * only after its outcome is known. Layout and schema: docs/operations.md, "When GitHub's
+ * schedule is late or dropped".
  *
  *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
  */
@@ -74710,10 +74740,13 @@ function s3Location(uri) {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = parseS3Uri(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -74933,7 +74966,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';

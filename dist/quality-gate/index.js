@@ -61540,6 +61540,7 @@ const QualityGateDefault = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S_: () => (/* binding */ RetryDelayInput),
 /* harmony export */   _N: () => (/* binding */ AwsInput),
 /* harmony export */   cL: () => (/* binding */ RecordInput)
 /* harmony export */ });
@@ -61552,6 +61553,12 @@ const QualityGateDefault = {
 const AwsInput = {
     Region: 'region',
     Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
 };
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 const LakeInput = {
@@ -61736,9 +61743,9 @@ function daysBetween(start, end) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   mL: () => (/* binding */ parseRuleDuration)
 /* harmony export */ });
-/* unused harmony export formatDuration */
 /* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
 
 const UNIT_MS = {
@@ -61796,17 +61803,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -65417,94 +65448,6 @@ function firstLine(text) {
 
 /***/ }),
 
-/***/ 8194:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   yc: () => (/* binding */ parseS3Uri)
-/* harmony export */ });
-/* unused harmony exports bucketNameProblem, isS3Uri, s3Location */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
-/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(576);
-
-
-/**
- * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
- * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
- */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'it must be 3 to 63 characters long';
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
-        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-    }
-    if (name.includes('..'))
-        return 'it must not contain two dots in a row';
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
-        return 'it must not look like an IP address';
-    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
-        return 'it must not start with xn-- or sthree-';
-    }
-    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-        return 'it is an access point alias, not a bucket name';
-    }
-    return undefined;
-}
-/**
- * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
- * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
- * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
- * required) a missing key throw an InputError naming the input, before any request.
- */
-function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (!scheme) {
-        if (/^s3:/i.test(text))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, expected, text);
-        return undefined;
-    }
-    const schemeName = (0,_regex_js__WEBPACK_IMPORTED_MODULE_1__/* .group */ .O)(scheme, 1);
-    if (schemeName.toLowerCase() !== 's3') {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
-    }
-    const rest = text.slice(scheme[0].length);
-    const slash = rest.indexOf('/');
-    const bucket = slash < 0 ? rest : rest.slice(0, slash);
-    const key = slash < 0 ? '' : rest.slice(slash + 1);
-    if (!bucket)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `${expected} with a bucket name`, text);
-    const problem = bucketNameProblem(bucket);
-    if (problem)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, `a valid S3 bucket name (${problem})`, bucket);
-    if (!key && keyRequired) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
-    }
-    return { bucket, key };
-}
-/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
-function isS3Uri(text, rules = {}) {
-    try {
-        return parseS3Uri('uri', text, rules) !== undefined;
-    }
-    catch (error) {
-        if (error instanceof InputError)
-            return false;
-        throw error;
-    }
-}
-/**
- * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
- * anything else is a bug, not a user's mistake.
- */
-function s3Location(uri) {
-    if (!isS3Uri(uri))
-        throw new Error(`not an s3:// URI: ${uri}`);
-    return parseS3Uri('uri', uri);
-}
-
-
-/***/ }),
-
 /***/ 7868:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -65631,148 +65574,51 @@ var aws_clients = __nccwpck_require__(8675);
 var calendar = __nccwpck_require__(7249);
 // EXTERNAL MODULE: ./src/quality/gate.ts + 2 modules
 var gate = __nccwpck_require__(5990);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./src/core/s3-uri.ts
-var s3_uri = __nccwpck_require__(8194);
 // EXTERNAL MODULE: ./src/core/regex.ts
 var regex = __nccwpck_require__(576);
+// EXTERNAL MODULE: ./src/records/lake.ts + 1 modules
+var lake = __nccwpck_require__(2714);
 ;// CONCATENATED MODULE: ./src/quality/metrics-store.ts
 
 
-
-
-
-
-const METRICS_KEY = /(?:^|\/)date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/;
+/** A metrics document's key, relative to its dataset's folder. */
+const METRICS_KEY = /^date=(\d{4}-\d{2}-\d{2})\/metrics\.json$/;
 /** Parses the `metrics-root` (or `results-root`) input: `s3://bucket[/prefix]` or a local path. */
 function parseMetricsRoot(input, text, cwd) {
-    const uri = (0,s3_uri/* parseS3Uri */.yc)(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local directory',
-        namesScheme: false
-    });
-    if (uri)
-        return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') };
-    return { kind: 'local', dir: external_node_path_default().resolve(cwd, text) };
+    return (0,lake/* parseLakeRoot */.tn)(input, text, cwd, 'a local directory');
 }
 const relativeKey = (dataset, logicalDate, file) => `${dataset}/date=${logicalDate}/${file}`;
-class LocalMetricsStore {
-    dir;
-    constructor(dir) {
-        this.dir = dir;
+/** The metrics documents' layout over a lake: reading, writing and listing are the lake's. */
+class LakeMetricsStore {
+    lake;
+    constructor(lake) {
+        this.lake = lake;
     }
     locate(dataset, logicalDate, file) {
-        return external_node_path_default().join(this.dir, relativeKey(dataset, logicalDate, file));
+        return this.lake.locate(relativeKey(dataset, logicalDate, file));
     }
-    async read(dataset, logicalDate, file) {
-        try {
-            return await (0,promises_.readFile)(this.locate(dataset, logicalDate, file), 'utf8');
-        }
-        catch (error) {
-            if (error.code === 'ENOENT')
-                return undefined;
-            throw new errors/* UserError */.yo(`Cannot read ${this.locate(dataset, logicalDate, file)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
-        }
+    read(dataset, logicalDate, file) {
+        return this.lake.read(relativeKey(dataset, logicalDate, file));
     }
-    async write(dataset, logicalDate, file, body) {
-        const target = this.locate(dataset, logicalDate, file);
-        await (0,promises_.mkdir)(external_node_path_default().dirname(target), { recursive: true });
-        // Write then rename: a reader never sees half a document.
-        const temporary = `${target}.${process.pid}.tmp`;
-        await (0,promises_.writeFile)(temporary, body);
-        await (0,promises_.rename)(temporary, target);
+    write(dataset, logicalDate, file, body) {
+        return this.lake.write(relativeKey(dataset, logicalDate, file), body);
     }
     async listDates(dataset) {
-        let entries;
-        try {
-            entries = await (0,promises_.readdir)(external_node_path_default().join(this.dir, dataset));
-        }
-        catch (error) {
-            if (error.code === 'ENOENT')
-                return [];
-            throw error;
-        }
-        const dates = [];
-        for (const entry of entries) {
-            const match = /^date=(\d{4}-\d{2}-\d{2})$/.exec(entry);
-            if (!match)
-                continue;
-            const files = await (0,promises_.readdir)(external_node_path_default().join(this.dir, dataset, entry)).catch(() => []);
-            if (files.includes('metrics.json'))
-                dates.push((0,regex/* group */.O)(match, 1));
-        }
-        return dates;
+        const keys = await this.lake.list(`${dataset}/`);
+        return keys.flatMap(key => {
+            const match = METRICS_KEY.exec(key.slice(dataset.length + 1));
+            return match ? [(0,regex/* group */.O)(match, 1)] : [];
+        });
     }
 }
-class S3MetricsStore {
-    client;
-    bucket;
-    prefix;
+class LocalMetricsStore extends LakeMetricsStore {
+    constructor(dir) {
+        super(new lake/* LakeFolder */.m1(dir));
+    }
+}
+class S3MetricsStore extends LakeMetricsStore {
     constructor(client, bucket, prefix) {
-        this.client = client;
-        this.bucket = bucket;
-        this.prefix = prefix;
-    }
-    key(dataset, logicalDate, file) {
-        const relative = relativeKey(dataset, logicalDate, file);
-        return this.prefix ? `${this.prefix}/${relative}` : relative;
-    }
-    locate(dataset, logicalDate, file) {
-        return `s3://${this.bucket}/${this.key(dataset, logicalDate, file)}`;
-    }
-    async read(dataset, logicalDate, file) {
-        try {
-            const response = await this.client.send(new dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: this.key(dataset, logicalDate, file) }));
-            return (await response.Body?.transformToString('utf-8')) ?? '';
-        }
-        catch (error) {
-            if ((0,errors/* errorName */.Is)(error) === 'NoSuchKey' || (0,errors/* errorName */.Is)(error) === 'NotFound')
-                return undefined;
-            throw this.failure('read', this.locate(dataset, logicalDate, file), error);
-        }
-    }
-    async write(dataset, logicalDate, file, body) {
-        const location = this.locate(dataset, logicalDate, file);
-        try {
-            await this.client.send(new dist_cjs/* PutObjectCommand */.wKZ({
-                Bucket: this.bucket,
-                Key: this.key(dataset, logicalDate, file),
-                Body: body,
-                ContentType: 'application/json'
-            }));
-        }
-        catch (error) {
-            throw this.failure('write', location, error);
-        }
-    }
-    async listDates(dataset) {
-        const prefix = `${this.prefix ? `${this.prefix}/` : ''}${dataset}/date=`;
-        const dates = [];
-        let token;
-        try {
-            do {
-                const page = await this.client.send(new dist_cjs/* ListObjectsV2Command */.u6x({
-                    Bucket: this.bucket,
-                    Prefix: prefix,
-                    ContinuationToken: token
-                }));
-                for (const object of page.Contents ?? []) {
-                    const match = METRICS_KEY.exec(object.Key ?? '');
-                    if (match)
-                        dates.push((0,regex/* group */.O)(match, 1));
-                }
-                token = page.IsTruncated ? page.NextContinuationToken : undefined;
-            } while (token);
-        }
-        catch (error) {
-            throw this.failure('list', `s3://${this.bucket}/${prefix}`, error);
-        }
-        return dates;
-    }
-    failure(action, location, error) {
-        return new errors/* UserError */.yo(`Cannot ${action} ${location}: ${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        super(new lake/* LakeBucket */.MZ(client, bucket, prefix));
     }
 }
 
@@ -65893,6 +65739,8 @@ var quality_gate = __nccwpck_require__(1702);
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/markdown.ts
 var markdown = __nccwpck_require__(6706);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/quality/metric-ids.ts
 var metric_ids = __nccwpck_require__(4502);
 // EXTERNAL MODULE: ./src/core/printable.ts
@@ -66008,6 +65856,7 @@ function checkMetric(id, entry, rowCount, problem) {
 ;// CONCATENATED MODULE: ./src/quality/evaluate.ts
 
 
+
 const DAY_MS = 86_400_000;
 /** A name for the summary table when the rule has none. */
 function describeRule(rule) {
@@ -66037,14 +65886,6 @@ function formatNumber(value) {
     return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
 }
 const percentOf = (count, rows) => (rows === 0 ? 0 : (count * 100) / rows);
-function formatAge(ms) {
-    const minutes = Math.floor(Math.abs(ms) / 60_000);
-    const days = Math.floor(minutes / 1440);
-    const hours = Math.floor((minutes % 1440) / 60);
-    const rest = minutes % 60;
-    const parts = [days && `${days}d`, hours && `${hours}h`, rest && `${rest}m`].filter(Boolean);
-    return `${ms < 0 ? '-' : ''}${parts.join(' ') || '0m'}`;
-}
 /**
  * The metric value a change rule compares, read from one document; undefined when the
  * document does not have it (written with other rules).
@@ -66203,9 +66044,9 @@ function checkRule(rule, document, history, options) {
             return {
                 passed: age <= rule.maxAgeSeconds * 1000,
                 value: newest,
-                shown: `${formatAge(age)} (newest ${newest})`,
+                shown: `${(0,duration/* formatDuration */.a3)(age)} (newest ${newest})`,
                 bound,
-                message: `newest ${rule.column} is ${newest}, ${formatAge(age)} before the end of ${options.logicalDate}`,
+                message: `newest ${rule.column} is ${newest}, ${(0,duration/* formatDuration */.a3)(age)} before the end of ${options.logicalDate}`,
                 metric
             };
         }
@@ -67269,35 +67110,123 @@ class RunRecorder {
 
 /***/ }),
 
-/***/ 5819:
+/***/ 2714:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MZ: () => (/* binding */ LakeBucket),
-/* harmony export */   m1: () => (/* binding */ LakeFolder),
-/* harmony export */   tn: () => (/* binding */ parseLakeRoot)
-/* harmony export */ });
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3711);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8194);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  MZ: () => (/* binding */ LakeBucket),
+  m1: () => (/* binding */ LakeFolder),
+  tn: () => (/* binding */ parseLakeRoot)
+});
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/regex.ts
+var regex = __nccwpck_require__(576);
+;// CONCATENATED MODULE: ./src/core/s3-uri.ts
+
+
+/**
+ * The rules S3 enforces for new general-purpose bucket names (directory buckets, ending
+ * `--x-s3`, fit them too). Returns what is wrong, or undefined when the name is valid.
+ */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'it must be 3 to 63 characters long';
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) {
+        return 'it may hold only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
+    }
+    if (name.includes('..'))
+        return 'it must not contain two dots in a row';
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+        return 'it must not look like an IP address';
+    if (name.startsWith('xn--') || name.startsWith('sthree-')) {
+        return 'it must not start with xn-- or sthree-';
+    }
+    if (name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
+        return 'it is an access point alias, not a bucket name';
+    }
+    return undefined;
+}
+/**
+ * The one reading of `s3://bucket/key` the actions share. Returns undefined for text that is
+ * not a URI at all (no `scheme://`), so that the caller can take it as a key or a local path.
+ * A URI of another scheme, `s3:` without `//`, a missing or invalid bucket name, and (when
+ * required) a missing key throw an InputError naming the input, before any request.
+ */
+function parseS3Uri(input, text, { expected = 'an s3://bucket/key URI', keyRequired = false, namesScheme = true } = {}) {
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (!scheme) {
+        if (/^s3:/i.test(text))
+            throw new errors/* InputError */.dz(input, expected, text);
+        return undefined;
+    }
+    const schemeName = (0,regex/* group */.O)(scheme, 1);
+    if (schemeName.toLowerCase() !== 's3') {
+        throw new errors/* InputError */.dz(input, namesScheme ? `${expected} (not ${schemeName}://)` : expected, text);
+    }
+    const rest = text.slice(scheme[0].length);
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    const key = slash < 0 ? '' : rest.slice(slash + 1);
+    if (!bucket)
+        throw new errors/* InputError */.dz(input, `${expected} with a bucket name`, text);
+    const problem = bucketNameProblem(bucket);
+    if (problem)
+        throw new errors/* InputError */.dz(input, `a valid S3 bucket name (${problem})`, bucket);
+    if (!key && keyRequired) {
+        throw new errors/* InputError */.dz(input, typeof keyRequired === 'string' ? keyRequired : `${expected} with a key after the bucket`, text);
+    }
+    return { bucket, key };
+}
+/** Whether the text is an s3:// URI that parseS3Uri accepts under these rules. */
+function isS3Uri(text, rules = {}) {
+    try {
+        return parseS3Uri('uri', text, rules) !== undefined;
+    }
+    catch (error) {
+        if (error instanceof InputError)
+            return false;
+        throw error;
+    }
+}
+/**
+ * The parts of a URI the inputs have already accepted (a staging prefix, a log location):
+ * anything else is a bug, not a user's mistake.
+ */
+function s3Location(uri) {
+    if (!isS3Uri(uri))
+        throw new Error(`not an s3:// URI: ${uri}`);
+    return parseS3Uri('uri', uri);
+}
+
+;// CONCATENATED MODULE: ./src/records/lake.ts
 
 
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
-    const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
+    const uri = parseS3Uri(input, text, {
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
         return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') };
-    return { kind: 'local', dir: node_path__WEBPACK_IMPORTED_MODULE_1___default().resolve(cwd, text) };
+    return { kind: 'local', dir: external_node_path_default().resolve(cwd, text) };
 }
 class LakeFolder {
     dir;
@@ -67305,37 +67234,37 @@ class LakeFolder {
         this.dir = dir;
     }
     locate(key) {
-        return node_path__WEBPACK_IMPORTED_MODULE_1___default().join(this.dir, ...key.split('/'));
+        return external_node_path_default().join(this.dir, ...key.split('/'));
     }
     async read(key) {
         try {
-            return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(this.locate(key), 'utf8');
+            return await (0,promises_.readFile)(this.locate(key), 'utf8');
         }
         catch (error) {
             if (error.code === 'ENOENT')
                 return undefined;
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot read ${this.locate(key)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+            throw new errors/* UserError */.yo(`Cannot read ${this.locate(key)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     async write(key, body) {
         const target = this.locate(key);
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_1___default().dirname(target), { recursive: true });
+        await (0,promises_.mkdir)(external_node_path_default().dirname(target), { recursive: true });
         // Write then rename: a reader never sees half a record.
         const temporary = `${target}.${process.pid}.tmp`;
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(temporary, body);
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(temporary, target);
+        await (0,promises_.writeFile)(temporary, body);
+        await (0,promises_.rename)(temporary, target);
     }
     async list(prefix) {
         const keys = [];
         const walk = async (relative) => {
             let entries;
             try {
-                entries = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(this.locate(relative), { withFileTypes: true });
+                entries = await (0,promises_.readdir)(this.locate(relative), { withFileTypes: true });
             }
             catch (error) {
                 if (error.code === 'ENOENT')
                     return;
-                throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot list ${this.locate(relative)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+                throw new errors/* UserError */.yo(`Cannot list ${this.locate(relative)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
             }
             await Promise.all(entries.map(entry => entry.isDirectory()
                 ? walk(`${relative}${entry.name}/`)
@@ -67364,18 +67293,18 @@ class LakeBucket {
     }
     async read(key) {
         try {
-            const response = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .GetObjectCommand */ .jLs({ Bucket: this.bucket, Key: this.key(key) }));
+            const response = await this.client.send(new dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: this.key(key) }));
             return (await response.Body?.transformToString('utf-8')) ?? '';
         }
         catch (error) {
-            if ((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'NoSuchKey' || (0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error) === 'NotFound')
+            if ((0,errors/* errorName */.Is)(error) === 'NoSuchKey' || (0,errors/* errorName */.Is)(error) === 'NotFound')
                 return undefined;
             throw this.failure('read', this.locate(key), error);
         }
     }
     async write(key, body) {
         try {
-            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .PutObjectCommand */ .wKZ({
+            await this.client.send(new dist_cjs/* PutObjectCommand */.wKZ({
                 Bucket: this.bucket,
                 Key: this.key(key),
                 Body: body,
@@ -67393,7 +67322,7 @@ class LakeBucket {
         let token;
         try {
             do {
-                const page = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__/* .ListObjectsV2Command */ .u6x({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+                const page = await this.client.send(new dist_cjs/* ListObjectsV2Command */.u6x({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
                 for (const object of page.Contents ?? [])
                     if (object.Key)
                         keys.push(object.Key.slice(strip));
@@ -67406,7 +67335,7 @@ class LakeBucket {
         return keys;
     }
     failure(action, location, error) {
-        return new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Cannot ${action} ${location}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorName */ .Is)(error)}: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error)}`);
+        return new errors/* UserError */.yo(`Cannot ${action} ${location}: ${(0,errors/* errorName */.Is)(error)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
 }
 
@@ -67420,7 +67349,7 @@ class LakeBucket {
 /* harmony export */   g: () => (/* binding */ openLake)
 /* harmony export */ });
 /* harmony import */ var _core_aws_clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8675);
-/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5819);
+/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2714);
 
 
 /**
@@ -67452,7 +67381,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';
@@ -67526,9 +67455,7 @@ const spark_job_SparkJobInput = {
     PollIntervalMax: 'poll-interval-max',
     Retries: 'retries',
     NoRetryExitCodes: 'no-retry-exit-codes',
-    RetryDelay: 'retry-delay',
-    RetryBackoff: 'retry-backoff',
-    MaxRetryDelay: 'max-retry-delay',
+    ...shared/* RetryDelayInput */.S_,
     CancelOnAbort: 'cancel-on-abort',
     Prices: 'prices'
 };
@@ -67574,8 +67501,8 @@ const SparkJobState = {
 var calendar = __nccwpck_require__(7249);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./src/records/lake.ts
-var lake = __nccwpck_require__(5819);
+// EXTERNAL MODULE: ./src/records/lake.ts + 1 modules
+var lake = __nccwpck_require__(2714);
 // EXTERNAL MODULE: ./src/records/record.ts
 var record = __nccwpck_require__(5385);
 ;// CONCATENATED MODULE: ./src/records/target.ts

@@ -63917,7 +63917,7 @@ const ReportDefault = {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _N: () => (/* binding */ AwsInput)
 /* harmony export */ });
-/* unused harmony exports LakeInput, RecordInput */
+/* unused harmony exports RetryDelayInput, LakeInput, RecordInput */
 /**
  * Inputs that several actions declare and one shared reader reads: an action that uses the
  * reader spreads the group into its own inputs, and declares every name of it in action.yml.
@@ -63926,6 +63926,12 @@ const ReportDefault = {
 const AwsInput = {
     Region: 'region',
     Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
 };
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 const LakeInput = {
@@ -64040,6 +64046,111 @@ function addDays(date, days) {
 /** Whole days from `start` to `end` (0 when equal, negative when end is earlier). */
 function daysBetween(start, end) {
     return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
+}
+
+
+/***/ }),
+
+/***/ 8571:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration)
+/* harmony export */ });
+/* unused harmony export parseRuleDuration */
+/* harmony import */ var _regex_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(576);
+
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000
+};
+/**
+ * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
+ * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
+ */
+function durationParts(text) {
+    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+    const parts = [];
+    let consumed = 0;
+    for (let match = part.exec(text); match; match = part.exec(text)) {
+        parts.push({ amount: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 1), unit: (0,_regex_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .O)(match, 2) });
+        consumed = part.lastIndex;
+    }
+    return parts.length > 0 && consumed === text.length ? parts : undefined;
+}
+/**
+ * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
+ * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
+ */
+function parseDuration(text) {
+    const trimmed = text.trim().toLowerCase();
+    if (/^\d+(\.\d+)?$/.test(trimmed))
+        return Math.round(Number(trimmed) * 1000);
+    const parts = durationParts(trimmed);
+    if (!parts)
+        return undefined;
+    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
+}
+const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
+/**
+ * The grammar of the rules file's durations (freshness `max_age`): whole numbers of days, hours, minutes and
+ * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
+ * Returns seconds, or undefined when the text is not such a duration.
+ */
+function parseRuleDuration(text) {
+    const parts = durationParts(text.trim());
+    if (!parts)
+        return undefined;
+    let previous = -1;
+    let seconds = 0;
+    for (const { amount, unit } of parts) {
+        const rank = RULE_UNITS.indexOf(unit);
+        if (rank <= previous || !/^\d+$/.test(amount))
+            return undefined;
+        previous = rank;
+        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
+    }
+    return seconds;
+}
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -69726,7 +69837,7 @@ function group(match, index) {
 
 /***/ }),
 
-/***/ 1436:
+/***/ 3481:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72691,78 +72802,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
-// EXTERNAL MODULE: ./src/core/regex.ts
-var regex = __nccwpck_require__(576);
-;// CONCATENATED MODULE: ./src/core/duration.ts
-
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000
-};
-/**
- * The one duration grammar: amounts with a unit, one after the other (`1h30m`, `250ms`,
- * `1.5s`), no spaces. Returns the parts, or undefined when the text is not of that form.
- */
-function durationParts(text) {
-    const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-    const parts = [];
-    let consumed = 0;
-    for (let match = part.exec(text); match; match = part.exec(text)) {
-        parts.push({ amount: (0,regex/* group */.O)(match, 1), unit: (0,regex/* group */.O)(match, 2) });
-        consumed = part.lastIndex;
-    }
-    return parts.length > 0 && consumed === text.length ? parts : undefined;
-}
-/**
- * Parses a duration input such as `90s`, `5m`, `1h30m`, `250ms`, `1.5h` (any case) or a bare
- * number of seconds. Returns milliseconds, or undefined when the text is not a duration.
- */
-function parseDuration(text) {
-    const trimmed = text.trim().toLowerCase();
-    if (/^\d+(\.\d+)?$/.test(trimmed))
-        return Math.round(Number(trimmed) * 1000);
-    const parts = durationParts(trimmed);
-    if (!parts)
-        return undefined;
-    return Math.round(parts.reduce((sum, { amount, unit }) => sum + Number(amount) * UNIT_MS[unit], 0));
-}
-const RULE_UNITS = (/* unused pure expression or super */ null && (['d', 'h', 'm', 's']));
-/**
- * The grammar of the rules file's durations (freshness `max_age`): whole numbers of days, hours, minutes and
- * seconds, each at most once and largest first (`36h`, `2d`, `1d12h`, `90m`), in lower case.
- * Returns seconds, or undefined when the text is not such a duration.
- */
-function parseRuleDuration(text) {
-    const parts = durationParts(text.trim());
-    if (!parts)
-        return undefined;
-    let previous = -1;
-    let seconds = 0;
-    for (const { amount, unit } of parts) {
-        const rank = RULE_UNITS.indexOf(unit);
-        if (rank <= previous || !/^\d+$/.test(amount))
-            return undefined;
-        previous = rank;
-        seconds += (Number(amount) * UNIT_MS[unit]) / 1000;
-    }
-    return seconds;
-}
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
-function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
-}
-
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
 
 
@@ -72852,7 +72893,7 @@ class Inputs {
      */
     duration(name, fallback, bounds = {}) {
         const value = this.raw(name) || fallback;
-        const parsed = parseDuration(value);
+        const parsed = (0,duration/* parseDuration */.E9)(value);
         const expected = 'a duration such as 90s, 5m or 1h';
         if (parsed === undefined)
             throw new errors/* InputError */.dz(name, expected, value);
@@ -73078,7 +73119,7 @@ function firstLine(text) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _constants_report_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4959);
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1436);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3481);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5115);
 /* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2525);
 /* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3721);
@@ -73229,10 +73270,13 @@ function s3Location(uri) {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = parseS3Uri(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -73453,7 +73497,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';
@@ -74198,9 +74242,12 @@ function jsonForScript(value) {
         .replace(/\u2029/g, '\\u2029');
 }
 
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/redact.ts
 var redact = __nccwpck_require__(2258);
 ;// CONCATENATED MODULE: ./src/report/model.ts
+
 
 
 const CELL_STATES = {
@@ -74392,7 +74439,7 @@ function recordCell(record, runs) {
     const state = recordState(record.state, attempts);
     const parts = [record.state];
     if (record.duration_seconds !== undefined)
-        parts.push(formatSeconds(record.duration_seconds));
+        parts.push((0,duration/* formatDuration */.a3)(record.duration_seconds * 1000));
     if (attempts > 1)
         parts.push(`${attempts} attempts`);
     if (record.spark)
@@ -74512,15 +74559,6 @@ function numericBounds(bound) {
         return { max: Number(upper[1]) };
     return { min: undefined, max: undefined };
 }
-function formatSeconds(seconds) {
-    if (seconds < 60)
-        return `${seconds}s`;
-    const minutes = Math.floor(seconds / 60);
-    if (minutes < 60)
-        return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-    return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
 const roundCents = (value) => Math.round(value * 10_000) / 10_000;
 const round2 = (value) => Math.round(value * 100) / 100;
 
@@ -74891,7 +74929,7 @@ const fields = (shape) => (value, field) => {
 
 const cost = number({ min: 0 });
 const count = number({ min: 0, whole: true });
-/** Run record schema version 1 (README, "Run records"), field by field. */
+/** Run record schema version 1 (report/README.md, "Run records"), field by field. */
 const RUN_RECORD = fields({
     pipeline: schema_text(100),
     task: schema_text(100),
@@ -74973,7 +75011,10 @@ function parseRunRecord(text, location, expected, today) {
 
 ;// CONCATENATED MODULE: ./src/report/parse-results.ts
 
-/** The parts of results.json (schema version 1, README "Quality gate") the report shows. */
+/**
+ * The parts of results.json (schema version 1, quality-gate/README.md, "The gate") the report
+ * shows.
+ */
 const RESULTS = fields({
     dataset: schema_text(100),
     logical_date: schema_text(10),

@@ -64053,6 +64053,7 @@ const S3SensorDefault = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S_: () => (/* binding */ RetryDelayInput),
 /* harmony export */   _N: () => (/* binding */ AwsInput),
 /* harmony export */   cL: () => (/* binding */ RecordInput)
 /* harmony export */ });
@@ -64065,6 +64066,12 @@ const S3SensorDefault = {
 const AwsInput = {
     Region: 'region',
     Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
 };
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 const LakeInput = {
@@ -64209,17 +64216,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -68047,10 +68078,13 @@ class RunRecorder {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -68210,7 +68244,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';
@@ -68284,9 +68318,7 @@ const spark_job_SparkJobInput = {
     PollIntervalMax: 'poll-interval-max',
     Retries: 'retries',
     NoRetryExitCodes: 'no-retry-exit-codes',
-    RetryDelay: 'retry-delay',
-    RetryBackoff: 'retry-backoff',
-    MaxRetryDelay: 'max-retry-delay',
+    ...shared/* RetryDelayInput */.S_,
     CancelOnAbort: 'cancel-on-abort',
     Prices: 'prices'
 };
@@ -68498,9 +68530,8 @@ function readPrices(inputs, defaults) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Du: () => (/* binding */ formatWait),
-/* harmony export */   _3: () => (/* binding */ evaluate),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */   _: () => (/* binding */ evaluate),
+/* harmony export */   z: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8571);
 /* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6273);
@@ -68519,10 +68550,6 @@ function formatBytes(bytes) {
         unit++;
     }
     return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-/** Like formatDuration, but sub-second waits read as milliseconds instead of `0s`. */
-function formatWait(ms) {
-    return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ms);
 }
 function nameSome(items) {
     const named = items.slice(0, NAMED_KEYS).join(', ');
@@ -68605,12 +68632,12 @@ function evaluate(target, conditions, observation, stableForMs) {
         results.push({
             id: 'settle',
             condition: 'settled (nothing new or changed)',
-            required: `for ${formatWait(conditions.settleMs)}`,
-            observed: `for ${formatWait(stableForMs)}`,
+            required: `for ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(conditions.settleMs)}`,
+            observed: `for ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(stableForMs)}`,
             met,
             missing: met
                 ? undefined
-                : `unchanged for ${formatWait(stableForMs)} of the ${formatWait(conditions.settleMs)} settle time`
+                : `unchanged for ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(stableForMs)} of the ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(conditions.settleMs)} settle time`
         });
     }
     return results;
@@ -68630,6 +68657,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/constants/s3-sensor.ts
 var s3_sensor = __nccwpck_require__(4874);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/constants/shared.ts
 var shared = __nccwpck_require__(9848);
 // EXTERNAL MODULE: ./src/core/errors.ts
@@ -68657,8 +68686,6 @@ function awsClientSettings(inputs, env = process.env) {
     return { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
 }
 
-// EXTERNAL MODULE: ./src/s3/conditions.ts
-var conditions = __nccwpck_require__(7830);
 // EXTERNAL MODULE: ./src/s3/target.ts
 var s3_target = __nccwpck_require__(6273);
 ;// CONCATENATED MODULE: ./src/s3/config.ts
@@ -68703,18 +68730,18 @@ function readSensorConfig(inputs, env = process.env) {
         min: MIN_POKE_MS
     });
     if (pokeIntervalMs > timeoutMs) {
-        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.PokeInterval, `a duration no longer than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)})`, inputs.raw(s3_sensor/* S3SensorInput */.L2.PokeInterval));
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.PokeInterval, `a duration no longer than timeout (${(0,duration/* formatDuration */.a3)(timeoutMs)})`, inputs.raw(s3_sensor/* S3SensorInput */.L2.PokeInterval));
     }
     const backoff = inputs.boolean(s3_sensor/* S3SensorInput */.L2.Backoff, s3_sensor/* S3SensorDefault */.mP.Backoff);
     const maxPokeIntervalMs = inputs.duration(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval, s3_sensor/* S3SensorDefault */.mP.MaxPokeInterval, {
         min: MIN_POKE_MS
     });
     if (backoff && maxPokeIntervalMs < pokeIntervalMs) {
-        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval, `a duration of at least poke-interval (${(0,conditions/* formatWait */.Du)(pokeIntervalMs)}) when backoff is on`, inputs.raw(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval) || s3_sensor/* S3SensorDefault */.mP.MaxPokeInterval);
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval, `a duration of at least poke-interval (${(0,duration/* formatDuration */.a3)(pokeIntervalMs)}) when backoff is on`, inputs.raw(s3_sensor/* S3SensorInput */.L2.MaxPokeInterval) || s3_sensor/* S3SensorDefault */.mP.MaxPokeInterval);
     }
     const settleMs = inputs.duration(s3_sensor/* S3SensorInput */.L2.SettleTime, s3_sensor/* S3SensorDefault */.mP.SettleTime, { min: 0 });
     if (settleMs >= timeoutMs) {
-        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.SettleTime, `a duration shorter than timeout (${(0,conditions/* formatWait */.Du)(timeoutMs)}), or 0 for none`, inputs.raw(s3_sensor/* S3SensorInput */.L2.SettleTime));
+        throw new errors/* InputError */.dz(s3_sensor/* S3SensorInput */.L2.SettleTime, `a duration shorter than timeout (${(0,duration/* formatDuration */.a3)(timeoutMs)}), or 0 for none`, inputs.raw(s3_sensor/* S3SensorInput */.L2.SettleTime));
     }
     return {
         target,
@@ -69054,6 +69081,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/constants/s3-sensor.ts
 var s3_sensor = __nccwpck_require__(4874);
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/printable.ts
 var core_printable = __nccwpck_require__(8080);
 ;// CONCATENATED MODULE: ./src/core/markdown.ts
@@ -69217,6 +69246,7 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
+
 /**
  * The `keys` output holds at most this many keys (the first, in key order): step outputs
  * are limited in size, and `count` gives the number of keys the sensor saw.
@@ -69275,12 +69305,12 @@ function sensorSummary(config, result) {
         ['count', result.complete ? count : `at least ${count} (${STOPPED_EARLY})`, ''],
         [
             'bytes',
-            `${result.totalBytes} (${(0,conditions/* formatBytes */.z3)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
+            `${result.totalBytes} (${(0,conditions/* formatBytes */.z)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
             ''
         ],
         [
             'waited',
-            `${(0,conditions/* formatWait */.Du)(result.waitedMs)} of ${(0,conditions/* formatWait */.Du)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
+            `${(0,duration/* formatDuration */.a3)(result.waitedMs)} of ${(0,duration/* formatDuration */.a3)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
             ''
         ]
     ];
@@ -69293,7 +69323,7 @@ ${result.message}
         return summary;
     const shown = result.objects.slice(0, SUMMARY_KEYS);
     const more = result.objects.length - shown.length;
-    const items = shown.map(object => safeMd `${code(object.key)} (${(0,conditions/* formatBytes */.z3)(object.size)})`);
+    const items = shown.map(object => safeMd `${code(object.key)} (${(0,conditions/* formatBytes */.z)(object.size)})`);
     if (more > 0)
         items.push(safeMd `… and ${more} more`);
     return safeMd `${summary}
@@ -69325,6 +69355,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: needEveryObject
 
+// EXTERNAL MODULE: ./src/core/duration.ts
+var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 // EXTERNAL MODULE: ./src/core/errors.ts
@@ -69711,6 +69743,7 @@ var s3_target = __nccwpck_require__(6273);
 
 
 
+
 /**
  * Pokes until every condition holds or the timeout passes. Throttling and transient
  * errors are retried by the S3 client, request by request; a poke that still fails is
@@ -69779,7 +69812,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
     for (let poke = 1;; poke++) {
         let pokeFailed = false;
         try {
-            // No retry here: the client has retried each request already (README, "Retries").
+            // No retry here: the client has retried each request already (docs/operations.md, "Retries and alerts").
             const seen = await observe(target, conditions, lister, observeOptions);
             const now = clock.now();
             const print = fingerprint(seen);
@@ -69790,7 +69823,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             observation = seen;
             lastError = undefined;
             unfinished = undefined;
-            results = (0,s3_conditions/* evaluate */._3)(target, conditions, seen, now - stableSince);
+            results = (0,s3_conditions/* evaluate */._)(target, conditions, seen, now - stableSince);
         }
         catch (error) {
             const explained = explainS3Error(error, target.bucket, listedPrefix);
@@ -69801,7 +69834,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
                 throw error;
             pokeFailed = true;
             if (cutOff) {
-                unfinished = `listing had not finished when the ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`;
+                unfinished = `listing had not finished when the ${(0,duration/* formatDuration */.a3)(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`;
                 lastError = unfinished;
                 logger.warning(`Poke ${poke}: ${unfinished}`);
             }
@@ -69832,12 +69865,12 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             message
         });
         if (!pokeFailed && missing.length === 0) {
-            return finish(true, `Found ${counted} (${complete ? (0,s3_conditions/* formatBytes */.z3)(totalBytes) : 'the listing stopped once min-objects matched'}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,s3_conditions/* formatWait */.Du)(waitedMs)}`);
+            return finish(true, `Found ${counted} (${complete ? (0,s3_conditions/* formatBytes */.z)(totalBytes) : 'the listing stopped once min-objects matched'}) for ${(0,s3_target/* describeTarget */.ff)(target)} after ${(0,duration/* formatDuration */.a3)(waitedMs)}`);
         }
         if (untilDeadline() === 0 || signal.aborted) {
             const why = observation ? missing.join(', ') : (unfinished ?? 'S3 never answered a poke');
             const failure = lastError && (observation || !unfinished) ? `; last poke failed: ${lastError}` : '';
-            return finish(false, `Timed out after ${(0,s3_conditions/* formatWait */.Du)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
+            return finish(false, `Timed out after ${(0,duration/* formatDuration */.a3)(timing.timeoutMs)} waiting for ${(0,s3_target/* describeTarget */.ff)(target)}: ${why}${failure}`);
         }
         let pause = Math.min(interval, untilDeadline());
         const onlySettling = !pokeFailed && results.every(result => result.met || result.id === 'settle');
@@ -69846,7 +69879,7 @@ async function pokeUntilDone(options, { start, untilDeadline, overtime, signal }
             pause = Math.max(1, Math.min(pause, stableSince + conditions.settleMs - clock.now()));
         }
         if (!pokeFailed) {
-            logger.info(`Poke ${poke} (${(0,s3_conditions/* formatWait */.Du)(waitedMs)} in): ${counted}, ${(0,s3_conditions/* formatBytes */.z3)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,s3_conditions/* formatWait */.Du)(pause)}`);
+            logger.info(`Poke ${poke} (${(0,duration/* formatDuration */.a3)(waitedMs)} in): ${counted}, ${(0,s3_conditions/* formatBytes */.z)(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${(0,duration/* formatDuration */.a3)(pause)}`);
         }
         await clock.sleep(pause);
         if (timing.backoff)

@@ -53756,6 +53756,7 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S_: () => (/* binding */ RetryDelayInput),
 /* harmony export */   _N: () => (/* binding */ AwsInput),
 /* harmony export */   cL: () => (/* binding */ RecordInput)
 /* harmony export */ });
@@ -53768,6 +53769,12 @@ module.exports = {
 const AwsInput = {
     Region: 'region',
     Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
 };
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 const LakeInput = {
@@ -57056,17 +57063,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -57430,7 +57461,7 @@ function retry_backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.rand
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
@@ -57507,7 +57538,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
     for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
         if (!jobRunId)
             continue;
-        // No retry here: the client has retried the request already (README, "Retries").
+        // No retry here: the client has retried the request already (docs/operations.md, "Retries and alerts").
         const { jobRun } = await emr.send(new dist_cjs/* GetJobRunCommand */.AB({ applicationId, jobRunId }), abortable(signal));
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
@@ -57625,9 +57656,7 @@ const SparkJobInput = {
     PollIntervalMax: 'poll-interval-max',
     Retries: 'retries',
     NoRetryExitCodes: 'no-retry-exit-codes',
-    RetryDelay: 'retry-delay',
-    RetryBackoff: 'retry-backoff',
-    MaxRetryDelay: 'max-retry-delay',
+    ...shared/* RetryDelayInput */.S_,
     CancelOnAbort: 'cancel-on-abort',
     Prices: 'prices'
 };

@@ -62972,6 +62972,7 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S_: () => (/* binding */ RetryDelayInput),
 /* harmony export */   _N: () => (/* binding */ AwsInput),
 /* harmony export */   cL: () => (/* binding */ RecordInput)
 /* harmony export */ });
@@ -62984,6 +62985,12 @@ module.exports = {
 const AwsInput = {
     Region: 'region',
     Endpoint: 'endpoint'
+};
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+const RetryDelayInput = {
+    RetryDelay: 'retry-delay',
+    RetryBackoff: 'retry-backoff',
+    MaxRetryDelay: 'max-retry-delay'
 };
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 const LakeInput = {
@@ -63035,9 +63042,7 @@ const SparkJobInput = {
     PollIntervalMax: 'poll-interval-max',
     Retries: 'retries',
     NoRetryExitCodes: 'no-retry-exit-codes',
-    RetryDelay: 'retry-delay',
-    RetryBackoff: 'retry-backoff',
-    MaxRetryDelay: 'max-retry-delay',
+    ..._shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RetryDelayInput */ .S_,
     CancelOnAbort: 'cancel-on-abort',
     Prices: 'prices'
 };
@@ -63312,17 +63317,41 @@ function parseRuleDuration(text) {
     }
     return seconds;
 }
-/** Formats milliseconds for people: `45s`, `3m 20s`, `1h 5m`. */
+/**
+ * The one way a duration reads for people (log lines, summaries, the report, the local runner):
+ * `400ms` under a second, then whole seconds `45s`, `3m 20s`, then `1h 5m` and `1d 2h 5m` with the
+ * seconds dropped. Zero parts are left out (`2h`, `1d 5m`). A negative duration (a timestamp in the
+ * future) keeps its sign: `-1h 5m`. Anything not a finite number is a bug upstream: refused.
+ */
 function formatDuration(ms) {
-    const totalSeconds = Math.max(0, Math.round(ms / 1000));
-    const hours = Math.floor(totalSeconds / 3600);
+    if (!Number.isFinite(ms))
+        throw new RangeError(`formatDuration: expected a finite number of milliseconds, got ${ms}`);
+    const sign = ms < 0 ? '-' : '';
+    const whole = Math.round(Math.abs(ms));
+    if (whole === 0)
+        return '0s';
+    if (whole < 1000)
+        return `${sign}${whole}ms`;
+    const totalSeconds = Math.round(whole / 1000);
+    const days = Math.floor(totalSeconds / 86_400);
+    const hours = Math.floor((totalSeconds % 86_400) / 3600);
     const minutes = Math.floor((totalSeconds % 3600) / 60);
     const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-    if (minutes > 0)
-        return seconds > 0 ? `${minutes}m ${seconds}s` : `${minutes}m`;
-    return `${seconds}s`;
+    const parts = totalSeconds >= 3600
+        ? [
+            [days, 'd'],
+            [hours, 'h'],
+            [minutes, 'm']
+        ]
+        : [
+            [minutes, 'm'],
+            [seconds, 's']
+        ];
+    return (sign +
+        parts
+            .filter(([amount]) => amount > 0)
+            .map(([amount, unit]) => `${amount}${unit}`)
+            .join(' '));
 }
 
 
@@ -63493,6 +63522,56 @@ function group(match, index) {
     }
     return value;
 }
+
+
+/***/ }),
+
+/***/ 5555:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Op: () => (/* binding */ readRetryDelayPolicy),
+/* harmony export */   qO: () => (/* binding */ retryDelayMs)
+/* harmony export */ });
+/* unused harmony export RETRY_BACKOFFS */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
+/* harmony import */ var _constants_shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9848);
+
+
+const RETRY_BACKOFFS = ['fixed', 'exponential'];
+/**
+ * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
+ * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
+ * up to as much again at random so that runs failing together do not retry in step, and
+ * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
+ */
+function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
+    if (backoff === 'fixed')
+        return delayMs;
+    const base = delayMs * 2 ** Math.max(0, retry - 1);
+    return Math.min(maxDelayMs, Math.round(base + random() * base));
+}
+/**
+ * Reads `retry-delay`, `retry-backoff` and `max-retry-delay`, the inputs of every action that
+ * retries (the Spark job's re-submission, auto-retry's re-runs), each with its own upper
+ * bounds. A cap below the first wait is a typo, refused when the backoff is exponential.
+ */
+function readRetryDelayPolicy(inputs, defaults, limits = {}) {
+    const delayMs = inputs.duration(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.RetryDelay, defaults.RetryDelay, {
+        min: 0,
+        ...upTo(limits.maxDelayMs)
+    });
+    const backoff = inputs.choice(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.RetryBackoff, RETRY_BACKOFFS, defaults.RetryBackoff);
+    const maxDelayMs = inputs.duration(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.MaxRetryDelay, defaults.MaxRetryDelay, {
+        min: 0,
+        ...upTo(limits.maxCapMs)
+    });
+    if (backoff === 'exponential' && maxDelayMs < delayMs) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.MaxRetryDelay, `a duration no shorter than retry-delay (${inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.RetryDelay, defaults.RetryDelay)})`, inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryDelayInput */ .S_.MaxRetryDelay, defaults.MaxRetryDelay));
+    }
+    return { delayMs, backoff, maxDelayMs };
+}
+const upTo = (max) => (max === undefined ? {} : { max });
 
 
 /***/ }),
@@ -67178,6 +67257,8 @@ function awsClientSettings(inputs, env = process.env) {
 var calendar = __nccwpck_require__(7249);
 // EXTERNAL MODULE: ./src/core/s3-uri.ts
 var s3_uri = __nccwpck_require__(8194);
+// EXTERNAL MODULE: ./src/core/retry-delay.ts
+var retry_delay = __nccwpck_require__(5555);
 ;// CONCATENATED MODULE: ./src/emr/run-identity.ts
 /**
  * `<pipeline>/<task>/<logical-date>`: the same for every re-run of a date, so a re-run can
@@ -67212,6 +67293,7 @@ function tagValue(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/emr/settings.ts
+
 
 
 
@@ -67304,14 +67386,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
     if (pollIntervalMaxMs < pollIntervalMinMs) {
         throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.PollIntervalMax, `a duration no shorter than poll-interval-min (${inputs.string(spark_job/* SparkJobInput */.Xm.PollIntervalMin, spark_job/* SparkJobDefault */.Y4.PollIntervalMin)})`, inputs.string(spark_job/* SparkJobInput */.Xm.PollIntervalMax, spark_job/* SparkJobDefault */.Y4.PollIntervalMax));
     }
-    const retryDelayMs = inputs.duration(spark_job/* SparkJobInput */.Xm.RetryDelay, spark_job/* SparkJobDefault */.Y4.RetryDelay, {
-        min: 0
-    });
-    const retryBackoff = inputs.choice(spark_job/* SparkJobInput */.Xm.RetryBackoff, ['fixed', 'exponential'], spark_job/* SparkJobDefault */.Y4.RetryBackoff);
-    const maxRetryDelayMs = inputs.duration(spark_job/* SparkJobInput */.Xm.MaxRetryDelay, spark_job/* SparkJobDefault */.Y4.MaxRetryDelay, { min: 0 });
-    if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
-        throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.MaxRetryDelay, `a duration no shorter than retry-delay (${inputs.string(spark_job/* SparkJobInput */.Xm.RetryDelay, spark_job/* SparkJobDefault */.Y4.RetryDelay)})`, inputs.string(spark_job/* SparkJobInput */.Xm.MaxRetryDelay, spark_job/* SparkJobDefault */.Y4.MaxRetryDelay));
-    }
+    const retryDelay = (0,retry_delay/* readRetryDelayPolicy */.Op)(inputs, spark_job/* SparkJobDefault */.Y4);
     return {
         application,
         executionRoleArn,
@@ -67333,9 +67408,7 @@ function readSparkJobSettings(inputs, env = process.env, workspace = env.GITHUB_
         pollIntervalMaxMs,
         retries: inputs.integer(spark_job/* SparkJobInput */.Xm.Retries, spark_job/* SparkJobDefault */.Y4.Retries, { min: 0, max: 10 }),
         noRetryExitCodes: readExitCodes(inputs, spark_job/* SparkJobInput */.Xm.NoRetryExitCodes),
-        retryDelayMs,
-        retryBackoff,
-        maxRetryDelayMs,
+        retryDelay,
         cancelOnAbort: inputs.boolean(spark_job/* SparkJobInput */.Xm.CancelOnAbort, spark_job/* SparkJobDefault */.Y4.CancelOnAbort),
         aws: awsClientSettings(inputs, env)
     };
@@ -67421,7 +67494,7 @@ function readExitCodes(inputs, name) {
 
 /***/ }),
 
-/***/ 23:
+/***/ 1531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67430,6 +67503,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   E: () => (/* binding */ runSparkJob)
 });
 
+// EXTERNAL MODULE: ./src/core/retry-delay.ts
+var retry_delay = __nccwpck_require__(5555);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./src/core/duration.ts
@@ -67505,7 +67580,7 @@ function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 async function withRetry(operation, { attempts = 6, baseDelayMs = 500, maxDelayMs = 20_000, retryable, onRetry, sleep = realSleep, random = Math.random, signal }) {
     for (let attempt = 1;; attempt++) {
@@ -67582,7 +67657,7 @@ async function activeRunsStartedWith(emr, applicationId, name, clientToken, sign
     for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
         if (!jobRunId)
             continue;
-        // No retry here: the client has retried the request already (README, "Retries").
+        // No retry here: the client has retried the request already (docs/operations.md, "Retries and alerts").
         const { jobRun } = await emr.send(new GetJobRunCommand({ applicationId, jobRunId }), abortable(signal));
         if (jobRun?.tags?.[CLIENT_TOKEN_TAG] === clientToken)
             ours.push(jobRunId);
@@ -68121,31 +68196,6 @@ function configurationOverrides(settings) {
     return Object.keys(overrides).length ? overrides : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/core/retry-delay.ts
-const RETRY_BACKOFFS = (/* unused pure expression or super */ null && (['fixed', 'exponential']));
-/**
- * The wait before retry number `retry` (1 for the first). Fixed: always `delayMs`.
- * Exponential, as Airflow's `retry_exponential_backoff`: at least delay × 2^(retry−1), plus
- * up to as much again at random so that runs failing together do not retry in step, and
- * never more than `maxDelayMs` (Airflow's `max_retry_delay`).
- */
-function retryDelayMs(retry, { delayMs, backoff, maxDelayMs }, random = Math.random) {
-    if (backoff === 'fixed')
-        return delayMs;
-    const base = delayMs * 2 ** Math.max(0, retry - 1);
-    return Math.min(maxDelayMs, Math.round(base + random() * base));
-}
-
-;// CONCATENATED MODULE: ./src/emr/retry-delay.ts
-
-/**
- * The pause before re-submission `retry` of a failed run (1 = the first re-submission):
- * the same policy as auto-retry's (src/core/retry-delay.ts), read from the action's inputs.
- */
-function resubmitDelay({ retryBackoff, retryDelayMs: delayMs, maxRetryDelayMs }, retry, random = Math.random) {
-    return retryDelayMs(retry, { delayMs, backoff: retryBackoff, maxDelayMs: maxRetryDelayMs }, random);
-}
-
 // EXTERNAL MODULE: ./src/constants/spark-job.ts
 var spark_job = __nccwpck_require__(4054);
 ;// CONCATENATED MODULE: ./src/emr/run-state.ts
@@ -68422,7 +68472,7 @@ function afterFailure(job, attempt, end) {
         const which = totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : '';
         return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` };
     }
-    const delayMs = resubmitDelay(settings, number, job.random);
+    const delayMs = (0,retry_delay/* retryDelayMs */.qO)(number, settings.retryDelay, job.random);
     const left = settings.waitTimeoutMs - (job.clock.now() - job.began);
     if (left <= delayMs) {
         return {
@@ -68537,7 +68587,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
 /* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
-/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(23);
+/* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1531);
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(426);
@@ -68790,10 +68840,13 @@ class RunRecorder {
 
 
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-function parseLakeRoot(input, text, cwd) {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+function parseLakeRoot(input, text, cwd, local = 'a local folder') {
     const uri = (0,_core_s3_uri_js__WEBPACK_IMPORTED_MODULE_3__/* .parseS3Uri */ .yc)(input, text, {
-        expected: 'an s3://bucket/prefix URI or a local folder',
+        expected: `an s3://bucket/prefix URI or ${local}`,
         namesScheme: false
     });
     if (uri)
@@ -68955,7 +69008,7 @@ function openLake(root, aws, env = process.env) {
 /**
  * The run record: one small JSON document per pipeline, logical date and task, written by
  * each action of the pipeline into the lake beside the quality documents, and read by the
- * report. Layout and fields: README, "Run records".
+ * report. Layout and fields: report/README.md, "Run records".
  */
 const RUN_RECORD_SCHEMA_VERSION = 1;
 const RUNS_FOLDER = '_pipeline/runs';

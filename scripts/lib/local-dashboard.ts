@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
+import { parseArgs } from 'node:util'
 import { addDays, daysBetween } from '../../src/core/calendar.js'
 import { Inputs } from '../../src/core/inputs.js'
 import type { Logger } from '../../src/core/log.js'
@@ -7,6 +8,21 @@ import { LakeFolder } from '../../src/records/lake.js'
 import { RUNS_FOLDER } from '../../src/records/record.js'
 import { buildDashboard, type ReportOutcome } from '../../src/report/report.js'
 import { readReportSettings } from '../../src/report/settings.js'
+import { projectRoot } from '../../local/src/moto.js'
+
+/**
+ * The dashboard scripts' arguments: `--lake DIR` (the local pipeline's lake, .work/lake) and
+ * `--output PATH` (`defaultOutput`, relative to the project), both as absolute paths.
+ */
+export function dashboardArgs(defaultOutput: string): { lake: string; output: string } {
+  const { values } = parseArgs({
+    options: { lake: { type: 'string' }, output: { type: 'string' } }
+  })
+  return {
+    lake: path.resolve(values.lake ?? path.join(projectRoot, '.work', 'lake')),
+    output: path.resolve(values.output ?? path.join(projectRoot, defaultOutput))
+  }
+}
 
 export const LOCAL_PIPELINE = 'daily-customer-etl'
 const MAX_DAYS = 60

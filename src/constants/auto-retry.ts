@@ -1,11 +1,11 @@
+import { RetryDelayInput } from './shared.js'
+
 /** The inputs of auto-retry/action.yml, by the names the code reads them under. */
 export const AutoRetryInput = {
   RunId: 'run-id',
   Workflow: 'workflow',
   Retries: 'retries',
-  RetryDelay: 'retry-delay',
-  RetryBackoff: 'retry-backoff',
-  MaxRetryDelay: 'max-retry-delay',
+  ...RetryDelayInput,
   Timeout: 'timeout',
   PollInterval: 'poll-interval',
   Events: 'events',

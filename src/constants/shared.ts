@@ -9,6 +9,13 @@ export const AwsInput = {
   Endpoint: 'endpoint'
 } as const
 
+/** The wait between retries: read by readRetryDelayPolicy (src/core/retry-delay.ts). */
+export const RetryDelayInput = {
+  RetryDelay: 'retry-delay',
+  RetryBackoff: 'retry-backoff',
+  MaxRetryDelay: 'max-retry-delay'
+} as const
+
 /** Where the lake is and whose pipeline: read by readLedgerTarget. */
 export const LakeInput = {
   RunRecords: 'run-records',

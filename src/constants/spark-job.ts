@@ -1,4 +1,4 @@
-import { AwsInput, RecordInput } from './shared.js'
+import { AwsInput, RecordInput, RetryDelayInput } from './shared.js'
 
 /** The inputs of action.yml, by the names the code reads them under. */
 export const SparkJobInput = {
@@ -24,9 +24,7 @@ export const SparkJobInput = {
   PollIntervalMax: 'poll-interval-max',
   Retries: 'retries',
   NoRetryExitCodes: 'no-retry-exit-codes',
-  RetryDelay: 'retry-delay',
-  RetryBackoff: 'retry-backoff',
-  MaxRetryDelay: 'max-retry-delay',
+  ...RetryDelayInput,
   CancelOnAbort: 'cancel-on-abort',
   Prices: 'prices'
 } as const

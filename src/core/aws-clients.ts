@@ -8,7 +8,7 @@ import type { AwsClientSettings } from './aws.js'
  * place only: the SDK's standard retry strategy (its own throttling, transient-error and
  * clock-skew classification, exponential backoff with full jitter, Retry-After hints, and a
  * per-client retry quota that stops retry storms). The actions' loops own deadlines and
- * states; they never send again a request the SDK has already retried (README, "Retries").
+ * states; they never send again a request the SDK has already retried (docs/operations.md, "Retries and alerts").
  */
 
 export interface RequestTimeouts {

@@ -30,7 +30,7 @@ export function backoffDelay(
 /**
  * Retries an operation that has no retry of its own (a webhook POST). Not for AWS calls:
  * the SDK's clients (src/core/aws-clients.ts) already retry each request, and a loop on top
- * would multiply the requests (see the README's "Retries").
+ * would multiply the requests (docs/operations.md, "Retries and alerts").
  */
 export async function withRetry<T>(
   operation: () => Promise<T>,

@@ -90,7 +90,7 @@ export async function activeRunsStartedWith(
   let others = 0
   for (const { id: jobRunId } of await listActiveRuns(emr, applicationId, name, signal)) {
     if (!jobRunId) continue
-    // No retry here: the client has retried the request already (README, "Retries").
+    // No retry here: the client has retried the request already (docs/operations.md, "Retries and alerts").
     const { jobRun } = await emr.send(
       new GetJobRunCommand({ applicationId, jobRunId }),
       abortable(signal)

@@ -6,7 +6,7 @@ import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import { isS3Uri } from '../core/s3-uri.js'
 import type { Inputs } from '../core/inputs.js'
-import type { RetryBackoff } from './retry-delay.js'
+import { readRetryDelayPolicy, type RetryDelayPolicy } from '../core/retry-delay.js'
 import { logicalRunName, runTags } from './run-identity.js'
 
 /** A file the job needs: already in S3, or in the repository (staged before the run). */
@@ -42,9 +42,8 @@ export interface SparkJobSettings {
   retries: number
   /** Exit codes of a FAILED run that no re-submission can change (the jobs' refusals). */
   noRetryExitCodes: number[]
-  retryDelayMs: number
-  retryBackoff: RetryBackoff
-  maxRetryDelayMs: number
+  /** The pause before each re-submission of a failed run. */
+  retryDelay: RetryDelayPolicy
   cancelOnAbort: boolean
   aws: AwsClientSettings
 }
@@ -200,26 +199,7 @@ export function readSparkJobSettings(
     )
   }
 
-  const retryDelayMs = inputs.duration(SparkJobInput.RetryDelay, SparkJobDefault.RetryDelay, {
-    min: 0
-  })
-  const retryBackoff = inputs.choice(
-    SparkJobInput.RetryBackoff,
-    ['fixed', 'exponential'] as const,
-    SparkJobDefault.RetryBackoff
-  )
-  const maxRetryDelayMs = inputs.duration(
-    SparkJobInput.MaxRetryDelay,
-    SparkJobDefault.MaxRetryDelay,
-    { min: 0 }
-  )
-  if (retryBackoff === 'exponential' && maxRetryDelayMs < retryDelayMs) {
-    throw new InputError(
-      SparkJobInput.MaxRetryDelay,
-      `a duration no shorter than retry-delay (${inputs.string(SparkJobInput.RetryDelay, SparkJobDefault.RetryDelay)})`,
-      inputs.string(SparkJobInput.MaxRetryDelay, SparkJobDefault.MaxRetryDelay)
-    )
-  }
+  const retryDelay = readRetryDelayPolicy(inputs, SparkJobDefault)
 
   return {
     application,
@@ -242,9 +222,7 @@ export function readSparkJobSettings(
     pollIntervalMaxMs,
     retries: inputs.integer(SparkJobInput.Retries, SparkJobDefault.Retries, { min: 0, max: 10 }),
     noRetryExitCodes: readExitCodes(inputs, SparkJobInput.NoRetryExitCodes),
-    retryDelayMs,
-    retryBackoff,
-    maxRetryDelayMs,
+    retryDelay,
     cancelOnAbort: inputs.boolean(SparkJobInput.CancelOnAbort, SparkJobDefault.CancelOnAbort),
     aws: awsClientSettings(inputs, env)
   }

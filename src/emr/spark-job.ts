@@ -1,3 +1,4 @@
+import { retryDelayMs } from '../core/retry-delay.js'
 import { randomUUID } from 'node:crypto'
 import type { JobDriver, JobRun } from '@aws-sdk/client-emr-serverless'
 import { formatDuration } from '../core/duration.js'
@@ -18,7 +19,6 @@ import {
   submitJobRun,
   TERMINAL_STATES
 } from './job-runs.js'
-import { resubmitDelay } from './retry-delay.js'
 import { saveHandOver, type RunHandOver } from './run-state.js'
 import type { SparkJobSettings } from './settings.js'
 import { addUsage, durationSecondsOf, NO_USAGE, usageOf, type Usage } from './usage.js'
@@ -386,7 +386,7 @@ function afterFailure(
       totalAttempts > 1 && state === 'FAILED' ? ` (attempt ${number} of ${totalAttempts})` : ''
     return { failure: `Job run ${jobRunId} ended ${state}${details}${which}` }
   }
-  const delayMs = resubmitDelay(settings, number, job.random)
+  const delayMs = retryDelayMs(number, settings.retryDelay, job.random)
   const left = settings.waitTimeoutMs - (job.clock.now() - job.began)
   if (left <= delayMs) {
     return {

@@ -1,5 +1,4 @@
 import { AutoRetryDefault, AutoRetryInput, AutoRetryOutput } from '../constants/auto-retry.js'
-import { InputError } from '../core/errors.js'
 import { parseRepository } from '../core/github-rest.js'
 import { githubRequest } from '../core/github.js'
 import {
@@ -12,7 +11,7 @@ import {
 } from '../core/runner.js'
 import { systemClock } from '../core/sleep.js'
 import { autoRetry, GITHUB_MAX_RERUNS } from '../pipeline/auto-retry.js'
-import { RETRY_BACKOFFS } from '../core/retry-delay.js'
+import { readRetryDelayPolicy } from '../core/retry-delay.js'
 import { link, safeMd } from '../core/markdown.js'
 
 const HOUR_MS = 3_600_000
@@ -28,27 +27,10 @@ await runAction(async () => {
     min: 0,
     max: GITHUB_MAX_RERUNS
   })
-  const delayMs = inputs.duration(AutoRetryInput.RetryDelay, AutoRetryDefault.RetryDelay, {
-    min: 0,
-    max: HOUR_MS
+  const delay = readRetryDelayPolicy(inputs, AutoRetryDefault, {
+    maxDelayMs: HOUR_MS,
+    maxCapMs: 6 * HOUR_MS
   })
-  const backoff = inputs.choice(
-    AutoRetryInput.RetryBackoff,
-    RETRY_BACKOFFS,
-    AutoRetryDefault.RetryBackoff
-  )
-  const maxDelayMs = inputs.duration(AutoRetryInput.MaxRetryDelay, AutoRetryDefault.MaxRetryDelay, {
-    min: 0,
-    max: 6 * HOUR_MS
-  })
-  if (backoff === 'exponential' && maxDelayMs < delayMs) {
-    // Same rule as the Spark job action's: a cap below the first wait is a typo.
-    throw new InputError(
-      AutoRetryInput.MaxRetryDelay,
-      `a duration no shorter than retry-delay (${inputs.string(AutoRetryInput.RetryDelay, AutoRetryDefault.RetryDelay)})`,
-      inputs.string(AutoRetryInput.MaxRetryDelay, AutoRetryDefault.MaxRetryDelay)
-    )
-  }
   const timeoutMs = inputs.duration(AutoRetryInput.Timeout, AutoRetryDefault.Timeout, {
     min: 1000,
     max: 72 * HOUR_MS
@@ -69,7 +51,7 @@ await runAction(async () => {
     policy: {
       workflow,
       retries,
-      delay: { delayMs, backoff, maxDelayMs },
+      delay,
       events: events.length ? events : AutoRetryDefault.Events.split(', ')
     },
     timeoutMs,

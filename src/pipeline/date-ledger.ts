@@ -7,8 +7,8 @@ import { recordKey, RUNS_FOLDER, type RunRecord } from '../records/record.js'
  * is completed (its last task succeeded), blocked (it fails the same way every time) or
  * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
  * again). Every trigger reads it before any work; only the date's own run writes it, and
- * only after its outcome is known. Layout and schema: README "When GitHub's schedule is
- * late or dropped".
+ * only after its outcome is known. Layout and schema: docs/operations.md, "When GitHub's
+ * schedule is late or dropped".
  *
  *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
  */

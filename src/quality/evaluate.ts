@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/duration.js'
 import { metricIdOf } from './metric-ids.js'
 import { MetricsDocumentError, type MetricsDocument } from './metrics-document.js'
 import type { Family, Rule, RuleSet, Severity } from './rules.js'
@@ -76,15 +77,6 @@ export function formatNumber(value: number): string {
 }
 
 const percentOf = (count: number, rows: number): number => (rows === 0 ? 0 : (count * 100) / rows)
-
-export function formatAge(ms: number): string {
-  const minutes = Math.floor(Math.abs(ms) / 60_000)
-  const days = Math.floor(minutes / 1440)
-  const hours = Math.floor((minutes % 1440) / 60)
-  const rest = minutes % 60
-  const parts = [days && `${days}d`, hours && `${hours}h`, rest && `${rest}m`].filter(Boolean)
-  return `${ms < 0 ? '-' : ''}${parts.join(' ') || '0m'}`
-}
 
 /**
  * The metric value a change rule compares, read from one document; undefined when the
@@ -283,9 +275,9 @@ function checkRule(
       return {
         passed: age <= rule.maxAgeSeconds * 1000,
         value: newest,
-        shown: `${formatAge(age)} (newest ${newest})`,
+        shown: `${formatDuration(age)} (newest ${newest})`,
         bound,
-        message: `newest ${rule.column} is ${newest}, ${formatAge(age)} before the end of ${options.logicalDate}`,
+        message: `newest ${rule.column} is ${newest}, ${formatDuration(age)} before the end of ${options.logicalDate}`,
         metric
       }
     }

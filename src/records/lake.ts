@@ -26,10 +26,18 @@ export interface Lake {
 export type LakeRoot =
   { kind: 's3'; bucket: string; prefix: string } | { kind: 'local'; dir: string }
 
-/** `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors. */
-export function parseLakeRoot(input: string, text: string, cwd: string): LakeRoot {
+/**
+ * `s3://bucket[/prefix]` or a local folder (relative to `cwd`); `input` names it in errors,
+ * which call the local kind `local` (the quality gate's inputs say "a local directory").
+ */
+export function parseLakeRoot(
+  input: string,
+  text: string,
+  cwd: string,
+  local = 'a local folder'
+): LakeRoot {
   const uri = parseS3Uri(input, text, {
-    expected: 'an s3://bucket/prefix URI or a local folder',
+    expected: `an s3://bucket/prefix URI or ${local}`,
     namesScheme: false
   })
   if (uri) return { kind: 's3', bucket: uri.bucket, prefix: uri.key.replace(/\/+$/, '') }

@@ -10,7 +10,7 @@ import { readReportSettings } from './settings.js'
 export const reportUsage = `Usage: spark-pipeline report --lake <s3://bucket/prefix | folder> --pipeline <name> [options]
 
 Builds the pipeline's runs dashboard (index.html) from the run records in the lake
-(see README "Dashboard"); prints the page's path.
+(see docs/operations.md, "The dashboard"); prints the page's path.
 
 Options (the report action's inputs):
   --lake <uri|dir>        the lake's root (required)

@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/duration.js'
 import { addDays, daysBetween } from '../core/calendar.js'
 import { redactCredentials } from '../core/redact.js'
 import type { Status } from '../quality/evaluate.js'
@@ -323,7 +324,8 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
   const attempts = Math.max(record.run?.attempt ?? 1, record.spark?.attempts ?? 1)
   const state = recordState(record.state, attempts)
   const parts: string[] = [record.state]
-  if (record.duration_seconds !== undefined) parts.push(formatSeconds(record.duration_seconds))
+  if (record.duration_seconds !== undefined)
+    parts.push(formatDuration(record.duration_seconds * 1000))
   if (attempts > 1) parts.push(`${attempts} attempts`)
   if (record.spark) parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`)
   // Written by an older version, or by hand: stripped again, the page is public.
@@ -448,14 +450,6 @@ export function numericBounds(bound: string): {
   if (upper) return { max: Number(upper[1]) }
   return { min: undefined, max: undefined }
 }
-
-function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`
-  const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
-}
-export { formatSeconds }
 
 const roundCents = (value: number): number => Math.round(value * 10_000) / 10_000
 const round2 = (value: number): number => Math.round(value * 100) / 100

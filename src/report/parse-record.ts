@@ -16,7 +16,7 @@ export type ParsedRecord = { record: RunRecord } | { problem: RecordProblem }
 const cost = number({ min: 0 })
 const count = number({ min: 0, whole: true })
 
-/** Run record schema version 1 (README, "Run records"), field by field. */
+/** Run record schema version 1 (report/README.md, "Run records"), field by field. */
 const RUN_RECORD = fields({
   pipeline: text(100),
   task: text(100),

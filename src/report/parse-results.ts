@@ -12,7 +12,10 @@ export interface QualityDay {
   >[]
 }
 
-/** The parts of results.json (schema version 1, README "Quality gate") the report shows. */
+/**
+ * The parts of results.json (schema version 1, quality-gate/README.md, "The gate") the report
+ * shows.
+ */
 const RESULTS = fields({
   dataset: text(100),
   logical_date: text(10),

@@ -29,11 +29,6 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
 }
 
-/** Like formatDuration, but sub-second waits read as milliseconds instead of `0s`. */
-export function formatWait(ms: number): string {
-  return ms > 0 && ms < 1000 ? `${Math.round(ms)} ms` : formatDuration(ms)
-}
-
 function nameSome(items: readonly string[]): string {
   const named = items.slice(0, NAMED_KEYS).join(', ')
   return items.length > NAMED_KEYS ? `${named} and ${items.length - NAMED_KEYS} more` : named
@@ -128,12 +123,12 @@ export function evaluate(
     results.push({
       id: 'settle',
       condition: 'settled (nothing new or changed)',
-      required: `for ${formatWait(conditions.settleMs)}`,
-      observed: `for ${formatWait(stableForMs)}`,
+      required: `for ${formatDuration(conditions.settleMs)}`,
+      observed: `for ${formatDuration(stableForMs)}`,
       met,
       missing: met
         ? undefined
-        : `unchanged for ${formatWait(stableForMs)} of the ${formatWait(conditions.settleMs)} settle time`
+        : `unchanged for ${formatDuration(stableForMs)} of the ${formatDuration(conditions.settleMs)} settle time`
     })
   }
   return results

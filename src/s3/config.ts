@@ -1,6 +1,6 @@
 import { S3SensorDefault, S3SensorInput } from '../constants/s3-sensor.js'
+import { formatDuration } from '../core/duration.js'
 import { awsClientSettings, type AwsClientSettings } from '../core/aws.js'
-import { formatWait } from './conditions.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
 import { markerKey, parseTarget, type WaitTarget } from './target.js'
@@ -85,7 +85,7 @@ export function readSensorConfig(
   if (pokeIntervalMs > timeoutMs) {
     throw new InputError(
       S3SensorInput.PokeInterval,
-      `a duration no longer than timeout (${formatWait(timeoutMs)})`,
+      `a duration no longer than timeout (${formatDuration(timeoutMs)})`,
       inputs.raw(S3SensorInput.PokeInterval)
     )
   }
@@ -100,7 +100,7 @@ export function readSensorConfig(
   if (backoff && maxPokeIntervalMs < pokeIntervalMs) {
     throw new InputError(
       S3SensorInput.MaxPokeInterval,
-      `a duration of at least poke-interval (${formatWait(pokeIntervalMs)}) when backoff is on`,
+      `a duration of at least poke-interval (${formatDuration(pokeIntervalMs)}) when backoff is on`,
       inputs.raw(S3SensorInput.MaxPokeInterval) || S3SensorDefault.MaxPokeInterval
     )
   }
@@ -108,7 +108,7 @@ export function readSensorConfig(
   if (settleMs >= timeoutMs) {
     throw new InputError(
       S3SensorInput.SettleTime,
-      `a duration shorter than timeout (${formatWait(timeoutMs)}), or 0 for none`,
+      `a duration shorter than timeout (${formatDuration(timeoutMs)}), or 0 for none`,
       inputs.raw(S3SensorInput.SettleTime)
     )
   }

@@ -1,6 +1,7 @@
 import { S3SensorOutput } from '../constants/s3-sensor.js'
+import { formatDuration } from '../core/duration.js'
 import { code, detailsList, join, safeMd, table, type Markdown } from '../core/markdown.js'
-import { formatBytes, formatWait } from './conditions.js'
+import { formatBytes } from './conditions.js'
 import type { SensorConfig } from './config.js'
 import type { SensorResult } from './sensor.js'
 import { walksFolders } from './glob.js'
@@ -85,7 +86,7 @@ export function sensorSummary(config: SensorConfig, result: SensorResult): Markd
     ],
     [
       'waited',
-      `${formatWait(result.waitedMs)} of ${formatWait(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
+      `${formatDuration(result.waitedMs)} of ${formatDuration(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
       ''
     ]
   ]

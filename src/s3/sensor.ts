@@ -1,9 +1,10 @@
+import { formatDuration } from '../core/duration.js'
 import { setMaxListeners } from 'node:events'
 import { errorMessage, errorName } from '../core/errors.js'
 import type { Logger } from '../core/log.js'
 import { isTransient } from '../core/aws-errors.js'
 import type { Clock } from '../core/sleep.js'
-import { evaluate, formatBytes, formatWait, type ConditionResult } from './conditions.js'
+import { evaluate, formatBytes, type ConditionResult } from './conditions.js'
 import type { SensorConditions, SensorTiming } from './config.js'
 import { explainS3Error } from './errors.js'
 import type { ListedObject, ObjectLister } from './lister.js'
@@ -129,7 +130,7 @@ async function pokeUntilDone(
   for (let poke = 1; ; poke++) {
     let pokeFailed = false
     try {
-      // No retry here: the client has retried each request already (README, "Retries").
+      // No retry here: the client has retried each request already (docs/operations.md, "Retries and alerts").
       const seen = await observe(target, conditions, lister, observeOptions)
       const now = clock.now()
       const print = fingerprint(seen)
@@ -148,7 +149,7 @@ async function pokeUntilDone(
       if (!cutOff && !isTransient(error) && !signal.aborted) throw error
       pokeFailed = true
       if (cutOff) {
-        unfinished = `listing had not finished when the ${formatWait(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`
+        unfinished = `listing had not finished when the ${formatDuration(timing.timeoutMs)} timeout passed (${error.listed.toLocaleString('en-US')} objects listed)`
         lastError = unfinished
         logger.warning(`Poke ${poke}: ${unfinished}`)
       } else {
@@ -184,7 +185,7 @@ async function pokeUntilDone(
     if (!pokeFailed && missing.length === 0) {
       return finish(
         true,
-        `Found ${counted} (${complete ? formatBytes(totalBytes) : 'the listing stopped once min-objects matched'}) for ${describeTarget(target)} after ${formatWait(waitedMs)}`
+        `Found ${counted} (${complete ? formatBytes(totalBytes) : 'the listing stopped once min-objects matched'}) for ${describeTarget(target)} after ${formatDuration(waitedMs)}`
       )
     }
     if (untilDeadline() === 0 || signal.aborted) {
@@ -193,7 +194,7 @@ async function pokeUntilDone(
         lastError && (observation || !unfinished) ? `; last poke failed: ${lastError}` : ''
       return finish(
         false,
-        `Timed out after ${formatWait(timing.timeoutMs)} waiting for ${describeTarget(target)}: ${why}${failure}`
+        `Timed out after ${formatDuration(timing.timeoutMs)} waiting for ${describeTarget(target)}: ${why}${failure}`
       )
     }
 
@@ -206,7 +207,7 @@ async function pokeUntilDone(
     }
     if (!pokeFailed) {
       logger.info(
-        `Poke ${poke} (${formatWait(waitedMs)} in): ${counted}, ${formatBytes(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${formatWait(pause)}`
+        `Poke ${poke} (${formatDuration(waitedMs)} in): ${counted}, ${formatBytes(totalBytes)}; still missing: ${missing.join('; ')}; next poke in ${formatDuration(pause)}`
       )
     }
     await clock.sleep(pause)

@@ -62,19 +62,43 @@ describe('parseRuleDuration', () => {
 describe('formatDuration', () => {
   it.each<[number, string]>([
     [0, '0s'],
-    [-5, '0s'],
-    [400, '0s'],
+    [0.4, '0s'],
+    [1, '1ms'],
+    [400, '400ms'],
+    [999.4, '999ms'],
+    [999.6, '1s'],
+    [1_499, '1s'],
+    [1_500, '2s'],
     [45_000, '45s'],
+    [59_600, '1m'],
     [60_000, '1m'],
     [200_000, '3m 20s'],
+    [3_599_000, '59m 59s'],
     [3_600_000, '1h'],
-    [3_900_000, '1h 5m'],
-    [3_905_000, '1h 5m']
+    [3_660_000, '1h 1m'],
+    [3_905_000, '1h 5m'],
+    [86_400_000, '1d'],
+    [86_400_000 + 300_000, '1d 5m'],
+    [93_900_000, '1d 2h 5m'],
+    [10 * 86_400_000 + 7_200_000, '10d 2h']
   ])('%d ms → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
   })
 
-  it('round-trips what it prints without seconds lost at the minute level', () => {
-    for (const text of ['45s', '3m', '2h']) expect(formatDuration(parseDuration(text)!)).toBe(text)
+  it('keeps the sign of a negative duration (an age in the future), with the same units', () => {
+    expect(formatDuration(-5_000)).toBe('-5s')
+    expect(formatDuration(-250)).toBe('-250ms')
+    expect(formatDuration(-93_900_000)).toBe('-1d 2h 5m')
+    expect(formatDuration(-0.2)).toBe('0s')
+  })
+
+  it.each([NaN, Infinity, -Infinity])('refuses %d: a bug upstream, not a duration', ms => {
+    expect(() => formatDuration(ms)).toThrow(/expected a finite number of milliseconds/)
+  })
+
+  it('round-trips what it prints when nothing is dropped', () => {
+    for (const text of ['250ms', '45s', '3m', '3m 20s', '2h', '1h 30m', '2d', '1d 12h']) {
+      expect(formatDuration(parseDuration(text.replaceAll(' ', ''))!)).toBe(text)
+    }
   })
 })

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { retryDelayMs, type RetryDelayPolicy } from '../../src/core/retry-delay.js'
+import { Inputs } from '../../src/core/inputs.js'
+import {
+  readRetryDelayPolicy,
+  retryDelayMs,
+  type RetryDelayPolicy
+} from '../../src/core/retry-delay.js'
 
 const minute = 60_000
 const fixed: RetryDelayPolicy = { delayMs: 5 * minute, backoff: 'fixed', maxDelayMs: 60 * minute }
@@ -31,5 +36,35 @@ describe('the wait between retries', () => {
       30 * minute,
       30 * minute
     ])
+  })
+})
+
+describe('readRetryDelayPolicy', () => {
+  const defaults = { RetryDelay: '5m', RetryBackoff: 'fixed', MaxRetryDelay: '1h' } as const
+  const read = (values: Record<string, string>, limits = {}) =>
+    readRetryDelayPolicy(new Inputs(name => values[name]), defaults, limits)
+
+  it('reads the three inputs with their defaults', () => {
+    expect(read({})).toEqual({ delayMs: 300_000, backoff: 'fixed', maxDelayMs: 3_600_000 })
+    expect(read({ 'retry-backoff': 'exponential', 'retry-delay': '1m' })).toEqual({
+      delayMs: 60_000,
+      backoff: 'exponential',
+      maxDelayMs: 3_600_000
+    })
+  })
+
+  it("holds each input to the calling action's own upper bound", () => {
+    expect(() => read({ 'retry-delay': '2h' }, { maxDelayMs: 3_600_000 })).toThrow(
+      "Input 'retry-delay': expected a duration such as 90s, 5m or 1h (at most 3600s), got '2h'"
+    )
+    expect(read({ 'retry-delay': '2h' }).delayMs).toBe(7_200_000)
+  })
+
+  it('refuses a cap below the first wait only when the backoff is exponential', () => {
+    const values = { 'retry-delay': '10m', 'max-retry-delay': '5m' }
+    expect(read(values).maxDelayMs).toBe(300_000)
+    expect(() => read({ ...values, 'retry-backoff': 'exponential' })).toThrow(
+      "Input 'max-retry-delay': expected a duration no shorter than retry-delay (10m), got '5m'"
+    )
   })
 })

@@ -61,7 +61,7 @@ describe('readSparkJobSettings', () => {
       pollIntervalMinMs: 5000,
       pollIntervalMaxMs: 30_000,
       retries: 0,
-      retryDelayMs: 300_000,
+      retryDelay: { delayMs: 300_000, backoff: 'fixed', maxDelayMs: 3_600_000 },
       cancelOnAbort: true,
       entryPoint: { kind: 's3', uri: 's3://scripts/jobs/cdc_ingest.py' },
       aws: { region: 'us-east-1' }
@@ -111,7 +111,7 @@ describe('readSparkJobSettings', () => {
       'logical-date': '2026-01-01'
     })
     expect(result.retries).toBe(3)
-    expect(result.retryDelayMs).toBe(300_000)
+    expect(result.retryDelay.delayMs).toBe(300_000)
   })
 
   it('takes the log location from configuration-overrides when log-uri is not set', () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { HttpRouter, type RouteParams } from '../../local/src/http-router.js'
 import { LocalGitHubStore } from '../../local/src/runner/local-github-store.js'
 
 export type { StoredIssue } from '../../local/src/runner/local-github-store.js'
@@ -201,50 +202,52 @@ export class LocalGitHub {
     const prefix = `/repos/${this.repository}`
     if (!path.startsWith(prefix)) return [404, { message: 'Not Found' }]
     const route = path.slice(prefix.length)
-    const jobsRoute = /^\/actions\/runs\/(\d+)\/jobs$/.exec(route)
-    if (method === 'GET' && jobsRoute) {
-      const jobs = this.jobs.get(Number(jobsRoute[1]))
-      if (!jobs) return [404, { message: 'Not Found' }]
-      const listed = jobs.map(({ annotations: _annotations, ...job }) => job)
-      return [200, { total_count: listed.length, jobs: listed }]
-    }
-    const annotationsRoute = /^\/check-runs\/(\d+)\/annotations$/.exec(route)
-    if (method === 'GET' && annotationsRoute) {
-      const id = Number(annotationsRoute[1])
-      const job = [...this.jobs.values()].flat().find(candidate => candidate.id === id)
-      return job ? [200, job.annotations] : [404, { message: 'Not Found' }]
-    }
-    const attemptRoute = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)$/.exec(route)
-    if (method === 'GET' && attemptRoute) {
-      const run = this.runs.get(Number(attemptRoute[1]))
-      const number = Number(attemptRoute[2])
-      if (!run) return [404, { message: 'Not Found' }]
-      if (number === run.run_attempt) return [200, this.runJson(this.read(run))]
-      const past = this.pastAttempts.get(run.id)?.find(attempt => attempt.run_attempt === number)
-      return past ? [200, this.runJson(past)] : [404, { message: 'Not Found' }]
-    }
-    const runRoute = /^\/actions\/runs\/(\d+)(\/rerun-failed-jobs)?$/.exec(route)
-    if (runRoute) {
-      const run = this.runs.get(Number(runRoute[1]))
-      if (!run) return [404, { message: 'Not Found' }]
-      if (method === 'GET' && !runRoute[2]) return [200, this.runJson(this.read(run))]
-      if (method === 'POST' && runRoute[2]) {
-        if (run.status !== 'completed') {
-          return [403, { message: 'This workflow is already running' }]
-        }
-        this.pastAttempts.set(run.id, [...(this.pastAttempts.get(run.id) ?? []), { ...run }])
-        run.run_attempt++
-        run.status = 'queued'
-        run.conclusion = null
-        const next = this.scripts.get(run.id)?.shift()
-        if (next) this.readsLeft.set(run.id, next.readsWhileRunning ?? 1)
-        this.pending.set(run.id, next)
-        return [201, {}]
-      }
-    }
+    const found = FAKE_ROUTES.find(method, route)
     return (
+      (found.found ? found.handler(this, found.params) : undefined) ??
       this.store.answer(method, route, url.searchParams, body) ?? [404, { message: 'Not Found' }]
     )
+  }
+
+  listJobs(runId: number): [number, unknown] {
+    const jobs = this.jobs.get(runId)
+    if (!jobs) return [404, { message: 'Not Found' }]
+    const listed = jobs.map(({ annotations: _annotations, ...job }) => job)
+    return [200, { total_count: listed.length, jobs: listed }]
+  }
+
+  annotations(jobId: number): [number, unknown] {
+    const job = [...this.jobs.values()].flat().find(candidate => candidate.id === jobId)
+    return job ? [200, job.annotations] : [404, { message: 'Not Found' }]
+  }
+
+  getAttempt(runId: number, number: number): [number, unknown] {
+    const run = this.runs.get(runId)
+    if (!run) return [404, { message: 'Not Found' }]
+    if (number === run.run_attempt) return [200, this.runJson(this.read(run))]
+    const past = this.pastAttempts.get(run.id)?.find(attempt => attempt.run_attempt === number)
+    return past ? [200, this.runJson(past)] : [404, { message: 'Not Found' }]
+  }
+
+  getRun(runId: number): [number, unknown] {
+    const run = this.runs.get(runId)
+    return run ? [200, this.runJson(this.read(run))] : [404, { message: 'Not Found' }]
+  }
+
+  rerunFailedJobs(runId: number): [number, unknown] {
+    const run = this.runs.get(runId)
+    if (!run) return [404, { message: 'Not Found' }]
+    if (run.status !== 'completed') {
+      return [403, { message: 'This workflow is already running' }]
+    }
+    this.pastAttempts.set(run.id, [...(this.pastAttempts.get(run.id) ?? []), { ...run }])
+    run.run_attempt++
+    run.status = 'queued'
+    run.conclusion = null
+    const next = this.scripts.get(run.id)?.shift()
+    if (next) this.readsLeft.set(run.id, next.readsWhileRunning ?? 1)
+    this.pending.set(run.id, next)
+    return [201, {}]
   }
 
   /** A read of a run whose scripted attempt is going: it runs, then completes as scripted. */
@@ -275,3 +278,24 @@ function safeJson(text: string): unknown {
     return text
   }
 }
+
+/**
+ * The runs and jobs this fake keeps itself (relative to /repos/{owner}/{repo}); issues,
+ * labels and workflows are the runner's store's.
+ */
+const FAKE_ROUTES = new HttpRouter<
+  (github: LocalGitHub, params: RouteParams) => [number, unknown]
+>()
+  .on('GET', '/actions/runs/:runId(\\d+)/jobs', (github, { runId }) =>
+    github.listJobs(Number(runId))
+  )
+  .on('GET', '/check-runs/:jobId(\\d+)/annotations', (github, { jobId }) =>
+    github.annotations(Number(jobId))
+  )
+  .on('GET', '/actions/runs/:runId(\\d+)/attempts/:attempt(\\d+)', (github, { runId, attempt }) =>
+    github.getAttempt(Number(runId), Number(attempt))
+  )
+  .on('GET', '/actions/runs/:runId(\\d+)', (github, { runId }) => github.getRun(Number(runId)))
+  .on('POST', '/actions/runs/:runId(\\d+)/rerun-failed-jobs', (github, { runId }) =>
+    github.rerunFailedJobs(Number(runId))
+  )

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { HttpRouter } from '../../local/src/http-router.js'
+import { onePage } from '../../local/src/runner/local-github-store.js'
 
 /**
  * A local stand-in for the three GitHub REST routes the report reads (a workflow's runs, a
@@ -34,7 +36,7 @@ export class GitHubStandIn {
       this.requests.push({ path: url.pathname, query: url.searchParams, headers: req.headers })
       const [status, body] = this.failWith
         ? [this.failWith, { message: 'Bad credentials' }]
-        : this.answer(url)
+        : this.answer(req.method ?? 'GET', url)
       res.writeHead(status, { 'content-type': 'application/json' })
       res.end(JSON.stringify(body))
     })
@@ -48,42 +50,46 @@ export class GitHubStandIn {
     )
   }
 
-  private answer(url: URL): [number, unknown] {
-    const repo = '/repos/example/pipeline'
-    const route = url.pathname.startsWith(repo) ? url.pathname.slice(repo.length) : ''
-    if (/^\/actions\/workflows\/[^/]+\/runs$/.test(route)) {
-      const perPage = Number(url.searchParams.get('per_page') ?? 30)
-      const page = Number(url.searchParams.get('page') ?? 1)
-      const runs = this.runs.slice((page - 1) * perPage, page * perPage).map(run => ({
-        ...run,
-        html_url: `${this.linkBase}/actions/runs/${run.id}`
-      }))
-      return [200, { total_count: this.runs.length, workflow_runs: runs }]
-    }
-    if (/^\/actions\/runs\/\d+\/jobs$/.test(route)) {
-      return [
-        200,
-        {
-          total_count: this.jobs.length,
-          jobs: this.jobs.map((job, index) => ({
-            ...job,
-            html_url: `${this.linkBase}/actions/runs/1/job/${index + 1}`
-          }))
-        }
-      ]
-    }
-    if (route === '/issues') {
-      const label = url.searchParams.get('labels')
-      return [
-        200,
-        this.issues
-          .filter(issue => !label || issue.labels.includes(label))
-          .map(issue => ({
-            ...issue,
-            html_url: `${this.linkBase}/issues/${issue.number}`
-          }))
-      ]
-    }
-    return [404, { message: 'Not Found' }]
+  private answer(method: string, url: URL): [number, unknown] {
+    const found = ROUTES.find(method, url)
+    return found.found ? found.handler(this, found.query) : [404, { message: 'Not Found' }]
+  }
+
+  listRuns(query: URLSearchParams): [number, unknown] {
+    const runs = onePage(this.runs, query).map(run => ({
+      ...run,
+      html_url: `${this.linkBase}/actions/runs/${run.id}`
+    }))
+    return [200, { total_count: this.runs.length, workflow_runs: runs }]
+  }
+
+  listJobs(): [number, unknown] {
+    const jobs = this.jobs.map((job, index) => ({
+      ...job,
+      html_url: `${this.linkBase}/actions/runs/1/job/${index + 1}`
+    }))
+    return [200, { total_count: this.jobs.length, jobs }]
+  }
+
+  listIssues(query: URLSearchParams): [number, unknown] {
+    const label = query.get('labels')
+    return [
+      200,
+      this.issues
+        .filter(issue => !label || issue.labels.includes(label))
+        .map(issue => ({ ...issue, html_url: `${this.linkBase}/issues/${issue.number}` }))
+    ]
   }
 }
+
+const REPOSITORY = '/repos/example/pipeline'
+
+/** What the report reads: the workflow's runs, a run's jobs, the failure issues. */
+const ROUTES = new HttpRouter<
+  (github: GitHubStandIn, query: URLSearchParams) => [number, unknown]
+>()
+  .on('GET', `${REPOSITORY}/actions/workflows/:workflow/runs`, (github, query) =>
+    github.listRuns(query)
+  )
+  .on('GET', `${REPOSITORY}/actions/runs/:runId(\\d+)/jobs`, github => github.listJobs())
+  .on('GET', `${REPOSITORY}/issues`, (github, query) => github.listIssues(query))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Inputs } from '../../src/core/inputs.js'
-import { formatBytes, formatWait } from '../../src/s3/conditions.js'
+import { formatBytes } from '../../src/s3/conditions.js'
 import { readSensorConfig } from '../../src/s3/config.js'
 import { MAX_OUTPUT_KEYS, sensorOutputs, sensorSummary } from '../../src/s3/report.js'
 import type { SensorResult } from '../../src/s3/sensor.js'
@@ -106,12 +106,6 @@ describe('formatting', () => {
     [3 * 1024 ** 4, '3.0 TiB']
   ])('%d bytes → %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text)
-  })
-
-  it('sub-second waits read as milliseconds', () => {
-    expect(formatWait(200)).toBe('200 ms')
-    expect(formatWait(0)).toBe('0s')
-    expect(formatWait(90_000)).toBe('1m 30s')
   })
 })
 

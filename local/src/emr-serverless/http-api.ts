@@ -13,7 +13,7 @@ import { browserRequestRefusal } from '../service-guard.js'
 import { dashboardPage } from './dashboard.js'
 import { jobRunProblem } from './job-policy.js'
 import { signatureProblem, type SigningCredentials } from './request-signature.js'
-import { group } from '../../../src/core/regex.js'
+import { HttpRouter } from '../http-router.js'
 
 const ACCOUNT = '123456789012'
 
@@ -36,8 +36,8 @@ export interface ApiContext {
 const MAX_BODY_BYTES = 1024 * 1024
 
 /**
- * The path's segments: the application ID, then the job run ID. A route that captures fewer
- * gives '' for the rest, which its handler does not read.
+ * The path's segments: the application ID, then the job run ID. A route without them gives ''
+ * for the rest, which its handler does not read.
  */
 interface RouteMatch {
   applicationId: string
@@ -51,33 +51,24 @@ type Handler = (
   body: Record<string, unknown>
 ) => unknown
 
-interface Route {
-  method: string
-  pattern: RegExp
-  handler: Handler
-}
-
-const SEGMENT = '([^/]+)'
-
 /**
  * The EMR Serverless REST operations the Spark job action sends, with the paths and JSON
  * shapes of the service's API reference (checked by running the AWS SDK against it).
  */
-const ROUTES: Route[] = [
-  route('GET', '/applications', listApplications),
-  route('GET', `/applications/${SEGMENT}`, getApplication),
-  route('POST', `/applications/${SEGMENT}/start`, startApplication),
-  route('GET', `/applications/${SEGMENT}/jobruns`, listJobRuns),
-  route('POST', `/applications/${SEGMENT}/jobruns`, startJobRun),
-  route('GET', `/applications/${SEGMENT}/jobruns/${SEGMENT}`, getJobRun),
-  route('DELETE', `/applications/${SEGMENT}/jobruns/${SEGMENT}`, cancelJobRun),
-  route('GET', `/applications/${SEGMENT}/jobruns/${SEGMENT}/dashboard`, getDashboardForJobRun)
-]
+const ROUTES = new HttpRouter<Handler>()
+  .on('GET', '/applications', listApplications)
+  .on('GET', '/applications/:applicationId', getApplication)
+  .on('POST', '/applications/:applicationId/start', startApplication)
+  .on('GET', '/applications/:applicationId/jobruns', listJobRuns)
+  .on('POST', '/applications/:applicationId/jobruns', startJobRun)
+  .on('GET', '/applications/:applicationId/jobruns/:jobRunId', getJobRun)
+  .on('DELETE', '/applications/:applicationId/jobruns/:jobRunId', cancelJobRun)
+  .on('GET', '/applications/:applicationId/jobruns/:jobRunId/dashboard', getDashboardForJobRun)
 
-/** The captured segments are the application ID, then the job run ID. */
-function route(method: string, path: string, handler: Handler): Route {
-  return { method, pattern: new RegExp(`^${path}$`), handler }
-}
+/** The run's page and its driver's logs, opened in a browser from the summary's link. */
+const DASHBOARD_PAGES = new HttpRouter<'page'>()
+  .on('GET', '/dashboard/:applicationId/:jobRunId', 'page')
+  .on('GET', '/dashboard/:applicationId/:jobRunId/:log(stdout|stderr)', 'page')
 
 export async function handleRequest(
   context: ApiContext,
@@ -88,8 +79,8 @@ export async function handleRequest(
   const method = request.method ?? 'GET'
   const port = Number(new URL(context.endpoint()).port)
   try {
-    const page = /^\/dashboard\/([^/]+)\/([^/]+)(?:\/(stdout|stderr))?$/.exec(url.pathname)
-    if (page && method === 'GET') {
+    const page = DASHBOARD_PAGES.find(method, url)
+    if (page.found) {
       // Opened in a browser from the summary's link: no signature, but this start's token.
       const host = request.headers.host
       if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
@@ -98,10 +89,10 @@ export async function handleRequest(
       if (url.searchParams.get('token') !== context.dashboardToken) {
         throw new ApiError(403, 'AccessDeniedException', 'The dashboard link has no valid token')
       }
-      const run = context.registry.jobRun(group(page, 1), group(page, 2))
+      const run = context.registry.jobRun(page.params.applicationId!, page.params.jobRunId!)
       const { contentType, body } = await dashboardPage(
         run,
-        page[3] as 'stdout' | 'stderr' | undefined,
+        page.params.log as 'stdout' | 'stderr' | undefined,
         context.runDir(run),
         context.dashboardToken
       )
@@ -126,14 +117,16 @@ export async function handleRequest(
         `Local EMR Serverless: ${unsigned}; it accepts only the credentials it gives the runner's steps`
       )
     }
-    const found = findRoute(method, url.pathname)
-    if (!found)
+    const found = ROUTES.find(method, url)
+    // The service answers an unknown path and a known path's other methods alike.
+    if (!found.found)
       throw new ApiError(
         404,
         'UnknownOperationException',
         `No operation at ${method} ${url.pathname}`
       )
-    const answer = found.route.handler(context, found.match, url.searchParams, parseJson(raw))
+    const { applicationId = '', jobRunId = '' } = found.params
+    const answer = found.handler(context, { applicationId, jobRunId }, found.query, parseJson(raw))
     send(response, 200, answer ?? {})
   } catch (error) {
     if (error instanceof ApiError) {
@@ -143,20 +136,6 @@ export async function handleRequest(
     const message = error instanceof Error ? error.message : String(error)
     send(response, 500, { message }, { 'x-amzn-errortype': 'InternalServerException' })
   }
-}
-
-function findRoute(
-  method: string,
-  pathname: string
-): { route: Route; match: RouteMatch } | undefined {
-  for (const candidate of ROUTES) {
-    if (candidate.method !== method) continue
-    const groups = candidate.pattern.exec(pathname)
-    if (!groups) continue
-    const [applicationId = '', jobRunId = ''] = groups.slice(1).map(decodeURIComponent)
-    return { route: candidate, match: { applicationId, jobRunId } }
-  }
-  return undefined
 }
 
 function send(

@@ -11,7 +11,8 @@ import { parseAssignment, readVarsFile } from './vars-file.js'
 export const usage = `Usage: spark-pipeline run <workflow-file> [options]
        spark-pipeline report --lake <uri|dir> --pipeline <name> [options] (report --help)
 
-Runs a GitHub Actions workflow on this machine (see README "Run your own workflow locally").
+Runs a GitHub Actions workflow on this machine (see docs/running-locally.md,
+"Run your own workflow locally").
 
 Options:
   --event <name>        the triggering event: workflow_dispatch (default), schedule, workflow_call, push, …

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { browserRequestRefusal } from '../service-guard.js'
-import type { LocalGitHubStore } from './local-github-store.js'
+import { HttpRouter, type RouteParams } from '../http-router.js'
+import { onePage, type Answer, type LocalGitHubStore } from './local-github-store.js'
 import type { RunJournal } from './run-journal.js'
 import type { LocalService } from './services.js'
 
@@ -26,57 +27,50 @@ export function localGitHubApi(options: {
     name: 'GitHub API (runs, jobs, issues)',
     async start({ run }) {
       const prefix = `/repos/${run.repository}`
-      const runRoute = `/actions/runs/${run.runId}`
+      const runPath = `${prefix}/actions/runs/${run.runId}`
+      const runJson = (): Answer => [
+        200,
+        {
+          id: run.runId,
+          name: run.workflowPath,
+          path: run.workflowPath,
+          event: run.event,
+          status: 'in_progress',
+          conclusion: null,
+          run_attempt: run.runAttempt,
+          created_at: run.createdAt.toISOString(),
+          html_url: `http://localhost/${run.repository}/actions/runs/${run.runId}`
+        }
+      ]
+      // This run and its jobs from the journal; the rest of the repository from the store.
+      const routes = new HttpRouter<(params: RouteParams, query: URLSearchParams) => Answer>()
+        .on('GET', prefix, () => [200, store.repositoryJson()])
+        .on('GET', runPath, runJson)
+        .on('GET', `${runPath}/attempts/${run.runAttempt}`, runJson)
+        .on('GET', `${runPath}/jobs`, (_params, query) => {
+          const jobs = journal.jobs.map(({ annotations: _annotations, ...job }) => ({
+            ...job,
+            run_id: run.runId
+          }))
+          return [200, { total_count: jobs.length, jobs: onePage(jobs, query) }]
+        })
+        .on('GET', `${prefix}/check-runs/:id(\\d+)/annotations`, ({ id }) => {
+          const job = journal.jobs.find(candidate => candidate.id === Number(id))
+          return job ? [200, job.annotations] : [404, { message: 'Not Found' }]
+        })
       const answer = (
         method: string,
         url: URL,
         authorization: string | undefined,
         body: unknown
-      ): [number, unknown] => {
+      ): Answer => {
         if (authorization !== `token ${token}` && authorization !== `Bearer ${token}`) {
           return [401, { message: 'Bad credentials (the local runner gives each step its token)' }]
         }
-        if (method === 'GET' && url.pathname === prefix) return [200, store.repositoryJson()]
-        const route = url.pathname.startsWith(`${prefix}/`)
-          ? url.pathname.slice(prefix.length)
-          : undefined
-        if (route !== undefined) {
-          if (
-            method === 'GET' &&
-            (route === runRoute || route === `${runRoute}/attempts/${run.runAttempt}`)
-          ) {
-            return [
-              200,
-              {
-                id: run.runId,
-                name: run.workflowPath,
-                path: run.workflowPath,
-                event: run.event,
-                status: 'in_progress',
-                conclusion: null,
-                run_attempt: run.runAttempt,
-                created_at: run.createdAt.toISOString(),
-                html_url: `http://localhost/${run.repository}/actions/runs/${run.runId}`
-              }
-            ]
-          }
-          if (method === 'GET' && route === `${runRoute}/jobs`) {
-            const perPage = Number(url.searchParams.get('per_page') ?? 30)
-            const page = Number(url.searchParams.get('page') ?? 1)
-            const jobs = journal.jobs.map(({ annotations: _annotations, ...job }) => ({
-              ...job,
-              run_id: run.runId
-            }))
-            return [
-              200,
-              { total_count: jobs.length, jobs: jobs.slice((page - 1) * perPage, page * perPage) }
-            ]
-          }
-          const annotations = /^\/check-runs\/(\d+)\/annotations$/.exec(route)
-          if (method === 'GET' && annotations) {
-            const job = journal.jobs.find(candidate => candidate.id === Number(annotations[1]))
-            return job ? [200, job.annotations] : [404, { message: 'Not Found' }]
-          }
+        const found = routes.find(method, url)
+        if (found.found) return found.handler(found.params, found.query)
+        if (url.pathname.startsWith(`${prefix}/`)) {
+          const route = url.pathname.slice(prefix.length)
           const stored = store.answer(method, route, url.searchParams, body)
           if (stored) return stored
         }

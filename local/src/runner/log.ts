@@ -1,3 +1,4 @@
+import { formatDuration } from '../../../src/core/duration.js'
 import type { Masker } from './masker.js'
 import { markdownAsText } from './summary-text.js'
 import type { Annotation } from './workflow-commands.js'
@@ -41,14 +42,6 @@ export interface Reporter {
   note(text: string): void
   /** The job summaries, the annotations and the table of every job reported. */
   finish(): void
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`
-  const seconds = ms / 1000
-  if (seconds < 60) return `${seconds.toFixed(1)} s`
-  const minutes = Math.floor(seconds / 60)
-  return `${minutes} min ${Math.round(seconds % 60)} s`
 }
 
 /** Log4j lines from Spark (INFO/WARN chatter) are only shown with --verbose. */

@@ -31,7 +31,7 @@ describe('runner: job-level continue-on-error and matrix fail-fast', () => {
     const posts = jobLines(run.output, 'posts').filter(line => line.startsWith('post '))
     expect(posts).toEqual(['post for second (input second)', 'post for first (input first)'])
     expect(run.output).toContain(
-      'posts ▸ Post Run ./test/fixtures/workflows/actions/post-on-success: skipped (0 ms) — post-if: success()'
+      'posts ▸ Post Run ./test/fixtures/workflows/actions/post-on-success: skipped (0s) — post-if: success()'
     )
     expect(run.output).not.toContain('post of post-on-success')
   })

@@ -1,7 +1,7 @@
 /**
  * Local stand-ins for the remote actions the pipeline uses. Anything else is skipped with one
- * line, or refused before the run with --strict. README "Run your own workflow locally" has
- * this table.
+ * line, or refused before the run with --strict. docs/running-locally.md, "Remote actions:
+ * local stand-ins", has this table.
  */
 export interface StandInResult {
   /** Exported to the later steps of the job, as the real action does with GITHUB_ENV. */
@@ -57,7 +57,7 @@ export function actionName(uses: string): string {
   return name.split('/').slice(0, 2).join('/').toLowerCase()
 }
 
-/** A full commit SHA, as workflows pin third-party actions (README "Workflow security"). */
+/** A full commit SHA, as workflows pin third-party actions (docs/security.md, "Workflow security"). */
 const commitSha = /^[0-9a-f]{40}$/i
 
 /**

@@ -12,8 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/core/errors.js'
 import { MemoryLogger } from '../../src/core/log.js'
+import { retryDelayMs } from '../../src/core/retry-delay.js'
 import { MemoryState } from '../../src/core/state.js'
-import { resubmitDelay } from '../../src/emr/retry-delay.js'
 import { runSparkJob } from '../../src/emr/spark-job.js'
 import { FakeClock } from './support/fake-clock.js'
 import { sparkJobSettings } from './support/spark-settings.js'
@@ -21,21 +21,21 @@ import { sparkJobSettings } from './support/spark-settings.js'
 const MINUTE = 60_000
 
 describe('re-submission delay', () => {
-  const exponential = {
-    retryBackoff: 'exponential',
-    retryDelayMs: 5 * MINUTE,
-    maxRetryDelayMs: 60 * MINUTE
-  } as const
+  const exponential = sparkJobSettings({
+    'retry-backoff': 'exponential',
+    'retry-delay': '5m',
+    'max-retry-delay': '1h'
+  }).retryDelay
 
   it('fixed (the default): retry-delay every time, whatever the random draw', () => {
     const fixed = sparkJobSettings({})
-    expect(fixed).toMatchObject({
-      retryBackoff: 'fixed',
-      retryDelayMs: 5 * MINUTE,
-      maxRetryDelayMs: 60 * MINUTE
+    expect(fixed.retryDelay).toEqual({
+      backoff: 'fixed',
+      delayMs: 5 * MINUTE,
+      maxDelayMs: 60 * MINUTE
     })
     for (const retry of [1, 2, 5, 10]) {
-      expect(resubmitDelay(fixed, retry, () => 0.9)).toBe(5 * MINUTE)
+      expect(retryDelayMs(retry, fixed.retryDelay, () => 0.9)).toBe(5 * MINUTE)
     }
   })
 
@@ -43,14 +43,14 @@ describe('re-submission delay', () => {
     const low = () => 0
     const middle = () => 0.5
     const high = () => 0.99
-    expect([1, 2, 3, 4, 5].map(retry => resubmitDelay(exponential, retry, low))).toEqual(
+    expect([1, 2, 3, 4, 5].map(retry => retryDelayMs(retry, exponential, low))).toEqual(
       [5, 10, 20, 40, 60].map(minutes => minutes * MINUTE)
     )
-    expect([1, 2, 3, 4].map(retry => resubmitDelay(exponential, retry, middle))).toEqual(
+    expect([1, 2, 3, 4].map(retry => retryDelayMs(retry, exponential, middle))).toEqual(
       [7.5, 15, 30, 60].map(minutes => minutes * MINUTE)
     )
-    expect(resubmitDelay(exponential, 1, high)).toBe(9.95 * MINUTE)
-    expect(resubmitDelay(exponential, 10, high)).toBe(60 * MINUTE)
+    expect(retryDelayMs(1, exponential, high)).toBe(9.95 * MINUTE)
+    expect(retryDelayMs(10, exponential, high)).toBe(60 * MINUTE)
   })
 
   it.each([
@@ -82,7 +82,7 @@ describe('re-submission delay', () => {
   })
 
   it('a fixed backoff ignores max-retry-delay, as before it existed', () => {
-    expect(sparkJobSettings({ 'retry-delay': '2h' }).retryDelayMs).toBe(120 * MINUTE)
+    expect(sparkJobSettings({ 'retry-delay': '2h' }).retryDelay.delayMs).toBe(120 * MINUTE)
   })
 })
 
