@@ -575,7 +575,7 @@ describe('spark-job action against moto', () => {
       `::error::Job run ${runs[2]?.id} ended FAILED: ExitCode: 1 (attempt 3 of 3)`
     ])
     expect(result.stdout).toContain(
-      `Attempt 1 of 3 failed (job run ${runs[0]?.id}: ExitCode: 1); submitting again in 0s`
+      `Attempt 1 of 3 failed (job run ${runs[0]?.id}: ExitCode: 1); submitting again in 100ms`
     )
     expect(result.stdout).toContain(`Attempt 2 of 3 failed (job run ${runs[1]?.id}: ExitCode: 1)`)
     expect(result.outputs.attempts).toBe('3')

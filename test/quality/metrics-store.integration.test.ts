@@ -57,7 +57,7 @@ describe('S3MetricsStore (moto)', () => {
       /^Cannot read s3:\/\/no-such-bucket\/m\/customers\/date=2024-03-01\/metrics\.json: NoSuchBucket: /
     )
     await expect(store.listDates('customers')).rejects.toThrow(
-      /^Cannot list s3:\/\/no-such-bucket\/m\/customers\/date=: NoSuchBucket/
+      /^Cannot list s3:\/\/no-such-bucket\/m\/customers\/: NoSuchBucket/
     )
   })
 })
