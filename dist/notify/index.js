@@ -36623,6 +36623,68 @@ function group(match, index) {
 
 /***/ }),
 
+/***/ 914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NX: () => (/* binding */ runReference),
+/* harmony export */   ut: () => (/* binding */ runLink)
+/* harmony export */ });
+/* unused harmony exports LOCAL_RUN_VARIABLE, describeRun, runName */
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
+
+/**
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
+ */
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
+ */
+function runReference(env, page = 'run') {
+    const id = env.GITHUB_RUN_ID;
+    if (!id || !/^\d{1,20}$/.test(id))
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .isWebUrl */ .O9)(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
+}
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
+}
+
+
+/***/ }),
+
 /***/ 1436:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40000,11 +40062,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _constants_notify_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7588);
 /* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6706);
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4296);
-/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1436);
-/* harmony import */ var _notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5913);
-/* harmony import */ var _notify_notify_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6852);
-/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7383);
+/* harmony import */ var _core_run_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(914);
+/* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(759);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1436);
+/* harmony import */ var _notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5913);
+/* harmony import */ var _notify_notify_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6852);
+/* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7383);
 
 
 
@@ -40013,13 +40076,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionInputs */ .eh)();
+
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionInputs */ .eh)();
     // Masked before anything can print them.
     const token = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.GithubToken);
     const webhookUrl = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.WebhookUrl);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(token);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .maskSecret */ .$l)(webhookUrl);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .maskSecret */ .$l)(webhookUrl);
     inputs.required(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Status, 'success, failure or skipped');
     const status = inputs.choice(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Status, ['success', 'failure', 'skipped'], 'failure');
     if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
@@ -40031,16 +40095,17 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async
     if (!pipeline)
         inputs.required(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Pipeline, 'the pipeline name');
     oneLine(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Pipeline, pipeline, 100);
-    const runUrl = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.RunUrl, `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`);
-    if (!(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .isWebUrl */ .O9)(runUrl))
+    const runUrl = inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.RunUrl);
+    if (runUrl && !(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .isWebUrl */ .O9)(runUrl))
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.RunUrl, 'an http(s) URL of the run', runUrl);
+    const run = (0,_core_run_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .runLink */ .ut)((0,_core_run_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .runReference */ .NX)(env), runUrl);
     const outcome = {
         status,
         pipeline,
         logicalDate: inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.LogicalDate, 'an unresolved date'),
-        failedJobs: (0,_notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_5__/* .parseFailedJobs */ .T)(inputs.raw(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.FailedJobs)),
+        failedJobs: (0,_notify_failed_jobs_js__WEBPACK_IMPORTED_MODULE_6__/* .parseFailedJobs */ .T)(inputs.raw(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.FailedJobs)),
         errorExcerpt: inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.ErrorExcerpt),
-        runUrl,
+        run,
         details: inputs.lines(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Details),
         oncePerStreak: inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.OncePerStreak)
     };
@@ -40048,29 +40113,29 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .Cs)(async
     const label = oneLine(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Label, inputs.string(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.Label, _constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyDefault */ .Fo.Label), 50);
     if (!token)
         inputs.required(_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyInput */ .sv.GithubToken, 'a token with issues: write');
-    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_7__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0 });
-    const result = await (0,_notify_notify_js__WEBPACK_IMPORTED_MODULE_6__/* .notify */ .m)(request, {
+    const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_8__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_4__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0 });
+    const result = await (0,_notify_notify_js__WEBPACK_IMPORTED_MODULE_7__/* .notify */ .m)(request, {
         repository,
         outcome,
         label,
         webhookUrl,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0,
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0,
         evidenceRunId: Number(env.GITHUB_RUN_ID) || undefined
     });
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .setOutputs */ .n0)({
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .setOutputs */ .n0)({
         [_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyOutput */ .V2.IssueNumber]: result.issueNumber ?? '',
         [_constants_notify_js__WEBPACK_IMPORTED_MODULE_0__/* .NotifyOutput */ .V2.Action]: result.action
     });
     const issue = result.issueUrl
         ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) ` · issue ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(`#${result.issueNumber}`, result.issueUrl)} ${result.action}`
         : '';
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) `### ${result.summary}
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) `### ${result.summary}
 
-${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)('Workflow run', runUrl)}${issue}
+${run.url ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)('Workflow run', run.url) : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_1__/* .safeMd */ .lS) `Workflow run: ${run.name}`}${issue}
 `);
     for (const extra of result.failures.slice(1))
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_4__/* .actionLogger */ .v0.error((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(extra));
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_5__/* .actionLogger */ .v0.error((0,_core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(extra));
     if (result.failures.length)
         throw result.failures[0];
 });
@@ -40223,8 +40288,12 @@ function facts(outcome) {
         ['pipeline', outcome.pipeline],
         ['logical date', outcome.logicalDate],
         ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-        ['run', (0,markdown/* link */.nf)(outcome.runUrl, outcome.runUrl)]
+        ['run', runCell(outcome.run)]
     ]);
+}
+/** The run's page as its own label, or the run's name when it has no page. */
+function runCell(run) {
+    return run.url ? (0,markdown/* link */.nf)(run.url, run.url) : (0,markdown/* safeMd */.lS) `${run.name}`;
 }
 /** The run's dates, one escaped list item each. */
 function dateDetails(outcome) {
@@ -40268,7 +40337,7 @@ ${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
 `.toString() + onceTag(outcome));
 }
 function recoveryComment(outcome) {
-    return (0,markdown/* safeMd */.lS) `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${(0,markdown/* link */.nf)('run', outcome.runUrl)}). Closing.
+    return (0,markdown/* safeMd */.lS) `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${outcome.run.url ? (0,markdown/* link */.nf)('run', outcome.run.url) : outcome.run.name}). Closing.
 `.toString();
 }
 /** One line for the job summary and the log. */
@@ -40292,7 +40361,8 @@ function slackEscape(text) {
  */
 function webhookMessage(outcome, issueUrl) {
     const headline = summaryLine(outcome);
-    const link = outcome.runUrl ? ` <${outcome.runUrl}|run>` : '';
+    const { url, name } = outcome.run;
+    const link = url ? ` <${url}|run>` : ` (${slackEscape(name)})`;
     const fields = [
         `*Pipeline*\n${slackEscape(outcome.pipeline)}`,
         `*Logical date*\n${slackEscape(outcome.logicalDate)}`
@@ -40317,7 +40387,7 @@ function webhookMessage(outcome, issueUrl) {
         });
     }
     const links = [
-        outcome.runUrl ? `<${outcome.runUrl}|Workflow run>` : '',
+        url ? `<${url}|Workflow run>` : slackEscape(name),
         issueUrl ? `<${issueUrl}|Issue>` : ''
     ].filter(Boolean);
     if (links.length) {

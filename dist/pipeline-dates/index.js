@@ -73137,7 +73137,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7383);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1436);
 /* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2210);
-/* harmony import */ var _pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9098);
+/* harmony import */ var _pipeline_dates_steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3494);
 /* harmony import */ var _pipeline_run_annotations_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1476);
 /* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1557);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5115);
@@ -73435,7 +73435,7 @@ function readNeeds(inputs, name = pipeline_dates/* PipelineDatesInput */.Sg.Need
 
 /***/ }),
 
-/***/ 9098:
+/***/ 3494:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73453,235 +73453,206 @@ var pipeline_dates = __nccwpck_require__(3375);
 var errors = __nccwpck_require__(4296);
 // EXTERNAL MODULE: ./src/core/calendar.ts
 var calendar = __nccwpck_require__(7249);
-// EXTERNAL MODULE: ./src/records/record.ts
-var records_record = __nccwpck_require__(5385);
-;// CONCATENATED MODULE: ./src/pipeline/date-ledger.ts
+// EXTERNAL MODULE: ./src/core/printable.ts
+var core_printable = __nccwpck_require__(8080);
+;// CONCATENATED MODULE: ./src/core/markdown.ts
 
+/**
+ * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
+ * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
+ * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
+ * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
+ * is escaped as text on its way in.
+ */
+class Markdown {
+    #source;
+    /** Only this module holds the key: nothing else can make Markdown out of a string. */
+    constructor(key, source) {
+        if (key !== MODULE_KEY)
+            throw new TypeError('Markdown is made by the markdown helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const MODULE_KEY = Symbol('markdown');
+const trusted = (source) => new Markdown(MODULE_KEY, source);
+/**
+ * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
+ * named `md`: Prettier would format such templates as Markdown and change what they make.)
+ */
+function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += sourceOf(value) + literals[index + 1];
+    });
+    return trusted(source);
+}
+function sourceOf(value) {
+    if (value instanceof Markdown)
+        return value.toString();
+    if (Array.isArray(value))
+        return value.map(sourceOf).join('');
+    if (value === null || value === undefined || value === false)
+        return '';
+    return markdown_text(String(value)).toString();
+}
+/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
+function join(values, separator = '') {
+    return trusted(values.map(sourceOf).join(separator));
+}
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
+/**
+ * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
+ * notifies them in issues even when escaped, but not inside a code span.
+ */
+const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
+/**
+ * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
+ * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
+ * mention as a code span, where GitHub does not notify anyone.
+ */
+function markdown_text(value) {
+    const lines = value.split(/\r\n|\n|\r/).map(line => (0,core_printable/* printable */.g)(line)
+        // Split keeps the references at the odd places.
+        .split(REFERENCE)
+        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
+        .join('')
+        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
+        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
+        : `${space}\\${marker}`));
+    return trusted(lines.join('<br>'));
+}
+const ENTITIES = { '<': '&lt;', '&': '&amp;' };
+function escapeInline(part) {
+    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
+}
+/**
+ * An inline code span that its content cannot close: the backtick run around it is longer
+ * than any inside. Line breaks become spaces, hidden characters are shown.
+ */
+function code(value) {
+    const content = printable(String(value).replace(/\r\n|\n|\r/g, ' '));
+    return trusted(content ? codeSpan(content) : '');
+}
+function codeSpan(content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the delimiter; the
+    // renderer strips exactly one from each side.
+    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
+    return `${ticks}${padded}${ticks}`;
+}
+/**
+ * A fenced code block that its content cannot close: the fence is one backtick longer than
+ * the longest run of backticks or tildes in the text. Hidden characters are shown.
+ */
+function fence(value, info = '') {
+    const body = value
+        .split(/\r\n|\n|\r/)
+        .map(printable)
+        .join('\n');
+    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
+    const marks = '`'.repeat(Math.max(3, longest + 1));
+    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
+}
+/**
+ * A link when the URL is http(s), else the label followed by the URL as code: a
+ * `javascript:` or relative link must not become clickable.
+ */
+function markdown_link(label, url) {
+    if (!isWebUrl(url))
+        return safeMd `${label} (${code(url)})`;
+    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+    return trusted(`[${markdown_text(label).toString()}](${target})`);
+}
+/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
+function isWebUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
+}
+/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
+function htmlBlockText(value) {
+    return printable(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
+function table(header, rows) {
+    const cell = (value) => sourceOf(value)
+        .replace(/\|/g, '\\|')
+        .replace(/\r\n|\n|\r/g, ' ');
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return trusted(`${lines.join('\n')}\n`);
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
+}
+/** A collapsible list: each item already Markdown (built with the helpers above). */
+function detailsList(summary, items) {
+    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
+}
+
+;// CONCATENATED MODULE: ./src/core/run-reference.ts
 
 /**
- * The ledger of a pipeline's logical dates: one small JSON document per date that says it
- * is completed (its last task succeeded), blocked (it fails the same way every time) or
- * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
- * again). Every trigger reads it before any work; only the date's own run writes it, and
- * only after its outcome is known. Layout and schema: docs/operations.md, "When GitHub's
- * schedule is late or dropped".
- *
- *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
  */
-const LEDGER_SCHEMA_VERSION = 1;
-const DATES_FOLDER = '_pipeline/dates';
-const DATE_STATES = ['completed', 'blocked', 'replayed'];
-const BLOCK_KINDS = ['refusal', 'quality', 'data-missing'];
-const ledgerKey = (pipeline, date) => `${DATES_FOLDER}/${pipeline}/${date}.json`;
-/** A ledger entry as read from the lake: untrusted until every field has been checked. */
-function parseDateEntry(text, pipeline, date) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch {
-        throw new Error('not valid JSON');
-    }
-    if (!data || typeof data !== 'object' || Array.isArray(data))
-        throw new Error('not an object');
-    const entry = data;
-    if (entry.schema_version !== LEDGER_SCHEMA_VERSION) {
-        throw new Error(`schema_version ${JSON.stringify(entry.schema_version)}, not 1`);
-    }
-    if (entry.pipeline !== pipeline || entry.logical_date !== date) {
-        throw new Error(`names ${String(entry.pipeline)} ${String(entry.logical_date)}, not its key`);
-    }
-    if (!DATE_STATES.includes(entry.state)) {
-        throw new Error(`state ${JSON.stringify(entry.state)} is none of ${DATE_STATES.join(', ')}`);
-    }
-    if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) {
-        throw new Error('no valid time in "at"');
-    }
-    if (entry.kind !== undefined && !BLOCK_KINDS.includes(entry.kind)) {
-        throw new Error(`kind ${JSON.stringify(entry.kind)} is none of ${BLOCK_KINDS.join(', ')}`);
-    }
-    const text_ = (value) => typeof value === 'string' ? value.slice(0, 2000) : undefined;
-    const run = entry.run;
-    const task = text_(entry.task);
-    const reason = text_(entry.reason);
-    return {
-        schema_version: LEDGER_SCHEMA_VERSION,
-        pipeline,
-        logical_date: date,
-        state: entry.state,
-        at: entry.at,
-        ...(run && typeof run === 'object' && typeof run.id === 'string'
-            ? {
-                run: {
-                    id: run.id,
-                    attempt: Number.isSafeInteger(run.attempt) ? Number(run.attempt) : 1,
-                    ...(typeof run.url === 'string' && /^https?:\/\//.test(run.url)
-                        ? { url: run.url }
-                        : {}),
-                    ...(typeof run.event === 'string' ? { event: run.event } : {})
-                }
-            }
-            : {}),
-        ...(entry.kind ? { kind: entry.kind } : {}),
-        ...(task ? { task } : {}),
-        ...(reason ? { reason } : {}),
-        ...(typeof entry.replayed_by === 'string' && (0,calendar/* isIsoDate */.s6)(entry.replayed_by)
-            ? { replayed_by: entry.replayed_by }
-            : {})
-    };
-}
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 /**
- * Every date the ledger knows, read from the lake. An entry that cannot be read as one is
- * left out with a warning: the date then counts as owed, and processing a date again is
- * safe (every job is idempotent), while trusting a broken "completed" is not.
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
  */
-async function readLedger(lake, pipeline, warn) {
-    const folder = `${DATES_FOLDER}/${pipeline}/`;
-    const ledger = new Map();
-    for (const key of await lake.list(folder)) {
-        const date = key.slice(folder.length).replace(/\.json$/, '');
-        if (!key.endsWith('.json') || !(0,calendar/* isIsoDate */.s6)(date))
-            continue;
-        const text = await lake.read(key);
-        if (text === undefined)
-            continue;
-        try {
-            ledger.set(date, parseDateEntry(text, pipeline, date));
-        }
-        catch (error) {
-            warn(`${lake.locate(key)} is not a ledger entry (${error.message}); ignored`);
-        }
-    }
-    return ledger;
-}
-async function writeDateEntry(lake, entry) {
-    await lake.write(ledgerKey(entry.pipeline, entry.logical_date), `${JSON.stringify(entry, null, 2)}\n`);
-}
-/**
- * The newest date a lake from before the ledger completed: the newest date whose last task
- * left a `success` run record and whose output markers exist. Earlier dates of such a lake
- * count as completed: its ingest refused to skip a date, so they ran in order.
- */
-async function legacyLastCompleted(lake, pipeline, evidence) {
-    const folder = `${records_record/* RUNS_FOLDER */.Oi}/${pipeline}/`;
-    const dates = (await lake.list(folder))
-        .filter(key => key.endsWith(`/${evidence.task}.json`))
-        .map(key => /^date=(\d{4}-\d{2}-\d{2})\//.exec(key.slice(folder.length))?.[1])
-        .filter((date) => date !== undefined && (0,calendar/* isIsoDate */.s6)(date))
-        .sort()
-        .reverse();
-    // The newest few are enough: a lake whose latest runs all failed is caught up from there.
-    for (const date of dates.slice(0, 14)) {
-        const text = await lake.read((0,records_record/* recordKey */.Hy)(pipeline, date, evidence.task));
-        let record;
-        try {
-            record = text ? JSON.parse(text) : undefined;
-        }
-        catch {
-            record = undefined;
-        }
-        if (record?.state !== 'success')
-            continue;
-        const markers = await Promise.all(evidence.markers.map(marker => exists(lake, marker.replaceAll('{date}', date))));
-        if (markers.every(Boolean))
-            return date;
-    }
-    return undefined;
-}
-/** By listing its folder: a marker's presence needs no read access to the data beside it. */
-async function exists(lake, key) {
-    const folder = key.slice(0, key.lastIndexOf('/') + 1);
-    return (await lake.list(folder)).includes(key);
-}
-/**
- * What the pipeline's dates look like to a trigger: the ledger, with a lake from before the
- * ledger read through its legacy evidence.
- */
-class DateBook {
-    pipeline;
-    entries;
-    legacyLast;
-    constructor(pipeline, entries, 
-    /** The newest date a pre-ledger lake completed (undefined when none or not looked for). */
-    legacyLast) {
-        this.pipeline = pipeline;
-        this.entries = entries;
-        this.legacyLast = legacyLast;
-    }
-    entry(date) {
-        return this.entries.get(date);
-    }
-    isCompleted(date) {
-        const entry = this.entries.get(date);
-        if (entry)
-            return entry.state === 'completed';
-        return this.legacyLast !== undefined && date <= this.legacyLast;
-    }
-    /** The newest completed date; the legacy evidence only counts when no entry is newer. */
-    lastCompleted() {
-        const completed = [...this.entries.values()]
-            .filter(entry => entry.state === 'completed')
-            .map(entry => entry.logical_date)
-            .sort();
-        const newest = completed.at(-1);
-        if (this.legacyLast && (!newest || this.legacyLast > newest))
-            return this.legacyLast;
-        return newest;
-    }
-    /** Whether any date before `date` was ever processed (its first date has none). */
-    hasEarlierDates(date) {
-        if (this.legacyLast !== undefined && this.legacyLast < date)
-            return true;
-        return [...this.entries.keys()].some(known => known < date);
-    }
-    /** May `date` be processed: the day before it has completed, or it is the lake's first. */
-    predecessorReady(date) {
-        const previous = (0,calendar/* addDays */.fi)(date, -1);
-        return this.isCompleted(previous) || !this.hasEarlierDates(date);
-    }
-    /** Dates after `date` that count as completed (a rewrite of `date` replays them). */
-    completedAfter(date) {
-        const dates = new Set();
-        for (const entry of this.entries.values()) {
-            if (entry.logical_date > date && entry.state === 'completed')
-                dates.add(entry.logical_date);
-        }
-        if (this.legacyLast && this.legacyLast > date) {
-            for (let day = (0,calendar/* addDays */.fi)(date, 1); day <= this.legacyLast; day = (0,calendar/* addDays */.fi)(day, 1)) {
-                if (!this.entries.has(day))
-                    dates.add(day);
-            }
-        }
-        return [...dates].sort();
-    }
-}
-/** Reads the ledger (and, when given, the legacy evidence) of one pipeline. */
-async function openDateBook(lake, pipeline, legacy, warn) {
-    const entries = await readLedger(lake, pipeline, warn);
-    const legacyLast = legacy ? await legacyLastCompleted(lake, pipeline, legacy) : undefined;
-    return new DateBook(pipeline, entries, legacyLast);
-}
-/** The run writing an entry, from the runner's environment. */
-function ledgerRunOf(env) {
+function runReference(env, page = 'run') {
     const id = env.GITHUB_RUN_ID;
-    if (!id)
+    if (!id || !/^\d{1,20}$/.test(id))
         return undefined;
     const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    return {
-        id,
-        attempt,
-        ...(env.GITHUB_REPOSITORY
-            ? { url: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}` }
-            : {}),
-        ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {})
-    };
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!isWebUrl(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
 }
-/** "run 123 (https://…)" for a log line. */
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
 function describeRun(run) {
     if (!run)
         return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
     return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/catch-up.ts
@@ -73863,6 +73834,224 @@ function claimDate(request) {
     return run(true, `${date}: processing${gaps}`);
 }
 
+// EXTERNAL MODULE: ./src/records/record.ts
+var records_record = __nccwpck_require__(5385);
+;// CONCATENATED MODULE: ./src/pipeline/date-ledger.ts
+
+
+
+/**
+ * The ledger of a pipeline's logical dates: one small JSON document per date that says it
+ * is completed (its last task succeeded), blocked (it fails the same way every time) or
+ * replayed (a rewrite of an earlier date rebuilt its silver: its quality and gold are owed
+ * again). Every trigger reads it before any work; only the date's own run writes it, and
+ * only after its outcome is known. Layout and schema: docs/operations.md, "When GitHub's
+ * schedule is late or dropped".
+ *
+ *   <lake>/_pipeline/dates/<pipeline>/<ds>.json
+ */
+const LEDGER_SCHEMA_VERSION = 1;
+const DATES_FOLDER = '_pipeline/dates';
+const DATE_STATES = ['completed', 'blocked', 'replayed'];
+const BLOCK_KINDS = ['refusal', 'quality', 'data-missing'];
+const ledgerKey = (pipeline, date) => `${DATES_FOLDER}/${pipeline}/${date}.json`;
+/** A ledger entry as read from the lake: untrusted until every field has been checked. */
+function parseDateEntry(text, pipeline, date) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        throw new Error('not valid JSON');
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+        throw new Error('not an object');
+    const entry = data;
+    if (entry.schema_version !== LEDGER_SCHEMA_VERSION) {
+        throw new Error(`schema_version ${JSON.stringify(entry.schema_version)}, not 1`);
+    }
+    if (entry.pipeline !== pipeline || entry.logical_date !== date) {
+        throw new Error(`names ${String(entry.pipeline)} ${String(entry.logical_date)}, not its key`);
+    }
+    if (!DATE_STATES.includes(entry.state)) {
+        throw new Error(`state ${JSON.stringify(entry.state)} is none of ${DATE_STATES.join(', ')}`);
+    }
+    if (typeof entry.at !== 'string' || Number.isNaN(Date.parse(entry.at))) {
+        throw new Error('no valid time in "at"');
+    }
+    if (entry.kind !== undefined && !BLOCK_KINDS.includes(entry.kind)) {
+        throw new Error(`kind ${JSON.stringify(entry.kind)} is none of ${BLOCK_KINDS.join(', ')}`);
+    }
+    const text_ = (value) => typeof value === 'string' ? value.slice(0, 2000) : undefined;
+    const run = entry.run;
+    const task = text_(entry.task);
+    const reason = text_(entry.reason);
+    return {
+        schema_version: LEDGER_SCHEMA_VERSION,
+        pipeline,
+        logical_date: date,
+        state: entry.state,
+        at: entry.at,
+        ...(run && typeof run === 'object' && typeof run.id === 'string'
+            ? {
+                run: {
+                    id: run.id,
+                    attempt: Number.isSafeInteger(run.attempt) ? Number(run.attempt) : 1,
+                    ...(typeof run.url === 'string' && /^https?:\/\//.test(run.url)
+                        ? { url: run.url }
+                        : {}),
+                    ...(run.local === true ? { local: true } : {}),
+                    ...(typeof run.event === 'string' ? { event: run.event } : {})
+                }
+            }
+            : {}),
+        ...(entry.kind ? { kind: entry.kind } : {}),
+        ...(task ? { task } : {}),
+        ...(reason ? { reason } : {}),
+        ...(typeof entry.replayed_by === 'string' && (0,calendar/* isIsoDate */.s6)(entry.replayed_by)
+            ? { replayed_by: entry.replayed_by }
+            : {})
+    };
+}
+/**
+ * Every date the ledger knows, read from the lake. An entry that cannot be read as one is
+ * left out with a warning: the date then counts as owed, and processing a date again is
+ * safe (every job is idempotent), while trusting a broken "completed" is not.
+ */
+async function readLedger(lake, pipeline, warn) {
+    const folder = `${DATES_FOLDER}/${pipeline}/`;
+    const ledger = new Map();
+    for (const key of await lake.list(folder)) {
+        const date = key.slice(folder.length).replace(/\.json$/, '');
+        if (!key.endsWith('.json') || !(0,calendar/* isIsoDate */.s6)(date))
+            continue;
+        const text = await lake.read(key);
+        if (text === undefined)
+            continue;
+        try {
+            ledger.set(date, parseDateEntry(text, pipeline, date));
+        }
+        catch (error) {
+            warn(`${lake.locate(key)} is not a ledger entry (${error.message}); ignored`);
+        }
+    }
+    return ledger;
+}
+async function writeDateEntry(lake, entry) {
+    await lake.write(ledgerKey(entry.pipeline, entry.logical_date), `${JSON.stringify(entry, null, 2)}\n`);
+}
+/**
+ * The newest date a lake from before the ledger completed: the newest date whose last task
+ * left a `success` run record and whose output markers exist. Earlier dates of such a lake
+ * count as completed: its ingest refused to skip a date, so they ran in order.
+ */
+async function legacyLastCompleted(lake, pipeline, evidence) {
+    const folder = `${records_record/* RUNS_FOLDER */.Oi}/${pipeline}/`;
+    const dates = (await lake.list(folder))
+        .filter(key => key.endsWith(`/${evidence.task}.json`))
+        .map(key => /^date=(\d{4}-\d{2}-\d{2})\//.exec(key.slice(folder.length))?.[1])
+        .filter((date) => date !== undefined && (0,calendar/* isIsoDate */.s6)(date))
+        .sort()
+        .reverse();
+    // The newest few are enough: a lake whose latest runs all failed is caught up from there.
+    for (const date of dates.slice(0, 14)) {
+        const text = await lake.read((0,records_record/* recordKey */.Hy)(pipeline, date, evidence.task));
+        let record;
+        try {
+            record = text ? JSON.parse(text) : undefined;
+        }
+        catch {
+            record = undefined;
+        }
+        if (record?.state !== 'success')
+            continue;
+        const markers = await Promise.all(evidence.markers.map(marker => exists(lake, marker.replaceAll('{date}', date))));
+        if (markers.every(Boolean))
+            return date;
+    }
+    return undefined;
+}
+/** By listing its folder: a marker's presence needs no read access to the data beside it. */
+async function exists(lake, key) {
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    return (await lake.list(folder)).includes(key);
+}
+/**
+ * What the pipeline's dates look like to a trigger: the ledger, with a lake from before the
+ * ledger read through its legacy evidence.
+ */
+class DateBook {
+    pipeline;
+    entries;
+    legacyLast;
+    constructor(pipeline, entries, 
+    /** The newest date a pre-ledger lake completed (undefined when none or not looked for). */
+    legacyLast) {
+        this.pipeline = pipeline;
+        this.entries = entries;
+        this.legacyLast = legacyLast;
+    }
+    entry(date) {
+        return this.entries.get(date);
+    }
+    isCompleted(date) {
+        const entry = this.entries.get(date);
+        if (entry)
+            return entry.state === 'completed';
+        return this.legacyLast !== undefined && date <= this.legacyLast;
+    }
+    /** The newest completed date; the legacy evidence only counts when no entry is newer. */
+    lastCompleted() {
+        const completed = [...this.entries.values()]
+            .filter(entry => entry.state === 'completed')
+            .map(entry => entry.logical_date)
+            .sort();
+        const newest = completed.at(-1);
+        if (this.legacyLast && (!newest || this.legacyLast > newest))
+            return this.legacyLast;
+        return newest;
+    }
+    /** Whether any date before `date` was ever processed (its first date has none). */
+    hasEarlierDates(date) {
+        if (this.legacyLast !== undefined && this.legacyLast < date)
+            return true;
+        return [...this.entries.keys()].some(known => known < date);
+    }
+    /** May `date` be processed: the day before it has completed, or it is the lake's first. */
+    predecessorReady(date) {
+        const previous = (0,calendar/* addDays */.fi)(date, -1);
+        return this.isCompleted(previous) || !this.hasEarlierDates(date);
+    }
+    /** Dates after `date` that count as completed (a rewrite of `date` replays them). */
+    completedAfter(date) {
+        const dates = new Set();
+        for (const entry of this.entries.values()) {
+            if (entry.logical_date > date && entry.state === 'completed')
+                dates.add(entry.logical_date);
+        }
+        if (this.legacyLast && this.legacyLast > date) {
+            for (let day = (0,calendar/* addDays */.fi)(date, 1); day <= this.legacyLast; day = (0,calendar/* addDays */.fi)(day, 1)) {
+                if (!this.entries.has(day))
+                    dates.add(day);
+            }
+        }
+        return [...dates].sort();
+    }
+}
+/** Reads the ledger (and, when given, the legacy evidence) of one pipeline. */
+async function openDateBook(lake, pipeline, legacy, warn) {
+    const entries = await readLedger(lake, pipeline, warn);
+    const legacyLast = legacy ? await legacyLastCompleted(lake, pipeline, legacy) : undefined;
+    return new DateBook(pipeline, entries, legacyLast);
+}
+/** The run writing an entry, from the runner's environment. */
+function ledgerRunOf(env) {
+    const run = runReference(env);
+    if (!run)
+        return undefined;
+    return { ...run, ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/date-outcome.ts
 const oneLine = (text) => text.replace(/\s+/g, ' ').trim().slice(0, 500);
 /**
@@ -73909,157 +74098,6 @@ function dateOutcome(needs, lastTask) {
         };
     }
     return { status: 'completed', message: `${lastTask} succeeded: the date is completed` };
-}
-
-// EXTERNAL MODULE: ./src/core/printable.ts
-var core_printable = __nccwpck_require__(8080);
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-
-/**
- * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
- * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
- * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
- * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
- * is escaped as text on its way in.
- */
-class Markdown {
-    #source;
-    /** Only this module holds the key: nothing else can make Markdown out of a string. */
-    constructor(key, source) {
-        if (key !== MODULE_KEY)
-            throw new TypeError('Markdown is made by the markdown helpers only');
-        this.#source = source;
-    }
-    toString() {
-        return this.#source;
-    }
-}
-const MODULE_KEY = Symbol('markdown');
-const trusted = (source) => new Markdown(MODULE_KEY, source);
-/**
- * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
- * named `md`: Prettier would format such templates as Markdown and change what they make.)
- */
-function safeMd(literals, ...values) {
-    // A tagged template has one literal more than values.
-    let source = literals[0];
-    values.forEach((value, index) => {
-        source += sourceOf(value) + literals[index + 1];
-    });
-    return trusted(source);
-}
-function sourceOf(value) {
-    if (value instanceof Markdown)
-        return value.toString();
-    if (Array.isArray(value))
-        return value.map(sourceOf).join('');
-    if (value === null || value === undefined || value === false)
-        return '';
-    return markdown_text(String(value)).toString();
-}
-/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
-function join(values, separator = '') {
-    return trusted(values.map(sourceOf).join(separator));
-}
-/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
-const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
-/**
- * Markers that start a block at the start of a line: a heading, a quote, a list item, a
- * rule or a setext underline (`---`, `===`).
- */
-const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
-/**
- * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
- * notifies them in issues even when escaped, but not inside a code span.
- */
-const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
-/**
- * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
- * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
- * mention as a code span, where GitHub does not notify anyone.
- */
-function markdown_text(value) {
-    const lines = value.split(/\r\n|\n|\r/).map(line => (0,core_printable/* printable */.g)(line)
-        // Split keeps the references at the odd places.
-        .split(REFERENCE)
-        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
-        .join('')
-        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
-        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
-        : `${space}\\${marker}`));
-    return trusted(lines.join('<br>'));
-}
-const ENTITIES = { '<': '&lt;', '&': '&amp;' };
-function escapeInline(part) {
-    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
-}
-/**
- * An inline code span that its content cannot close: the backtick run around it is longer
- * than any inside. Line breaks become spaces, hidden characters are shown.
- */
-function code(value) {
-    const content = printable(String(value).replace(/\r\n|\n|\r/g, ' '));
-    return trusted(content ? codeSpan(content) : '');
-}
-function codeSpan(content) {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
-    const ticks = '`'.repeat(longest + 1);
-    // A space on each side keeps a backtick at either end from joining the delimiter; the
-    // renderer strips exactly one from each side.
-    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
-    return `${ticks}${padded}${ticks}`;
-}
-/**
- * A fenced code block that its content cannot close: the fence is one backtick longer than
- * the longest run of backticks or tildes in the text. Hidden characters are shown.
- */
-function fence(value, info = '') {
-    const body = value
-        .split(/\r\n|\n|\r/)
-        .map(printable)
-        .join('\n');
-    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
-    const marks = '`'.repeat(Math.max(3, longest + 1));
-    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
-}
-/**
- * A link when the URL is http(s), else the label followed by the URL as code: a
- * `javascript:` or relative link must not become clickable.
- */
-function markdown_link(label, url) {
-    if (!isWebUrl(url))
-        return safeMd `${label} (${code(url)})`;
-    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
-    return trusted(`[${markdown_text(label).toString()}](${target})`);
-}
-/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
-function isWebUrl(url) {
-    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
-}
-/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
-function htmlBlockText(value) {
-    return printable(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
-}
-/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
-function table(header, rows) {
-    const cell = (value) => sourceOf(value)
-        .replace(/\|/g, '\\|')
-        .replace(/\r\n|\n|\r/g, ' ');
-    const lines = [
-        `| ${header.map(cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-    ];
-    return trusted(`${lines.join('\n')}\n`);
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
-}
-/** A collapsible list: each item already Markdown (built with the helpers above). */
-function detailsList(summary, items) {
-    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
-    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/dates-summary.ts

@@ -61916,11 +61916,12 @@ function errorMessage(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O9: () => (/* binding */ isWebUrl),
 /* harmony export */   aY: () => (/* binding */ code),
 /* harmony export */   lS: () => (/* binding */ safeMd),
 /* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
-/* unused harmony exports Markdown, join, text, fence, link, isWebUrl, details, detailsList */
+/* unused harmony exports Markdown, join, text, fence, link, details, detailsList */
 /* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
 
 /**
@@ -65461,7 +65462,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(426);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4682);
-/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9760);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(691);
 
 
 
@@ -67416,7 +67417,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 9760:
+/***/ 691:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67501,11 +67502,65 @@ const SparkJobState = {
 var calendar = __nccwpck_require__(7249);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+;// CONCATENATED MODULE: ./src/core/run-reference.ts
+
+/**
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
+ */
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
+ */
+function runReference(env, page = 'run') {
+    const id = env.GITHUB_RUN_ID;
+    if (!id || !/^\d{1,20}$/.test(id))
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!(0,markdown/* isWebUrl */.O9)(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
+}
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
+}
+
 // EXTERNAL MODULE: ./src/records/lake.ts + 1 modules
 var lake = __nccwpck_require__(2714);
 // EXTERNAL MODULE: ./src/records/record.ts
 var record = __nccwpck_require__(5385);
 ;// CONCATENATED MODULE: ./src/records/target.ts
+
 
 
 
@@ -67534,22 +67589,12 @@ function readRecordTarget(inputs, env, cwd, { defaultTask }) {
         throw new errors/* InputError */.dz(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
 }
-/** The workflow run writing the record, from the runner's environment. */
+/** The workflow run writing the record (its attempt's page), from the runner's environment. */
 function githubRunOf(env) {
-    const id = env.GITHUB_RUN_ID;
-    if (!id)
+    const run = runReference(env, 'attempt');
+    if (!run)
         return undefined;
-    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    const url = env.GITHUB_REPOSITORY
-        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}/attempts/${attempt}`
-        : undefined;
-    return {
-        id,
-        attempt,
-        ...(url ? { url } : {}),
-        ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {})
-    };
+    return { ...run, ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {}) };
 }
 const PRICE_KEYS = {
     'vcpu-hour': 'vcpu_hour',

@@ -73121,7 +73121,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(759);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3481);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5115);
-/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2525);
+/* harmony import */ var _report_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9749);
 /* harmony import */ var _report_settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3721);
 
 
@@ -73532,7 +73532,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 2525:
+/***/ 9749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73683,13 +73683,13 @@ function markdown_fence(value, info = '') {
  * `javascript:` or relative link must not become clickable.
  */
 function markdown_link(label, url) {
-    if (!isWebUrl(url))
+    if (!markdown_isWebUrl(url))
         return markdown_safeMd `${label} (${code(url)})`;
     const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
     return trusted(`[${markdown_text(label).toString()}](${target})`);
 }
 /** An absolute http(s) URL without spaces or quotes: the only links built from data. */
-function isWebUrl(url) {
+function markdown_isWebUrl(url) {
     return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
 }
 /** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
@@ -73747,8 +73747,12 @@ function facts(outcome) {
         ['pipeline', outcome.pipeline],
         ['logical date', outcome.logicalDate],
         ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-        ['run', link(outcome.runUrl, outcome.runUrl)]
+        ['run', runCell(outcome.run)]
     ]);
+}
+/** The run's page as its own label, or the run's name when it has no page. */
+function runCell(run) {
+    return run.url ? link(run.url, run.url) : safeMd `${run.name}`;
 }
 /** The run's dates, one escaped list item each. */
 function dateDetails(outcome) {
@@ -73792,7 +73796,7 @@ ${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
 `.toString() + onceTag(outcome));
 }
 function message_recoveryComment(outcome) {
-    return safeMd `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${link('run', outcome.runUrl)}). Closing.
+    return safeMd `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${outcome.run.url ? link('run', outcome.run.url) : outcome.run.name}). Closing.
 `.toString();
 }
 /** One line for the job summary and the log. */
@@ -73816,7 +73820,8 @@ function slackEscape(text) {
  */
 function webhookMessage(outcome, issueUrl) {
     const headline = summaryLine(outcome);
-    const link = outcome.runUrl ? ` <${outcome.runUrl}|run>` : '';
+    const { url, name } = outcome.run;
+    const link = url ? ` <${url}|run>` : ` (${slackEscape(name)})`;
     const fields = [
         `*Pipeline*\n${slackEscape(outcome.pipeline)}`,
         `*Logical date*\n${slackEscape(outcome.logicalDate)}`
@@ -73841,7 +73846,7 @@ function webhookMessage(outcome, issueUrl) {
         });
     }
     const links = [
-        outcome.runUrl ? `<${outcome.runUrl}|Workflow run>` : '',
+        url ? `<${url}|Workflow run>` : slackEscape(name),
         issueUrl ? `<${issueUrl}|Issue>` : ''
     ].filter(Boolean);
     if (links.length) {
@@ -74046,7 +74051,7 @@ function logicalDateOf(run) {
     return {};
 }
 /** Only http(s) links reach the page, as for the run records: an answer is data too. */
-const webUrl = (url) => (isWebUrl(url) ? url : '');
+const webUrl = (url) => (markdown_isWebUrl(url) ? url : '');
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
@@ -74122,7 +74127,7 @@ function fill(hole, value) {
         throw new TypeError(`html: only text can go into the ${hole.name} attribute`);
     }
     const text = value === null || value === undefined || value === false ? '' : String(value);
-    if (URL_ATTRIBUTES.has(hole.name) && !isWebUrl(text) && !isRelativePath(text)) {
+    if (URL_ATTRIBUTES.has(hole.name) && !markdown_isWebUrl(text) && !isRelativePath(text)) {
         return 'about:blank';
     }
     return escapeHtml(text);
@@ -74246,7 +74251,59 @@ function jsonForScript(value) {
 var duration = __nccwpck_require__(8571);
 // EXTERNAL MODULE: ./src/core/redact.ts
 var redact = __nccwpck_require__(2258);
+;// CONCATENATED MODULE: ./src/core/run-reference.ts
+
+/**
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
+ */
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
+ */
+function runReference(env, page = 'run') {
+    const id = env.GITHUB_RUN_ID;
+    if (!id || !/^\d{1,20}$/.test(id))
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!isWebUrl(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
+}
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./src/report/model.ts
+
 
 
 
@@ -74280,7 +74337,7 @@ function buildModel(contents, options) {
         tasks: frame.tasks,
         grid,
         ...(options.github
-            ? { runRow: frame.dates.map(date => runCell(frame.runsByDate.get(date))) }
+            ? { runRow: frame.dates.map(date => model_runCell(frame.runsByDate.get(date))) }
             : {}),
         durationsMinutes: series.durationsMinutes,
         costUsd: series.costUsd,
@@ -74444,6 +74501,8 @@ function recordCell(record, runs) {
         parts.push(`${attempts} attempts`);
     if (record.spark)
         parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`);
+    if (record.run?.local)
+        parts.push(runName(record.run));
     // Written by an older version, or by hand: stripped again, the page is public.
     if (record.message)
         parts.push((0,redact/* redactCredentials */.U)(record.message));
@@ -74464,7 +74523,7 @@ function recordState(state, attempts) {
 function webLink(url) {
     return typeof url === 'string' && /^https?:\/\/[^\s"<>]+$/.test(url) ? url : undefined;
 }
-function runCell(run) {
+function model_runCell(run) {
     if (!run)
         return { state: 'missing', title: 'no workflow run found' };
     return {
@@ -74943,6 +75002,7 @@ const RUN_RECORD = fields({
         id: schema_text(40),
         attempt: number({ min: 1, whole: true }),
         url: optional(schema_text(500)),
+        local: optional(flag),
         job: optional(schema_text(200))
     })),
     spark: optional(fields({

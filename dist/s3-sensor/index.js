@@ -64325,6 +64325,170 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 6706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N6: () => (/* binding */ detailsList),
+/* harmony export */   O9: () => (/* binding */ isWebUrl),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   fj: () => (/* binding */ join),
+/* harmony export */   lS: () => (/* binding */ safeMd),
+/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */ });
+/* unused harmony exports Markdown, text, fence, link, details */
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
+
+/**
+ * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
+ * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
+ * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
+ * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
+ * is escaped as text on its way in.
+ */
+class Markdown {
+    #source;
+    /** Only this module holds the key: nothing else can make Markdown out of a string. */
+    constructor(key, source) {
+        if (key !== MODULE_KEY)
+            throw new TypeError('Markdown is made by the markdown helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const MODULE_KEY = Symbol('markdown');
+const trusted = (source) => new Markdown(MODULE_KEY, source);
+/**
+ * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
+ * named `md`: Prettier would format such templates as Markdown and change what they make.)
+ */
+function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += sourceOf(value) + literals[index + 1];
+    });
+    return trusted(source);
+}
+function sourceOf(value) {
+    if (value instanceof Markdown)
+        return value.toString();
+    if (Array.isArray(value))
+        return value.map(sourceOf).join('');
+    if (value === null || value === undefined || value === false)
+        return '';
+    return text(String(value)).toString();
+}
+/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
+function join(values, separator = '') {
+    return trusted(values.map(sourceOf).join(separator));
+}
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
+/**
+ * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
+ * notifies them in issues even when escaped, but not inside a code span.
+ */
+const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
+/**
+ * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
+ * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
+ * mention as a code span, where GitHub does not notify anyone.
+ */
+function text(value) {
+    const lines = value.split(/\r\n|\n|\r/).map(line => (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(line)
+        // Split keeps the references at the odd places.
+        .split(REFERENCE)
+        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
+        .join('')
+        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
+        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
+        : `${space}\\${marker}`));
+    return trusted(lines.join('<br>'));
+}
+const ENTITIES = { '<': '&lt;', '&': '&amp;' };
+function escapeInline(part) {
+    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
+}
+/**
+ * An inline code span that its content cannot close: the backtick run around it is longer
+ * than any inside. Line breaks become spaces, hidden characters are shown.
+ */
+function code(value) {
+    const content = (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(String(value).replace(/\r\n|\n|\r/g, ' '));
+    return trusted(content ? codeSpan(content) : '');
+}
+function codeSpan(content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the delimiter; the
+    // renderer strips exactly one from each side.
+    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
+    return `${ticks}${padded}${ticks}`;
+}
+/**
+ * A fenced code block that its content cannot close: the fence is one backtick longer than
+ * the longest run of backticks or tildes in the text. Hidden characters are shown.
+ */
+function fence(value, info = '') {
+    const body = value
+        .split(/\r\n|\n|\r/)
+        .map(printable)
+        .join('\n');
+    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
+    const marks = '`'.repeat(Math.max(3, longest + 1));
+    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
+}
+/**
+ * A link when the URL is http(s), else the label followed by the URL as code: a
+ * `javascript:` or relative link must not become clickable.
+ */
+function link(label, url) {
+    if (!isWebUrl(url))
+        return safeMd `${label} (${code(url)})`;
+    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+    return trusted(`[${text(label).toString()}](${target})`);
+}
+/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
+function isWebUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
+}
+/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
+function htmlBlockText(value) {
+    return (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
+function table(header, rows) {
+    const cell = (value) => sourceOf(value)
+        .replace(/\|/g, '\\|')
+        .replace(/\r\n|\n|\r/g, ' ');
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return trusted(`${lines.join('\n')}\n`);
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
+}
+/** A collapsible list: each item already Markdown (built with the helpers above). */
+function detailsList(summary, items) {
+    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
+}
+
+
+/***/ }),
+
 /***/ 8080:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67827,10 +67991,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(426);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
-/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7190);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4291);
 /* harmony import */ var _s3_config_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4800);
 /* harmony import */ var _s3_lister_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(9682);
-/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9862);
+/* harmony import */ var _s3_report_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1818);
 /* harmony import */ var _s3_sensor_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(817);
 
 
@@ -68279,7 +68443,7 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 7190:
+/***/ 4291:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68452,11 +68616,65 @@ function daysBetween(start, end) {
     return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS);
 }
 
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+;// CONCATENATED MODULE: ./src/core/run-reference.ts
+
+/**
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
+ */
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
+ */
+function runReference(env, page = 'run') {
+    const id = env.GITHUB_RUN_ID;
+    if (!id || !/^\d{1,20}$/.test(id))
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!(0,markdown/* isWebUrl */.O9)(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
+}
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
+}
+
 // EXTERNAL MODULE: ./src/records/lake.ts
 var lake = __nccwpck_require__(5819);
 // EXTERNAL MODULE: ./src/records/record.ts
 var record = __nccwpck_require__(5385);
 ;// CONCATENATED MODULE: ./src/records/target.ts
+
 
 
 
@@ -68485,22 +68703,12 @@ function readRecordTarget(inputs, env, cwd, { defaultTask }) {
         throw new errors/* InputError */.dz(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
 }
-/** The workflow run writing the record, from the runner's environment. */
+/** The workflow run writing the record (its attempt's page), from the runner's environment. */
 function githubRunOf(env) {
-    const id = env.GITHUB_RUN_ID;
-    if (!id)
+    const run = runReference(env, 'attempt');
+    if (!run)
         return undefined;
-    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    const url = env.GITHUB_REPOSITORY
-        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}/attempts/${attempt}`
-        : undefined;
-    return {
-        id,
-        attempt,
-        ...(url ? { url } : {}),
-        ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {})
-    };
+    return { ...run, ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {}) };
 }
 const PRICE_KEYS = {
     'vcpu-hour': 'vcpu_hour',
@@ -69066,181 +69274,21 @@ class S3Lister {
 
 /***/ }),
 
-/***/ 9862:
+/***/ 1818:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Rc: () => (/* binding */ sensorErrorSummary),
-  n: () => (/* binding */ sensorOutputs),
-  XL: () => (/* binding */ sensorSummary)
-});
-
-// UNUSED EXPORTS: MAX_OUTPUT_KEYS
-
-// EXTERNAL MODULE: ./src/constants/s3-sensor.ts
-var s3_sensor = __nccwpck_require__(4874);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/core/printable.ts
-var core_printable = __nccwpck_require__(8080);
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-
-/**
- * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
- * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
- * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
- * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
- * is escaped as text on its way in.
- */
-class Markdown {
-    #source;
-    /** Only this module holds the key: nothing else can make Markdown out of a string. */
-    constructor(key, source) {
-        if (key !== MODULE_KEY)
-            throw new TypeError('Markdown is made by the markdown helpers only');
-        this.#source = source;
-    }
-    toString() {
-        return this.#source;
-    }
-}
-const MODULE_KEY = Symbol('markdown');
-const trusted = (source) => new Markdown(MODULE_KEY, source);
-/**
- * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
- * named `md`: Prettier would format such templates as Markdown and change what they make.)
- */
-function safeMd(literals, ...values) {
-    // A tagged template has one literal more than values.
-    let source = literals[0];
-    values.forEach((value, index) => {
-        source += sourceOf(value) + literals[index + 1];
-    });
-    return trusted(source);
-}
-function sourceOf(value) {
-    if (value instanceof Markdown)
-        return value.toString();
-    if (Array.isArray(value))
-        return value.map(sourceOf).join('');
-    if (value === null || value === undefined || value === false)
-        return '';
-    return markdown_text(String(value)).toString();
-}
-/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
-function join(values, separator = '') {
-    return trusted(values.map(sourceOf).join(separator));
-}
-/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
-const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
-/**
- * Markers that start a block at the start of a line: a heading, a quote, a list item, a
- * rule or a setext underline (`---`, `===`).
- */
-const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
-/**
- * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
- * notifies them in issues even when escaped, but not inside a code span.
- */
-const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
-/**
- * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
- * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
- * mention as a code span, where GitHub does not notify anyone.
- */
-function markdown_text(value) {
-    const lines = value.split(/\r\n|\n|\r/).map(line => (0,core_printable/* printable */.g)(line)
-        // Split keeps the references at the odd places.
-        .split(REFERENCE)
-        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
-        .join('')
-        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
-        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
-        : `${space}\\${marker}`));
-    return trusted(lines.join('<br>'));
-}
-const ENTITIES = { '<': '&lt;', '&': '&amp;' };
-function escapeInline(part) {
-    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
-}
-/**
- * An inline code span that its content cannot close: the backtick run around it is longer
- * than any inside. Line breaks become spaces, hidden characters are shown.
- */
-function code(value) {
-    const content = (0,core_printable/* printable */.g)(String(value).replace(/\r\n|\n|\r/g, ' '));
-    return trusted(content ? codeSpan(content) : '');
-}
-function codeSpan(content) {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
-    const ticks = '`'.repeat(longest + 1);
-    // A space on each side keeps a backtick at either end from joining the delimiter; the
-    // renderer strips exactly one from each side.
-    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
-    return `${ticks}${padded}${ticks}`;
-}
-/**
- * A fenced code block that its content cannot close: the fence is one backtick longer than
- * the longest run of backticks or tildes in the text. Hidden characters are shown.
- */
-function fence(value, info = '') {
-    const body = value
-        .split(/\r\n|\n|\r/)
-        .map(printable)
-        .join('\n');
-    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
-    const marks = '`'.repeat(Math.max(3, longest + 1));
-    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
-}
-/**
- * A link when the URL is http(s), else the label followed by the URL as code: a
- * `javascript:` or relative link must not become clickable.
- */
-function markdown_link(label, url) {
-    if (!isWebUrl(url))
-        return safeMd `${label} (${code(url)})`;
-    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
-    return trusted(`[${markdown_text(label).toString()}](${target})`);
-}
-/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
-function isWebUrl(url) {
-    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
-}
-/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
-function htmlBlockText(value) {
-    return (0,core_printable/* printable */.g)(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
-}
-/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
-function table(header, rows) {
-    const cell = (value) => sourceOf(value)
-        .replace(/\|/g, '\\|')
-        .replace(/\r\n|\n|\r/g, ' ');
-    const lines = [
-        `| ${header.map(cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-    ];
-    return trusted(`${lines.join('\n')}\n`);
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
-}
-/** A collapsible list: each item already Markdown (built with the helpers above). */
-function detailsList(summary, items) {
-    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
-    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
-}
-
-// EXTERNAL MODULE: ./src/s3/conditions.ts
-var conditions = __nccwpck_require__(7830);
-// EXTERNAL MODULE: ./src/s3/glob.ts
-var glob = __nccwpck_require__(6290);
-// EXTERNAL MODULE: ./src/s3/target.ts
-var s3_target = __nccwpck_require__(6273);
-;// CONCATENATED MODULE: ./src/s3/report.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Rc: () => (/* binding */ sensorErrorSummary),
+/* harmony export */   XL: () => (/* binding */ sensorSummary),
+/* harmony export */   n: () => (/* binding */ sensorOutputs)
+/* harmony export */ });
+/* unused harmony export MAX_OUTPUT_KEYS */
+/* harmony import */ var _constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4874);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
+/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7830);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6290);
+/* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6273);
 
 
 
@@ -69258,30 +69306,30 @@ const STOPPED_EARLY = 'the listing stopped once min-objects matched; count-all: 
 const SUMMARY_KEYS = 50;
 function sensorOutputs(result) {
     return {
-        [s3_sensor/* S3SensorOutput */.G_.Found]: result.found,
-        [s3_sensor/* S3SensorOutput */.G_.Count]: result.objects.length,
-        [s3_sensor/* S3SensorOutput */.G_.TotalBytes]: result.totalBytes,
-        [s3_sensor/* S3SensorOutput */.G_.Keys]: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
-        [s3_sensor/* S3SensorOutput */.G_.WaitedSeconds]: Math.round(result.waitedMs / 1000)
+        [_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorOutput */ .G_.Found]: result.found,
+        [_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorOutput */ .G_.Count]: result.objects.length,
+        [_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorOutput */ .G_.TotalBytes]: result.totalBytes,
+        [_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorOutput */ .G_.Keys]: JSON.stringify(result.objects.slice(0, MAX_OUTPUT_KEYS).map(object => object.key)),
+        [_constants_s3_sensor_js__WEBPACK_IMPORTED_MODULE_0__/* .S3SensorOutput */ .G_.WaitedSeconds]: Math.round(result.waitedMs / 1000)
     };
 }
 /** What was waited for, with what the listing covered. */
 function waitedFor(config) {
     const { target } = config;
-    const where = code((0,s3_target/* describeTarget */.ff)(target));
+    const where = (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)((0,_target_js__WEBPACK_IMPORTED_MODULE_5__/* .describeTarget */ .ff)(target));
     switch (target.kind) {
         case 'glob':
-            return (0,glob/* walksFolders */.Ye)(target.glob)
-                ? safeMd `${where} (glob, walking the folders under ${code(`s3://${target.bucket}/${target.prefix}`)})`
-                : safeMd `${where} (glob, listing only ${code(`s3://${target.bucket}/${target.prefix}`)})`;
+            return (0,_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .walksFolders */ .Ye)(target.glob)
+                ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${where} (glob, walking the folders under ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(`s3://${target.bucket}/${target.prefix}`)})`
+                : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${where} (glob, listing only ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(`s3://${target.bucket}/${target.prefix}`)})`;
         case 'prefix':
-            return safeMd `${where} (every object under the prefix)`;
+            return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${where} (every object under the prefix)`;
         case 'key':
-            return safeMd `${where} (one key)`;
+            return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${where} (one key)`;
         case 'keys': {
-            const shown = target.keys.slice(0, 5).map(key => code(`s3://${target.bucket}/${key}`));
+            const shown = target.keys.slice(0, 5).map(key => (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(`s3://${target.bucket}/${key}`));
             const more = target.keys.length - shown.length;
-            return safeMd `all of ${join(shown, ', ')}${more > 0 ? ` and ${more} more` : ''}`;
+            return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `all of ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .join */ .fj)(shown, ', ')}${more > 0 ? ` and ${more} more` : ''}`;
         }
     }
 }
@@ -69305,29 +69353,29 @@ function sensorSummary(config, result) {
         ['count', result.complete ? count : `at least ${count} (${STOPPED_EARLY})`, ''],
         [
             'bytes',
-            `${result.totalBytes} (${(0,conditions/* formatBytes */.z)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
+            `${result.totalBytes} (${(0,_conditions_js__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(result.totalBytes)})${result.complete ? '' : ' of the objects listed'}`,
             ''
         ],
         [
             'waited',
-            `${(0,duration/* formatDuration */.a3)(result.waitedMs)} of ${(0,duration/* formatDuration */.a3)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
+            `${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(result.waitedMs)} of ${(0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(config.timing.timeoutMs)} (${result.pokes} poke${result.pokes === 1 ? '' : 's'}${result.listRequests === undefined ? '' : `, ${result.listRequests} ListObjectsV2 request${result.listRequests === 1 ? '' : 's'}`})`,
             ''
         ]
     ];
-    const summary = safeMd `### S3 sensor: ${state}
+    const summary = (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `### S3 sensor: ${state}
 
-${table(['', 'value', 'ok'], rows)}
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .tp)(['', 'value', 'ok'], rows)}
 ${result.message}
 `;
     if (!result.objects.length)
         return summary;
     const shown = result.objects.slice(0, SUMMARY_KEYS);
     const more = result.objects.length - shown.length;
-    const items = shown.map(object => safeMd `${code(object.key)} (${(0,conditions/* formatBytes */.z)(object.size)})`);
+    const items = shown.map(object => (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(object.key)} (${(0,_conditions_js__WEBPACK_IMPORTED_MODULE_3__/* .formatBytes */ .z)(object.size)})`);
     if (more > 0)
-        items.push(safeMd `… and ${more} more`);
-    return safeMd `${summary}
-${detailsList(`Matched keys (${result.objects.length})`, items)}`;
+        items.push((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `… and ${more} more`);
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${summary}
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .detailsList */ .N6)(`Matched keys (${result.objects.length})`, items)}`;
 }
 /** The job summary when the sensor stopped on an error (access denied, no such bucket, …). */
 function sensorErrorSummary(config, message) {
@@ -69336,9 +69384,9 @@ function sensorErrorSummary(config, message) {
         ['found', 'false'],
         ['error', message.split('\n')[0]]
     ];
-    return safeMd `### S3 sensor: failed
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `### S3 sensor: failed
 
-${table(['', 'value'], rows)}`;
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .tp)(['', 'value'], rows)}`;
 }
 
 

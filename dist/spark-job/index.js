@@ -63426,6 +63426,171 @@ function errorMessage(error) {
 
 /***/ }),
 
+/***/ 6706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O9: () => (/* binding */ isWebUrl),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   fj: () => (/* binding */ join),
+/* harmony export */   lS: () => (/* binding */ safeMd),
+/* harmony export */   nf: () => (/* binding */ link),
+/* harmony export */   tp: () => (/* binding */ table),
+/* harmony export */   zH: () => (/* binding */ details)
+/* harmony export */ });
+/* unused harmony exports Markdown, text, fence, detailsList */
+/* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
+
+/**
+ * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
+ * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
+ * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
+ * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
+ * is escaped as text on its way in.
+ */
+class Markdown {
+    #source;
+    /** Only this module holds the key: nothing else can make Markdown out of a string. */
+    constructor(key, source) {
+        if (key !== MODULE_KEY)
+            throw new TypeError('Markdown is made by the markdown helpers only');
+        this.#source = source;
+    }
+    toString() {
+        return this.#source;
+    }
+}
+const MODULE_KEY = Symbol('markdown');
+const trusted = (source) => new Markdown(MODULE_KEY, source);
+/**
+ * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
+ * named `md`: Prettier would format such templates as Markdown and change what they make.)
+ */
+function safeMd(literals, ...values) {
+    // A tagged template has one literal more than values.
+    let source = literals[0];
+    values.forEach((value, index) => {
+        source += sourceOf(value) + literals[index + 1];
+    });
+    return trusted(source);
+}
+function sourceOf(value) {
+    if (value instanceof Markdown)
+        return value.toString();
+    if (Array.isArray(value))
+        return value.map(sourceOf).join('');
+    if (value === null || value === undefined || value === false)
+        return '';
+    return text(String(value)).toString();
+}
+/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
+function join(values, separator = '') {
+    return trusted(values.map(sourceOf).join(separator));
+}
+/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
+const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
+/**
+ * Markers that start a block at the start of a line: a heading, a quote, a list item, a
+ * rule or a setext underline (`---`, `===`).
+ */
+const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
+/**
+ * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
+ * notifies them in issues even when escaped, but not inside a code span.
+ */
+const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
+/**
+ * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
+ * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
+ * mention as a code span, where GitHub does not notify anyone.
+ */
+function text(value) {
+    const lines = value.split(/\r\n|\n|\r/).map(line => (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(line)
+        // Split keeps the references at the odd places.
+        .split(REFERENCE)
+        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
+        .join('')
+        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
+        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
+        : `${space}\\${marker}`));
+    return trusted(lines.join('<br>'));
+}
+const ENTITIES = { '<': '&lt;', '&': '&amp;' };
+function escapeInline(part) {
+    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
+}
+/**
+ * An inline code span that its content cannot close: the backtick run around it is longer
+ * than any inside. Line breaks become spaces, hidden characters are shown.
+ */
+function code(value) {
+    const content = (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(String(value).replace(/\r\n|\n|\r/g, ' '));
+    return trusted(content ? codeSpan(content) : '');
+}
+function codeSpan(content) {
+    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the delimiter; the
+    // renderer strips exactly one from each side.
+    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
+    return `${ticks}${padded}${ticks}`;
+}
+/**
+ * A fenced code block that its content cannot close: the fence is one backtick longer than
+ * the longest run of backticks or tildes in the text. Hidden characters are shown.
+ */
+function fence(value, info = '') {
+    const body = value
+        .split(/\r\n|\n|\r/)
+        .map(_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)
+        .join('\n');
+    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
+    const marks = '`'.repeat(Math.max(3, longest + 1));
+    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
+}
+/**
+ * A link when the URL is http(s), else the label followed by the URL as code: a
+ * `javascript:` or relative link must not become clickable.
+ */
+function link(label, url) {
+    if (!isWebUrl(url))
+        return safeMd `${label} (${code(url)})`;
+    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+    return trusted(`[${text(label).toString()}](${target})`);
+}
+/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
+function isWebUrl(url) {
+    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
+}
+/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
+function htmlBlockText(value) {
+    return (0,_printable_js__WEBPACK_IMPORTED_MODULE_0__/* .printable */ .g)(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
+}
+/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
+function table(header, rows) {
+    const cell = (value) => sourceOf(value)
+        .replace(/\|/g, '\\|')
+        .replace(/\r\n|\n|\r/g, ' ');
+    const lines = [
+        `| ${header.map(cell).join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
+    ];
+    return trusted(`${lines.join('\n')}\n`);
+}
+/** A collapsible block of preformatted text. */
+function details(summary, body) {
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
+}
+/** A collapsible list: each item already Markdown (built with the helpers above). */
+function detailsList(summary, items) {
+    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
+    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
+}
+
+
+/***/ }),
+
 /***/ 8080:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -66968,174 +67133,17 @@ function createEmrClients(settings, env = process.env, timeouts = EMR_REQUEST_TI
 
 /***/ }),
 
-/***/ 4064:
+/***/ 9892:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  N: () => (/* binding */ sparkJobOutputs),
-  F: () => (/* binding */ sparkJobSummary)
-});
-
-// EXTERNAL MODULE: ./src/constants/spark-job.ts
-var spark_job = __nccwpck_require__(4054);
-// EXTERNAL MODULE: ./src/core/duration.ts
-var duration = __nccwpck_require__(8571);
-// EXTERNAL MODULE: ./src/core/printable.ts
-var printable = __nccwpck_require__(8080);
-;// CONCATENATED MODULE: ./src/core/markdown.ts
-
-/**
- * GitHub-flavoured Markdown built so that text from data cannot become markup: job summaries
- * and issue bodies quote S3 keys, error messages, service answers and rule names, any of
- * which may hold backticks, pipes, HTML, mentions or bidirectional controls. Only the
- * literal parts of a `safeMd` template and the helpers below make Markdown; every other value
- * is escaped as text on its way in.
- */
-class Markdown {
-    #source;
-    /** Only this module holds the key: nothing else can make Markdown out of a string. */
-    constructor(key, source) {
-        if (key !== MODULE_KEY)
-            throw new TypeError('Markdown is made by the markdown helpers only');
-        this.#source = source;
-    }
-    toString() {
-        return this.#source;
-    }
-}
-const MODULE_KEY = Symbol('markdown');
-const trusted = (source) => new Markdown(MODULE_KEY, source);
-/**
- * Interpolates values into a Markdown template: strings as text, Markdown as it is. (Not
- * named `md`: Prettier would format such templates as Markdown and change what they make.)
- */
-function safeMd(literals, ...values) {
-    // A tagged template has one literal more than values.
-    let source = literals[0];
-    values.forEach((value, index) => {
-        source += sourceOf(value) + literals[index + 1];
-    });
-    return trusted(source);
-}
-function sourceOf(value) {
-    if (value instanceof Markdown)
-        return value.toString();
-    if (Array.isArray(value))
-        return value.map(sourceOf).join('');
-    if (value === null || value === undefined || value === false)
-        return '';
-    return markdown_text(String(value)).toString();
-}
-/** Several pieces one after another, with `separator` (itself literal Markdown) between. */
-function join(values, separator = '') {
-    return trusted(values.map(sourceOf).join(separator));
-}
-/** Characters that start inline markup anywhere in a line (`>` only quotes at its start). */
-const INLINE_MARKUP = /[\\`*_[\]<&!~]/g;
-/**
- * Markers that start a block at the start of a line: a heading, a quote, a list item, a
- * rule or a setext underline (`---`, `===`).
- */
-const BLOCK_START = /^(\s*)(#{1,6}(?=\s|$)|[>+](?=\s|$)|-(?=[\s-]|$)|=(?=[\s=]|$)|\d{1,9}[.)](?=\s|$))/;
-/**
- * A mention (`@user`, `@org/team`) or an issue reference (`#12`, `GH-12`): GitHub links and
- * notifies them in issues even when escaped, but not inside a code span.
- */
-const REFERENCE = /(@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?|#\d+|\bGH-\d+)/;
-/**
- * Plain text as Markdown: hidden characters shown (`\u202e`), markup characters escaped,
- * HTML as entities, a line break as `<br>` (which also works inside a table cell), and a
- * mention as a code span, where GitHub does not notify anyone.
- */
-function markdown_text(value) {
-    const lines = value.split(/\r\n|\n|\r/).map(line => (0,printable/* printable */.g)(line)
-        // Split keeps the references at the odd places.
-        .split(REFERENCE)
-        .map((part, index) => (index % 2 ? codeSpan(part) : escapeInline(part)))
-        .join('')
-        .replace(BLOCK_START, (_match, space, marker) => /^\d/.test(marker)
-        ? `${space}${marker.slice(0, -1)}\\${marker.slice(-1)}`
-        : `${space}\\${marker}`));
-    return trusted(lines.join('<br>'));
-}
-const ENTITIES = { '<': '&lt;', '&': '&amp;' };
-function escapeInline(part) {
-    return part.replace(INLINE_MARKUP, character => ENTITIES[character] ?? `\\${character}`);
-}
-/**
- * An inline code span that its content cannot close: the backtick run around it is longer
- * than any inside. Line breaks become spaces, hidden characters are shown.
- */
-function code(value) {
-    const content = (0,printable/* printable */.g)(String(value).replace(/\r\n|\n|\r/g, ' '));
-    return trusted(content ? codeSpan(content) : '');
-}
-function codeSpan(content) {
-    const longest = Math.max(0, ...(content.match(/`+/g) ?? []).map(run => run.length));
-    const ticks = '`'.repeat(longest + 1);
-    // A space on each side keeps a backtick at either end from joining the delimiter; the
-    // renderer strips exactly one from each side.
-    const padded = /^`|`$|^ .* $/.test(content) ? ` ${content} ` : content;
-    return `${ticks}${padded}${ticks}`;
-}
-/**
- * A fenced code block that its content cannot close: the fence is one backtick longer than
- * the longest run of backticks or tildes in the text. Hidden characters are shown.
- */
-function fence(value, info = '') {
-    const body = value
-        .split(/\r\n|\n|\r/)
-        .map(printable/* printable */.g)
-        .join('\n');
-    const longest = Math.max(0, ...(body.match(/`+|~+/g) ?? []).map(run => run.length));
-    const marks = '`'.repeat(Math.max(3, longest + 1));
-    return trusted(`${marks}${/^[\w+-]*$/.test(info) ? info : ''}\n${body}\n${marks}`);
-}
-/**
- * A link when the URL is http(s), else the label followed by the URL as code: a
- * `javascript:` or relative link must not become clickable.
- */
-function markdown_link(label, url) {
-    if (!isWebUrl(url))
-        return safeMd `${label} (${code(url)})`;
-    const target = url.replace(/[()<> ]/g, character => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
-    return trusted(`[${markdown_text(label).toString()}](${target})`);
-}
-/** An absolute http(s) URL without spaces or quotes: the only links built from data. */
-function isWebUrl(url) {
-    return typeof url === 'string' && /^https?:\/\/[^\s"'<>`\\]+$/i.test(url);
-}
-/** Text inside a raw HTML block (`<summary>`), where Markdown escapes would show. */
-function htmlBlockText(value) {
-    return (0,printable/* printable */.g)(value.replace(/\r\n|\n|\r/g, ' ')).replace(/[&<>"']/g, character => `&#${character.charCodeAt(0)};`);
-}
-/** A GitHub-flavoured Markdown table; each cell's pipes escaped, its line breaks as spaces. */
-function table(header, rows) {
-    const cell = (value) => sourceOf(value)
-        .replace(/\|/g, '\\|')
-        .replace(/\r\n|\n|\r/g, ' ');
-    const lines = [
-        `| ${header.map(cell).join(' | ')} |`,
-        `| ${header.map(() => '---').join(' | ')} |`,
-        ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
-    ];
-    return trusted(`${lines.join('\n')}\n`);
-}
-/** A collapsible block of preformatted text. */
-function details(summary, body) {
-    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${fence(body).toString()}\n\n</details>\n`);
-}
-/** A collapsible list: each item already Markdown (built with the helpers above). */
-function detailsList(summary, items) {
-    const list = items.map(item => `- ${item.toString().replace(/\r\n|\n|\r/g, ' ')}`).join('\n');
-    return trusted(`<details><summary>${htmlBlockText(summary)}</summary>\n\n${list}\n\n</details>\n`);
-}
-
-// EXTERNAL MODULE: ./src/emr/usage.ts
-var usage = __nccwpck_require__(2539);
-;// CONCATENATED MODULE: ./src/emr/report.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ sparkJobSummary),
+/* harmony export */   N: () => (/* binding */ sparkJobOutputs)
+/* harmony export */ });
+/* harmony import */ var _constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4054);
+/* harmony import */ var _core_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8571);
+/* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6706);
+/* harmony import */ var _usage_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2539);
 
 
 
@@ -67143,68 +67151,68 @@ var usage = __nccwpck_require__(2539);
 /** The action's outputs, by their action.yml names. */
 function sparkJobOutputs(outcome) {
     return {
-        [spark_job/* SparkJobOutput */.yc.JobRunId]: outcome.jobRunId,
-        [spark_job/* SparkJobOutput */.yc.State]: outcome.state,
-        [spark_job/* SparkJobOutput */.yc.Attempts]: String(outcome.attempts.length),
-        [spark_job/* SparkJobOutput */.yc.DurationSeconds]: String(outcome.durationSeconds),
-        [spark_job/* SparkJobOutput */.yc.VcpuHours]: (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours),
-        [spark_job/* SparkJobOutput */.yc.MemoryGbHours]: (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours),
-        [spark_job/* SparkJobOutput */.yc.StorageGbHours]: (0,usage/* formatHours */.BG)(outcome.usage.storageGbHours),
-        [spark_job/* SparkJobOutput */.yc.DashboardUrl]: outcome.dashboardUrl,
-        [spark_job/* SparkJobOutput */.yc.FailureKind]: outcome.failure ? (outcome.failureKind ?? 'transient') : '',
-        [spark_job/* SparkJobOutput */.yc.StateDetails]: outcome.attempts.at(-1)?.stateDetails ?? ''
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.JobRunId]: outcome.jobRunId,
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.State]: outcome.state,
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.Attempts]: String(outcome.attempts.length),
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.DurationSeconds]: String(outcome.durationSeconds),
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.VcpuHours]: (0,_usage_js__WEBPACK_IMPORTED_MODULE_3__/* .formatHours */ .BG)(outcome.usage.vcpuHours),
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.MemoryGbHours]: (0,_usage_js__WEBPACK_IMPORTED_MODULE_3__/* .formatHours */ .BG)(outcome.usage.memoryGbHours),
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.StorageGbHours]: (0,_usage_js__WEBPACK_IMPORTED_MODULE_3__/* .formatHours */ .BG)(outcome.usage.storageGbHours),
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.DashboardUrl]: outcome.dashboardUrl,
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.FailureKind]: outcome.failure ? (outcome.failureKind ?? 'transient') : '',
+        [_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_0__/* .SparkJobOutput */ .yc.StateDetails]: outcome.attempts.at(-1)?.stateDetails ?? ''
     };
 }
 /** The job summary: what ran, how it ended, what it cost, every attempt, the driver's last lines. */
 function sparkJobSummary(outcome) {
     const icon = outcome.state === 'SUCCESS' ? '✅' : outcome.failure ? '❌' : '⏳';
     const parts = [
-        safeMd `### ${icon} Spark job ${code(outcome.runName)}: ${outcome.state || 'not started'}
+        (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `### ${icon} Spark job ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(outcome.runName)}: ${outcome.state || 'not started'}
 `
     ];
     const dashboard = outcome.dashboardUrl
-        ? safeMd `${markdown_link('Spark UI', outcome.dashboardUrl)} (the link expires after an hour)`
+        ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .link */ .nf)('Spark UI', outcome.dashboardUrl)} (the link expires after an hour)`
         : 'n/a';
-    parts.push(table(['', ''], [
-        ['Application', code(outcome.applicationId)],
-        ['Job run', code(outcome.jobRunId)],
+    parts.push((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .tp)(['', ''], [
+        ['Application', (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(outcome.applicationId)],
+        ['Job run', (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(outcome.jobRunId)],
         ['State', outcome.state],
         ['Attempts', outcome.attempts.length],
         [
             'Duration',
-            outcome.waited ? (0,duration/* formatDuration */.a3)(outcome.durationSeconds * 1000) : 'not waited for'
+            outcome.waited ? (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(outcome.durationSeconds * 1000) : 'not waited for'
         ],
-        ['Billed vCPU-hours', (0,usage/* formatHours */.BG)(outcome.usage.vcpuHours)],
-        ['Billed memory GB-hours', (0,usage/* formatHours */.BG)(outcome.usage.memoryGbHours)],
-        ['Billed storage GB-hours', (0,usage/* formatHours */.BG)(outcome.usage.storageGbHours)],
+        ['Billed vCPU-hours', (0,_usage_js__WEBPACK_IMPORTED_MODULE_3__/* .formatHours */ .BG)(outcome.usage.vcpuHours)],
+        ['Billed memory GB-hours', (0,_usage_js__WEBPACK_IMPORTED_MODULE_3__/* .formatHours */ .BG)(outcome.usage.memoryGbHours)],
+        ['Billed storage GB-hours', (0,_usage_js__WEBPACK_IMPORTED_MODULE_3__/* .formatHours */ .BG)(outcome.usage.storageGbHours)],
         ['Dashboard', dashboard]
     ]));
     if (outcome.failure)
-        parts.push(safeMd `
+        parts.push((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `
 **${outcome.failure}**
 `);
     if (outcome.attempts.length > 1 || outcome.attempts.some(attempt => attempt.attached)) {
-        parts.push(safeMd `
-${table(['Attempt', 'Job run', 'How', 'State', 'Duration', 'Details'], outcome.attempts.map(attempt => [
+        parts.push((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `
+${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .table */ .tp)(['Attempt', 'Job run', 'How', 'State', 'Duration', 'Details'], outcome.attempts.map(attempt => [
             attempt.number,
-            code(attempt.jobRunId),
+            (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .code */ .aY)(attempt.jobRunId),
             attempt.attached ? 'attached to a running run' : 'submitted',
             attempt.state,
-            (0,duration/* formatDuration */.a3)(attempt.durationSeconds * 1000),
+            (0,_core_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(attempt.durationSeconds * 1000),
             attempt.stateDetails ?? ''
         ]))}`);
     }
     for (const attempt of outcome.attempts) {
         for (const log of attempt.logs) {
             const title = `Driver ${log.stream}, attempt ${attempt.number} (job run ${attempt.jobRunId})`;
-            parts.push(safeMd `
+            parts.push((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `
 ${log.lines
-                ? details(`${title}: last ${log.lines.length} lines`, log.lines.join('\n'))
-                : safeMd `${title}: ${log.problem}
+                ? (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .details */ .zH)(`${title}: last ${log.lines.length} lines`, log.lines.join('\n'))
+                : (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .safeMd */ .lS) `${title}: ${log.problem}
 `}`);
         }
     }
-    return join(parts);
+    return (0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_2__/* .join */ .fj)(parts);
 }
 
 
@@ -68585,13 +68593,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4296);
 /* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2039);
 /* harmony import */ var _emr_clients_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7436);
-/* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4064);
+/* harmony import */ var _emr_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9892);
 /* harmony import */ var _emr_settings_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3920);
 /* harmony import */ var _emr_spark_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1531);
 /* harmony import */ var _records_details_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1976);
 /* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4682);
 /* harmony import */ var _records_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(426);
-/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2285);
+/* harmony import */ var _records_target_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(958);
 
 
 
@@ -69043,20 +69051,85 @@ function estimatedCost(usage, prices) {
 
 /***/ }),
 
-/***/ 2285:
+/***/ 958:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pr: () => (/* binding */ readRecordTarget),
-/* harmony export */   RP: () => (/* binding */ readPrices)
-/* harmony export */ });
-/* unused harmony export githubRunOf */
-/* harmony import */ var _constants_shared_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9848);
-/* harmony import */ var _constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4054);
-/* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7249);
-/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4296);
-/* harmony import */ var _lake_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5819);
-/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5385);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  RP: () => (/* binding */ readPrices),
+  Pr: () => (/* binding */ readRecordTarget)
+});
+
+// UNUSED EXPORTS: githubRunOf
+
+// EXTERNAL MODULE: ./src/constants/shared.ts
+var shared = __nccwpck_require__(9848);
+// EXTERNAL MODULE: ./src/constants/spark-job.ts
+var spark_job = __nccwpck_require__(4054);
+// EXTERNAL MODULE: ./src/core/calendar.ts
+var calendar = __nccwpck_require__(7249);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __nccwpck_require__(4296);
+// EXTERNAL MODULE: ./src/core/markdown.ts
+var markdown = __nccwpck_require__(6706);
+;// CONCATENATED MODULE: ./src/core/run-reference.ts
+
+/**
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
+ */
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
+ */
+function runReference(env, page = 'run') {
+    const id = env.GITHUB_RUN_ID;
+    if (!id || !/^\d{1,20}$/.test(id))
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!(0,markdown/* isWebUrl */.O9)(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
+}
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
+}
+
+// EXTERNAL MODULE: ./src/records/lake.ts
+var lake = __nccwpck_require__(5819);
+// EXTERNAL MODULE: ./src/records/record.ts
+var record = __nccwpck_require__(5385);
+;// CONCATENATED MODULE: ./src/records/target.ts
+
 
 
 
@@ -69070,37 +69143,27 @@ function estimatedCost(usage, prices) {
  * request, as every bad input does.
  */
 function readRecordTarget(inputs, env, cwd, { defaultTask }) {
-    const where = inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.RunRecords);
+    const where = inputs.string(shared/* RecordInput */.cL.RunRecords);
     if (!where)
         return undefined;
-    const root = (0,_lake_js__WEBPACK_IMPORTED_MODULE_4__/* .parseLakeRoot */ .tn)(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.RunRecords, where, cwd);
-    const pipeline = inputs.required(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Pipeline, 'the pipeline name, for the run record');
-    if (!_record_js__WEBPACK_IMPORTED_MODULE_5__/* .NAME */ .o_.test(pipeline))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
-    const task = inputs.string(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Task, env.GITHUB_JOB || defaultTask);
-    if (!_record_js__WEBPACK_IMPORTED_MODULE_5__/* .NAME */ .o_.test(task))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.Task, 'letters, digits, _ . - (at most 100)', task);
-    const logicalDate = inputs.required(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.LogicalDate, 'a date as YYYY-MM-DD, for the run record');
-    if (!(0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_2__/* .isIsoDate */ .s6)(logicalDate))
-        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_shared_js__WEBPACK_IMPORTED_MODULE_0__/* .RecordInput */ .cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
+    const root = (0,lake/* parseLakeRoot */.tn)(shared/* RecordInput */.cL.RunRecords, where, cwd);
+    const pipeline = inputs.required(shared/* RecordInput */.cL.Pipeline, 'the pipeline name, for the run record');
+    if (!record/* NAME */.o_.test(pipeline))
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.Pipeline, 'letters, digits, _ . - (at most 100)', pipeline);
+    const task = inputs.string(shared/* RecordInput */.cL.Task, env.GITHUB_JOB || defaultTask);
+    if (!record/* NAME */.o_.test(task))
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.Task, 'letters, digits, _ . - (at most 100)', task);
+    const logicalDate = inputs.required(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD, for the run record');
+    if (!(0,calendar/* isIsoDate */.s6)(logicalDate))
+        throw new errors/* InputError */.dz(shared/* RecordInput */.cL.LogicalDate, 'a date as YYYY-MM-DD', logicalDate);
     return { root, pipeline, task, logicalDate, run: githubRunOf(env) };
 }
-/** The workflow run writing the record, from the runner's environment. */
+/** The workflow run writing the record (its attempt's page), from the runner's environment. */
 function githubRunOf(env) {
-    const id = env.GITHUB_RUN_ID;
-    if (!id)
+    const run = runReference(env, 'attempt');
+    if (!run)
         return undefined;
-    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    const url = env.GITHUB_REPOSITORY
-        ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}/attempts/${attempt}`
-        : undefined;
-    return {
-        id,
-        attempt,
-        ...(url ? { url } : {}),
-        ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {})
-    };
+    return { ...run, ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {}) };
 }
 const PRICE_KEYS = {
     'vcpu-hour': 'vcpu_hour',
@@ -69111,13 +69174,13 @@ const PRICE_KEYS = {
 function readPrices(inputs, defaults) {
     const prices = { ...defaults };
     const expected = 'vcpu-hour=, memory-gb-hour=, storage-gb-hour= lines with prices in US dollars';
-    for (const [key, text] of Object.entries(inputs.keyValues(_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__/* .SparkJobInput */ .Xm.Prices))) {
+    for (const [key, text] of Object.entries(inputs.keyValues(spark_job/* SparkJobInput */.Xm.Prices))) {
         const field = PRICE_KEYS[key];
         const value = Number(text);
         if (!field)
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__/* .SparkJobInput */ .Xm.Prices, expected, key);
+            throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.Prices, expected, key);
         if (text === '' || !Number.isFinite(value) || value < 0)
-            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(_constants_spark_job_js__WEBPACK_IMPORTED_MODULE_1__/* .SparkJobInput */ .Xm.Prices, `${key} as a number of 0 or more`, text);
+            throw new errors/* InputError */.dz(spark_job/* SparkJobInput */.Xm.Prices, `${key} as a number of 0 or more`, text);
         prices[field] = value;
     }
     return prices;

@@ -69635,12 +69635,13 @@ function githubRequest(token, { baseUrl, policy = github_rest/* DEFAULT_GITHUB_R
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   EU: () => (/* binding */ fence),
+/* harmony export */   O9: () => (/* binding */ isWebUrl),
 /* harmony export */   fj: () => (/* binding */ join),
 /* harmony export */   lS: () => (/* binding */ safeMd),
 /* harmony export */   nf: () => (/* binding */ link),
 /* harmony export */   tp: () => (/* binding */ table)
 /* harmony export */ });
-/* unused harmony exports Markdown, text, code, isWebUrl, details, detailsList */
+/* unused harmony exports Markdown, text, code, details, detailsList */
 /* harmony import */ var _printable_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8080);
 
 /**
@@ -69888,6 +69889,68 @@ function group(match, index) {
         throw new Error(`Capture group ${index} took no part in the match '${match[0]}'`);
     }
     return value;
+}
+
+
+/***/ }),
+
+/***/ 914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   NX: () => (/* binding */ runReference),
+/* harmony export */   ut: () => (/* binding */ runLink)
+/* harmony export */ });
+/* unused harmony exports LOCAL_RUN_VARIABLE, describeRun, runName */
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6706);
+
+/**
+ * Set to `true` by the local workflow runner (`spark-pipeline run`) in every step's
+ * environment. A local run has no page on any GitHub server: its run ID exists only on this
+ * machine, so a link built from `GITHUB_SERVER_URL` would lead to somebody else's run or to
+ * nothing.
+ */
+const LOCAL_RUN_VARIABLE = 'SPARK_PIPELINE_LOCAL_RUN';
+// GitHub's names: an owner of letters, digits and hyphens; a repository of letters, digits,
+// `.`, `_` and `-`, not `.` or `..`.
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+/**
+ * The run from the runner's environment (`GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT`,
+ * `GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`), or undefined outside a workflow run.
+ * `page: 'attempt'` links the attempt's own page rather than the run's latest.
+ */
+function runReference(env, page = 'run') {
+    const id = env.GITHUB_RUN_ID;
+    if (!id || !/^\d{1,20}$/.test(id))
+        return undefined;
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
+    if (env[LOCAL_RUN_VARIABLE] === 'true')
+        return { id, attempt, local: true };
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    if (!(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .isWebUrl */ .O9)(server) || !REPOSITORY.test(repository))
+        return { id, attempt };
+    const url = `${server}/${repository}/actions/runs/${id}${page === 'attempt' ? `/attempts/${attempt}` : ''}`;
+    return { id, attempt, url };
+}
+/** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
+function describeRun(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    if (run.local)
+        return `local run ${run.id}`;
+    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+}
+/** The run's name without its link: "local run 123" or "run 123". */
+function runName(run) {
+    if (!run)
+        return 'a run outside GitHub Actions';
+    return run.local ? `local run ${run.id}` : `run ${run.id}`;
+}
+/** The run's link; `url` (a page the caller was given) takes the place of the run's own. */
+function runLink(run, url) {
+    const page = url || run?.url;
+    return { name: runName(run), ...(page ? { url: page } : {}) };
 }
 
 
@@ -73273,13 +73336,15 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _core_github_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(759);
 /* harmony import */ var _core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7383);
 /* harmony import */ var _core_markdown_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6706);
-/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1436);
-/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(7792);
-/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(1100);
-/* harmony import */ var _pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(5831);
-/* harmony import */ var _pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(1231);
-/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1557);
-/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(5115);
+/* harmony import */ var _core_run_reference_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(914);
+/* harmony import */ var _core_runner_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1436);
+/* harmony import */ var _pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(7792);
+/* harmony import */ var _pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(1100);
+/* harmony import */ var _pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(5831);
+/* harmony import */ var _pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(1231);
+/* harmony import */ var _pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(1557);
+/* harmony import */ var _records_open_lake_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(5115);
+
 
 
 
@@ -73294,18 +73359,18 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 const WORKFLOW_FILE = /^[\w.-]+\.ya?ml$/;
-await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .runAction */ .Cs)(async () => {
-    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionInputs */ .eh)();
+await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .runAction */ .Cs)(async () => {
+    const inputs = (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .actionInputs */ .eh)();
     const env = process.env;
     const token = inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.GithubToken);
     const webhookUrl = inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.WebhookUrl);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$l)(token);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .maskSecret */ .$l)(webhookUrl);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .maskSecret */ .$l)(token);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .maskSecret */ .$l)(webhookUrl);
     if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .InputError */ .dz(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.WebhookUrl, 'an http(s) URL');
     }
-    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_8__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
-    const sla = (0,_pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_9__/* .parseTimeOfDay */ .UW)(inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Sla, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Sla), _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Sla);
+    const target = (0,_pipeline_dates_inputs_js__WEBPACK_IMPORTED_MODULE_9__/* .readLedgerTarget */ .dA)(inputs, env, env.GITHUB_WORKSPACE || process.cwd());
+    const sla = (0,_pipeline_watchdog_js__WEBPACK_IMPORTED_MODULE_10__/* .parseTimeOfDay */ .UW)(inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Sla, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Sla), _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Sla);
     const days = inputs.integer(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Days, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Days, { min: 1, max: 31 });
     const workflow = inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Workflow, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Workflow);
     const keepEnabled = inputs.list(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.KeepEnabled);
@@ -73320,12 +73385,12 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .runAction */ .Cs)(async
     if (!token)
         inputs.required(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.GithubToken, 'a token with actions: write and issues: write');
     const repository = (0,_core_github_rest_js__WEBPACK_IMPORTED_MODULE_4__/* .parseRepository */ .SU)(env.GITHUB_REPOSITORY);
-    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0 });
+    const request = (0,_core_github_js__WEBPACK_IMPORTED_MODULE_3__/* .githubRequest */ .H6)(token, { logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .actionLogger */ .v0 });
     const now = inputs.has(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.RunCreatedAt)
         ? (0,_core_calendar_js__WEBPACK_IMPORTED_MODULE_1__/* .parseTimestamp */ .EH)(inputs.raw(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.RunCreatedAt), _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.RunCreatedAt)
-        : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_11__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;
-    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_7__/* .openDateBook */ .Ss)((0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_12__/* .openLake */ .g)(target.root, target.aws), target.pipeline, undefined, message => _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0.warning(message));
-    const result = await (0,_pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_10__/* .runWatchdog */ .x)({
+        : (await (0,_pipeline_workflow_run_js__WEBPACK_IMPORTED_MODULE_12__/* .getWorkflowRun */ .p)(request, repository, Number(env.GITHUB_RUN_ID))).createdAt;
+    const book = await (0,_pipeline_date_ledger_js__WEBPACK_IMPORTED_MODULE_8__/* .openDateBook */ .Ss)((0,_records_open_lake_js__WEBPACK_IMPORTED_MODULE_13__/* .openLake */ .g)(target.root, target.aws), target.pipeline, undefined, message => _core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .actionLogger */ .v0.warning(message));
+    const result = await (0,_pipeline_watchdog_run_js__WEBPACK_IMPORTED_MODULE_11__/* .runWatchdog */ .x)({
         request,
         repository,
         book,
@@ -73339,19 +73404,19 @@ await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .runAction */ .Cs)(async
         dispatch: inputs.boolean(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Dispatch, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Dispatch),
         label: inputs.string(_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogInput */ .GZ.Label, _constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogDefault */ .JV.Label),
         webhookUrl,
-        runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
-        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0
+        run: (0,_core_run_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .runLink */ .ut)((0,_core_run_reference_js__WEBPACK_IMPORTED_MODULE_6__/* .runReference */ .NX)(env)),
+        logger: _core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .actionLogger */ .v0
     });
     for (const line of result.lines)
-        _core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .actionLogger */ .v0.info(line);
-    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .setOutputs */ .n0)({
+        _core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .actionLogger */ .v0.info(line);
+    (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .setOutputs */ .n0)({
         [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.Overdue]: JSON.stringify(result.watch.overdue),
         [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.BlockedDate]: result.watch.blocked?.date ?? '',
         [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.WorkflowState]: result.state,
         [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.Dispatched]: result.dispatched,
         [_constants_watchdog_js__WEBPACK_IMPORTED_MODULE_0__/* .WatchdogOutput */ .FF.IssueNumber]: result.alert?.issueNumber ?? ''
     });
-    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_6__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .safeMd */ .lS) `### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)
+    await (0,_core_runner_js__WEBPACK_IMPORTED_MODULE_7__/* .writeSummary */ .Sy)((0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .safeMd */ .lS) `### ${result.failing ? '❌' : '✅'} Watchdog: ${result.watch.overdue.length} overdue date(s)
 
 ${(0,_core_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .table */ .tp)(['', ''], result.lines.map(line => ['', line]))}`);
     const failures = result.alert?.failures ?? [];
@@ -73373,9 +73438,11 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ss: () => (/* binding */ openDateBook)
 /* harmony export */ });
-/* unused harmony exports LEDGER_SCHEMA_VERSION, DATES_FOLDER, ledgerKey, parseDateEntry, readLedger, writeDateEntry, legacyLastCompleted, DateBook, ledgerRunOf, describeRun */
+/* unused harmony exports LEDGER_SCHEMA_VERSION, DATES_FOLDER, ledgerKey, parseDateEntry, readLedger, writeDateEntry, legacyLastCompleted, DateBook, ledgerRunOf */
 /* harmony import */ var _core_calendar_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7249);
-/* harmony import */ var _records_record_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5385);
+/* harmony import */ var _core_run_reference_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(914);
+/* harmony import */ var _records_record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5385);
+
 
 
 /**
@@ -73438,6 +73505,7 @@ function parseDateEntry(text, pipeline, date) {
                     ...(typeof run.url === 'string' && /^https?:\/\//.test(run.url)
                         ? { url: run.url }
                         : {}),
+                    ...(run.local === true ? { local: true } : {}),
                     ...(typeof run.event === 'string' ? { event: run.event } : {})
                 }
             }
@@ -73483,7 +73551,7 @@ async function writeDateEntry(lake, entry) {
  * count as completed: its ingest refused to skip a date, so they ran in order.
  */
 async function legacyLastCompleted(lake, pipeline, evidence) {
-    const folder = `${_records_record_js__WEBPACK_IMPORTED_MODULE_1__/* .RUNS_FOLDER */ .Oi}/${pipeline}/`;
+    const folder = `${_records_record_js__WEBPACK_IMPORTED_MODULE_2__/* .RUNS_FOLDER */ .Oi}/${pipeline}/`;
     const dates = (await lake.list(folder))
         .filter(key => key.endsWith(`/${evidence.task}.json`))
         .map(key => /^date=(\d{4}-\d{2}-\d{2})\//.exec(key.slice(folder.length))?.[1])
@@ -73492,7 +73560,7 @@ async function legacyLastCompleted(lake, pipeline, evidence) {
         .reverse();
     // The newest few are enough: a lake whose latest runs all failed is caught up from there.
     for (const date of dates.slice(0, 14)) {
-        const text = await lake.read((0,_records_record_js__WEBPACK_IMPORTED_MODULE_1__/* .recordKey */ .Hy)(pipeline, date, evidence.task));
+        const text = await lake.read((0,_records_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordKey */ .Hy)(pipeline, date, evidence.task));
         let record;
         try {
             record = text ? JSON.parse(text) : undefined;
@@ -73583,25 +73651,10 @@ async function openDateBook(lake, pipeline, legacy, warn) {
 }
 /** The run writing an entry, from the runner's environment. */
 function ledgerRunOf(env) {
-    const id = env.GITHUB_RUN_ID;
-    if (!id)
-        return undefined;
-    const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1;
-    const server = env.GITHUB_SERVER_URL || 'https://github.com';
-    return {
-        id,
-        attempt,
-        ...(env.GITHUB_REPOSITORY
-            ? { url: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}` }
-            : {}),
-        ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {})
-    };
-}
-/** "run 123 (https://…)" for a log line. */
-function describeRun(run) {
+    const run = runReference(env);
     if (!run)
-        return 'a run outside GitHub Actions';
-    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+        return undefined;
+    return { ...run, ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {}) };
 }
 
 
@@ -73959,8 +74012,12 @@ function facts(outcome) {
         ['pipeline', outcome.pipeline],
         ['logical date', outcome.logicalDate],
         ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-        ['run', (0,markdown/* link */.nf)(outcome.runUrl, outcome.runUrl)]
+        ['run', runCell(outcome.run)]
     ]);
+}
+/** The run's page as its own label, or the run's name when it has no page. */
+function runCell(run) {
+    return run.url ? (0,markdown/* link */.nf)(run.url, run.url) : (0,markdown/* safeMd */.lS) `${run.name}`;
 }
 /** The run's dates, one escaped list item each. */
 function dateDetails(outcome) {
@@ -74004,7 +74061,7 @@ ${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
 `.toString() + onceTag(outcome));
 }
 function recoveryComment(outcome) {
-    return (0,markdown/* safeMd */.lS) `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${(0,markdown/* link */.nf)('run', outcome.runUrl)}). Closing.
+    return (0,markdown/* safeMd */.lS) `Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${outcome.run.url ? (0,markdown/* link */.nf)('run', outcome.run.url) : outcome.run.name}). Closing.
 `.toString();
 }
 /** One line for the job summary and the log. */
@@ -74028,7 +74085,8 @@ function slackEscape(text) {
  */
 function webhookMessage(outcome, issueUrl) {
     const headline = summaryLine(outcome);
-    const link = outcome.runUrl ? ` <${outcome.runUrl}|run>` : '';
+    const { url, name } = outcome.run;
+    const link = url ? ` <${url}|run>` : ` (${slackEscape(name)})`;
     const fields = [
         `*Pipeline*\n${slackEscape(outcome.pipeline)}`,
         `*Logical date*\n${slackEscape(outcome.logicalDate)}`
@@ -74053,7 +74111,7 @@ function webhookMessage(outcome, issueUrl) {
         });
     }
     const links = [
-        outcome.runUrl ? `<${outcome.runUrl}|Workflow run>` : '',
+        url ? `<${url}|Workflow run>` : slackEscape(name),
         issueUrl ? `<${issueUrl}|Issue>` : ''
     ].filter(Boolean);
     if (links.length) {
@@ -74315,8 +74373,8 @@ async function notify(request, { repository, outcome: given, label, webhookUrl, 
 
 // EXTERNAL MODULE: ./src/core/calendar.ts
 var calendar = __nccwpck_require__(7249);
-// EXTERNAL MODULE: ./src/pipeline/date-ledger.ts
-var date_ledger = __nccwpck_require__(7792);
+// EXTERNAL MODULE: ./src/core/run-reference.ts
+var run_reference = __nccwpck_require__(914);
 ;// CONCATENATED MODULE: ./src/pipeline/catch-up.ts
 
 
@@ -74565,7 +74623,7 @@ async function runWatchdog(options) {
                 logicalDate: label,
                 failedJobs: [],
                 errorExcerpt: '',
-                runUrl: options.runUrl,
+                run: options.run,
                 details,
                 // A blocked date or a disabled workflow is told once per streak; an overdue date
                 // that a dispatch may still catch up is told every round.

@@ -1,6 +1,7 @@
 import { NotifyDefault, NotifyInput, NotifyOutput } from '../constants/notify.js'
 import { isWebUrl, link, safeMd } from '../core/markdown.js'
 import { errorMessage, InputError } from '../core/errors.js'
+import { runLink, runReference } from '../core/run-reference.js'
 import { githubRequest } from '../core/github.js'
 import {
   actionInputs,
@@ -36,19 +37,17 @@ await runAction(async () => {
   const pipeline = inputs.string(NotifyInput.Pipeline, env.GITHUB_WORKFLOW ?? '')
   if (!pipeline) inputs.required(NotifyInput.Pipeline, 'the pipeline name')
   oneLine(NotifyInput.Pipeline, pipeline, 100)
-  const runUrl = inputs.string(
-    NotifyInput.RunUrl,
-    `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`
-  )
-  if (!isWebUrl(runUrl))
+  const runUrl = inputs.string(NotifyInput.RunUrl)
+  if (runUrl && !isWebUrl(runUrl))
     throw new InputError(NotifyInput.RunUrl, 'an http(s) URL of the run', runUrl)
+  const run = runLink(runReference(env), runUrl)
   const outcome = {
     status,
     pipeline,
     logicalDate: inputs.string(NotifyInput.LogicalDate, 'an unresolved date'),
     failedJobs: parseFailedJobs(inputs.raw(NotifyInput.FailedJobs)),
     errorExcerpt: inputs.string(NotifyInput.ErrorExcerpt),
-    runUrl,
+    run,
     details: inputs.lines(NotifyInput.Details),
     oncePerStreak: inputs.string(NotifyInput.OncePerStreak)
   }
@@ -79,7 +78,7 @@ await runAction(async () => {
     : ''
   await writeSummary(safeMd`### ${result.summary}
 
-${link('Workflow run', runUrl)}${issue}
+${run.url ? link('Workflow run', run.url) : safeMd`Workflow run: ${run.name}`}${issue}
 `)
   for (const extra of result.failures.slice(1)) actionLogger.error(errorMessage(extra))
   if (result.failures.length) throw result.failures[0]

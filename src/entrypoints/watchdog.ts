@@ -4,6 +4,7 @@ import { InputError, UserError } from '../core/errors.js'
 import { githubRequest } from '../core/github.js'
 import { parseRepository } from '../core/github-rest.js'
 import { safeMd, table } from '../core/markdown.js'
+import { runLink, runReference } from '../core/run-reference.js'
 import {
   actionInputs,
   actionLogger,
@@ -74,7 +75,7 @@ await runAction(async () => {
     dispatch: inputs.boolean(WatchdogInput.Dispatch, WatchdogDefault.Dispatch),
     label: inputs.string(WatchdogInput.Label, WatchdogDefault.Label),
     webhookUrl,
-    runUrl: `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`,
+    run: runLink(runReference(env)),
     logger: actionLogger
   })
   for (const line of result.lines) actionLogger.info(line)

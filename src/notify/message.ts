@@ -1,4 +1,5 @@
 import { fence, join, link, safeMd, table, type Markdown } from '../core/markdown.js'
+import type { RunLink } from '../core/run-reference.js'
 
 /** `skipped`: the run had nothing to do (its dates were completed, or it was superseded). */
 export type PipelineStatus = 'success' | 'failure' | 'skipped'
@@ -10,7 +11,8 @@ export interface PipelineOutcome {
   logicalDate: string
   failedJobs: readonly string[]
   errorExcerpt: string
-  runUrl: string
+  /** The run that tells: linked when it has a page (a local run has none). */
+  run: RunLink
   /** One line per date of the run and how it ended (what was done, what is owed). */
   details?: readonly string[]
   /**
@@ -53,9 +55,14 @@ function facts(outcome: PipelineOutcome): Markdown {
       ['pipeline', outcome.pipeline],
       ['logical date', outcome.logicalDate],
       ['failed jobs', outcome.failedJobs.join(', ') || 'see the run'],
-      ['run', link(outcome.runUrl, outcome.runUrl)]
+      ['run', runCell(outcome.run)]
     ]
   )
+}
+
+/** The run's page as its own label, or the run's name when it has no page. */
+function runCell(run: RunLink): Markdown {
+  return run.url ? link(run.url, run.url) : safeMd`${run.name}`
 }
 
 /** The run's dates, one escaped list item each. */
@@ -109,7 +116,7 @@ ${facts(outcome)}${dateDetails(outcome)}${evidence(outcome)}
 }
 
 export function recoveryComment(outcome: PipelineOutcome): string {
-  return safeMd`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${link('run', outcome.runUrl)}). Closing.
+  return safeMd`Recovered: **${outcome.pipeline}** succeeded for **${outcome.logicalDate}** (${outcome.run.url ? link('run', outcome.run.url) : outcome.run.name}). Closing.
 `.toString()
 }
 
@@ -141,7 +148,8 @@ export interface WebhookMessage {
  */
 export function webhookMessage(outcome: PipelineOutcome, issueUrl?: string): WebhookMessage {
   const headline = summaryLine(outcome)
-  const link = outcome.runUrl ? ` <${outcome.runUrl}|run>` : ''
+  const { url, name } = outcome.run
+  const link = url ? ` <${url}|run>` : ` (${slackEscape(name)})`
   const fields = [
     `*Pipeline*\n${slackEscape(outcome.pipeline)}`,
     `*Logical date*\n${slackEscape(outcome.logicalDate)}`
@@ -166,7 +174,7 @@ export function webhookMessage(outcome: PipelineOutcome, issueUrl?: string): Web
     })
   }
   const links = [
-    outcome.runUrl ? `<${outcome.runUrl}|Workflow run>` : '',
+    url ? `<${url}|Workflow run>` : slackEscape(name),
     issueUrl ? `<${issueUrl}|Issue>` : ''
   ].filter(Boolean)
   if (links.length) {

@@ -1,5 +1,6 @@
 import { addDays, daysBetween, type IsoDate } from '../core/calendar.js'
-import { describeRun, type DateBook, type DateEntry } from './date-ledger.js'
+import { describeRun } from '../core/run-reference.js'
+import type { DateBook, DateEntry } from './date-ledger.js'
 
 /** What starts a run, as far as choosing its dates goes. */
 export interface PlanRequest {

@@ -1,6 +1,7 @@
 import type { IsoDate } from '../core/calendar.js'
 import { blockedLine, gapRefusal } from './catch-up.js'
-import { describeRun, type DateBook } from './date-ledger.js'
+import { describeRun } from '../core/run-reference.js'
+import type { DateBook } from './date-ledger.js'
 
 export interface ClaimRequest {
   book: DateBook

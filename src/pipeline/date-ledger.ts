@@ -1,4 +1,5 @@
 import { addDays, isIsoDate, type IsoDate } from '../core/calendar.js'
+import { runReference, type RunReference } from '../core/run-reference.js'
 import type { Lake } from '../records/lake.js'
 import { recordKey, RUNS_FOLDER, type RunRecord } from '../records/record.js'
 
@@ -23,10 +24,7 @@ export type BlockKind = 'refusal' | 'quality' | 'data-missing'
 const BLOCK_KINDS: readonly BlockKind[] = ['refusal', 'quality', 'data-missing']
 
 /** The workflow run that wrote a ledger entry. */
-export interface LedgerRun {
-  id: string
-  attempt: number
-  url?: string
+export interface LedgerRun extends RunReference {
   event?: string
 }
 
@@ -93,6 +91,7 @@ export function parseDateEntry(text: string, pipeline: string, date: IsoDate): D
             ...(typeof run.url === 'string' && /^https?:\/\//.test(run.url)
               ? { url: run.url }
               : {}),
+            ...(run.local === true ? { local: true } : {}),
             ...(typeof run.event === 'string' ? { event: run.event } : {})
           }
         }
@@ -262,22 +261,7 @@ export async function openDateBook(
 
 /** The run writing an entry, from the runner's environment. */
 export function ledgerRunOf(env: NodeJS.ProcessEnv): LedgerRun | undefined {
-  const id = env.GITHUB_RUN_ID
-  if (!id) return undefined
-  const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1
-  const server = env.GITHUB_SERVER_URL || 'https://github.com'
-  return {
-    id,
-    attempt,
-    ...(env.GITHUB_REPOSITORY
-      ? { url: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}` }
-      : {}),
-    ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {})
-  }
-}
-
-/** "run 123 (https://…)" for a log line. */
-export function describeRun(run: LedgerRun | undefined): string {
-  if (!run) return 'a run outside GitHub Actions'
-  return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`
+  const run = runReference(env)
+  if (!run) return undefined
+  return { ...run, ...(env.GITHUB_EVENT_NAME ? { event: env.GITHUB_EVENT_NAME } : {}) }
 }

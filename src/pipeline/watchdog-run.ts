@@ -2,6 +2,7 @@ import type { IsoDate } from '../core/calendar.js'
 import { errorMessage } from '../core/errors.js'
 import type { GitHubRequest, Repository } from '../core/github-rest.js'
 import type { Logger } from '../core/log.js'
+import type { RunLink } from '../core/run-reference.js'
 import { notify, type NotifyResult } from '../notify/notify.js'
 import type { WebhookOptions } from '../notify/webhook.js'
 import { blockedLine, describeDates } from './catch-up.js'
@@ -31,7 +32,7 @@ export interface WatchdogOptions {
   dispatch: boolean
   label: string
   webhookUrl: string
-  runUrl: string
+  run: RunLink
   logger: Logger
   webhook?: WebhookOptions
 }
@@ -151,7 +152,7 @@ export async function runWatchdog(options: WatchdogOptions): Promise<WatchdogRes
         logicalDate: label,
         failedJobs: [],
         errorExcerpt: '',
-        runUrl: options.runUrl,
+        run: options.run,
         details,
         // A blocked date or a disabled workflow is told once per streak; an overdue date
         // that a dispatch may still catch up is told every round.

@@ -69,8 +69,11 @@ export interface RunRecord {
   pipeline: string
   task: string
   logical_date: string
-  /** The GitHub workflow run and attempt that wrote the record (absent outside Actions). */
-  run?: { id: string; attempt: number; url?: string; job?: string }
+  /**
+   * The GitHub workflow run and attempt that wrote the record (absent outside Actions);
+   * `local` for a run of the local runner, which has no page to link.
+   */
+  run?: { id: string; attempt: number; url?: string; local?: boolean; job?: string }
   state: TaskState
   started_at: string
   /** Absent while running. */

@@ -3,6 +3,7 @@ import { SparkJobInput } from '../constants/spark-job.js'
 import { isIsoDate } from '../core/calendar.js'
 import { InputError } from '../core/errors.js'
 import type { Inputs } from '../core/inputs.js'
+import { runReference } from '../core/run-reference.js'
 import { parseLakeRoot, type LakeRoot } from './lake.js'
 import { NAME, type Prices, type RunRecord } from './record.js'
 
@@ -50,21 +51,11 @@ export function readRecordTarget(
   return { root, pipeline, task, logicalDate, run: githubRunOf(env) }
 }
 
-/** The workflow run writing the record, from the runner's environment. */
+/** The workflow run writing the record (its attempt's page), from the runner's environment. */
 export function githubRunOf(env: NodeJS.ProcessEnv): RunRecord['run'] {
-  const id = env.GITHUB_RUN_ID
-  if (!id) return undefined
-  const attempt = Number(env.GITHUB_RUN_ATTEMPT) || 1
-  const server = env.GITHUB_SERVER_URL || 'https://github.com'
-  const url = env.GITHUB_REPOSITORY
-    ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${id}/attempts/${attempt}`
-    : undefined
-  return {
-    id,
-    attempt,
-    ...(url ? { url } : {}),
-    ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {})
-  }
+  const run = runReference(env, 'attempt')
+  if (!run) return undefined
+  return { ...run, ...(env.GITHUB_JOB ? { job: env.GITHUB_JOB } : {}) }
 }
 
 const PRICE_KEYS = {

@@ -1,6 +1,7 @@
 import { formatDuration } from '../core/duration.js'
 import { addDays, daysBetween } from '../core/calendar.js'
 import { redactCredentials } from '../core/redact.js'
+import { runName } from '../core/run-reference.js'
 import type { Status } from '../quality/evaluate.js'
 import type { RunRecord } from '../records/record.js'
 import type { GitHubHistory, WorkflowRunInfo } from './github-history.js'
@@ -328,6 +329,7 @@ function recordCell(record: RunRecord, runs: Map<string, WorkflowRunInfo>): Cell
     parts.push(formatDuration(record.duration_seconds * 1000))
   if (attempts > 1) parts.push(`${attempts} attempts`)
   if (record.spark) parts.push(`$${record.spark.estimated_cost_usd.toFixed(4)}`)
+  if (record.run?.local) parts.push(runName(record.run))
   // Written by an older version, or by hand: stripped again, the page is public.
   if (record.message) parts.push(redactCredentials(record.message))
   const link = webLink(record.run?.url) ?? (record.run ? runs.get(record.run.id)?.url : undefined)

@@ -31,6 +31,7 @@ const RUN_RECORD = fields({
       id: text(40),
       attempt: number({ min: 1, whole: true }),
       url: optional(text(500)),
+      local: optional(flag),
       job: optional(text(200))
     })
   ),

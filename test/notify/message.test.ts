@@ -4,6 +4,7 @@ import {
   excerpt,
   issueBody,
   MAX_EXCERPT_LINES,
+  recoveryComment,
   webhookMessage,
   type PipelineOutcome
 } from '../../src/notify/message.js'
@@ -14,7 +15,7 @@ const outcome: PipelineOutcome = {
   logicalDate: '2026-02-28',
   failedJobs: ['ingest-cdc'],
   errorExcerpt: '',
-  runUrl: 'https://github.com/example/pipeline/actions/runs/1'
+  run: { name: 'run 1', url: 'https://github.com/example/pipeline/actions/runs/1' }
 }
 
 describe('failed-jobs input', () => {
@@ -55,6 +56,17 @@ describe('messages', () => {
     expect(kept.slice(1)).toEqual(lines.slice(-MAX_EXCERPT_LINES))
     expect(excerpt('one\ntwo')).toBe('one\ntwo')
     expect(excerpt('x'.repeat(10_000)).length).toBeLessThanOrEqual(3002)
+  })
+
+  it('names a run without a page (a local run) and links nothing', () => {
+    const local = { ...outcome, run: { name: 'local run 1765072800' } }
+    for (const text of [issueBody(local), recoveryComment(local)]) {
+      expect(text).toContain('local run 1765072800')
+      expect(text).not.toMatch(/https?:|\]\(/)
+    }
+    const message = JSON.stringify(webhookMessage(local))
+    expect(message).toContain('local run 1765072800')
+    expect(message).not.toMatch(/https?:|\|run>|\|Workflow run>/)
   })
 
   it('marks the issue with the pipeline so it is found again even when retitled', () => {

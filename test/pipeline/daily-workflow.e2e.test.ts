@@ -246,7 +246,7 @@ describe(
       expect(again.exitCode).toBe(0)
       expect(again.spark).toEqual([])
       expect(again.output).toMatch(
-        /plan │ 2026-01-03 was completed by run \d+ \(\S+\) at \S+; nothing to do \(force: true processes it again\)/
+        /plan │ 2026-01-03 was completed by local run \d+ at \S+; nothing to do \(force: true processes it again\)/
       )
       expect(again.jobs).toMatchObject({ 'day-1': 'skipped', report: 'success' })
     })
@@ -301,7 +301,7 @@ describe(
       expect(backup.spark).toEqual([])
       expect(backup.output).not.toContain('wait-for-data')
       expect(backup.output).toMatch(
-        /plan │ 2026-01-06 was completed by run \d+ \(\S+\) at \S+; nothing to do/
+        /plan │ 2026-01-06 was completed by local run \d+ at \S+; nothing to do/
       )
     })
 
@@ -337,12 +337,18 @@ describe(
       expect(await ledger('2026-01-07')).toMatchObject({
         state: 'blocked',
         kind: 'quality',
-        task: 'validate-data-quality'
+        task: 'validate-data-quality',
+        // A local run has no page to link: named, never linked to github.com.
+        run: { local: true }
       })
+      expect((await ledger('2026-01-07'))?.run).not.toHaveProperty('url')
       const open = github.issues.filter(issue => issue.state === 'open')
       expect(open).toHaveLength(1)
       expect(open[0]?.body).toContain('2026-01-07')
       expect(open[0]?.body).toContain('country is ISO 3166-1 alpha-2')
+      expect(open[0]?.body).toMatch(/\| run \| local run \d+ \|/)
+      expect(open[0]?.body).not.toContain('github.com')
+      expect(bad.output).not.toMatch(/https:\/\/github\.com\/[^ ]*\/actions\/runs\//)
       expect(bad.output).toContain(`local GitHub API: opened issue #${open[0]?.number}`)
     })
 

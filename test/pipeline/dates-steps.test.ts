@@ -293,7 +293,7 @@ describe('the watchdog round', () => {
       dispatch: true,
       label: 'pipeline-failure',
       webhookUrl: '',
-      runUrl: 'https://github.com/o/r/actions/runs/9',
+      run: { name: 'run 9', url: 'https://github.com/o/r/actions/runs/9' },
       logger: new MemoryLogger()
     })
 

@@ -367,6 +367,13 @@ describe('what a record says is data', () => {
       state: 'success',
       run: { id: '2', attempt: 1, url: 'https://github.com/o/r/actions/runs/2/attempts/1' }
     })
+    // Written by a local run: named, and linked nowhere.
+    write('c', {
+      ...base,
+      task: 'c',
+      state: 'success',
+      run: { id: '1772416800', attempt: 1, local: true }
+    })
     const { model, html } = await buildDashboard(
       settingsOf({ lake: dir, pipeline: 'daily', days: '1' }),
       {
@@ -377,8 +384,10 @@ describe('what a record says is data', () => {
     )
     expect(model.grid.map(row => row[0]?.link)).toEqual([
       undefined,
-      'https://github.com/o/r/actions/runs/2/attempts/1'
+      'https://github.com/o/r/actions/runs/2/attempts/1',
+      undefined
     ])
+    expect(model.grid[2]?.[0]?.title).toBe('success · local run 1772416800')
     const page = readFileSync(html, 'utf8')
     expect(page).not.toContain('javascript:alert')
     expect(page).not.toContain('<img src=x')

@@ -94,8 +94,9 @@ export async function planWorkflow(
           return
         }
         const action = loadLocalAction(workspace, uses)
-        if (typeof action === 'string') {
-          problems.push(`${location(workflow.file, step.uses)}: ${action}`)
+        if (Array.isArray(action)) {
+          const at = location(workflow.file, step.uses)
+          problems.push(...action.map(problem => `${at}: ${problem}`))
           return
         }
         planned.steps.push({ label: uses, kind: 'local-action', post: action.post !== undefined })

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { LOCAL_RUN_VARIABLE } from '../../../src/core/run-reference.js'
 import { UsageError } from './errors.js'
 import { resolveInputs } from './inputs.js'
 import { githubContext, githubEnv, runIdentity } from './github-context.js'
@@ -183,6 +184,8 @@ export async function runWorkflowFile(request: RunRequest): Promise<RunResult> {
         ...githubEnv(github, eventPath),
         ...services.env,
         RUNNER_TEMP: tempDir,
+        // The run has no page on github.com: the actions name it "local run <id>" instead.
+        [LOCAL_RUN_VARIABLE]: 'true',
         ...(request.verbose ? { RUNNER_DEBUG: '1' } : {})
       },
       workflowEnv: {}

@@ -30,6 +30,30 @@ describe('runner: what it refuses, before anything runs', () => {
     )
   })
 
+  it('a local action.yml with two problems: one line per problem, each at the step that uses it', async () => {
+    const workspace = tempDir('runner-bad-action')
+    mkdirSync(`${workspace}/bad`)
+    writeFileSync(`${workspace}/bad/action.yml`, 'name: bad\nrunz: {}\n')
+    writeFileSync(
+      `${workspace}/uses-bad.yml`,
+      'on: workflow_dispatch\njobs:\n  one:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./bad\n'
+    )
+    const run = runFixture('uses-bad.yml', {
+      workspace,
+      workflowFile: `${workspace}/uses-bad.yml`
+    })
+    const refused = await run.then(
+      () => undefined,
+      (error: unknown) => error
+    )
+    expect(refused).toBeInstanceOf(WorkflowFileError)
+    const lines = (refused as Error).message.split('\n')
+    expect(lines).toEqual([
+      "uses-bad.yml:6:15: bad/action.yml:2:1: Unexpected value 'runz'",
+      'uses-bad.yml:6:15: bad/action.yml:1:1: Required property is missing: runs'
+    ])
+  })
+
   it('an unknown remote action: skipped with one line, or an error with --strict', async () => {
     const skipped = await runFixture('test/fixtures/workflows/remote.yml')
     expect(skipped.exitCode).toBe(0)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -7,8 +7,9 @@ import {
   repositoryOfRemote,
   runIdentity
 } from '../../../local/src/runner/github-context.js'
+import { LocalGitHubStore } from '../../../local/src/runner/local-github-store.js'
 import { tempDir } from '../../support/temp.js'
-import { jobLines, runFixture } from './support.js'
+import { jobLines, projectRoot, runFixture } from './support.js'
 
 const readsItsRun = `name: reads its run
 on: workflow_dispatch
@@ -29,6 +30,24 @@ jobs:
             const run = await response.json()
             console.log("the stand-in has run " + run.id + ": " + (String(run.id) === id))
           '
+`
+
+const tellsOfAFailure = `name: tells of a failure
+on: workflow_dispatch
+permissions:
+  issues: write
+jobs:
+  tell:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "local run mark=$SPARK_PIPELINE_LOCAL_RUN"
+      - uses: ./notify
+        with:
+          status: failure
+          pipeline: daily-customer-etl
+          logical-date: '2026-01-05'
+          failed-jobs: ingest-cdc
+          github-token: \${{ github.token }}
 `
 
 describe('the repository a local run names', () => {
@@ -93,5 +112,35 @@ describe('the repository a local run names', () => {
       expect.stringMatching(/^the stand-in has run \d+: true$/)
     ])
     expect(run.output).toContain(`repository: ${repository} (refs/heads/main, `)
+  })
+})
+
+describe('a local run has no page on github.com', () => {
+  it("notify's issue and summary name the local run, and link no run", async () => {
+    const root = tempDir('runner-local-run')
+    const clone = path.join(root, 'clone')
+    mkdirSync(clone)
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: clone, stdio: 'ignore' })
+    // The notify action as this project ships it: its action.yml and its bundle.
+    cpSync(path.join(projectRoot, 'notify', 'action.yml'), path.join(clone, 'notify', 'action.yml'))
+    cpSync(path.join(projectRoot, 'dist', 'notify'), path.join(clone, 'dist', 'notify'), {
+      recursive: true
+    })
+    writeFileSync(path.join(clone, 'tells.yml'), tellsOfAFailure)
+    const github = new LocalGitHubStore('local/clone', 'http://localhost')
+    const run = await runFixture('tells.yml', {
+      workspace: clone,
+      workflowFile: path.join(clone, 'tells.yml'),
+      runId: 1767578400,
+      github
+    })
+    expect(run.exitCode, run.output).toBe(0)
+    expect(jobLines(run.output, 'tell')).toContain('local run mark=true')
+    expect(github.issues).toHaveLength(1)
+    const body = github.issues[0]!.body
+    expect(body).toContain('| run | local run 1767578400 |')
+    expect(body).not.toMatch(/https?:\/\//)
+    expect(run.output).toContain('Workflow run: local run 1767578400')
+    expect(run.output).not.toContain('github.com')
   })
 })

@@ -24,7 +24,10 @@ export class LocalActionStep implements JobStep {
     const { file, run } = job
     const uses = this.step.uses.value
     const action = loadLocalAction(run.options.workspace, uses)
-    if (typeof action === 'string') throw new Error(`${location(file, this.step.uses)}: ${action}`)
+    if (Array.isArray(action)) {
+      const at = location(file, this.step.uses)
+      throw new Error(action.map(problem => `${at}: ${problem}`).join('\n'))
+    }
     const inputEnv = actionInputs(
       action,
       evaluateTextMap(property(rawStep, 'with'), contexts, file),

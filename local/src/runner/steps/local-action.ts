@@ -38,15 +38,18 @@ export function localActionFile(workspace: string, uses: string): string | undef
 // runner's own (src/Runner.Worker/action_yaml.json) does not, and runs actions without them.
 const notRequiredOnGitHub = /: Required property is missing: (name|description)$/
 
-/** Reads `<dir>/action.yml` with GitHub's parser; a message says what is wrong, else the action. */
+/**
+ * Reads `<dir>/action.yml` with GitHub's parser: the action, or what is wrong with it, one
+ * line per problem.
+ */
 export function loadLocalAction(
   workspace: string,
   uses: string,
   nodes: NodeInstall[] = availableNodes()
-): LocalAction | string {
+): LocalAction | string[] {
   const dir = path.resolve(workspace, uses)
   const file = localActionFile(workspace, uses)
-  if (!file) return `${uses}: no action.yml in ${path.relative(workspace, dir) || '.'}`
+  if (!file) return [`${uses}: no action.yml in ${path.relative(workspace, dir) || '.'}`]
   const relative = path.relative(workspace, file)
   const parsed = parseAction(
     { name: relative, content: readFileSync(file, 'utf8') },
@@ -56,16 +59,17 @@ export function loadLocalAction(
     .getErrors()
     .map(error => refusal(error.message))
     .filter(message => !notRequiredOnGitHub.test(message))
-  if (errors.length > 0 || !parsed.value) return errors.join('; ') || `${relative}: not an action`
+  if (errors.length > 0) return errors
+  if (!parsed.value) return [`${relative}: not an action`]
   // Past the errors GitHub would not raise: converted all the same.
   const template = convertActionTemplate(parsed.context, parsed.value, {
     errorPolicy: ErrorPolicy.TryConversion
   })
   const runs = template.runs
   const runtime = nodeRuntimeFor(runs.using, nodes)
-  if (typeof runtime === 'string') return `${relative}: ${runtime}`
+  if (typeof runtime === 'string') return [`${relative}: ${runtime}`]
   const node = runs as Extract<ActionTemplate['runs'], { main: string }>
-  if (node.pre) return `${relative}: runs.pre is not supported by the local runner`
+  if (node.pre) return [`${relative}: runs.pre is not supported by the local runner`]
   return {
     dir,
     template,
