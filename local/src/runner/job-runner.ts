@@ -66,7 +66,7 @@ async function runMainStep(context: JobContext, step: Step, index: number): Prom
   let name = step.id
   const started = Date.now()
   try {
-    name = stepDisplayName(step, evaluateToken(step.name, context.contexts(), file))
+    name = stepDisplayName(step, context.contexts(), file)
     const condition = withStatusFunction(
       (step as RunStep | ActionStep).if?.expression ?? 'success()'
     )
@@ -162,11 +162,21 @@ function continueOnError(step: Step, contexts: Contexts, file: string): boolean 
   return value ? Boolean(evaluateToken(value, contexts, file)) : false
 }
 
-function stepDisplayName(step: Step, evaluated: unknown): string {
+/**
+ * A step's name as GitHub's runner shows it: its `name:`, else `Run ` and the first line of
+ * its script evaluated in the step's contexts (the script as written when it cannot be).
+ */
+function stepDisplayName(step: Step, contexts: Contexts, file: string): string {
+  const evaluated = evaluateToken(step.name, contexts, file)
   if (evaluated !== undefined && evaluated !== null && evaluated !== '') return asText(evaluated)
   if ('run' in step) {
-    const script = isString(step.run) ? step.run.value : step.run.toDisplayString()
-    return `Run ${script.trim().split('\n')[0]}`
+    let script: string
+    try {
+      script = asText(evaluateToken(step.run, contexts, file))
+    } catch {
+      script = isString(step.run) ? step.run.value : step.run.toDisplayString()
+    }
+    return `Run ${script.trimStart().split(/\r|\n/)[0]}`
   }
   if ('uses' in step) return `Run ${step.uses.value}`
   return step.id

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs'
+import { cpSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../support/temp.js'
@@ -89,6 +89,34 @@ describe('runner: block scalars holding ${{ }}, as GitHub reads them', () => {
       ])
     }
   )
+})
+
+describe('runner: a step without a name, as GitHub names it', () => {
+  it("is 'Run ' and its script's first line, evaluated, from a CRLF block scalar too", async () => {
+    const workspace = tempDir('runner-step-names')
+    const workflow = [
+      'on: workflow_dispatch',
+      'jobs:',
+      '  one:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: |',
+      '',
+      '          echo "event=${{ github.event_name }}"',
+      '          echo second line',
+      "      - run: echo ${{ hashFiles('none') }} stays as written",
+      ''
+    ].join('\r\n')
+    writeFileSync(path.join(workspace, 'names.yml'), workflow)
+    const run = await runFixture('names.yml', {
+      workspace,
+      workflowFile: path.join(workspace, 'names.yml')
+    })
+    const started = run.output.split('\n').filter(line => line.startsWith('  one ▸ '))
+    expect(started[0]).toBe('  one ▸ Run echo "event=workflow_dispatch"')
+    // An expression the runner cannot evaluate: the script as written, as GitHub shows it.
+    expect(started[1]).toMatch(/^ {2}one ▸ Run .*hashFiles\('none'\)/)
+  })
 })
 
 describe('runner: a matrix from expressions', () => {
