@@ -157,6 +157,7 @@ async function main(): Promise<number> {
     s3Endpoint: moto.endpoint,
     workDir,
     credentials,
+    warm: !args.cold,
     env: { ...process.env, ...awsTestEnv },
     ...(args.verbose ? { log: line => console.log(`  [local EMR Serverless] ${line}`) } : {}),
     onJobRunState: change => sparkTimes.record(change)
