@@ -10,6 +10,8 @@ export const WARM_DRIVER_SCRIPT = path.join(import.meta.dirname, 'warm_driver.py
 
 export interface WarmDriverOptions {
   python: string
+  /** Default: WARM_DRIVER_SCRIPT (the tests' fast lane gives a stand-in of the protocol). */
+  script?: string
   /** spark-submit's options for the driver's JVM (master, jars, properties file). */
   sparkSubmitArgs: readonly string[]
   /** The static properties the driver was started with (the same file as in the args). */
@@ -83,7 +85,8 @@ export class WarmDriver {
       stdout: createWriteStream(path.join(options.folder, 'stdout')),
       stderr: createWriteStream(path.join(options.folder, 'stderr'))
     }
-    this.child = spawn(options.python, [WARM_DRIVER_SCRIPT, options.propertiesFile], {
+    const script = options.script ?? WARM_DRIVER_SCRIPT
+    this.child = spawn(options.python, [script, options.propertiesFile], {
       cwd: options.folder,
       env: {
         ...options.env,
@@ -107,6 +110,10 @@ export class WarmDriver {
         this.ownLogs.stderr.end()
       })
     })
+    // A driver that dies resets its channels; its exit is handled on 'close' above.
+    for (const channel of [this.child.stdio[3], this.child.stdio[4]]) {
+      channel?.on('error', () => undefined)
+    }
     this.split('stdout', this.child.stdout!)
     this.split('stderr', this.child.stderr!)
     let onReady: (value: { sparkUiUrl: string | undefined }) => void = () => undefined
