@@ -19,6 +19,11 @@ export interface WarmDriverOptions {
   /** The driver's own folder: its working directory and its logs between runs. */
   folder: string
   env: NodeJS.ProcessEnv
+  /**
+   * After the driver said a run ended, how long its output may take to pass the end markers
+   * (a run that closed its stdout never writes them); default 5 s.
+   */
+  flushTimeoutMs?: number
 }
 
 export interface WarmRunRequest {
@@ -78,8 +83,10 @@ export class WarmDriver {
   private current: CurrentRun | undefined
   private exit: ProcessExit | undefined
   private readonly exited: Promise<ProcessExit>
+  private readonly flushTimeoutMs: number
 
   constructor(options: WarmDriverOptions) {
+    this.flushTimeoutMs = options.flushTimeoutMs ?? 5_000
     mkdirSync(options.folder, { recursive: true })
     this.ownLogs = {
       stdout: createWriteStream(path.join(options.folder, 'stdout')),
@@ -219,8 +226,12 @@ export class WarmDriver {
     } else if (event.event === 'started') {
       current.onStarted()
     } else if (event.event === 'ended') {
-      current.ended = { exitCode: event.exitCode ?? 1, replace: event.replace ?? false }
+      const ended = { exitCode: event.exitCode ?? 1, replace: event.replace ?? false }
+      current.ended = ended
       this.settleWhenFlushed(current)
+      setTimeout(() => {
+        if (this.current === current) current.settle({ kind: 'ended', ...ended })
+      }, this.flushTimeoutMs).unref()
     }
   }
 

@@ -26,7 +26,8 @@ function standIn(env: NodeJS.ProcessEnv = {}): WarmDriver {
     sparkSubmitArgs: ['--master', 'local[2]'],
     propertiesFile,
     folder: path.join(folder, 'driver'),
-    env: { PATH: process.env.PATH, ...env }
+    env: { PATH: process.env.PATH, ...env },
+    flushTimeoutMs: 50
   })
 }
 
@@ -76,6 +77,20 @@ describe('WarmDriver (against a stand-in of the Python driver)', () => {
       kind: 'ended',
       replace: true
     })
+    await driver.stop(5_000)
+  })
+
+  it('settles a run whose end markers never come once the driver said it ended', async () => {
+    const driver = standIn()
+    await driver.ready
+    const { streams, text } = outputs()
+    expect(await driver.run(request('r1', 'unmarked'), streams, () => undefined)).toEqual({
+      kind: 'ended',
+      exitCode: 0,
+      replace: false
+    })
+    expect(text.stderr).toBe('stderr of r1\n')
+    expect(driver.busy).toBe(false)
     await driver.stop(5_000)
   })
 
