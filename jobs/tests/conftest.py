@@ -6,7 +6,8 @@ and a Hadoop catalog `lake` on a temporary warehouse, configured as the local pi
 configures it: tests give each lake its own namespace (`new_table`). The job files are single
 self-contained scripts (EMR Serverless ships one entry-point file), so the tests import them by
 module name from `jobs/`, `jobs/one-off/` (the migration), `local/sample-data/` (the
-sample-data generator) and `local/src/emr-serverless/` (the local warm Spark driver).
+sample-data generator), `local/src/emr-serverless/` (the local warm Spark driver) and
+`test/support/` (the end-to-end tests' Python helpers).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ for folder in (
     JOBS_DIR / "one-off",
     JOBS_DIR.parent / "local" / "sample-data",
     JOBS_DIR.parent / "local" / "src" / "emr-serverless",
+    JOBS_DIR.parent / "test" / "support",
 ):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
