@@ -1,7 +1,7 @@
 /**
  * Starts the local EMR Serverless on its own, until Ctrl-C:
  *   npm run local-emr -- --s3-endpoint http://127.0.0.1:5000 [--application ID=NAME]…
- *     [--master local[2]] [--work-dir .work/local-emr] [--port N] [--verbose]
+ *     [--master local[2]] [--work-dir .work/local-emr] [--port N] [--cold] [--verbose]
  * then point the AWS SDK (the Spark job action) at it with AWS_ENDPOINT_URL_EMR_SERVERLESS and
  * the credentials it prints: it makes new random ones each start and accepts no others (the
  * job runs reach the local S3 with them too).
@@ -31,6 +31,7 @@ try {
       master: { type: 'string', default: 'local[2]' },
       'work-dir': { type: 'string', default: path.join(projectRoot, '.work', 'local-emr') },
       port: { type: 'string' },
+      cold: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false }
     }
   }).values
@@ -62,6 +63,8 @@ try {
     workDir: path.resolve(values['work-dir']),
     applications: applications.length ? applications : [DEFAULT_APPLICATION],
     master: values.master,
+    // Pre-initialised capacity unless --cold: a warm Spark driver per application.
+    warm: !values.cold,
     ...(port === undefined ? {} : { port }),
     // --verbose logs every request and state; else one line per state a run enters.
     ...(values.verbose

@@ -122,6 +122,14 @@ class SparkRuns {
   get count(): number {
     return this.runs.size
   }
+  /** Each job run's time from SUBMITTED to its end, in the order they were submitted. */
+  durations(): { name: string; state: string; ms: number }[] {
+    return [...this.runs.values()].map(run => ({
+      name: run.name,
+      state: run.state,
+      ms: (run.end ?? performance.now()) - run.start
+    }))
+  }
   /** One line per job run, in the order they were submitted. */
   lines(): string[] {
     const width = Math.max(0, ...[...this.runs.values()].map(run => run.name.length))
@@ -157,6 +165,7 @@ async function main(): Promise<number> {
     s3Endpoint: moto.endpoint,
     workDir,
     credentials,
+    warm: !args.cold,
     env: { ...process.env, ...awsTestEnv },
     ...(args.verbose ? { log: line => console.log(`  [local EMR Serverless] ${line}`) } : {}),
     onJobRunState: change => sparkTimes.record(change)
@@ -265,6 +274,7 @@ async function main(): Promise<number> {
         totalMs,
         sparkMs: sparkTimes.totalMs(),
         jobRuns: sparkTimes.count,
+        jobRunTimes: sparkTimes.durations(),
         runnerMs,
         skipped: results.filter(result => result.status === 'skipped').length
       })

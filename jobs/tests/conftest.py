@@ -5,8 +5,9 @@ started once per pytest run. It has the Iceberg runtime (the jar `npm run setup:
 and a Hadoop catalog `lake` on a temporary warehouse, configured as the local pipeline
 configures it: tests give each lake its own namespace (`new_table`). The job files are single
 self-contained scripts (EMR Serverless ships one entry-point file), so the tests import them by
-module name from `jobs/`, `jobs/one-off/` (the migration) and `local/sample-data/` (the
-sample-data generator).
+module name from `jobs/`, `jobs/one-off/` (the migration), `local/sample-data/` (the
+sample-data generator), `local/src/emr-serverless/` (the local warm Spark driver) and
+`test/support/` (the end-to-end tests' Python helpers).
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ import pytest
 from pyspark.sql import SparkSession
 
 JOBS_DIR = Path(__file__).resolve().parent.parent
-for folder in (JOBS_DIR, JOBS_DIR / "one-off", JOBS_DIR.parent / "local" / "sample-data"):
+for folder in (
+    JOBS_DIR,
+    JOBS_DIR / "one-off",
+    JOBS_DIR.parent / "local" / "sample-data",
+    JOBS_DIR.parent / "local" / "src" / "emr-serverless",
+    JOBS_DIR.parent / "test" / "support",
+):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 

@@ -22,6 +22,8 @@ export interface PipelineArgs {
   fresh: boolean
   /** Process completed dates again (the workflow's `force` input). */
   force: boolean
+  /** One spark-submit per job run instead of the warm driver. */
+  cold: boolean
   verbose: boolean
   /** Where to write the wall and Spark times as JSON, if given. */
   timings?: string
@@ -90,6 +92,7 @@ export function parsePipelineArgs(argv: readonly string[], projectRoot: string):
       seed: inputs.integer('seed', 7, { min: 0, max: 2 ** 31 - 1 }),
       fresh: values.fresh === true,
       force: values.force === true,
+      cold: values.cold === true,
       verbose: values.verbose === true,
       ...(given('timings') ? { timings: path.resolve(given('timings')!) } : {}),
       lake: lakeFolder(inputs.raw('lake'), projectRoot)

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
 export const USAGE =
-  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--force] [--lake DIR] [--verbose] [--timings FILE]\n' +
+  'usage: npm run pipeline -- [--date YYYY-MM-DD | --start YYYY-MM-DD --end YYYY-MM-DD] [--scale N] [--seed N] [--fresh] [--force] [--lake DIR] [--cold] [--verbose] [--timings FILE]\n' +
   '  --date          one logical date (instead of --start and --end)\n' +
   '  --start, --end  the first and last logical date (default 2026-01-01 … 2026-01-03, at most 366 days)\n' +
   '  --scale N       sample size: 200 × N customers, 100 × N changes a day (1 to 1000, default 1)\n' +
@@ -15,6 +15,7 @@ export const USAGE =
   '  --force         process the dates again although they have completed (a completed date is\n' +
   '                  otherwise skipped in seconds, as on GitHub; later completed dates are replayed)\n' +
   '  --lake DIR      the folder the local S3 lake is kept in between runs (default .work/lake)\n' +
+  '  --cold          one spark-submit per Spark job run (default: a warm Spark driver runs them)\n' +
   "  --verbose       show Spark's own INFO/WARN output and the actions' debug lines\n" +
   "  --timings FILE  also write the run's wall time and Spark time as JSON (for npm run bench -- pipeline)"
 
@@ -27,6 +28,7 @@ export const PIPELINE_OPTIONS = {
   lake: { type: 'string', default: '.work/lake' },
   fresh: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
+  cold: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   timings: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false }

@@ -197,6 +197,8 @@ beforeAll(async () => {
   emr = await startLocalEmrServerless({
     s3Endpoint: moto.endpoint,
     workDir: path.join(work, 'emr'),
+    // The local default: the job runs in the application's warm Spark driver.
+    warm: true,
     env: { ...process.env, ...awsTestEnv },
     onJobRunState: change => {
       if (change.state === 'SUBMITTED') sparkRuns.push(change.name ?? change.jobRunId)

@@ -43,16 +43,24 @@ describe('npm run pipeline: the command line', () => {
       seed: 7,
       fresh: false,
       force: false,
+      cold: false,
       verbose: false,
       lake: path.join(projectRoot, '.work', 'lake')
     })
   })
 
-  it('takes one --date, and --fresh / --force / --verbose', () => {
+  it('takes one --date, and --fresh / --force / --cold / --verbose', () => {
     expect(
       parsePipelineArgs(['--date', '2026-03-01', '--fresh', '--verbose'], projectRoot)
-    ).toMatchObject({ dates: ['2026-03-01'], fresh: true, force: false, verbose: true })
+    ).toMatchObject({
+      dates: ['2026-03-01'],
+      fresh: true,
+      force: false,
+      cold: false,
+      verbose: true
+    })
     expect(parsePipelineArgs(['--force'], projectRoot)).toMatchObject({ force: true })
+    expect(parsePipelineArgs(['--cold'], projectRoot)).toMatchObject({ cold: true })
   })
 
   it('takes a range across a month end, and a lake of an earlier run', () => {

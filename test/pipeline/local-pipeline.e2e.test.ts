@@ -1,44 +1,13 @@
-import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { projectRoot } from '../../local/src/moto.js'
 import { filesUnder } from '../../local/src/lake-folder.js'
+import { runLocalPipeline as runPipeline } from '../support/local-pipeline.js'
 import { tempDir } from '../support/temp.js'
 
 // `npm run pipeline` end to end, as the README's main command runs it: the real daily
 // workflow file through the local runner, the real action bundles, moto as S3 and the local
 // EMR Serverless running real spark-submit. Slow (three Spark jobs), so one date only.
-function runPipeline(
-  argv: string[],
-  onOutput?: (output: string, interrupt: () => void) => void
-): Promise<{ code: number; output: string }> {
-  return new Promise(resolve => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/local-pipeline.ts', ...argv],
-      {
-        cwd: projectRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // A process group of its own, as a terminal's foreground job is.
-        detached: true
-      }
-    )
-    // Ctrl-C at a terminal: SIGINT to every process of the foreground group.
-    const interrupt = (): void => {
-      if (child.pid) process.kill(-child.pid, 'SIGINT')
-    }
-    let output = ''
-    const take = (chunk: unknown): void => {
-      output += String(chunk)
-      onOutput?.(output, interrupt)
-    }
-    child.stdout.on('data', take)
-    child.stderr.on('data', take)
-    child.on('close', code => resolve({ code: code ?? 1, output }))
-  })
-}
-
 describe(
   'npm run pipeline: the daily workflow through the local runner',
   { timeout: 1_200_000 },

@@ -10,6 +10,8 @@ import { withoutImageJars } from './image-jars.js'
 import { lastErrorLine } from './last-error-line.js'
 import { driverLogUri, fetchJobFile, uploadGzipped } from './s3-files.js'
 import { requestParameters } from './job-policy.js'
+import { WarmCapacity } from './warm-capacity.js'
+import { WarmDriver, type ProcessExit } from './warm-driver.js'
 import {
   localMasterCores,
   memoryGb,
@@ -48,12 +50,34 @@ export interface LauncherOptions {
   /** The environment the driver starts from (PATH, HOME, …); AWS settings are added. */
   baseEnv: NodeJS.ProcessEnv
   log: (line: string) => void
+  /**
+   * The applications whose runs go to a warm driver (pre-initialised capacity); without it
+   * every run is a spark-submit.
+   */
+  warmApplications?: (applicationId: string) => boolean
+  /** The static Spark properties a warm driver starts with, besides the service's own. */
+  warmSparkConf?: Record<string, string>
+  /** After a cancel, how long a warm run's Spark jobs may take to stop before its driver is killed. */
+  warmCancelGraceMs?: number
+}
+
+/** What a run needs in the driver, fetched into its folder. */
+interface StagedRun {
+  entryPoint: string
+  files: string[]
+  pyFiles: string[]
+  jars: string[]
+  archives: string[]
+  parameters: SparkSubmitParameters
+  runDir: string
 }
 
 interface ActiveRun {
   run: LocalJobRun
   cancelReason?: string
   child?: ChildProcess
+  /** The warm driver the run is in. */
+  warm?: WarmDriver | undefined
   killTimer?: NodeJS.Timeout
   timeoutTimer?: NodeJS.Timeout
   done: Promise<void>
@@ -70,8 +94,25 @@ const DRIVER_ENV_PREFIX = 'spark.emr-serverless.driverEnv.'
  */
 export class JobRunLauncher {
   private readonly active = new Map<string, ActiveRun>()
+  private readonly warm: WarmCapacity | undefined
+  private warmDrivers = 0
 
-  constructor(private readonly options: LauncherOptions) {}
+  constructor(private readonly options: LauncherOptions) {
+    const warmApplications = options.warmApplications
+    this.warm =
+      warmApplications &&
+      new WarmCapacity({
+        isWarm: warmApplications,
+        startDriver: applicationId => this.startWarmDriver(applicationId),
+        log: options.log,
+        stopGraceMs: options.cancelGraceMs
+      })
+  }
+
+  /** Starts the application's warm driver now, if it has one and it is not running. */
+  prewarm(applicationId: string): void {
+    this.warm?.driver(applicationId)
+  }
 
   launch(run: LocalJobRun): void {
     const active: ActiveRun = { run, done: Promise.resolve() }
@@ -109,13 +150,15 @@ export class JobRunLauncher {
     active.cancelReason = reason
     this.options.registry.transition(run, 'CANCELLING', reason)
     if (active.child) this.terminate(active)
+    if (active.warm) this.cancelWarm(active, active.warm)
   }
 
-  /** Cancels every run still going and waits until each has ended. */
+  /** Cancels every run still going, waits until each has ended, and ends the warm drivers. */
   async stop(): Promise<void> {
     const going = [...this.active.values()]
     for (const { run } of going) this.cancel(run, 'The local EMR Serverless was stopped.')
     await Promise.all(going.map(active => active.done))
+    await this.warm?.stop()
   }
 
   private terminate(active: ActiveRun): void {
@@ -149,36 +192,33 @@ export class JobRunLauncher {
       }
       return files
     }
-    let argv: string[] = []
+    let staged: StagedRun | undefined
     let failure: string | undefined
     try {
-      const entryPoint = (await fetched([driver.entryPoint]))[0]
-      const files = await fetched(parameters.files)
-      const pyFiles = await fetched(parameters.pyFiles)
-      // The image's own jars (Iceberg) are the service's cached jars here.
-      const jars = await fetched(withoutImageJars(parameters.jars, this.options.jars))
-      const archives = await fetched(parameters.archives)
-      const propertiesFile = path.join(runDir, 'spark-defaults.conf')
-      writeFileSync(propertiesFile, propertiesFileText(parameters.conf))
-      argv = sparkSubmitArgv({
-        master: this.options.master,
-        propertiesFile,
-        ...(parameters.className ? { className: parameters.className } : {}),
-        jars: [...this.options.jars, ...jars],
-        files,
-        pyFiles,
-        archives,
-        entryPoint: entryPoint ?? '',
-        entryPointArguments: driver.entryPointArguments ?? []
-      })
+      staged = {
+        entryPoint: (await fetched([driver.entryPoint]))[0] ?? '',
+        files: await fetched(parameters.files),
+        pyFiles: await fetched(parameters.pyFiles),
+        // The image's own jars (Iceberg) are the service's cached jars here.
+        jars: await fetched(withoutImageJars(parameters.jars, this.options.jars)),
+        archives: await fetched(parameters.archives),
+        parameters,
+        runDir
+      }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error)
       stderr.write(`local EMR Serverless: ${failure}\n`)
     }
 
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined
-    if (!failure && !active.cancelReason) {
-      exit = await this.runDriver(run, active, argv, runDir, parameters, stdout, stderr)
+    let exit: ProcessExit | undefined
+    let warm = false
+    if (staged && !failure && !active.cancelReason) {
+      exit = await this.runWarm(run, active, staged, stdout, stderr)
+      warm = exit !== undefined
+      if (!exit && !active.cancelReason) {
+        const argv = this.sparkSubmitArgv(staged, driver.entryPointArguments ?? [])
+        exit = await this.runDriver(run, active, argv, runDir, parameters, stdout, stderr)
+      }
     }
     await Promise.all([closeStream(stdout), closeStream(stderr)])
     await this.uploadLogs(run, stdoutFile, stderrFile)
@@ -188,10 +228,152 @@ export class JobRunLauncher {
     } else if (failure) {
       registry.transition(run, 'FAILED', `Job failed: ${failure}`)
     } else if (exit?.code === 0) {
-      registry.transition(run, 'SUCCESS', this.estimateNote(parameters))
+      registry.transition(run, 'SUCCESS', this.estimateNote(parameters, warm))
     } else {
       registry.transition(run, 'FAILED', await failedDetails(exit, stderrFile, stdoutFile))
     }
+  }
+
+  private sparkSubmitArgv(staged: StagedRun, entryPointArguments: string[]): string[] {
+    const propertiesFile = path.join(staged.runDir, 'spark-defaults.conf')
+    writeFileSync(propertiesFile, propertiesFileText(staged.parameters.conf))
+    return sparkSubmitArgv({
+      master: this.options.master,
+      propertiesFile,
+      ...(staged.parameters.className ? { className: staged.parameters.className } : {}),
+      jars: [...this.options.jars, ...staged.jars],
+      files: staged.files,
+      pyFiles: staged.pyFiles,
+      archives: staged.archives,
+      entryPoint: staged.entryPoint,
+      entryPointArguments
+    })
+  }
+
+  /**
+   * The run in its application's warm driver; undefined when it must run cold (no warm
+   * capacity, or what it needs only spark-submit gives: the reason goes to its stderr).
+   */
+  private async runWarm(
+    run: LocalJobRun,
+    active: ActiveRun,
+    staged: StagedRun,
+    stdout: WriteStream,
+    stderr: WriteStream
+  ): Promise<ProcessExit | undefined> {
+    const capacity = this.warm
+    if (!capacity?.isWarm(run.applicationId)) return undefined
+    const cold = (reason: string) => {
+      stderr.write(`local EMR Serverless: runs with spark-submit, not the warm driver: ${reason}\n`)
+      this.options.log(`job run ${run.jobRunId}: cold: ${reason}`)
+      return undefined
+    }
+    const { parameters } = staged
+    if (parameters.className) return cold('a JVM entry point (--class)')
+    if (!staged.entryPoint.endsWith('.py')) return cold('the entry point is not a Python file')
+    if (staged.archives.length) return cold('--archives are unpacked by spark-submit')
+    if (staged.jars.length) return cold('the run ships jars of its own (--jars)')
+    const driver = capacity.driver(run.applicationId)
+    if (!driver) return cold('the warm driver is stopped')
+    if (driver.busy) return cold('the warm driver is running another job run')
+    let ui: string | undefined
+    try {
+      // The UI listens on loopback (SPARK_LOCAL_IP); Spark names it by the host's name.
+      const port = /:(\d+)\/?$/.exec((await driver.ready).sparkUiUrl ?? '')?.[1]
+      ui = port ? `http://127.0.0.1:${port}` : undefined
+    } catch (error) {
+      return cold(error instanceof Error ? error.message : String(error))
+    }
+    if (active.cancelReason) return undefined
+    if (driver.busy) return cold('the warm driver is running another job run')
+    active.warm = driver
+    try {
+      const outcome = await driver.run(
+        {
+          runId: run.jobRunId,
+          entryPoint: staged.entryPoint,
+          argv: run.request.jobDriver.sparkSubmit.entryPointArguments ?? [],
+          pyFiles: staged.pyFiles,
+          runDir: staged.runDir,
+          conf: parameters.conf
+        },
+        { stdout, stderr },
+        () => {
+          run.resources = {
+            vCpus: this.cores(),
+            memoryGb: memoryGb(parameters.conf['spark.driver.memory'])
+          }
+          run.sparkUiUrl = ui
+          this.options.registry.transition(run, 'RUNNING')
+          // A cancel that came while the run was handed over.
+          if (active.cancelReason) driver.cancel(run.jobRunId)
+        }
+      )
+      if (outcome.kind === 'cold') return cold(outcome.reason)
+      if (outcome.kind === 'crashed') {
+        stderr.write(
+          `local EMR Serverless: the warm Spark driver ended during the run (${describeExit(outcome.exit)}); the next run gets a new one\n`
+        )
+        void capacity.discard(run.applicationId, driver)
+        return outcome.exit
+      }
+      if (outcome.replace) void capacity.discard(run.applicationId, driver)
+      return { code: outcome.exitCode, signal: null }
+    } finally {
+      active.warm = undefined
+      run.sparkUiUrl = undefined
+    }
+  }
+
+  /** The run's Spark jobs are cancelled; a driver that does not let go in time is replaced. */
+  private cancelWarm(active: ActiveRun, driver: WarmDriver): void {
+    driver.cancel(active.run.jobRunId)
+    active.killTimer = setTimeout(() => {
+      if (active.warm === driver) {
+        this.options.log(
+          `job run ${active.run.jobRunId}: still running after its cancel; the warm driver is killed`
+        )
+        void this.warm?.discard(active.run.applicationId, driver)
+      }
+    }, this.options.warmCancelGraceMs ?? 3_000)
+  }
+
+  /**
+   * A warm driver for the application: spark-submit's JVM with the service's jars and the
+   * static properties every run of it shares, in a folder of its own.
+   */
+  private startWarmDriver(applicationId: string): WarmDriver {
+    this.warmDrivers++
+    const folder = path.join(this.options.workDir, applicationId, `warm-driver-${this.warmDrivers}`)
+    mkdirSync(folder, { recursive: true })
+    const conf: Record<string, string> = {
+      'spark.app.name': `local EMR Serverless warm driver (${applicationId})`,
+      'spark.sql.warehouse.dir': path.join(folder, 'spark-warehouse'),
+      'spark.ui.showConsoleProgress': 'false',
+      ...this.options.warmSparkConf,
+      ...this.localS3Properties()
+    }
+    const propertiesFile = path.join(folder, 'spark-defaults.conf')
+    writeFileSync(propertiesFile, propertiesFileText(conf))
+    const sparkSubmitArgs = sparkSubmitArgv({
+      master: this.options.master,
+      propertiesFile,
+      jars: [...this.options.jars],
+      files: [],
+      pyFiles: [],
+      archives: [],
+      entryPoint: '',
+      entryPointArguments: []
+    })
+      .filter(arg => arg !== '')
+      .map(shellQuote)
+    return new WarmDriver({
+      python: this.options.python,
+      sparkSubmitArgs,
+      propertiesFile,
+      folder,
+      env: this.driverEnv(folder, conf)
+    })
   }
 
   /** Local defaults < spark-defaults classification < sparkSubmitParameters < the local S3. */
@@ -237,29 +419,7 @@ export class JobRunLauncher {
     stdout: WriteStream,
     stderr: WriteStream
   ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    const { credentials } = this.options
-    const env: NodeJS.ProcessEnv = {
-      ...this.options.baseEnv,
-      PATH: [path.dirname(this.options.python), this.options.baseEnv.PATH]
-        .filter(Boolean)
-        .join(':'),
-      PYSPARK_PYTHON: this.options.python,
-      PYSPARK_DRIVER_PYTHON: this.options.python,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_REGION: this.options.region,
-      AWS_DEFAULT_REGION: this.options.region,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      // Spark's scratch space in the run's folder, and its driver and UI on loopback only.
-      SPARK_LOCAL_DIRS: path.join(runDir, 'tmp'),
-      SPARK_LOCAL_IP: '127.0.0.1'
-    }
-    if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken
-    else delete env.AWS_SESSION_TOKEN
-    if (this.options.javaHome) env.JAVA_HOME = this.options.javaHome
-    for (const [key, value] of Object.entries(parameters.conf)) {
-      if (key.startsWith(DRIVER_ENV_PREFIX)) env[key.slice(DRIVER_ENV_PREFIX.length)] = value
-    }
+    const env = this.driverEnv(runDir, parameters.conf)
     if (!existsSync(this.options.sparkSubmit)) {
       throw new Error(
         `no spark-submit at ${this.options.sparkSubmit} (run scripts/setup-python.sh)`
@@ -299,6 +459,34 @@ export class JobRunLauncher {
     }
   }
 
+  /** The driver process's environment: the AWS settings of the local S3 and the run's driverEnv. */
+  private driverEnv(folder: string, conf: Record<string, string>): NodeJS.ProcessEnv {
+    const { credentials } = this.options
+    const env: NodeJS.ProcessEnv = {
+      ...this.options.baseEnv,
+      PATH: [path.dirname(this.options.python), this.options.baseEnv.PATH]
+        .filter(Boolean)
+        .join(':'),
+      PYSPARK_PYTHON: this.options.python,
+      PYSPARK_DRIVER_PYTHON: this.options.python,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: this.options.region,
+      AWS_DEFAULT_REGION: this.options.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // Spark's scratch space in the run's folder, and its driver and UI on loopback only.
+      SPARK_LOCAL_DIRS: path.join(folder, 'tmp'),
+      SPARK_LOCAL_IP: '127.0.0.1'
+    }
+    if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken
+    else delete env.AWS_SESSION_TOKEN
+    if (this.options.javaHome) env.JAVA_HOME = this.options.javaHome
+    for (const [key, value] of Object.entries(conf)) {
+      if (key.startsWith(DRIVER_ENV_PREFIX)) env[key.slice(DRIVER_ENV_PREFIX.length)] = value
+    }
+    return env
+  }
+
   private async uploadLogs(
     run: LocalJobRun,
     stdoutFile: string,
@@ -324,10 +512,22 @@ export class JobRunLauncher {
     return localMasterCores(this.options.master, this.options.machineCores)
   }
 
-  private estimateNote(parameters: SparkSubmitParameters): string {
+  private estimateNote(parameters: SparkSubmitParameters, warm: boolean): string {
     const memory = memoryGb(parameters.conf['spark.driver.memory'])
-    return `Local run (spark-submit --master ${this.options.master}): resource utilization is an estimate, wall time x ${this.cores()} local cores and ${memory} GB driver memory.`
+    const how = warm
+      ? `a warm Spark driver, --master ${this.options.master}`
+      : `spark-submit --master ${this.options.master}`
+    return `Local run (${how}): resource utilization is an estimate, wall time x ${this.cores()} local cores and ${memory} GB driver memory.`
   }
+}
+
+/** PySpark splits PYSPARK_SUBMIT_ARGS as a shell does (shlex). */
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./[\]-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+}
+
+function describeExit(exit: ProcessExit): string {
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -23,6 +23,8 @@ export interface ApplicationSpec {
   name: string
   state?: 'CREATED' | 'STARTED'
   releaseLabel?: string
+  /** A warm Spark driver for its runs (pre-initialised capacity); default: the service's setting. */
+  warm?: boolean
 }
 
 export interface LocalApplication {
@@ -97,6 +99,7 @@ export class JobRunRegistry {
   private readonly runs = new Map<string, LocalJobRun>()
   private readonly byClientToken = new Map<string, LocalJobRun>()
   private readonly listeners: Array<(run: LocalJobRun) => void> = []
+  private readonly startListeners: Array<(applicationId: string) => void> = []
 
   constructor(
     specs: readonly ApplicationSpec[],
@@ -125,6 +128,11 @@ export class JobRunRegistry {
     this.listeners.push(listener)
   }
 
+  /** Called when an application moves to STARTED (StartApplication, or its first run). */
+  onApplicationStarted(listener: (applicationId: string) => void): void {
+    this.startListeners.push(listener)
+  }
+
   listApplications(): LocalApplication[] {
     return [...this.applications.values()]
   }
@@ -140,8 +148,10 @@ export class JobRunRegistry {
     const application = this.application(applicationId)
     if (application.state === 'TERMINATED')
       throw validation(`Application ${applicationId} is TERMINATED and cannot be started.`)
+    const starting = application.state !== 'STARTED'
     application.state = 'STARTED'
     application.updatedAt = this.now()
+    if (starting) for (const listener of this.startListeners) listener(applicationId)
   }
 
   /**

@@ -23,6 +23,18 @@ export interface LocalEmrServerlessOptions {
   projectRoot?: string
   /** Default: `local[2]`. */
   master?: string
+  /**
+   * Pre-initialised capacity: each application keeps a warm Spark driver that runs its job
+   * runs in sessions of their own (default true; an application's `warm` wins). False: every
+   * run is a spark-submit of its own, as before.
+   */
+  warm?: boolean
+  /**
+   * The static Spark properties a warm driver starts with, besides the service's own; a run
+   * whose static properties differ runs with spark-submit. Default: the Iceberg SQL
+   * extensions the pipeline's jobs use (WARM_SPARK_CONF).
+   */
+  warmSparkConf?: Record<string, string>
   region?: string
   /**
    * What every request must be signed with, and what the drivers reach the local S3 with
@@ -63,6 +75,11 @@ export interface LocalEmrServerless {
   applications: ApplicationSpec[]
   /** Cancels the runs still going (their processes are killed), then closes the server. */
   stop(): Promise<void>
+}
+
+/** What the pipeline's Spark jobs set that only a new Spark context takes. */
+export const WARM_SPARK_CONF: Readonly<Record<string, string>> = {
+  'spark.sql.extensions': 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions'
 }
 
 export const DEFAULT_APPLICATION: ApplicationSpec = {
@@ -115,8 +132,15 @@ export async function startLocalEmrServerless(
     cancelGraceMs: options.cancelGraceMs ?? 10_000,
     minuteMs: options.minuteMs ?? 60_000,
     baseEnv: env,
-    log
+    log,
+    warmApplications: applicationId =>
+      applications.find(application => application.id === applicationId)?.warm ??
+      options.warm ??
+      true,
+    warmSparkConf: { ...(options.warmSparkConf ?? WARM_SPARK_CONF) }
   })
+  // Capacity is started with its application, as EMR Serverless starts pre-initialised capacity.
+  registry.onApplicationStarted(applicationId => launcher.prewarm(applicationId))
   registry.onChange(run => {
     log(`job run ${run.jobRunId} (${run.request.name ?? ''}): ${run.state}`)
     options.onJobRunState?.({

@@ -52,6 +52,8 @@ export async function startLocalPeers(
   const localEmr = await startLocalEmrServerless({
     s3Endpoint: moto.endpoint,
     workDir: tempDir('local-emr-runs'),
+    // One spark-submit per run unless a test asks for the warm driver.
+    warm: false,
     ...options
   })
   const emr = new EMRServerlessClient({

@@ -50,7 +50,9 @@ beforeAll(async () => {
   emr = await startLocalEmrServerless({
     s3Endpoint: moto.endpoint,
     workDir: tempDir('local-emr-refusals'),
-    credentials
+    credentials,
+    // What is refused is refused before any driver: no warm driver to start.
+    warm: false
   })
   applicationId = present(emr.applications[0], 'an application').id
   client = new EMRServerlessClient({ region: 'us-east-1', endpoint: emr.endpoint, credentials })

@@ -372,7 +372,8 @@ describe('local EMR Serverless: job runs are local spark-submit runs against the
       const hurried = await startLocalEmrServerless({
         s3Endpoint: peers.moto.endpoint,
         workDir: tempDir('local-emr-timeout'),
-        minuteMs: 1000
+        minuteMs: 1000,
+        warm: false
       })
       const { EMRServerlessClient } = await import('@aws-sdk/client-emr-serverless')
       const emr = new EMRServerlessClient({
