@@ -16,6 +16,7 @@ import { LocalGitHubStore } from '../local/src/runner/local-github-store.js'
 import { runWorkflowFile } from '../local/src/runner/run.js'
 import { readVarsFile } from '../local/src/runner/vars-file.js'
 import {
+  DEFAULT_APPLICATION,
   startLocalEmrServerless,
   type JobRunStateChange
 } from '../local/src/emr-serverless/service.js'
@@ -166,6 +167,9 @@ async function main(): Promise<number> {
     workDir,
     credentials,
     warm: !args.cold,
+    // Started with the service, as an application with pre-initialised capacity is kept
+    // running: its warm driver starts up while the runner plans, claims and senses.
+    applications: [{ ...DEFAULT_APPLICATION, state: 'STARTED' }],
     env: { ...process.env, ...awsTestEnv },
     ...(args.verbose ? { log: line => console.log(`  [local EMR Serverless] ${line}`) } : {}),
     onJobRunState: change => sparkTimes.record(change)

@@ -17,7 +17,10 @@ export interface LocalEmrServerlessOptions {
   s3Endpoint: string
   /** Per-run folders (fetched files, driver logs, Spark's scratch space). */
   workDir: string
-  /** Default: one application `local-spark`, CREATED. */
+  /**
+   * Default: one application `local-spark`, CREATED. A warm application given as STARTED
+   * starts its warm driver with the service.
+   */
   applications?: readonly ApplicationSpec[]
   /** The checkout whose `.venv/` and `.cache/jars/` are used; default: this package's root. */
   projectRoot?: string
@@ -141,6 +144,11 @@ export async function startLocalEmrServerless(
   })
   // Capacity is started with its application, as EMR Serverless starts pre-initialised capacity.
   registry.onApplicationStarted(applicationId => launcher.prewarm(applicationId))
+  // An application given as STARTED has its capacity from the start: its driver warms up
+  // while the caller's first steps run, not after its first job run asked for it.
+  for (const application of registry.listApplications()) {
+    if (application.state === 'STARTED') launcher.prewarm(application.id)
+  }
   registry.onChange(run => {
     log(`job run ${run.jobRunId} (${run.request.name ?? ''}): ${run.state}`)
     options.onJobRunState?.({

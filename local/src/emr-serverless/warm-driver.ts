@@ -146,12 +146,17 @@ export class WarmDriver {
       } catch {
         return
       }
-      if (event.event === 'ready') onReady({ sparkUiUrl: event.sparkUiUrl ?? undefined })
-      else if (event.event === 'failed')
+      if (event.event === 'ready') {
+        this.started = true
+        onReady({ sparkUiUrl: event.sparkUiUrl ?? undefined })
+      } else if (event.event === 'failed')
         onFailed(new Error(`the warm Spark driver did not start: ${event.message ?? ''}`))
       else this.onRunEvent(event)
     })
   }
+
+  /** Said it is ready: warmed up, reading commands. */
+  private started = false
 
   get alive(): boolean {
     return this.exit === undefined
@@ -204,8 +209,15 @@ export class WarmDriver {
     return this.exited
   }
 
-  /** Ends the driver: its commands channel closes, it returns, its JVM follows. */
+  /**
+   * Ends the driver: its commands channel closes, it returns, its JVM follows. One still
+   * warming up holds no run and reads no commands yet: it is killed at once.
+   */
   async stop(graceMs: number): Promise<void> {
+    if (!this.started) {
+      await this.kill()
+      return
+    }
     const commands = this.child.stdio[3] as Writable | null
     commands?.end()
     const timer = setTimeout(() => void this.kill(), graceMs)

@@ -9,7 +9,10 @@ import {
 } from '@aws-sdk/client-emr-serverless'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobRunStateChange } from '../../../local/src/emr-serverless/service.js'
+import {
+  DEFAULT_APPLICATION,
+  type JobRunStateChange
+} from '../../../local/src/emr-serverless/service.js'
 import { tempDir } from '../../support/temp.js'
 import {
   readGzippedObject,
@@ -31,6 +34,9 @@ const LOGS = 's3://logs/emr'
 let peers: LocalPeers
 let workDir: string
 const changes: JobRunStateChange[] = []
+const serviceLog: string[] = []
+/** The service's log lines when it had started, before any request. */
+let atStart: string[] = []
 
 const SETTER = `import logging, os, sys
 from pyspark.sql import SparkSession
@@ -121,8 +127,12 @@ beforeAll(async () => {
     warm: true,
     // Plain PySpark jobs: no Iceberg extensions in the warm driver's static conf.
     warmSparkConf: {},
+    // Started with the service, as `npm run pipeline` gives its application.
+    applications: [{ ...DEFAULT_APPLICATION, state: 'STARTED' }],
+    log: line => serviceLog.push(line),
     onJobRunState: change => changes.push(change)
   })
+  atStart = [...serviceLog]
   const put = (key: string, body: string) =>
     peers.s3.send(new PutObjectCommand({ Bucket: 'code', Key: key, Body: body }))
   await put('setter.py', SETTER)
@@ -190,6 +200,10 @@ function driverPid(stdout: string): string {
 const CHECK_FILES = '--py-files s3://code/shared_state.py --files s3://code/data.txt'
 
 describe('local EMR Serverless: the warm driver', () => {
+  it('starts with an application that is STARTED with the service, before its first job run', () => {
+    expect(atStart).toEqual([`application ${peers.applicationId}: warm Spark driver starting`])
+  })
+
   it(
     'runs each job run in its own session: what one run sets is not seen by the next',
     async () => {

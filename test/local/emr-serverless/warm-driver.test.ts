@@ -129,6 +129,19 @@ describe('WarmDriver (against a stand-in of the Python driver)', () => {
     expect(await run).toEqual({ kind: 'crashed', exit: { code: null, signal: 'SIGKILL' } })
   })
 
+  it('stops a ready driver through its commands channel, and kills one still warming up', async () => {
+    const ready = standIn()
+    await ready.ready
+    await ready.stop(600_000)
+    expect(await ready.kill()).toEqual({ code: 0, signal: null })
+
+    // It holds no run and reads no commands yet: the service's stop does not wait for it
+    // (a run that needed no Spark would wait out the grace).
+    const warming = standIn({ STAND_IN_WARMING: '1' })
+    await warming.stop(600_000)
+    expect(await warming.kill()).toEqual({ code: null, signal: 'SIGKILL' })
+  })
+
   it('rejects its readiness when the driver cannot start', async () => {
     const driver = standIn({ STAND_IN_FAIL_START: '1' })
     await expect(driver.ready).rejects.toThrow(
