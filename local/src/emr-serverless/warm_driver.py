@@ -36,6 +36,7 @@ import json
 import logging
 import os
 import runpy
+import shutil
 import sys
 import sysconfig
 import tempfile
@@ -106,7 +107,9 @@ class WarmDriver:
         """Loads what every job run uses (SQL, codegen, Iceberg, Parquet) on a throwaway
         session and catalog, so that the first run does not pay for it."""
         session = self.base.newSession()
-        folder = tempfile.mkdtemp(prefix="warm-up-")
+        # In the driver's own folder (the service's work dir), and removed after: a driver
+        # killed while warming up leaves nothing in the machine's temp folder.
+        folder = tempfile.mkdtemp(prefix="warm-up-", dir=os.getcwd())
         session.conf.set("spark.sql.catalog.warmup", "org.apache.iceberg.spark.SparkCatalog")
         session.conf.set("spark.sql.catalog.warmup.type", "hadoop")
         session.conf.set("spark.sql.catalog.warmup.warehouse", f"file://{folder}/catalog")
@@ -124,6 +127,7 @@ class WarmDriver:
             print(f"warm driver: warm-up skipped: {error}".splitlines()[0], file=sys.stderr)
         finally:
             session.catalog.clearCache()
+            shutil.rmtree(folder, ignore_errors=True)
         # The lake's file system (S3A and the AWS SDK): a look at a bucket no run uses.
         jvm = self.context._jvm
         assert jvm is not None

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
   CancelJobRunCommand,
@@ -33,6 +34,10 @@ const ROLE = 'arn:aws:iam::123456789012:role/emr-serverless-job'
 const LOGS = 's3://logs/emr'
 let peers: LocalPeers
 let workDir: string
+/** The warm-up folders in the machine's temp folder (the service must leave none there). */
+const warmUpFolders = (): string[] =>
+  readdirSync(tmpdir()).filter(name => name.startsWith('warm-up-'))
+const tmpBefore = warmUpFolders()
 const changes: JobRunStateChange[] = []
 const serviceLog: string[] = []
 /** The service's log lines when it had started, before any request. */
@@ -216,6 +221,16 @@ describe('local EMR Serverless: the warm driver', () => {
       // The run's runtime conf reached its session.
       expect(setter.stdout).toContain('conf 3 on')
       expect(setter.stdout).toContain('setter log line')
+      // The warm-up (done before the first run) used a folder of the driver's and removed it,
+      // none in the machine's temp folder.
+      expect(warmUpFolders().filter(name => !tmpBefore.includes(name))).toEqual([])
+      const application = path.join(workDir, peers.applicationId)
+      const drivers = readdirSync(application).filter(name => name.startsWith('warm-driver-'))
+      expect(drivers.length).toBeGreaterThan(0)
+      for (const driver of drivers) {
+        const left = readdirSync(path.join(application, driver))
+        expect(left.filter(name => name.startsWith('warm-up-'))).toEqual([])
+      }
 
       const checker = await run('s3://code/checker.py', CHECK_FILES, ['s3://lake/checked/'])
       expect(checker.jobRun.state, `${checker.jobRun.stateDetails}\n${checker.stdout}`).toBe(
