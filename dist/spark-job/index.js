@@ -69106,11 +69106,8 @@ function runReference(env, page = 'run') {
 }
 /** "run 123 (https://…)", "local run 123" or "run 123", for a log line or a message. */
 function describeRun(run) {
-    if (!run)
-        return 'a run outside GitHub Actions';
-    if (run.local)
-        return `local run ${run.id}`;
-    return run.url ? `run ${run.id} (${run.url})` : `run ${run.id}`;
+    const name = runName(run);
+    return run?.url && !run.local ? `${name} (${run.url})` : name;
 }
 /** The run's name without its link: "local run 123" or "run 123". */
 function runName(run) {
